@@ -1,0 +1,5 @@
+import sys
+
+from migration.cli import main
+
+sys.exit(main())

@@ -1,0 +1,142 @@
+"""`python -m migration ...`: the offline commands.
+
+plan      run the real program under Pulumi mocks with a stack file; print what `pulumi up` would create and
+          write the DMS documents to plan/<stack>/
+Every command turns bad input into one line on stderr and exit code 2 — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from migration.config import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Inputs worth showing per resource type, in this order.
+KEY_INPUTS: dict[str, tuple[str, ...]] = {
+    "aws:iam/role:Role": ("name",),
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ("policyArn",),
+    "aws:iam/rolePolicy:RolePolicy": (),
+    "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup": ("replicationSubnetGroupId", "subnetIds"),
+    "aws:ec2/securityGroup:SecurityGroup": ("name", "vpcId"),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("fromPort", "cidrIpv4", "referencedSecurityGroupId"),
+    "aws:dms/replicationInstance:ReplicationInstance": (
+        "replicationInstanceId", "replicationInstanceClass", "allocatedStorage", "engineVersion", "multiAz",
+        "publiclyAccessible", "kmsKeyArn"),
+    "aws:dms/endpoint:Endpoint": ("endpointId", "endpointType", "engineName", "serverName", "port", "databaseName",
+                                  "sslMode", "username", "password", "secretsManagerArn"),
+    "aws:dms/replicationTask:ReplicationTask": ("replicationTaskId", "migrationType", "startReplicationTask",
+                                                "cdcStartPosition", "cdcStartTime"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("metricName", "comparisonOperator", "threshold"),
+    "aws:dms/eventSubscription:EventSubscription": ("name", "sourceType", "eventCategories"),
+    "aws:sns/topic:Topic": ("name",),
+    "aws:cloudwatch/dashboard:Dashboard": ("dashboardName",),
+}
+
+
+class UsageError(ValueError):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # the mock transport turns every number into a float
+    if isinstance(value, str):
+        return value if len(value) <= 60 else value[:57] + "..."
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def describe(rec: Any) -> str:
+    from migration.offline import mask_secrets
+
+    inputs = mask_secrets(rec.inputs)
+    keys = KEY_INPUTS.get(rec.type)
+    if keys is None:
+        keys = tuple(k for k, v in inputs.items() if isinstance(v, (str, int, bool)))[:3]
+    parts = [f"{k}={_short(inputs[k])}" for k in keys if inputs.get(k) not in (None, "", [])]
+    flags = [f for f, on in (("protected", rec.protect), ("retained-on-delete", rec.retain_on_delete)) if on]
+    return " ".join(parts + [f"[{', '.join(flags)}]"] if flags else parts)
+
+
+def render_table(rows: Sequence[tuple[str, str, str]]) -> str:
+    headers = ("TYPE", "NAME", "KEY SETTINGS")
+    w0 = max(len(headers[0]), *(len(r[0]) for r in rows))
+    w1 = max(len(headers[1]), *(len(r[1]) for r in rows))
+    lines = [f"{headers[0]:<{w0}}  {headers[1]:<{w1}}  {headers[2]}"]
+    lines += [f"{a:<{w0}}  {b:<{w1}}  {c}".rstrip() for a, b, c in rows]
+    return "\n".join(lines)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from migration.offline import mask_secrets, run_program
+    from migration.stackfile import read_stack_file
+
+    sf = read_stack_file(args.root, args.stack, args.set or [])
+    stack = sf.load()  # fail fast with the one-line config error, before anything runs
+    run = run_program(sf)
+    resources = sorted((r for r in run.resources if r.custom), key=lambda r: r.name)
+    rows = [(r.type, r.name, describe(r)) for r in resources]
+    out_dir = args.out or (args.root / "plan" / args.stack)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for r in resources:
+        if r.type == "aws:dms/replicationTask:ReplicationTask":
+            task_id = r.inputs["replicationTaskId"]
+            for field_name, suffix in (("tableMappings", "table-mappings"), ("replicationTaskSettings", "task-settings")):
+                path = out_dir / f"{task_id}.{suffix}.json"
+                path.write_text(json.dumps(json.loads(r.inputs[field_name]), indent=2, sort_keys=True) + "\n",
+                                encoding="utf-8")
+                written.append(path.name)
+    (out_dir / "resources.json").write_text(json.dumps(
+        [{"type": r.type, "name": r.name, "parent": r.parent, "protect": r.protect,
+          "retainOnDelete": r.retain_on_delete, "inputs": mask_secrets(r.inputs)} for r in run.resources],
+        indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (out_dir / "outputs.json").write_text(json.dumps(mask_secrets(run.outputs), indent=2, sort_keys=True) + "\n",
+                                          encoding="utf-8")
+    written += ["resources.json", "outputs.json"]
+    print(f"Offline plan of stack '{args.stack}' (project {stack.project}, region {stack.region}), run under "
+          f"Pulumi mocks: `pulumi up` would create {len(resources)} resources.")
+    if args.set:
+        print("Config edits previewed: " + ", ".join(args.set))
+    print()
+    print(render_table(rows))
+    print()
+    print(f"DMS documents and the full resource list written to {out_dir}/: {', '.join(written)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m migration", description="Offline tools for the Oracle -> PostgreSQL DMS stack.")
+    parser.add_argument("--root", type=Path, default=ROOT, help="project directory (default: this checkout)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    plan = sub.add_parser("plan", help="show what `pulumi up` would create, offline under Pulumi mocks")
+    plan.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    plan.add_argument("--set", action="append", metavar="KEY=VALUE",
+                      help="override a config key like `pulumi config set --path` (repeatable)")
+    plan.add_argument("--out", type=Path, help="where to write the documents (default: plan/<stack>/)")
+    plan.set_defaults(func=cmd_plan)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    handlers: dict[str, Callable[[list[str]], int]] = {}
+    if argv and argv[0] in handlers:
+        return handlers[argv[0]](argv[1:])
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.func(args))
+    except (ConfigError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,419 @@
+"""The whole stack config as one pydantic model, validated once, with one-line errors that name the key.
+
+Keys are the Pulumi config keys of the project (`oracle2pg:network`, `oracle2pg:source`, ...), values camelCase
+objects. `load_stack_config` is the single entry point; `from_pulumi` feeds it from the Pulumi runtime and the
+offline tools feed it from the stack file (`migration.stackfile`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from typing import Any, Literal, Mapping
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+
+from migration._model import StrictModel
+
+# ---------------------------------------------------------------------------------------------- facts (one place)
+
+MIGRATION_TYPES = ("full-load", "cdc", "full-load-and-cdc")
+PREP_MODES = ("DO_NOTHING", "TRUNCATE_BEFORE_LOAD", "DROP_AND_CREATE")
+TARGET_ENGINES = ("postgres", "aurora-postgresql")
+ORACLE_SSL_MODES = ("none", "verify-ca")  # DMS Oracle endpoints support only these two
+POSTGRES_SSL_MODES = ("none", "require", "verify-ca", "verify-full")
+PHASES = ("replicate", "cutover", "fallback", "complete")
+
+INSTANCE_FAMILIES = ("t2", "t3", "c4", "c5", "c6i", "c7i", "r4", "r5", "r6i", "r7i")
+INSTANCE_CLASS_RE = re.compile(r"^dms\.(?:%s)\.(?:micro|small|medium|large|(?:\d{1,2})?xlarge)$"
+                               % "|".join(INSTANCE_FAMILIES))
+ENGINE_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
+MAINTENANCE_WINDOW_RE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$")
+REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
+VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
+SUBNET_ID_RE = re.compile(r"^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
+SG_ID_RE = re.compile(r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
+KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)/[A-Za-z0-9/_-]+$")
+SECRET_ARN_RE = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
+CERT_ARN_RE = re.compile(r"^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]+$")
+HOST_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+                     r"[A-Za-z0-9])?)*$")
+ORACLE_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_$#]{0,127}$")
+ORACLE_PATTERN_RE = re.compile(r"^[A-Z0-9_$#%]{1,128}$")
+PG_NAME_RE = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
+TASK_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+TAG_KEY_RE = re.compile(r"^[\w .:/=+@-]{1,128}$")
+
+
+class ConfigError(ValueError):
+    """A stack-config problem, as one line: `<project>:<key>.<path>: <what is wrong and what is allowed>`."""
+
+
+def _pattern(value: str, regex: re.Pattern[str], what: str) -> str:
+    if not regex.match(value):
+        raise ValueError(f"{what}, got {value!r}")
+    return value
+
+
+# ------------------------------------------------------------------------------------------------------ sections
+
+
+class NetworkConfig(StrictModel):
+    """Where the replication instance lives and which database addresses it may reach."""
+
+    vpc_id: str
+    subnet_ids: list[str] = Field(min_length=2)
+    database_cidrs: list[str] = Field(default_factory=list)
+    database_security_group_ids: list[str] = Field(default_factory=list)
+    extra_security_group_ids: list[str] = Field(default_factory=list)
+
+    @field_validator("vpc_id")
+    @classmethod
+    def _vpc(cls, v: str) -> str:
+        return _pattern(v, VPC_ID_RE, "must be a VPC id like vpc-0a1b2c3d4e5f60718")
+
+    @field_validator("subnet_ids")
+    @classmethod
+    def _subnets(cls, v: list[str]) -> list[str]:
+        for s in v:
+            _pattern(s, SUBNET_ID_RE, "must be subnet ids like subnet-0a1b2c3d4e5f60718")
+        if len(set(v)) != len(v):
+            raise ValueError("subnet ids must be distinct (DMS needs subnets in at least two AZs)")
+        return v
+
+    @field_validator("database_cidrs")
+    @classmethod
+    def _cidrs(cls, v: list[str]) -> list[str]:
+        out = []
+        for c in v:
+            try:
+                net = ipaddress.ip_network(c, strict=True)
+            except ValueError:
+                raise ValueError(f"must be CIDR blocks like 10.20.0.0/16, got {c!r}") from None
+            if net.prefixlen == 0:
+                raise ValueError(f"{c} opens the databases' ports to the whole internet; name the database subnets")
+            out.append(str(net))
+        return out
+
+    @field_validator("database_security_group_ids", "extra_security_group_ids")
+    @classmethod
+    def _sgs(cls, v: list[str]) -> list[str]:
+        for s in v:
+            _pattern(s, SG_ID_RE, "must be security group ids like sg-0a1b2c3d4e5f60718")
+        return v
+
+    @model_validator(mode="after")
+    def _reachable(self) -> NetworkConfig:
+        if not self.database_cidrs and not self.database_security_group_ids:
+            raise ValueError("set databaseCidrs or databaseSecurityGroupIds: the replication instance must be "
+                             "allowed to reach the databases")
+        return self
+
+
+class ReplicationInstanceConfig(StrictModel):
+    instance_class: str = "dms.t3.medium"
+    allocated_storage: int = Field(default=50, ge=5, le=6144)
+    engine_version: str = "3.5.4"
+    multi_az: bool = False
+    publicly_accessible: bool = False
+    kms_key_arn: str | None = None
+    auto_minor_version_upgrade: bool = False
+    preferred_maintenance_window: str | None = None
+
+    @field_validator("instance_class")
+    @classmethod
+    def _class(cls, v: str) -> str:
+        return _pattern(v, INSTANCE_CLASS_RE, "must be dms.<family>.<size> with family one of "
+                        + "|".join(INSTANCE_FAMILIES) + " (e.g. dms.r6i.large)")
+
+    @field_validator("engine_version")
+    @classmethod
+    def _engine(cls, v: str) -> str:
+        return _pattern(v, ENGINE_VERSION_RE, "must be a pinned DMS engine version like 3.5.4")
+
+    @field_validator("kms_key_arn")
+    @classmethod
+    def _kms(cls, v: str | None) -> str | None:
+        return None if v is None else _pattern(v, KMS_KEY_ARN_RE, "must be a KMS key ARN")
+
+    @field_validator("preferred_maintenance_window")
+    @classmethod
+    def _window(cls, v: str | None) -> str | None:
+        return None if v is None else _pattern(v.lower(), MAINTENANCE_WINDOW_RE, "must look like sun:03:00-sun:04:00")
+
+
+class _Connection(StrictModel):
+    """Connection fields shared by every endpoint: credentials come from a Pulumi secret or Secrets Manager."""
+
+    host: str | None = None
+    port: int = Field(ge=1, le=65535)
+    database_name: str = Field(min_length=1, max_length=128)
+    username: str | None = Field(default=None, min_length=1, max_length=128)
+    password: SecretStr | None = None
+    secrets_manager_secret_arn: str | None = None
+    ssl_mode: str = "none"
+    certificate_arn: str | None = None
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, v: str | None) -> str | None:
+        return None if v is None else _pattern(v, HOST_RE, "must be a DNS name or IP address of the database")
+
+    @field_validator("secrets_manager_secret_arn")
+    @classmethod
+    def _secret(cls, v: str | None) -> str | None:
+        return None if v is None else _pattern(v, SECRET_ARN_RE, "must be a Secrets Manager secret ARN")
+
+    @field_validator("certificate_arn")
+    @classmethod
+    def _cert(cls, v: str | None) -> str | None:
+        return None if v is None else _pattern(v, CERT_ARN_RE, "must be a DMS certificate ARN")
+
+    @model_validator(mode="after")
+    def _credentials(self) -> _Connection:
+        if self.secrets_manager_secret_arn:
+            if self.password is not None or self.username is not None or self.host is not None:
+                raise ValueError("with secretsManagerSecretArn the secret holds host, username and password; "
+                                 "remove host/username/password here")
+        elif self.host is None:
+            raise ValueError("host is required (or secretsManagerSecretArn whose secret holds it)")
+        elif self.password is None or self.username is None:
+            raise ValueError("credentials missing: set username and password (pulumi config set --secret --path "
+                             "<key>.password) or secretsManagerSecretArn")
+        if self.ssl_mode in ("verify-ca", "verify-full") and not self.certificate_arn:
+            raise ValueError(f"sslMode {self.ssl_mode} needs certificateArn (the CA certificate imported into DMS)")
+        return self
+
+    @property
+    def uses_secrets_manager(self) -> bool:
+        return self.secrets_manager_secret_arn is not None
+
+
+class OracleSourceConfig(_Connection):
+    port: int = Field(default=1521, ge=1, le=65535)
+
+    @field_validator("ssl_mode")
+    @classmethod
+    def _ssl(cls, v: str) -> str:
+        if v not in ORACLE_SSL_MODES:
+            raise ValueError(f"DMS Oracle endpoints support sslMode none or verify-ca, got {v!r}")
+        return v
+
+
+class PostgresTargetConfig(_Connection):
+    engine: Literal["postgres", "aurora-postgresql"] = "postgres"
+    port: int = Field(default=5432, ge=1, le=65535)
+    ssl_mode: str = "require"
+
+    @field_validator("ssl_mode")
+    @classmethod
+    def _ssl(cls, v: str) -> str:
+        if v not in POSTGRES_SSL_MODES:
+            raise ValueError(f"must be one of {', '.join(POSTGRES_SSL_MODES)}, got {v!r}")
+        return v
+
+
+class TaskConfig(StrictModel):
+    """One explicit migration task: a name and the tables it owns (`SCHEMA.TABLE` patterns, `%` wildcards)."""
+
+    name: str = Field(min_length=1, max_length=40)
+    include: list[str] = Field(min_length=1)
+    exclude: list[str] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        return _pattern(v, TASK_NAME_RE, "must be lower-case letters, digits and single hyphens, e.g. orders")
+
+
+def split_table_pattern(pattern: str) -> tuple[str | None, str]:
+    """`APP.ORDERS%` -> ("APP", "ORDERS%"); `ORDERS` -> (None, "ORDERS") meaning every configured schema."""
+    schema, _, table = pattern.rpartition(".")
+    return (schema or None), table
+
+
+class MigrationConfig(StrictModel):
+    type: Literal["full-load", "cdc", "full-load-and-cdc"]
+    schemas: list[str] = Field(min_length=1)
+    schema_renames: dict[str, str] = Field(default_factory=dict)
+    include: list[str] = Field(default_factory=lambda: ["%"])
+    exclude: list[str] = Field(default_factory=list)
+    tasks: list[TaskConfig] = Field(default_factory=list)
+    target_table_prep_mode: Literal["DO_NOTHING", "TRUNCATE_BEFORE_LOAD", "DROP_AND_CREATE"] = "DO_NOTHING"
+    target_is_disposable: bool = False
+    start_task: bool = True
+
+    @field_validator("schemas")
+    @classmethod
+    def _schemas(cls, v: list[str]) -> list[str]:
+        for s in v:
+            _pattern(s, ORACLE_NAME_RE, "must be Oracle schema names as stored (upper case, e.g. APP)")
+        if len(set(v)) != len(v):
+            raise ValueError("schemas are listed twice")
+        return v
+
+    @field_validator("schema_renames")
+    @classmethod
+    def _renames(cls, v: dict[str, str]) -> dict[str, str]:
+        for src, dst in v.items():
+            _pattern(src, ORACLE_NAME_RE, "keys must be Oracle schema names (upper case)")
+            _pattern(dst, PG_NAME_RE, "values must be lower-case PostgreSQL schema names")
+        return v
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        for p in v:
+            schema, table = split_table_pattern(p)
+            if (schema is not None and not ORACLE_PATTERN_RE.match(schema)) or not ORACLE_PATTERN_RE.match(table):
+                raise ValueError(f"must be TABLE or SCHEMA.TABLE patterns in upper case with % wildcards, got {p!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MigrationConfig:
+        known = set(self.schemas)
+        for src in self.schema_renames:
+            if src not in known:
+                raise ValueError(f"schemaRenames names {src}, which is not in schemas")
+        patterns = [*self.include, *self.exclude] + [p for t in self.tasks for p in (*t.include, *t.exclude)]
+        for p in patterns:
+            schema, _ = split_table_pattern(p)
+            if schema is not None and "%" not in schema and schema not in known:
+                raise ValueError(f"pattern {p!r} names schema {schema}, which is not in schemas")
+        names = [t.name for t in self.tasks]
+        if len(set(names)) != len(names):
+            raise ValueError("task names must be unique")
+        if self.target_table_prep_mode == "DROP_AND_CREATE" and not self.target_is_disposable:
+            raise ValueError("targetTablePrepMode DROP_AND_CREATE drops target tables with their data, indexes and "
+                             "grants; use DO_NOTHING or TRUNCATE_BEFORE_LOAD, or set targetIsDisposable: true for a "
+                             "throw-away target")
+        return self
+
+    @property
+    def has_cdc(self) -> bool:
+        return self.type != "full-load"
+
+    @property
+    def has_full_load(self) -> bool:
+        return self.type != "cdc"
+
+
+class IamConfig(StrictModel):
+    create_dms_roles: bool = True
+
+
+class StackConfig(StrictModel):
+    """Everything a stack declares. Field aliases are the Pulumi config keys (without the project prefix)."""
+
+    network: NetworkConfig
+    replication_instance: ReplicationInstanceConfig = Field(default_factory=ReplicationInstanceConfig)
+    source: OracleSourceConfig
+    target: PostgresTargetConfig
+    migration: MigrationConfig
+    iam: IamConfig = Field(default_factory=IamConfig)
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, v: dict[str, str]) -> dict[str, str]:
+        for k, val in v.items():
+            if not TAG_KEY_RE.match(k) or k.lower().startswith("aws:"):
+                raise ValueError(f"tag key {k!r} is not allowed (1-128 chars, no aws: prefix)")
+            if len(val) > 256:
+                raise ValueError(f"tag {k} value is longer than 256 characters")
+        return dict(sorted(v.items()))
+
+
+class Stack(StrictModel):
+    """The validated config plus the identity of the stack it belongs to."""
+
+    project: str
+    stack: str
+    region: str
+    config: StackConfig
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.project}-{self.stack}"
+
+
+# ------------------------------------------------------------------------------------------------------ loading
+
+CONFIG_KEYS = tuple(f.alias or n for n, f in StackConfig.model_fields.items())
+_SECRET_FIELDS = {"password"}
+
+
+def _format_error(project: str, err: Mapping[str, Any]) -> str:
+    loc = [str(p) for p in err.get("loc", ())]
+    key = f"{project}:{loc[0]}" if loc else project
+    for part in loc[1:]:
+        key += f"[{part}]" if part.isdigit() else f".{part}"
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    kind = err.get("type", "")
+    value = err.get("input")
+    if kind == "missing":
+        msg = "required key is missing"
+    elif kind == "extra_forbidden":
+        msg = "unknown key (check the spelling; keys are camelCase)"
+    elif not set(loc) & _SECRET_FIELDS and isinstance(value, (str, int, float, bool)) and "got" not in msg:
+        msg += f", got {value!r}"
+    return f"{key}: {msg}"
+
+
+def load_stack_config(raw: Mapping[str, Any], *, project: str, stack: str, region: str | None,
+                      secret_keys: frozenset[str] | set[str] = frozenset()) -> Stack:
+    """Validate the raw config objects (keys without project prefix) and return the stack, or raise ConfigError.
+
+    `secret_keys` are the (un-prefixed) keys Pulumi holds as secrets; a password in a key that is not secret was
+    written in plain text into the stack file, which we refuse.
+    """
+    unknown = sorted(set(raw) - set(CONFIG_KEYS))
+    if unknown:
+        raise ConfigError(f"{project}:{unknown[0]}: unknown config key; known keys: {', '.join(CONFIG_KEYS)}")
+    if not region:
+        raise ConfigError("aws:region: required key is missing (pulumi config set aws:region eu-west-1)")
+    if not REGION_RE.match(region):
+        raise ConfigError(f"aws:region: must be an AWS region like eu-west-1, got {region!r}")
+    for key in ("source", "target"):
+        value = raw.get(key)
+        if isinstance(value, Mapping) and value.get("password") is not None and key not in secret_keys:
+            raise ConfigError(f"{project}:{key}.password: stored in plain text; set it with "
+                              f"`pulumi config set --secret --path {key}.password`")
+    try:
+        config = StackConfig.model_validate(dict(raw))
+    except ValidationError as exc:
+        errors = exc.errors()
+        line = _format_error(project, errors[0])
+        if len(errors) > 1:
+            line += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
+        raise ConfigError(line) from None
+    return Stack(project=project, stack=stack, region=region, config=config)
+
+
+def decode_value(value: Any) -> Any:
+    """Pulumi hands structured config to the program as JSON text; scalars stay strings."""
+    if isinstance(value, str) and value[:1] in "{[":
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def from_pulumi() -> Stack:
+    """Read this project's config keys from the Pulumi runtime once and validate them."""
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+
+    project, stack = pulumi.get_project(), pulumi.get_stack()
+    raw: dict[str, Any] = {}
+    secret: set[str] = set()
+    for key in CONFIG_KEYS:
+        value = runtime_config.get_config(f"{project}:{key}")
+        if value is not None:
+            raw[key] = decode_value(value)
+            if runtime_config.is_config_secret(f"{project}:{key}"):
+                secret.add(key)
+    region = runtime_config.get_config("aws:region")
+    return load_stack_config(raw, project=project, stack=stack, region=region, secret_keys=secret)

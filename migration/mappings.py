@@ -1,0 +1,247 @@
+"""DMS table-mapping documents: selection, naming transformations and table settings (reference section 7).
+
+Pure logic. Every document is checked by `validate_mappings` before any resource uses it, so a bad rule is a
+plan-time error rather than a failed task hours into a migration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+SELECTION_ACTIONS = ("include", "exclude", "explicit")
+TRANSFORMATION_TARGETS = ("schema", "table", "column", "table-tablespace", "index-tablespace", "primary-key",
+                          "unique-index")
+TRANSFORMATION_ACTIONS = ("rename", "convert-lowercase", "convert-uppercase", "add-prefix", "remove-prefix",
+                          "replace-prefix", "add-suffix", "remove-suffix", "replace-suffix", "remove-column",
+                          "include-column", "add-column", "change-data-type", "define-primary-key")
+LOB_MODES = ("limited", "unlimited", "none")
+PARALLEL_LOAD_TYPES = ("partitions-auto", "subpartitions-auto", "partitions-list", "ranges", "none")
+MAX_RANGE_COLUMNS = 10
+
+
+class MappingError(ValueError):
+    """A table-mapping document DMS would reject or misread."""
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    """Per-table settings DMS applies through a `table-settings` rule."""
+
+    schema: str
+    table: str
+    lob: Mapping[str, Any] | None = None            # {"mode": "limited", "bulk-max-size": "6144"}
+    parallel_load: Mapping[str, Any] | None = None  # {"type": "partitions-auto"}
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ColumnRemoval:
+    """A column the task leaves behind (an explicit config choice, e.g. a type DMS cannot move)."""
+
+    schema: str
+    table: str
+    column: str
+    reason: str = ""
+
+
+@dataclass
+class _Builder:
+    rules: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, rule_type: str, name: str, **body: Any) -> None:
+        rule_id = str(len(self.rules) + 1)
+        self.rules.append({"rule-type": rule_type, "rule-id": rule_id, "rule-name": f"{rule_id}-{name}"[:255],
+                           **body})
+
+
+def _scoped(patterns: Iterable[str], schemas: Sequence[str]) -> list[tuple[str, str]]:
+    """`TABLE` means that table pattern in every schema; `SCHEMA.TABLE` stays as given. Order kept, no repeats."""
+    out: list[tuple[str, str]] = []
+    for p in patterns:
+        schema, _, table = p.rpartition(".")
+        for s in ([schema] if schema else schemas):
+            if (s, table) not in out:
+                out.append((s, table))
+    return out
+
+
+def build_forward_mappings(schemas: Sequence[str], *, include: Sequence[str] = ("%",), exclude: Sequence[str] = (),
+                           explicit_tables: Sequence[tuple[str, str]] | None = None,
+                           schema_renames: Mapping[str, str] | None = None,
+                           table_settings: Sequence[TableSettings] = (),
+                           removed_columns: Sequence[ColumnRemoval] = ()) -> dict[str, Any]:
+    """Oracle -> PostgreSQL mapping: select the tables, lower-case every name (PostgreSQL folds unquoted names to
+    lower case; Oracle stores them upper case), rename schemas where asked, then per-table settings.
+
+    `explicit_tables` (a planner's or inventory's exact table list) replaces `include` patterns.
+    """
+    renames = dict(schema_renames or {})
+    b = _Builder()
+    if explicit_tables is not None:
+        for schema, table in explicit_tables:
+            b.add("selection", f"include-{schema}-{table}".lower(), **{
+                "object-locator": {"schema-name": schema, "table-name": table}, "rule-action": "include",
+                "filters": []})
+    else:
+        for schema, table in _scoped(include, schemas):
+            b.add("selection", f"include-{schema}-{table}".lower().replace("%", "all"), **{
+                "object-locator": {"schema-name": schema, "table-name": table}, "rule-action": "include",
+                "filters": []})
+    for schema, table in _scoped(exclude, schemas):
+        b.add("selection", f"exclude-{schema}-{table}".lower().replace("%", "all"), **{
+            "object-locator": {"schema-name": schema, "table-name": table}, "rule-action": "exclude",
+            "filters": []})
+    for schema in schemas:
+        if schema in renames:
+            b.add("transformation", f"rename-schema-{schema}".lower(), **{
+                "rule-target": "schema", "object-locator": {"schema-name": schema}, "rule-action": "rename",
+                "value": renames[schema]})
+        else:
+            b.add("transformation", f"lowercase-schema-{schema}".lower(), **{
+                "rule-target": "schema", "object-locator": {"schema-name": schema},
+                "rule-action": "convert-lowercase"})
+        b.add("transformation", f"lowercase-tables-{schema}".lower(), **{
+            "rule-target": "table", "object-locator": {"schema-name": schema, "table-name": "%"},
+            "rule-action": "convert-lowercase"})
+        b.add("transformation", f"lowercase-columns-{schema}".lower(), **{
+            "rule-target": "column", "object-locator": {"schema-name": schema, "table-name": "%", "column-name": "%"},
+            "rule-action": "convert-lowercase"})
+    for rc in removed_columns:
+        b.add("transformation", f"remove-{rc.schema}-{rc.table}-{rc.column}".lower(), **{
+            "rule-target": "column",
+            "object-locator": {"schema-name": rc.schema, "table-name": rc.table, "column-name": rc.column},
+            "rule-action": "remove-column"})
+    _add_table_settings(b, table_settings)
+    doc = {"rules": b.rules}
+    validate_mappings(doc)
+    return doc
+
+
+def build_reverse_mappings(schema_map: Mapping[str, str]) -> dict[str, Any]:
+    """PostgreSQL -> Oracle mapping for the fallback task: `schema_map` is {postgres_schema: ORACLE_SCHEMA}.
+
+    Selects every table of each PostgreSQL schema, renames the schema back to its Oracle name and upper-cases
+    table and column names so changes land in the original Oracle objects.
+    """
+    b = _Builder()
+    for pg_schema in schema_map:
+        b.add("selection", f"include-{pg_schema}-all", **{
+            "object-locator": {"schema-name": pg_schema, "table-name": "%"}, "rule-action": "include",
+            "filters": []})
+    for pg_schema, ora_schema in schema_map.items():
+        b.add("transformation", f"rename-schema-{pg_schema}", **{
+            "rule-target": "schema", "object-locator": {"schema-name": pg_schema}, "rule-action": "rename",
+            "value": ora_schema})
+        b.add("transformation", f"uppercase-tables-{pg_schema}", **{
+            "rule-target": "table", "object-locator": {"schema-name": pg_schema, "table-name": "%"},
+            "rule-action": "convert-uppercase"})
+        b.add("transformation", f"uppercase-columns-{pg_schema}", **{
+            "rule-target": "column",
+            "object-locator": {"schema-name": pg_schema, "table-name": "%", "column-name": "%"},
+            "rule-action": "convert-uppercase"})
+    doc = {"rules": b.rules}
+    validate_mappings(doc)
+    return doc
+
+
+def _add_table_settings(b: _Builder, settings: Sequence[TableSettings]) -> None:
+    for ts in settings:
+        body: dict[str, Any] = {"object-locator": {"schema-name": ts.schema, "table-name": ts.table}}
+        if ts.lob is not None:
+            body["lob-settings"] = dict(ts.lob)
+        if ts.parallel_load is not None:
+            body["parallel-load"] = dict(ts.parallel_load)
+        if len(body) > 1:
+            b.add("table-settings", f"settings-{ts.schema}-{ts.table}".lower(), **body)
+
+
+def _fail(rule: Mapping[str, Any], msg: str) -> MappingError:
+    return MappingError(f"table mapping rule {rule.get('rule-id', '?')} ({rule.get('rule-name', '?')}): {msg}")
+
+
+def validate_mappings(doc: Mapping[str, Any]) -> None:
+    """Check a mapping document the way DMS reads it; raise MappingError naming the first bad rule."""
+    rules = doc.get("rules")
+    if not isinstance(rules, list) or not rules:
+        raise MappingError("table mapping must have a non-empty 'rules' list")
+    ids: set[str] = set()
+    names: set[str] = set()
+    has_include = False
+    for rule in rules:
+        rid, rname = rule.get("rule-id"), rule.get("rule-name")
+        if not isinstance(rid, str) or not rid.isdigit():
+            raise _fail(rule, "rule-id must be a numeric string")
+        if not isinstance(rname, str) or not rname:
+            raise _fail(rule, "rule-name must be a non-empty string")
+        if rid in ids or rname in names:
+            raise _fail(rule, "rule-id and rule-name must be unique in the mapping")
+        ids.add(rid)
+        names.add(rname)
+        locator = rule.get("object-locator")
+        if not isinstance(locator, Mapping) or not locator.get("schema-name"):
+            raise _fail(rule, "object-locator with schema-name is required")
+        kind = rule.get("rule-type")
+        if kind == "selection":
+            if rule.get("rule-action") not in SELECTION_ACTIONS:
+                raise _fail(rule, f"selection rule-action must be one of {', '.join(SELECTION_ACTIONS)}")
+            if not locator.get("table-name"):
+                raise _fail(rule, "selection needs object-locator.table-name")
+            has_include = has_include or rule["rule-action"] in ("include", "explicit")
+        elif kind == "transformation":
+            _check_transformation(rule, locator)
+        elif kind == "table-settings":
+            _check_table_settings(rule, locator)
+        else:
+            raise _fail(rule, "rule-type must be selection, transformation or table-settings")
+    if not has_include:
+        raise MappingError("table mapping selects nothing: it needs at least one include selection rule")
+    if len(json.dumps(doc)) > 120_000:
+        raise MappingError("table mapping is larger than 120 KB; split the tables across more tasks")
+
+
+def _check_transformation(rule: Mapping[str, Any], locator: Mapping[str, Any]) -> None:
+    target, action = rule.get("rule-target"), rule.get("rule-action")
+    if target not in TRANSFORMATION_TARGETS:
+        raise _fail(rule, f"rule-target must be one of {', '.join(TRANSFORMATION_TARGETS)}")
+    if action not in TRANSFORMATION_ACTIONS:
+        raise _fail(rule, f"rule-action must be one of {', '.join(TRANSFORMATION_ACTIONS)}")
+    if action in ("rename", "add-prefix", "add-suffix") and not rule.get("value"):
+        raise _fail(rule, f"{action} needs a value")
+    if target in ("table", "column") and not locator.get("table-name"):
+        raise _fail(rule, f"a {target} rule needs object-locator.table-name")
+    if target == "column" and not locator.get("column-name"):
+        raise _fail(rule, "a column rule needs object-locator.column-name")
+
+
+def _check_table_settings(rule: Mapping[str, Any], locator: Mapping[str, Any]) -> None:
+    if not locator.get("table-name"):
+        raise _fail(rule, "table-settings needs object-locator.table-name")
+    lob = rule.get("lob-settings")
+    if lob is not None:
+        if lob.get("mode") not in LOB_MODES:
+            raise _fail(rule, f"lob-settings.mode must be one of {', '.join(LOB_MODES)}")
+        size = lob.get("bulk-max-size", "0")
+        if not str(size).isdigit():
+            raise _fail(rule, "lob-settings.bulk-max-size must be a whole number of KB")
+        if lob["mode"] == "limited" and int(size) <= 0:
+            raise _fail(rule, "limited LOB mode needs bulk-max-size > 0 (KB)")
+    pl = rule.get("parallel-load")
+    if pl is not None:
+        if pl.get("type") not in PARALLEL_LOAD_TYPES:
+            raise _fail(rule, f"parallel-load.type must be one of {', '.join(PARALLEL_LOAD_TYPES)}")
+        if pl["type"] == "ranges":
+            cols = pl.get("columns") or []
+            if not cols or len(cols) > MAX_RANGE_COLUMNS:
+                raise _fail(rule, f"parallel-load ranges need 1 to {MAX_RANGE_COLUMNS} columns")
+            for boundary in pl.get("boundaries") or []:
+                if len(boundary) != len(cols):
+                    raise _fail(rule, "each parallel-load boundary needs one value per column")
+    if lob is None and pl is None:
+        raise _fail(rule, "table-settings rule sets nothing (lob-settings or parallel-load expected)")
+
+
+def render_json(doc: Mapping[str, Any]) -> str:
+    """Canonical JSON (sorted keys, no spaces): the same document always renders to the same bytes."""
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"))

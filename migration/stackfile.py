@@ -1,0 +1,129 @@
+"""Read `Pulumi.yaml` and `Pulumi.<stack>.yaml` the way the Pulumi CLI would, for the offline commands.
+
+Encrypted `secure:` values cannot be decrypted here (no Pulumi CLI, no passphrase): they become a placeholder
+and their top-level key is marked secret, as the CLI marks it. `--set key=value` edits apply on top, like
+`pulumi config set --path key value`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+from migration.config import ConfigError, Stack, load_stack_config
+
+SECRET_PLACEHOLDER = "offline-plan-placeholder"  # never a real secret: the stack file holds only ciphertext
+
+
+@dataclass
+class StackFile:
+    root: Path
+    project: str
+    stack: str
+    values: dict[str, Any] = field(default_factory=dict)   # full keys "<namespace>:<key>" -> value
+    secret_keys: set[str] = field(default_factory=set)     # full keys
+
+    def project_values(self) -> dict[str, Any]:
+        prefix = f"{self.project}:"
+        return {k[len(prefix):]: v for k, v in self.values.items() if k.startswith(prefix)}
+
+    def load(self) -> Stack:
+        """Validate the config exactly as the program does under `pulumi up`."""
+        prefix = f"{self.project}:"
+        secret = {k[len(prefix):] for k in self.secret_keys if k.startswith(prefix)}
+        return load_stack_config(self.project_values(), project=self.project, stack=self.stack,
+                                 region=self.values.get("aws:region"), secret_keys=secret)
+
+    def pulumi_config(self) -> dict[str, str]:
+        """Config as the Pulumi engine hands it to a program: strings, structured values as JSON."""
+        return {k: v if isinstance(v, str) else json.dumps(v) for k, v in self.values.items()}
+
+
+def _decrypt_placeholders(value: Any) -> tuple[Any, bool]:
+    if isinstance(value, dict):
+        if set(value) == {"secure"}:
+            return SECRET_PLACEHOLDER, True
+        out, secret = {}, False
+        for k, v in value.items():
+            out[k], s = _decrypt_placeholders(v)
+            secret = secret or s
+        return out, secret
+    if isinstance(value, list):
+        items = [_decrypt_placeholders(v) for v in value]
+        return [v for v, _ in items], any(s for _, s in items)
+    return value, False
+
+
+def available_stacks(root: Path) -> list[str]:
+    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"{path.name}{where}: not valid YAML") from None
+
+
+def read_stack_file(root: Path, stack: str, overrides: Sequence[str] = ()) -> StackFile:
+    project_file = root / "Pulumi.yaml"
+    if not project_file.exists():
+        raise ConfigError(f"{project_file}: not found; run from the project directory")
+    project_doc = _read_yaml(project_file) or {}
+    project = project_doc.get("name") if isinstance(project_doc, dict) else None
+    if not isinstance(project, str) or not project:
+        raise ConfigError("Pulumi.yaml: name: required key is missing")
+    path = root / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        stacks = ", ".join(available_stacks(root)) or "none"
+        raise ConfigError(f"--stack: no stack file Pulumi.{stack}.yaml; stacks here: {stacks}")
+    doc = _read_yaml(path) or {}
+    config = doc.get("config") if isinstance(doc, dict) else None
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        raise ConfigError(f"{path.name}: config: must be a mapping of keys to values")
+    sf = StackFile(root=root, project=project, stack=stack)
+    for key, raw in config.items():
+        full = key if ":" in key else f"{project}:{key}"
+        sf.values[full], secret = _decrypt_placeholders(raw)
+        if secret:
+            sf.secret_keys.add(full)
+    for item in overrides:
+        apply_override(sf, item)
+    return sf
+
+
+def apply_override(sf: StackFile, item: str) -> None:
+    """`migration.type=cdc` or `aws:region=eu-central-1`: set a (nested) key like `pulumi config set --path`."""
+    key, sep, text = item.partition("=")
+    if not sep or not key:
+        raise ConfigError(f"--set {item!r}: expected key=value, e.g. --set migration.type=cdc")
+    namespace, colon, path = key.partition(":")
+    if not colon:
+        namespace, path = sf.project, key
+    parts = path.split(".")
+    if any(not p for p in parts):
+        raise ConfigError(f"--set {item!r}: empty path segment in {key!r}")
+    try:
+        value = yaml.safe_load(text) if text else ""
+    except yaml.YAMLError:
+        value = text
+    full = f"{namespace}:{parts[0]}"
+    if len(parts) == 1:
+        sf.values[full] = value
+        return
+    node = sf.values.setdefault(full, {})
+    for i, part in enumerate(parts[1:-1], start=1):
+        if not isinstance(node, dict):
+            raise ConfigError(f"--set {item!r}: {'.'.join(parts[:i])} is not an object")
+        node = node.setdefault(part, {})
+    if not isinstance(node, dict):
+        raise ConfigError(f"--set {item!r}: {'.'.join(parts[:-1])} is not an object")
+    node[parts[-1]] = value
