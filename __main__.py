@@ -4,12 +4,14 @@ import pulumi
 
 from migration.components.pipeline import MigrationPipeline
 from migration.config import ConfigError, from_pulumi
+from migration.tasks import all_tasks
 
 try:
     stack = from_pulumi()
+    specs = all_tasks(stack)
 except ConfigError as exc:
     raise pulumi.RunError(str(exc)) from None
 
-pipeline = MigrationPipeline("migration", stack)
+pipeline = MigrationPipeline("migration", stack, specs)
 for key, value in pipeline.outputs.items():
     pulumi.export(key, value)

@@ -81,9 +81,11 @@ def render_table(rows: Sequence[tuple[str, str, str]]) -> str:
 def cmd_plan(args: argparse.Namespace) -> int:
     from migration.offline import mask_secrets, run_program
     from migration.stackfile import read_stack_file
+    from migration.tasks import all_tasks
 
     sf = read_stack_file(args.root, args.stack, args.set or [])
     stack = sf.load()  # fail fast with the one-line config error, before anything runs
+    all_tasks(stack)
     run = run_program(sf)
     resources = sorted((r for r in run.resources if r.custom), key=lambda r: r.name)
     rows = [(r.type, r.name, describe(r)) for r in resources]
@@ -113,6 +115,29 @@ def cmd_plan(args: argparse.Namespace) -> int:
     print(render_table(rows))
     print()
     print(f"DMS documents and the full resource list written to {out_dir}/: {', '.join(written)}")
+    if args.set:
+        return _print_changes(args, run)
+    return 0
+
+
+def _print_changes(args: argparse.Namespace, run: Any) -> int:
+    """With --set: what the edit would change against the stack file as it is, and any task replacement."""
+    from migration.offline import diff_runs, run_program
+    from migration.stackfile import read_stack_file
+
+    baseline = run_program(read_stack_file(args.root, args.stack))
+    changes = diff_runs(baseline, run)
+    print()
+    print(f"Changes against Pulumi.{args.stack}.yaml as it is ({len(changes)}):")
+    for c in changes:
+        detail = f" ({', '.join(c.fields)})" if c.fields else ""
+        print(f"  {c.kind:<8} {c.type} {c.name}{detail}")
+    replaced = [c for c in changes if c.kind == "replace"]
+    if replaced:
+        print()
+        for c in replaced:
+            print(f"WARNING: {c.name} would be REPLACED: a new DMS task starts from scratch (full reload or a lost "
+                  f"CDC position). Do not apply this edit to a running migration.")
     return 0
 
 

@@ -15,6 +15,14 @@ from typing import Any, Literal, Mapping
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 
 from migration._model import StrictModel
+from migration.endpoint_settings import (
+    OracleSourceSettings,
+    OracleTargetSettings,
+    PostgresSourceSettings,
+    PostgresTargetSettings,
+)
+from migration.monitoring_settings import MonitoringConfig
+from migration.positions import StartPositionError, parse_oracle_start, parse_postgres_start
 
 # ---------------------------------------------------------------------------------------------- facts (one place)
 
@@ -190,7 +198,7 @@ class _Connection(StrictModel):
         return self.secrets_manager_secret_arn is not None
 
 
-class OracleSourceConfig(_Connection):
+class _OracleConnection(_Connection):
     port: int = Field(default=1521, ge=1, le=65535)
 
     @field_validator("ssl_mode")
@@ -201,8 +209,7 @@ class OracleSourceConfig(_Connection):
         return v
 
 
-class PostgresTargetConfig(_Connection):
-    engine: Literal["postgres", "aurora-postgresql"] = "postgres"
+class _PostgresConnection(_Connection):
     port: int = Field(default=5432, ge=1, le=65535)
     ssl_mode: str = "require"
 
@@ -212,6 +219,31 @@ class PostgresTargetConfig(_Connection):
         if v not in POSTGRES_SSL_MODES:
             raise ValueError(f"must be one of {', '.join(POSTGRES_SSL_MODES)}, got {v!r}")
         return v
+
+
+class OracleSourceConfig(_OracleConnection):
+    """The RDS for Oracle database the forward tasks read."""
+
+    settings: OracleSourceSettings = Field(default_factory=OracleSourceSettings)
+
+
+class PostgresTargetConfig(_PostgresConnection):
+    """The RDS / Aurora PostgreSQL database the forward tasks write."""
+
+    engine: Literal["postgres", "aurora-postgresql"] = "postgres"
+    settings: PostgresTargetSettings = Field(default_factory=PostgresTargetSettings)
+
+
+class PostgresSourceConfig(_PostgresConnection):
+    """PostgreSQL read by the reverse task (a user with rds_replication; logical replication on)."""
+
+    settings: PostgresSourceSettings = Field(default_factory=PostgresSourceSettings)
+
+
+class OracleTargetConfig(_OracleConnection):
+    """The original Oracle database the reverse task writes changes back into."""
+
+    settings: OracleTargetSettings = Field(default_factory=OracleTargetSettings)
 
 
 class TaskConfig(StrictModel):
@@ -243,6 +275,19 @@ class MigrationConfig(StrictModel):
     target_table_prep_mode: Literal["DO_NOTHING", "TRUNCATE_BEFORE_LOAD", "DROP_AND_CREATE"] = "DO_NOTHING"
     target_is_disposable: bool = False
     start_task: bool = True
+    cdc_start_position: str | None = None
+    validation: bool = False
+
+    @field_validator("cdc_start_position", mode="before")
+    @classmethod
+    def _start(cls, v: Any) -> Any:
+        if v is None:
+            return None
+        try:
+            parse_oracle_start(v)
+        except StartPositionError as exc:
+            raise ValueError(str(exc).removeprefix("cdcStartPosition: ")) from None
+        return str(v)
 
     @field_validator("schemas")
     @classmethod
@@ -284,6 +329,9 @@ class MigrationConfig(StrictModel):
         names = [t.name for t in self.tasks]
         if len(set(names)) != len(names):
             raise ValueError("task names must be unique")
+        if self.cdc_start_position is not None and self.type != "cdc":
+            raise ValueError("cdcStartPosition applies to type: cdc only (a full-load-and-cdc task captures changes "
+                             "from the start of its full load)")
         if self.target_table_prep_mode == "DROP_AND_CREATE" and not self.target_is_disposable:
             raise ValueError("targetTablePrepMode DROP_AND_CREATE drops target tables with their data, indexes and "
                              "grants; use DO_NOTHING or TRUNCATE_BEFORE_LOAD, or set targetIsDisposable: true for a "
@@ -303,6 +351,41 @@ class IamConfig(StrictModel):
     create_dms_roles: bool = True
 
 
+class ReverseConfig(StrictModel):
+    """The fallback path: PostgreSQL -> Oracle change data capture after cutover."""
+
+    enabled: bool = False
+    postgres_source: PostgresSourceConfig | None = None
+    oracle_target: OracleTargetConfig | None = None
+    cdc_start_position: str | None = None
+    target_table_prep_mode: str = "DO_NOTHING"
+    loopback_prevention: bool = False
+    keep_forward_running: bool = False
+
+    @field_validator("target_table_prep_mode")
+    @classmethod
+    def _prep(cls, v: str) -> str:
+        if v != "DO_NOTHING":
+            raise ValueError("the reverse task writes into Oracle tables that hold the production data; only "
+                             f"DO_NOTHING is allowed, got {v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _complete(self) -> ReverseConfig:
+        if self.enabled and (self.postgres_source is None or self.oracle_target is None):
+            raise ValueError("enabled: true needs postgresSource and oracleTarget connections")
+        if self.keep_forward_running and not self.loopback_prevention:
+            raise ValueError("keepForwardRunning runs forward and reverse replication together; that needs "
+                             "loopbackPrevention: true, or every change would echo back and forth")
+        if self.cdc_start_position is not None:
+            slot = self.postgres_source.settings.slot_name if self.postgres_source else None
+            try:
+                parse_postgres_start(self.cdc_start_position, slot_name=slot, field="cdcStartPosition")
+            except StartPositionError as exc:
+                raise ValueError(str(exc)) from None
+        return self
+
+
 class StackConfig(StrictModel):
     """Everything a stack declares. Field aliases are the Pulumi config keys (without the project prefix)."""
 
@@ -313,6 +396,26 @@ class StackConfig(StrictModel):
     migration: MigrationConfig
     iam: IamConfig = Field(default_factory=IamConfig)
     tags: dict[str, str] = Field(default_factory=dict)
+    phase: Literal["replicate", "cutover", "fallback", "complete"] = "replicate"
+    protect: bool = False
+    reverse: ReverseConfig = Field(default_factory=ReverseConfig)
+    monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
+
+    @model_validator(mode="after")
+    def _lifecycle(self) -> StackConfig:
+        """Guards that keep every phase change free of a data-loss path."""
+        past_replicate = self.phase != "replicate"
+        if past_replicate and self.migration.target_table_prep_mode != "DO_NOTHING":
+            raise ValueError(f"phase: {self.phase} means PostgreSQL now holds production writes; "
+                             f"migration.targetTablePrepMode {self.migration.target_table_prep_mode} would empty "
+                             "its tables on any reload of a forward task; set it to DO_NOTHING")
+        if self.phase == "fallback" and not self.reverse.enabled:
+            raise ValueError("phase: fallback runs the reverse PostgreSQL -> Oracle task; set reverse.enabled: true "
+                             "with its postgresSource and oracleTarget")
+        if self.reverse.loopback_prevention and self.reverse.enabled and not self.migration.has_cdc:
+            raise ValueError("reverse.loopbackPrevention only matters when the forward task replicates changes "
+                             "(migration.type cdc or full-load-and-cdc)")
+        return self
 
     @field_validator("tags")
     @classmethod
@@ -346,7 +449,9 @@ _SECRET_FIELDS = {"password"}
 
 def _format_error(project: str, err: Mapping[str, Any]) -> str:
     loc = [str(p) for p in err.get("loc", ())]
-    key = f"{project}:{loc[0]}" if loc else project
+    if not loc:  # model-level guard: its message starts with the key it is about
+        return f"{project}:" + str(err.get("msg", "invalid config")).removeprefix("Value error, ")
+    key = f"{project}:{loc[0]}"
     for part in loc[1:]:
         key += f"[{part}]" if part.isdigit() else f".{part}"
     msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
@@ -375,11 +480,11 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str, stack: str, regio
         raise ConfigError("aws:region: required key is missing (pulumi config set aws:region eu-west-1)")
     if not REGION_RE.match(region):
         raise ConfigError(f"aws:region: must be an AWS region like eu-west-1, got {region!r}")
-    for key in ("source", "target"):
-        value = raw.get(key)
-        if isinstance(value, Mapping) and value.get("password") is not None and key not in secret_keys:
-            raise ConfigError(f"{project}:{key}.password: stored in plain text; set it with "
-                              f"`pulumi config set --secret --path {key}.password`")
+    for key, value in raw.items():
+        path = _plain_password(value)
+        if path is not None and key not in secret_keys:
+            raise ConfigError(f"{project}:{key}{path}: stored in plain text; set it with "
+                              f"`pulumi config set --secret --path {key}{path} <value>`")
     try:
         config = StackConfig.model_validate(dict(raw))
     except ValidationError as exc:
@@ -389,6 +494,18 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str, stack: str, regio
             line += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
         raise ConfigError(line) from None
     return Stack(project=project, stack=stack, region=region, config=config)
+
+
+def _plain_password(value: Any, path: str = "") -> str | None:
+    """The path of the first password inside `value` (Pulumi marks the whole top-level key secret)."""
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if k == "password" and v is not None:
+                return f"{path}.password"
+            found = _plain_password(v, f"{path}.{k}")
+            if found:
+                return found
+    return None
 
 
 def decode_value(value: Any) -> Any:

@@ -126,6 +126,7 @@ def run_program(sf: StackFile, program: Path | None = None) -> ProgramRun:
     region = str(sf.values.get("aws:region", "us-east-1"))
     mocks = RecordingMocks(region)
     set_all_config(sf.pulumi_config(), sorted(sf.secret_keys))
+    pulumi.runtime.settings.set_root_resource(None)  # type: ignore[arg-type]  # a fresh stack per run
     pulumi.runtime.set_mocks(mocks, project=sf.project, stack=sf.stack, preview=False,
                              monitor=RecordingMonitor(mocks))
     outputs: dict[str, Any] = {}
@@ -139,3 +140,34 @@ def run_program(sf: StackFile, program: Path | None = None) -> ProgramRun:
 
     _run()
     return ProgramRun(resources=mocks.resources, outputs=outputs)
+
+
+# Inputs whose change makes the provider replace a task: a new task starts from scratch (full reload or a lost
+# CDC position), so a config edit must never touch them on an existing task.
+TASK_REPLACE_INPUTS = ("replicationTaskId", "migrationType", "replicationInstanceArn", "sourceEndpointArn",
+                       "targetEndpointArn", "resourceIdentifier")
+TASK_TYPE = "aws:dms/replicationTask:ReplicationTask"
+
+
+@dataclass
+class Change:
+    kind: str            # "create" | "delete" | "update" | "replace"
+    type: str
+    name: str
+    fields: list[str] = field(default_factory=list)
+
+
+def diff_runs(before: ProgramRun, after: ProgramRun) -> list[Change]:
+    """What `pulumi up` would do to go from `before` to `after`, by resource name and inputs."""
+    old = {r.name: r for r in before.resources if r.custom}
+    new = {r.name: r for r in after.resources if r.custom}
+    changes = [Change("create", new[n].type, n) for n in sorted(set(new) - set(old))]
+    changes += [Change("delete", old[n].type, n) for n in sorted(set(old) - set(new))]
+    for n in sorted(set(old) & set(new)):
+        a, b = mask_secrets(old[n].inputs), mask_secrets(new[n].inputs)
+        fields = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        flags = [f for f in ("protect",) if getattr(old[n], f) != getattr(new[n], f)]
+        if fields or flags:
+            replace = new[n].type == TASK_TYPE and any(f in TASK_REPLACE_INPUTS for f in fields)
+            changes.append(Change("replace" if replace else "update", new[n].type, n, fields + flags))
+    return changes

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import pulumi
 
-from migration.components.endpoint import EndpointArgs, OracleSourceEndpoint, PostgresTargetEndpoint
+from typing import Sequence
+
+from migration.components.endpoint import (
+    EndpointArgs,
+    OracleSourceEndpoint,
+    OracleTargetEndpoint,
+    PostgresSourceEndpoint,
+    PostgresTargetEndpoint,
+)
 from migration.components.iam_roles import DmsRolesArgs, DmsServiceRoles
 from migration.components.migration_task import MigrationTask, TaskArgs
+from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
 from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
 from migration.config import Stack
 from migration.identifiers import StackNames, partition_for
-from migration.tasks import forward_tasks
+from migration.lifecycle import phase_state
+from migration.tasks import TaskSpec, all_tasks
 
 
 def stack_tags(stack: Stack) -> dict[str, str]:
@@ -22,7 +32,10 @@ def stack_tags(stack: Stack) -> dict[str, str]:
 def egress_rules(stack: Stack) -> list[EgressRule]:
     cfg = stack.config
     rules = []
-    for label, port in (("Oracle source", cfg.source.port), ("PostgreSQL target", cfg.target.port)):
+    ports = [("Oracle", cfg.source.port), ("PostgreSQL", cfg.target.port)]
+    if cfg.reverse.enabled and cfg.reverse.postgres_source and cfg.reverse.oracle_target:
+        ports += [("PostgreSQL", cfg.reverse.postgres_source.port), ("Oracle", cfg.reverse.oracle_target.port)]
+    for label, port in ports:
         for cidr in cfg.network.database_cidrs:
             rules.append(EgressRule(port=port, cidr=cidr, description=f"{label} {cidr}:{port}"))
         for sg in cfg.network.database_security_group_ids:
@@ -38,13 +51,19 @@ def egress_rules(stack: Stack) -> list[EgressRule]:
 
 
 class MigrationPipeline(pulumi.ComponentResource):
-    def __init__(self, name: str, stack: Stack, opts: pulumi.ResourceOptions | None = None) -> None:
+    """Everything one stack needs. `specs` are the stack's tasks (see `migration.tasks.all_tasks`), computed
+    before any resource exists so config problems stop the program with one line."""
+
+    def __init__(self, name: str, stack: Stack, specs: Sequence[TaskSpec] | None = None,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("oracle2pg:dms:MigrationPipeline", name, None, opts)
+        specs = list(all_tasks(stack) if specs is None else specs)
         cfg = stack.config
         names = StackNames(stack.project, stack.stack)
         tags = stack_tags(stack)
         child = pulumi.ResourceOptions(parent=self)
         ri = cfg.replication_instance
+        state = phase_state(cfg)
 
         self.roles = DmsServiceRoles(f"{name}-roles", DmsRolesArgs(
             create=cfg.iam.create_dms_roles, partition=partition_for(stack.region), tags=tags), opts=child)
@@ -56,30 +75,64 @@ class MigrationPipeline(pulumi.ComponentResource):
             publicly_accessible=ri.publicly_accessible, auto_minor_version_upgrade=ri.auto_minor_version_upgrade,
             egress=egress_rules(stack), extra_security_group_ids=cfg.network.extra_security_group_ids,
             kms_key_arn=ri.kms_key_arn, preferred_maintenance_window=ri.preferred_maintenance_window, tags=tags,
-            depends_on=self.roles.attachments), opts=child)
-        self.source = OracleSourceEndpoint(f"{name}-source", EndpointArgs(
-            endpoint_id=names.source_endpoint_id, engine_name="oracle", connection=cfg.source, region=stack.region,
-            secrets_role_name=names.secrets_role("oracle-source"), kms_key_arn=ri.kms_key_arn, tags=tags),
-            opts=child)
-        self.target = PostgresTargetEndpoint(f"{name}-target", EndpointArgs(
-            endpoint_id=names.target_endpoint_id, engine_name=cfg.target.engine, connection=cfg.target,
-            region=stack.region, secrets_role_name=names.secrets_role("postgres-target"),
-            kms_key_arn=ri.kms_key_arn, tags=tags), opts=child)
+            depends_on=self.roles.attachments, protect=state.protect), opts=child)
+
+        def endpoint_args(endpoint_id: str, engine: str, conn, role: str, settings: dict,
+                          eca: str | None = None) -> EndpointArgs:
+            return EndpointArgs(endpoint_id=endpoint_id, engine_name=engine, connection=conn, region=stack.region,
+                                secrets_role_name=names.secrets_role(role), settings=settings,
+                                extra_connection_attributes=eca, kms_key_arn=ri.kms_key_arn, tags=tags,
+                                protect=state.protect)
+
+        self.source = OracleSourceEndpoint(f"{name}-source", endpoint_args(
+            names.source_endpoint_id, "oracle", cfg.source, "oracle-source", cfg.source.settings.to_provider_args(),
+            cfg.source.settings.extra_connection_attributes()), opts=child)
+        self.target = PostgresTargetEndpoint(f"{name}-target", endpoint_args(
+            names.target_endpoint_id, cfg.target.engine, cfg.target, "postgres-target",
+            cfg.target.settings.to_provider_args()), opts=child)
+        self.reverse_source: PostgresSourceEndpoint | None = None
+        self.reverse_target: OracleTargetEndpoint | None = None
+        if state.reverse_created:
+            rev = cfg.reverse
+            assert rev.postgres_source is not None and rev.oracle_target is not None
+            self.reverse_source = PostgresSourceEndpoint(f"{name}-reverse-source", endpoint_args(
+                names.reverse_source_endpoint_id, cfg.target.engine, rev.postgres_source, "postgres-source",
+                rev.postgres_source.settings.to_provider_args()), opts=child)
+            self.reverse_target = OracleTargetEndpoint(f"{name}-reverse-target", endpoint_args(
+                names.reverse_target_endpoint_id, "oracle", rev.oracle_target, "oracle-target",
+                rev.oracle_target.settings.to_provider_args()), opts=child)
+
         self.tasks: dict[str, MigrationTask] = {}
         self.table_mappings: dict[str, str] = {}
-        for spec in forward_tasks(stack):
+        for spec in specs:
+            src, dst = ((self.source, self.target) if spec.direction == "forward"
+                        else (self.reverse_source, self.reverse_target))
+            assert src is not None and dst is not None
             self.tasks[spec.name] = MigrationTask(f"{name}-{spec.name}", TaskArgs(
                 task_id=spec.task_id, migration_type=spec.migration_type, instance_arn=self.server.instance_arn,
-                source_endpoint_arn=self.source.endpoint_arn, target_endpoint_arn=self.target.endpoint_arn,
+                source_endpoint_arn=src.endpoint_arn, target_endpoint_arn=dst.endpoint_arn,
                 table_mappings=spec.mappings_json, task_settings=spec.settings_json, start=spec.start,
-                cdc_start_position=spec.cdc_start_position, cdc_start_time=spec.cdc_start_time, tags=tags),
-                opts=child)
+                cdc_start_position=spec.cdc_start_position, cdc_start_time=spec.cdc_start_time, tags=tags,
+                protect=state.protect), opts=child)
             self.table_mappings[spec.name] = spec.mappings_json
+
+        self.monitoring = Monitoring(f"{name}-monitoring", MonitoringArgs(
+            config=cfg.monitoring, instance_id=names.instance_id, instance_arn=self.server.instance_arn,
+            tasks={s.name: TaskRef(task_id=s.task_id, task_arn=self.tasks[s.name].task_arn,
+                                   cdc=s.migration_type != "full-load") for s in specs},
+            name_prefix="", region=stack.region, tags=tags), opts=child)
+
         self.outputs = {
+            "phase": cfg.phase,
             "replicationInstanceArn": self.server.instance_arn,
             "sourceEndpointArn": self.source.endpoint_arn,
             "targetEndpointArn": self.target.endpoint_arn,
             "taskArns": {n: t.task_arn for n, t in self.tasks.items()},
             "tableMappings": self.table_mappings,
         }
+        if self.reverse_source is not None and self.reverse_target is not None:
+            self.outputs["reverseSourceEndpointArn"] = self.reverse_source.endpoint_arn
+            self.outputs["reverseTargetEndpointArn"] = self.reverse_target.endpoint_arn
+        if self.monitoring.topic_arn is not None:
+            self.outputs["alarmTopicArn"] = self.monitoring.topic_arn
         self.register_outputs(self.outputs)
