@@ -1,7 +1,10 @@
 """`python -m migration ...`: the offline commands.
 
-plan      run the real program under Pulumi mocks with a stack file; print what `pulumi up` would create and
-          write the DMS documents to plan/<stack>/
+plan       run the real program under Pulumi mocks with a stack file; print what `pulumi up` would create and
+           write the DMS documents to plan/<stack>/
+prereqs    the SQL DBAs run on Oracle and PostgreSQL before the first `pulumi up`, derived from the stack config
+runbook    the Markdown cutover / fallback / teardown runbook of a stack
+inventory  report / ddl from an Oracle inventory export (columns, tables, LOB sizes, keys)
 Every command turns bad input into one line on stderr and exit code 2 — never a traceback.
 """
 
@@ -11,7 +14,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from migration.config import ConfigError
 
@@ -81,11 +84,13 @@ def render_table(rows: Sequence[tuple[str, str, str]]) -> str:
 def cmd_plan(args: argparse.Namespace) -> int:
     from migration.offline import mask_secrets, run_program
     from migration.stackfile import read_stack_file
-    from migration.tasks import all_tasks
+    from migration.planner import render_plan_text
+    from migration.tasks import all_tasks, migration_plan
 
     sf = read_stack_file(args.root, args.stack, args.set or [])
     stack = sf.load()  # fail fast with the one-line config error, before anything runs
-    all_tasks(stack)
+    specs = all_tasks(stack)
+    plan = migration_plan(stack)
     run = run_program(sf)
     resources = sorted((r for r in run.resources if r.custom), key=lambda r: r.name)
     rows = [(r.type, r.name, describe(r)) for r in resources]
@@ -113,6 +118,18 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print("Config edits previewed: " + ", ".join(args.set))
     print()
     print(render_table(rows))
+    if plan is not None:
+        print()
+        print("Migration plan (sizing: auto):")
+        print(render_plan_text(plan).rstrip())
+        (out_dir / "migration-plan.json").write_text(plan.to_json() + "\n", encoding="utf-8")
+        written.append("migration-plan.json")
+    decisions = [(s.task_id, r) for s in specs for r in s.reasons]
+    if decisions:
+        print()
+        print("Decisions:")
+        for task_id, reason in decisions:
+            print(f"  {task_id}: {reason}")
     print()
     print(f"DMS documents and the full resource list written to {out_dir}/: {', '.join(written)}")
     if args.set:
@@ -141,6 +158,33 @@ def _print_changes(args: argparse.Namespace, run: Any) -> int:
     return 0
 
 
+def _load(args: argparse.Namespace) -> Any:
+    from migration.stackfile import read_stack_file
+
+    return read_stack_file(args.root, args.stack, args.set or []).load()
+
+
+def cmd_prereqs(args: argparse.Namespace) -> int:
+    from migration.stack_docs import prerequisites
+
+    print(prerequisites(_load(args), side=args.side))
+    return 0
+
+
+def cmd_runbook(args: argparse.Namespace) -> int:
+    from migration.stack_docs import runbook
+
+    text = runbook(_load(args))
+    if args.output == "-":
+        print(text)
+        return 0
+    out = Path(args.output) if args.output else args.root / "plan" / args.stack / "runbook.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"Runbook for stack '{args.stack}' written to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m migration", description="Offline tools for the Oracle -> PostgreSQL DMS stack.")
     parser.add_argument("--root", type=Path, default=ROOT, help="project directory (default: this checkout)")
@@ -151,17 +195,36 @@ def build_parser() -> argparse.ArgumentParser:
                       help="override a config key like `pulumi config set --path` (repeatable)")
     plan.add_argument("--out", type=Path, help="where to write the documents (default: plan/<stack>/)")
     plan.set_defaults(func=cmd_plan)
+
+    def stack_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+        p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override a config key (repeatable)")
+
+    prereqs = sub.add_parser("prereqs", help="print the SQL the DBAs run before the first pulumi up")
+    stack_args(prereqs)
+    prereqs.add_argument("--side", choices=("all", "oracle", "postgres"), default="all",
+                         help="only the Oracle or only the PostgreSQL scripts")
+    prereqs.set_defaults(func=cmd_prereqs)
+    runbook = sub.add_parser("runbook", help="write the Markdown cutover runbook for a stack")
+    stack_args(runbook)
+    runbook.add_argument("--output", help="file to write, or - for stdout (default: plan/<stack>/runbook.md)")
+    runbook.set_defaults(func=cmd_runbook)
+    sub.add_parser("inventory", help="Oracle inventory report and PostgreSQL DDL (see: inventory --help)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    handlers: dict[str, Callable[[list[str]], int]] = {}
-    if argv and argv[0] in handlers:
-        return handlers[argv[0]](argv[1:])
+    if argv and argv[0] == "inventory":
+        from migration import inventory_cli
+
+        return inventory_cli.main(argv[1:])
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args))
     except (ConfigError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
 from typing import Any, Literal, Mapping
 
@@ -347,6 +348,51 @@ class MigrationConfig(StrictModel):
         return self.type != "cdc"
 
 
+class InventoryConfig(StrictModel):
+    """CSV exports of the Oracle inventory (migration/sql/oracle_inventory.sql), relative to the project root."""
+
+    columns: str = Field(min_length=1)
+    tables: str = Field(min_length=1)
+    lobs: str | None = None
+    keys: str | None = None
+    unsupported_columns: Literal["fail", "remove-column", "exclude-table"] = "fail"
+
+
+class SizingConfig(StrictModel):
+    """`mode: auto` lets the planner split the tables into tasks from their sizes and the downtime window."""
+
+    mode: Literal["manual", "auto"] = "manual"
+    window_hours: float | None = Field(default=None, gt=0, le=24 * 30)
+    preloaded: bool = False
+    groups: list[list[str]] = Field(default_factory=list)
+    max_tables_per_task: int = Field(default=200, ge=1, le=1000)
+    throughput: dict[str, float] = Field(default_factory=dict)
+    key_ranges: dict[str, list[int]] = Field(default_factory=dict)
+
+    @field_validator("key_ranges")
+    @classmethod
+    def _ranges(cls, v: dict[str, list[int]]) -> dict[str, list[int]]:
+        for table, bounds in v.items():
+            if "." not in table or len(bounds) != 2 or bounds[0] >= bounds[1]:
+                raise ValueError(f"{table}: give SCHEMA.TABLE: [min, max] with min < max (from SELECT MIN(key), "
+                                 "MAX(key))")
+        return v
+
+    @model_validator(mode="after")
+    def _auto(self) -> SizingConfig:
+        if self.mode == "auto" and self.window_hours is None:
+            raise ValueError("mode auto needs windowHours (the allowed downtime in hours)")
+        if self.throughput:
+            from migration.planner import Throughput
+
+            try:
+                Throughput.model_validate(self.throughput)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                raise ValueError(f"throughput.{'.'.join(str(x) for x in err['loc'])}: {err['msg']}") from None
+        return self
+
+
 class IamConfig(StrictModel):
     create_dms_roles: bool = True
 
@@ -400,6 +446,8 @@ class StackConfig(StrictModel):
     protect: bool = False
     reverse: ReverseConfig = Field(default_factory=ReverseConfig)
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
+    inventory: InventoryConfig | None = None
+    sizing: SizingConfig = Field(default_factory=SizingConfig)
 
     @model_validator(mode="after")
     def _lifecycle(self) -> StackConfig:
@@ -412,6 +460,13 @@ class StackConfig(StrictModel):
         if self.phase == "fallback" and not self.reverse.enabled:
             raise ValueError("phase: fallback runs the reverse PostgreSQL -> Oracle task; set reverse.enabled: true "
                              "with its postgresSource and oracleTarget")
+        if self.sizing.mode == "auto":
+            if self.inventory is None:
+                raise ValueError("sizing: mode auto plans from table sizes; set inventory.columns and "
+                                 "inventory.tables")
+            if self.migration.tasks:
+                raise ValueError("sizing: mode auto builds the task list itself; remove migration.tasks or use "
+                                 "mode manual")
         if self.reverse.loopback_prevention and self.reverse.enabled and not self.migration.has_cdc:
             raise ValueError("reverse.loopbackPrevention only matters when the forward task replicates changes "
                              "(migration.type cdc or full-load-and-cdc)")
@@ -435,6 +490,7 @@ class Stack(StrictModel):
     stack: str
     region: str
     config: StackConfig
+    root: str = "."  # project directory: relative inventory paths start here
 
     @property
     def prefix(self) -> str:
@@ -467,7 +523,7 @@ def _format_error(project: str, err: Mapping[str, Any]) -> str:
 
 
 def load_stack_config(raw: Mapping[str, Any], *, project: str, stack: str, region: str | None,
-                      secret_keys: frozenset[str] | set[str] = frozenset()) -> Stack:
+                      secret_keys: frozenset[str] | set[str] = frozenset(), root: str = ".") -> Stack:
     """Validate the raw config objects (keys without project prefix) and return the stack, or raise ConfigError.
 
     `secret_keys` are the (un-prefixed) keys Pulumi holds as secrets; a password in a key that is not secret was
@@ -493,7 +549,7 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str, stack: str, regio
         if len(errors) > 1:
             line += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
         raise ConfigError(line) from None
-    return Stack(project=project, stack=stack, region=region, config=config)
+    return Stack(project=project, stack=stack, region=region, config=config, root=root)
 
 
 def _plain_password(value: Any, path: str = "") -> str | None:
@@ -533,4 +589,5 @@ def from_pulumi() -> Stack:
             if runtime_config.is_config_secret(f"{project}:{key}"):
                 secret.add(key)
     region = runtime_config.get_config("aws:region")
-    return load_stack_config(raw, project=project, stack=stack, region=region, secret_keys=secret)
+    return load_stack_config(raw, project=project, stack=stack, region=region, secret_keys=secret,
+                             root=os.getcwd())

@@ -36,7 +36,7 @@ class StackFile:
         prefix = f"{self.project}:"
         secret = {k[len(prefix):] for k in self.secret_keys if k.startswith(prefix)}
         return load_stack_config(self.project_values(), project=self.project, stack=self.stack,
-                                 region=self.values.get("aws:region"), secret_keys=secret)
+                                 region=self.values.get("aws:region"), secret_keys=secret, root=str(self.root))
 
     def pulumi_config(self) -> dict[str, str]:
         """Config as the Pulumi engine hands it to a program: strings, structured values as JSON."""

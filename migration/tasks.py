@@ -7,14 +7,21 @@ documents surface as `ConfigError` lines before any resource is registered.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from pathlib import Path
+from typing import Any, Literal, Sequence
 
 from migration import mappings, task_settings
-from migration.config import ConfigError, Stack, StackConfig
+from migration.config import ConfigError, Stack, StackConfig, split_table_pattern
 from migration.identifiers import StackNames
+from migration.inventory import Inventory, InventoryError, Table, choose_lob_mode, load_inventory
 from migration.lifecycle import phase_state
+from migration.planner import MigrationPlan, PlannerError, Throughput, plan_migration
 from migration.positions import parse_oracle_start, parse_postgres_start
+from migration.typemap import oracle_to_postgres
+
+DEFAULT_LOB_KB = 64
 
 
 @dataclass(frozen=True)
@@ -62,33 +69,172 @@ def _settings(key: str, project: str, **options: Any) -> dict[str, Any]:
         raise ConfigError(f"{project}:{key}: {str(exc).splitlines()[0]}") from None
 
 
-def forward_settings(stack: Stack) -> dict[str, Any]:
+def forward_settings(stack: Stack, max_full_load_subtasks: int = 8) -> dict[str, Any]:
     cfg = stack.config
     m = cfg.migration
     return _settings("migration", stack.project, migration_type=m.type, target_engine="postgresql",
-                     target_table_prep_mode=m.target_table_prep_mode, lob_mode="limited", lob_max_size_kb=64,
-                     validation=m.validation, loopback=_loopback(cfg, "forward"))
+                     target_table_prep_mode=m.target_table_prep_mode, lob_mode="limited",
+                     lob_max_size_kb=DEFAULT_LOB_KB, validation=m.validation, loopback=_loopback(cfg, "forward"),
+                     max_full_load_subtasks=max_full_load_subtasks)
+
+
+# ------------------------------------------------------------------------------------------------- inventory
+
+_INVENTORY_CACHE: dict[tuple[str, ...], Inventory] = {}
+
+
+def stack_inventory(stack: Stack) -> Inventory | None:
+    """The stack's Oracle inventory (read once per process), or None when the stack has none configured."""
+    inv_cfg = stack.config.inventory
+    if inv_cfg is None:
+        return None
+    root = Path(stack.root)
+    paths = {k: (root / v if v else None) for k, v in (("columns", inv_cfg.columns), ("tables", inv_cfg.tables),
+                                                       ("lobs", inv_cfg.lobs), ("keys", inv_cfg.keys))}
+    key = tuple(str(p) for p in paths.values())
+    if key not in _INVENTORY_CACHE:
+        for name, path in paths.items():
+            if path is not None and not path.is_file():
+                raise ConfigError(f"{stack.project}:inventory.{name}: file not found: {path}")
+        try:
+            _INVENTORY_CACHE[key] = load_inventory(paths["columns"], paths["tables"], paths["lobs"], paths["keys"])
+        except InventoryError as exc:
+            raise ConfigError(f"{stack.project}:inventory: {exc}") from None
+    return _INVENTORY_CACHE[key]
+
+
+def _like(pattern: str) -> re.Pattern[str]:
+    """DMS/SQL LIKE: % any run, _ one character."""
+    return re.compile("".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern) + r"\Z")
+
+
+def _matches(patterns: Sequence[str], owner: str, table: str) -> bool:
+    for p in patterns:
+        schema, tab = split_table_pattern(p)
+        if (schema is None or _like(schema).match(owner)) and _like(tab).match(table):
+            return True
+    return False
+
+
+def selected_tables(stack: Stack, inv: Inventory, include: Sequence[str], exclude: Sequence[str]) -> list[Table]:
+    schemas = set(stack.config.migration.schemas)
+    return [t for t in inv.tables.values()
+            if t.owner in schemas and _matches(include, t.owner, t.name) and not _matches(exclude, t.owner, t.name)]
+
+
+@dataclass
+class _TableRules:
+    tables: list[Table]
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[mappings.ColumnRemoval] = field(default_factory=list)
+    settings: list[mappings.TableSettings] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
+def _table_rules(stack: Stack, tables: Sequence[Table], parallel: dict[tuple[str, str], dict] | None = None
+                 ) -> _TableRules:
+    """Unsupported columns (per the explicit config choice), LOB mode per table, parallel load per table."""
+    cfg = stack.config
+    assert cfg.inventory is not None
+    policy = cfg.inventory.unsupported_columns
+    scale = cfg.source.settings.number_datatype_scale
+    out = _TableRules(tables=[])
+    for t in tables:
+        bad = [(c, m) for c in t.columns if not (m := oracle_to_postgres(c, scale)).supported]
+        if bad and policy == "fail":
+            col, m = bad[0]
+            raise ConfigError(f"{stack.project}:inventory.unsupportedColumns: {t.owner}.{t.name}.{col.name} "
+                              f"({col.data_type}) cannot be moved by DMS: {m.note}; choose remove-column or "
+                              "exclude-table")
+        if bad and policy == "exclude-table":
+            out.excluded.append((t.owner, t.name))
+            out.reasons.append(f"{t.owner}.{t.name}: excluded, unsupported column(s) "
+                               + ", ".join(f"{c.name} ({c.data_type})" for c, _ in bad))
+            continue
+        for col, _ in bad:
+            out.removed.append(mappings.ColumnRemoval(t.owner, t.name, col.name, f"{col.data_type} unsupported"))
+            out.reasons.append(f"{t.owner}.{t.name}.{col.name}: removed from the task ({col.data_type} is not "
+                               "moved by DMS)")
+        out.tables.append(t)
+        lob = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB)
+        pl = (parallel or {}).get((t.owner, t.name))
+        if lob is not None:
+            out.reasons.append(f"{t.owner}.{t.name}: LOB mode {lob.mode}: {lob.reason}")
+            if cfg.migration.has_cdc and not t.has_key:
+                out.reasons.append(f"WARNING {t.owner}.{t.name}: LOB columns but no primary/unique key: DMS "
+                                   "cannot look up its LOBs during CDC; add a key or exclude the table")
+        if lob is not None or pl is not None:
+            lob_doc = None if lob is None else {"mode": lob.mode, "bulk-max-size": str(lob.bulk_max_size_kb)}
+            out.settings.append(mappings.TableSettings(t.owner, t.name, lob=lob_doc, parallel_load=pl))
+    return out
+
+
+def migration_plan(stack: Stack) -> MigrationPlan | None:
+    """The planner's split of the inventory into tasks, when `sizing.mode` is auto."""
+    cfg = stack.config
+    inv = stack_inventory(stack)
+    if cfg.sizing.mode != "auto" or inv is None:
+        return None
+    tables = selected_tables(stack, inv, cfg.migration.include, cfg.migration.exclude)
+    try:
+        return plan_migration(tables, window_hours=float(cfg.sizing.window_hours or 0),
+                              instance_class=cfg.replication_instance.instance_class,
+                              throughput=Throughput(**cfg.sizing.throughput) if cfg.sizing.throughput else None,
+                              preloaded=cfg.sizing.preloaded, groups=cfg.sizing.groups,
+                              key_ranges={k: (v[0], v[1]) for k, v in cfg.sizing.key_ranges.items()} or None,
+                              max_tables_per_task=cfg.sizing.max_tables_per_task)
+    except PlannerError as exc:
+        raise ConfigError(f"{stack.project}:sizing: {exc}") from None
+
+
+def _mapping(stack: Stack, **kwargs: Any) -> dict[str, Any]:
+    m = stack.config.migration
+    try:
+        return mappings.build_forward_mappings(m.schemas, schema_renames=m.schema_renames, **kwargs)
+    except mappings.MappingError as exc:
+        raise ConfigError(f"{stack.project}:migration: {exc}") from None
 
 
 def forward_tasks(stack: Stack) -> list[TaskSpec]:
-    """The forward (Oracle -> PostgreSQL) tasks: the explicit `migration.tasks` list, or one task `main`."""
+    """The forward (Oracle -> PostgreSQL) tasks: from the planner (`sizing.mode: auto`), else the explicit
+    `migration.tasks` list, else one task `main`. With an inventory, unsupported columns and LOB modes become
+    rules of each task's mapping."""
     cfg = stack.config
     m = cfg.migration
     names = StackNames(stack.project, stack.stack)
-    settings = forward_settings(stack)
     start = parse_oracle_start(m.cdc_start_position)
-    running = phase_state(cfg).forward_running
-    groups = [(t.name, t.include, [*m.exclude, *t.exclude]) for t in m.tasks] or [("main", m.include, m.exclude)]
+    common = dict(direction="forward", migration_type=m.type, start=phase_state(cfg).forward_running,
+                  cdc_start_position=start.cdc_start_position, cdc_start_time=start.cdc_start_time)
+    inv = stack_inventory(stack)
+    plan = migration_plan(stack)
     specs = []
+    if plan is not None and inv is not None:
+        notes = []  # the plan's own reasons and warnings print with the plan
+        if plan.migration_type != m.type:
+            notes.append(f"WARNING the planner recommends migration.type {plan.migration_type}, the stack says "
+                         f"{m.type}")
+        for i, pt in enumerate(plan.tasks):
+            rules = _table_rules(stack, [inv.tables[k] for k in pt.tables], pt.parallel_load)
+            doc = _mapping(stack, explicit_tables=[(t.owner, t.name) for t in rules.tables] or list(pt.tables[:1]),
+                           exclude=[f"{o}.{t}" for o, t in rules.excluded], table_settings=rules.settings,
+                           removed_columns=rules.removed)
+            specs.append(TaskSpec(name=pt.name, task_id=names.task_id(pt.name), mappings=doc,
+                                  settings=forward_settings(stack, pt.max_full_load_subtasks),
+                                  reasons=tuple((notes if i == 0 else []) + [f"{pt.name}: {pt.reason}"]
+                                                + rules.reasons), **common))
+        return specs
+    groups = [(t.name, t.include, [*m.exclude, *t.exclude]) for t in m.tasks] or [("main", m.include, m.exclude)]
     for name, include, exclude in groups:
-        try:
-            doc = mappings.build_forward_mappings(m.schemas, include=include, exclude=exclude,
-                                                  schema_renames=m.schema_renames)
-        except mappings.MappingError as exc:
-            raise ConfigError(f"{stack.project}:migration: {exc}") from None
-        specs.append(TaskSpec(name=name, task_id=names.task_id(name), direction="forward", migration_type=m.type,
-                              mappings=doc, settings=settings, start=running,
-                              cdc_start_position=start.cdc_start_position, cdc_start_time=start.cdc_start_time))
+        extra: dict[str, Any] = {}
+        reasons: list[str] = []
+        if inv is not None:
+            rules = _table_rules(stack, selected_tables(stack, inv, include, exclude))
+            extra = dict(table_settings=rules.settings, removed_columns=rules.removed)
+            exclude = [*exclude, *(f"{o}.{t}" for o, t in rules.excluded)]
+            reasons = rules.reasons
+        doc = _mapping(stack, include=include, exclude=exclude, **extra)
+        specs.append(TaskSpec(name=name, task_id=names.task_id(name), mappings=doc, settings=forward_settings(stack),
+                              reasons=tuple(reasons), **common))
     return specs
 
 
