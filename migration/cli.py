@@ -149,12 +149,17 @@ def _print_changes(args: argparse.Namespace, run: Any) -> int:
     for c in changes:
         detail = f" ({', '.join(c.fields)})" if c.fields else ""
         print(f"  {c.kind:<8} {c.type} {c.name}{detail}")
-    replaced = [c for c in changes if c.kind == "replace"]
-    if replaced:
+    task_type = "aws:dms/replicationTask:ReplicationTask"
+    risky = [c for c in changes if c.kind == "replace" or (c.kind == "delete" and c.type == task_type)]
+    if risky:
         print()
-        for c in replaced:
+    for c in risky:
+        if c.kind == "replace":
             print(f"WARNING: {c.name} would be REPLACED: a new DMS task starts from scratch (full reload or a lost "
                   f"CDC position). Do not apply this edit to a running migration.")
+        else:
+            print(f"WARNING: {c.name} would be DELETED: its tables stop replicating (and protect: true refuses the "
+                  f"deletion until phase complete).")
     return 0
 
 

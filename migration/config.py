@@ -23,6 +23,7 @@ from migration.endpoint_settings import (
     PostgresTargetSettings,
 )
 from migration.monitoring_settings import MonitoringConfig
+from migration.planner import INSTANCE_CLASSES
 from migration.positions import StartPositionError, parse_oracle_start, parse_postgres_start
 
 # ---------------------------------------------------------------------------------------------- facts (one place)
@@ -34,9 +35,6 @@ ORACLE_SSL_MODES = ("none", "verify-ca")  # DMS Oracle endpoints support only th
 POSTGRES_SSL_MODES = ("none", "require", "verify-ca", "verify-full")
 PHASES = ("replicate", "cutover", "fallback", "complete")
 
-INSTANCE_FAMILIES = ("t2", "t3", "c4", "c5", "c6i", "c7i", "r4", "r5", "r6i", "r7i")
-INSTANCE_CLASS_RE = re.compile(r"^dms\.(?:%s)\.(?:micro|small|medium|large|(?:\d{1,2})?xlarge)$"
-                               % "|".join(INSTANCE_FAMILIES))
 ENGINE_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
 MAINTENANCE_WINDOW_RE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$")
 REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
@@ -133,8 +131,11 @@ class ReplicationInstanceConfig(StrictModel):
     @field_validator("instance_class")
     @classmethod
     def _class(cls, v: str) -> str:
-        return _pattern(v, INSTANCE_CLASS_RE, "must be dms.<family>.<size> with family one of "
-                        + "|".join(INSTANCE_FAMILIES) + " (e.g. dms.r6i.large)")
+        if v not in INSTANCE_CLASSES:
+            families = sorted({c.split(".")[1] for c in INSTANCE_CLASSES})
+            raise ValueError(f"must be a DMS instance class dms.<family>.<size>, family one of {', '.join(families)} "
+                             f"(e.g. dms.r6i.large), got {v!r}")
+        return v
 
     @field_validator("engine_version")
     @classmethod
@@ -163,6 +164,7 @@ class _Connection(StrictModel):
     secrets_manager_secret_arn: str | None = None
     ssl_mode: str = "none"
     certificate_arn: str | None = None
+    ca_bundle_file: str | None = None  # PEM CA bundle (e.g. the RDS global bundle): the stack imports it into DMS
 
     @field_validator("host")
     @classmethod
@@ -190,8 +192,11 @@ class _Connection(StrictModel):
         elif self.password is None or self.username is None:
             raise ValueError("credentials missing: set username and password (pulumi config set --secret --path "
                              "<key>.password) or secretsManagerSecretArn")
-        if self.ssl_mode in ("verify-ca", "verify-full") and not self.certificate_arn:
-            raise ValueError(f"sslMode {self.ssl_mode} needs certificateArn (the CA certificate imported into DMS)")
+        if self.certificate_arn and self.ca_bundle_file:
+            raise ValueError("give certificateArn (a certificate already in DMS) or caBundleFile, not both")
+        if self.ssl_mode in ("verify-ca", "verify-full") and not (self.certificate_arn or self.ca_bundle_file):
+            raise ValueError(f"sslMode {self.ssl_mode} needs certificateArn or caBundleFile (the CA that signed the "
+                             "database certificate)")
         return self
 
     @property
@@ -201,6 +206,14 @@ class _Connection(StrictModel):
 
 class _OracleConnection(_Connection):
     port: int = Field(default=1521, ge=1, le=65535)
+
+    @field_validator("ca_bundle_file")
+    @classmethod
+    def _no_pem(cls, v: str | None) -> str | None:
+        if v is not None:
+            raise ValueError("DMS verifies Oracle SSL with an Oracle wallet, not a PEM bundle: import the wallet "
+                             "as a DMS certificate and set certificateArn")
+        return v
 
     @field_validator("ssl_mode")
     @classmethod
@@ -213,6 +226,14 @@ class _OracleConnection(_Connection):
 class _PostgresConnection(_Connection):
     port: int = Field(default=5432, ge=1, le=65535)
     ssl_mode: str = "require"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _verify_with_bundle(cls, data: Any) -> Any:
+        """A CA bundle means the server certificate can be verified fully: default sslMode to verify-full."""
+        if isinstance(data, dict) and data.get("caBundleFile") and "sslMode" not in data:
+            return {**data, "sslMode": "verify-full"}
+        return data
 
     @field_validator("ssl_mode")
     @classmethod
@@ -278,6 +299,7 @@ class MigrationConfig(StrictModel):
     start_task: bool = True
     cdc_start_position: str | None = None
     validation: bool = False
+    validation_only_task: bool = False
 
     @field_validator("cdc_start_position", mode="before")
     @classmethod
@@ -330,6 +352,8 @@ class MigrationConfig(StrictModel):
         names = [t.name for t in self.tasks]
         if len(set(names)) != len(names):
             raise ValueError("task names must be unique")
+        if self.validation_only_task and self.target_table_prep_mode != "DO_NOTHING":
+            raise ValueError("validationOnlyTask needs targetTablePrepMode DO_NOTHING (DMS refuses anything else)")
         if self.cdc_start_position is not None and self.type != "cdc":
             raise ValueError("cdcStartPosition applies to type: cdc only (a full-load-and-cdc task captures changes "
                              "from the start of its full load)")
@@ -444,6 +468,7 @@ class StackConfig(StrictModel):
     tags: dict[str, str] = Field(default_factory=dict)
     phase: Literal["replicate", "cutover", "fallback", "complete"] = "replicate"
     protect: bool = False
+    require_ssl: bool = False
     reverse: ReverseConfig = Field(default_factory=ReverseConfig)
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
     inventory: InventoryConfig | None = None
@@ -460,6 +485,15 @@ class StackConfig(StrictModel):
         if self.phase == "fallback" and not self.reverse.enabled:
             raise ValueError("phase: fallback runs the reverse PostgreSQL -> Oracle task; set reverse.enabled: true "
                              "with its postgresSource and oracleTarget")
+        if self.require_ssl:
+            conns: list[tuple[str, _Connection | None]] = [
+                ("source", self.source), ("target", self.target),
+                ("reverse.postgresSource", self.reverse.postgres_source if self.reverse.enabled else None),
+                ("reverse.oracleTarget", self.reverse.oracle_target if self.reverse.enabled else None)]
+            for key, conn in conns:
+                if conn is not None and conn.ssl_mode == "none":
+                    raise ValueError(f"{key}.sslMode: requireSsl is on, so every endpoint must encrypt; use "
+                                     "require/verify-full (PostgreSQL) or verify-ca with a wallet certificate (Oracle)")
         if self.sizing.mode == "auto":
             if self.inventory is None:
                 raise ValueError("sizing: mode auto plans from table sizes; set inventory.columns and "
@@ -591,3 +625,18 @@ def from_pulumi() -> Stack:
     region = runtime_config.get_config("aws:region")
     return load_stack_config(raw, project=project, stack=stack, region=region, secret_keys=secret,
                              root=os.getcwd())
+
+
+def read_ca_bundle(stack: Stack, key: str, conn: _Connection | None) -> str | None:
+    """The PEM text of a connection's caBundleFile (relative to the project root), checked to look like PEM."""
+    if conn is None or not conn.ca_bundle_file:
+        return None
+    path = os.path.join(stack.root, conn.ca_bundle_file)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        raise ConfigError(f"{stack.project}:{key}.caBundleFile: cannot read {path}") from None
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        raise ConfigError(f"{stack.project}:{key}.caBundleFile: {path} holds no PEM certificate")
+    return text

@@ -96,11 +96,11 @@ def render_text(report: dict[str, Any]) -> str:
             target = c["postgres_type"] if c["supported"] else "NOT MIGRATED"
             note = f"  -- {c['note']}" if c["note"] else ""
             out.append(f"  {c['column']:<{width}}  {c['oracle_type']:<{type_width}}  -> {target}{note}")
+        out.extend(f"  ! {p}" for p in t["problems"])
     sections = [
         ("Unsupported columns", [f"{c['owner']}.{c['table']}.{c['column']} ({c['oracle_type']}): {c['note']}"
                                  for c in report["columns"] if not c["supported"]]),
-        ("LOB tables", [f"{t['owner']}.{t['table']}: {t['lob_mode']}, bulk-max-size {t['lob_bulk_max_size_kb']} KB"
-                        f" ({t['lob_reason']})" for t in report["tables"] if t["lob_mode"]]),
+        ("LOB tables", [f"{t['owner']}.{t['table']}: {t['lob_reason']}" for t in report["tables"] if t["lob_mode"]]),
         ("Tables without a primary or unique key", [f"{t['owner']}.{t['table']}" for t in report["tables"]
                                                     if not t["has_key"]]),
         ("Identifier problems", [f"{t['owner']}.{t['table']}: {p}" for t in report["tables"] for p in t["problems"]

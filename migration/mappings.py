@@ -71,19 +71,22 @@ def build_forward_mappings(schemas: Sequence[str], *, include: Sequence[str] = (
                            explicit_tables: Sequence[tuple[str, str]] | None = None,
                            schema_renames: Mapping[str, str] | None = None,
                            table_settings: Sequence[TableSettings] = (),
-                           removed_columns: Sequence[ColumnRemoval] = ()) -> dict[str, Any]:
+                           removed_columns: Sequence[ColumnRemoval] = (),
+                           load_order: Mapping[tuple[str, str], int] | None = None) -> dict[str, Any]:
     """Oracle -> PostgreSQL mapping: select the tables, lower-case every name (PostgreSQL folds unquoted names to
     lower case; Oracle stores them upper case), rename schemas where asked, then per-table settings.
 
-    `explicit_tables` (a planner's or inventory's exact table list) replaces `include` patterns.
+    `explicit_tables` (a planner's or inventory's exact table list) replaces `include` patterns; `load_order`
+    gives some of them a DMS load-order (higher loads first), so the largest tables start first.
     """
     renames = dict(schema_renames or {})
     b = _Builder()
     if explicit_tables is not None:
         for schema, table in explicit_tables:
+            order = (load_order or {}).get((schema, table))
             b.add("selection", f"include-{schema}-{table}".lower(), **{
                 "object-locator": {"schema-name": schema, "table-name": table}, "rule-action": "include",
-                "filters": []})
+                "filters": [], **({"load-order": order} if order is not None else {})})
     else:
         for schema, table in _scoped(include, schemas):
             b.add("selection", f"include-{schema}-{table}".lower().replace("%", "all"), **{
@@ -188,6 +191,8 @@ def validate_mappings(doc: Mapping[str, Any]) -> None:
                 raise _fail(rule, f"selection rule-action must be one of {', '.join(SELECTION_ACTIONS)}")
             if not locator.get("table-name"):
                 raise _fail(rule, "selection needs object-locator.table-name")
+            if "load-order" in rule and (not isinstance(rule["load-order"], int) or rule["load-order"] < 0):
+                raise _fail(rule, "load-order must be a whole number >= 0 (higher loads first)")
             has_include = has_include or rule["rule-action"] in ("include", "explicit")
         elif kind == "transformation":
             _check_transformation(rule, locator)

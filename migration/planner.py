@@ -70,7 +70,7 @@ DEFAULT_FULL_LOAD_SUBTASKS = 8  # its DMS default
 MAX_TASKS_PER_INSTANCE = 200  # DMS quota: tasks per replication instance
 DEFAULT_MAX_TABLES_PER_TASK = 200  # "a few hundred tables per task"
 MAX_TABLES_PER_TASK_LIMIT = 1000  # TableMappings size (~128 KB, uncertain) caps explicit per-table rules
-MAX_RANGE_COLUMNS = 10  # parallel-load "ranges" accepts at most 10 columns
+MAX_RANGE_COLUMNS = 10  # parallel-load "ranges" accepts at most 10 columns (this planner uses one)
 BIG_TABLE_BYTES = 50 * GB  # tables at least this big always get their own task
 MIN_SPLIT_BYTES = 10 * GB  # smaller tables (minutes on one stream) never get their own task or parallel load
 BASE_STORAGE_GB = 50  # DMS default allocated storage: task logs, sorter and swap files
@@ -342,6 +342,12 @@ def _check_tables(tables: object) -> list[TableLike]:
     return tables
 
 
+def _tab(t: TableLike, r: _Rates) -> _Tab:
+    lob = bool(t.lob_columns)  # may be computed per access (inventory.Table maps every column)
+    return _Tab((t.owner, t.name), f"{t.owner}.{t.name}", t.bytes, t.bytes * (r.lob_penalty if lob else 1.0),
+                lob, bool(t.has_key), t)
+
+
 def _check_int(name: str, value: object, lo: int, hi: int, why: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
         raise PlannerError(f"{name} must be an integer {lo}..{hi} ({why}), got {value!r}")
@@ -508,11 +514,12 @@ def _parallel_load(t: _Tab, target: float, key_range: tuple[int | float, int | f
         if lo <= b < hi and (not bounds or b > bounds[-1]):
             bounds.append(b)
     if not bounds:
+        warnings.append(f"{t.label} ({_fmt_gb(t.bytes)} GB) loads on one stream: key range {lo}..{hi} has one value")
         return {"type": "none"}, 1, f"{t.label}: key range {lo}..{hi} is too narrow to split"
     note = "" if src.has_primary_key else f"; {col} comes from a unique key: rows with NULL {col} are not loaded"
     if note:
         warnings.append(f"{t.label}: parallel-load ranges skip rows whose {col} is NULL; check the column is NOT NULL")
-    settings = {"type": "ranges", "columns": [col][:MAX_RANGE_COLUMNS], "boundaries": [[str(b)] for b in bounds]}
+    settings = {"type": "ranges", "columns": [col], "boundaries": [[str(b)] for b in bounds]}
     return settings, len(bounds) + 1, (
         f"{t.label}: parallel-load ranges on {col} in {len(bounds) + 1} segments, evenly spaced over {lo}..{hi} "
         f"(assumes keys spread evenly; use NTILE boundaries if skewed){note}")
@@ -527,7 +534,7 @@ def single_task_makespan_seconds(tables: Sequence[TableLike], *, instance_class:
     tabs = _check_tables(tables)
     _instance(instance_class)
     r = _rates(instance_class, throughput, sum(t.bytes for t in tabs))
-    return _single_task([t.bytes * (r.lob_penalty if t.lob_columns else 1.0) for t in tabs], r)
+    return _single_task([_tab(t, r).work for t in tabs], r)
 
 
 def _single_task(works: Sequence[float], r: _Rates) -> float:
@@ -554,10 +561,7 @@ def plan_migration(tables: Sequence[TableLike], *, window_hours: float, instance
     raw = _check_tables(tables)
     total_bytes = sum(t.bytes for t in raw)
     r = _rates(instance_class, throughput, total_bytes)
-    tabs = sorted(
-        (_Tab((t.owner, t.name), f"{t.owner}.{t.name}", t.bytes,
-              t.bytes * (r.lob_penalty if t.lob_columns else 1.0), bool(t.lob_columns), bool(t.has_key), t)
-         for t in raw), key=lambda t: t.key)
+    tabs = sorted((_tab(t, r) for t in raw), key=lambda t: t.key)
     by_label = {t.label: t for t in tabs}
     ranges = _check_ranges(key_ranges, by_label)
     bundles = _bundles(tabs, groups, by_label, max_tables)
@@ -635,8 +639,8 @@ def plan_migration(tables: Sequence[TableLike], *, window_hours: float, instance
             f"window; {tail}")
     if not preloaded and lower > window_s:
         warnings.append(
-            f"even the lower bound ({_fmt_time(_minutes(lower))}) exceeds the {window_hours:g} h window on {instance_class}: "
-            f"no task split makes an offline full load fit; rely on CDC or a larger class")
+            f"even the lower bound ({_fmt_time(_minutes(lower))}) exceeds the {window_hours:g} h window on "
+            f"{instance_class}: no task split makes an offline full load fit; rely on CDC or a larger class")
 
     if preloaded:
         reasons.append(f"{len(drafts)} cdc tasks split by table count (<= {max_tables} tables each), balanced by "

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal, Sequence
 
 from migration import mappings, task_settings
-from migration.config import ConfigError, Stack, StackConfig, split_table_pattern
+from migration.config import ConfigError, Stack, StackConfig, read_ca_bundle, split_table_pattern
 from migration.identifiers import StackNames
 from migration.inventory import Inventory, InventoryError, Table, choose_lob_mode, load_inventory
 from migration.lifecycle import phase_state
@@ -213,15 +213,20 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
         if plan.migration_type != m.type:
             notes.append(f"WARNING the planner recommends migration.type {plan.migration_type}, the stack says "
                          f"{m.type}")
-        for i, pt in enumerate(plan.tasks):
+        for pt in plan.tasks:
             rules = _table_rules(stack, [inv.tables[k] for k in pt.tables], pt.parallel_load)
-            doc = _mapping(stack, explicit_tables=[(t.owner, t.name) for t in rules.tables] or list(pt.tables[:1]),
+            if not rules.tables:  # every table excluded (unsupported columns): no task to run
+                notes.extend(rules.reasons)
+                continue
+            by_size = sorted(rules.tables, key=lambda t: (t.bytes, t.owner, t.name))
+            order = {(t.owner, t.name): rank for rank, t in enumerate(by_size, start=1)} if len(by_size) > 1 else {}
+            doc = _mapping(stack, explicit_tables=[(t.owner, t.name) for t in rules.tables],
                            exclude=[f"{o}.{t}" for o, t in rules.excluded], table_settings=rules.settings,
-                           removed_columns=rules.removed)
+                           removed_columns=rules.removed, load_order=order)
             specs.append(TaskSpec(name=pt.name, task_id=names.task_id(pt.name), mappings=doc,
                                   settings=forward_settings(stack, pt.max_full_load_subtasks),
-                                  reasons=tuple((notes if i == 0 else []) + [f"{pt.name}: {pt.reason}"]
-                                                + rules.reasons), **common))
+                                  reasons=tuple(notes + [f"{pt.name}: {pt.reason}"] + rules.reasons), **common))
+            notes = []
         return specs
     groups = [(t.name, t.include, [*m.exclude, *t.exclude]) for t in m.tasks] or [("main", m.include, m.exclude)]
     for name, include, exclude in groups:
@@ -257,7 +262,41 @@ def reverse_task(stack: Stack) -> TaskSpec | None:
                     cdc_start_position=start.cdc_start_position, cdc_start_time=start.cdc_start_time)
 
 
+def ca_bundles(stack: Stack) -> dict[str, str]:
+    """PEM bundles to import into DMS, by endpoint role (read once, errors as config lines)."""
+    cfg = stack.config
+    conns = {"target": cfg.target, "reverse.postgresSource": cfg.reverse.postgres_source}
+    out = {}
+    for key, conn in conns.items():
+        pem = read_ca_bundle(stack, key, conn)
+        if pem is not None:
+            out[key] = pem
+    return out
+
+
+def validation_task(stack: Stack) -> TaskSpec | None:
+    """A separate ValidationOnly task comparing source and target without moving data (immutable once created)."""
+    cfg = stack.config
+    m = cfg.migration
+    if not m.validation_only_task:
+        return None
+    kind = "cdc" if m.has_cdc else "full-load"
+    settings = _settings("migration", stack.project, migration_type=kind, target_engine="postgresql",
+                         target_table_prep_mode="DO_NOTHING", lob_mode="limited", lob_max_size_kb=DEFAULT_LOB_KB,
+                         validation=True, validation_only=True)
+    doc = _mapping(stack, include=m.include, exclude=m.exclude)
+    return TaskSpec(name="validate", task_id=StackNames(stack.project, stack.stack).task_id("validate"),
+                    direction="forward", migration_type=kind, mappings=doc, settings=settings,
+                    start=phase_state(cfg).forward_running,
+                    reasons=("validate: ValidationOnly task, compares Oracle and PostgreSQL row by row without "
+                             "writing; read results in awsdms_control.awsdms_validation_failures_v1",))
+
+
 def all_tasks(stack: Stack) -> list[TaskSpec]:
+    ca_bundles(stack)  # unreadable certificate files stop here, before any resource
     specs = forward_tasks(stack)
+    val = validation_task(stack)
+    if val is not None:
+        specs.append(val)
     rev = reverse_task(stack)
     return specs + ([rev] if rev else [])

@@ -280,8 +280,8 @@ def _character(dt: str, length: int | None, char_used: str | None, char_length: 
     if char_used == "C" and not char_length:
         notes.append("CHAR semantics but CHAR_LENGTH not exported: sized from DATA_LENGTH in bytes (an upper bound)")
     elif char_used == "B":
-        notes.append(f"BYTE semantics: {length} bytes in Oracle, {length} characters in PostgreSQL (always fits); "
-                     "multibyte text written back by the fallback may exceed the Oracle byte limit")
+        notes.append(f"BYTE semantics: fits (PostgreSQL counts characters), but multibyte text written back on "
+                     f"fallback may exceed {length} bytes")
     if dt in ("CHAR", "NCHAR"):
         notes.insert(0, f"DMS would create varchar({n}) and trims trailing blanks (TrimSpaceInChar); "
                         f"char({n}) keeps Oracle's blank-padded semantics")

@@ -23,6 +23,8 @@ class EndpointArgs:
     settings: Mapping[str, Any] = field(default_factory=dict)   # EndpointOracleSettingsArgs / Postgres kwargs
     extra_connection_attributes: str | None = None
     kms_key_arn: str | None = None
+    ca_bundle_pem: str | None = None         # imported as a DMS certificate for verify-ca / verify-full
+    certificate_id: str = ""
     tags: dict[str, str] = field(default_factory=dict)
     protect: bool = False
 
@@ -68,6 +70,12 @@ class _DmsEndpoint(pulumi.ComponentResource):
             creds = {"server_name": conn.host, "port": conn.port, "username": conn.username,
                      "password": pulumi.Output.secret(conn.password.get_secret_value())}
             depends = []
+        certificate_arn: pulumi.Input[str] | None = conn.certificate_arn
+        self.certificate: aws.dms.Certificate | None = None
+        if args.ca_bundle_pem:
+            self.certificate = aws.dms.Certificate(f"{name}-ca", certificate_id=args.certificate_id,
+                                                   certificate_pem=args.ca_bundle_pem, tags=args.tags, opts=child)
+            certificate_arn = self.certificate.certificate_arn
         settings: dict[str, Any] = {}
         if args.settings:
             settings_cls = (aws.dms.EndpointOracleSettingsArgs if self.settings_kind == "oracle"
@@ -76,7 +84,7 @@ class _DmsEndpoint(pulumi.ComponentResource):
         self.endpoint = aws.dms.Endpoint(
             f"{name}-endpoint", endpoint_id=args.endpoint_id, endpoint_type=self.endpoint_type,
             engine_name=args.engine_name, database_name=conn.database_name, ssl_mode=conn.ssl_mode,
-            certificate_arn=conn.certificate_arn, kms_key_arn=args.kms_key_arn,
+            certificate_arn=certificate_arn, kms_key_arn=args.kms_key_arn,
             extra_connection_attributes=args.extra_connection_attributes, tags=args.tags, **creds, **settings,
             opts=pulumi.ResourceOptions(parent=self, depends_on=depends, protect=args.protect))
         self.endpoint_arn: pulumi.Output[str] = self.endpoint.endpoint_arn

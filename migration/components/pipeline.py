@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pulumi
 
-from typing import Sequence
+from typing import Any, Sequence
 
 from migration.components.endpoint import (
     EndpointArgs,
@@ -17,10 +17,10 @@ from migration.components.iam_roles import DmsRolesArgs, DmsServiceRoles
 from migration.components.migration_task import MigrationTask, TaskArgs
 from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
 from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
-from migration.config import Stack
+from migration.config import Stack, _Connection
 from migration.identifiers import StackNames, partition_for
 from migration.lifecycle import phase_state
-from migration.tasks import TaskSpec, all_tasks
+from migration.tasks import TaskSpec, all_tasks, ca_bundles
 
 
 def stack_tags(stack: Stack) -> dict[str, str]:
@@ -77,19 +77,22 @@ class MigrationPipeline(pulumi.ComponentResource):
             kms_key_arn=ri.kms_key_arn, preferred_maintenance_window=ri.preferred_maintenance_window, tags=tags,
             depends_on=self.roles.attachments, protect=state.protect), opts=child)
 
-        def endpoint_args(endpoint_id: str, engine: str, conn, role: str, settings: dict,
-                          eca: str | None = None) -> EndpointArgs:
+        bundles = ca_bundles(stack)
+
+        def endpoint_args(endpoint_id: str, engine: str, conn: _Connection, role: str, settings: dict[str, Any],
+                          eca: str | None = None, bundle_key: str = "") -> EndpointArgs:
             return EndpointArgs(endpoint_id=endpoint_id, engine_name=engine, connection=conn, region=stack.region,
                                 secrets_role_name=names.secrets_role(role), settings=settings,
-                                extra_connection_attributes=eca, kms_key_arn=ri.kms_key_arn, tags=tags,
-                                protect=state.protect)
+                                extra_connection_attributes=eca, kms_key_arn=ri.kms_key_arn,
+                                ca_bundle_pem=bundles.get(bundle_key), certificate_id=f"{endpoint_id}-ca",
+                                tags=tags, protect=state.protect)
 
         self.source = OracleSourceEndpoint(f"{name}-source", endpoint_args(
             names.source_endpoint_id, "oracle", cfg.source, "oracle-source", cfg.source.settings.to_provider_args(),
             cfg.source.settings.extra_connection_attributes()), opts=child)
         self.target = PostgresTargetEndpoint(f"{name}-target", endpoint_args(
             names.target_endpoint_id, cfg.target.engine, cfg.target, "postgres-target",
-            cfg.target.settings.to_provider_args()), opts=child)
+            cfg.target.settings.to_provider_args(), bundle_key="target"), opts=child)
         self.reverse_source: PostgresSourceEndpoint | None = None
         self.reverse_target: OracleTargetEndpoint | None = None
         if state.reverse_created:
@@ -97,7 +100,7 @@ class MigrationPipeline(pulumi.ComponentResource):
             assert rev.postgres_source is not None and rev.oracle_target is not None
             self.reverse_source = PostgresSourceEndpoint(f"{name}-reverse-source", endpoint_args(
                 names.reverse_source_endpoint_id, cfg.target.engine, rev.postgres_source, "postgres-source",
-                rev.postgres_source.settings.to_provider_args()), opts=child)
+                rev.postgres_source.settings.to_provider_args(), bundle_key="reverse.postgresSource"), opts=child)
             self.reverse_target = OracleTargetEndpoint(f"{name}-reverse-target", endpoint_args(
                 names.reverse_target_endpoint_id, "oracle", rev.oracle_target, "oracle-target",
                 rev.oracle_target.settings.to_provider_args()), opts=child)
