@@ -83,8 +83,8 @@ def render_table(rows: Sequence[tuple[str, str, str]]) -> str:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from migration.offline import mask_secrets, run_program
-    from migration.stackfile import read_stack_file
     from migration.planner import render_plan_text
+    from migration.stackfile import read_stack_file
     from migration.tasks import all_tasks, migration_plan
 
     sf = read_stack_file(args.root, args.stack, args.set or [])
@@ -100,7 +100,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     for r in resources:
         if r.type == "aws:dms/replicationTask:ReplicationTask":
             task_id = r.inputs["replicationTaskId"]
-            for field_name, suffix in (("tableMappings", "table-mappings"), ("replicationTaskSettings", "task-settings")):
+            documents = (("tableMappings", "table-mappings"), ("replicationTaskSettings", "task-settings"))
+            for field_name, suffix in documents:
                 path = out_dir / f"{task_id}.{suffix}.json"
                 path.write_text(json.dumps(json.loads(r.inputs[field_name]), indent=2, sort_keys=True) + "\n",
                                 encoding="utf-8")

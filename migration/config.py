@@ -36,7 +36,8 @@ POSTGRES_SSL_MODES = ("none", "require", "verify-ca", "verify-full")
 PHASES = ("replicate", "cutover", "fallback", "complete")
 
 ENGINE_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
-MAINTENANCE_WINDOW_RE = re.compile(r"^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$")
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)"
+MAINTENANCE_WINDOW_RE = re.compile(rf"^{_DAY}:\d{{2}}:\d{{2}}-{_DAY}:\d{{2}}:\d{{2}}$")
 REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
 VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 SUBNET_ID_RE = re.compile(r"^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
@@ -417,6 +418,13 @@ class SizingConfig(StrictModel):
         return self
 
 
+class AssessmentConfig(StrictModel):
+    """Where premigration assessment results go (used by the runbook's filled-in AWS CLI commands)."""
+
+    result_bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+    service_access_role_arn: str | None = Field(default=None, pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
+
+
 class IamConfig(StrictModel):
     create_dms_roles: bool = True
 
@@ -473,6 +481,7 @@ class StackConfig(StrictModel):
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
     inventory: InventoryConfig | None = None
     sizing: SizingConfig = Field(default_factory=SizingConfig)
+    assessment: AssessmentConfig = Field(default_factory=AssessmentConfig)
 
     @model_validator(mode="after")
     def _lifecycle(self) -> StackConfig:

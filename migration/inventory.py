@@ -89,15 +89,13 @@ class _Csv:
     def __init__(self, path: Path, reader: Iterator[list[str]], required: tuple[str, ...], optional: tuple[str, ...]):
         self.name = path.name
         self.reader = reader
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise InventoryError(f"{self.name} line 1: header: the file is empty; expected {','.join(required)}") \
-                from None
+        header = next((row for row in reader if row), None)  # blank lines before the header are harmless
+        if header is None:
+            raise InventoryError(f"{self.name} line 1: header: the file is empty; expected {','.join(required)}")
         names = [h.strip().upper() for h in header]
         missing = [h for h in required if h not in names]
         if missing:
-            raise InventoryError(f"{self.name} line 1: header: missing {', '.join(missing)}; "
+            raise InventoryError(f"{self.name} line {self.line}: header: missing {', '.join(missing)}; "
                                  f"required columns are {','.join(required)}")
         self.pos = {h: names.index(h) for h in (*required, *optional) if h in names}
         self.width = max(self.pos.values()) + 1

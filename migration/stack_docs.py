@@ -87,5 +87,41 @@ def runbook_context(stack: Stack) -> RunbookContext:
         loopback_prevention=has_reverse and rev.loopback_prevention, validation_enabled=cfg.migration.validation)
 
 
+def assessment_section(stack: Stack) -> str:
+    """How to run a DMS premigration assessment on each forward task, with the values this stack knows."""
+    from migration.tasks import forward_tasks
+
+    a = stack.config.assessment
+    bucket = a.result_bucket or "<results-bucket>"
+    role = a.service_access_role_arn or "<assessment-role-arn>"
+    lines = [
+        "## Appendix: premigration assessment",
+        "",
+        "Run it after the first `pulumi up` with `migration.startTask: false` (the task must exist and be stopped"
+        " or ready), before starting the load. It checks unsupported data types, tables without keys, LOB columns"
+        " without keys, supplemental logging and privileges. The role must trust `dms.amazonaws.com` and may put"
+        f" objects into `{bucket}`.",
+        "",
+        "```bash",
+    ]
+    for spec in forward_tasks(stack):
+        lines += [
+            f"aws dms start-replication-task-assessment-run --region {stack.region} \\",
+            f"  --replication-task-arn \"$(pulumi stack output taskArns --stack {stack.stack} --json"
+            f" | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"{spec.name}\"])')\" \\",
+            f"  --service-access-role-arn {role} \\",
+            f"  --result-location-bucket {bucket} --result-location-folder {stack.stack}/{spec.task_id} \\",
+            f"  --assessment-run-name {spec.task_id}-assessment",
+        ]
+    lines += [
+        "aws dms describe-replication-task-assessment-runs --region " + stack.region
+        + " --filters Name=replication-task-arn,Values=<task-arn>",
+        "```",
+        "",
+        "Results: `summary.json` and one JSON file per check under the result folder; fix every `failed` check.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def runbook(stack: Stack) -> str:
-    return render_runbook(runbook_context(stack))
+    return render_runbook(runbook_context(stack)).rstrip() + "\n\n" + assessment_section(stack)

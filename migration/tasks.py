@@ -97,7 +97,8 @@ def stack_inventory(stack: Stack) -> Inventory | None:
             if path is not None and not path.is_file():
                 raise ConfigError(f"{stack.project}:inventory.{name}: file not found: {path}")
         try:
-            _INVENTORY_CACHE[key] = load_inventory(paths["columns"], paths["tables"], paths["lobs"], paths["keys"])
+            _INVENTORY_CACHE[key] = load_inventory(root / inv_cfg.columns, root / inv_cfg.tables, paths["lobs"],
+                                                   paths["keys"])
         except InventoryError as exc:
             raise ConfigError(f"{stack.project}:inventory: {exc}") from None
     return _INVENTORY_CACHE[key]
@@ -176,10 +177,11 @@ def migration_plan(stack: Stack) -> MigrationPlan | None:
     if cfg.sizing.mode != "auto" or inv is None:
         return None
     tables = selected_tables(stack, inv, cfg.migration.include, cfg.migration.exclude)
+    throughput = Throughput.model_validate(cfg.sizing.throughput) if cfg.sizing.throughput else None
     try:
         return plan_migration(tables, window_hours=float(cfg.sizing.window_hours or 0),
                               instance_class=cfg.replication_instance.instance_class,
-                              throughput=Throughput(**cfg.sizing.throughput) if cfg.sizing.throughput else None,
+                              throughput=throughput,
                               preloaded=cfg.sizing.preloaded, groups=cfg.sizing.groups,
                               key_ranges={k: (v[0], v[1]) for k, v in cfg.sizing.key_ranges.items()} or None,
                               max_tables_per_task=cfg.sizing.max_tables_per_task)
@@ -203,8 +205,9 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
     m = cfg.migration
     names = StackNames(stack.project, stack.stack)
     start = parse_oracle_start(m.cdc_start_position)
-    common = dict(direction="forward", migration_type=m.type, start=phase_state(cfg).forward_running,
-                  cdc_start_position=start.cdc_start_position, cdc_start_time=start.cdc_start_time)
+    common: dict[str, Any] = dict(direction="forward", migration_type=m.type,
+                                  start=phase_state(cfg).forward_running,
+                                  cdc_start_position=start.cdc_start_position, cdc_start_time=start.cdc_start_time)
     inv = stack_inventory(stack)
     plan = migration_plan(stack)
     specs = []

@@ -182,7 +182,7 @@ class Monitoring(pulumi.ComponentResource):
             dashboard_body(args.region, instance_id, [(args.tasks[k].task_id, k, args.tasks[k].cdc) for k in keys])
             body = pulumi.Output.all(*(resource_ids[k] for k in keys)).apply(
                 lambda ids: dashboard_body(args.region, instance_id, [
-                    (args.tasks[k].task_id, rid, args.tasks[k].cdc) for k, rid in zip(keys, ids)]))
+                    (args.tasks[k].task_id, rid, args.tasks[k].cdc) for k, rid in zip(keys, ids, strict=True)]))
             self.dashboard_name = dms_id(*base, max_len=DASHBOARD_NAME_MAX)
             aws.cloudwatch.Dashboard(f"{name}-dashboard", dashboard_name=self.dashboard_name, dashboard_body=body,
                                      opts=child)

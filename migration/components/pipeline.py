@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pulumi
-
 from typing import Any, Sequence
+
+import pulumi
 
 from migration.components.endpoint import (
     EndpointArgs,

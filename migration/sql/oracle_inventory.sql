@@ -36,8 +36,8 @@ SET MARKUP CSV ON DELIMITER , QUOTE ON
 
 DEFINE schemas = "&1"
 DEFINE clob_bytes_per_char = 4
--- The schema list as a row source, upper-cased like the dictionary stores unquoted names.
-DEFINE schema_list = "SELECT UPPER(TRIM(REGEXP_SUBSTR('&schemas', '[^,]+', 1, LEVEL))) FROM dual CONNECT BY REGEXP_SUBSTR('&schemas', '[^,]+', 1, LEVEL) IS NOT NULL"
+-- Schema filter used below: OWNER must appear in ",APP,HR," (the argument upper-cased, blanks removed, since the
+-- dictionary stores unquoted names in upper case).
 
 -- ---------------------------------------------------------------------------------------------------- tables.csv
 -- HAS_PRIMARY_KEY / HAS_UNIQUE_KEY: enabled constraints (and constraint-less unique indexes for the unique key).
@@ -73,7 +73,7 @@ SELECT t.owner,
             THEN 'Y' ELSE 'N' END AS has_unique_key,
        t.partitioned
   FROM all_tables t
- WHERE t.owner IN (&schema_list)
+ WHERE INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
    AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
    AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
    AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
@@ -92,7 +92,7 @@ SELECT c.owner, c.table_name, c.column_name, c.data_type, c.data_length, c.data_
   FROM all_tab_cols c
   JOIN all_tables t ON t.owner = c.owner AND t.table_name = c.table_name
  WHERE c.hidden_column = 'NO' AND c.virtual_column = 'NO'
-   AND t.owner IN (&schema_list)
+   AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
    AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
    AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
    AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
@@ -112,7 +112,7 @@ SELECT owner, table_name, constraint_type, column_name, position, constraint_nam
             ON cc.owner = k.owner AND cc.constraint_name = k.constraint_name AND cc.table_name = k.table_name
           JOIN all_tables t ON t.owner = k.owner AND t.table_name = k.table_name
          WHERE k.constraint_type IN ('P', 'U') AND k.status = 'ENABLED'
-           AND t.owner IN (&schema_list)
+           AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
            AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
            AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
            AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
@@ -128,7 +128,7 @@ SELECT owner, table_name, constraint_type, column_name, position, constraint_nam
            AND NOT EXISTS (SELECT 1 FROM all_constraints k
                             WHERE k.index_owner = i.owner AND k.index_name = i.index_name
                               AND k.constraint_type IN ('P', 'U'))
-           AND t.owner IN (&schema_list)
+           AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
            AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
            AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
            AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
@@ -155,7 +155,7 @@ BEGIN
                 JOIN all_tables t ON t.owner = c.owner AND t.table_name = c.table_name
                WHERE c.data_type IN ('CLOB', 'NCLOB', 'BLOB', 'XMLTYPE')
                  AND c.hidden_column = 'NO' AND c.virtual_column = 'NO'
-                 AND t.owner IN (&schema_list)
+                 AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
                  AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
                  AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
                  AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
