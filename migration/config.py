@@ -151,7 +151,19 @@ class ReplicationInstanceConfig(StrictModel):
     @field_validator("preferred_maintenance_window")
     @classmethod
     def _window(cls, v: str | None) -> str | None:
-        return None if v is None else _pattern(v.lower(), MAINTENANCE_WINDOW_RE, "must look like sun:03:00-sun:04:00")
+        if v is None:
+            return None
+        v = _pattern(v.lower(), MAINTENANCE_WINDOW_RE, "must look like sun:03:00-sun:04:00 (UTC, at least 30 minutes)")
+        days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+        minutes = []
+        for part in v.split("-"):
+            day, hh, mm = part.split(":")
+            if int(hh) > 23 or int(mm) > 59:
+                raise ValueError(f"{part} is not a time of day (hh 00-23, mm 00-59)")
+            minutes.append(days.index(day) * 1440 + int(hh) * 60 + int(mm))
+        if (minutes[1] - minutes[0]) % (7 * 1440) < 30:
+            raise ValueError(f"must last at least 30 minutes, got {v}")
+        return v
 
 
 class _Connection(StrictModel):
@@ -165,6 +177,7 @@ class _Connection(StrictModel):
     secrets_manager_secret_arn: str | None = None
     ssl_mode: str = "none"
     certificate_arn: str | None = None
+    secrets_kms_key_arn: str | None = None  # customer-managed key of the secret: the access role may decrypt with it
     ca_bundle_file: str | None = None  # PEM CA bundle (e.g. the RDS global bundle): the stack imports it into DMS
 
     @field_validator("host")
@@ -176,6 +189,11 @@ class _Connection(StrictModel):
     @classmethod
     def _secret(cls, v: str | None) -> str | None:
         return None if v is None else _pattern(v, SECRET_ARN_RE, "must be a Secrets Manager secret ARN")
+
+    @field_validator("secrets_kms_key_arn")
+    @classmethod
+    def _secret_kms(cls, v: str | None) -> str | None:
+        return None if v is None else _pattern(v, KMS_KEY_ARN_RE, "must be a KMS key ARN")
 
     @field_validator("certificate_arn")
     @classmethod
@@ -193,6 +211,8 @@ class _Connection(StrictModel):
         elif self.password is None or self.username is None:
             raise ValueError("credentials missing: set username and password (pulumi config set --secret --path "
                              "<key>.password) or secretsManagerSecretArn")
+        if self.secrets_kms_key_arn and not self.secrets_manager_secret_arn:
+            raise ValueError("secretsKmsKeyArn only applies with secretsManagerSecretArn")
         if self.certificate_arn and self.ca_bundle_file:
             raise ValueError("give certificateArn (a certificate already in DMS) or caBundleFile, not both")
         if self.ssl_mode in ("verify-ca", "verify-full") and not (self.certificate_arn or self.ca_bundle_file):
@@ -556,11 +576,13 @@ def _format_error(project: str, err: Mapping[str, Any]) -> str:
     msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
     kind = err.get("type", "")
     value = err.get("input")
+    # A whole connection given as text ("user/pw@host") may carry a password: never echo top-level values.
     if kind == "missing":
         msg = "required key is missing"
     elif kind == "extra_forbidden":
         msg = "unknown key (check the spelling; keys are camelCase)"
-    elif not set(loc) & _SECRET_FIELDS and isinstance(value, (str, int, float, bool)) and "got" not in msg:
+    elif (len(loc) > 1 and not set(loc) & _SECRET_FIELDS
+          and isinstance(value, (str, int, float, bool)) and "got" not in msg):
         msg += f", got {value!r}"
     return f"{key}: {msg}"
 

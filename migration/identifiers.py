@@ -67,7 +67,8 @@ class StackNames:
         self.prefix = dms_id(project, stack, max_len=40)
         self.instance_id = dms_id(self.prefix, max_len=INSTANCE_ID_MAX)
         self.subnet_group_id = dms_id(self.prefix, "subnets", max_len=SUBNET_GROUP_ID_MAX)
-        self.security_group_name = dms_id(self.prefix, "dms", max_len=SECURITY_GROUP_NAME_MAX)
+        # EC2 refuses group names starting with "sg-", which a project called "sg" would produce.
+        self.security_group_name = dms_id("dms", self.prefix, max_len=SECURITY_GROUP_NAME_MAX)
         self.source_endpoint_id = dms_id(self.prefix, "oracle-source", max_len=ENDPOINT_ID_MAX)
         self.target_endpoint_id = dms_id(self.prefix, "postgres-target", max_len=ENDPOINT_ID_MAX)
         self.reverse_source_endpoint_id = dms_id(self.prefix, "postgres-source", max_len=ENDPOINT_ID_MAX)

@@ -7,6 +7,7 @@ inputs. Computed outputs (ARNs, ids) are filled with recognisable fake values.
 from __future__ import annotations
 
 import runpy
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,9 +101,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """Passes resource options (protect, retainOnDelete, parent) to the mocks, which the Mocks API hides."""
+    """Passes resource options (protect, retainOnDelete, parent) to the mocks, which the Mocks API hides.
+
+    Pulumi registers resources from a thread pool; the lock keeps each request's options with its resource.
+    """
+
+    _lock = threading.Lock()
 
     def RegisterResource(self, request: Any) -> Any:
+        with self._lock:
+            return self._register(request)
+
+    def _register(self, request: Any) -> Any:
         mocks = self.mocks
         assert isinstance(mocks, RecordingMocks)
         mocks.pending = {"parent": request.parent.rsplit("::", 1)[-1] if request.parent else "",

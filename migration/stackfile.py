@@ -19,6 +19,20 @@ from migration.config import ConfigError, Stack, load_stack_config
 SECRET_PLACEHOLDER = "offline-plan-placeholder"  # never a real secret: the stack file holds only ciphertext
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """YAML as Pulumi reads config: dates and times stay text (a CDC start time is a string, not a datetime)."""
+
+
+_ConfigLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
+
+
 @dataclass
 class StackFile:
     root: Path
@@ -64,7 +78,7 @@ def available_stacks(root: Path) -> list[str]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return _yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
@@ -112,7 +126,7 @@ def apply_override(sf: StackFile, item: str) -> None:
     if any(not p for p in parts):
         raise ConfigError(f"--set {item!r}: empty path segment in {key!r}")
     try:
-        value = yaml.safe_load(text) if text else ""
+        value = _yaml(text) if text else ""
     except yaml.YAMLError:
         value = text
     full = f"{namespace}:{parts[0]}"

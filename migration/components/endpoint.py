@@ -36,11 +36,20 @@ def secrets_trust_policy(region: str) -> str:
         "Principal": {"Service": sorted(["dms.amazonaws.com", f"dms.{region}.amazonaws.com"])}}]}, sort_keys=True)
 
 
-def secret_read_policy(secret_arn: str) -> str:
-    """Least privilege: read exactly the endpoint's secret, nothing else."""
-    return json.dumps({"Version": "2012-10-17", "Statement": [{
+def secret_read_policy(secret_arn: str, kms_key_arn: str | None = None) -> str:
+    """Least privilege: read exactly the endpoint's secret (and decrypt it with its own key), nothing else."""
+    statements: list[dict[str, Any]] = [{
         "Effect": "Allow", "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
-        "Resource": secret_arn}]}, sort_keys=True)
+        "Resource": secret_arn}]
+    if kms_key_arn:
+        statements.append({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": kms_key_arn,
+                           "Condition": {"StringEquals": {"kms:ViaService": f"secretsmanager.{_region(secret_arn)}"
+                                                                              ".amazonaws.com"}}})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
+
+
+def _region(arn: str) -> str:
+    return arn.split(":")[3]
 
 
 class _DmsEndpoint(pulumi.ComponentResource):
@@ -61,7 +70,8 @@ class _DmsEndpoint(pulumi.ComponentResource):
                 description=f"Lets DMS read the credentials of endpoint {args.endpoint_id}", tags=args.tags,
                 opts=child)
             policy = aws.iam.RolePolicy(f"{name}-secrets-read", role=self.secrets_role.id,
-                                        policy=secret_read_policy(conn.secrets_manager_secret_arn), opts=child)
+                                        policy=secret_read_policy(conn.secrets_manager_secret_arn,
+                                                                          conn.secrets_kms_key_arn), opts=child)
             creds = {"secrets_manager_arn": conn.secrets_manager_secret_arn,
                      "secrets_manager_access_role_arn": self.secrets_role.arn}
             depends: list[pulumi.Resource] = [policy]
