@@ -66,10 +66,17 @@ def inventory(n: int, seed: int = 7) -> tuple[list[Tab], dict[str, tuple[int, in
         keyed = i == 0 or rnd.random() >= 0.02
         rows = max(1, size // 200)
         t = Tab(
-            owner=f"APP{i % 20:02d}", name=f"T{i:06d}", num_rows=rows, bytes=size, has_primary_key=keyed,
-            has_unique_key=False, partitioned=i != 0 and rnd.random() < 0.10,
-            lobs=["DOC"] if i != 0 and rnd.random() < 0.03 else [], key_columns=["ID"] if keyed else [],
-            columns=[Col("ID", "NUMBER", 19, 0), Col("PAYLOAD", "VARCHAR2", None, None)])
+            owner=f"APP{i % 20:02d}",
+            name=f"T{i:06d}",
+            num_rows=rows,
+            bytes=size,
+            has_primary_key=keyed,
+            has_unique_key=False,
+            partitioned=i != 0 and rnd.random() < 0.10,
+            lobs=["DOC"] if i != 0 and rnd.random() < 0.03 else [],
+            key_columns=["ID"] if keyed else [],
+            columns=[Col("ID", "NUMBER", 19, 0), Col("PAYLOAD", "VARCHAR2", None, None)],
+        )
         tables.append(t)
         if keyed and size >= GB:
             ranges[f"{t.owner}.{t.name}"] = (1, rows)
@@ -78,23 +85,30 @@ def inventory(n: int, seed: int = 7) -> tuple[list[Tab], dict[str, tuple[int, in
 
 def main() -> None:
     print(f"instance {INSTANCE}, window {WINDOW_HOURS:g} h, planning-default throughput")
-    print(f"{'tables':>7} {'max/task':>8} {'plan s':>7} {'tasks':>5} {'total GB':>9} {'makespan h':>10} "
-          f"{'lower h':>8} {'ratio':>6} {'1-task h':>9} {'1-task/plan':>11}")
+    print(
+        f"{'tables':>7} {'max/task':>8} {'plan s':>7} {'tasks':>5} {'total GB':>9} {'makespan h':>10} "
+        f"{'lower h':>8} {'ratio':>6} {'1-task h':>9} {'1-task/plan':>11}"
+    )
     for n, per_task in ((1_000, 200), (10_000, 200), (100_000, 600)):
         tables, ranges = inventory(n)
         start = time.perf_counter()
-        plan = plan_migration(tables, window_hours=WINDOW_HOURS, instance_class=INSTANCE, key_ranges=ranges,
-                              max_tables_per_task=per_task)
+        plan = plan_migration(
+            tables, window_hours=WINDOW_HOURS, instance_class=INSTANCE, key_ranges=ranges, max_tables_per_task=per_task
+        )
         took = time.perf_counter() - start
         single = single_task_makespan_seconds(tables, instance_class=INSTANCE)
         total = sum(t.bytes for t in tables)
         ratio = plan.estimated_makespan_seconds / plan.lower_bound_seconds
-        print(f"{n:>7} {per_task:>8} {took:>7.2f} {len(plan.tasks):>5} {total / GB:>9.0f} "
-              f"{plan.estimated_makespan_seconds / 3600:>10.2f} {plan.lower_bound_seconds / 3600:>8.2f} "
-              f"{ratio:>6.3f} {single / 3600:>9.1f} {single / plan.estimated_makespan_seconds:>10.1f}x")
-    print("targets: ratio <= 1.10 everywhere; 1-task/plan >= 5x where the 900 GB table dominates (1k, 10k). At 100k "
-          "the instance rate sets the pace and one task is held back by its 8 subtasks, not by the 900 GB table.\n"
-          "100k tables need max_tables_per_task=600: 200 per task would need 500 tasks (DMS limit 200 per instance).")
+        print(
+            f"{n:>7} {per_task:>8} {took:>7.2f} {len(plan.tasks):>5} {total / GB:>9.0f} "
+            f"{plan.estimated_makespan_seconds / 3600:>10.2f} {plan.lower_bound_seconds / 3600:>8.2f} "
+            f"{ratio:>6.3f} {single / 3600:>9.1f} {single / plan.estimated_makespan_seconds:>10.1f}x"
+        )
+    print(
+        "targets: ratio <= 1.10 everywhere; 1-task/plan >= 5x where the 900 GB table dominates (1k, 10k). At 100k "
+        "the instance rate sets the pace and one task is held back by its 8 subtasks, not by the 900 GB table.\n"
+        "100k tables need max_tables_per_task=600: 200 per task would need 500 tasks (DMS limit 200 per instance)."
+    )
 
 
 if __name__ == "__main__":

@@ -29,12 +29,33 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:ec2/securityGroup:SecurityGroup": ("name", "vpcId"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("fromPort", "cidrIpv4", "referencedSecurityGroupId"),
     "aws:dms/replicationInstance:ReplicationInstance": (
-        "replicationInstanceId", "replicationInstanceClass", "allocatedStorage", "engineVersion", "multiAz",
-        "publiclyAccessible", "kmsKeyArn"),
-    "aws:dms/endpoint:Endpoint": ("endpointId", "endpointType", "engineName", "serverName", "port", "databaseName",
-                                  "sslMode", "username", "password", "secretsManagerArn"),
-    "aws:dms/replicationTask:ReplicationTask": ("replicationTaskId", "migrationType", "startReplicationTask",
-                                                "cdcStartPosition", "cdcStartTime"),
+        "replicationInstanceId",
+        "replicationInstanceClass",
+        "allocatedStorage",
+        "engineVersion",
+        "multiAz",
+        "publiclyAccessible",
+        "kmsKeyArn",
+    ),
+    "aws:dms/endpoint:Endpoint": (
+        "endpointId",
+        "endpointType",
+        "engineName",
+        "serverName",
+        "port",
+        "databaseName",
+        "sslMode",
+        "username",
+        "password",
+        "secretsManagerArn",
+    ),
+    "aws:dms/replicationTask:ReplicationTask": (
+        "replicationTaskId",
+        "migrationType",
+        "startReplicationTask",
+        "cdcStartPosition",
+        "cdcStartTime",
+    ),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("metricName", "comparisonOperator", "threshold"),
     "aws:dms/eventSubscription:EventSubscription": ("name", "sourceType", "eventCategories"),
     "aws:sns/topic:Topic": ("name",),
@@ -103,18 +124,37 @@ def cmd_plan(args: argparse.Namespace) -> int:
             documents = (("tableMappings", "table-mappings"), ("replicationTaskSettings", "task-settings"))
             for field_name, suffix in documents:
                 path = out_dir / f"{task_id}.{suffix}.json"
-                path.write_text(json.dumps(json.loads(r.inputs[field_name]), indent=2, sort_keys=True) + "\n",
-                                encoding="utf-8")
+                path.write_text(
+                    json.dumps(json.loads(r.inputs[field_name]), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+                )
                 written.append(path.name)
-    (out_dir / "resources.json").write_text(json.dumps(
-        [{"type": r.type, "name": r.name, "parent": r.parent, "protect": r.protect,
-          "retainOnDelete": r.retain_on_delete, "inputs": mask_secrets(r.inputs)} for r in run.resources],
-        indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    (out_dir / "outputs.json").write_text(json.dumps(mask_secrets(run.outputs), indent=2, sort_keys=True) + "\n",
-                                          encoding="utf-8")
+    (out_dir / "resources.json").write_text(
+        json.dumps(
+            [
+                {
+                    "type": r.type,
+                    "name": r.name,
+                    "parent": r.parent,
+                    "protect": r.protect,
+                    "retainOnDelete": r.retain_on_delete,
+                    "inputs": mask_secrets(r.inputs),
+                }
+                for r in run.resources
+            ],
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    (out_dir / "outputs.json").write_text(
+        json.dumps(mask_secrets(run.outputs), indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     written += ["resources.json", "outputs.json"]
-    print(f"Offline plan of stack '{args.stack}' (project {stack.project}, region {stack.region}), run under "
-          f"Pulumi mocks: `pulumi up` would create {len(resources)} resources.")
+    print(
+        f"Offline plan of stack '{args.stack}' (project {stack.project}, region {stack.region}), run under "
+        f"Pulumi mocks: `pulumi up` would create {len(resources)} resources."
+    )
     if args.set:
         print("Config edits previewed: " + ", ".join(args.set))
     print()
@@ -156,11 +196,15 @@ def _print_changes(args: argparse.Namespace, run: Any) -> int:
         print()
     for c in risky:
         if c.kind == "replace":
-            print(f"WARNING: {c.name} would be REPLACED: a new DMS task starts from scratch (full reload or a lost "
-                  f"CDC position). Do not apply this edit to a running migration.")
+            print(
+                f"WARNING: {c.name} would be REPLACED: a new DMS task starts from scratch (full reload or a lost "
+                f"CDC position). Do not apply this edit to a running migration."
+            )
         else:
-            print(f"WARNING: {c.name} would be DELETED: its tables stop replicating (and protect: true refuses the "
-                  f"deletion until phase complete).")
+            print(
+                f"WARNING: {c.name} would be DELETED: its tables stop replicating (and protect: true refuses the "
+                f"deletion until phase complete)."
+            )
     return 0
 
 
@@ -197,8 +241,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     plan = sub.add_parser("plan", help="show what `pulumi up` would create, offline under Pulumi mocks")
     plan.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
-    plan.add_argument("--set", action="append", metavar="KEY=VALUE",
-                      help="override a config key like `pulumi config set --path` (repeatable)")
+    plan.add_argument(
+        "--set",
+        action="append",
+        metavar="KEY=VALUE",
+        help="override a config key like `pulumi config set --path` (repeatable)",
+    )
     plan.add_argument("--out", type=Path, help="where to write the documents (default: plan/<stack>/)")
     plan.set_defaults(func=cmd_plan)
 
@@ -208,8 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     prereqs = sub.add_parser("prereqs", help="print the SQL the DBAs run before the first pulumi up")
     stack_args(prereqs)
-    prereqs.add_argument("--side", choices=("all", "oracle", "postgres"), default="all",
-                         help="only the Oracle or only the PostgreSQL scripts")
+    prereqs.add_argument(
+        "--side",
+        choices=("all", "oracle", "postgres"),
+        default="all",
+        help="only the Oracle or only the PostgreSQL scripts",
+    )
     prereqs.set_defaults(func=cmd_prereqs)
     runbook = sub.add_parser("runbook", help="write the Markdown cutover runbook for a stack")
     stack_args(runbook)

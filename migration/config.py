@@ -45,8 +45,10 @@ SG_ID_RE = re.compile(r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)/[A-Za-z0-9/_-]+$")
 SECRET_ARN_RE = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
 CERT_ARN_RE = re.compile(r"^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]+$")
-HOST_RE = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
-                     r"[A-Za-z0-9])?)*$")
+HOST_RE = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+    r"[A-Za-z0-9])?)*$"
+)
 ORACLE_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_$#]{0,127}$")
 ORACLE_PATTERN_RE = re.compile(r"^[A-Z0-9_$#%]{1,128}$")
 PG_NAME_RE = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
@@ -114,8 +116,10 @@ class NetworkConfig(StrictModel):
     @model_validator(mode="after")
     def _reachable(self) -> NetworkConfig:
         if not self.database_cidrs and not self.database_security_group_ids:
-            raise ValueError("set databaseCidrs or databaseSecurityGroupIds: the replication instance must be "
-                             "allowed to reach the databases")
+            raise ValueError(
+                "set databaseCidrs or databaseSecurityGroupIds: the replication instance must be "
+                "allowed to reach the databases"
+            )
         return self
 
 
@@ -134,8 +138,10 @@ class ReplicationInstanceConfig(StrictModel):
     def _class(cls, v: str) -> str:
         if v not in INSTANCE_CLASSES:
             families = sorted({c.split(".")[1] for c in INSTANCE_CLASSES})
-            raise ValueError(f"must be a DMS instance class dms.<family>.<size>, family one of {', '.join(families)} "
-                             f"(e.g. dms.r6i.large), got {v!r}")
+            raise ValueError(
+                f"must be a DMS instance class dms.<family>.<size>, family one of {', '.join(families)} "
+                f"(e.g. dms.r6i.large), got {v!r}"
+            )
         return v
 
     @field_validator("engine_version")
@@ -204,20 +210,26 @@ class _Connection(StrictModel):
     def _credentials(self) -> _Connection:
         if self.secrets_manager_secret_arn:
             if self.password is not None or self.username is not None or self.host is not None:
-                raise ValueError("with secretsManagerSecretArn the secret holds host, username and password; "
-                                 "remove host/username/password here")
+                raise ValueError(
+                    "with secretsManagerSecretArn the secret holds host, username and password; "
+                    "remove host/username/password here"
+                )
         elif self.host is None:
             raise ValueError("host is required (or secretsManagerSecretArn whose secret holds it)")
         elif self.password is None or self.username is None:
-            raise ValueError("credentials missing: set username and password (pulumi config set --secret --path "
-                             "<key>.password) or secretsManagerSecretArn")
+            raise ValueError(
+                "credentials missing: set username and password (pulumi config set --secret --path "
+                "<key>.password) or secretsManagerSecretArn"
+            )
         if self.secrets_kms_key_arn and not self.secrets_manager_secret_arn:
             raise ValueError("secretsKmsKeyArn only applies with secretsManagerSecretArn")
         if self.certificate_arn and self.ca_bundle_file:
             raise ValueError("give certificateArn (a certificate already in DMS) or caBundleFile, not both")
         if self.ssl_mode in ("verify-ca", "verify-full") and not (self.certificate_arn or self.ca_bundle_file):
-            raise ValueError(f"sslMode {self.ssl_mode} needs certificateArn or caBundleFile (the CA that signed the "
-                             "database certificate)")
+            raise ValueError(
+                f"sslMode {self.ssl_mode} needs certificateArn or caBundleFile (the CA that signed the "
+                "database certificate)"
+            )
         return self
 
     @property
@@ -232,8 +244,10 @@ class _OracleConnection(_Connection):
     @classmethod
     def _no_pem(cls, v: str | None) -> str | None:
         if v is not None:
-            raise ValueError("DMS verifies Oracle SSL with an Oracle wallet, not a PEM bundle: import the wallet "
-                             "as a DMS certificate and set certificateArn")
+            raise ValueError(
+                "DMS verifies Oracle SSL with an Oracle wallet, not a PEM bundle: import the wallet "
+                "as a DMS certificate and set certificateArn"
+            )
         return v
 
     @field_validator("ssl_mode")
@@ -376,12 +390,16 @@ class MigrationConfig(StrictModel):
         if self.validation_only_task and self.target_table_prep_mode != "DO_NOTHING":
             raise ValueError("validationOnlyTask needs targetTablePrepMode DO_NOTHING (DMS refuses anything else)")
         if self.cdc_start_position is not None and self.type != "cdc":
-            raise ValueError("cdcStartPosition applies to type: cdc only (a full-load-and-cdc task captures changes "
-                             "from the start of its full load)")
+            raise ValueError(
+                "cdcStartPosition applies to type: cdc only (a full-load-and-cdc task captures changes "
+                "from the start of its full load)"
+            )
         if self.target_table_prep_mode == "DROP_AND_CREATE" and not self.target_is_disposable:
-            raise ValueError("targetTablePrepMode DROP_AND_CREATE drops target tables with their data, indexes and "
-                             "grants; use DO_NOTHING or TRUNCATE_BEFORE_LOAD, or set targetIsDisposable: true for a "
-                             "throw-away target")
+            raise ValueError(
+                "targetTablePrepMode DROP_AND_CREATE drops target tables with their data, indexes and "
+                "grants; use DO_NOTHING or TRUNCATE_BEFORE_LOAD, or set targetIsDisposable: true for a "
+                "throw-away target"
+            )
         return self
 
     @property
@@ -419,8 +437,9 @@ class SizingConfig(StrictModel):
     def _ranges(cls, v: dict[str, list[int]]) -> dict[str, list[int]]:
         for table, bounds in v.items():
             if "." not in table or len(bounds) != 2 or bounds[0] >= bounds[1]:
-                raise ValueError(f"{table}: give SCHEMA.TABLE: [min, max] with min < max (from SELECT MIN(key), "
-                                 "MAX(key))")
+                raise ValueError(
+                    f"{table}: give SCHEMA.TABLE: [min, max] with min < max (from SELECT MIN(key), MAX(key))"
+                )
         return v
 
     @model_validator(mode="after")
@@ -464,8 +483,10 @@ class ReverseConfig(StrictModel):
     @classmethod
     def _prep(cls, v: str) -> str:
         if v != "DO_NOTHING":
-            raise ValueError("the reverse task writes into Oracle tables that hold the production data; only "
-                             f"DO_NOTHING is allowed, got {v!r}")
+            raise ValueError(
+                "the reverse task writes into Oracle tables that hold the production data; only "
+                f"DO_NOTHING is allowed, got {v!r}"
+            )
         return v
 
     @model_validator(mode="after")
@@ -473,8 +494,10 @@ class ReverseConfig(StrictModel):
         if self.enabled and (self.postgres_source is None or self.oracle_target is None):
             raise ValueError("enabled: true needs postgresSource and oracleTarget connections")
         if self.keep_forward_running and not self.loopback_prevention:
-            raise ValueError("keepForwardRunning runs forward and reverse replication together; that needs "
-                             "loopbackPrevention: true, or every change would echo back and forth")
+            raise ValueError(
+                "keepForwardRunning runs forward and reverse replication together; that needs "
+                "loopbackPrevention: true, or every change would echo back and forth"
+            )
         if self.cdc_start_position is not None:
             slot = self.postgres_source.settings.slot_name if self.postgres_source else None
             try:
@@ -508,31 +531,41 @@ class StackConfig(StrictModel):
         """Guards that keep every phase change free of a data-loss path."""
         past_replicate = self.phase != "replicate"
         if past_replicate and self.migration.target_table_prep_mode != "DO_NOTHING":
-            raise ValueError(f"phase: {self.phase} means PostgreSQL now holds production writes; "
-                             f"migration.targetTablePrepMode {self.migration.target_table_prep_mode} would empty "
-                             "its tables on any reload of a forward task; set it to DO_NOTHING")
+            raise ValueError(
+                f"phase: {self.phase} means PostgreSQL now holds production writes; "
+                f"migration.targetTablePrepMode {self.migration.target_table_prep_mode} would empty "
+                "its tables on any reload of a forward task; set it to DO_NOTHING"
+            )
         if self.phase == "fallback" and not self.reverse.enabled:
-            raise ValueError("phase: fallback runs the reverse PostgreSQL -> Oracle task; set reverse.enabled: true "
-                             "with its postgresSource and oracleTarget")
+            raise ValueError(
+                "phase: fallback runs the reverse PostgreSQL -> Oracle task; set reverse.enabled: true "
+                "with its postgresSource and oracleTarget"
+            )
         if self.require_ssl:
             conns: list[tuple[str, _Connection | None]] = [
-                ("source", self.source), ("target", self.target),
+                ("source", self.source),
+                ("target", self.target),
                 ("reverse.postgresSource", self.reverse.postgres_source if self.reverse.enabled else None),
-                ("reverse.oracleTarget", self.reverse.oracle_target if self.reverse.enabled else None)]
+                ("reverse.oracleTarget", self.reverse.oracle_target if self.reverse.enabled else None),
+            ]
             for key, conn in conns:
                 if conn is not None and conn.ssl_mode == "none":
-                    raise ValueError(f"{key}.sslMode: requireSsl is on, so every endpoint must encrypt; use "
-                                     "require/verify-full (PostgreSQL) or verify-ca with a wallet certificate (Oracle)")
+                    raise ValueError(
+                        f"{key}.sslMode: requireSsl is on, so every endpoint must encrypt; use "
+                        "require/verify-full (PostgreSQL) or verify-ca with a wallet certificate (Oracle)"
+                    )
         if self.sizing.mode == "auto":
             if self.inventory is None:
-                raise ValueError("sizing: mode auto plans from table sizes; set inventory.columns and "
-                                 "inventory.tables")
+                raise ValueError("sizing: mode auto plans from table sizes; set inventory.columns and inventory.tables")
             if self.migration.tasks:
-                raise ValueError("sizing: mode auto builds the task list itself; remove migration.tasks or use "
-                                 "mode manual")
+                raise ValueError(
+                    "sizing: mode auto builds the task list itself; remove migration.tasks or use mode manual"
+                )
         if self.reverse.loopback_prevention and self.reverse.enabled and not self.migration.has_cdc:
-            raise ValueError("reverse.loopbackPrevention only matters when the forward task replicates changes "
-                             "(migration.type cdc or full-load-and-cdc)")
+            raise ValueError(
+                "reverse.loopbackPrevention only matters when the forward task replicates changes "
+                "(migration.type cdc or full-load-and-cdc)"
+            )
         return self
 
     @field_validator("tags")
@@ -581,14 +614,25 @@ def _format_error(project: str, err: Mapping[str, Any]) -> str:
         msg = "required key is missing"
     elif kind == "extra_forbidden":
         msg = "unknown key (check the spelling; keys are camelCase)"
-    elif (len(loc) > 1 and not set(loc) & _SECRET_FIELDS
-          and isinstance(value, (str, int, float, bool)) and "got" not in msg):
+    elif (
+        len(loc) > 1
+        and not set(loc) & _SECRET_FIELDS
+        and isinstance(value, (str, int, float, bool))
+        and "got" not in msg
+    ):
         msg += f", got {value!r}"
     return f"{key}: {msg}"
 
 
-def load_stack_config(raw: Mapping[str, Any], *, project: str, stack: str, region: str | None,
-                      secret_keys: frozenset[str] | set[str] = frozenset(), root: str = ".") -> Stack:
+def load_stack_config(
+    raw: Mapping[str, Any],
+    *,
+    project: str,
+    stack: str,
+    region: str | None,
+    secret_keys: frozenset[str] | set[str] = frozenset(),
+    root: str = ".",
+) -> Stack:
     """Validate the raw config objects (keys without project prefix) and return the stack, or raise ConfigError.
 
     `secret_keys` are the (un-prefixed) keys Pulumi holds as secrets; a password in a key that is not secret was
@@ -604,8 +648,10 @@ def load_stack_config(raw: Mapping[str, Any], *, project: str, stack: str, regio
     for key, value in raw.items():
         path = _plain_password(value)
         if path is not None and key not in secret_keys:
-            raise ConfigError(f"{project}:{key}{path}: stored in plain text; set it with "
-                              f"`pulumi config set --secret --path {key}{path} <value>`")
+            raise ConfigError(
+                f"{project}:{key}{path}: stored in plain text; set it with "
+                f"`pulumi config set --secret --path {key}{path} <value>`"
+            )
     try:
         config = StackConfig.model_validate(dict(raw))
     except ValidationError as exc:
@@ -654,8 +700,7 @@ def from_pulumi() -> Stack:
             if runtime_config.is_config_secret(f"{project}:{key}"):
                 secret.add(key)
     region = runtime_config.get_config("aws:region")
-    return load_stack_config(raw, project=project, stack=stack, region=region, secret_keys=secret,
-                             root=os.getcwd())
+    return load_stack_config(raw, project=project, stack=stack, region=region, secret_keys=secret, root=os.getcwd())
 
 
 def read_ca_bundle(stack: Stack, key: str, conn: _Connection | None) -> str | None:

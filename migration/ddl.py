@@ -48,12 +48,15 @@ def render_ddl(inv: Inventory, *, schema_map: Mapping[str, str] | None = None, n
             raise InventoryError(f"schema_map: {k}: target schema name must be 1..63 bytes, got {v!r}")
     unknown = sorted(set(renames) - set(inv.schemas()))
     if unknown:
-        raise InventoryError(f"schema_map: {', '.join(unknown)} not in the inventory; "
-                             f"known schemas: {', '.join(inv.schemas())}")
+        raise InventoryError(
+            f"schema_map: {', '.join(unknown)} not in the inventory; known schemas: {', '.join(inv.schemas())}"
+        )
     target = {owner: renames.get(owner, postgres_name(owner)) for owner in inv.schemas()}
-    out = ["-- PostgreSQL DDL generated from the Oracle inventory (migration.ddl): review before applying.",
-           f"-- Unconstrained NUMBER columns assume the Oracle endpoint setting NumberDatatypeScale="
-           f"{number_datatype_scale}."]
+    out = [
+        "-- PostgreSQL DDL generated from the Oracle inventory (migration.ddl): review before applying.",
+        f"-- Unconstrained NUMBER columns assume the Oracle endpoint setting NumberDatatypeScale="
+        f"{number_datatype_scale}.",
+    ]
     if any(oracle_to_postgres(c).postgres_type == "geometry" for t in inv.tables.values() for c in t.columns):
         out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
     for owner in inv.schemas():
@@ -78,8 +81,10 @@ def _table_ddl(table: Table, schema: str, number_datatype_scale: int) -> list[st
             continue
         name = postgres_name(col.name)
         if name in names:
-            raise InventoryError(f"{table.owner}.{table.name}: columns {names[name]} and {col.name} both become "
-                                 f"{name!r} in PostgreSQL (63-byte limit); rename one with a DMS rename rule")
+            raise InventoryError(
+                f"{table.owner}.{table.name}: columns {names[name]} and {col.name} both become "
+                f"{name!r} in PostgreSQL (63-byte limit); rename one with a DMS rename rule"
+            )
         names[name] = col.name
         if name != col.name.lower():
             lines.append(f"-- {table.owner}.{table.name}.{col.name}: longer than 63 bytes, truncated to {name}")
@@ -92,11 +97,14 @@ def _table_ddl(table: Table, schema: str, number_datatype_scale: int) -> list[st
         kind = "PRIMARY KEY" if table.has_primary_key else "UNIQUE"
         body.append(f"    {kind} ({', '.join(quote_ident(k) for k in key)})")
     elif table.key_columns:
-        lines.append(f"-- {table.owner}.{table.name}: key ({', '.join(table.key_columns)}) uses a column that "
-                     "cannot be migrated: no key created")
+        lines.append(
+            f"-- {table.owner}.{table.name}: key ({', '.join(table.key_columns)}) uses a column that "
+            "cannot be migrated: no key created"
+        )
     elif table.has_primary_key:
-        lines.append(f"-- {table.owner}.{table.name}: has a primary key but its columns are unknown (pass the keys "
-                     "file)")
+        lines.append(
+            f"-- {table.owner}.{table.name}: has a primary key but its columns are unknown (pass the keys file)"
+        )
     elif not table.has_key:
         lines.append(f"-- {table.owner}.{table.name}: no primary or unique key (CDC and LOB lookups need one)")
     lines.append(f"CREATE TABLE {qualified} (")

@@ -74,8 +74,17 @@ class Inventory:
 
 # ------------------------------------------------------------------------------------------------ CSV reading
 
-COLUMNS_HEADER = ("OWNER", "TABLE_NAME", "COLUMN_NAME", "DATA_TYPE", "DATA_LENGTH", "DATA_PRECISION", "DATA_SCALE",
-                  "NULLABLE", "CHAR_USED")
+COLUMNS_HEADER = (
+    "OWNER",
+    "TABLE_NAME",
+    "COLUMN_NAME",
+    "DATA_TYPE",
+    "DATA_LENGTH",
+    "DATA_PRECISION",
+    "DATA_SCALE",
+    "NULLABLE",
+    "CHAR_USED",
+)
 TABLES_HEADER = ("OWNER", "TABLE_NAME", "NUM_ROWS", "BYTES", "HAS_PRIMARY_KEY")
 LOBS_HEADER = ("OWNER", "TABLE_NAME", "COLUMN_NAME", "MAX_BYTES")
 KEYS_HEADER = ("OWNER", "TABLE_NAME", "CONSTRAINT_TYPE", "COLUMN_NAME", "POSITION")
@@ -95,8 +104,10 @@ class _Csv:
         names = [h.strip().upper() for h in header]
         missing = [h for h in required if h not in names]
         if missing:
-            raise InventoryError(f"{self.name} line {self.line}: header: missing {', '.join(missing)}; "
-                                 f"required columns are {','.join(required)}")
+            raise InventoryError(
+                f"{self.name} line {self.line}: header: missing {', '.join(missing)}; "
+                f"required columns are {','.join(required)}"
+            )
         self.pos = {h: names.index(h) for h in (*required, *optional) if h in names}
         self.width = max(self.pos.values()) + 1
 
@@ -110,8 +121,8 @@ class _Csv:
     def short_row(self, row: list[str]) -> InventoryError:
         return InventoryError(f"{self.name} line {self.line}: expected at least {self.width} fields, got {len(row)}")
 
-    def number(self, cache: dict[str, int | None], text: str, fld: str, minimum: int | None = None) -> int | None:
-        """Parse and remember a number; the cache shares the int objects and skips re-parsing repeated values."""
+    def number(self, text: str, fld: str, minimum: int | None = None) -> int | None:
+        """A whole number or None for an empty field (NULL in the export)."""
         s = text.strip()
         try:
             value: int | None = int(s) if s else None
@@ -119,11 +130,10 @@ class _Csv:
             raise self.error(fld, f"expected a whole number, got {text!r}") from None
         if value is not None and minimum is not None and value < minimum:
             raise self.error(fld, f"expected a whole number >= {minimum}, got {text!r}")
-        cache[text] = value
         return value
 
     def required_number(self, text: str, fld: str, hint: str = "") -> int:
-        value = self.number({}, text, fld, 0)
+        value = self.number(text, fld, 0)
         if value is None:
             raise self.error(fld, f"expected a whole number, got an empty value{hint}")
         return value
@@ -145,7 +155,7 @@ def _open_csv(path: str | Path, required: tuple[str, ...], optional: tuple[str, 
         try:
             yield _Csv(p, reader, required, optional)
         except UnicodeDecodeError:
-            raise InventoryError(f"{p.name} line {reader.line_num + 1}: the file is not UTF-8 text") from None
+            raise InventoryError(f"{p.name} near line {reader.line_num + 1}: the file is not UTF-8 text") from None
         except csv.Error as exc:
             raise InventoryError(f"{p.name} line {reader.line_num}: malformed CSV: {exc}") from None
 
@@ -162,16 +172,19 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_inventory(columns: str | Path, tables: str | Path, lobs: str | Path | None = None,
-                   keys: str | Path | None = None) -> Inventory:
+def load_inventory(
+    columns: str | Path, tables: str | Path, lobs: str | Path | None = None, keys: str | Path | None = None
+) -> Inventory:
     """Load the exported CSVs; tables first because every other file must name known tables (and columns)."""
     with gc_paused():
         inv, table_lines = _load_tables(tables)
         _load_columns(columns, inv)
         for key, table in inv.tables.items():
             if not table.columns:
-                raise InventoryError(f"{Path(columns).name}: no columns for {key[0]}.{key[1]} "
-                                     f"(listed on {Path(tables).name} line {table_lines[key]})")
+                raise InventoryError(
+                    f"{Path(columns).name}: no columns for {key[0]}.{key[1]} "
+                    f"(listed on {Path(tables).name} line {table_lines[key]})"
+                )
         if lobs is not None:
             _load_lobs(lobs, inv)
         if keys is not None:
@@ -197,32 +210,35 @@ def _load_tables(path: str | Path) -> tuple[Inventory, dict[tuple[str, str], int
             if key in tables:
                 raise f.error("TABLE_NAME", f"duplicate table {owner}.{name} (first on line {lines[key]})")
             tables[key] = Table(
-                owner, name,
+                owner,
+                name,
                 f.required_number(row[i_rows], "NUM_ROWS", " (statistics missing? run DBMS_STATS.GATHER_SCHEMA_STATS)"),
                 f.required_number(row[i_bytes], "BYTES"),
                 f.yes_no(row[i_pk], "HAS_PRIMARY_KEY"),
                 f.yes_no(row[i_uk], "HAS_UNIQUE_KEY") if i_uk is not None else False,
-                f.yes_no(row[i_part], "PARTITIONED") if i_part is not None else False)
+                f.yes_no(row[i_part], "PARTITIONED") if i_part is not None else False,
+            )
             lines[key] = f.line
     return Inventory(tables), lines
 
 
-def _column_attributes(f: _Csv, raw: tuple[str, ...], has_char_length: bool) -> tuple[object, ...]:
-    """Parse and check the type attributes of one column row (DATA_TYPE .. CHAR_LENGTH) once per distinct text."""
-    s_type, s_len, s_prec, s_scale, s_null, s_cu, s_cl = raw
+def _column_attributes(f: _Csv, raw: tuple[str, ...]) -> tuple[object, ...]:
+    """Parse and check the type fields of a column row (DATA_TYPE .. CHAR_USED [, CHAR_LENGTH]) once per distinct
+    raw text."""
+    s_type, s_len, s_prec, s_scale, s_null, s_cu, *s_cl = raw
     dtype = sys.intern(s_type.strip())
     if not dtype:
         raise f.error("DATA_TYPE", "empty value")
-    length = f.number({}, s_len, "DATA_LENGTH", 0)
+    length = f.number(s_len, "DATA_LENGTH", 0)
     if length is None and dtype.upper() in _NEEDS_LENGTH:
         raise f.error("DATA_LENGTH", f"required for {dtype}, got an empty value")
-    precision = f.number({}, s_prec, "DATA_PRECISION", 0)
-    scale = f.number({}, s_scale, "DATA_SCALE")
+    precision = f.number(s_prec, "DATA_PRECISION", 0)
+    scale = f.number(s_scale, "DATA_SCALE")
     nullable = f.yes_no(s_null, "NULLABLE")
     char_used = s_cu.strip().upper() or None
     if char_used not in (None, "B", "C"):
         raise f.error("CHAR_USED", f"expected B, C or empty, got {s_cu!r}")
-    char_length = f.number({}, s_cl, "CHAR_LENGTH", 0) if has_char_length else None
+    char_length = f.number(s_cl[0], "CHAR_LENGTH", 0) if s_cl else None
     return dtype, length, precision, scale, nullable, char_used, char_length
 
 
@@ -235,15 +251,11 @@ def _load_columns(path: str | Path, inv: Inventory) -> None:
     signatures: dict[tuple[str, ...], tuple[object, ...]] = {}
     intern, new = sys.intern, object.__new__
     s_own, s_tab, s_name, s_type, s_len, s_prec, s_scale, s_null, s_cu, s_cl = (
-        getattr(Column, fld.name).__set__ for fld in fields(Column))
+        getattr(Column, fld.name).__set__ for fld in fields(Column)
+    )
     with _open_csv(path, COLUMNS_HEADER, ("CHAR_LENGTH",)) as f:
-        i_cl = f.pos.get("CHAR_LENGTH")
         names = itemgetter(*(f.pos[h] for h in COLUMNS_HEADER[:3]))
-        # without CHAR_LENGTH, OWNER stands in for it so the key keeps its shape; it is never parsed then
-        attributes = itemgetter(*(f.pos[h] for h in COLUMNS_HEADER[3:]), f.pos["OWNER"] if i_cl is None else i_cl)
-        if i_cl is None:
-            def attributes_of(row: list[str], _get: itemgetter = attributes) -> tuple[str, ...]:
-                return (*_get(row)[:6], "")
+        attributes = itemgetter(*(f.pos[h] for h in (*COLUMNS_HEADER[3:], "CHAR_LENGTH") if h in f.pos))
         width = f.width
         last_owner = last_name = None
         table: Table | None = None
@@ -263,13 +275,14 @@ def _load_columns(path: str | Path, inv: Inventory) -> None:
                 seen = {c.name for c in columns}
             cname = intern(cname.strip())
             if cname in seen or not cname:
-                raise f.error("COLUMN_NAME", f"duplicate column {table.owner}.{table.name}.{cname}" if cname
-                              else "empty value")
+                raise f.error(
+                    "COLUMN_NAME", f"duplicate column {table.owner}.{table.name}.{cname}" if cname else "empty value"
+                )
             seen.add(cname)
-            raw = attributes(row) if i_cl is not None else attributes_of(row)
+            raw = attributes(row)
             parsed = signatures.get(raw)
             if parsed is None:
-                parsed = signatures[raw] = _column_attributes(f, raw, i_cl is not None)
+                parsed = signatures[raw] = _column_attributes(f, raw)
             dtype, length, precision, scale, nullable, char_used, char_length = parsed
             col = new(Column)
             s_own(col, table.owner)
@@ -310,7 +323,7 @@ def _load_lobs(path: str | Path, inv: Inventory) -> None:
                 raise f.short_row(row)
             table = _table_for(f, inv, row, i_own, i_tab)
             name = _column_in(f, table, row[i_col].strip())
-            size = f.number({}, row[i_max], "MAX_BYTES", 0)
+            size = f.number(row[i_max], "MAX_BYTES", 0)
             if name in table.lob_max_bytes:
                 raise f.error("COLUMN_NAME", f"duplicate measurement for {table.owner}.{table.name}.{name}")
             if size is not None:  # empty = not measured (LONG cannot be measured with DBMS_LOB)
@@ -337,13 +350,14 @@ def _load_keys(path: str | Path, inv: Inventory) -> None:
             if kind not in ("P", "U"):
                 raise f.error("CONSTRAINT_TYPE", f"expected P or U, got {row[i_type]!r}")
             name = _column_in(f, table, row[i_col].strip())
-            position = f.number({}, row[i_pos], "POSITION", 1)
+            position = f.number(row[i_pos], "POSITION", 1)
             if position is None:
                 raise f.error("POSITION", "expected a whole number >= 1, got an empty value")
             if kind == "P":
                 if not table.has_primary_key:
-                    raise f.error("CONSTRAINT_TYPE", f"{key[0]}.{key[1]} has a P row but tables.csv says "
-                                                     "HAS_PRIMARY_KEY=N")
+                    raise f.error(
+                        "CONSTRAINT_TYPE", f"{key[0]}.{key[1]} has a P row but tables.csv says HAS_PRIMARY_KEY=N"
+                    )
                 cols = primary.setdefault(key, {})
                 what = "primary key"
             else:
@@ -353,26 +367,34 @@ def _load_keys(path: str | Path, inv: Inventory) -> None:
                 table.has_unique_key = True
             first_line.setdefault((*key, kind), f.line)
             if position in cols:
-                hint = "" if kind == "P" or i_name is not None else \
-                    " (several unique constraints? export CONSTRAINT_NAME too)"
+                hint = (
+                    ""
+                    if kind == "P" or i_name is not None
+                    else " (several unique constraints? export CONSTRAINT_NAME too)"
+                )
                 raise f.error("POSITION", f"{key[0]}.{key[1]} {what} has position {position} twice{hint}")
             cols[position] = name
         for table_key, table in inv.tables.items():
             if table.has_primary_key and table_key not in primary:
-                raise InventoryError(f"{f.name}: {table_key[0]}.{table_key[1]}: tables.csv says HAS_PRIMARY_KEY=Y "
-                                     "but there are no P rows for it")
+                raise InventoryError(
+                    f"{f.name}: {table_key[0]}.{table_key[1]}: tables.csv says HAS_PRIMARY_KEY=Y "
+                    "but there are no P rows for it"
+                )
             chosen = primary.get(table_key) or next(iter(unique.get(table_key, {}).values()), None)
             if chosen is None:
                 continue
             if sorted(chosen) != list(range(1, len(chosen) + 1)):
                 kind = "P" if table_key in primary else "U"
-                raise InventoryError(f"{f.name} line {first_line[(*table_key, kind)]}: POSITION: "
-                                     f"{table_key[0]}.{table_key[1]} key positions {sorted(chosen)} are not "
-                                     f"1..{len(chosen)}")
+                raise InventoryError(
+                    f"{f.name} line {first_line[(*table_key, kind)]}: POSITION: "
+                    f"{table_key[0]}.{table_key[1]} key positions {sorted(chosen)} are not "
+                    f"1..{len(chosen)}"
+                )
             table.key_columns = [chosen[p] for p in sorted(chosen)]
 
 
 # ------------------------------------------------------------------------------------------------ LOB choice
+
 
 @dataclass(frozen=True, slots=True)
 class LobChoice:
@@ -401,16 +423,21 @@ def choose_lob_mode(table: Table, *, default_limited_kb: int = 64, max_limited_k
     if full_only:
         reason = f"SDO_GEOMETRY in {', '.join(full_only)} needs full LOB mode -> unlimited"
         if limited_only:
-            reason += (f"; WARNING: {', '.join(limited_only)} cannot move in full LOB mode: split them into a "
-                       "separate table or exclude them")
+            reason += (
+                f"; WARNING: {', '.join(limited_only)} cannot move in full LOB mode: split them into a "
+                "separate table or exclude them"
+            )
         return LobChoice("unlimited", 0, reason)
     measured = {name: table.lob_max_bytes[name] for name, _ in lobs if name in table.lob_max_bytes}
     unmeasured = [name for name, _ in lobs if name not in table.lob_max_bytes]
     if not measured:
-        return LobChoice("limited", default_limited_kb,
-                         f"not measured: measure with the SQL in oracle_inventory.sql; limited, bulk-max-size "
-                         f"{default_limited_kb} KB as a default (set FailTasksOnLobTruncation so larger LOBs fail "
-                         "instead of being truncated)")
+        return LobChoice(
+            "limited",
+            default_limited_kb,
+            f"not measured: measure with the SQL in oracle_inventory.sql; limited, bulk-max-size "
+            f"{default_limited_kb} KB as a default (set FailTasksOnLobTruncation so larger LOBs fail "
+            "instead of being truncated)",
+        )
     biggest = max(measured, key=lambda name: measured[name])
     size = measured[biggest]
     need_kb = max(default_limited_kb, math.ceil(3 * size / 1024))
@@ -419,9 +446,16 @@ def choose_lob_mode(table: Table, *, default_limited_kb: int = 64, max_limited_k
     if need_kb <= max_limited_kb:
         return LobChoice("limited", need_kb, f"{head} -> limited, bulk-max-size {need_kb} KB{also}")
     if limited_only:
-        return LobChoice("limited", max_limited_kb,
-                         f"{head}: 3x is {need_kb} KB, above the {max_limited_kb} KB cap, but "
-                         f"{', '.join(limited_only)} cannot move in full LOB mode -> limited at {max_limited_kb} KB; "
-                         f"WARNING: LOBs above {max_limited_kb // 3} KB will be truncated{also}")
-    return LobChoice("unlimited", 0, f"{head}: 3x is {need_kb} KB, above the {max_limited_kb} KB limited-mode cap "
-                                     f"-> unlimited (full LOB mode){also}")
+        return LobChoice(
+            "limited",
+            max_limited_kb,
+            f"{head}: 3x is {need_kb} KB, above the {max_limited_kb} KB cap, but "
+            f"{', '.join(limited_only)} cannot move in full LOB mode -> limited at {max_limited_kb} KB; "
+            f"WARNING: LOBs above {max_limited_kb // 3} KB will be truncated{also}",
+        )
+    return LobChoice(
+        "unlimited",
+        0,
+        f"{head}: 3x is {need_kb} KB, above the {max_limited_kb} KB limited-mode cap "
+        f"-> unlimited (full LOB mode){also}",
+    )

@@ -43,19 +43,28 @@ def _build_report(inv: Inventory, number_datatype_scale: int) -> dict[str, Any]:
     for table in inv.tables.values():
         problems: list[str] = []
         if not table.has_key:
-            problems.append("no primary or unique key: CDC cannot apply updates/deletes by key, validation and "
-                            "batch apply need one")
+            problems.append(
+                "no primary or unique key: CDC cannot apply updates/deletes by key, validation and batch apply need one"
+            )
         problems.extend(_identifier_problems("table", table.name))
         geometry = lob = False
         for col in table.columns:
-            sig = (col.data_type, col.data_length, col.data_precision, col.data_scale, col.char_used,
-                   col.char_length)
+            sig = (col.data_type, col.data_length, col.data_precision, col.data_scale, col.char_used, col.char_length)
             hit = types.get(sig)
             if hit is None:
                 hit = types[sig] = (oracle_to_postgres(col, number_datatype_scale), oracle_type_text(col))
             m = hit[0]
-            columns.append({"owner": col.owner, "table": col.table, "column": col.name, "oracle_type": hit[1],
-                            "postgres_type": m.postgres_type, "supported": m.supported, "note": m.note})
+            columns.append(
+                {
+                    "owner": col.owner,
+                    "table": col.table,
+                    "column": col.name,
+                    "oracle_type": hit[1],
+                    "postgres_type": m.postgres_type,
+                    "supported": m.supported,
+                    "note": m.note,
+                }
+            )
             if not m.supported:
                 problems.append(f"column {col.name} ({col.data_type}) is not migrated")
             if m.is_lob:
@@ -70,12 +79,20 @@ def _build_report(inv: Inventory, number_datatype_scale: int) -> dict[str, Any]:
         if geometry and not (table.has_primary_key and table.has_unique_key):
             problems.append("SDO_GEOMETRY needs a primary key and a unique key, else DMS skips the table")
         choice = choose_lob_mode(table) if lob else None
-        tables.append({"owner": table.owner, "table": table.name, "rows": table.num_rows, "bytes": table.bytes,
-                       "has_key": table.has_key, "partitioned": table.partitioned,
-                       "lob_mode": choice.mode if choice else None,
-                       "lob_bulk_max_size_kb": choice.bulk_max_size_kb if choice else None,
-                       "lob_reason": choice.reason if choice else None,
-                       "problems": problems})
+        tables.append(
+            {
+                "owner": table.owner,
+                "table": table.name,
+                "rows": table.num_rows,
+                "bytes": table.bytes,
+                "has_key": table.has_key,
+                "partitioned": table.partitioned,
+                "lob_mode": choice.mode if choice else None,
+                "lob_bulk_max_size_kb": choice.bulk_max_size_kb if choice else None,
+                "lob_reason": choice.reason if choice else None,
+                "problems": problems,
+            }
+        )
     return {"columns": columns, "tables": tables}
 
 
@@ -98,13 +115,28 @@ def render_text(report: dict[str, Any]) -> str:
             out.append(f"  {c['column']:<{width}}  {c['oracle_type']:<{type_width}}  -> {target}{note}")
         out.extend(f"  ! {p}" for p in t["problems"])
     sections = [
-        ("Unsupported columns", [f"{c['owner']}.{c['table']}.{c['column']} ({c['oracle_type']}): {c['note']}"
-                                 for c in report["columns"] if not c["supported"]]),
+        (
+            "Unsupported columns",
+            [
+                f"{c['owner']}.{c['table']}.{c['column']} ({c['oracle_type']}): {c['note']}"
+                for c in report["columns"]
+                if not c["supported"]
+            ],
+        ),
         ("LOB tables", [f"{t['owner']}.{t['table']}: {t['lob_reason']}" for t in report["tables"] if t["lob_mode"]]),
-        ("Tables without a primary or unique key", [f"{t['owner']}.{t['table']}" for t in report["tables"]
-                                                    if not t["has_key"]]),
-        ("Identifier problems", [f"{t['owner']}.{t['table']}: {p}" for t in report["tables"] for p in t["problems"]
-                                 if "63 bytes" in p or "reserved word" in p]),
+        (
+            "Tables without a primary or unique key",
+            [f"{t['owner']}.{t['table']}" for t in report["tables"] if not t["has_key"]],
+        ),
+        (
+            "Identifier problems",
+            [
+                f"{t['owner']}.{t['table']}: {p}"
+                for t in report["tables"]
+                for p in t["problems"]
+                if "63 bytes" in p or "reserved word" in p
+            ],
+        ),
     ]
     for title, items in sections:
         out.append("")
@@ -131,23 +163,36 @@ def _schema_pair(text: str) -> tuple[str, str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m migration inventory",
-                                     description="Report on or create DDL for an exported Oracle inventory.")
+    parser = argparse.ArgumentParser(
+        prog="python -m migration inventory", description="Report on or create DDL for an exported Oracle inventory."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (("report", "types, LOB modes and problems per table"),
-                            ("ddl", "PostgreSQL CREATE SCHEMA/TABLE statements")):
+    for name, help_text in (
+        ("report", "types, LOB modes and problems per table"),
+        ("ddl", "PostgreSQL CREATE SCHEMA/TABLE statements"),
+    ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("--columns", required=True, help="columns.csv (ALL_TAB_COLUMNS export)")
         p.add_argument("--tables", required=True, help="tables.csv")
         p.add_argument("--keys", help="keys.csv (primary/unique key columns)")
-        p.add_argument("--number-datatype-scale", type=_scale, default=10,
-                       help="the Oracle endpoint's NumberDatatypeScale (default 10)")
+        p.add_argument(
+            "--number-datatype-scale",
+            type=_scale,
+            default=10,
+            help="the Oracle endpoint's NumberDatatypeScale (default 10)",
+        )
         if name == "report":
             p.add_argument("--lobs", help="lobs.csv (measured LOB sizes)")
             p.add_argument("--format", choices=("text", "json"), default="text")
         else:
-            p.add_argument("--schema-map", type=_schema_pair, action="append", default=[], metavar="ORACLE=pg",
-                           help="rename a schema, e.g. APP=app_new (repeatable)")
+            p.add_argument(
+                "--schema-map",
+                type=_schema_pair,
+                action="append",
+                default=[],
+                metavar="ORACLE=pg",
+                help="rename a schema, e.g. APP=app_new (repeatable)",
+            )
             p.add_argument("--output", help="write the DDL to this file instead of stdout")
     return parser
 
@@ -164,8 +209,7 @@ def main(argv: list[str]) -> int:
             report = build_report(inv, args.number_datatype_scale)
             text = json.dumps(report, indent=2) + "\n" if args.format == "json" else render_text(report)
         else:
-            text = render_ddl(inv, schema_map=dict(args.schema_map),
-                              number_datatype_scale=args.number_datatype_scale)
+            text = render_ddl(inv, schema_map=dict(args.schema_map), number_datatype_scale=args.number_datatype_scale)
         if getattr(args, "output", None):
             with open(args.output, "w", encoding="utf-8") as handle:
                 handle.write(text)

@@ -31,6 +31,11 @@ def phase_state(cfg: StackConfig) -> PhaseState:
     reverse_created = cfg.reverse.enabled and phase in ("cutover", "fallback", "complete")
     reverse_running = reverse_created and phase == "fallback"
     forward_running = (phase == "replicate" and cfg.migration.start_task) or (
-        reverse_running and cfg.reverse.keep_forward_running)
-    return PhaseState(forward_running=forward_running, reverse_created=reverse_created,
-                      reverse_running=reverse_running, protect=cfg.protect and phase != "complete")
+        reverse_running and cfg.reverse.keep_forward_running
+    )
+    return PhaseState(
+        forward_running=forward_running,
+        reverse_created=reverse_created,
+        reverse_running=reverse_running,
+        protect=cfg.protect and phase != "complete",
+    )

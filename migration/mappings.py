@@ -11,11 +11,31 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 SELECTION_ACTIONS = ("include", "exclude", "explicit")
-TRANSFORMATION_TARGETS = ("schema", "table", "column", "table-tablespace", "index-tablespace", "primary-key",
-                          "unique-index")
-TRANSFORMATION_ACTIONS = ("rename", "convert-lowercase", "convert-uppercase", "add-prefix", "remove-prefix",
-                          "replace-prefix", "add-suffix", "remove-suffix", "replace-suffix", "remove-column",
-                          "include-column", "add-column", "change-data-type", "define-primary-key")
+TRANSFORMATION_TARGETS = (
+    "schema",
+    "table",
+    "column",
+    "table-tablespace",
+    "index-tablespace",
+    "primary-key",
+    "unique-index",
+)
+TRANSFORMATION_ACTIONS = (
+    "rename",
+    "convert-lowercase",
+    "convert-uppercase",
+    "add-prefix",
+    "remove-prefix",
+    "replace-prefix",
+    "add-suffix",
+    "remove-suffix",
+    "replace-suffix",
+    "remove-column",
+    "include-column",
+    "add-column",
+    "change-data-type",
+    "define-primary-key",
+)
 LOB_MODES = ("limited", "unlimited", "none")
 PARALLEL_LOAD_TYPES = ("partitions-auto", "subpartitions-auto", "partitions-list", "ranges", "none")
 MAX_RANGE_COLUMNS = 10
@@ -31,7 +51,7 @@ class TableSettings:
 
     schema: str
     table: str
-    lob: Mapping[str, Any] | None = None            # {"mode": "limited", "bulk-max-size": "6144"}
+    lob: Mapping[str, Any] | None = None  # {"mode": "limited", "bulk-max-size": "6144"}
     parallel_load: Mapping[str, Any] | None = None  # {"type": "partitions-auto"}
     reason: str = ""
 
@@ -52,8 +72,7 @@ class _Builder:
 
     def add(self, rule_type: str, name: str, **body: Any) -> None:
         rule_id = str(len(self.rules) + 1)
-        self.rules.append({"rule-type": rule_type, "rule-id": rule_id, "rule-name": f"{rule_id}-{name}"[:255],
-                           **body})
+        self.rules.append({"rule-type": rule_type, "rule-id": rule_id, "rule-name": f"{rule_id}-{name}"[:255], **body})
 
 
 def _scoped(patterns: Iterable[str], schemas: Sequence[str]) -> list[tuple[str, str]]:
@@ -61,18 +80,23 @@ def _scoped(patterns: Iterable[str], schemas: Sequence[str]) -> list[tuple[str, 
     out: list[tuple[str, str]] = []
     for p in patterns:
         schema, _, table = p.rpartition(".")
-        for s in ([schema] if schema else schemas):
+        for s in [schema] if schema else schemas:
             if (s, table) not in out:
                 out.append((s, table))
     return out
 
 
-def build_forward_mappings(schemas: Sequence[str], *, include: Sequence[str] = ("%",), exclude: Sequence[str] = (),
-                           explicit_tables: Sequence[tuple[str, str]] | None = None,
-                           schema_renames: Mapping[str, str] | None = None,
-                           table_settings: Sequence[TableSettings] = (),
-                           removed_columns: Sequence[ColumnRemoval] = (),
-                           load_order: Mapping[tuple[str, str], int] | None = None) -> dict[str, Any]:
+def build_forward_mappings(
+    schemas: Sequence[str],
+    *,
+    include: Sequence[str] = ("%",),
+    exclude: Sequence[str] = (),
+    explicit_tables: Sequence[tuple[str, str]] | None = None,
+    schema_renames: Mapping[str, str] | None = None,
+    table_settings: Sequence[TableSettings] = (),
+    removed_columns: Sequence[ColumnRemoval] = (),
+    load_order: Mapping[tuple[str, str], int] | None = None,
+) -> dict[str, Any]:
     """Oracle -> PostgreSQL mapping: select the tables, lower-case every name (PostgreSQL folds unquoted names to
     lower case; Oracle stores them upper case), rename schemas where asked, then per-table settings.
 
@@ -84,38 +108,83 @@ def build_forward_mappings(schemas: Sequence[str], *, include: Sequence[str] = (
     if explicit_tables is not None:
         for schema, table in explicit_tables:
             order = (load_order or {}).get((schema, table))
-            b.add("selection", f"include-{schema}-{table}".lower(), **{
-                "object-locator": {"schema-name": schema, "table-name": table}, "rule-action": "include",
-                "filters": [], **({"load-order": order} if order is not None else {})})
+            b.add(
+                "selection",
+                f"include-{schema}-{table}".lower(),
+                **{
+                    "object-locator": {"schema-name": schema, "table-name": table},
+                    "rule-action": "include",
+                    "filters": [],
+                    **({"load-order": order} if order is not None else {}),
+                },
+            )
     else:
         for schema, table in _scoped(include, schemas):
-            b.add("selection", f"include-{schema}-{table}".lower().replace("%", "all"), **{
-                "object-locator": {"schema-name": schema, "table-name": table}, "rule-action": "include",
-                "filters": []})
+            b.add(
+                "selection",
+                f"include-{schema}-{table}".lower().replace("%", "all"),
+                **{
+                    "object-locator": {"schema-name": schema, "table-name": table},
+                    "rule-action": "include",
+                    "filters": [],
+                },
+            )
     for schema, table in _scoped(exclude, schemas):
-        b.add("selection", f"exclude-{schema}-{table}".lower().replace("%", "all"), **{
-            "object-locator": {"schema-name": schema, "table-name": table}, "rule-action": "exclude",
-            "filters": []})
+        b.add(
+            "selection",
+            f"exclude-{schema}-{table}".lower().replace("%", "all"),
+            **{"object-locator": {"schema-name": schema, "table-name": table}, "rule-action": "exclude", "filters": []},
+        )
     for schema in schemas:
         if schema in renames:
-            b.add("transformation", f"rename-schema-{schema}".lower(), **{
-                "rule-target": "schema", "object-locator": {"schema-name": schema}, "rule-action": "rename",
-                "value": renames[schema]})
+            b.add(
+                "transformation",
+                f"rename-schema-{schema}".lower(),
+                **{
+                    "rule-target": "schema",
+                    "object-locator": {"schema-name": schema},
+                    "rule-action": "rename",
+                    "value": renames[schema],
+                },
+            )
         else:
-            b.add("transformation", f"lowercase-schema-{schema}".lower(), **{
-                "rule-target": "schema", "object-locator": {"schema-name": schema},
-                "rule-action": "convert-lowercase"})
-        b.add("transformation", f"lowercase-tables-{schema}".lower(), **{
-            "rule-target": "table", "object-locator": {"schema-name": schema, "table-name": "%"},
-            "rule-action": "convert-lowercase"})
-        b.add("transformation", f"lowercase-columns-{schema}".lower(), **{
-            "rule-target": "column", "object-locator": {"schema-name": schema, "table-name": "%", "column-name": "%"},
-            "rule-action": "convert-lowercase"})
+            b.add(
+                "transformation",
+                f"lowercase-schema-{schema}".lower(),
+                **{
+                    "rule-target": "schema",
+                    "object-locator": {"schema-name": schema},
+                    "rule-action": "convert-lowercase",
+                },
+            )
+        b.add(
+            "transformation",
+            f"lowercase-tables-{schema}".lower(),
+            **{
+                "rule-target": "table",
+                "object-locator": {"schema-name": schema, "table-name": "%"},
+                "rule-action": "convert-lowercase",
+            },
+        )
+        b.add(
+            "transformation",
+            f"lowercase-columns-{schema}".lower(),
+            **{
+                "rule-target": "column",
+                "object-locator": {"schema-name": schema, "table-name": "%", "column-name": "%"},
+                "rule-action": "convert-lowercase",
+            },
+        )
     for rc in removed_columns:
-        b.add("transformation", f"remove-{rc.schema}-{rc.table}-{rc.column}".lower(), **{
-            "rule-target": "column",
-            "object-locator": {"schema-name": rc.schema, "table-name": rc.table, "column-name": rc.column},
-            "rule-action": "remove-column"})
+        b.add(
+            "transformation",
+            f"remove-{rc.schema}-{rc.table}-{rc.column}".lower(),
+            **{
+                "rule-target": "column",
+                "object-locator": {"schema-name": rc.schema, "table-name": rc.table, "column-name": rc.column},
+                "rule-action": "remove-column",
+            },
+        )
     _add_table_settings(b, table_settings)
     doc = {"rules": b.rules}
     validate_mappings(doc)
@@ -130,20 +199,44 @@ def build_reverse_mappings(schema_map: Mapping[str, str]) -> dict[str, Any]:
     """
     b = _Builder()
     for pg_schema in schema_map:
-        b.add("selection", f"include-{pg_schema}-all", **{
-            "object-locator": {"schema-name": pg_schema, "table-name": "%"}, "rule-action": "include",
-            "filters": []})
+        b.add(
+            "selection",
+            f"include-{pg_schema}-all",
+            **{
+                "object-locator": {"schema-name": pg_schema, "table-name": "%"},
+                "rule-action": "include",
+                "filters": [],
+            },
+        )
     for pg_schema, ora_schema in schema_map.items():
-        b.add("transformation", f"rename-schema-{pg_schema}", **{
-            "rule-target": "schema", "object-locator": {"schema-name": pg_schema}, "rule-action": "rename",
-            "value": ora_schema})
-        b.add("transformation", f"uppercase-tables-{pg_schema}", **{
-            "rule-target": "table", "object-locator": {"schema-name": pg_schema, "table-name": "%"},
-            "rule-action": "convert-uppercase"})
-        b.add("transformation", f"uppercase-columns-{pg_schema}", **{
-            "rule-target": "column",
-            "object-locator": {"schema-name": pg_schema, "table-name": "%", "column-name": "%"},
-            "rule-action": "convert-uppercase"})
+        b.add(
+            "transformation",
+            f"rename-schema-{pg_schema}",
+            **{
+                "rule-target": "schema",
+                "object-locator": {"schema-name": pg_schema},
+                "rule-action": "rename",
+                "value": ora_schema,
+            },
+        )
+        b.add(
+            "transformation",
+            f"uppercase-tables-{pg_schema}",
+            **{
+                "rule-target": "table",
+                "object-locator": {"schema-name": pg_schema, "table-name": "%"},
+                "rule-action": "convert-uppercase",
+            },
+        )
+        b.add(
+            "transformation",
+            f"uppercase-columns-{pg_schema}",
+            **{
+                "rule-target": "column",
+                "object-locator": {"schema-name": pg_schema, "table-name": "%", "column-name": "%"},
+                "rule-action": "convert-uppercase",
+            },
+        )
     doc = {"rules": b.rules}
     validate_mappings(doc)
     return doc

@@ -27,7 +27,13 @@ EVENT_SUBSCRIPTION_NAME_MAX = 254
 MAX_DASHBOARD_WIDGETS = 500
 
 INSTANCE_EVENT_CATEGORIES: tuple[str, ...] = (
-    "failure", "low storage", "failover", "maintenance", "configuration change", "deletion")
+    "failure",
+    "low storage",
+    "failover",
+    "maintenance",
+    "configuration change",
+    "deletion",
+)
 TASK_EVENT_CATEGORIES: tuple[str, ...] = ("failure", "state change", "configuration change", "deletion")
 """Exact `DescribeEventCategories` strings; `creation` is left out because Pulumi already reports creations."""
 

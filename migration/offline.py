@@ -78,11 +78,18 @@ class RecordingMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         opts = self.pending
-        self.resources.append(Recorded(type=args.typ, name=args.name, inputs=dict(args.inputs),
-                                       custom=bool(args.custom), parent=opts.get("parent", ""),
-                                       protect=opts.get("protect", False),
-                                       retain_on_delete=opts.get("retain", False),
-                                       depends_on=opts.get("depends_on", [])))
+        self.resources.append(
+            Recorded(
+                type=args.typ,
+                name=args.name,
+                inputs=dict(args.inputs),
+                custom=bool(args.custom),
+                parent=opts.get("parent", ""),
+                protect=opts.get("protect", False),
+                retain_on_delete=opts.get("retain", False),
+                depends_on=opts.get("depends_on", []),
+            )
+        )
         outputs = dict(args.inputs)
         arn_key = _ARN_OUTPUTS.get(args.typ)
         if arn_key:
@@ -115,9 +122,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def _register(self, request: Any) -> Any:
         mocks = self.mocks
         assert isinstance(mocks, RecordingMocks)
-        mocks.pending = {"parent": request.parent.rsplit("::", 1)[-1] if request.parent else "",
-                         "protect": bool(request.protect), "retain": bool(request.retainOnDelete),
-                         "depends_on": [d.rsplit("::", 1)[-1] for d in request.dependencies]}
+        mocks.pending = {
+            "parent": request.parent.rsplit("::", 1)[-1] if request.parent else "",
+            "protect": bool(request.protect),
+            "retain": bool(request.retainOnDelete),
+            "depends_on": [d.rsplit("::", 1)[-1] for d in request.dependencies],
+        }
         try:
             return super().RegisterResource(request)
         finally:
@@ -137,8 +147,7 @@ def run_program(sf: StackFile, program: Path | None = None) -> ProgramRun:
     mocks = RecordingMocks(region)
     set_all_config(sf.pulumi_config(), sorted(sf.secret_keys))
     pulumi.runtime.settings.set_root_resource(None)  # type: ignore[arg-type]  # a fresh stack per run
-    pulumi.runtime.set_mocks(mocks, project=sf.project, stack=sf.stack, preview=False,
-                             monitor=RecordingMonitor(mocks))
+    pulumi.runtime.set_mocks(mocks, project=sf.project, stack=sf.stack, preview=False, monitor=RecordingMonitor(mocks))
     outputs: dict[str, Any] = {}
 
     @pulumi.runtime.test
@@ -154,14 +163,20 @@ def run_program(sf: StackFile, program: Path | None = None) -> ProgramRun:
 
 # Inputs whose change makes the provider replace a task: a new task starts from scratch (full reload or a lost
 # CDC position), so a config edit must never touch them on an existing task.
-TASK_REPLACE_INPUTS = ("replicationTaskId", "migrationType", "replicationInstanceArn", "sourceEndpointArn",
-                       "targetEndpointArn", "resourceIdentifier")
+TASK_REPLACE_INPUTS = (
+    "replicationTaskId",
+    "migrationType",
+    "replicationInstanceArn",
+    "sourceEndpointArn",
+    "targetEndpointArn",
+    "resourceIdentifier",
+)
 TASK_TYPE = "aws:dms/replicationTask:ReplicationTask"
 
 
 @dataclass
 class Change:
-    kind: str            # "create" | "delete" | "update" | "replace"
+    kind: str  # "create" | "delete" | "update" | "replace"
     type: str
     name: str
     fields: list[str] = field(default_factory=list)

@@ -34,18 +34,41 @@ GB = 1_000_000_000
 # class -> (vCPU, memory GiB), from the AWS DMS User Guide "Choosing the right replication instance"
 # (same shapes as the EC2 types of the same name). Previous generations (t2, c4, r4) are left out on purpose.
 INSTANCE_CLASSES: dict[str, tuple[int, int]] = {
-    "dms.t3.micro": (2, 1), "dms.t3.small": (2, 2), "dms.t3.medium": (2, 4), "dms.t3.large": (2, 8),
-    "dms.c5.large": (2, 4), "dms.c5.xlarge": (4, 8), "dms.c5.2xlarge": (8, 16), "dms.c5.4xlarge": (16, 32),
-    "dms.c5.9xlarge": (36, 72), "dms.c5.12xlarge": (48, 96), "dms.c5.18xlarge": (72, 144),
+    "dms.t3.micro": (2, 1),
+    "dms.t3.small": (2, 2),
+    "dms.t3.medium": (2, 4),
+    "dms.t3.large": (2, 8),
+    "dms.c5.large": (2, 4),
+    "dms.c5.xlarge": (4, 8),
+    "dms.c5.2xlarge": (8, 16),
+    "dms.c5.4xlarge": (16, 32),
+    "dms.c5.9xlarge": (36, 72),
+    "dms.c5.12xlarge": (48, 96),
+    "dms.c5.18xlarge": (72, 144),
     "dms.c5.24xlarge": (96, 192),
-    "dms.c6i.large": (2, 4), "dms.c6i.xlarge": (4, 8), "dms.c6i.2xlarge": (8, 16), "dms.c6i.4xlarge": (16, 32),
-    "dms.c6i.8xlarge": (32, 64), "dms.c6i.12xlarge": (48, 96), "dms.c6i.16xlarge": (64, 128),
+    "dms.c6i.large": (2, 4),
+    "dms.c6i.xlarge": (4, 8),
+    "dms.c6i.2xlarge": (8, 16),
+    "dms.c6i.4xlarge": (16, 32),
+    "dms.c6i.8xlarge": (32, 64),
+    "dms.c6i.12xlarge": (48, 96),
+    "dms.c6i.16xlarge": (64, 128),
     "dms.c6i.24xlarge": (96, 192),
-    "dms.r5.large": (2, 16), "dms.r5.xlarge": (4, 32), "dms.r5.2xlarge": (8, 64), "dms.r5.4xlarge": (16, 128),
-    "dms.r5.8xlarge": (32, 256), "dms.r5.12xlarge": (48, 384), "dms.r5.16xlarge": (64, 512),
+    "dms.r5.large": (2, 16),
+    "dms.r5.xlarge": (4, 32),
+    "dms.r5.2xlarge": (8, 64),
+    "dms.r5.4xlarge": (16, 128),
+    "dms.r5.8xlarge": (32, 256),
+    "dms.r5.12xlarge": (48, 384),
+    "dms.r5.16xlarge": (64, 512),
     "dms.r5.24xlarge": (96, 768),
-    "dms.r6i.large": (2, 16), "dms.r6i.xlarge": (4, 32), "dms.r6i.2xlarge": (8, 64), "dms.r6i.4xlarge": (16, 128),
-    "dms.r6i.8xlarge": (32, 256), "dms.r6i.12xlarge": (48, 384), "dms.r6i.16xlarge": (64, 512),
+    "dms.r6i.large": (2, 16),
+    "dms.r6i.xlarge": (4, 32),
+    "dms.r6i.2xlarge": (8, 64),
+    "dms.r6i.4xlarge": (16, 128),
+    "dms.r6i.8xlarge": (32, 256),
+    "dms.r6i.12xlarge": (48, 384),
+    "dms.r6i.16xlarge": (64, 512),
     "dms.r6i.24xlarge": (96, 768),
 }
 
@@ -178,10 +201,13 @@ class PlannedTask:
         tables = tuple((str(o), str(n)) for o, n in data["tables"])
         by_label = {f"{o}.{n}": (o, n) for o, n in tables}
         return cls(
-            name=data["name"], tables=tables, bytes=int(data["bytes"]),
+            name=data["name"],
+            tables=tables,
+            bytes=int(data["bytes"]),
             estimated_seconds=float(data["estimated_seconds"]),
             parallel_load={by_label[k]: dict(v) for k, v in data["parallel_load"].items()},
-            max_full_load_subtasks=int(data["max_full_load_subtasks"]), reason=data["reason"],
+            max_full_load_subtasks=int(data["max_full_load_subtasks"]),
+            reason=data["reason"],
         )
 
 
@@ -226,16 +252,19 @@ class MigrationPlan:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MigrationPlan:
         return cls(
-            migration_type=data["migration_type"], instance_class=data["instance_class"],
+            migration_type=data["migration_type"],
+            instance_class=data["instance_class"],
             tasks=tuple(PlannedTask.from_dict(t) for t in data["tasks"]),
             estimated_makespan_seconds=float(data["estimated_makespan_seconds"]),
             lower_bound_seconds=float(data["lower_bound_seconds"]),
             catch_up_seconds=None if data["catch_up_seconds"] is None else float(data["catch_up_seconds"]),
-            window_hours=float(data["window_hours"]), fits_window=bool(data["fits_window"]),
+            window_hours=float(data["window_hours"]),
+            fits_window=bool(data["fits_window"]),
             recommended_instance_class=data["recommended_instance_class"],
             recommended_storage_gb=int(data["recommended_storage_gb"]),
             assumptions={k: float(v) for k, v in data["assumptions"].items()},
-            reasons=tuple(data["reasons"]), warnings=tuple(data["warnings"]),
+            reasons=tuple(data["reasons"]),
+            warnings=tuple(data["warnings"]),
         )
 
     def to_json(self) -> str:
@@ -244,6 +273,7 @@ class MigrationPlan:
 
 # ---------------------------------------------------------------------------------------------------------------
 # internal model
+
 
 @dataclass(frozen=True)
 class _Rates:
@@ -293,12 +323,14 @@ def _instance(instance_class: object) -> tuple[int, int]:
         families = sorted({c.rsplit(".", 1)[0] for c in INSTANCE_CLASSES})
         raise PlannerError(
             f"instance_class {instance_class!r} is not a known DMS class; allowed: {', '.join(families)} "
-            f"with sizes large..24xlarge (t3: micro..large), e.g. dms.r6i.xlarge")
+            f"with sizes large..24xlarge (t3: micro..large), e.g. dms.r6i.xlarge"
+        )
     return INSTANCE_CLASSES[instance_class]
 
 
-def _rates(instance_class: str, throughput: Throughput | None, total_bytes: int,
-           scale_from: str | None = None) -> _Rates:
+def _rates(
+    instance_class: str, throughput: Throughput | None, total_bytes: int, scale_from: str | None = None
+) -> _Rates:
     """Class defaults overlaid with the given throughput; instance-bound overrides scale by vCPU when the
     rates are wanted for another class than the one they were measured on (`scale_from`)."""
     base = default_throughput(instance_class)
@@ -344,8 +376,15 @@ def _check_tables(tables: object) -> list[TableLike]:
 
 def _tab(t: TableLike, r: _Rates) -> _Tab:
     lob = bool(t.lob_columns)  # may be computed per access (inventory.Table maps every column)
-    return _Tab((t.owner, t.name), f"{t.owner}.{t.name}", t.bytes, t.bytes * (r.lob_penalty if lob else 1.0),
-                lob, bool(t.has_key), t)
+    return _Tab(
+        (t.owner, t.name),
+        f"{t.owner}.{t.name}",
+        t.bytes,
+        t.bytes * (r.lob_penalty if lob else 1.0),
+        lob,
+        bool(t.has_key),
+        t,
+    )
 
 
 def _check_int(name: str, value: object, lo: int, hi: int, why: str) -> int:
@@ -377,14 +416,18 @@ def _check_ranges(key_ranges: object, by_label: Mapping[str, _Tab]) -> dict[str,
         tab = by_label.get(label) if isinstance(label, str) else None
         if tab is None:
             raise PlannerError(f"key_ranges: unknown table {label!r}; use OWNER.TABLE exactly as in the inventory")
-        ok = isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in pair)
+        ok = (
+            isinstance(pair, (tuple, list))
+            and len(pair) == 2
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in pair)
+        )
         if not ok or pair[0] > pair[1]:
             raise PlannerError(f"key_ranges[{label!r}] must be (min, max) numbers with min <= max, got {pair!r}")
         if _integer_key(tab.src) is None:
             raise PlannerError(
                 f"key_ranges[{label!r}]: ranges need a single NUMBER(p,0)/INTEGER key column, table has key "
-                f"columns {list(tab.src.key_columns)}")
+                f"columns {list(tab.src.key_columns)}"
+            )
         out[label] = (pair[0], pair[1])
     return out
 
@@ -418,7 +461,8 @@ def _bundles(tabs: list[_Tab], groups: object, by_label: Mapping[str, _Tab], max
         if len(m) > max_tables:
             raise PlannerError(
                 f"groups: {len(m)} tables ({m[0].label}, ...) must share one task but max_tables_per_task is "
-                f"{max_tables}; split the group or raise max_tables_per_task")
+                f"{max_tables}; split the group or raise max_tables_per_task"
+            )
         kind = "nokey" if not all(t.keyed for t in m) else "lob" if any(t.lob for t in m) else "load"
         out.append(_Bundle(m, sum(t.work for t in m), kind))
     out.sort(key=lambda b: (-b.work, b.tabs[0].key))
@@ -481,28 +525,41 @@ def _slug(text: str) -> str:
     return _NAME_RE.sub("-", text.lower()).strip("-")[:40].strip("-")
 
 
-def _parallel_load(t: _Tab, target: float, key_range: tuple[int | float, int | float] | None,
-                   warnings: list[str]) -> tuple[dict, int, str]:
+def _parallel_load(
+    t: _Tab, target: float, key_range: tuple[int | float, int | float] | None, warnings: list[str]
+) -> tuple[dict, int, str]:
     """parallel-load settings for one big table, its segment count and the reason."""
     want = min(MAX_FULL_LOAD_SUBTASKS, max(2, math.ceil(t.work / target)))
     src = t.src
     if src.partitioned:
-        return {"type": "partitions-auto"}, want, (
-            f"{t.label} is partitioned: parallel-load partitions-auto, estimated as {want} equal segments "
-            f"(fewer or skewed partitions load slower; check ALL_TAB_PARTITIONS)")
+        return (
+            {"type": "partitions-auto"},
+            want,
+            (
+                f"{t.label} is partitioned: parallel-load partitions-auto, estimated as {want} equal segments "
+                f"(fewer or skewed partitions load slower; check ALL_TAB_PARTITIONS)"
+            ),
+        )
     col = _integer_key(src)
     if col is None:
         warnings.append(
             f"{t.label} ({_fmt_gb(t.bytes)} GB) loads on one stream: not partitioned and no single NUMBER(p,0)/"
-            f"INTEGER key for parallel-load ranges; partition it or pre-load it natively")
+            f"INTEGER key for parallel-load ranges; partition it or pre-load it natively"
+        )
         return {"type": "none"}, 1, f"{t.label}: no partitions and no single integer key, so no parallel load"
     if key_range is None:
         warnings.append(
             f"{t.label} ({_fmt_gb(t.bytes)} GB) loads on one stream until you run SELECT MIN({col}), MAX({col}) "
-            f"FROM {t.label} and pass it in key_ranges")
-        return {"type": "none"}, 1, (
-            f"{t.label}: ranges on {col} need real key bounds (a dense key can't be assumed from num_rows); "
-            f"measure SELECT MIN({col}), MAX({col}) FROM {t.label} to split it into {want} ranges")
+            f"FROM {t.label} and pass it in key_ranges"
+        )
+        return (
+            {"type": "none"},
+            1,
+            (
+                f"{t.label}: ranges on {col} need real key bounds (a dense key can't be assumed from num_rows); "
+                f"measure SELECT MIN({col}), MAX({col}) FROM {t.label} to split it into {want} ranges"
+            ),
+        )
     lo, hi = key_range
     bounds: list[int | float] = []
     for i in range(1, want):
@@ -520,16 +577,23 @@ def _parallel_load(t: _Tab, target: float, key_range: tuple[int | float, int | f
     if note:
         warnings.append(f"{t.label}: parallel-load ranges skip rows whose {col} is NULL; check the column is NOT NULL")
     settings = {"type": "ranges", "columns": [col], "boundaries": [[str(b)] for b in bounds]}
-    return settings, len(bounds) + 1, (
-        f"{t.label}: parallel-load ranges on {col} in {len(bounds) + 1} segments, evenly spaced over {lo}..{hi} "
-        f"(assumes keys spread evenly; use NTILE boundaries if skewed){note}")
+    return (
+        settings,
+        len(bounds) + 1,
+        (
+            f"{t.label}: parallel-load ranges on {col} in {len(bounds) + 1} segments, evenly spaced over {lo}..{hi} "
+            f"(assumes keys spread evenly; use NTILE boundaries if skewed){note}"
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # public API
 
-def single_task_makespan_seconds(tables: Sequence[TableLike], *, instance_class: str,
-                                 throughput: Throughput | None = None) -> float:
+
+def single_task_makespan_seconds(
+    tables: Sequence[TableLike], *, instance_class: str, throughput: Throughput | None = None
+) -> float:
     """Baseline for comparison: every table in one task, no parallel load, same makespan model."""
     tabs = _check_tables(tables)
     _instance(instance_class)
@@ -541,23 +605,43 @@ def _single_task(works: Sequence[float], r: _Rates) -> float:
     return max(_simulate(_lpt(works, min(r.max_streams, len(works))), r.stream, r.instance))
 
 
-def plan_migration(tables: Sequence[TableLike], *, window_hours: float, instance_class: str,
-                   throughput: Throughput | None = None, preloaded: bool = False,
-                   groups: Sequence[Sequence[str]] = (),
-                   key_ranges: Mapping[str, tuple[int | float, int | float]] | None = None,
-                   max_tables_per_task: int = DEFAULT_MAX_TABLES_PER_TASK,
-                   max_tasks: int | None = None) -> MigrationPlan:
+def plan_migration(
+    tables: Sequence[TableLike],
+    *,
+    window_hours: float,
+    instance_class: str,
+    throughput: Throughput | None = None,
+    preloaded: bool = False,
+    groups: Sequence[Sequence[str]] = (),
+    key_ranges: Mapping[str, tuple[int | float, int | float]] | None = None,
+    max_tables_per_task: int = DEFAULT_MAX_TABLES_PER_TASK,
+    max_tasks: int | None = None,
+) -> MigrationPlan:
     """Split the inventory into DMS tasks, choose the migration type and size the instance (see module doc)."""
-    if isinstance(window_hours, bool) or not isinstance(window_hours, (int, float)) \
-            or not math.isfinite(window_hours) or window_hours <= 0:
+    if (
+        isinstance(window_hours, bool)
+        or not isinstance(window_hours, (int, float))
+        or not math.isfinite(window_hours)
+        or window_hours <= 0
+    ):
         raise PlannerError(f"window_hours must be a number of hours > 0 (allowed downtime), got {window_hours!r}")
     vcpu, _ = _instance(instance_class)
     if throughput is not None and not isinstance(throughput, Throughput):
         raise PlannerError(f"throughput must be a migration.planner.Throughput, got {type(throughput).__name__}")
-    max_tables = _check_int("max_tables_per_task", max_tables_per_task, 1, MAX_TABLES_PER_TASK_LIMIT,
-                            "DMS guidance: a few hundred tables per task")
-    task_cap = MAX_TASKS_PER_INSTANCE if max_tasks is None else _check_int(
-        "max_tasks", max_tasks, 1, MAX_TASKS_PER_INSTANCE, "DMS quota: 200 tasks per replication instance")
+    max_tables = _check_int(
+        "max_tables_per_task",
+        max_tables_per_task,
+        1,
+        MAX_TABLES_PER_TASK_LIMIT,
+        "DMS guidance: a few hundred tables per task",
+    )
+    task_cap = (
+        MAX_TASKS_PER_INSTANCE
+        if max_tasks is None
+        else _check_int(
+            "max_tasks", max_tasks, 1, MAX_TASKS_PER_INSTANCE, "DMS quota: 200 tasks per replication instance"
+        )
+    )
     raw = _check_tables(tables)
     total_bytes = sum(t.bytes for t in raw)
     r = _rates(instance_class, throughput, total_bytes)
@@ -573,8 +657,7 @@ def plan_migration(tables: Sequence[TableLike], *, window_hours: float, instance
 
     if not preloaded:
         for b in bundles:
-            b.big = any(t.bytes >= BIG_TABLE_BYTES or (t.bytes >= MIN_SPLIT_BYTES and t.work > target)
-                        for t in b.tabs)
+            b.big = any(t.bytes >= BIG_TABLE_BYTES or (t.bytes >= MIN_SPLIT_BYTES and t.work > target) for t in b.tabs)
     drafts, demoted = _assign(bundles, r, max_tables, task_cap, target, ranges, warnings, preloaded)
     _name(drafts)
 
@@ -595,87 +678,123 @@ def plan_migration(tables: Sequence[TableLike], *, window_hours: float, instance
     window_s = window_hours * 3600
     est = _minutes(makespan)  # what the plan shows; decisions use the same figure
 
-    reasons = [(
-        f"Throughput on {instance_class}: {r.stream / MB:g} MB/s per stream, {r.instance / MB:g} MB/s per "
-        f"instance, {r.max_streams} subtasks per task, LOB tables x{r.lob_penalty:g}, CDC apply "
-        f"{r.cdc_apply / MB:g} MB/s. These are planning assumptions: AWS publishes no fixed rows/s per "
-        f"instance figure, so replace them with a pilot-load measurement")]
+    reasons = [
+        (
+            f"Throughput on {instance_class}: {r.stream / MB:g} MB/s per stream, {r.instance / MB:g} MB/s per "
+            f"instance, {r.max_streams} subtasks per task, LOB tables x{r.lob_penalty:g}, CDC apply "
+            f"{r.cdc_apply / MB:g} MB/s. These are planning assumptions: AWS publishes no fixed rows/s per "
+            f"instance figure, so replace them with a pilot-load measurement"
+        )
+    ]
     if r.change_assumed:
         reasons.append(
             f"Source change rate assumed at {DEFAULT_DAILY_CHANGE_FRACTION:.0%} of the migrated bytes per day "
             f"({r.change / MB:.2g} MB/s); measure archived redo per hour in V$ARCHIVED_LOG and set "
-            f"change_rate_mb_per_s")
+            f"change_rate_mb_per_s"
+        )
 
     catch_up: float | None = None
     if preloaded:
         mtype, fits = "cdc", True
         reasons.append(
             "cdc: the target is pre-loaded (e.g. Data Pump export at FLASHBACK_SCN), so every task only applies "
-            "changes, started at that SCN via CdcStartPosition; no full load is estimated")
+            "changes, started at that SCN via CdcStartPosition; no full load is estimated"
+        )
     elif est <= window_s:
         mtype, fits = "full-load", True
         reasons.append(
             f"full-load: the estimated full load ({_fmt_time(est)}) fits the {window_hours:g} h window, so "
-            f"writes can stop for the load and no CDC is needed")
+            f"writes can stop for the load and no CDC is needed"
+        )
         if est > WINDOW_MARGIN * window_s:
             warnings.append(
                 f"the full load estimate ({_fmt_time(est)}) uses more than {WINDOW_MARGIN:.0%} of the "
-                f"{window_hours:g} h window; confirm with a pilot load or plan full-load-and-cdc")
+                f"{window_hours:g} h window; confirm with a pilot load or plan full-load-and-cdc"
+            )
     else:
         mtype, fits = "full-load-and-cdc", False
         backlog = r.change * makespan
         if r.cdc_apply > r.change:
             catch_up = backlog / (r.cdc_apply - r.change)
-            tail = (f"CDC then applies the ~{_fmt_gb(backlog)} GB of changes cached during the load in about "
-                    f"{_fmt_time(_minutes(catch_up))}, and downtime is only the final cutover")
+            tail = (
+                f"CDC then applies the ~{_fmt_gb(backlog)} GB of changes cached during the load in about "
+                f"{_fmt_time(_minutes(catch_up))}, and downtime is only the final cutover"
+            )
         else:
             catch_up = math.inf
             tail = "CDC cannot catch up at the assumed rates"
             warnings.append(
                 f"CDC apply ({r.cdc_apply / MB:g} MB/s) is not faster than the change rate ({r.change / MB:.2g} "
-                f"MB/s): replication never catches up; use a larger class or fewer tables per instance")
+                f"MB/s): replication never catches up; use a larger class or fewer tables per instance"
+            )
         reasons.append(
             f"full-load-and-cdc: the estimated full load ({_fmt_time(est)}) exceeds the {window_hours:g} h "
-            f"window; {tail}")
+            f"window; {tail}"
+        )
     if not preloaded and lower > window_s:
         warnings.append(
             f"even the lower bound ({_fmt_time(_minutes(lower))}) exceeds the {window_hours:g} h window on "
-            f"{instance_class}: no task split makes an offline full load fit; rely on CDC or a larger class")
+            f"{instance_class}: no task split makes an offline full load fit; rely on CDC or a larger class"
+        )
 
     if preloaded:
-        reasons.append(f"{len(drafts)} cdc tasks split by table count (<= {max_tables} tables each), balanced by "
-                       f"bytes as a stand-in for change volume")
+        reasons.append(
+            f"{len(drafts)} cdc tasks split by table count (<= {max_tables} tables each), balanced by "
+            f"bytes as a stand-in for change volume"
+        )
     else:
         single = _single_task([t.work for t in tabs], r)
-        split = ", ".join(f"{sum(d.kind == k for d in drafts)} {k}" for k in ("big", "load", "lob", "nokey")
-                          if any(d.kind == k for d in drafts))
+        split = ", ".join(
+            f"{sum(d.kind == k for d in drafts)} {k}"
+            for k in ("big", "load", "lob", "nokey")
+            if any(d.kind == k for d in drafts)
+        )
         reasons.append(
             f"{len(drafts)} tasks ({split}): tables of {BIG_TABLE_BYTES // GB} GB or more, or too big for one "
             f"stream, in their own task with parallel load; LOB and key-less tables apart; the rest balanced by "
             f"bytes (largest first onto the least-loaded task, <= {max_tables} tables per task). Estimated "
             f"{_fmt_time(est)} against {_fmt_time(_minutes(single))} for one task holding every "
-            f"table; set load-order so the largest tables start first, as the estimate assumes")
+            f"table; set load-order so the largest tables start first, as the estimate assumes"
+        )
     nokey = [t for t in tabs if not t.keyed]
     if nokey:
         warnings.append(
             f"{len(nokey)} table(s) without primary or unique key ({_names(nokey)}): CDC can't apply UPDATE/DELETE "
             f"to them and validation skips them; they are in separate nokey tasks - add a key or accept a reload "
-            f"at cutover")
+            f"at cutover"
+        )
     lob_nokey = [t for t in nokey if t.lob]
     if lob_nokey:
-        warnings.append(f"LOB table(s) without a key ({_names(lob_nokey)}): DMS fetches LOBs by key during CDC, "
-                        f"so their LOB changes are not replicated")
+        warnings.append(
+            f"LOB table(s) without a key ({_names(lob_nokey)}): DMS fetches LOBs by key during CDC, "
+            f"so their LOB changes are not replicated"
+        )
     if demoted:
         warnings.append(
             f"{len(demoted)} large table(s) ({_names(demoted)}) share tasks without parallel load because of the "
-            f"{task_cap}-task limit")
+            f"{task_cap}-task limit"
+        )
 
     # The recommendation may pick another class, whose plan would split big tables differently: judge it on
     # the finest split possible (49 segments for tables that can be parallel-loaded).
-    finest = max(t.work / MAX_FULL_LOAD_SUBTASKS if t.bytes >= MIN_SPLIT_BYTES
-                 and (t.src.partitioned or t.label in ranges) else t.work for t in tabs)
-    rec = _recommend(instance_class, throughput, mtype, any(t.lob for t in tabs), finest, total_work,
-                     total_bytes, window_s, reasons, warnings)
+    finest = max(
+        t.work / MAX_FULL_LOAD_SUBTASKS
+        if t.bytes >= MIN_SPLIT_BYTES and (t.src.partitioned or t.label in ranges)
+        else t.work
+        for t in tabs
+    )
+    rec = _recommend(
+        instance_class,
+        throughput,
+        mtype,
+        any(t.lob for t in tabs),
+        finest,
+        total_work,
+        total_bytes,
+        window_s,
+        reasons,
+        warnings,
+    )
     storage = _storage(mtype, r, makespan, catch_up, reasons, warnings)
 
     planned = tuple(
@@ -688,24 +807,43 @@ def plan_migration(tables: Sequence[TableLike], *, window_hours: float, instance
             max_full_load_subtasks=max(1, min(d.streams_cap, len(d.units))) if not preloaded else r.max_streams,
             reason="; ".join(d.notes),
         )
-        for i, d in enumerate(drafts))
+        for i, d in enumerate(drafts)
+    )
     return MigrationPlan(
-        migration_type=mtype, tasks=planned, estimated_makespan_seconds=est,
-        lower_bound_seconds=_minutes(lower), window_hours=float(window_hours), fits_window=fits,
-        recommended_instance_class=rec, recommended_storage_gb=storage, reasons=tuple(reasons),
-        warnings=tuple(warnings), instance_class=instance_class,
+        migration_type=mtype,
+        tasks=planned,
+        estimated_makespan_seconds=est,
+        lower_bound_seconds=_minutes(lower),
+        window_hours=float(window_hours),
+        fits_window=fits,
+        recommended_instance_class=rec,
+        recommended_storage_gb=storage,
+        reasons=tuple(reasons),
+        warnings=tuple(warnings),
+        instance_class=instance_class,
         catch_up_seconds=None if catch_up is None or math.isinf(catch_up) else _minutes(catch_up),
         assumptions={
-            "full_load_mb_per_s_per_stream": r.stream / MB, "instance_full_load_mb_per_s": r.instance / MB,
-            "max_streams": float(r.max_streams), "lob_penalty": r.lob_penalty,
-            "cdc_apply_mb_per_s": r.cdc_apply / MB, "change_rate_mb_per_s": round(r.change / MB, 3),
+            "full_load_mb_per_s_per_stream": r.stream / MB,
+            "instance_full_load_mb_per_s": r.instance / MB,
+            "max_streams": float(r.max_streams),
+            "lob_penalty": r.lob_penalty,
+            "cdc_apply_mb_per_s": r.cdc_apply / MB,
+            "change_rate_mb_per_s": round(r.change / MB, 3),
             "vcpu": float(vcpu),
-        })
+        },
+    )
 
 
-def _assign(bundles: list[_Bundle], r: _Rates, max_tables: int, task_cap: int, target: float,
-            ranges: Mapping[str, tuple[int | float, int | float]], warnings: list[str],
-            preloaded: bool) -> tuple[list[_Draft], list[_Tab]]:
+def _assign(
+    bundles: list[_Bundle],
+    r: _Rates,
+    max_tables: int,
+    task_cap: int,
+    target: float,
+    ranges: Mapping[str, tuple[int | float, int | float]],
+    warnings: list[str],
+    preloaded: bool,
+) -> tuple[list[_Draft], list[_Tab]]:
     """Bundles -> task drafts within the task budget; returns the drafts and big tables demoted to shared tasks.
 
     Active streams share the instance equally, so a stream loaded above the others finishes last: the plan aims
@@ -736,7 +874,8 @@ def _assign(bundles: list[_Bundle], r: _Rates, max_tables: int, task_cap: int, t
         raise PlannerError(
             f"{total} tables need {need} tasks at max_tables_per_task={max_tables}, over the {task_cap}-task limit "
             f"(DMS: 200 tasks per instance); raise max_tables_per_task to at least {math.ceil(total / task_cap)} "
-            f"or split the inventory across replication instances")
+            f"or split the inventory across replication instances"
+        )
 
     # task counts per kind: enough for the table limit, then enough streams at `target` while the budget lasts
     members = {k: [b for b in bundles if not b.big and b.kind == k] for k in kinds}
@@ -763,8 +902,10 @@ def _assign(bundles: list[_Bundle], r: _Rates, max_tables: int, task_cap: int, t
                 settings, segs, why = _parallel_load(t, level, ranges.get(t.label), warnings)
                 d.parallel[t.key] = settings
                 d.units += [t.work / segs] * segs
-                d.notes.append(f"{t.label} is {_fmt_gb(t.bytes)} GB ({_fmt_time(t.work / r.stream)} on one stream): "
-                               f"own task; {why}")
+                d.notes.append(
+                    f"{t.label} is {_fmt_gb(t.bytes)} GB ({_fmt_time(t.work / r.stream)} on one stream): "
+                    f"own task; {why}"
+                )
                 d.streams_cap = max(d.streams_cap, min(MAX_FULL_LOAD_SUBTASKS, segs))
             else:
                 d.units.append(t.work)
@@ -775,7 +916,7 @@ def _assign(bundles: list[_Bundle], r: _Rates, max_tables: int, task_cap: int, t
     blurb = {
         "load": "balanced by bytes (largest first onto the least-loaded task)",
         "lob": f"with LOB columns, kept apart: LOB lookups are slow (estimated x{r.lob_penalty:g}) and "
-               f"need limited/full LOB settings",
+        f"need limited/full LOB settings",
         "nokey": "without primary or unique key, kept apart: CDC can't apply UPDATE/DELETE without a key",
     }
     for kind in kinds:
@@ -795,7 +936,8 @@ def _assign(bundles: list[_Bundle], r: _Rates, max_tables: int, task_cap: int, t
                 if leftover <= 0:
                     raise PlannerError(
                         f"groups don't pack into {task_cap} tasks at max_tables_per_task={max_tables}; raise "
-                        f"max_tables_per_task or make the groups smaller")
+                        f"max_tables_per_task or make the groups smaller"
+                    )
                 leftover -= 1
                 tasks.append(_Draft(kind))
                 load, i = 0.0, len(tasks) - 1
@@ -810,8 +952,10 @@ def _assign(bundles: list[_Bundle], r: _Rates, max_tables: int, task_cap: int, t
             note = f"{len(d.tabs)} table(s) {blurb[kind]}; {len(tasks)} {kind} task(s), <= {max_tables} tables each"
             if not preloaded and level > 0:
                 d.streams_cap = max(1, min(r.max_streams, math.ceil(sum(d.units) / level - 1e-9)))
-                note += (f"; {min(d.streams_cap, len(d.units))} subtask(s), enough for its share of the instance "
-                         f"(more would only slow the others)")
+                note += (
+                    f"; {min(d.streams_cap, len(d.units))} subtask(s), enough for its share of the instance "
+                    f"(more would only slow the others)"
+                )
             else:
                 d.streams_cap = r.max_streams
             d.notes.insert(0, note)
@@ -838,9 +982,18 @@ def _name(drafts: list[_Draft]) -> None:
         d.name = name
 
 
-def _recommend(instance_class: str, throughput: Throughput | None, mtype: str, has_lob: bool,
-               largest: float, total_work: float, total_bytes: int, window_s: float,
-               reasons: list[str], warnings: list[str]) -> str:
+def _recommend(
+    instance_class: str,
+    throughput: Throughput | None,
+    mtype: str,
+    has_lob: bool,
+    largest: float,
+    total_work: float,
+    total_bytes: int,
+    window_s: float,
+    reasons: list[str],
+    warnings: list[str],
+) -> str:
     """Smallest class of the suggested family that meets the plan's need; rates for other classes keep the
     caller's per-stream figures and scale instance-wide overrides by vCPU."""
     family = instance_class.split(".")[1]
@@ -856,20 +1009,29 @@ def _recommend(instance_class: str, throughput: Throughput | None, mtype: str, h
         return rc.cdc_apply >= 2 * rc.change
 
     rec = next((c for c in candidates if ok(c)), candidates[-1])
-    need = ("its full-load lower bound fits the window" if mtype == "full-load"
-            else "CDC apply is at least twice the change rate")
-    why_family = ("r (memory) family for LOB tables and CDC" if kind == "r"
-                  else "c (compute) family for a CPU-bound full load without LOBs")
+    need = (
+        "its full-load lower bound fits the window"
+        if mtype == "full-load"
+        else "CDC apply is at least twice the change rate"
+    )
+    why_family = (
+        "r (memory) family for LOB tables and CDC"
+        if kind == "r"
+        else "c (compute) family for a CPU-bound full load without LOBs"
+    )
     if ok(rec):
         reasons.append(f"instance: {rec} is the smallest class of the {why_family} where {need}")
     else:
         reasons.append(f"instance: {rec}, the largest class of the {why_family}; none meets the need ({need})")
         if mtype != "full-load":
-            warnings.append(f"no {fam}* class gives CDC apply twice the change rate; split the tables across "
-                            f"several replication instances")
+            warnings.append(
+                f"no {fam}* class gives CDC apply twice the change rate; split the tables across "
+                f"several replication instances"
+            )
     if mtype == "full-load-and-cdc":
-        c_cands = sorted((c for c in INSTANCE_CLASSES if c.startswith(f"dms.c{gen}.")),
-                         key=lambda c: INSTANCE_CLASSES[c])
+        c_cands = sorted(
+            (c for c in INSTANCE_CLASSES if c.startswith(f"dms.c{gen}.")), key=lambda c: INSTANCE_CLASSES[c]
+        )
         for c in c_cands:
             rc = _rates(c, throughput, total_bytes, scale_from=instance_class)
             if max(largest / rc.stream, total_work / rc.instance) <= window_s:
@@ -878,8 +1040,9 @@ def _recommend(instance_class: str, throughput: Throughput | None, mtype: str, h
     return rec
 
 
-def _storage(mtype: str, r: _Rates, makespan: float, catch_up: float | None, reasons: list[str],
-             warnings: list[str]) -> int:
+def _storage(
+    mtype: str, r: _Rates, makespan: float, catch_up: float | None, reasons: list[str], warnings: list[str]
+) -> int:
     """storage = 50 GB (logs, sorter, swap) + 2 x CDC backlog, rounded up to 10 GB, where the backlog is the
     changes cached during full load and catch-up (full-load-and-cdc) or CDC_LAG_HOURS of changes (cdc); the
     factor 2 keeps the DMS 90%-used low-storage event away while swap files grow."""
@@ -897,8 +1060,10 @@ def _storage(mtype: str, r: _Rates, makespan: float, catch_up: float | None, rea
     if gb > MAX_STORAGE_GB:
         warnings.append(f"storage need {gb} GB exceeds the {MAX_STORAGE_GB} GB maximum; split the migration")
         gb = MAX_STORAGE_GB
-    reasons.append(f"storage: {gb} GB = {BASE_STORAGE_GB} GB base + 2 x {_fmt_gb(backlog)} GB backlog ({what}), "
-                   f"rounded up to 10 GB")
+    reasons.append(
+        f"storage: {gb} GB = {BASE_STORAGE_GB} GB base + 2 x {_fmt_gb(backlog)} GB backlog ({what}), "
+        f"rounded up to 10 GB"
+    )
     return gb
 
 
@@ -908,11 +1073,17 @@ def render_plan_text(plan: MigrationPlan) -> str:
     title = f"Migration plan: {plan.migration_type} on {plan.instance_class or '?'}, window {plan.window_hours:g} h"
     lines = [title, head, "-" * len(head)]
     for t in plan.tasks:
-        pl = ", ".join(f"ranges:{len(v['boundaries']) + 1}" if v["type"] == "ranges" else v["type"]
-                       for v in t.parallel_load.values()) or "-"
+        pl = (
+            ", ".join(
+                f"ranges:{len(v['boundaries']) + 1}" if v["type"] == "ranges" else v["type"]
+                for v in t.parallel_load.values()
+            )
+            or "-"
+        )
         est = "-" if plan.migration_type == "cdc" else _fmt_time(t.estimated_seconds)
-        lines.append(f"{t.name:<28} {len(t.tables):>6} {_fmt_gb(t.bytes):>9} {t.max_full_load_subtasks:>8} "
-                     f"{est:>9}  {pl}")
+        lines.append(
+            f"{t.name:<28} {len(t.tables):>6} {_fmt_gb(t.bytes):>9} {t.max_full_load_subtasks:>8} {est:>9}  {pl}"
+        )
     total = sum(t.bytes for t in plan.tasks)
     ntab = sum(len(t.tables) for t in plan.tasks)
     lines.append(f"{'total':<28} {ntab:>6} {_fmt_gb(total):>9}")
@@ -920,8 +1091,10 @@ def render_plan_text(plan: MigrationPlan) -> str:
         lines.append("No full load (target pre-loaded): CDC only.")
     else:
         verdict = "fits" if plan.fits_window else "does not fit"
-        lines.append(f"Full load: {_fmt_time(plan.estimated_makespan_seconds)} estimated (lower bound "
-                     f"{_fmt_time(plan.lower_bound_seconds)}) vs window {plan.window_hours:g} h: {verdict}")
+        lines.append(
+            f"Full load: {_fmt_time(plan.estimated_makespan_seconds)} estimated (lower bound "
+            f"{_fmt_time(plan.lower_bound_seconds)}) vs window {plan.window_hours:g} h: {verdict}"
+        )
     if plan.catch_up_seconds is not None:
         lines.append(f"CDC catch-up after full load: {_fmt_time(plan.catch_up_seconds)}")
     lines.append(f"Recommended: {plan.recommended_instance_class}, {plan.recommended_storage_gb} GB storage")

@@ -18,8 +18,10 @@ CHECKPOINT_RE = re.compile(r"checkpoint:V1#\S+")
 _DATE_START_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
 _TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?")
 
-ORACLE_FORMATS = ("'now', an SCN (digits, e.g. 1234567890), a UTC time (2026-01-31T22:00:00 or 2026-01-31T22:00:00Z, "
-                  "offsets like +01:00 are converted) or a DMS checkpoint (checkpoint:V1#...)")
+ORACLE_FORMATS = (
+    "'now', an SCN (digits, e.g. 1234567890), a UTC time (2026-01-31T22:00:00 or 2026-01-31T22:00:00Z, "
+    "offsets like +01:00 are converted) or a DMS checkpoint (checkpoint:V1#...)"
+)
 POSTGRES_FORMATS = "'now', an LSN (hex XXXXXXXX/XXXXXXXX, e.g. 4AF/B00000D0) or a DMS checkpoint (checkpoint:V1#...)"
 
 
@@ -54,8 +56,9 @@ def _utc_time(text: str, field: str, allowed: str) -> str | None:
     if not _DATE_START_RE.match(text):
         return None
     if not _TIME_RE.fullmatch(text):
-        raise StartPositionError(f"{field}: {text!r} is not a date with a time (YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]); "
-                                 f"allowed: {allowed}")
+        raise StartPositionError(
+            f"{field}: {text!r} is not a date with a time (YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]); allowed: {allowed}"
+        )
     try:
         parsed = datetime.fromisoformat(text.replace(" ", "T", 1))
     except ValueError as exc:
@@ -84,14 +87,16 @@ def parse_oracle_start(value: str | int | None, *, field: str = "cdcStartPositio
     raise StartPositionError(f"{field}: {value!r} is not an Oracle CDC start position; allowed: {ORACLE_FORMATS}")
 
 
-def parse_postgres_start(value: str | None, *, slot_name: str | None,
-                         field: str = "reverse.cdcStartPosition") -> StartPoint:
+def parse_postgres_start(
+    value: str | None, *, slot_name: str | None, field: str = "reverse.cdcStartPosition"
+) -> StartPoint:
     """PostgreSQL source: a native LSN only works with a pre-created slot (DMS needs SlotName); no timestamps."""
     if value is None:
         return NOW
     if not isinstance(value, str):
-        raise StartPositionError(f"{field}: {value!r} is not a PostgreSQL CDC start position; "
-                                 f"allowed: {POSTGRES_FORMATS}")
+        raise StartPositionError(
+            f"{field}: {value!r} is not a PostgreSQL CDC start position; allowed: {POSTGRES_FORMATS}"
+        )
     text = value.strip()
     if text.lower() == "now":
         return NOW
@@ -99,13 +104,18 @@ def parse_postgres_start(value: str | None, *, slot_name: str | None,
         return StartPoint("checkpoint", text, None)
     if PG_LSN_RE.fullmatch(text):
         if text.replace("0", "") == "/":
-            raise StartPositionError(f"{field}: {value!r} is the invalid LSN 0/0; capture one with "
-                                     "SELECT pg_current_wal_lsn()")
+            raise StartPositionError(
+                f"{field}: {value!r} is the invalid LSN 0/0; capture one with SELECT pg_current_wal_lsn()"
+            )
         if not slot_name:
-            raise StartPositionError(f"{field}: LSN {text!r} needs a replication slot name (reverse.slotName): DMS "
-                                     "accepts a native PostgreSQL start position only together with SlotName")
+            raise StartPositionError(
+                f"{field}: LSN {text!r} needs a replication slot name (reverse.slotName): DMS "
+                "accepts a native PostgreSQL start position only together with SlotName"
+            )
         return StartPoint("lsn", text.upper(), None)
     if _DATE_START_RE.match(text):
-        raise StartPositionError(f"{field}: {value!r} is a time, but DMS does not support CdcStartTime for "
-                                 f"PostgreSQL sources; allowed: {POSTGRES_FORMATS}")
+        raise StartPositionError(
+            f"{field}: {value!r} is a time, but DMS does not support CdcStartTime for "
+            f"PostgreSQL sources; allowed: {POSTGRES_FORMATS}"
+        )
     raise StartPositionError(f"{field}: {value!r} is not a PostgreSQL CDC start position; allowed: {POSTGRES_FORMATS}")

@@ -14,8 +14,9 @@ T = TypeVar("T")
 
 PASSWORD_PLACEHOLDER = "<password>"
 LSN_QUERY = "SELECT pg_current_wal_lsn()::text AS lsn"
-SCN_QUERY = ("SELECT d.CURRENT_SCN, (SELECT MIN(t.START_SCN) FROM V$TRANSACTION t) AS OLDEST_OPEN_TXN_SCN "
-             "FROM V$DATABASE d")
+SCN_QUERY = (
+    "SELECT d.CURRENT_SCN, (SELECT MIN(t.START_SCN) FROM V$TRANSACTION t) AS OLDEST_OPEN_TXN_SCN FROM V$DATABASE d"
+)
 FALLBACK_TRACKING_TABLE = "DMS_FALLBACK_DISABLED"
 
 # DMS does not support Oracle identifiers longer than 30 bytes (reference 3.6); unquoted names only.
@@ -25,23 +26,74 @@ _PG_PLAIN_RE = re.compile(r"[a-z_][a-z0-9_$]*")
 
 # reference 3.3: SYS objects the source DMS user reads, granted through rdsadmin on RDS.
 ORACLE_SOURCE_SYS_OBJECTS = (
-    "ALL_VIEWS", "ALL_TAB_PARTITIONS", "ALL_INDEXES", "ALL_OBJECTS", "ALL_TABLES", "ALL_USERS", "ALL_CATALOG",
-    "ALL_CONSTRAINTS", "ALL_CONS_COLUMNS", "ALL_TAB_COLS", "ALL_IND_COLUMNS", "ALL_LOG_GROUPS", "V_$ARCHIVED_LOG",
-    "V_$LOG", "V_$LOGFILE", "V_$DATABASE", "V_$THREAD", "V_$PARAMETER", "V_$NLS_PARAMETERS", "V_$TIMEZONE_NAMES",
-    "V_$TRANSACTION", "V_$CONTAINERS", "DBA_REGISTRY", "OBJ$", "ALL_ENCRYPTED_COLUMNS", "V_$LOGMNR_LOGS",
+    "ALL_VIEWS",
+    "ALL_TAB_PARTITIONS",
+    "ALL_INDEXES",
+    "ALL_OBJECTS",
+    "ALL_TABLES",
+    "ALL_USERS",
+    "ALL_CATALOG",
+    "ALL_CONSTRAINTS",
+    "ALL_CONS_COLUMNS",
+    "ALL_TAB_COLS",
+    "ALL_IND_COLUMNS",
+    "ALL_LOG_GROUPS",
+    "V_$ARCHIVED_LOG",
+    "V_$LOG",
+    "V_$LOGFILE",
+    "V_$DATABASE",
+    "V_$THREAD",
+    "V_$PARAMETER",
+    "V_$NLS_PARAMETERS",
+    "V_$TIMEZONE_NAMES",
+    "V_$TRANSACTION",
+    "V_$CONTAINERS",
+    "DBA_REGISTRY",
+    "OBJ$",
+    "ALL_ENCRYPTED_COLUMNS",
+    "V_$LOGMNR_LOGS",
     "V_$LOGMNR_CONTENTS",
 )
 # reference 5.2: dictionary objects the reverse-path (target) DMS user reads.
 ORACLE_TARGET_SYS_OBJECTS = (
-    "V_$NLS_PARAMETERS", "V_$TIMEZONE_NAMES", "ALL_INDEXES", "ALL_OBJECTS", "DBA_OBJECTS", "ALL_TABLES", "ALL_USERS",
-    "ALL_CATALOG", "ALL_CONSTRAINTS", "ALL_CONS_COLUMNS", "ALL_TAB_COLS", "ALL_IND_COLUMNS", "DBA_USERS",
-    "DBA_TAB_PRIVS", "DBA_SYNONYMS", "DBA_SEQUENCES", "DBA_TYPES", "DBA_INDEXES", "DBA_TABLES", "DBA_TRIGGERS",
+    "V_$NLS_PARAMETERS",
+    "V_$TIMEZONE_NAMES",
+    "ALL_INDEXES",
+    "ALL_OBJECTS",
+    "DBA_OBJECTS",
+    "ALL_TABLES",
+    "ALL_USERS",
+    "ALL_CATALOG",
+    "ALL_CONSTRAINTS",
+    "ALL_CONS_COLUMNS",
+    "ALL_TAB_COLS",
+    "ALL_IND_COLUMNS",
+    "DBA_USERS",
+    "DBA_TAB_PRIVS",
+    "DBA_SYNONYMS",
+    "DBA_SEQUENCES",
+    "DBA_TYPES",
+    "DBA_INDEXES",
+    "DBA_TABLES",
+    "DBA_TRIGGERS",
     "DBA_REGISTRY",
 )
 ORACLE_TARGET_SYSTEM_PRIVILEGES = (
-    "CREATE SESSION", "SELECT ANY TRANSACTION", "SELECT ANY TABLE", "INSERT ANY TABLE", "UPDATE ANY TABLE",
-    "DELETE ANY TABLE", "DROP ANY TABLE", "CREATE ANY VIEW", "DROP ANY VIEW", "CREATE ANY PROCEDURE",
-    "ALTER ANY PROCEDURE", "DROP ANY PROCEDURE", "CREATE ANY SEQUENCE", "ALTER ANY SEQUENCE", "DROP ANY SEQUENCE",
+    "CREATE SESSION",
+    "SELECT ANY TRANSACTION",
+    "SELECT ANY TABLE",
+    "INSERT ANY TABLE",
+    "UPDATE ANY TABLE",
+    "DELETE ANY TABLE",
+    "DROP ANY TABLE",
+    "CREATE ANY VIEW",
+    "DROP ANY VIEW",
+    "CREATE ANY PROCEDURE",
+    "ALTER ANY PROCEDURE",
+    "DROP ANY PROCEDURE",
+    "CREATE ANY SEQUENCE",
+    "ALTER ANY SEQUENCE",
+    "DROP ANY SEQUENCE",
 )
 
 
@@ -51,15 +103,19 @@ class PrereqsError(ValueError):
 
 def _ora(name: str, what: str) -> str:
     if not isinstance(name, str) or not _ORA_IDENT_RE.fullmatch(name):
-        raise PrereqsError(f"{what}: {name!r} is not a usable Oracle identifier; allowed: a letter then letters, "
-                           "digits, _, $ or #, at most 30 characters (DMS does not support longer names)")
+        raise PrereqsError(
+            f"{what}: {name!r} is not a usable Oracle identifier; allowed: a letter then letters, "
+            "digits, _, $ or #, at most 30 characters (DMS does not support longer names)"
+        )
     return name.upper()
 
 
 def _pg_name(name: str, what: str) -> str:
     if not isinstance(name, str) or not _PG_IDENT_RE.fullmatch(name):
-        raise PrereqsError(f"{what}: {name!r} is not a usable PostgreSQL identifier; allowed: a letter or _ then "
-                           "letters, digits, _ or $, at most 63 characters")
+        raise PrereqsError(
+            f"{what}: {name!r} is not a usable PostgreSQL identifier; allowed: a letter or _ then "
+            "letters, digits, _ or $, at most 63 characters"
+        )
     return name
 
 
@@ -117,9 +173,15 @@ def _sys_grant(obj: str, user: str, privilege: str = "SELECT") -> str:
 
 def _guarded(log_group_filter: str, ddl: str) -> list[str]:
     """Adding logging that already exists is an error in Oracle, so each ALTER runs only when it is missing."""
-    return ["DECLARE", "  n NUMBER;", "BEGIN",
-            f"  SELECT COUNT(*) INTO n FROM dba_log_groups WHERE {log_group_filter};",
-            f"  IF n = 0 THEN EXECUTE IMMEDIATE '{ddl}'; END IF;", "END;", "/"]
+    return [
+        "DECLARE",
+        "  n NUMBER;",
+        "BEGIN",
+        f"  SELECT COUNT(*) INTO n FROM dba_log_groups WHERE {log_group_filter};",
+        f"  IF n = 0 THEN EXECUTE IMMEDIATE '{ddl}'; END IF;",
+        "END;",
+        "/",
+    ]
 
 
 def _log_group_names(unique_key_only: Mapping[tuple[str, str], Sequence[str]]) -> dict[tuple[str, str], str]:
@@ -137,22 +199,35 @@ def _log_group_names(unique_key_only: Mapping[tuple[str, str], Sequence[str]]) -
     return names
 
 
-def oracle_source_prereqs(*, dms_user: str, schemas: Sequence[str], reader: Literal["logminer", "binary-reader"],
-                          archive_log_retention_hours: int, cdc: bool,
-                          tables_without_key: Sequence[tuple[str, str]] = (),
-                          unique_key_only: Mapping[tuple[str, str], Sequence[str]] | None = None,
-                          validation_with_lobs: bool = False, add_supplemental_logging: bool = False) -> str:
+def oracle_source_prereqs(
+    *,
+    dms_user: str,
+    schemas: Sequence[str],
+    reader: Literal["logminer", "binary-reader"],
+    archive_log_retention_hours: int,
+    cdc: bool,
+    tables_without_key: Sequence[tuple[str, str]] = (),
+    unique_key_only: Mapping[tuple[str, str], Sequence[str]] | None = None,
+    validation_with_lobs: bool = False,
+    add_supplemental_logging: bool = False,
+) -> str:
     """RDS for Oracle source (reference 3.1-3.3), run as the RDS master user in SQL*Plus/SQLcl."""
     user = _ora(dms_user, "dms_user")
     owners = _schema_list(schemas, "schemas", oracle=True)
     if reader not in ("logminer", "binary-reader"):
         raise PrereqsError(f"reader: {reader!r} is not supported; allowed: 'logminer', 'binary-reader'")
-    if cdc and (isinstance(archive_log_retention_hours, bool) or not isinstance(archive_log_retention_hours, int)
-                or archive_log_retention_hours < 1):
-        raise PrereqsError(f"archive_log_retention_hours: {archive_log_retention_hours!r} is not allowed; "
-                           "give a whole number of hours >= 1, e.g. 24")
-    keyless = _unique([(_ora(s, "tables_without_key schema"), _ora(t, "tables_without_key table"))
-                       for s, t in tables_without_key])
+    if cdc and (
+        isinstance(archive_log_retention_hours, bool)
+        or not isinstance(archive_log_retention_hours, int)
+        or archive_log_retention_hours < 1
+    ):
+        raise PrereqsError(
+            f"archive_log_retention_hours: {archive_log_retention_hours!r} is not allowed; "
+            "give a whole number of hours >= 1, e.g. 24"
+        )
+    keyless = _unique(
+        [(_ora(s, "tables_without_key schema"), _ora(t, "tables_without_key table")) for s, t in tables_without_key]
+    )
     uk_only: dict[tuple[str, str], list[str]] = {}
     for (s, t), cols in (unique_key_only or {}).items():
         key = (_ora(s, "unique_key_only schema"), _ora(t, "unique_key_only table"))
@@ -165,14 +240,18 @@ def oracle_source_prereqs(*, dms_user: str, schemas: Sequence[str], reader: Lite
     both = sorted(set(keyless) & set(uk_only))
     if both:
         s, t = both[0]
-        raise PrereqsError(f"table {s}.{t} is listed both without key and with a unique key; it must be one or the "
-                           "other (ALL COLUMNS logging vs a log group)")
+        raise PrereqsError(
+            f"table {s}.{t} is listed both without key and with a unique key; it must be one or the "
+            "other (ALL COLUMNS logging vs a log group)"
+        )
     reader_name = "Binary Reader" if reader == "binary-reader" else "LogMiner"
     in_list = ", ".join(_lit(o) for o in owners)
     out = [
         "-- AWS DMS source prerequisites: Amazon RDS for Oracle",
-        (f"-- DMS user {user}; schemas {', '.join(owners)}; CDC: {'yes' if cdc else 'no (full load only)'}; "
-        f"reader: {reader_name if cdc else 'n/a'}"),
+        (
+            f"-- DMS user {user}; schemas {', '.join(owners)}; CDC: {'yes' if cdc else 'no (full load only)'}; "
+            f"reader: {reader_name if cdc else 'n/a'}"
+        ),
         "-- Run as the RDS master user in SQL*Plus or SQLcl. Re-runnable.",
         "",
     ]
@@ -182,33 +261,45 @@ def oracle_source_prereqs(*, dms_user: str, schemas: Sequence[str], reader: Lite
             "--    ARCHIVELOG mode. Check the instance's BackupRetentionPeriod; it cannot be done from SQL.",
             "-- 2. Keep archived redo long enough for DMS to catch up after a stop; size storage for the redo",
             "--    generated in this window.",
-            (f"EXEC rdsadmin.rdsadmin_util.set_configuration('archivelog retention hours', "
-            f"{archive_log_retention_hours});"),
+            (
+                f"EXEC rdsadmin.rdsadmin_util.set_configuration('archivelog retention hours', "
+                f"{archive_log_retention_hours});"
+            ),
             "COMMIT;",
             "-- 3. Database-level minimal supplemental logging (always required for CDC).",
             "EXEC rdsadmin.rdsadmin_util.alter_supplemental_logging('ADD');",
         ]
         if add_supplemental_logging:
-            out += ["-- 4. Primary-key logging: DMS adds it per table itself (AddSupplementalLogging=true), so no",
-                    "--    database-level PRIMARY KEY logging here; DMS needs ALTER on the tables (granted below)."]
+            out += [
+                "-- 4. Primary-key logging: DMS adds it per table itself (AddSupplementalLogging=true), so no",
+                "--    database-level PRIMARY KEY logging here; DMS needs ALTER on the tables (granted below).",
+            ]
         else:
-            out += ["-- 4. Database-level primary-key supplemental logging.",
-                    "EXEC rdsadmin.rdsadmin_util.alter_supplemental_logging('ADD','PRIMARY KEY');"]
+            out += [
+                "-- 4. Database-level primary-key supplemental logging.",
+                "EXEC rdsadmin.rdsadmin_util.alter_supplemental_logging('ADD','PRIMARY KEY');",
+            ]
         if keyless or uk_only:
             out.append("-- 5. Tables without a primary key: ALL COLUMNS when there is no unique key (more redo),")
             out.append("--    a log group on the unique key's columns otherwise (DMS uses the alphabetically first")
             out.append("--    UK).")
         for s, t in keyless:
-            out += _guarded(f"owner = '{s}' AND table_name = '{t}' AND log_group_type = 'ALL COLUMN LOGGING'",
-                            f"ALTER TABLE {s}.{t} ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS")
+            out += _guarded(
+                f"owner = '{s}' AND table_name = '{t}' AND log_group_type = 'ALL COLUMN LOGGING'",
+                f"ALTER TABLE {s}.{t} ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS",
+            )
         groups = _log_group_names(uk_only)
         for (s, t), cols in sorted(uk_only.items()):
             group = groups[(s, t)]
-            out += _guarded(f"owner = '{s}' AND log_group_name = '{group}'",
-                            f"ALTER TABLE {s}.{t} ADD SUPPLEMENTAL LOG GROUP {group} ({', '.join(cols)}) ALWAYS")
+            out += _guarded(
+                f"owner = '{s}' AND log_group_name = '{group}'",
+                f"ALTER TABLE {s}.{t} ADD SUPPLEMENTAL LOG GROUP {group} ({', '.join(cols)}) ALWAYS",
+            )
     else:
-        out += ["-- Full load only (no CDC): archive log retention, supplemental logging and the LogMiner/Binary",
-                "-- Reader grants are not needed and are left out. Stop writes on Oracle for the whole load."]
+        out += [
+            "-- Full load only (no CDC): archive log retention, supplemental logging and the LogMiner/Binary",
+            "-- Reader grants are not needed and are left out. Stop writes on Oracle for the whole load.",
+        ]
     out += ["", "-- DMS user and privileges"]
     out += _oracle_create_user(user)
     out += [
@@ -227,31 +318,45 @@ def oracle_source_prereqs(*, dms_user: str, schemas: Sequence[str], reader: Lite
     out += [_sys_grant(o, user) for o in ORACLE_SOURCE_SYS_OBJECTS]
     out.append(_sys_grant("REGISTRY$SQLPATCH", user) + "  -- Oracle 12.1 and later")
     if cdc and reader == "logminer":
-        out += ["-- LogMiner reader",
-                f"GRANT LOGMINING TO {user};  -- Oracle 12c and later",
-                _sys_grant("DBMS_LOGMNR", user, "EXECUTE")]
+        out += [
+            "-- LogMiner reader",
+            f"GRANT LOGMINING TO {user};  -- Oracle 12c and later",
+            _sys_grant("DBMS_LOGMNR", user, "EXECUTE"),
+        ]
     if cdc and reader == "binary-reader":
-        out += ["-- Binary Reader: DMS reads redo through directory objects (endpoint: UseLogminerReader=false,",
-                "-- UseBFile=true; 11.2/12.1 also need the path-prefix settings).",
-                _sys_grant("DBA_DIRECTORIES", user),
-                "EXEC rdsadmin.rdsadmin_master_util.create_archivelog_dir;",
-                "EXEC rdsadmin.rdsadmin_master_util.create_onlinelog_dir;",
-                f"GRANT READ ON DIRECTORY ONLINELOG_DIR TO {user};",
-                f"GRANT READ ON DIRECTORY ARCHIVELOG_DIR TO {user};"]
+        out += [
+            "-- Binary Reader: DMS reads redo through directory objects (endpoint: UseLogminerReader=false,",
+            "-- UseBFile=true; 11.2/12.1 also need the path-prefix settings).",
+            _sys_grant("DBA_DIRECTORIES", user),
+            "EXEC rdsadmin.rdsadmin_master_util.create_archivelog_dir;",
+            "EXEC rdsadmin.rdsadmin_master_util.create_onlinelog_dir;",
+            f"GRANT READ ON DIRECTORY ONLINELOG_DIR TO {user};",
+            f"GRANT READ ON DIRECTORY ARCHIVELOG_DIR TO {user};",
+        ]
     if validation_with_lobs:
         out += ["-- Data validation of LOB columns", _sys_grant("DBMS_CRYPTO", user, "EXECUTE")]
-    out += ["-- Only when they apply: V_$STANDBY_LOG and V_$DATAGUARD_STATS (Data Guard standby source),",
-            "-- ENC$ (TDE).", "", "-- Verify"]
+    out += [
+        "-- Only when they apply: V_$STANDBY_LOG and V_$DATAGUARD_STATS (Data Guard standby source),",
+        "-- ENC$ (TDE).",
+        "",
+        "-- Verify",
+    ]
     if cdc:
-        out += ["SELECT log_mode, supplemental_log_data_min, supplemental_log_data_pk FROM v$database;",
-                "-- expect ARCHIVELOG, YES, " + ("(PK logging added per table by DMS)" if add_supplemental_logging
-                                                  else "YES"),
-                "SET SERVEROUTPUT ON",
-                "EXEC rdsadmin.rdsadmin_util.show_configuration;",
-                (f"SELECT owner, table_name, log_group_name, log_group_type FROM dba_log_groups WHERE owner IN "
-                f"({in_list}) ORDER BY 1, 2;")]
-    out += [f"SELECT privilege FROM dba_sys_privs WHERE grantee = {_lit(user)} ORDER BY 1;",
-            f"SELECT owner, table_name, privilege FROM dba_tab_privs WHERE grantee = {_lit(user)} ORDER BY 1, 2;"]
+        out += [
+            "SELECT log_mode, supplemental_log_data_min, supplemental_log_data_pk FROM v$database;",
+            "-- expect ARCHIVELOG, YES, "
+            + ("(PK logging added per table by DMS)" if add_supplemental_logging else "YES"),
+            "SET SERVEROUTPUT ON",
+            "EXEC rdsadmin.rdsadmin_util.show_configuration;",
+            (
+                f"SELECT owner, table_name, log_group_name, log_group_type FROM dba_log_groups WHERE owner IN "
+                f"({in_list}) ORDER BY 1, 2;"
+            ),
+        ]
+    out += [
+        f"SELECT privilege FROM dba_sys_privs WHERE grantee = {_lit(user)} ORDER BY 1;",
+        f"SELECT owner, table_name, privilege FROM dba_tab_privs WHERE grantee = {_lit(user)} ORDER BY 1, 2;",
+    ]
     return "\n".join(out) + "\n"
 
 
@@ -277,13 +382,23 @@ def _pg_engine(engine: str) -> str:
 def _default_privileges(schema: str, privileges: str, user: str, owners: Sequence[str]) -> list[str]:
     """Default privileges bind to the creating role: cover the script's runner and each named table owner."""
     lines = [f"ALTER DEFAULT PRIVILEGES IN SCHEMA {_pg(schema)} GRANT {privileges} ON TABLES TO {_pg(user)};"]
-    lines += [f"ALTER DEFAULT PRIVILEGES FOR ROLE {_pg(o)} IN SCHEMA {_pg(schema)} GRANT {privileges} ON TABLES "
-              f"TO {_pg(user)};" for o in owners]
+    lines += [
+        f"ALTER DEFAULT PRIVILEGES FOR ROLE {_pg(o)} IN SCHEMA {_pg(schema)} GRANT {privileges} ON TABLES "
+        f"TO {_pg(user)};"
+        for o in owners
+    ]
     return lines
 
 
-def postgres_target_prereqs(*, dms_user: str, database: str, schemas: Sequence[str], control_schema: str,
-                            engine: Literal["postgres", "aurora-postgresql"], table_owners: Sequence[str] = ()) -> str:
+def postgres_target_prereqs(
+    *,
+    dms_user: str,
+    database: str,
+    schemas: Sequence[str],
+    control_schema: str,
+    engine: Literal["postgres", "aurora-postgresql"],
+    table_owners: Sequence[str] = (),
+) -> str:
     """Forward target (reference 4.1, 4.2). `table_owners`: roles that create the pre-created target tables."""
     user = _pg_name(dms_user, "dms_user")
     db = _pg_name(database, "database")
@@ -302,19 +417,24 @@ def postgres_target_prereqs(*, dms_user: str, database: str, schemas: Sequence[s
     out += _pg_create_role(user)
     out += [f"GRANT CONNECT, CREATE ON DATABASE {_pg(db)} TO {_pg(user)};", ""]
     if owners:
-        out.append(f"-- Run as a member of {', '.join(owners)} (or a superuser): ALTER DEFAULT PRIVILEGES FOR ROLE "
-                   "needs it.")
+        out.append(
+            f"-- Run as a member of {', '.join(owners)} (or a superuser): ALTER DEFAULT PRIVILEGES FOR ROLE needs it."
+        )
     for schema in targets:
-        out += [f"-- target schema {schema}: DMS creates missing tables and writes into pre-created ones",
-                f"CREATE SCHEMA IF NOT EXISTS {_pg(schema)};",
-                f"GRANT USAGE, CREATE ON SCHEMA {_pg(schema)} TO {_pg(user)};",
-                f"GRANT {dml} ON ALL TABLES IN SCHEMA {_pg(schema)} TO {_pg(user)};"]
+        out += [
+            f"-- target schema {schema}: DMS creates missing tables and writes into pre-created ones",
+            f"CREATE SCHEMA IF NOT EXISTS {_pg(schema)};",
+            f"GRANT USAGE, CREATE ON SCHEMA {_pg(schema)} TO {_pg(user)};",
+            f"GRANT {dml} ON ALL TABLES IN SCHEMA {_pg(schema)} TO {_pg(user)};",
+        ]
         out += _default_privileges(schema, dml, user, owners)
     if control not in targets:
-        out += [f"-- control schema {control}: DMS creates awsdms_apply_exceptions (always) and the optional",
-                "-- status/history/suspended-tables and validation-failure tables here, owned by the DMS user",
-                f"CREATE SCHEMA IF NOT EXISTS {_pg(control)};",
-                f"GRANT USAGE, CREATE ON SCHEMA {_pg(control)} TO {_pg(user)};"]
+        out += [
+            f"-- control schema {control}: DMS creates awsdms_apply_exceptions (always) and the optional",
+            "-- status/history/suspended-tables and validation-failure tables here, owned by the DMS user",
+            f"CREATE SCHEMA IF NOT EXISTS {_pg(control)};",
+            f"GRANT USAGE, CREATE ON SCHEMA {_pg(control)} TO {_pg(user)};",
+        ]
     out += [
         "",
         "-- Foreign keys and triggers during the full load: the target endpoint's AfterConnectScript",
@@ -341,14 +461,25 @@ def slot_creation_sql(slot_name: str, plugin: Literal["test-decoding", "pglogica
     """Guarded so it is safe to re-run: a second create would fail with 'replication slot already exists'."""
     slot = _pg_name(slot_name, "slot_name")
     output_plugin = "pglogical_output" if plugin == "pglogical" else "test_decoding"
-    return (f"SELECT * FROM pg_create_logical_replication_slot({_lit(slot)}, {_lit(output_plugin)})\n"
-            f"WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = {_lit(slot)});")
+    return (
+        f"SELECT * FROM pg_create_logical_replication_slot({_lit(slot)}, {_lit(output_plugin)})\n"
+        f"WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = {_lit(slot)});"
+    )
 
 
-def postgres_source_prereqs(*, dms_user: str, database: str, schemas: Sequence[str], slot_name: str | None,
-                            plugin: Literal["test-decoding", "pglogical"], heartbeat_schema: str,
-                            engine: Literal["postgres", "aurora-postgresql"], table_owners: Sequence[str] = (),
-                            parameter_group: str | None = None, db_instance: str | None = None) -> str:
+def postgres_source_prereqs(
+    *,
+    dms_user: str,
+    database: str,
+    schemas: Sequence[str],
+    slot_name: str | None,
+    plugin: Literal["test-decoding", "pglogical"],
+    heartbeat_schema: str,
+    engine: Literal["postgres", "aurora-postgresql"],
+    table_owners: Sequence[str] = (),
+    parameter_group: str | None = None,
+    db_instance: str | None = None,
+) -> str:
     """Reverse-path source (reference 5.1): logical replication, replication role, optional pre-created slot."""
     user = _pg_name(dms_user, "dms_user")
     db = _pg_name(database, "database")
@@ -361,13 +492,17 @@ def postgres_source_prereqs(*, dms_user: str, database: str, schemas: Sequence[s
     group = parameter_group or "<parameter-group>"
     instance = db_instance or "<db-instance>"
     if engine == "aurora-postgresql":
-        cli = [f"--   aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name {group} \\",
-               "--     --parameters ParameterName=rds.logical_replication,ParameterValue=1,ApplyMethod=pending-reboot",
-               f"--   aws rds reboot-db-instance --db-instance-identifier {instance}   # the writer instance"]
+        cli = [
+            f"--   aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name {group} \\",
+            "--     --parameters ParameterName=rds.logical_replication,ParameterValue=1,ApplyMethod=pending-reboot",
+            f"--   aws rds reboot-db-instance --db-instance-identifier {instance}   # the writer instance",
+        ]
     else:
-        cli = [f"--   aws rds modify-db-parameter-group --db-parameter-group-name {group} \\",
-               "--     --parameters ParameterName=rds.logical_replication,ParameterValue=1,ApplyMethod=pending-reboot",
-               f"--   aws rds reboot-db-instance --db-instance-identifier {instance}"]
+        cli = [
+            f"--   aws rds modify-db-parameter-group --db-parameter-group-name {group} \\",
+            "--     --parameters ParameterName=rds.logical_replication,ParameterValue=1,ApplyMethod=pending-reboot",
+            f"--   aws rds reboot-db-instance --db-instance-identifier {instance}",
+        ]
     out = [
         f"-- AWS DMS source prerequisites (reverse path PostgreSQL -> Oracle): {label}, database {db}",
         f"-- DMS user {user}; schemas {', '.join(sources)}; plugin {plugin}; heartbeat schema {heartbeat}",
@@ -379,8 +514,10 @@ def postgres_source_prereqs(*, dms_user: str, database: str, schemas: Sequence[s
         "--    It sets wal_level=logical and raises max_replication_slots / max_wal_senders.",
         "--    wal_sender_timeout must be 0 or >= 10000 ms (DMS fails below 10 s); keep it < 5 min for Multi-AZ",
         "--    DMS failover. Do not let idle_in_transaction_session_timeout kill DMS sessions.",
-        ("SELECT name, setting FROM pg_settings WHERE name IN ('wal_level', 'max_replication_slots', "
-        "'max_wal_senders', 'wal_sender_timeout') ORDER BY name;"),
+        (
+            "SELECT name, setting FROM pg_settings WHERE name IN ('wal_level', 'max_replication_slots', "
+            "'max_wal_senders', 'wal_sender_timeout') ORDER BY name;"
+        ),
         "",
     ]
     out += _pg_create_role(user)
@@ -392,8 +529,10 @@ def postgres_source_prereqs(*, dms_user: str, database: str, schemas: Sequence[s
         f"-- GRANT rds_superuser TO {user};).",
     ]
     for schema in sources:
-        out += [f"GRANT USAGE ON SCHEMA {_pg(schema)} TO {_pg(user)};",
-                f"GRANT SELECT ON ALL TABLES IN SCHEMA {_pg(schema)} TO {_pg(user)};"]
+        out += [
+            f"GRANT USAGE ON SCHEMA {_pg(schema)} TO {_pg(user)};",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA {_pg(schema)} TO {_pg(user)};",
+        ]
         out += _default_privileges(schema, "SELECT", user, owners)
     out += [
         "-- heartbeat schema: with HeartbeatEnable=true DMS writes awsdms_heartbeat here so an idle slot keeps",
@@ -404,8 +543,10 @@ def postgres_source_prereqs(*, dms_user: str, database: str, schemas: Sequence[s
         "-- with test_decoding). TRUNCATE, sequences and large objects are never replicated.",
     ]
     if plugin == "pglogical":
-        out += ["-- pglogical: add pglogical to shared_preload_libraries in the parameter group (reboot), then:",
-                "CREATE EXTENSION IF NOT EXISTS pglogical;"]
+        out += [
+            "-- pglogical: add pglogical to shared_preload_libraries in the parameter group (reboot), then:",
+            "CREATE EXTENSION IF NOT EXISTS pglogical;",
+        ]
     if slot_name:
         slot = _pg_name(slot_name, "slot_name")
         out += [
@@ -415,11 +556,17 @@ def postgres_source_prereqs(*, dms_user: str, database: str, schemas: Sequence[s
             "-- during the forward full load, and watch OldestReplicationSlotLag / TransactionLogsDiskUsage.",
         ]
         if plugin == "pglogical":
-            out.append("-- (uncertain) output plugin name for pglogical slots: pglogical_output; verify against your "
-                       "pglogical version.")
-        out += [slot_creation_sql(slot, plugin),
-                (f"SELECT slot_name, plugin, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = "
-                f"{_lit(slot)};")]
+            out.append(
+                "-- (uncertain) output plugin name for pglogical slots: pglogical_output; verify against your "
+                "pglogical version."
+            )
+        out += [
+            slot_creation_sql(slot, plugin),
+            (
+                f"SELECT slot_name, plugin, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = "
+                f"{_lit(slot)};"
+            ),
+        ]
     out += [
         "",
         "-- CDC start position for the reverse task, captured before applications write to PostgreSQL:",
@@ -468,60 +615,74 @@ def oracle_fallback_disable_sql(*, schemas: Sequence[str]) -> str:
     owners = _schema_list(schemas, "schemas", oracle=True)
     in_list = ", ".join(_lit(o) for o in owners)
     track = FALLBACK_TRACKING_TABLE
-    return "\n".join([
-        f"-- Disable FK constraints and triggers in {', '.join(owners)} before the reverse task writes to Oracle.",
-        f"-- Run as the RDS master user; what was disabled is recorded in {track} (master user's schema).",
-        "DECLARE",
-        "  n NUMBER;",
-        "BEGIN",
-        f"  SELECT COUNT(*) INTO n FROM user_tables WHERE table_name = '{track}';",
-        "  IF n = 0 THEN",
-        (f"    EXECUTE IMMEDIATE 'CREATE TABLE {track} (object_type VARCHAR2(10), owner VARCHAR2(128), "
-        "table_name VARCHAR2(128), object_name VARCHAR2(128))';"),
-        "  END IF;",
-        "END;",
-        "/",
-        "BEGIN",
-        "  FOR c IN (SELECT owner, table_name, constraint_name FROM all_constraints",
-        f"            WHERE owner IN ({in_list}) AND constraint_type = 'R' AND status = 'ENABLED') LOOP",
-        "    EXECUTE IMMEDIATE 'ALTER TABLE \"' || c.owner || '\".\"' || c.table_name || '\" DISABLE CONSTRAINT \"'",
-        "      || c.constraint_name || '\"';",
-        f"    INSERT INTO {track} VALUES ('CONSTRAINT', c.owner, c.table_name, c.constraint_name);",
-        "    COMMIT;",
-        "  END LOOP;",
-        "  FOR t IN (SELECT owner, table_name, trigger_name FROM all_triggers",
-        f"            WHERE table_owner IN ({in_list}) AND base_object_type = 'TABLE' AND status = 'ENABLED') LOOP",
-        "    EXECUTE IMMEDIATE 'ALTER TRIGGER \"' || t.owner || '\".\"' || t.trigger_name || '\" DISABLE';",
-        f"    INSERT INTO {track} VALUES ('TRIGGER', t.owner, t.table_name, t.trigger_name);",
-        "    COMMIT;",
-        "  END LOOP;",
-        "END;",
-        "/",
-        f"SELECT object_type, COUNT(*) FROM {track} GROUP BY object_type;",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                f"-- Disable FK constraints and triggers in {', '.join(owners)} before the reverse task writes to Oracle.",
+                f"-- Run as the RDS master user; what was disabled is recorded in {track} (master user's schema).",
+                "DECLARE",
+                "  n NUMBER;",
+                "BEGIN",
+                f"  SELECT COUNT(*) INTO n FROM user_tables WHERE table_name = '{track}';",
+                "  IF n = 0 THEN",
+                (
+                    f"    EXECUTE IMMEDIATE 'CREATE TABLE {track} (object_type VARCHAR2(10), owner VARCHAR2(128), "
+                    "table_name VARCHAR2(128), object_name VARCHAR2(128))';"
+                ),
+                "  END IF;",
+                "END;",
+                "/",
+                "BEGIN",
+                "  FOR c IN (SELECT owner, table_name, constraint_name FROM all_constraints",
+                f"            WHERE owner IN ({in_list}) AND constraint_type = 'R' AND status = 'ENABLED') LOOP",
+                "    EXECUTE IMMEDIATE 'ALTER TABLE \"' || c.owner || '\".\"' || c.table_name || '\" DISABLE CONSTRAINT \"'",
+                "      || c.constraint_name || '\"';",
+                f"    INSERT INTO {track} VALUES ('CONSTRAINT', c.owner, c.table_name, c.constraint_name);",
+                "    COMMIT;",
+                "  END LOOP;",
+                "  FOR t IN (SELECT owner, table_name, trigger_name FROM all_triggers",
+                f"            WHERE table_owner IN ({in_list}) AND base_object_type = 'TABLE' AND status = 'ENABLED') LOOP",
+                "    EXECUTE IMMEDIATE 'ALTER TRIGGER \"' || t.owner || '\".\"' || t.trigger_name || '\" DISABLE';",
+                f"    INSERT INTO {track} VALUES ('TRIGGER', t.owner, t.table_name, t.trigger_name);",
+                "    COMMIT;",
+                "  END LOOP;",
+                "END;",
+                "/",
+                f"SELECT object_type, COUNT(*) FROM {track} GROUP BY object_type;",
+            ]
+        )
+        + "\n"
+    )
 
 
 def oracle_fallback_enable_sql() -> str:
     """Re-enable only what the disable script recorded; FKs are validated so bad fallback data surfaces."""
     track = FALLBACK_TRACKING_TABLE
-    return "\n".join([
-        "-- Re-enable the FK constraints and triggers disabled for the fallback, before Oracle takes production",
-        f"-- back. Run as the same master user (reads {track}). ENABLE validates existing rows: an error names",
-        "-- the constraint whose data PostgreSQL's changes broke.",
-        "BEGIN",
-        f"  FOR r IN (SELECT owner, object_name FROM {track} WHERE object_type = 'TRIGGER') LOOP",
-        "    EXECUTE IMMEDIATE 'ALTER TRIGGER \"' || r.owner || '\".\"' || r.object_name || '\" ENABLE';",
-        f"    DELETE FROM {track} WHERE object_type = 'TRIGGER' AND owner = r.owner AND object_name = r.object_name;",
-        "    COMMIT;",
-        "  END LOOP;",
-        f"  FOR r IN (SELECT owner, table_name, object_name FROM {track} WHERE object_type = 'CONSTRAINT') LOOP",
-        "    EXECUTE IMMEDIATE 'ALTER TABLE \"' || r.owner || '\".\"' || r.table_name || '\" ENABLE CONSTRAINT \"'",
-        "      || r.object_name || '\"';",
-        (f"    DELETE FROM {track} WHERE object_type = 'CONSTRAINT' AND owner = r.owner "
-        "AND object_name = r.object_name;"),
-        "    COMMIT;",
-        "  END LOOP;",
-        "END;",
-        "/",
-        f"SELECT COUNT(*) AS still_disabled FROM {track};  -- expect 0",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "-- Re-enable the FK constraints and triggers disabled for the fallback, before Oracle takes production",
+                f"-- back. Run as the same master user (reads {track}). ENABLE validates existing rows: an error names",
+                "-- the constraint whose data PostgreSQL's changes broke.",
+                "BEGIN",
+                f"  FOR r IN (SELECT owner, object_name FROM {track} WHERE object_type = 'TRIGGER') LOOP",
+                "    EXECUTE IMMEDIATE 'ALTER TRIGGER \"' || r.owner || '\".\"' || r.object_name || '\" ENABLE';",
+                f"    DELETE FROM {track} WHERE object_type = 'TRIGGER' AND owner = r.owner AND object_name = r.object_name;",
+                "    COMMIT;",
+                "  END LOOP;",
+                f"  FOR r IN (SELECT owner, table_name, object_name FROM {track} WHERE object_type = 'CONSTRAINT') LOOP",
+                "    EXECUTE IMMEDIATE 'ALTER TABLE \"' || r.owner || '\".\"' || r.table_name || '\" ENABLE CONSTRAINT \"'",
+                "      || r.object_name || '\"';",
+                (
+                    f"    DELETE FROM {track} WHERE object_type = 'CONSTRAINT' AND owner = r.owner "
+                    "AND object_name = r.object_name;"
+                ),
+                "    COMMIT;",
+                "  END LOOP;",
+                "END;",
+                "/",
+                f"SELECT COUNT(*) AS still_disabled FROM {track};  -- expect 0",
+            ]
+        )
+        + "\n"
+    )

@@ -41,30 +41,53 @@ def prerequisites(stack: Stack, side: str = "all") -> str:
             elif not table.has_key:
                 no_key.append(key)
     validation_with_lobs = m.validation and (inv is None or any(t.lob_columns for t in inv.tables.values()))
-    parts: list[str] = [f"-- Prerequisites for stack {stack.stack} (project {stack.project}); generated from "
-                        f"Pulumi.{stack.stack}.yaml by `python -m migration prereqs`."]
+    parts: list[str] = [
+        f"-- Prerequisites for stack {stack.stack} (project {stack.project}); generated from "
+        f"Pulumi.{stack.stack}.yaml by `python -m migration prereqs`."
+    ]
     if side in ("all", "oracle"):
-        parts.append(prereqs.oracle_source_prereqs(
-            dms_user=_user(cfg.source, DEFAULT_ORACLE_USER), schemas=m.schemas, reader=cfg.source.settings.reader,
-            archive_log_retention_hours=cfg.source.settings.archive_log_retention_hours, cdc=m.has_cdc,
-            tables_without_key=no_key, unique_key_only=uk_only, validation_with_lobs=validation_with_lobs,
-            add_supplemental_logging=cfg.source.settings.add_supplemental_logging))
+        parts.append(
+            prereqs.oracle_source_prereqs(
+                dms_user=_user(cfg.source, DEFAULT_ORACLE_USER),
+                schemas=m.schemas,
+                reader=cfg.source.settings.reader,
+                archive_log_retention_hours=cfg.source.settings.archive_log_retention_hours,
+                cdc=m.has_cdc,
+                tables_without_key=no_key,
+                unique_key_only=uk_only,
+                validation_with_lobs=validation_with_lobs,
+                add_supplemental_logging=cfg.source.settings.add_supplemental_logging,
+            )
+        )
     if side in ("all", "postgres"):
-        parts.append(prereqs.postgres_target_prereqs(
-            dms_user=_user(cfg.target, DEFAULT_POSTGRES_USER), database=cfg.target.database_name,
-            schemas=pg_schemas, control_schema="awsdms_control", engine=cfg.target.engine))
+        parts.append(
+            prereqs.postgres_target_prereqs(
+                dms_user=_user(cfg.target, DEFAULT_POSTGRES_USER),
+                database=cfg.target.database_name,
+                schemas=pg_schemas,
+                control_schema="awsdms_control",
+                engine=cfg.target.engine,
+            )
+        )
     rev = cfg.reverse
     if rev.enabled and rev.postgres_source is not None and rev.oracle_target is not None:
         src = rev.postgres_source.settings
         if side in ("all", "postgres"):
-            parts.append(prereqs.postgres_source_prereqs(
-                dms_user=_user(rev.postgres_source, "dms_reverse"), database=rev.postgres_source.database_name,
-                schemas=pg_schemas, slot_name=src.slot_name,
-                plugin="pglogical" if src.plugin_name == "pglogical" else "test-decoding",
-                heartbeat_schema=src.heartbeat_schema or "public", engine=cfg.target.engine))
+            parts.append(
+                prereqs.postgres_source_prereqs(
+                    dms_user=_user(rev.postgres_source, "dms_reverse"),
+                    database=rev.postgres_source.database_name,
+                    schemas=pg_schemas,
+                    slot_name=src.slot_name,
+                    plugin="pglogical" if src.plugin_name == "pglogical" else "test-decoding",
+                    heartbeat_schema=src.heartbeat_schema or "public",
+                    engine=cfg.target.engine,
+                )
+            )
         if side in ("all", "oracle"):
-            parts.append(prereqs.oracle_target_prereqs(dms_user=_user(rev.oracle_target, "DMS_REVERSE"),
-                                                       schemas=m.schemas))
+            parts.append(
+                prereqs.oracle_target_prereqs(dms_user=_user(rev.oracle_target, "DMS_REVERSE"), schemas=m.schemas)
+            )
     return "\n\n".join(p.rstrip() for p in parts) + "\n"
 
 
@@ -76,15 +99,22 @@ def runbook_context(stack: Stack) -> RunbookContext:
     rev = cfg.reverse
     has_reverse = rev.enabled and rev.postgres_source is not None
     return RunbookContext(
-        project=stack.project, stack=stack.stack, region=stack.region, phase=cfg.phase,
-        migration_type=cfg.migration.type, forward_task_ids=[t.task_id for t in forward_tasks(stack)],
-        reverse_task_id=names.task_id("reverse") if has_reverse else None, instance_id=names.instance_id,
+        project=stack.project,
+        stack=stack.stack,
+        region=stack.region,
+        phase=cfg.phase,
+        migration_type=cfg.migration.type,
+        forward_task_ids=[t.task_id for t in forward_tasks(stack)],
+        reverse_task_id=names.task_id("reverse") if has_reverse else None,
+        instance_id=names.instance_id,
         source_description=f"Oracle {_where(cfg.source)}",
         target_description=f"{cfg.target.engine} {_where(cfg.target)}",
         oracle_schemas=list(cfg.migration.schemas),
         postgres_schemas=[postgres_schema(cfg, s) for s in cfg.migration.schemas],
         reverse_slot_name=rev.postgres_source.settings.slot_name if has_reverse and rev.postgres_source else None,
-        loopback_prevention=has_reverse and rev.loopback_prevention, validation_enabled=cfg.migration.validation)
+        loopback_prevention=has_reverse and rev.loopback_prevention,
+        validation_enabled=cfg.migration.validation,
+    )
 
 
 def assessment_section(stack: Stack) -> str:
@@ -107,14 +137,15 @@ def assessment_section(stack: Stack) -> str:
     for spec in forward_tasks(stack):
         lines += [
             f"aws dms start-replication-task-assessment-run --region {stack.region} \\",
-            f"  --replication-task-arn \"$(pulumi stack output taskArns --stack {stack.stack} --json"
-            f" | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"{spec.name}\"])')\" \\",
+            f'  --replication-task-arn "$(pulumi stack output taskArns --stack {stack.stack} --json'
+            f' | python3 -c \'import json,sys; print(json.load(sys.stdin)["{spec.name}"])\')" \\',
             f"  --service-access-role-arn {role} \\",
             f"  --result-location-bucket {bucket} --result-location-folder {stack.stack}/{spec.task_id} \\",
             f"  --assessment-run-name {spec.task_id}-assessment",
         ]
     lines += [
-        "aws dms describe-replication-task-assessment-runs --region " + stack.region
+        "aws dms describe-replication-task-assessment-runs --region "
+        + stack.region
         + " --filters Name=replication-task-arn,Values=<task-arn>",
         "```",
         "",

@@ -38,19 +38,25 @@ class StackFile:
     root: Path
     project: str
     stack: str
-    values: dict[str, Any] = field(default_factory=dict)   # full keys "<namespace>:<key>" -> value
-    secret_keys: set[str] = field(default_factory=set)     # full keys
+    values: dict[str, Any] = field(default_factory=dict)  # full keys "<namespace>:<key>" -> value
+    secret_keys: set[str] = field(default_factory=set)  # full keys
 
     def project_values(self) -> dict[str, Any]:
         prefix = f"{self.project}:"
-        return {k[len(prefix):]: v for k, v in self.values.items() if k.startswith(prefix)}
+        return {k[len(prefix) :]: v for k, v in self.values.items() if k.startswith(prefix)}
 
     def load(self) -> Stack:
         """Validate the config exactly as the program does under `pulumi up`."""
         prefix = f"{self.project}:"
-        secret = {k[len(prefix):] for k in self.secret_keys if k.startswith(prefix)}
-        return load_stack_config(self.project_values(), project=self.project, stack=self.stack,
-                                 region=self.values.get("aws:region"), secret_keys=secret, root=str(self.root))
+        secret = {k[len(prefix) :] for k in self.secret_keys if k.startswith(prefix)}
+        return load_stack_config(
+            self.project_values(),
+            project=self.project,
+            stack=self.stack,
+            region=self.values.get("aws:region"),
+            secret_keys=secret,
+            root=str(self.root),
+        )
 
     def pulumi_config(self) -> dict[str, str]:
         """Config as the Pulumi engine hands it to a program: strings, structured values as JSON."""
@@ -73,7 +79,7 @@ def _decrypt_placeholders(value: Any) -> tuple[Any, bool]:
 
 
 def available_stacks(root: Path) -> list[str]:
-    return sorted(p.name[len("Pulumi."):-len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+    return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
 
 
 def _read_yaml(path: Path) -> Any:

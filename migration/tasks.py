@@ -26,8 +26,8 @@ DEFAULT_LOB_KB = 64
 
 @dataclass(frozen=True)
 class TaskSpec:
-    name: str                      # logical name, part of the Pulumi resource name and of the task id
-    task_id: str                   # DMS replication task identifier
+    name: str  # logical name, part of the Pulumi resource name and of the task id
+    task_id: str  # DMS replication task identifier
     direction: Literal["forward", "reverse"]
     migration_type: str
     mappings: dict[str, Any]
@@ -72,10 +72,18 @@ def _settings(key: str, project: str, **options: Any) -> dict[str, Any]:
 def forward_settings(stack: Stack, max_full_load_subtasks: int = 8) -> dict[str, Any]:
     cfg = stack.config
     m = cfg.migration
-    return _settings("migration", stack.project, migration_type=m.type, target_engine="postgresql",
-                     target_table_prep_mode=m.target_table_prep_mode, lob_mode="limited",
-                     lob_max_size_kb=DEFAULT_LOB_KB, validation=m.validation, loopback=_loopback(cfg, "forward"),
-                     max_full_load_subtasks=max_full_load_subtasks)
+    return _settings(
+        "migration",
+        stack.project,
+        migration_type=m.type,
+        target_engine="postgresql",
+        target_table_prep_mode=m.target_table_prep_mode,
+        lob_mode="limited",
+        lob_max_size_kb=DEFAULT_LOB_KB,
+        validation=m.validation,
+        loopback=_loopback(cfg, "forward"),
+        max_full_load_subtasks=max_full_load_subtasks,
+    )
 
 
 # ------------------------------------------------------------------------------------------------- inventory
@@ -89,16 +97,24 @@ def stack_inventory(stack: Stack) -> Inventory | None:
     if inv_cfg is None:
         return None
     root = Path(stack.root)
-    paths = {k: (root / v if v else None) for k, v in (("columns", inv_cfg.columns), ("tables", inv_cfg.tables),
-                                                       ("lobs", inv_cfg.lobs), ("keys", inv_cfg.keys))}
+    paths = {
+        k: (root / v if v else None)
+        for k, v in (
+            ("columns", inv_cfg.columns),
+            ("tables", inv_cfg.tables),
+            ("lobs", inv_cfg.lobs),
+            ("keys", inv_cfg.keys),
+        )
+    }
     key = tuple(str(p) for p in paths.values())
     if key not in _INVENTORY_CACHE:
         for name, path in paths.items():
             if path is not None and not path.is_file():
                 raise ConfigError(f"{stack.project}:inventory.{name}: file not found: {path}")
         try:
-            _INVENTORY_CACHE[key] = load_inventory(root / inv_cfg.columns, root / inv_cfg.tables, paths["lobs"],
-                                                   paths["keys"])
+            _INVENTORY_CACHE[key] = load_inventory(
+                root / inv_cfg.columns, root / inv_cfg.tables, paths["lobs"], paths["keys"]
+            )
         except InventoryError as exc:
             raise ConfigError(f"{stack.project}:inventory: {exc}") from None
     return _INVENTORY_CACHE[key]
@@ -119,8 +135,11 @@ def _matches(patterns: Sequence[str], owner: str, table: str) -> bool:
 
 def selected_tables(stack: Stack, inv: Inventory, include: Sequence[str], exclude: Sequence[str]) -> list[Table]:
     schemas = set(stack.config.migration.schemas)
-    return [t for t in inv.tables.values()
-            if t.owner in schemas and _matches(include, t.owner, t.name) and not _matches(exclude, t.owner, t.name)]
+    return [
+        t
+        for t in inv.tables.values()
+        if t.owner in schemas and _matches(include, t.owner, t.name) and not _matches(exclude, t.owner, t.name)
+    ]
 
 
 @dataclass
@@ -132,8 +151,9 @@ class _TableRules:
     reasons: list[str] = field(default_factory=list)
 
 
-def _table_rules(stack: Stack, tables: Sequence[Table], parallel: dict[tuple[str, str], dict] | None = None
-                 ) -> _TableRules:
+def _table_rules(
+    stack: Stack, tables: Sequence[Table], parallel: dict[tuple[str, str], dict] | None = None
+) -> _TableRules:
     """Unsupported columns (per the explicit config choice), LOB mode per table, parallel load per table."""
     cfg = stack.config
     assert cfg.inventory is not None
@@ -144,26 +164,33 @@ def _table_rules(stack: Stack, tables: Sequence[Table], parallel: dict[tuple[str
         bad = [(c, m) for c in t.columns if not (m := oracle_to_postgres(c, scale)).supported]
         if bad and policy == "fail":
             col, m = bad[0]
-            raise ConfigError(f"{stack.project}:inventory.unsupportedColumns: {t.owner}.{t.name}.{col.name} "
-                              f"({col.data_type}) cannot be moved by DMS: {m.note}; choose remove-column or "
-                              "exclude-table")
+            raise ConfigError(
+                f"{stack.project}:inventory.unsupportedColumns: {t.owner}.{t.name}.{col.name} "
+                f"({col.data_type}) cannot be moved by DMS: {m.note}; choose remove-column or "
+                "exclude-table"
+            )
         if bad and policy == "exclude-table":
             out.excluded.append((t.owner, t.name))
-            out.reasons.append(f"{t.owner}.{t.name}: excluded, unsupported column(s) "
-                               + ", ".join(f"{c.name} ({c.data_type})" for c, _ in bad))
+            out.reasons.append(
+                f"{t.owner}.{t.name}: excluded, unsupported column(s) "
+                + ", ".join(f"{c.name} ({c.data_type})" for c, _ in bad)
+            )
             continue
         for col, _ in bad:
             out.removed.append(mappings.ColumnRemoval(t.owner, t.name, col.name, f"{col.data_type} unsupported"))
-            out.reasons.append(f"{t.owner}.{t.name}.{col.name}: removed from the task ({col.data_type} is not "
-                               "moved by DMS)")
+            out.reasons.append(
+                f"{t.owner}.{t.name}.{col.name}: removed from the task ({col.data_type} is not moved by DMS)"
+            )
         out.tables.append(t)
         lob = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB)
         pl = (parallel or {}).get((t.owner, t.name))
         if lob is not None:
             out.reasons.append(f"{t.owner}.{t.name}: LOB mode {lob.mode}: {lob.reason}")
             if cfg.migration.has_cdc and not t.has_key:
-                out.reasons.append(f"WARNING {t.owner}.{t.name}: LOB columns but no primary/unique key: DMS "
-                                   "cannot look up its LOBs during CDC; add a key or exclude the table")
+                out.reasons.append(
+                    f"WARNING {t.owner}.{t.name}: LOB columns but no primary/unique key: DMS "
+                    "cannot look up its LOBs during CDC; add a key or exclude the table"
+                )
         if lob is not None or pl is not None:
             lob_doc = None if lob is None else {"mode": lob.mode, "bulk-max-size": str(lob.bulk_max_size_kb)}
             out.settings.append(mappings.TableSettings(t.owner, t.name, lob=lob_doc, parallel_load=pl))
@@ -179,12 +206,16 @@ def migration_plan(stack: Stack) -> MigrationPlan | None:
     tables = selected_tables(stack, inv, cfg.migration.include, cfg.migration.exclude)
     throughput = Throughput.model_validate(cfg.sizing.throughput) if cfg.sizing.throughput else None
     try:
-        return plan_migration(tables, window_hours=float(cfg.sizing.window_hours or 0),
-                              instance_class=cfg.replication_instance.instance_class,
-                              throughput=throughput,
-                              preloaded=cfg.sizing.preloaded, groups=cfg.sizing.groups,
-                              key_ranges={k: (v[0], v[1]) for k, v in cfg.sizing.key_ranges.items()} or None,
-                              max_tables_per_task=cfg.sizing.max_tables_per_task)
+        return plan_migration(
+            tables,
+            window_hours=float(cfg.sizing.window_hours or 0),
+            instance_class=cfg.replication_instance.instance_class,
+            throughput=throughput,
+            preloaded=cfg.sizing.preloaded,
+            groups=cfg.sizing.groups,
+            key_ranges={k: (v[0], v[1]) for k, v in cfg.sizing.key_ranges.items()} or None,
+            max_tables_per_task=cfg.sizing.max_tables_per_task,
+        )
     except PlannerError as exc:
         raise ConfigError(f"{stack.project}:sizing: {exc}") from None
 
@@ -205,17 +236,22 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
     m = cfg.migration
     names = StackNames(stack.project, stack.stack)
     start = parse_oracle_start(m.cdc_start_position)
-    common: dict[str, Any] = dict(direction="forward", migration_type=m.type,
-                                  start=phase_state(cfg).forward_running,
-                                  cdc_start_position=start.cdc_start_position, cdc_start_time=start.cdc_start_time)
+    common: dict[str, Any] = dict(
+        direction="forward",
+        migration_type=m.type,
+        start=phase_state(cfg).forward_running,
+        cdc_start_position=start.cdc_start_position,
+        cdc_start_time=start.cdc_start_time,
+    )
     inv = stack_inventory(stack)
     plan = migration_plan(stack)
     specs = []
     if plan is not None and inv is not None:
         notes = []  # the plan's own reasons and warnings print with the plan
         if plan.migration_type != m.type:
-            notes.append(f"WARNING the planner recommends migration.type {plan.migration_type}, the stack says "
-                         f"{m.type}")
+            notes.append(
+                f"WARNING the planner recommends migration.type {plan.migration_type}, the stack says {m.type}"
+            )
         for pt in plan.tasks:
             rules = _table_rules(stack, [inv.tables[k] for k in pt.tables], pt.parallel_load)
             if not rules.tables:  # every table excluded (unsupported columns): no task to run
@@ -223,12 +259,24 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
                 continue
             by_size = sorted(rules.tables, key=lambda t: (t.bytes, t.owner, t.name))
             order = {(t.owner, t.name): rank for rank, t in enumerate(by_size, start=1)} if len(by_size) > 1 else {}
-            doc = _mapping(stack, explicit_tables=[(t.owner, t.name) for t in rules.tables],
-                           exclude=[f"{o}.{t}" for o, t in rules.excluded], table_settings=rules.settings,
-                           removed_columns=rules.removed, load_order=order)
-            specs.append(TaskSpec(name=pt.name, task_id=names.task_id(pt.name), mappings=doc,
-                                  settings=forward_settings(stack, pt.max_full_load_subtasks),
-                                  reasons=tuple(notes + [f"{pt.name}: {pt.reason}"] + rules.reasons), **common))
+            doc = _mapping(
+                stack,
+                explicit_tables=[(t.owner, t.name) for t in rules.tables],
+                exclude=[f"{o}.{t}" for o, t in rules.excluded],
+                table_settings=rules.settings,
+                removed_columns=rules.removed,
+                load_order=order,
+            )
+            specs.append(
+                TaskSpec(
+                    name=pt.name,
+                    task_id=names.task_id(pt.name),
+                    mappings=doc,
+                    settings=forward_settings(stack, pt.max_full_load_subtasks),
+                    reasons=tuple(notes + [f"{pt.name}: {pt.reason}"] + rules.reasons),
+                    **common,
+                )
+            )
             notes = []
         return specs
     groups = [(t.name, t.include, [*m.exclude, *t.exclude]) for t in m.tasks] or [("main", m.include, m.exclude)]
@@ -241,8 +289,16 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
             exclude = [*exclude, *(f"{o}.{t}" for o, t in rules.excluded)]
             reasons = rules.reasons
         doc = _mapping(stack, include=include, exclude=exclude, **extra)
-        specs.append(TaskSpec(name=name, task_id=names.task_id(name), mappings=doc, settings=forward_settings(stack),
-                              reasons=tuple(reasons), **common))
+        specs.append(
+            TaskSpec(
+                name=name,
+                task_id=names.task_id(name),
+                mappings=doc,
+                settings=forward_settings(stack),
+                reasons=tuple(reasons),
+                **common,
+            )
+        )
     return specs
 
 
@@ -256,13 +312,28 @@ def reverse_task(stack: Stack) -> TaskSpec | None:
     assert rev.postgres_source is not None
     names = StackNames(stack.project, stack.stack)
     doc = mappings.build_reverse_mappings({postgres_schema(cfg, s): s for s in cfg.migration.schemas})
-    settings = _settings("reverse", stack.project, migration_type="cdc", target_engine="oracle",
-                         target_table_prep_mode=rev.target_table_prep_mode, lob_mode="limited", lob_max_size_kb=64,
-                         loopback=_loopback(cfg, "reverse"))
+    settings = _settings(
+        "reverse",
+        stack.project,
+        migration_type="cdc",
+        target_engine="oracle",
+        target_table_prep_mode=rev.target_table_prep_mode,
+        lob_mode="limited",
+        lob_max_size_kb=64,
+        loopback=_loopback(cfg, "reverse"),
+    )
     start = parse_postgres_start(rev.cdc_start_position, slot_name=rev.postgres_source.settings.slot_name)
-    return TaskSpec(name="reverse", task_id=names.task_id("reverse"), direction="reverse", migration_type="cdc",
-                    mappings=doc, settings=settings, start=state.reverse_running,
-                    cdc_start_position=start.cdc_start_position, cdc_start_time=start.cdc_start_time)
+    return TaskSpec(
+        name="reverse",
+        task_id=names.task_id("reverse"),
+        direction="reverse",
+        migration_type="cdc",
+        mappings=doc,
+        settings=settings,
+        start=state.reverse_running,
+        cdc_start_position=start.cdc_start_position,
+        cdc_start_time=start.cdc_start_time,
+    )
 
 
 def ca_bundles(stack: Stack) -> dict[str, str]:
@@ -284,15 +355,31 @@ def validation_task(stack: Stack) -> TaskSpec | None:
     if not m.validation_only_task:
         return None
     kind = "cdc" if m.has_cdc else "full-load"
-    settings = _settings("migration", stack.project, migration_type=kind, target_engine="postgresql",
-                         target_table_prep_mode="DO_NOTHING", lob_mode="limited", lob_max_size_kb=DEFAULT_LOB_KB,
-                         validation=True, validation_only=True)
+    settings = _settings(
+        "migration",
+        stack.project,
+        migration_type=kind,
+        target_engine="postgresql",
+        target_table_prep_mode="DO_NOTHING",
+        lob_mode="limited",
+        lob_max_size_kb=DEFAULT_LOB_KB,
+        validation=True,
+        validation_only=True,
+    )
     doc = _mapping(stack, include=m.include, exclude=m.exclude)
-    return TaskSpec(name="validate", task_id=StackNames(stack.project, stack.stack).task_id("validate"),
-                    direction="forward", migration_type=kind, mappings=doc, settings=settings,
-                    start=phase_state(cfg).forward_running,
-                    reasons=("validate: ValidationOnly task, compares Oracle and PostgreSQL row by row without "
-                             "writing; read results in awsdms_control.awsdms_validation_failures_v1",))
+    return TaskSpec(
+        name="validate",
+        task_id=StackNames(stack.project, stack.stack).task_id("validate"),
+        direction="forward",
+        migration_type=kind,
+        mappings=doc,
+        settings=settings,
+        start=phase_state(cfg).forward_running,
+        reasons=(
+            "validate: ValidationOnly task, compares Oracle and PostgreSQL row by row without "
+            "writing; read results in awsdms_control.awsdms_validation_failures_v1",
+        ),
+    )
 
 
 def all_tasks(stack: Stack) -> list[TaskSpec]:

@@ -31,26 +31,46 @@ KMS_ARN = "arn:aws:kms:eu-west-1:210987654321:key/4f1c2b3a-9d8e-4c7b-a6f5-0e1d2c
 def valid_raw() -> dict[str, Any]:
     """A complete, valid config (keys without the project prefix). When the model gains a required key, add it
     here once; tests mutate a fresh copy."""
-    return copy.deepcopy({
-        "network": {
-            "vpcId": "vpc-0a1b2c3d4e5f60718",
-            "subnetIds": ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722"],
-            "databaseCidrs": ["10.20.0.0/16"],
-        },
-        "replicationInstance": {"instanceClass": "dms.r6i.large", "allocatedStorage": 100, "engineVersion": "3.5.4"},
-        "source": {"host": "orcl.example.internal", "databaseName": "ORCL", "username": "DMS_USER",
-                   "password": SOURCE_PASSWORD},
-        "target": {"host": "pg.example.internal", "databaseName": "app", "username": "dms_user",
-                   "password": TARGET_PASSWORD},
-        "migration": {"type": "full-load-and-cdc", "schemas": ["APP", "HR"]},
-        "tags": {"Owner": "data-platform"},
-    })
+    return copy.deepcopy(
+        {
+            "network": {
+                "vpcId": "vpc-0a1b2c3d4e5f60718",
+                "subnetIds": ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722"],
+                "databaseCidrs": ["10.20.0.0/16"],
+            },
+            "replicationInstance": {
+                "instanceClass": "dms.r6i.large",
+                "allocatedStorage": 100,
+                "engineVersion": "3.5.4",
+            },
+            "source": {
+                "host": "orcl.example.internal",
+                "databaseName": "ORCL",
+                "username": "DMS_USER",
+                "password": SOURCE_PASSWORD,
+            },
+            "target": {
+                "host": "pg.example.internal",
+                "databaseName": "app",
+                "username": "dms_user",
+                "password": TARGET_PASSWORD,
+            },
+            "migration": {"type": "full-load-and-cdc", "schemas": ["APP", "HR"]},
+            "tags": {"Owner": "data-platform"},
+        }
+    )
 
 
-def load(raw: dict[str, Any] | None = None, *, region: str | None = REGION, stack: str = "test",
-         secret_keys: Sequence[str] = ("source", "target")) -> Stack:
-    return load_stack_config(valid_raw() if raw is None else raw, project=PROJECT, stack=stack, region=region,
-                             secret_keys=set(secret_keys))
+def load(
+    raw: dict[str, Any] | None = None,
+    *,
+    region: str | None = REGION,
+    stack: str = "test",
+    secret_keys: Sequence[str] = ("source", "target"),
+) -> Stack:
+    return load_stack_config(
+        valid_raw() if raw is None else raw, project=PROJECT, stack=stack, region=region, secret_keys=set(secret_keys)
+    )
 
 
 def config_error(raw: dict[str, Any], **kwargs: Any) -> str:
@@ -88,8 +108,7 @@ def render(build: Callable[[], Any], *, region: str = REGION) -> tuple[list[Reco
     """Run `build()` (which declares components) under fresh recording mocks; return what it registered and
     what `build` returned."""
     mocks = RecordingMocks(region)
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=False,
-                             monitor=RecordingMonitor(mocks))
+    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack="test", preview=False, monitor=RecordingMonitor(mocks))
     result: list[Any] = []
 
     @pulumi.runtime.test

@@ -52,8 +52,9 @@ class PgServer:
             parts.append(f"password={password}")
         return " ".join(parts)
 
-    def connect(self, dbname: str = "postgres", user: str | None = None, password: str | None = None,
-                autocommit: bool = True) -> psycopg.Connection:
+    def connect(
+        self, dbname: str = "postgres", user: str | None = None, password: str | None = None, autocommit: bool = True
+    ) -> psycopg.Connection:
         return psycopg.connect(self.dsn(dbname, user, password), autocommit=autocommit)
 
     def execute(self, sql: str, dbname: str = "postgres") -> None:
@@ -80,21 +81,46 @@ def start_server(settings: dict[str, str] | None = None) -> Iterator[PgServer]:
     datadir = tmp / "data"
     if run_as:
         shutil.chown(tmp, "postgres", "postgres")
-    subprocess.run(run_as + [_tool("initdb"), "-D", str(datadir), "-U", "postgres", "-A", "trust",
-                             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        run_as
+        + [
+            _tool("initdb"),
+            "-D",
+            str(datadir),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
     port = _free_port()
-    opts = {"listen_addresses": "'127.0.0.1'", "port": str(port), "unix_socket_directories": f"'{tmp}'",
-            "fsync": "off", "max_connections": "40", **(settings or {})}
+    opts = {
+        "listen_addresses": "'127.0.0.1'",
+        "port": str(port),
+        "unix_socket_directories": f"'{tmp}'",
+        "fsync": "off",
+        "max_connections": "40",
+        **(settings or {}),
+    }
     with open(datadir / "postgresql.conf", "a", encoding="utf-8") as conf:
         for key, value in opts.items():
             conf.write(f"{key} = {value}\n")
-    subprocess.run(run_as + [_tool("pg_ctl"), "-D", str(datadir), "-l", str(tmp / "log"), "-w", "-t", "60",
-                             "start"], check=True, capture_output=True)
+    subprocess.run(
+        run_as + [_tool("pg_ctl"), "-D", str(datadir), "-l", str(tmp / "log"), "-w", "-t", "60", "start"],
+        check=True,
+        capture_output=True,
+    )
     server = PgServer(port=port, datadir=datadir, _run_as=run_as)
     try:
         yield server
     finally:
-        subprocess.run(run_as + [_tool("pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            run_as + [_tool("pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w", "stop"], capture_output=True
+        )
         shutil.rmtree(tmp, ignore_errors=True)

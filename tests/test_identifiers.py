@@ -18,25 +18,87 @@ from migration.identifiers import (
 
 LONG = "a" * 300
 NASTY = [
-    "oracle2pg", "dev", "prod", "1stack", "2024-migration", "42", "0", "_private", "__init__", "my_project",
-    "my.project", "a.b.c.d", "-leading-hyphen", "trailing-hyphen-", "double--hyphen", "---", "-", "_", ".",
-    "!!!", "@#$%^&*()", "   ", "", "tab\tseparated", "new\nline", "ÄÖÜ", "über-stack", "Straße", "日本語",
-    "données", "naïve-café", "emoji-🚀-stack", "🚀", "MiXeD-CaSe", "UPPER", "x", "a1", "a-1", "a_-_b", "a..b",
-    "CamelCaseProjectName", "stack/with/slashes", "stack:with:colons", "stack with spaces", "trailing ", " leading",
-    "9" * 70, "z" * 63, "z" * 64, "y" * 255, "y" * 256, LONG, "ab-" * 40, "-x-" * 100, "a" * 62 + "-",
-    "Ω≈ç√∫", "0x-hex", "v1.2.3", "release/2024.10", "feature_ORA-1234", "1-2-3-4-5",
+    "oracle2pg",
+    "dev",
+    "prod",
+    "1stack",
+    "2024-migration",
+    "42",
+    "0",
+    "_private",
+    "__init__",
+    "my_project",
+    "my.project",
+    "a.b.c.d",
+    "-leading-hyphen",
+    "trailing-hyphen-",
+    "double--hyphen",
+    "---",
+    "-",
+    "_",
+    ".",
+    "!!!",
+    "@#$%^&*()",
+    "   ",
+    "",
+    "tab\tseparated",
+    "new\nline",
+    "ÄÖÜ",
+    "über-stack",
+    "Straße",
+    "日本語",
+    "données",
+    "naïve-café",
+    "emoji-🚀-stack",
+    "🚀",
+    "MiXeD-CaSe",
+    "UPPER",
+    "x",
+    "a1",
+    "a-1",
+    "a_-_b",
+    "a..b",
+    "CamelCaseProjectName",
+    "stack/with/slashes",
+    "stack:with:colons",
+    "stack with spaces",
+    "trailing ",
+    " leading",
+    "9" * 70,
+    "z" * 63,
+    "z" * 64,
+    "y" * 255,
+    "y" * 256,
+    LONG,
+    "ab-" * 40,
+    "-x-" * 100,
+    "a" * 62 + "-",
+    "Ω≈ç√∫",
+    "0x-hex",
+    "v1.2.3",
+    "release/2024.10",
+    "feature_ORA-1234",
+    "1-2-3-4-5",
 ]
 
-PAIRS = [(project, stack) for project in NASTY for stack in ("dev", "9prod", "", "Ünïcode__stack--")] + \
-        [(LONG, s) for s in NASTY]
+PAIRS = [(project, stack) for project in NASTY for stack in ("dev", "9prod", "", "Ünïcode__stack--")] + [
+    (LONG, s) for s in NASTY
+]
 
 
 def test_nasty_list_is_big_enough() -> None:
     assert len(set(NASTY)) >= 50
 
 
-@pytest.mark.parametrize(("max_len", "suffix"), [(INSTANCE_ID_MAX, ""), (TASK_ID_MAX, "orders"),
-                                                 (ENDPOINT_ID_MAX, "oracle-source"), (IAM_ROLE_NAME_MAX, "secrets")])
+@pytest.mark.parametrize(
+    ("max_len", "suffix"),
+    [
+        (INSTANCE_ID_MAX, ""),
+        (TASK_ID_MAX, "orders"),
+        (ENDPOINT_ID_MAX, "oracle-source"),
+        (IAM_ROLE_NAME_MAX, "secrets"),
+    ],
+)
 def test_dms_id_is_always_valid(max_len: int, suffix: str) -> None:
     for project, stack in PAIRS:
         value = dms_id(project, stack, suffix, max_len=max_len)
@@ -90,10 +152,23 @@ def test_names_differing_only_in_case_past_the_cut_still_differ() -> None:
     assert a != b
 
 
-@pytest.mark.parametrize(("value", "valid"), [
-    ("a", True), ("abc-123", True), ("a" * 63, True), ("a" * 64, False), ("", False), ("1abc", False),
-    ("-abc", False), ("abc-", False), ("a--b", False), ("ABC", False), ("a_b", False), ("a.b", False),
-])
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        ("a", True),
+        ("abc-123", True),
+        ("a" * 63, True),
+        ("a" * 64, False),
+        ("", False),
+        ("1abc", False),
+        ("-abc", False),
+        ("abc-", False),
+        ("a--b", False),
+        ("ABC", False),
+        ("a_b", False),
+        ("a.b", False),
+    ],
+)
 def test_is_valid_dms_id(value: str, valid: bool) -> None:
     assert is_valid_dms_id(value, 63) is valid
 
@@ -102,16 +177,25 @@ def test_stack_names_are_all_valid_for_every_nasty_name() -> None:
     for project, stack in PAIRS:
         names = StackNames(project, stack)
         assert is_valid_dms_id(names.instance_id, INSTANCE_ID_MAX), names.instance_id
-        for endpoint_id in (names.source_endpoint_id, names.target_endpoint_id, names.reverse_source_endpoint_id,
-                            names.reverse_target_endpoint_id):
+        for endpoint_id in (
+            names.source_endpoint_id,
+            names.target_endpoint_id,
+            names.reverse_source_endpoint_id,
+            names.reverse_target_endpoint_id,
+        ):
             assert is_valid_dms_id(endpoint_id, ENDPOINT_ID_MAX), endpoint_id
         assert is_valid_dms_id(names.subnet_group_id, 255) and names.subnet_group_id != "default"
         assert is_valid_dms_id(names.security_group_name, 255)
         assert is_valid_dms_id(names.task_id("orders"), TASK_ID_MAX)
         assert is_valid_dms_id(names.task_id("x" * 40), TASK_ID_MAX)
         assert is_valid_dms_id(names.secrets_role("postgres-target"), IAM_ROLE_NAME_MAX)
-        ids = [names.instance_id, names.source_endpoint_id, names.target_endpoint_id,
-               names.reverse_source_endpoint_id, names.reverse_target_endpoint_id]
+        ids = [
+            names.instance_id,
+            names.source_endpoint_id,
+            names.target_endpoint_id,
+            names.reverse_source_endpoint_id,
+            names.reverse_target_endpoint_id,
+        ]
         assert len(set(ids)) == len(ids)
 
 
@@ -135,8 +219,10 @@ def test_stacks_of_one_long_project_do_not_share_names() -> None:
     assert a.task_id("main") != b.task_id("main")
 
 
-@pytest.mark.parametrize(("region", "partition"), [("eu-west-1", "aws"), ("us-east-1", "aws"),
-                                                   ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")])
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [("eu-west-1", "aws"), ("us-east-1", "aws"), ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")],
+)
 def test_partition_for(region: str, partition: str) -> None:
     assert partition_for(region) == partition
 

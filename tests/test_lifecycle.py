@@ -71,7 +71,9 @@ def test_complete_stops_everything_and_lifts_protection(runs):
 @pytest.mark.parametrize("phase", ["replicate", "cutover", "fallback"])
 def test_tasks_endpoints_and_instance_are_protected_until_complete(runs, phase):
     run = runs[phase]
-    guarded = [r for r in run.resources if r.type in (TASK, ENDPOINT, "aws:dms/replicationInstance:ReplicationInstance")]
+    guarded = [
+        r for r in run.resources if r.type in (TASK, ENDPOINT, "aws:dms/replicationInstance:ReplicationInstance")
+    ]
     assert guarded and all(r.protect for r in guarded)
 
 
@@ -81,8 +83,9 @@ def test_forward_task_inputs_are_identical_across_phases_except_start(runs):
         other = forward(runs[phase])
         assert other.keys() == base.keys()
         for name, rec in base.items():
-            changed = {k for k in set(rec.inputs) | set(other[name].inputs)
-                       if rec.inputs.get(k) != other[name].inputs.get(k)}
+            changed = {
+                k for k in set(rec.inputs) | set(other[name].inputs) if rec.inputs.get(k) != other[name].inputs.get(k)
+            }
             assert changed == {"startReplicationTask"}, (phase, name, changed)
 
 
@@ -105,10 +108,16 @@ def test_reverse_task_is_cdc_do_nothing_and_turns_names_back_to_upper_case(runs)
     settings = json.loads(rev.inputs["replicationTaskSettings"])
     assert settings["FullLoadSettings"]["TargetTablePrepMode"] == "DO_NOTHING"
     assert settings["ChangeProcessingDdlHandlingPolicy"] == {
-        "HandleSourceTableAltered": False, "HandleSourceTableDropped": False, "HandleSourceTableTruncated": False}
+        "HandleSourceTableAltered": False,
+        "HandleSourceTableDropped": False,
+        "HandleSourceTableTruncated": False,
+    }
     rules = json.loads(rev.inputs["tableMappings"])["rules"]
-    actions = {(r["rule-target"], r["rule-action"], r["object-locator"]["schema-name"], r.get("value"))
-               for r in rules if r["rule-type"] == "transformation"}
+    actions = {
+        (r["rule-target"], r["rule-action"], r["object-locator"]["schema-name"], r.get("value"))
+        for r in rules
+        if r["rule-type"] == "transformation"
+    }
     assert ("schema", "rename", "app", "APP") in actions
     assert ("table", "convert-uppercase", "app", None) in actions
     assert ("column", "convert-uppercase", "hr", None) in actions
@@ -116,8 +125,11 @@ def test_reverse_task_is_cdc_do_nothing_and_turns_names_back_to_upper_case(runs)
 
 
 def test_reverse_postgres_source_keeps_heartbeat_and_no_ddl_capture(runs):
-    src = next(r for r in by_type(runs["cutover"], ENDPOINT).values()
-               if r.inputs["endpointId"] == "oracle2pg-prod-postgres-source")
+    src = next(
+        r
+        for r in by_type(runs["cutover"], ENDPOINT).values()
+        if r.inputs["endpointId"] == "oracle2pg-prod-postgres-source"
+    )
     settings = src.inputs["postgresSettings"]
     assert settings["heartbeatEnable"] is True
     assert settings["captureDdls"] is False
@@ -129,33 +141,56 @@ def test_loopback_prevention_mirrors_schemas_on_both_tasks():
     tasks = by_type(run, TASK)
     fwd = json.loads(tasks["migration-load-01-task"].inputs["replicationTaskSettings"])
     rev = json.loads(tasks["migration-reverse-task"].inputs["replicationTaskSettings"])
-    assert fwd["LoopbackPreventionSettings"] == {"EnableLoopbackPrevention": True, "SourceSchema": "APP",
-                                                 "TargetSchema": "app"}
-    assert rev["LoopbackPreventionSettings"] == {"EnableLoopbackPrevention": True, "SourceSchema": "app",
-                                                 "TargetSchema": "APP"}
+    assert fwd["LoopbackPreventionSettings"] == {
+        "EnableLoopbackPrevention": True,
+        "SourceSchema": "APP",
+        "TargetSchema": "app",
+    }
+    assert rev["LoopbackPreventionSettings"] == {
+        "EnableLoopbackPrevention": True,
+        "SourceSchema": "app",
+        "TargetSchema": "APP",
+    }
     assert tasks["migration-reverse-task"].inputs["startReplicationTask"] is True
     assert tasks["migration-load-01-task"].inputs["startReplicationTask"] is True
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    (["phase=cutover", "migration.targetTablePrepMode=TRUNCATE_BEFORE_LOAD"],
-     "oracle2pg:phase: cutover means PostgreSQL now holds production writes; migration.targetTablePrepMode "
-     "TRUNCATE_BEFORE_LOAD would empty"),
-    (["phase=fallback", "reverse.enabled=false"], "oracle2pg:phase: fallback runs the reverse"),
-    (["reverse.keepForwardRunning=true"], "oracle2pg:reverse: keepForwardRunning runs forward and reverse "
-     "replication together; that needs loopbackPrevention: true"),
-    (["reverse.targetTablePrepMode=TRUNCATE_BEFORE_LOAD"], "oracle2pg:reverse.targetTablePrepMode: the reverse "
-     "task writes into Oracle tables that hold the production data; only DO_NOTHING is allowed"),
-    (["reverse.targetTablePrepMode=DROP_AND_CREATE"], "only DO_NOTHING is allowed, got 'DROP_AND_CREATE'"),
-    (["migration.targetTablePrepMode=DROP_AND_CREATE"], "oracle2pg:migration: targetTablePrepMode DROP_AND_CREATE "
-     "drops target tables"),
-    (["reverse.cdcStartPosition=2026-01-01T00:00:00"], "DMS does not support CdcStartTime for PostgreSQL sources"),
-    (["reverse.postgresSource.settings.slotName=null", "reverse.cdcStartPosition=0/1A2B3C4"],
-     "needs a replication slot name"),
-    (["reverse.postgresSource=null"], "oracle2pg:reverse: enabled: true needs postgresSource and oracleTarget"),
-    (["migration.type=full-load", "reverse.loopbackPrevention=true"],
-     "oracle2pg:reverse.loopbackPrevention only matters when the forward task replicates changes"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (
+            ["phase=cutover", "migration.targetTablePrepMode=TRUNCATE_BEFORE_LOAD"],
+            "oracle2pg:phase: cutover means PostgreSQL now holds production writes; migration.targetTablePrepMode "
+            "TRUNCATE_BEFORE_LOAD would empty",
+        ),
+        (["phase=fallback", "reverse.enabled=false"], "oracle2pg:phase: fallback runs the reverse"),
+        (
+            ["reverse.keepForwardRunning=true"],
+            "oracle2pg:reverse: keepForwardRunning runs forward and reverse "
+            "replication together; that needs loopbackPrevention: true",
+        ),
+        (
+            ["reverse.targetTablePrepMode=TRUNCATE_BEFORE_LOAD"],
+            "oracle2pg:reverse.targetTablePrepMode: the reverse "
+            "task writes into Oracle tables that hold the production data; only DO_NOTHING is allowed",
+        ),
+        (["reverse.targetTablePrepMode=DROP_AND_CREATE"], "only DO_NOTHING is allowed, got 'DROP_AND_CREATE'"),
+        (
+            ["migration.targetTablePrepMode=DROP_AND_CREATE"],
+            "oracle2pg:migration: targetTablePrepMode DROP_AND_CREATE drops target tables",
+        ),
+        (["reverse.cdcStartPosition=2026-01-01T00:00:00"], "DMS does not support CdcStartTime for PostgreSQL sources"),
+        (
+            ["reverse.postgresSource.settings.slotName=null", "reverse.cdcStartPosition=0/1A2B3C4"],
+            "needs a replication slot name",
+        ),
+        (["reverse.postgresSource=null"], "oracle2pg:reverse: enabled: true needs postgresSource and oracleTarget"),
+        (
+            ["migration.type=full-load", "reverse.loopbackPrevention=true"],
+            "oracle2pg:reverse.loopbackPrevention only matters when the forward task replicates changes",
+        ),
+    ],
+)
 def test_guards_refuse_data_loss_paths_with_one_line(overrides, message):
     with pytest.raises(ConfigError) as err:
         read_stack_file(ROOT, "prod", overrides).load()
@@ -165,6 +200,7 @@ def test_guards_refuse_data_loss_paths_with_one_line(overrides, message):
 
 
 def test_drop_and_create_is_allowed_only_on_a_disposable_target():
-    stack = read_stack_file(ROOT, "dev", ["migration.targetTablePrepMode=DROP_AND_CREATE",
-                                          "migration.targetIsDisposable=true"]).load()
+    stack = read_stack_file(
+        ROOT, "dev", ["migration.targetTablePrepMode=DROP_AND_CREATE", "migration.targetIsDisposable=true"]
+    ).load()
     assert stack.config.migration.target_table_prep_mode == "DROP_AND_CREATE"

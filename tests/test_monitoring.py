@@ -50,9 +50,14 @@ def make_args(config: dict[str, Any] | None = None, tasks: dict[str, TaskRef] | 
             "archive": TaskRef("oracle2pg-prod-archive", task_arn("ARCHIVEEXTID"), cdc=False),
         }
     return MonitoringArgs(
-        config=MonitoringConfig.model_validate(config or {}), instance_id="Oracle2pg-Prod-Ri",
-        instance_arn=f"arn:aws:dms:eu-west-1:{ACCOUNT}:rep:INSTEXT", tasks=tasks, name_prefix="oracle2pg-prod",
-        region="eu-west-1", tags={"project": "oracle2pg"})
+        config=MonitoringConfig.model_validate(config or {}),
+        instance_id="Oracle2pg-Prod-Ri",
+        instance_arn=f"arn:aws:dms:eu-west-1:{ACCOUNT}:rep:INSTEXT",
+        tasks=tasks,
+        name_prefix="oracle2pg-prod",
+        region="eu-west-1",
+        tags={"project": "oracle2pg"},
+    )
 
 
 def render(args: MonitoringArgs, name: str = "mon") -> list[Created]:
@@ -99,14 +104,22 @@ def test_instance_alarms_use_byte_thresholds_and_lower_case_instance_dimension()
 
 def test_cdc_alarms_only_for_cdc_tasks_keyed_by_task_resource_id():
     got = alarms(render(make_args({"cdcLatencySourceSeconds": 300, "evaluationMinutes": 30})))
-    assert sorted(got) == ["mon-cpu", "mon-hr-cdc-latency-source", "mon-hr-cdc-latency-target",
-                           "mon-memory", "mon-storage", "mon-swap"]
+    assert sorted(got) == [
+        "mon-cpu",
+        "mon-hr-cdc-latency-source",
+        "mon-hr-cdc-latency-target",
+        "mon-memory",
+        "mon-storage",
+        "mon-swap",
+    ]
     source, target = got["mon-hr-cdc-latency-source"], got["mon-hr-cdc-latency-target"]
     assert (source["metricName"], source["threshold"]) == ("CDCLatencySource", 300)
     assert (target["metricName"], target["threshold"]) == ("CDCLatencyTarget", 900)
     for alarm in (source, target):
-        assert alarm["dimensions"] == {"ReplicationInstanceIdentifier": "oracle2pg-prod-ri",
-                                       "ReplicationTaskIdentifier": "HRTASKEXTERNALID"}
+        assert alarm["dimensions"] == {
+            "ReplicationInstanceIdentifier": "oracle2pg-prod-ri",
+            "ReplicationTaskIdentifier": "HRTASKEXTERNALID",
+        }
         assert alarm["treatMissingData"] == "notBreaching"
         assert alarm["comparisonOperator"] == "GreaterThanThreshold"
         assert alarm["evaluationPeriods"] == 6
@@ -123,8 +136,14 @@ def test_event_subscriptions_cover_instance_and_tasks():
     subs = of_type(render(make_args()), "aws:dms/eventSubscription:EventSubscription")
     instance, task = subs["mon-instance-events"].inputs, subs["mon-task-events"].inputs
     assert instance["sourceType"] == "replication-instance"
-    assert instance["eventCategories"] == ["failure", "low storage", "failover", "maintenance",
-                                           "configuration change", "deletion"]
+    assert instance["eventCategories"] == [
+        "failure",
+        "low storage",
+        "failover",
+        "maintenance",
+        "configuration change",
+        "deletion",
+    ]
     assert instance["sourceIds"] == ["oracle2pg-prod-ri"]
     assert task["sourceType"] == "replication-task"
     assert task["eventCategories"] == ["failure", "state change", "configuration change", "deletion"]
@@ -155,8 +174,10 @@ def test_topic_created_with_email_subscriptions():
 def test_existing_topic_is_used_and_none_created():
     created = render(make_args({"snsTopicArn": TOPIC, "emailEndpoints": ["dba@example.com"]}))
     assert of_type(created, "aws:sns/topic:Topic") == {}
-    assert of_type(created, "aws:sns/topicSubscription:TopicSubscription")["mon-email-dba@example.com"] \
-        .inputs["topic"] == TOPIC
+    assert (
+        of_type(created, "aws:sns/topicSubscription:TopicSubscription")["mon-email-dba@example.com"].inputs["topic"]
+        == TOPIC
+    )
     assert {tuple(a["alarmActions"]) for a in alarms(created).values()} == {(TOPIC,)}
     subs = of_type(created, "aws:dms/eventSubscription:EventSubscription")
     assert {s.inputs["snsTopicArn"] for s in subs.values()} == {TOPIC}
@@ -173,17 +194,28 @@ def test_dashboard_graphs_instance_health_and_every_task():
     assert dashboard["dashboardName"] == "oracle2pg-prod-oracle2pg-prod-ri"
     body = json.loads(dashboard["dashboardBody"])
     titles = [w["properties"]["title"] for w in body["widgets"]]
-    assert titles == ["CPU utilization (%)", "Freeable memory (bytes)", "Free storage space (bytes)",
-                      "Swap usage (bytes)", "oracle2pg-prod-hr: CDC latency (s) and incoming changes",
-                      "oracle2pg-prod-hr: throughput (rows/s)", "oracle2pg-prod-archive: throughput (rows/s)"]
+    assert titles == [
+        "CPU utilization (%)",
+        "Freeable memory (bytes)",
+        "Free storage space (bytes)",
+        "Swap usage (bytes)",
+        "oracle2pg-prod-hr: CDC latency (s) and incoming changes",
+        "oracle2pg-prod-hr: throughput (rows/s)",
+        "oracle2pg-prod-archive: throughput (rows/s)",
+    ]
     assert body["widgets"][0]["properties"]["metrics"] == [
-        ["AWS/DMS", "CPUUtilization", "ReplicationInstanceIdentifier", "oracle2pg-prod-ri"]]
+        ["AWS/DMS", "CPUUtilization", "ReplicationInstanceIdentifier", "oracle2pg-prod-ri"]
+    ]
     hr_dims = ["ReplicationInstanceIdentifier", "oracle2pg-prod-ri", "ReplicationTaskIdentifier", "HRTASKEXTERNALID"]
     assert body["widgets"][4]["properties"]["metrics"] == [
-        ["AWS/DMS", "CDCLatencySource", *hr_dims], ["AWS/DMS", "CDCLatencyTarget", *hr_dims],
-        ["AWS/DMS", "CDCIncomingChanges", *hr_dims, {"yAxis": "right"}]]
+        ["AWS/DMS", "CDCLatencySource", *hr_dims],
+        ["AWS/DMS", "CDCLatencyTarget", *hr_dims],
+        ["AWS/DMS", "CDCIncomingChanges", *hr_dims, {"yAxis": "right"}],
+    ]
     assert [m[1] for m in body["widgets"][5]["properties"]["metrics"]] == [
-        "FullLoadThroughputRowsTarget", "CDCThroughputRowsTarget"]
+        "FullLoadThroughputRowsTarget",
+        "CDCThroughputRowsTarget",
+    ]
     assert [m[-1] for m in body["widgets"][6]["properties"]["metrics"]] == ["ARCHIVEEXTID"]
     assert {w["properties"]["region"] for w in body["widgets"]} == {"eu-west-1"}
     assert [(w["x"], w["y"]) for w in body["widgets"][:3]] == [(0, 0), (12, 0), (0, 6)]
@@ -218,24 +250,27 @@ def test_defaults_follow_the_reference():
     assert cfg.enabled and cfg.dashboard and cfg.sns_topic_arn is None and cfg.email_endpoints == []
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"cpuPercent": 0}, "cpuPercent", "greater than or equal to 1"),
-    ({"cpuPercent": 101}, "cpuPercent", "less than or equal to 100"),
-    ({"freeableMemoryMb": 0}, "freeableMemoryMb", "greater than 0"),
-    ({"freeStorageGb": -1}, "freeStorageGb", "greater than 0"),
-    ({"swapUsageMb": 0}, "swapUsageMb", "greater than 0"),
-    ({"cdcLatencySourceSeconds": 0}, "cdcLatencySourceSeconds", "greater than 0"),
-    ({"cdcLatencyTargetSeconds": -5}, "cdcLatencyTargetSeconds", "greater than 0"),
-    ({"evaluationMinutes": 0}, "evaluationMinutes", "greater than or equal to 5"),
-    ({"evaluationMinutes": 12}, "evaluationMinutes", "12 is not a multiple of 5"),
-    ({"snsTopicArn": "arn:aws:sqs:eu-west-1:123456789012:q"}, "snsTopicArn", "is not an SNS topic ARN"),
-    ({"snsTopicArn": "arn:aws:sns:eu-west-1:1234:t"}, "snsTopicArn", "is not an SNS topic ARN"),
-    ({"snsTopicArn": f"arn:aws:sns:eu-west-1:{ACCOUNT}:t.fifo"}, "snsTopicArn", "is a FIFO topic"),
-    ({"emailEndpoints": ["not-an-email"]}, "emailEndpoints", "'not-an-email' is not an e-mail address"),
-    ({"emailEndpoints": ["a@b"]}, "emailEndpoints", "'a@b' is not an e-mail address"),
-    ({"emailEndpoints": ["a@b.io", "A@B.io"]}, "emailEndpoints", "'A@B.io' is listed twice"),
-    ({"cpuThreshold": 80}, "cpuThreshold", "Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        ({"cpuPercent": 0}, "cpuPercent", "greater than or equal to 1"),
+        ({"cpuPercent": 101}, "cpuPercent", "less than or equal to 100"),
+        ({"freeableMemoryMb": 0}, "freeableMemoryMb", "greater than 0"),
+        ({"freeStorageGb": -1}, "freeStorageGb", "greater than 0"),
+        ({"swapUsageMb": 0}, "swapUsageMb", "greater than 0"),
+        ({"cdcLatencySourceSeconds": 0}, "cdcLatencySourceSeconds", "greater than 0"),
+        ({"cdcLatencyTargetSeconds": -5}, "cdcLatencyTargetSeconds", "greater than 0"),
+        ({"evaluationMinutes": 0}, "evaluationMinutes", "greater than or equal to 5"),
+        ({"evaluationMinutes": 12}, "evaluationMinutes", "12 is not a multiple of 5"),
+        ({"snsTopicArn": "arn:aws:sqs:eu-west-1:123456789012:q"}, "snsTopicArn", "is not an SNS topic ARN"),
+        ({"snsTopicArn": "arn:aws:sns:eu-west-1:1234:t"}, "snsTopicArn", "is not an SNS topic ARN"),
+        ({"snsTopicArn": f"arn:aws:sns:eu-west-1:{ACCOUNT}:t.fifo"}, "snsTopicArn", "is a FIFO topic"),
+        ({"emailEndpoints": ["not-an-email"]}, "emailEndpoints", "'not-an-email' is not an e-mail address"),
+        ({"emailEndpoints": ["a@b"]}, "emailEndpoints", "'a@b' is not an e-mail address"),
+        ({"emailEndpoints": ["a@b.io", "A@B.io"]}, "emailEndpoints", "'A@B.io' is listed twice"),
+        ({"cpuThreshold": 80}, "cpuThreshold", "Extra inputs are not permitted"),
+    ],
+)
 def test_invalid_config_is_rejected_naming_the_field(data, field, message):
     with pytest.raises(ValidationError) as err:
         MonitoringConfig.model_validate(data)

@@ -52,8 +52,11 @@ def test_dev_plan_prints_the_table_and_writes_the_documents(tmp_path: Path, caps
     assert "password=[secret]" in out and SECRET_PLACEHOLDER not in out
 
     mapping = json.loads((tmp_path / "oracle2pg-dev-main.table-mappings.json").read_text(encoding="utf-8"))
-    lowercase = {(r["object-locator"]["schema-name"], r["rule-target"]) for r in mapping["rules"]
-                 if r.get("rule-action") == "convert-lowercase"}
+    lowercase = {
+        (r["object-locator"]["schema-name"], r["rule-target"])
+        for r in mapping["rules"]
+        if r.get("rule-action") == "convert-lowercase"
+    }
     assert lowercase == {(s, t) for s in ("APP", "HR") for t in ("schema", "table", "column")}
     excluded = [r["object-locator"] for r in mapping["rules"] if r.get("rule-action") == "exclude"]
     assert excluded == [{"schema-name": "APP", "table-name": "TMP_%"}]
@@ -62,8 +65,12 @@ def test_dev_plan_prints_the_table_and_writes_the_documents(tmp_path: Path, caps
     task = tasks(tmp_path)[0]
     assert json.loads(task["inputs"]["tableMappings"]) == mapping
     assert json.loads(task["inputs"]["replicationTaskSettings"]) == settings
-    for name in ("oracle2pg-dev-main.table-mappings.json", "oracle2pg-dev-main.task-settings.json",
-                 "resources.json", "outputs.json"):
+    for name in (
+        "oracle2pg-dev-main.table-mappings.json",
+        "oracle2pg-dev-main.task-settings.json",
+        "resources.json",
+        "outputs.json",
+    ):
         assert name in out
 
 
@@ -90,8 +97,9 @@ def test_prod_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert any(r.get("rule-action") == "convert-lowercase" for r in mapping["rules"])
         assert (tmp_path / f"{task_id}.task-settings.json").is_file()
     assert "replicationInstanceClass=dms.r6i.xlarge" in out
-    assert "password" not in json.dumps([r["inputs"] for r in resources(tmp_path)
-                                         if r["type"] == "aws:dms/endpoint:Endpoint"])
+    assert "password" not in json.dumps(
+        [r["inputs"] for r in resources(tmp_path) if r["type"] == "aws:dms/endpoint:Endpoint"]
+    )
     assert all(SECRET_PLACEHOLDER not in p.read_text(encoding="utf-8") for p in tmp_path.iterdir())
 
 
@@ -119,12 +127,15 @@ def test_unknown_stack_lists_the_stacks(tmp_path: Path, capsys: pytest.CaptureFi
     assert {"dev", "prod"} <= set(listed)
 
 
-@pytest.mark.parametrize(("item", "start"), [
-    ("novalue", "error: --set 'novalue': expected key=value, e.g. --set migration.type=cdc"),
-    ("=cdc", "error: --set '=cdc': expected key=value"),
-    ("migration..type=cdc", "error: --set 'migration..type=cdc': empty path segment in 'migration..type'"),
-    ("tags.Owner.x=1", "error: --set 'tags.Owner.x=1': tags.Owner is not an object"),
-])
+@pytest.mark.parametrize(
+    ("item", "start"),
+    [
+        ("novalue", "error: --set 'novalue': expected key=value, e.g. --set migration.type=cdc"),
+        ("=cdc", "error: --set '=cdc': expected key=value"),
+        ("migration..type=cdc", "error: --set 'migration..type=cdc': empty path segment in 'migration..type'"),
+        ("tags.Owner.x=1", "error: --set 'tags.Owner.x=1': tags.Owner is not an object"),
+    ],
+)
 def test_malformed_set(tmp_path: Path, capsys: pytest.CaptureFixture[str], item: str, start: str) -> None:
     code, out, err = plan(tmp_path, capsys, "--stack", "dev", "--set", item)
     assert_one_error_line(code, out, err, start)
@@ -133,19 +144,31 @@ def test_malformed_set(tmp_path: Path, capsys: pytest.CaptureFixture[str], item:
 def test_missing_stack_argument_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["plan"])
     out, err = capsys.readouterr()
-    assert_one_error_line(code, out, err, "error: python -m migration plan: the following arguments are required: "
-                                          "--stack")
+    assert_one_error_line(
+        code, out, err, "error: python -m migration plan: the following arguments are required: --stack"
+    )
 
 
 def test_module_entry_point(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "migration", "plan", "--stack", "dev", "--out", str(tmp_path)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "migration", "plan", "--stack", "dev", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert "replicationTaskId=oracle2pg-dev-main" in result.stdout
     assert (tmp_path / "oracle2pg-dev-main.table-mappings.json").is_file()
-    bad = subprocess.run([sys.executable, "-m", "migration", "plan", "--stack", "dev", "--out", str(tmp_path),
-                          "--set", "source.port=0"], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                         check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "migration", "plan", "--stack", "dev", "--out", str(tmp_path), "--set", "source.port=0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: oracle2pg:source.port: ") and "Traceback" not in bad.stderr

@@ -73,6 +73,7 @@ def task_of(plan: MigrationPlan, owner: str, name: str):
 
 # --- migration type -------------------------------------------------------------------------------------------
 
+
 def test_full_load_when_the_estimate_fits_the_window():
     plan = plan_migration(ten_gb(), window_hours=8, instance_class=XL)
     # 10 x 1 GB on 8 streams (LPT: two streams carry 2 GB): 8 streams share 48 MB/s for 1 GB, the last two run
@@ -96,11 +97,14 @@ def test_full_load_and_cdc_when_the_window_is_too_short_with_catch_up_time():
     assert plan.fits_window is False
     # backlog = 1 MB/s x 250 s; catch-up = 250 MB / (3 - 1) MB/s = 125 s -> 3 min
     assert plan.catch_up_seconds == 180.0
-    assert any("exceeds the 0.05 h window; CDC then applies the ~0.2 GB of changes cached during the load in about "
-               "3 min" in r for r in plan.reasons)
+    assert any(
+        "exceeds the 0.05 h window; CDC then applies the ~0.2 GB of changes cached during the load in about 3 min" in r
+        for r in plan.reasons
+    )
     # the 240 s lower bound is over the 180 s window: no split can make an offline load fit
-    assert any(w.startswith("even the lower bound (4 min) exceeds the 0.05 h window on dms.r6i.xlarge")
-               for w in plan.warnings)
+    assert any(
+        w.startswith("even the lower bound (4 min) exceeds the 0.05 h window on dms.r6i.xlarge") for w in plan.warnings
+    )
     # storage = 50 + 2 x (1 MB/s x (250 + 125) s) = 50.75 -> 60 GB
     assert plan.recommended_storage_gb == 60
     assert plan.recommended_instance_class == "dms.r6i.xlarge"  # 1.5 MB/s apply on large < 2 x 1 MB/s
@@ -128,6 +132,7 @@ def test_preloaded_target_gives_cdc_tasks_without_full_load():
 
 
 # --- task split -----------------------------------------------------------------------------------------------
+
 
 def test_900_gb_table_gets_its_own_task_and_partitions_auto():
     tables = [tab("ORDERS", 900 * GB, partitioned=True)] + [tab(f"S{i:02d}", GB) for i in range(50)]
@@ -205,8 +210,10 @@ def test_lob_tables_go_to_their_own_task_and_cost_more():
 
 
 def test_keyless_tables_are_separated_with_a_warning():
-    tables = ten_gb() + [tab("AUDIT", GB, has_primary_key=False, key_columns=[]),
-                         tab("BLOBS", GB, has_primary_key=False, key_columns=[], lobs=["B"])]
+    tables = ten_gb() + [
+        tab("AUDIT", GB, has_primary_key=False, key_columns=[]),
+        tab("BLOBS", GB, has_primary_key=False, key_columns=[], lobs=["B"]),
+    ]
     plan = plan_migration(tables, window_hours=8, instance_class=XL)
     nokey = next(t for t in plan.tasks if t.name == "nokey-01")
     assert nokey.tables == (("APP", "AUDIT"), ("APP", "BLOBS"))
@@ -237,10 +244,12 @@ def test_task_names_are_valid_dms_id_parts_and_unique():
 
 # --- DMS limits -----------------------------------------------------------------------------------------------
 
+
 def test_limits_hold_at_200_tasks_and_49_subtasks():
     tables = [tab(f"T{i:04d}", MB) for i in range(2000)] + [tab("HUGE", 2000 * GB, partitioned=True)]
-    plan = plan_migration(tables, window_hours=1, instance_class=BIG, max_tables_per_task=11,
-                          throughput=Throughput(max_streams=49))
+    plan = plan_migration(
+        tables, window_hours=1, instance_class=BIG, max_tables_per_task=11, throughput=Throughput(max_streams=49)
+    )
     assert len(plan.tasks) <= 200
     assert all(len(t.tables) <= 11 for t in plan.tasks)
     assert all(1 <= t.max_full_load_subtasks <= 49 for t in plan.tasks)
@@ -249,8 +258,11 @@ def test_limits_hold_at_200_tasks_and_49_subtasks():
 
 def test_too_many_tables_for_200_tasks_is_an_error_with_the_fix():
     tables = [tab(f"T{i:04d}", MB) for i in range(2001)]
-    with pytest.raises(PlannerError, match=r"2001 tables need 201 tasks at max_tables_per_task=10, over the "
-                                           r"200-task limit .* raise max_tables_per_task to at least 11"):
+    with pytest.raises(
+        PlannerError,
+        match=r"2001 tables need 201 tasks at max_tables_per_task=10, over the "
+        r"200-task limit .* raise max_tables_per_task to at least 11",
+    ):
         plan_migration(tables, window_hours=8, instance_class=XL, max_tables_per_task=10)
 
 
@@ -258,41 +270,68 @@ def test_big_tables_share_tasks_when_the_task_budget_runs_out():
     tables = [tab(f"BIG{i}", (60 + i) * GB, partitioned=True) for i in range(5)] + ten_gb()
     plan = plan_migration(tables, window_hours=8, instance_class=XL, max_tasks=3)
     assert [t.name for t in plan.tasks] == ["big-big4", "big-big3", "load-01"]
-    assert any(w.startswith("3 large table(s) (APP.BIG0, APP.BIG1, APP.BIG2) share tasks without parallel load "
-                            "because of the 3-task limit") for w in plan.warnings)
+    assert any(
+        w.startswith(
+            "3 large table(s) (APP.BIG0, APP.BIG1, APP.BIG2) share tasks without parallel load "
+            "because of the 3-task limit"
+        )
+        for w in plan.warnings
+    )
 
 
 # --- errors ---------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"window_hours": 0}, "window_hours must be a number of hours > 0 (allowed downtime), got 0"),
-    ({"window_hours": -2.5}, "window_hours must be a number of hours > 0 (allowed downtime), got -2.5"),
-    ({"window_hours": float("nan")}, "window_hours must be a number of hours > 0 (allowed downtime), got nan"),
-    ({"window_hours": "8"}, "window_hours must be a number of hours > 0 (allowed downtime), got '8'"),
-    ({"instance_class": "dms.r6i.huge"}, "instance_class 'dms.r6i.huge' is not a known DMS class; allowed: dms.c5, "
-                                         "dms.c6i, dms.r5, dms.r6i, dms.t3 with sizes large..24xlarge"),
-    ({"tables": []}, "tables is empty: the inventory selected no tables to migrate"),
-    ({"tables": {"a": 1}}, "tables must be a list of inventory tables, got dict (pass inventory.tables.values())"),
-    ({"tables": [tab("A", 1), tab("A", 2)]}, "tables[1]: APP.A appears twice in the inventory"),
-    ({"tables": [tab("A", -1)]}, "tables[0] APP.A: bytes must be an integer >= 0, got -1"),
-    ({"groups": [["app.t1"]]}, "groups[0]: unknown table 'app.t1'; use OWNER.TABLE as in the inventory (did you "
-                               "mean 'APP.T1'? names are case-sensitive)"),
-    ({"groups": ["APP.T1"]}, "groups[0] must be a list of OWNER.TABLE names, got 'APP.T1'"),
-    ({"groups": [["APP.T1", "APP.T2", "APP.T3"]], "max_tables_per_task": 2},
-     "groups: 3 tables (APP.T1, ...) must share one task but max_tables_per_task is 2"),
-    ({"key_ranges": {"APP.NOPE": (1, 2)}}, "key_ranges: unknown table 'APP.NOPE'"),
-    ({"key_ranges": {"APP.T1": (9, 2)}}, "key_ranges['APP.T1'] must be (min, max) numbers with min <= max, got (9, 2)"),
-    ({"key_ranges": {"APP.T1": (True, 2)}}, "key_ranges['APP.T1'] must be (min, max) numbers"),
-    ({"key_ranges": {"APP.T2": (1, 2)}}, "key_ranges['APP.T2']: ranges need a single NUMBER(p,0)/INTEGER key column, "
-                                         "table has key columns ['A', 'B']"),
-    ({"max_tables_per_task": 0}, "max_tables_per_task must be an integer 1..1000"),
-    ({"max_tables_per_task": 1001}, "max_tables_per_task must be an integer 1..1000"),
-    ({"max_tasks": 201}, "max_tasks must be an integer 1..200 (DMS quota: 200 tasks per replication instance)"),
-    ({"throughput": {"maxStreams": 8}}, "throughput must be a migration.planner.Throughput, got dict"),
-])
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"window_hours": 0}, "window_hours must be a number of hours > 0 (allowed downtime), got 0"),
+        ({"window_hours": -2.5}, "window_hours must be a number of hours > 0 (allowed downtime), got -2.5"),
+        ({"window_hours": float("nan")}, "window_hours must be a number of hours > 0 (allowed downtime), got nan"),
+        ({"window_hours": "8"}, "window_hours must be a number of hours > 0 (allowed downtime), got '8'"),
+        (
+            {"instance_class": "dms.r6i.huge"},
+            "instance_class 'dms.r6i.huge' is not a known DMS class; allowed: dms.c5, "
+            "dms.c6i, dms.r5, dms.r6i, dms.t3 with sizes large..24xlarge",
+        ),
+        ({"tables": []}, "tables is empty: the inventory selected no tables to migrate"),
+        ({"tables": {"a": 1}}, "tables must be a list of inventory tables, got dict (pass inventory.tables.values())"),
+        ({"tables": [tab("A", 1), tab("A", 2)]}, "tables[1]: APP.A appears twice in the inventory"),
+        ({"tables": [tab("A", -1)]}, "tables[0] APP.A: bytes must be an integer >= 0, got -1"),
+        (
+            {"groups": [["app.t1"]]},
+            "groups[0]: unknown table 'app.t1'; use OWNER.TABLE as in the inventory (did you "
+            "mean 'APP.T1'? names are case-sensitive)",
+        ),
+        ({"groups": ["APP.T1"]}, "groups[0] must be a list of OWNER.TABLE names, got 'APP.T1'"),
+        (
+            {"groups": [["APP.T1", "APP.T2", "APP.T3"]], "max_tables_per_task": 2},
+            "groups: 3 tables (APP.T1, ...) must share one task but max_tables_per_task is 2",
+        ),
+        ({"key_ranges": {"APP.NOPE": (1, 2)}}, "key_ranges: unknown table 'APP.NOPE'"),
+        (
+            {"key_ranges": {"APP.T1": (9, 2)}},
+            "key_ranges['APP.T1'] must be (min, max) numbers with min <= max, got (9, 2)",
+        ),
+        ({"key_ranges": {"APP.T1": (True, 2)}}, "key_ranges['APP.T1'] must be (min, max) numbers"),
+        (
+            {"key_ranges": {"APP.T2": (1, 2)}},
+            "key_ranges['APP.T2']: ranges need a single NUMBER(p,0)/INTEGER key column, "
+            "table has key columns ['A', 'B']",
+        ),
+        ({"max_tables_per_task": 0}, "max_tables_per_task must be an integer 1..1000"),
+        ({"max_tables_per_task": 1001}, "max_tables_per_task must be an integer 1..1000"),
+        ({"max_tasks": 201}, "max_tasks must be an integer 1..200 (DMS quota: 200 tasks per replication instance)"),
+        ({"throughput": {"maxStreams": 8}}, "throughput must be a migration.planner.Throughput, got dict"),
+    ],
+)
 def test_bad_input_raises_one_line_planner_error(kwargs, message):
-    args = {"tables": [tab("T1", GB), tab("T2", GB, key_columns=["A", "B"]), tab("T3", GB)],
-            "window_hours": 8, "instance_class": XL, **kwargs}
+    args = {
+        "tables": [tab("T1", GB), tab("T2", GB, key_columns=["A", "B"]), tab("T3", GB)],
+        "window_hours": 8,
+        "instance_class": XL,
+        **kwargs,
+    }
     with pytest.raises(PlannerError) as err:
         plan_migration(args.pop("tables"), **args)
     assert message in str(err.value)
@@ -321,14 +360,24 @@ def test_instance_classes_constant_covers_the_supported_families():
 
 # --- output ---------------------------------------------------------------------------------------------------
 
+
 def sample_plan(order_seed: int | None = None) -> MigrationPlan:
-    tables = [tab("ORDERS", 900 * GB, partitioned=True), tab("LINES", 120 * GB),
-              tab("DOC", 3 * GB, lobs=["BODY"]), tab("AUDIT", GB, has_primary_key=False, key_columns=[])]
+    tables = [
+        tab("ORDERS", 900 * GB, partitioned=True),
+        tab("LINES", 120 * GB),
+        tab("DOC", 3 * GB, lobs=["BODY"]),
+        tab("AUDIT", GB, has_primary_key=False, key_columns=[]),
+    ]
     tables += [tab(f"T{i:03d}", (i % 7 + 1) * 100 * MB) for i in range(300)]
     if order_seed is not None:
         random.Random(order_seed).shuffle(tables)
-    return plan_migration(tables, window_hours=4, instance_class=XL, groups=[["APP.T001", "APP.T002"]],
-                          key_ranges={"APP.LINES": (1, 1_000_000)})
+    return plan_migration(
+        tables,
+        window_hours=4,
+        instance_class=XL,
+        groups=[["APP.T001", "APP.T002"]],
+        key_ranges={"APP.LINES": (1, 1_000_000)},
+    )
 
 
 def test_to_dict_is_json_and_round_trips():

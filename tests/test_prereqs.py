@@ -19,8 +19,9 @@ from migration.prereqs import (
 
 
 def _oracle(**overrides: Any) -> str:
-    args: dict[str, Any] = dict(dms_user="dms_user", schemas=["app", "hr"], reader="logminer",
-                                archive_log_retention_hours=24, cdc=True)
+    args: dict[str, Any] = dict(
+        dms_user="dms_user", schemas=["app", "hr"], reader="logminer", archive_log_retention_hours=24, cdc=True
+    )
     args.update(overrides)
     return oracle_source_prereqs(**args)
 
@@ -34,11 +35,13 @@ def test_logminer_script_grants_logmining_and_dbms_logmnr_but_no_directories():
 
 def test_binary_reader_script_creates_directories_and_grants_read_on_them():
     sql = _oracle(reader="binary-reader")
-    for line in ["EXEC rdsadmin.rdsadmin_util.grant_sys_object('DBA_DIRECTORIES', 'DMS_USER', 'SELECT');",
-                 "EXEC rdsadmin.rdsadmin_master_util.create_archivelog_dir;",
-                 "EXEC rdsadmin.rdsadmin_master_util.create_onlinelog_dir;",
-                 "GRANT READ ON DIRECTORY ONLINELOG_DIR TO DMS_USER;",
-                 "GRANT READ ON DIRECTORY ARCHIVELOG_DIR TO DMS_USER;"]:
+    for line in [
+        "EXEC rdsadmin.rdsadmin_util.grant_sys_object('DBA_DIRECTORIES', 'DMS_USER', 'SELECT');",
+        "EXEC rdsadmin.rdsadmin_master_util.create_archivelog_dir;",
+        "EXEC rdsadmin.rdsadmin_master_util.create_onlinelog_dir;",
+        "GRANT READ ON DIRECTORY ONLINELOG_DIR TO DMS_USER;",
+        "GRANT READ ON DIRECTORY ARCHIVELOG_DIR TO DMS_USER;",
+    ]:
         assert line in sql.splitlines()
     assert "DBMS_LOGMNR'" not in sql and "GRANT LOGMINING" not in sql
 
@@ -55,9 +58,12 @@ def test_every_reference_sys_object_is_granted_to_the_source_user():
     assert len(ORACLE_SOURCE_SYS_OBJECTS) == 27
     for obj in ORACLE_SOURCE_SYS_OBJECTS:
         assert f"EXEC rdsadmin.rdsadmin_util.grant_sys_object('{obj}', 'DMS_USER', 'SELECT');" in sql
-    for line in ["GRANT CREATE SESSION TO DMS_USER;", "GRANT SELECT ANY TRANSACTION TO DMS_USER;",
-                 "GRANT SELECT ON DBA_TABLESPACES TO DMS_USER;",
-                 "GRANT EXECUTE ON rdsadmin.rdsadmin_util TO DMS_USER;"]:
+    for line in [
+        "GRANT CREATE SESSION TO DMS_USER;",
+        "GRANT SELECT ANY TRANSACTION TO DMS_USER;",
+        "GRANT SELECT ON DBA_TABLESPACES TO DMS_USER;",
+        "GRANT EXECUTE ON rdsadmin.rdsadmin_util TO DMS_USER;",
+    ]:
         assert line in sql.splitlines()
 
 
@@ -70,16 +76,19 @@ def test_table_select_is_granted_per_table_of_the_schemas_not_select_any_table()
 
 def test_keyless_table_gets_all_columns_logging_guarded_for_reruns():
     sql = _oracle(tables_without_key=[("app", "audit_log")])
-    assert ("  SELECT COUNT(*) INTO n FROM dba_log_groups WHERE owner = 'APP' AND table_name = 'AUDIT_LOG' "
-            "AND log_group_type = 'ALL COLUMN LOGGING';\n"
-            "  IF n = 0 THEN EXECUTE IMMEDIATE 'ALTER TABLE APP.AUDIT_LOG ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS'; "
-            "END IF;") in sql
+    assert (
+        "  SELECT COUNT(*) INTO n FROM dba_log_groups WHERE owner = 'APP' AND table_name = 'AUDIT_LOG' "
+        "AND log_group_type = 'ALL COLUMN LOGGING';\n"
+        "  IF n = 0 THEN EXECUTE IMMEDIATE 'ALTER TABLE APP.AUDIT_LOG ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS'; "
+        "END IF;"
+    ) in sql
 
 
 def test_unique_key_only_table_gets_a_log_group_on_its_key_columns():
     sql = _oracle(unique_key_only={("app", "events"): ["event_id", "source"]})
-    assert ("EXECUTE IMMEDIATE 'ALTER TABLE APP.EVENTS ADD SUPPLEMENTAL LOG GROUP EVENTS_DLG (EVENT_ID, SOURCE) "
-            "ALWAYS'") in sql
+    assert (
+        "EXECUTE IMMEDIATE 'ALTER TABLE APP.EVENTS ADD SUPPLEMENTAL LOG GROUP EVENTS_DLG (EVENT_ID, SOURCE) ALWAYS'"
+    ) in sql
     assert "log_group_name = 'EVENTS_DLG'" in sql
     assert "(ALL) COLUMNS" not in sql
 
@@ -93,8 +102,14 @@ def test_log_group_names_stay_within_30_characters_and_unique():
 def test_full_load_only_skips_logging_archivelog_and_reader_parts():
     sql = _oracle(cdc=False, reader="binary-reader", tables_without_key=[("app", "t")], archive_log_retention_hours=0)
     assert "-- Full load only (no CDC): archive log retention, supplemental logging" in sql
-    for absent in ["alter_supplemental_logging", "archivelog retention hours", "SUPPLEMENTAL LOG DATA",
-                   "create_archivelog_dir", "LOGMINING", "v$database"]:
+    for absent in [
+        "alter_supplemental_logging",
+        "archivelog retention hours",
+        "SUPPLEMENTAL LOG DATA",
+        "create_archivelog_dir",
+        "LOGMINING",
+        "v$database",
+    ]:
         assert absent not in sql
     assert "GRANT SELECT ANY TRANSACTION TO DMS_USER;" in sql
 
@@ -120,28 +135,45 @@ def test_user_is_created_only_when_missing_with_a_password_placeholder():
 
 def test_script_ends_with_verification_queries():
     sql = _oracle()
-    assert sql.rstrip().splitlines()[-1] == ("SELECT owner, table_name, privilege FROM dba_tab_privs WHERE grantee = "
-                                             "'DMS_USER' ORDER BY 1, 2;")
+    assert sql.rstrip().splitlines()[-1] == (
+        "SELECT owner, table_name, privilege FROM dba_tab_privs WHERE grantee = 'DMS_USER' ORDER BY 1, 2;"
+    )
     assert "SELECT log_mode, supplemental_log_data_min, supplemental_log_data_pk FROM v$database;" in sql
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"dms_user": "dms user"}, "dms_user: 'dms user' is not a usable Oracle identifier; allowed: a letter then "
-                               "letters, digits, _, $ or #, at most 30 characters (DMS does not support longer names)"),
-    ({"schemas": []}, "schemas: give at least one schema as a list, got []"),
-    ({"schemas": "APP"}, "schemas: give at least one schema as a list, got 'APP'"),
-    ({"reader": "xstream"}, "reader: 'xstream' is not supported; allowed: 'logminer', 'binary-reader'"),
-    ({"archive_log_retention_hours": 0}, "archive_log_retention_hours: 0 is not allowed; give a whole number of "
-                                         "hours >= 1, e.g. 24"),
-    ({"tables_without_key": [("other", "t")]}, "table OTHER.T: schema OTHER is not one of the replicated schemas "
-                                               "['APP', 'HR']"),
-    ({"tables_without_key": [("app", "t")], "unique_key_only": {("app", "t"): ["c"]}},
-     "table APP.T is listed both without key and with a unique key"),
-    ({"unique_key_only": {("app", "t"): []}}, "unique_key_only[app.t]: give the unique key's columns as a "
-                                              "non-empty list"),
-    ({"tables_without_key": [("app", "x" * 31)]}, "tables_without_key table: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is "
-                                                  "not a usable Oracle identifier"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (
+            {"dms_user": "dms user"},
+            "dms_user: 'dms user' is not a usable Oracle identifier; allowed: a letter then "
+            "letters, digits, _, $ or #, at most 30 characters (DMS does not support longer names)",
+        ),
+        ({"schemas": []}, "schemas: give at least one schema as a list, got []"),
+        ({"schemas": "APP"}, "schemas: give at least one schema as a list, got 'APP'"),
+        ({"reader": "xstream"}, "reader: 'xstream' is not supported; allowed: 'logminer', 'binary-reader'"),
+        (
+            {"archive_log_retention_hours": 0},
+            "archive_log_retention_hours: 0 is not allowed; give a whole number of hours >= 1, e.g. 24",
+        ),
+        (
+            {"tables_without_key": [("other", "t")]},
+            "table OTHER.T: schema OTHER is not one of the replicated schemas ['APP', 'HR']",
+        ),
+        (
+            {"tables_without_key": [("app", "t")], "unique_key_only": {("app", "t"): ["c"]}},
+            "table APP.T is listed both without key and with a unique key",
+        ),
+        (
+            {"unique_key_only": {("app", "t"): []}},
+            "unique_key_only[app.t]: give the unique key's columns as a non-empty list",
+        ),
+        (
+            {"tables_without_key": [("app", "x" * 31)]},
+            "tables_without_key table: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is not a usable Oracle identifier",
+        ),
+    ],
+)
 def test_bad_oracle_source_input_is_refused_in_one_line(overrides, message):
     with pytest.raises(PrereqsError) as err:
         _oracle(**overrides)
@@ -152,8 +184,16 @@ def test_bad_oracle_source_input_is_refused_in_one_line(overrides, message):
 def test_oracle_target_grants_follow_the_reference_and_leave_triggers_alone():
     sql = oracle_target_prereqs(dms_user="dms_rev", schemas=["app"])
     lines = sql.splitlines()
-    for priv in ["CREATE SESSION", "SELECT ANY TRANSACTION", "INSERT ANY TABLE", "UPDATE ANY TABLE",
-                 "DELETE ANY TABLE", "CREATE ANY SEQUENCE", "ALTER ANY SEQUENCE", "UNLIMITED TABLESPACE"]:
+    for priv in [
+        "CREATE SESSION",
+        "SELECT ANY TRANSACTION",
+        "INSERT ANY TABLE",
+        "UPDATE ANY TABLE",
+        "DELETE ANY TABLE",
+        "CREATE ANY SEQUENCE",
+        "ALTER ANY SEQUENCE",
+        "UNLIMITED TABLESPACE",
+    ]:
         assert f"GRANT {priv} TO DMS_REV;" in lines
     for obj in ["V_$NLS_PARAMETERS", "DBA_TRIGGERS", "DBA_REGISTRY", "ALL_CONS_COLUMNS"]:
         assert f"EXEC rdsadmin.rdsadmin_util.grant_sys_object('{obj}', 'DMS_REV', 'SELECT');" in lines
@@ -184,28 +224,59 @@ def test_queries_for_the_runbook():
 
 
 def test_postgres_names_are_quoted_only_when_needed():
-    sql = postgres_target_prereqs(dms_user="dms_user", database="AppDb", schemas=["app", "Sales"],
-                                  control_schema="awsdms_control", engine="postgres")
+    sql = postgres_target_prereqs(
+        dms_user="dms_user",
+        database="AppDb",
+        schemas=["app", "Sales"],
+        control_schema="awsdms_control",
+        engine="postgres",
+    )
     assert 'GRANT CONNECT, CREATE ON DATABASE "AppDb" TO dms_user;' in sql
     assert 'CREATE SCHEMA IF NOT EXISTS "Sales";' in sql and "CREATE SCHEMA IF NOT EXISTS app;" in sql
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: postgres_target_prereqs(dms_user="dms-user", database="d", schemas=["s"], control_schema="c",
-                                     engine="postgres"),
-     "dms_user: 'dms-user' is not a usable PostgreSQL identifier; allowed: a letter or _ then letters, digits, _ or "
-     "$, at most 63 characters"),
-    (lambda: postgres_target_prereqs(dms_user="u", database="d", schemas=["s"], control_schema="c",
-                                     engine="mysql"),  # type: ignore[arg-type]
-     "engine: 'mysql' is not supported; allowed: 'postgres', 'aurora-postgresql'"),
-    (lambda: postgres_source_prereqs(dms_user="u", database="d", schemas=["s"], slot_name=None,
-                                     plugin="wal2json",  # type: ignore[arg-type]
-                                     heartbeat_schema="h", engine="postgres"),
-     "plugin: 'wal2json' is not supported; allowed: 'test-decoding', 'pglogical'"),
-    (lambda: postgres_source_prereqs(dms_user="u", database="d", schemas=["s"], slot_name="bad slot",
-                                     plugin="test-decoding", heartbeat_schema="h", engine="postgres"),
-     "slot_name: 'bad slot' is not a usable PostgreSQL identifier"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: postgres_target_prereqs(
+                dms_user="dms-user", database="d", schemas=["s"], control_schema="c", engine="postgres"
+            ),
+            "dms_user: 'dms-user' is not a usable PostgreSQL identifier; allowed: a letter or _ then letters, digits, _ or "
+            "$, at most 63 characters",
+        ),
+        (
+            lambda: postgres_target_prereqs(
+                dms_user="u", database="d", schemas=["s"], control_schema="c", engine="mysql"
+            ),  # type: ignore[arg-type]
+            "engine: 'mysql' is not supported; allowed: 'postgres', 'aurora-postgresql'",
+        ),
+        (
+            lambda: postgres_source_prereqs(
+                dms_user="u",
+                database="d",
+                schemas=["s"],
+                slot_name=None,
+                plugin="wal2json",  # type: ignore[arg-type]
+                heartbeat_schema="h",
+                engine="postgres",
+            ),
+            "plugin: 'wal2json' is not supported; allowed: 'test-decoding', 'pglogical'",
+        ),
+        (
+            lambda: postgres_source_prereqs(
+                dms_user="u",
+                database="d",
+                schemas=["s"],
+                slot_name="bad slot",
+                plugin="test-decoding",
+                heartbeat_schema="h",
+                engine="postgres",
+            ),
+            "slot_name: 'bad slot' is not a usable PostgreSQL identifier",
+        ),
+    ],
+)
 def test_bad_postgres_input_is_refused(call, message):
     with pytest.raises(PrereqsError) as err:
         call()
@@ -213,13 +284,28 @@ def test_bad_postgres_input_is_refused(call, message):
 
 
 def test_aurora_source_uses_the_cluster_parameter_group():
-    sql = postgres_source_prereqs(dms_user="u", database="d", schemas=["s"], slot_name=None, plugin="pglogical",
-                                  heartbeat_schema="h", engine="aurora-postgresql", parameter_group="apg-params")
+    sql = postgres_source_prereqs(
+        dms_user="u",
+        database="d",
+        schemas=["s"],
+        slot_name=None,
+        plugin="pglogical",
+        heartbeat_schema="h",
+        engine="aurora-postgresql",
+        parameter_group="apg-params",
+    )
     assert "--   aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name apg-params \\" in sql
     assert "ParameterName=rds.logical_replication,ParameterValue=1,ApplyMethod=pending-reboot" in sql
     assert "CREATE EXTENSION IF NOT EXISTS pglogical;" in sql
     assert "pg_create_logical_replication_slot" not in sql
-    rds = postgres_source_prereqs(dms_user="u", database="d", schemas=["s"], slot_name=None, plugin="test-decoding",
-                                  heartbeat_schema="h", engine="postgres")
+    rds = postgres_source_prereqs(
+        dms_user="u",
+        database="d",
+        schemas=["s"],
+        slot_name=None,
+        plugin="test-decoding",
+        heartbeat_schema="h",
+        engine="postgres",
+    )
     assert "--   aws rds modify-db-parameter-group --db-parameter-group-name <parameter-group> \\" in rds
     assert "pglogical;" not in rds

@@ -27,8 +27,10 @@ SLOT = "prq_dms_rev_slot"
 
 
 def _role(pg, name: str, attrs: str = "NOLOGIN") -> None:
-    pg.execute(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
-               f"CREATE ROLE {name} {attrs}; END IF; END $$;")
+    pg.execute(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{name}') THEN "
+        f"CREATE ROLE {name} {attrs}; END IF; END $$;"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +43,29 @@ def pg(pg_server):
 def _run(pg, script: str, dbname: str) -> None:
     """Through psql, as a DBA runs it: statement by statement (a slot cannot be created after writes in one
     transaction, so sending the whole script as one string would not be the same thing)."""
-    subprocess.run([_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(pg.port),
-                    "-U", pg.superuser, "-d", dbname, "-f", "-"],
-                   input=script.replace("<password>", PASSWORD), text=True, check=True, capture_output=True)
+    subprocess.run(
+        [
+            _tool("psql"),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(pg.port),
+            "-U",
+            pg.superuser,
+            "-d",
+            dbname,
+            "-f",
+            "-",
+        ],
+        input=script.replace("<password>", PASSWORD),
+        text=True,
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +73,14 @@ def target_db(pg):
     db = pg.create_database("prq_target")
     _role(pg, "prq_owner", "LOGIN")
     _role(pg, "prq_other", "LOGIN")
-    script = postgres_target_prereqs(dms_user="prq_dms", database=db, schemas=["prq_app"], control_schema="prq_ctl",
-                                     engine="postgres", table_owners=["prq_owner"])
+    script = postgres_target_prereqs(
+        dms_user="prq_dms",
+        database=db,
+        schemas=["prq_app"],
+        control_schema="prq_ctl",
+        engine="postgres",
+        table_owners=["prq_owner"],
+    )
     _run(pg, script, db)
     _run(pg, script, db)  # re-runnable
     # The application schema's owner (SCT deploy role) gets its own rights from the DBA, not from this script.
@@ -89,8 +117,10 @@ def test_dms_user_creates_missing_tables_and_its_control_tables(pg, target_db):
         conn.execute("CREATE TABLE prq_app.created_by_dms (id int PRIMARY KEY)")
         conn.execute("CREATE TABLE prq_ctl.awsdms_apply_exceptions (task_name varchar(128), error text)")
         conn.execute("INSERT INTO prq_ctl.awsdms_apply_exceptions VALUES ('t', 'e')")
-        owners = conn.execute("SELECT tablename, tableowner FROM pg_tables WHERE schemaname IN ('prq_app', 'prq_ctl') "
-                              "AND tableowner = 'prq_dms' ORDER BY 1").fetchall()
+        owners = conn.execute(
+            "SELECT tablename, tableowner FROM pg_tables WHERE schemaname IN ('prq_app', 'prq_ctl') "
+            "AND tableowner = 'prq_dms' ORDER BY 1"
+        ).fetchall()
     assert owners == [("awsdms_apply_exceptions", "prq_dms"), ("created_by_dms", "prq_dms")]
 
 
@@ -124,9 +154,16 @@ def source_db(pg):
     with pg.connect(db, user="prq_src_owner") as conn:
         conn.execute("CREATE TABLE prq_src.customers (id int PRIMARY KEY, name text)")
         conn.execute("INSERT INTO prq_src.customers VALUES (1, 'ada')")
-    script = postgres_source_prereqs(dms_user="prq_rev", database=db, schemas=["prq_src"], slot_name=SLOT,
-                                     plugin="test-decoding", heartbeat_schema="prq_hb", engine="postgres",
-                                     table_owners=["prq_src_owner"])
+    script = postgres_source_prereqs(
+        dms_user="prq_rev",
+        database=db,
+        schemas=["prq_src"],
+        slot_name=SLOT,
+        plugin="test-decoding",
+        heartbeat_schema="prq_hb",
+        engine="postgres",
+        table_owners=["prq_src_owner"],
+    )
     try:
         _run(pg, script, db)
         _run(pg, script, db)  # re-runnable: the slot is created once
@@ -140,8 +177,9 @@ def test_source_script_creates_one_test_decoding_slot(pg, source_db):
     db, script = source_db
     assert f"SELECT * FROM pg_create_logical_replication_slot('{SLOT}', 'test_decoding')" in script
     with pg.connect(db) as conn:
-        rows = conn.execute("SELECT slot_name, plugin, slot_type, database FROM pg_replication_slots "
-                            "WHERE slot_name = %s", (SLOT,)).fetchall()
+        rows = conn.execute(
+            "SELECT slot_name, plugin, slot_type, database FROM pg_replication_slots WHERE slot_name = %s", (SLOT,)
+        ).fetchall()
     assert rows == [(SLOT, "test_decoding", "logical", db)]
 
 
@@ -151,11 +189,15 @@ def test_reverse_dms_user_reads_the_schemas_and_the_slot(pg, source_db):
         conn.execute("INSERT INTO prq_src.customers VALUES (2, 'grace')")
         conn.execute("CREATE TABLE prq_src.later (id int PRIMARY KEY)")  # after the grants: default privileges
     with pg.connect(db, user="prq_rev", password=PASSWORD) as conn:
-        assert conn.execute("SELECT id, name FROM prq_src.customers ORDER BY id").fetchall() == [(1, "ada"),
-                                                                                                (2, "grace")]
+        assert conn.execute("SELECT id, name FROM prq_src.customers ORDER BY id").fetchall() == [
+            (1, "ada"),
+            (2, "grace"),
+        ]
         assert conn.execute("SELECT count(*) FROM prq_src.later").fetchone() == (0,)
-        changes = [r[0] for r in conn.execute("SELECT data FROM pg_logical_slot_peek_changes(%s, NULL, NULL)",
-                                              (SLOT,)).fetchall()]
+        changes = [
+            r[0]
+            for r in conn.execute("SELECT data FROM pg_logical_slot_peek_changes(%s, NULL, NULL)", (SLOT,)).fetchall()
+        ]
         conn.execute("CREATE TABLE prq_hb.awsdms_heartbeat (hb_id int, hb_ts timestamp)")
     assert "table prq_src.customers: INSERT: id[integer]:2 name[text]:'grace'" in changes
 
@@ -172,7 +214,8 @@ def test_lsn_query_result_is_accepted_as_a_reverse_start_position(pg, source_db)
 @pytest.fixture(scope="module")
 def seq_db(pg):
     db = pg.create_database("prq_seq")
-    pg.execute("""
+    pg.execute(
+        """
         CREATE SCHEMA prq_app;
         CREATE SCHEMA prq_other;
         CREATE TABLE prq_app.orders (id serial PRIMARY KEY);
@@ -188,7 +231,9 @@ def seq_db(pg):
         INSERT INTO prq_app.a VALUES (150);
         INSERT INTO prq_app.b VALUES (230);
         INSERT INTO prq_other.untouched VALUES (500);
-    """, dbname=db)
+    """,
+        dbname=db,
+    )
     return db
 
 
@@ -196,9 +241,11 @@ def test_sequence_resync_sets_next_values_to_max_plus_one(pg, seq_db):
     pg.execute(postgres_sequence_resync_sql(["prq_app"]), dbname=seq_db)
     pg.execute(postgres_sequence_resync_sql(["prq_app"]), dbname=seq_db)  # idempotent
     with pg.connect(seq_db) as conn:
-        got = conn.execute("SELECT nextval('prq_app.orders_id_seq'), nextval('prq_app.items_id_seq'), "
-                           "nextval('prq_app.shared_seq'), nextval('prq_app.empty_id_seq'), "
-                           "nextval('prq_other.untouched_id_seq')").fetchone()
+        got = conn.execute(
+            "SELECT nextval('prq_app.orders_id_seq'), nextval('prq_app.items_id_seq'), "
+            "nextval('prq_app.shared_seq'), nextval('prq_app.empty_id_seq'), "
+            "nextval('prq_other.untouched_id_seq')"
+        ).fetchone()
     assert got == (42, 1001, 231, 1, 1)
 
 
@@ -216,12 +263,30 @@ def test_oracle_sequence_script_carries_postgres_last_values(pg, seq_db):
 
 
 def test_runbook_row_count_query_counts_exactly(pg, seq_db):
-    ctx = RunbookContext(project="p", stack="s", region="eu-west-1", phase="replicate", migration_type="full-load",
-                         forward_task_ids=["t"], reverse_task_id=None, instance_id="i", source_description="o",
-                         target_description="pg", oracle_schemas=["APP"], postgres_schemas=["prq_app"],
-                         reverse_slot_name=None, loopback_prevention=False, validation_enabled=False)
+    ctx = RunbookContext(
+        project="p",
+        stack="s",
+        region="eu-west-1",
+        phase="replicate",
+        migration_type="full-load",
+        forward_task_ids=["t"],
+        reverse_task_id=None,
+        instance_id="i",
+        source_description="o",
+        target_description="pg",
+        oracle_schemas=["APP"],
+        postgres_schemas=["prq_app"],
+        reverse_slot_name=None,
+        loopback_prevention=False,
+        validation_enabled=False,
+    )
     query = next(line for line in render_runbook(ctx).splitlines() if line.startswith("SELECT table_schema"))
     with pg.connect(seq_db) as conn:
         rows = conn.execute(query).fetchall()
-    assert rows == [("prq_app", "a", 1), ("prq_app", "b", 1), ("prq_app", "empty", 0), ("prq_app", "items", 1),
-                    ("prq_app", "orders", 2)]
+    assert rows == [
+        ("prq_app", "a", 1),
+        ("prq_app", "b", 1),
+        ("prq_app", "empty", 0),
+        ("prq_app", "items", 1),
+        ("prq_app", "orders", 2),
+    ]

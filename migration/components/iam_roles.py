@@ -19,10 +19,13 @@ _POLICIES = {
     DMS_VPC_ROLE: "service-role/AmazonDMSVPCManagementRole",
     DMS_CLOUDWATCH_ROLE: "service-role/AmazonDMSCloudWatchLogsRole",
 }
-DMS_TRUST_POLICY = json.dumps({
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "dms.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-}, sort_keys=True)
+DMS_TRUST_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "dms.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    },
+    sort_keys=True,
+)
 
 
 @dataclass
@@ -42,11 +45,20 @@ class DmsServiceRoles(pulumi.ComponentResource):
         if args.create:
             for role_name, policy in _POLICIES.items():
                 keep = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
-                role = aws.iam.Role(f"{name}-{role_name}", name=role_name, assume_role_policy=DMS_TRUST_POLICY,
-                                    description="Account-wide role AWS DMS looks up by name (shared by stacks)",
-                                    tags=args.tags, opts=keep)
-                self.attachments.append(aws.iam.RolePolicyAttachment(
-                    f"{name}-{role_name}-policy", role=role.name,
-                    policy_arn=f"arn:{args.partition}:iam::aws:policy/{policy}",
-                    opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True)))
+                role = aws.iam.Role(
+                    f"{name}-{role_name}",
+                    name=role_name,
+                    assume_role_policy=DMS_TRUST_POLICY,
+                    description="Account-wide role AWS DMS looks up by name (shared by stacks)",
+                    tags=args.tags,
+                    opts=keep,
+                )
+                self.attachments.append(
+                    aws.iam.RolePolicyAttachment(
+                        f"{name}-{role_name}-policy",
+                        role=role.name,
+                        policy_arn=f"arn:{args.partition}:iam::aws:policy/{policy}",
+                        opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+                    )
+                )
         self.register_outputs({"roleNames": self.role_names, "created": args.create})

@@ -77,20 +77,41 @@ def dashboard_body(region: str, instance_id: str, tasks: Sequence[tuple[str, str
     for task_id, resource_id, cdc in tasks:
         dims = [*inst, "ReplicationTaskIdentifier", resource_id]
         if cdc:
-            graphs.append((f"{task_id}: CDC latency (s) and incoming changes", [
-                _metric("CDCLatencySource", dims), _metric("CDCLatencyTarget", dims),
-                _metric("CDCIncomingChanges", dims, yAxis="right")]))
+            graphs.append(
+                (
+                    f"{task_id}: CDC latency (s) and incoming changes",
+                    [
+                        _metric("CDCLatencySource", dims),
+                        _metric("CDCLatencyTarget", dims),
+                        _metric("CDCIncomingChanges", dims, yAxis="right"),
+                    ],
+                )
+            )
         throughput = [_metric("FullLoadThroughputRowsTarget", dims)]
         if cdc:
             throughput.append(_metric("CDCThroughputRowsTarget", dims))
         graphs.append((f"{task_id}: throughput (rows/s)", throughput))
     if len(graphs) > MAX_DASHBOARD_WIDGETS:
-        raise ValueError(f"monitoring dashboard for {instance_id}: {len(graphs)} widgets, CloudWatch allows "
-                         f"{MAX_DASHBOARD_WIDGETS}; set monitoring.dashboard to false or split the tasks")
+        raise ValueError(
+            f"monitoring dashboard for {instance_id}: {len(graphs)} widgets, CloudWatch allows "
+            f"{MAX_DASHBOARD_WIDGETS}; set monitoring.dashboard to false or split the tasks"
+        )
     widgets = [
-        {"type": "metric", "x": 12 * (i % 2), "y": 6 * (i // 2), "width": 12, "height": 6,
-         "properties": {"title": title, "metrics": metrics, "region": region, "period": PERIOD_SECONDS,
-                        "stat": "Average", "view": "timeSeries"}}
+        {
+            "type": "metric",
+            "x": 12 * (i % 2),
+            "y": 6 * (i // 2),
+            "width": 12,
+            "height": 6,
+            "properties": {
+                "title": title,
+                "metrics": metrics,
+                "region": region,
+                "period": PERIOD_SECONDS,
+                "stat": "Average",
+                "view": "timeSeries",
+            },
+        }
         for i, (title, metrics) in enumerate(graphs)
     ]
     return json.dumps({"widgets": widgets}, sort_keys=True)
@@ -116,64 +137,127 @@ class Monitoring(pulumi.ComponentResource):
 
         if cfg.sns_topic_arn is not None:
             if topic_region(cfg.sns_topic_arn) != args.region:
-                raise ValueError(f"monitoring.snsTopicArn: topic is in {topic_region(cfg.sns_topic_arn)}, "
-                                 f"alarms and DMS events can only notify a topic in {args.region}")
+                raise ValueError(
+                    f"monitoring.snsTopicArn: topic is in {topic_region(cfg.sns_topic_arn)}, "
+                    f"alarms and DMS events can only notify a topic in {args.region}"
+                )
             topic_arn: pulumi.Output[str] = pulumi.Output.from_input(cfg.sns_topic_arn)
         else:
-            topic = aws.sns.Topic(f"{name}-topic", name=dms_id(*base, "dms-alerts", max_len=TOPIC_NAME_MAX),
-                                  tags=tags, opts=child)
+            topic = aws.sns.Topic(
+                f"{name}-topic", name=dms_id(*base, "dms-alerts", max_len=TOPIC_NAME_MAX), tags=tags, opts=child
+            )
             topic_arn = topic.arn
         self.topic_arn = topic_arn
         for email in cfg.email_endpoints:
-            aws.sns.TopicSubscription(f"{name}-email-{email.lower()}", topic=topic_arn, protocol="email",
-                                      endpoint=email, opts=child)
+            aws.sns.TopicSubscription(
+                f"{name}-email-{email.lower()}", topic=topic_arn, protocol="email", endpoint=email, opts=child
+            )
 
-        def alarm(logical: str, physical: str, metric: str, operator: str, threshold: float,
-                  dimensions: Mapping[str, pulumi.Input[str]], missing: str, why: str) -> None:
+        def alarm(
+            logical: str,
+            physical: str,
+            metric: str,
+            operator: str,
+            threshold: float,
+            dimensions: Mapping[str, pulumi.Input[str]],
+            missing: str,
+            why: str,
+        ) -> None:
             aws.cloudwatch.MetricAlarm(
-                f"{name}-{logical}", name=physical, alarm_description=why, namespace=NAMESPACE, metric_name=metric,
-                dimensions=dimensions, statistic="Average", period=PERIOD_SECONDS,
-                evaluation_periods=cfg.evaluation_periods, datapoints_to_alarm=cfg.evaluation_periods,
-                comparison_operator=operator, threshold=threshold, treat_missing_data=missing,
-                alarm_actions=[topic_arn], ok_actions=[topic_arn], tags=tags, opts=child)
+                f"{name}-{logical}",
+                name=physical,
+                alarm_description=why,
+                namespace=NAMESPACE,
+                metric_name=metric,
+                dimensions=dimensions,
+                statistic="Average",
+                period=PERIOD_SECONDS,
+                evaluation_periods=cfg.evaluation_periods,
+                datapoints_to_alarm=cfg.evaluation_periods,
+                comparison_operator=operator,
+                threshold=threshold,
+                treat_missing_data=missing,
+                alarm_actions=[topic_arn],
+                ok_actions=[topic_arn],
+                tags=tags,
+                opts=child,
+            )
             self.alarm_names.append(physical)
 
         inst_dims: dict[str, pulumi.Input[str]] = {"ReplicationInstanceIdentifier": instance_id}
         minutes = cfg.evaluation_minutes
         for key, metric, operator, threshold, why in (
-            ("cpu", "CPUUtilization", "GreaterThanThreshold", cfg.cpu_percent,
-             f"DMS instance CPU above {cfg.cpu_percent} % for {minutes} min: tasks fall behind"),
-            ("memory", "FreeableMemory", "LessThanThreshold", cfg.freeable_memory_mb * MIB,
-             f"DMS instance freeable memory below {cfg.freeable_memory_mb} MiB for {minutes} min: changes spill"),
-            ("storage", "FreeStorageSpace", "LessThanThreshold", cfg.free_storage_gb * GIB,
-             f"DMS instance free storage below {cfg.free_storage_gb} GiB for {minutes} min: reading pauses when full"),
-            ("swap", "SwapUsage", "GreaterThanThreshold", cfg.swap_usage_mb * MIB,
-             f"DMS instance swap above {cfg.swap_usage_mb} MiB for {minutes} min: instance class too small"),
+            (
+                "cpu",
+                "CPUUtilization",
+                "GreaterThanThreshold",
+                cfg.cpu_percent,
+                f"DMS instance CPU above {cfg.cpu_percent} % for {minutes} min: tasks fall behind",
+            ),
+            (
+                "memory",
+                "FreeableMemory",
+                "LessThanThreshold",
+                cfg.freeable_memory_mb * MIB,
+                f"DMS instance freeable memory below {cfg.freeable_memory_mb} MiB for {minutes} min: changes spill",
+            ),
+            (
+                "storage",
+                "FreeStorageSpace",
+                "LessThanThreshold",
+                cfg.free_storage_gb * GIB,
+                f"DMS instance free storage below {cfg.free_storage_gb} GiB for {minutes} min: reading pauses when full",
+            ),
+            (
+                "swap",
+                "SwapUsage",
+                "GreaterThanThreshold",
+                cfg.swap_usage_mb * MIB,
+                f"DMS instance swap above {cfg.swap_usage_mb} MiB for {minutes} min: instance class too small",
+            ),
         ):
-            alarm(key, dms_id(*base, key, max_len=ALARM_NAME_MAX), metric, operator, threshold, inst_dims,
-                  "missing", why)
+            alarm(
+                key, dms_id(*base, key, max_len=ALARM_NAME_MAX), metric, operator, threshold, inst_dims, "missing", why
+            )
 
         resource_ids = {key: task_resource_id(ref.task_arn) for key, ref in args.tasks.items()}
         for key, ref in args.tasks.items():
             if not ref.cdc:
                 continue
             dims = {**inst_dims, "ReplicationTaskIdentifier": resource_ids[key]}
-            for side, seconds in (("source", cfg.cdc_latency_source_seconds),
-                                  ("target", cfg.cdc_latency_target_seconds)):
-                alarm(f"{key}-cdc-latency-{side}",
-                      dms_id(args.name_prefix, ref.task_id, "cdc-latency", side, max_len=ALARM_NAME_MAX),
-                      f"CDCLatency{side.capitalize()}", "GreaterThanThreshold", seconds, dims, "notBreaching",
-                      f"DMS task {ref.task_id}: CDC latency {side} above {seconds} s for {minutes} min")
+            for side, seconds in (
+                ("source", cfg.cdc_latency_source_seconds),
+                ("target", cfg.cdc_latency_target_seconds),
+            ):
+                alarm(
+                    f"{key}-cdc-latency-{side}",
+                    dms_id(args.name_prefix, ref.task_id, "cdc-latency", side, max_len=ALARM_NAME_MAX),
+                    f"CDCLatency{side.capitalize()}",
+                    "GreaterThanThreshold",
+                    seconds,
+                    dims,
+                    "notBreaching",
+                    f"DMS task {ref.task_id}: CDC latency {side} above {seconds} s for {minutes} min",
+                )
 
         subscriptions = [("instance", "replication-instance", INSTANCE_EVENT_CATEGORIES, [instance_id])]
         if args.tasks:  # an empty source id list would subscribe to every task in the account
-            subscriptions.append(("task", "replication-task", TASK_EVENT_CATEGORIES,
-                                  [ref.task_id for ref in args.tasks.values()]))
+            subscriptions.append(
+                ("task", "replication-task", TASK_EVENT_CATEGORIES, [ref.task_id for ref in args.tasks.values()])
+            )
         for key, source_type, categories, source_ids in subscriptions:
             sub_name = dms_id(*base, key, "events", max_len=EVENT_SUBSCRIPTION_NAME_MAX)
-            aws.dms.EventSubscription(f"{name}-{key}-events", name=sub_name, enabled=True, sns_topic_arn=topic_arn,
-                                      source_type=source_type, event_categories=list(categories),
-                                      source_ids=source_ids, tags=tags, opts=child)
+            aws.dms.EventSubscription(
+                f"{name}-{key}-events",
+                name=sub_name,
+                enabled=True,
+                sns_topic_arn=topic_arn,
+                source_type=source_type,
+                event_categories=list(categories),
+                source_ids=source_ids,
+                tags=tags,
+                opts=child,
+            )
             self.event_subscription_names.append(sub_name)
 
         if cfg.dashboard:
@@ -181,12 +265,22 @@ class Monitoring(pulumi.ComponentResource):
             # Render once with plan-time ids so a too-large dashboard fails the preview, not inside an apply.
             dashboard_body(args.region, instance_id, [(args.tasks[k].task_id, k, args.tasks[k].cdc) for k in keys])
             body = pulumi.Output.all(*(resource_ids[k] for k in keys)).apply(
-                lambda ids: dashboard_body(args.region, instance_id, [
-                    (args.tasks[k].task_id, rid, args.tasks[k].cdc) for k, rid in zip(keys, ids, strict=True)]))
+                lambda ids: dashboard_body(
+                    args.region,
+                    instance_id,
+                    [(args.tasks[k].task_id, rid, args.tasks[k].cdc) for k, rid in zip(keys, ids, strict=True)],
+                )
+            )
             self.dashboard_name = dms_id(*base, max_len=DASHBOARD_NAME_MAX)
-            aws.cloudwatch.Dashboard(f"{name}-dashboard", dashboard_name=self.dashboard_name, dashboard_body=body,
-                                     opts=child)
+            aws.cloudwatch.Dashboard(
+                f"{name}-dashboard", dashboard_name=self.dashboard_name, dashboard_body=body, opts=child
+            )
 
-        self.register_outputs({"topic_arn": topic_arn, "alarm_names": self.alarm_names,
-                               "event_subscription_names": self.event_subscription_names,
-                               "dashboard_name": self.dashboard_name})
+        self.register_outputs(
+            {
+                "topic_arn": topic_arn,
+                "alarm_names": self.alarm_names,
+                "event_subscription_names": self.event_subscription_names,
+                "dashboard_name": self.dashboard_name,
+            }
+        )

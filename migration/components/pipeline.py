@@ -25,8 +25,9 @@ from migration.tasks import TaskSpec, all_tasks, ca_bundles
 
 def stack_tags(stack: Stack) -> dict[str, str]:
     """Stable tags on every resource: user tags plus who manages it."""
-    return dict(sorted({**stack.config.tags, "ManagedBy": "pulumi", "Project": stack.project,
-                        "Stack": stack.stack}.items()))
+    return dict(
+        sorted({**stack.config.tags, "ManagedBy": "pulumi", "Project": stack.project, "Stack": stack.stack}.items())
+    )
 
 
 def egress_rules(stack: Stack) -> list[EgressRule]:
@@ -54,8 +55,13 @@ class MigrationPipeline(pulumi.ComponentResource):
     """Everything one stack needs. `specs` are the stack's tasks (see `migration.tasks.all_tasks`), computed
     before any resource exists so config problems stop the program with one line."""
 
-    def __init__(self, name: str, stack: Stack, specs: Sequence[TaskSpec] | None = None,
-                 opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        stack: Stack,
+        specs: Sequence[TaskSpec] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
         super().__init__("oracle2pg:dms:MigrationPipeline", name, None, opts)
         specs = list(all_tasks(stack) if specs is None else specs)
         cfg = stack.config
@@ -65,65 +71,162 @@ class MigrationPipeline(pulumi.ComponentResource):
         ri = cfg.replication_instance
         state = phase_state(cfg)
 
-        self.roles = DmsServiceRoles(f"{name}-roles", DmsRolesArgs(
-            create=cfg.iam.create_dms_roles, partition=partition_for(stack.region), tags=tags), opts=child)
-        self.server = ReplicationServer(f"{name}-server", ServerArgs(
-            instance_id=names.instance_id, subnet_group_id=names.subnet_group_id,
-            security_group_name=names.security_group_name, vpc_id=cfg.network.vpc_id,
-            subnet_ids=cfg.network.subnet_ids, instance_class=ri.instance_class,
-            allocated_storage=ri.allocated_storage, engine_version=ri.engine_version, multi_az=ri.multi_az,
-            publicly_accessible=ri.publicly_accessible, auto_minor_version_upgrade=ri.auto_minor_version_upgrade,
-            egress=egress_rules(stack), extra_security_group_ids=cfg.network.extra_security_group_ids,
-            kms_key_arn=ri.kms_key_arn, preferred_maintenance_window=ri.preferred_maintenance_window, tags=tags,
-            depends_on=self.roles.attachments, protect=state.protect), opts=child)
+        self.roles = DmsServiceRoles(
+            f"{name}-roles",
+            DmsRolesArgs(create=cfg.iam.create_dms_roles, partition=partition_for(stack.region), tags=tags),
+            opts=child,
+        )
+        self.server = ReplicationServer(
+            f"{name}-server",
+            ServerArgs(
+                instance_id=names.instance_id,
+                subnet_group_id=names.subnet_group_id,
+                security_group_name=names.security_group_name,
+                vpc_id=cfg.network.vpc_id,
+                subnet_ids=cfg.network.subnet_ids,
+                instance_class=ri.instance_class,
+                allocated_storage=ri.allocated_storage,
+                engine_version=ri.engine_version,
+                multi_az=ri.multi_az,
+                publicly_accessible=ri.publicly_accessible,
+                auto_minor_version_upgrade=ri.auto_minor_version_upgrade,
+                egress=egress_rules(stack),
+                extra_security_group_ids=cfg.network.extra_security_group_ids,
+                kms_key_arn=ri.kms_key_arn,
+                preferred_maintenance_window=ri.preferred_maintenance_window,
+                tags=tags,
+                depends_on=self.roles.attachments,
+                protect=state.protect,
+            ),
+            opts=child,
+        )
 
         bundles = ca_bundles(stack)
 
-        def endpoint_args(endpoint_id: str, engine: str, conn: _Connection, role: str, settings: dict[str, Any],
-                          eca: str | None = None, bundle_key: str = "") -> EndpointArgs:
-            return EndpointArgs(endpoint_id=endpoint_id, engine_name=engine, connection=conn, region=stack.region,
-                                secrets_role_name=names.secrets_role(role), settings=settings,
-                                extra_connection_attributes=eca, kms_key_arn=ri.kms_key_arn,
-                                ca_bundle_pem=bundles.get(bundle_key), certificate_id=f"{endpoint_id}-ca",
-                                tags=tags, protect=state.protect)
+        def endpoint_args(
+            endpoint_id: str,
+            engine: str,
+            conn: _Connection,
+            role: str,
+            settings: dict[str, Any],
+            eca: str | None = None,
+            bundle_key: str = "",
+        ) -> EndpointArgs:
+            return EndpointArgs(
+                endpoint_id=endpoint_id,
+                engine_name=engine,
+                connection=conn,
+                region=stack.region,
+                secrets_role_name=names.secrets_role(role),
+                settings=settings,
+                extra_connection_attributes=eca,
+                kms_key_arn=ri.kms_key_arn,
+                ca_bundle_pem=bundles.get(bundle_key),
+                certificate_id=f"{endpoint_id}-ca",
+                tags=tags,
+                protect=state.protect,
+            )
 
-        self.source = OracleSourceEndpoint(f"{name}-source", endpoint_args(
-            names.source_endpoint_id, "oracle", cfg.source, "oracle-source", cfg.source.settings.to_provider_args(),
-            cfg.source.settings.extra_connection_attributes()), opts=child)
-        self.target = PostgresTargetEndpoint(f"{name}-target", endpoint_args(
-            names.target_endpoint_id, cfg.target.engine, cfg.target, "postgres-target",
-            cfg.target.settings.to_provider_args(), bundle_key="target"), opts=child)
+        self.source = OracleSourceEndpoint(
+            f"{name}-source",
+            endpoint_args(
+                names.source_endpoint_id,
+                "oracle",
+                cfg.source,
+                "oracle-source",
+                cfg.source.settings.to_provider_args(),
+                cfg.source.settings.extra_connection_attributes(),
+            ),
+            opts=child,
+        )
+        self.target = PostgresTargetEndpoint(
+            f"{name}-target",
+            endpoint_args(
+                names.target_endpoint_id,
+                cfg.target.engine,
+                cfg.target,
+                "postgres-target",
+                cfg.target.settings.to_provider_args(),
+                bundle_key="target",
+            ),
+            opts=child,
+        )
         self.reverse_source: PostgresSourceEndpoint | None = None
         self.reverse_target: OracleTargetEndpoint | None = None
         if state.reverse_created:
             rev = cfg.reverse
             assert rev.postgres_source is not None and rev.oracle_target is not None
-            self.reverse_source = PostgresSourceEndpoint(f"{name}-reverse-source", endpoint_args(
-                names.reverse_source_endpoint_id, cfg.target.engine, rev.postgres_source, "postgres-source",
-                rev.postgres_source.settings.to_provider_args(), bundle_key="reverse.postgresSource"), opts=child)
-            self.reverse_target = OracleTargetEndpoint(f"{name}-reverse-target", endpoint_args(
-                names.reverse_target_endpoint_id, "oracle", rev.oracle_target, "oracle-target",
-                rev.oracle_target.settings.to_provider_args()), opts=child)
+            self.reverse_source = PostgresSourceEndpoint(
+                f"{name}-reverse-source",
+                endpoint_args(
+                    names.reverse_source_endpoint_id,
+                    cfg.target.engine,
+                    rev.postgres_source,
+                    "postgres-source",
+                    rev.postgres_source.settings.to_provider_args(),
+                    bundle_key="reverse.postgresSource",
+                ),
+                opts=child,
+            )
+            self.reverse_target = OracleTargetEndpoint(
+                f"{name}-reverse-target",
+                endpoint_args(
+                    names.reverse_target_endpoint_id,
+                    "oracle",
+                    rev.oracle_target,
+                    "oracle-target",
+                    rev.oracle_target.settings.to_provider_args(),
+                ),
+                opts=child,
+            )
 
         self.tasks: dict[str, MigrationTask] = {}
         self.table_mappings: dict[str, str] = {}
         for spec in specs:
-            src, dst = ((self.source, self.target) if spec.direction == "forward"
-                        else (self.reverse_source, self.reverse_target))
+            src, dst = (
+                (self.source, self.target)
+                if spec.direction == "forward"
+                else (self.reverse_source, self.reverse_target)
+            )
             assert src is not None and dst is not None
-            self.tasks[spec.name] = MigrationTask(f"{name}-{spec.name}", TaskArgs(
-                task_id=spec.task_id, migration_type=spec.migration_type, instance_arn=self.server.instance_arn,
-                source_endpoint_arn=src.endpoint_arn, target_endpoint_arn=dst.endpoint_arn,
-                table_mappings=spec.mappings_json, task_settings=spec.settings_json, start=spec.start,
-                cdc_start_position=spec.cdc_start_position, cdc_start_time=spec.cdc_start_time, tags=tags,
-                protect=state.protect), opts=child)
+            self.tasks[spec.name] = MigrationTask(
+                f"{name}-{spec.name}",
+                TaskArgs(
+                    task_id=spec.task_id,
+                    migration_type=spec.migration_type,
+                    instance_arn=self.server.instance_arn,
+                    source_endpoint_arn=src.endpoint_arn,
+                    target_endpoint_arn=dst.endpoint_arn,
+                    table_mappings=spec.mappings_json,
+                    task_settings=spec.settings_json,
+                    start=spec.start,
+                    cdc_start_position=spec.cdc_start_position,
+                    cdc_start_time=spec.cdc_start_time,
+                    tags=tags,
+                    protect=state.protect,
+                ),
+                opts=child,
+            )
             self.table_mappings[spec.name] = spec.mappings_json
 
-        self.monitoring = Monitoring(f"{name}-monitoring", MonitoringArgs(
-            config=cfg.monitoring, instance_id=names.instance_id, instance_arn=self.server.instance_arn,
-            tasks={s.name: TaskRef(task_id=s.task_id, task_arn=self.tasks[s.name].task_arn,
-                                   cdc=s.migration_type != "full-load") for s in specs},
-            name_prefix="", region=stack.region, tags=tags), opts=child)
+        self.monitoring = Monitoring(
+            f"{name}-monitoring",
+            MonitoringArgs(
+                config=cfg.monitoring,
+                instance_id=names.instance_id,
+                instance_arn=self.server.instance_arn,
+                tasks={
+                    s.name: TaskRef(
+                        task_id=s.task_id, task_arn=self.tasks[s.name].task_arn, cdc=s.migration_type != "full-load"
+                    )
+                    for s in specs
+                },
+                name_prefix="",
+                region=stack.region,
+                tags=tags,
+            ),
+            opts=child,
+        )
 
         self.outputs = {
             "phase": cfg.phase,

@@ -49,31 +49,53 @@ class ReplicationServer(pulumi.ComponentResource):
         # dms-vpc-role must exist (and its policy be attached) before DMS can create the subnet group.
         after_roles = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
         self.subnet_group = aws.dms.ReplicationSubnetGroup(
-            f"{name}-subnets", replication_subnet_group_id=args.subnet_group_id,
+            f"{name}-subnets",
+            replication_subnet_group_id=args.subnet_group_id,
             replication_subnet_group_description=f"DMS subnets for {args.instance_id}",
-            subnet_ids=list(args.subnet_ids), tags=args.tags, opts=after_roles)
+            subnet_ids=list(args.subnet_ids),
+            tags=args.tags,
+            opts=after_roles,
+        )
         # The provider removes AWS's default allow-all egress rule; only the rules below remain. No ingress.
         self.security_group = aws.ec2.SecurityGroup(
-            f"{name}-sg", name=args.security_group_name, vpc_id=args.vpc_id,
+            f"{name}-sg",
+            name=args.security_group_name,
+            vpc_id=args.vpc_id,
             description=f"DMS replication instance {args.instance_id}: egress to the databases only",
-            tags=args.tags, opts=child)
+            tags=args.tags,
+            opts=child,
+        )
         self.egress_rules = [
             aws.vpc.SecurityGroupEgressRule(
-                f"{name}-egress-{i}", security_group_id=self.security_group.id, ip_protocol="tcp",
-                from_port=rule.port, to_port=rule.port, cidr_ipv4=rule.cidr,
-                referenced_security_group_id=rule.security_group_id, description=rule.description, opts=child)
+                f"{name}-egress-{i}",
+                security_group_id=self.security_group.id,
+                ip_protocol="tcp",
+                from_port=rule.port,
+                to_port=rule.port,
+                cidr_ipv4=rule.cidr,
+                referenced_security_group_id=rule.security_group_id,
+                description=rule.description,
+                opts=child,
+            )
             for i, rule in enumerate(args.egress)
         ]
         self.instance = aws.dms.ReplicationInstance(
-            f"{name}-instance", replication_instance_id=args.instance_id,
-            replication_instance_class=args.instance_class, allocated_storage=args.allocated_storage,
-            engine_version=args.engine_version, multi_az=args.multi_az,
+            f"{name}-instance",
+            replication_instance_id=args.instance_id,
+            replication_instance_class=args.instance_class,
+            allocated_storage=args.allocated_storage,
+            engine_version=args.engine_version,
+            multi_az=args.multi_az,
             publicly_accessible=args.publicly_accessible,
-            auto_minor_version_upgrade=args.auto_minor_version_upgrade, allow_major_version_upgrade=False,
-            apply_immediately=False, kms_key_arn=args.kms_key_arn,
+            auto_minor_version_upgrade=args.auto_minor_version_upgrade,
+            allow_major_version_upgrade=False,
+            apply_immediately=False,
+            kms_key_arn=args.kms_key_arn,
             preferred_maintenance_window=args.preferred_maintenance_window,
             replication_subnet_group_id=self.subnet_group.replication_subnet_group_id,
-            vpc_security_group_ids=[self.security_group.id, *args.extra_security_group_ids], tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on), protect=args.protect))
+            vpc_security_group_ids=[self.security_group.id, *args.extra_security_group_ids],
+            tags=args.tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on), protect=args.protect),
+        )
         self.instance_arn: pulumi.Output[str] = self.instance.replication_instance_arn
         self.register_outputs({"instanceArn": self.instance_arn, "securityGroupId": self.security_group.id})

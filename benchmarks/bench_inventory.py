@@ -1,0 +1,175 @@
+"""How long loading and reporting a big Oracle inventory takes, and how much memory it needs.
+
+Generates 20,000 tables / 1,000,000 columns (and a 1/10 copy) into a temp dir, then measures each size in a fresh
+subprocess so peak RSS belongs to that size alone. Target: <= 3 s and <= 500 MB for the full size.
+Run: python benchmarks/bench_inventory.py [--tables N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib
+import inspect
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+# (DATA_TYPE, DATA_LENGTH, DATA_PRECISION, DATA_SCALE, CHAR_USED, CHAR_LENGTH): a plausible mix of column types
+_TYPES = [
+    ("NUMBER", 22, 10, 0, "", 0),
+    ("NUMBER", 22, 12, 2, "", 0),
+    ("NUMBER", 22, "", "", "", 0),
+    ("NUMBER", 22, 5, 0, "", 0),
+    ("VARCHAR2", 400, "", "", "C", 100),
+    ("VARCHAR2", 30, "", "", "B", 30),
+    ("VARCHAR2", 4000, "", "", "B", 4000),
+    ("CHAR", 1, "", "", "B", 1),
+    ("DATE", 7, "", "", "", 0),
+    ("TIMESTAMP(6)", 11, "", 6, "", 0),
+    ("TIMESTAMP(6) WITH TIME ZONE", 13, "", 6, "", 0),
+    ("NVARCHAR2", 200, "", "", "C", 100),
+    ("RAW", 16, "", "", "", 0),
+    ("BINARY_DOUBLE", 8, "", "", "", 0),
+    ("FLOAT", 22, 126, "", "", 0),
+    ("INTERVAL DAY(2) TO SECOND(6)", 11, 2, 6, "", 0),
+]
+_LOB_TYPES = [("CLOB", 4000, "", "", "", 0), ("BLOB", 4000, "", "", "", 0)]
+
+
+def generate(directory: Path, n_tables: int, cols_per_table: int = 50) -> dict[str, Path]:
+    paths = {name: directory / f"{name}.csv" for name in ("tables", "columns", "lobs", "keys")}
+    with (
+        open(paths["tables"], "w", newline="") as ft,
+        open(paths["columns"], "w", newline="") as fc,
+        open(paths["lobs"], "w", newline="") as fl,
+        open(paths["keys"], "w", newline="") as fk,
+    ):
+        wt, wc, wl, wk = csv.writer(ft), csv.writer(fc), csv.writer(fl), csv.writer(fk)
+        wt.writerow(["OWNER", "TABLE_NAME", "NUM_ROWS", "BYTES", "HAS_PRIMARY_KEY", "HAS_UNIQUE_KEY", "PARTITIONED"])
+        wc.writerow(
+            [
+                "OWNER",
+                "TABLE_NAME",
+                "COLUMN_NAME",
+                "DATA_TYPE",
+                "DATA_LENGTH",
+                "DATA_PRECISION",
+                "DATA_SCALE",
+                "NULLABLE",
+                "CHAR_USED",
+                "CHAR_LENGTH",
+            ]
+        )
+        wl.writerow(["OWNER", "TABLE_NAME", "COLUMN_NAME", "MAX_BYTES"])
+        wk.writerow(["OWNER", "TABLE_NAME", "CONSTRAINT_TYPE", "COLUMN_NAME", "POSITION", "CONSTRAINT_NAME"])
+        for t in range(n_tables):
+            owner, table = f"SCHEMA_{t % 20:02d}", f"TABLE_{t:06d}"
+            has_pk = t % 10 != 0
+            wt.writerow(
+                [
+                    owner,
+                    table,
+                    t * 137 % 10_000_000,
+                    t * 8192 % 10**10,
+                    "Y" if has_pk else "N",
+                    "N",
+                    "YES" if t % 50 == 0 else "NO",
+                ]
+            )
+            for c in range(cols_per_table):
+                spec = _LOB_TYPES[c % 2] if t % 7 == 0 and c >= cols_per_table - 2 else _TYPES[c % len(_TYPES)]
+                name = "ID" if c == 0 else f"COL_{c:03d}"
+                wc.writerow(
+                    [owner, table, name, spec[0], spec[1], spec[2], spec[3], "N" if c == 0 else "Y", spec[4], spec[5]]
+                )
+                if spec[0] in ("CLOB", "BLOB") and t % 14 == 0:
+                    wl.writerow([owner, table, name, (t * 7919) % (50 * 1024 * 1024)])
+            if has_pk:
+                wk.writerow([owner, table, "P", "ID", 1, f"{table}_PK"])
+    return paths
+
+
+def measure(directory: Path) -> dict[str, float | int | str]:
+    """One size, in this (fresh) process."""
+    from migration.inventory import load_inventory
+    from migration.inventory_cli import build_report
+
+    paths = {name: directory / f"{name}.csv" for name in ("tables", "columns", "lobs", "keys")}
+    start = time.perf_counter()
+    inv = load_inventory(paths["columns"], paths["tables"], paths["lobs"], paths["keys"])
+    loaded = time.perf_counter()
+    report = build_report(inv)
+    reported = time.perf_counter()
+    mappings = "skipped (migration.mappings.build_forward_mappings not available)"
+    try:
+        build = getattr(importlib.import_module("migration.mappings"), "build_forward_mappings", None)
+    except ImportError:
+        build = None
+    if build is not None:
+        params = list(inspect.signature(build).parameters)
+        if params and params[0] in ("inv", "inventory"):
+            build(inv)
+            mappings = f"{time.perf_counter() - reported:.2f} s"
+        elif "explicit_tables" in params:  # the schema-list form: feed it the inventory's exact table list
+            try:
+                build(inv.schemas(), explicit_tables=list(inv.tables))
+                mappings = f"{time.perf_counter() - reported:.2f} s (schemas + explicit_tables)"
+            except ValueError as exc:  # e.g. a size limit on one mapping document
+                mappings = f"{time.perf_counter() - reported:.2f} s, rejected: {exc}"
+        else:
+            mappings = f"skipped (build_forward_mappings{inspect.signature(build)} takes no inventory)"
+    total = time.perf_counter() - start
+    return {
+        "tables": len(inv.tables),
+        "columns": len(report["columns"]),
+        "load_s": round(loaded - start, 3),
+        "report_s": round(reported - loaded, 3),
+        "mappings": mappings,
+        "total_s": round(total, 3),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tables", type=int, default=20_000)
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure))))
+        return
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-inventory-") as tmp:
+        for n in (args.tables // 10, args.tables):
+            directory = Path(tmp) / str(n)
+            directory.mkdir()
+            generate(directory, n)
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure", str(directory)], check=True, capture_output=True, text=True
+            ).stdout
+            result = json.loads(out)
+            results.append(result)
+            print(
+                f"{result['tables']:>6} tables {result['columns']:>8} columns: load {result['load_s']:.2f} s, "
+                f"report {result['report_s']:.2f} s (load+report {result['load_s'] + result['report_s']:.2f} s), "
+                f"mappings {result['mappings']}, total {result['total_s']:.2f} s"
+                f", peak RSS {result['peak_rss_mb']:.0f} MB"
+            )
+    small, big = results
+    print(
+        f"ratio full/tenth: time {big['total_s'] / small['total_s']:.1f}x, "
+        f"memory {big['peak_rss_mb'] / small['peak_rss_mb']:.1f}x (target: <= 3 s and <= 500 MB at full size)"
+    )
+
+
+if __name__ == "__main__":
+    main()
