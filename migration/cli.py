@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
+from migration.argparsing import OneLineParser, UsageError
 from migration.config import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,15 +64,6 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
 }
 
 
-class UsageError(ValueError):
-    pass
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
-
-
 def _short(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # the mock transport turns every number into a float
@@ -103,6 +95,8 @@ def render_table(rows: Sequence[tuple[str, str, str]]) -> str:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    import pulumi
+
     from migration.offline import mask_secrets, run_program
     from migration.planner import render_plan_text
     from migration.stackfile import read_stack_file
@@ -112,7 +106,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     stack = sf.load()  # fail fast with the one-line config error, before anything runs
     specs = all_tasks(stack)
     plan = migration_plan(stack)
-    run = run_program(sf)
+    try:
+        run = run_program(sf)
+    except pulumi.RunError as exc:  # the program's own one-line config error
+        raise ConfigError(str(exc)) from None
     resources = sorted((r for r in run.resources if r.custom), key=lambda r: r.name)
     rows = [(r.type, r.name, describe(r)) for r in resources]
     out_dir = args.out or (args.root / "plan" / args.stack)
@@ -236,9 +233,11 @@ def cmd_runbook(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m migration", description="Offline tools for the Oracle -> PostgreSQL DMS stack.")
+    parser = OneLineParser(
+        prog="python -m migration", description="Offline tools for the Oracle -> PostgreSQL DMS stack."
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="project directory (default: this checkout)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     plan = sub.add_parser("plan", help="show what `pulumi up` would create, offline under Pulumi mocks")
     plan.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     plan.add_argument(
@@ -273,6 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if len(argv) >= 2 and argv[0] == "--root" and "inventory" in argv[2:3]:
+        argv = argv[2:]  # inventory paths are given explicitly; the project root does not matter to it
     if argv and argv[0] == "inventory":
         from migration import inventory_cli
 

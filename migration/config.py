@@ -619,6 +619,7 @@ def _format_error(project: str, err: Mapping[str, Any]) -> str:
         and not set(loc) & _SECRET_FIELDS
         and isinstance(value, (str, int, float, bool))
         and "got" not in msg
+        and repr(value) not in msg
     ):
         msg += f", got {value!r}"
     return f"{key}: {msg}"

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from migration.argparsing import OneLineParser, UsageError
 from migration.ddl import render_ddl
 from migration.inventory import Inventory, InventoryError, choose_lob_mode, gc_paused, load_inventory
 from migration.typemap import (
@@ -163,10 +164,10 @@ def _schema_pair(text: str) -> tuple[str, str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m migration inventory", description="Report on or create DDL for an exported Oracle inventory."
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     for name, help_text in (
         ("report", "types, LOB modes and problems per table"),
         ("ddl", "PostgreSQL CREATE SCHEMA/TABLE statements"),
@@ -201,8 +202,11 @@ def main(argv: list[str]) -> int:
     """Exit 0 on success, 2 on bad arguments or bad inventory files (one `error:` line, no traceback)."""
     try:
         args = _parser().parse_args(argv)
-    except SystemExit as exc:  # argparse already printed usage and the error
-        return exc.code if isinstance(exc.code, int) else 2
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return exc.code if isinstance(exc.code, int) else 0
     try:
         inv = load_inventory(args.columns, args.tables, getattr(args, "lobs", None), args.keys)
         if args.command == "report":

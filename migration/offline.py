@@ -6,6 +6,7 @@ inputs. Computed outputs (ARNs, ids) are filled with recognisable fake values.
 
 from __future__ import annotations
 
+import os
 import runpy
 import threading
 from dataclasses import dataclass, field
@@ -157,7 +158,12 @@ def run_program(sf: StackFile, program: Path | None = None) -> ProgramRun:
         exported = dict(getattr(stack_resource, "outputs", {}) or {})
         return pulumi.Output.from_input(exported).apply(outputs.update)
 
-    _run()
+    cwd = os.getcwd()
+    os.chdir(sf.root)  # `pulumi up` runs the program in the project directory; relative paths start there
+    try:
+        _run()
+    finally:
+        os.chdir(cwd)
     return ProgramRun(resources=mocks.resources, outputs=outputs)
 
 

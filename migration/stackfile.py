@@ -23,6 +23,19 @@ class _ConfigLoader(yaml.SafeLoader):
     """YAML as Pulumi reads config: dates and times stay text (a CDC start time is a string, not a datetime)."""
 
 
+def _mapping_without_duplicates(loader: _ConfigLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (Pulumi refuses it; keep one)", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_ConfigLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates)
 _ConfigLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -86,9 +99,14 @@ def _read_yaml(path: Path) -> Any:
     try:
         return _yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
+        # An unclosed quote is best located where it opens; everything else where the parser gave up.
+        scanner = isinstance(exc, yaml.scanner.ScannerError)
+        mark = (scanner and getattr(exc, "context_mark", None)) or getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{path.name}{where}: not valid YAML") from None
+        problem = " ".join(str(getattr(exc, "problem", "") or "").split())
+        raise ConfigError(f"{path.name}{where}: not valid YAML" + (f" ({problem})" if problem else "")) from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path.name}: not UTF-8 text") from None
 
 
 def read_stack_file(root: Path, stack: str, overrides: Sequence[str] = ()) -> StackFile:
@@ -103,8 +121,12 @@ def read_stack_file(root: Path, stack: str, overrides: Sequence[str] = ()) -> St
     if not path.exists():
         stacks = ", ".join(available_stacks(root)) or "none"
         raise ConfigError(f"--stack: no stack file Pulumi.{stack}.yaml; stacks here: {stacks}")
-    doc = _read_yaml(path) or {}
-    config = doc.get("config") if isinstance(doc, dict) else None
+    doc = _read_yaml(path)
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{path.name}: must be a mapping with a config: key, got a {type(doc).__name__}")
+    config = doc.get("config")
     if config is None:
         config = {}
     if not isinstance(config, dict):

@@ -21,7 +21,7 @@ from migration.components.endpoint import (
     PostgresTargetEndpoint,
 )
 from migration.components.iam_roles import DmsRolesArgs, DmsServiceRoles
-from migration.components.migration_task import MigrationTask, TaskArgs
+from migration.components.migration_task import MigrationTasks, TaskArgs
 from migration.components.pipeline import egress_rules
 from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
 from migration.config import OracleSourceConfig, PostgresTargetConfig
@@ -383,25 +383,28 @@ def test_endpoint_without_settings_sends_none() -> None:
 def test_task_inputs() -> None:
     mappings = '{"rules":[]}'
     resources, comp = render(
-        lambda: MigrationTask(
-            "main",
-            TaskArgs(
-                task_id="oracle2pg-test-main",
-                migration_type="full-load-and-cdc",
-                instance_arn="arn:inst",
-                source_endpoint_arn="arn:src",
-                target_endpoint_arn="arn:tgt",
-                table_mappings=mappings,
-                task_settings='{"TargetMetadata":{}}',
-                start=True,
-                cdc_start_position="12345",
-                tags={"Stack": "test"},
-                protect=True,
-            ),
+        lambda: MigrationTasks(
+            "tasks",
+            [
+                TaskArgs(
+                    name="main",
+                    task_id="oracle2pg-test-main",
+                    migration_type="full-load-and-cdc",
+                    instance_arn="arn:inst",
+                    source_endpoint_arn="arn:src",
+                    target_endpoint_arn="arn:tgt",
+                    table_mappings=mappings,
+                    task_settings='{"TargetMetadata":{}}',
+                    start=True,
+                    cdc_start_position="12345",
+                    tags={"Stack": "test"},
+                    protect=True,
+                )
+            ],
         )
     )
     task = one(resources, TASK)
-    assert task.name == "main-task" and task.parent == "main" and task.protect is True
+    assert task.name == "tasks-main" and task.parent == "tasks" and task.protect is True
     assert task.inputs == {
         "replicationTaskId": "oracle2pg-test-main",
         "migrationType": "full-load-and-cdc",
@@ -418,19 +421,22 @@ def test_task_inputs() -> None:
 
 def test_task_not_started_and_unprotected() -> None:
     resources, _ = render(
-        lambda: MigrationTask(
+        lambda: MigrationTasks(
             "t",
-            TaskArgs(
-                task_id="x",
-                migration_type="cdc",
-                instance_arn="a",
-                source_endpoint_arn="b",
-                target_endpoint_arn="c",
-                table_mappings="{}",
-                task_settings="{}",
-                start=False,
-                cdc_start_time="2026-01-01T00:00:00Z",
-            ),
+            [
+                TaskArgs(
+                    name="x",
+                    task_id="x",
+                    migration_type="cdc",
+                    instance_arn="a",
+                    source_endpoint_arn="b",
+                    target_endpoint_arn="c",
+                    table_mappings="{}",
+                    task_settings="{}",
+                    start=False,
+                    cdc_start_time="2026-01-01T00:00:00Z",
+                )
+            ],
         )
     )
     task = one(resources, TASK)
@@ -493,7 +499,7 @@ def test_prod_program() -> None:
     assert tasks  # how many depends on the stack's sizing; every one replicates changes
     assert {t.inputs["migrationType"] for t in tasks} == {"full-load-and-cdc"}
     assert all(t.inputs["replicationTaskId"].startswith("oracle2pg-prod-") for t in tasks)
-    assert set(run.outputs["taskArns"]) == {t.name.removeprefix("migration-").removesuffix("-task") for t in tasks}
+    assert set(run.outputs["taskArns"]) == {t.name.removeprefix("migration-task-") for t in tasks}
     assert_parents(run.resources, "prod")
     assert of_type(run.resources, ATTACHMENT) == []  # createDmsRoles: false
     inst = one(run.resources, INSTANCE)
@@ -520,7 +526,7 @@ def test_stack_outputs() -> None:
     assert out["replicationInstanceArn"] == f"arn:aws:dms:eu-west-1:{FAKE_ACCOUNT}:rep:MIGRATION-SERVER-INSTANCE"
     assert out["sourceEndpointArn"] == f"arn:aws:dms:eu-west-1:{FAKE_ACCOUNT}:endpoint:MIGRATION-SOURCE-ENDPOINT"
     assert out["targetEndpointArn"] == f"arn:aws:dms:eu-west-1:{FAKE_ACCOUNT}:endpoint:MIGRATION-TARGET-ENDPOINT"
-    assert out["taskArns"] == {"main": f"arn:aws:dms:eu-west-1:{FAKE_ACCOUNT}:task:MIGRATION-MAIN-TASK"}
+    assert out["taskArns"] == {"main": f"arn:aws:dms:eu-west-1:{FAKE_ACCOUNT}:task:MIGRATION-TASK-MAIN"}
     task = one(run.resources, TASK)
     assert out["tableMappings"] == {"main": task.inputs["tableMappings"]}
     rules = json.loads(out["tableMappings"]["main"])["rules"]

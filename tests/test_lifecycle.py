@@ -29,13 +29,13 @@ def by_type(run, typ):
 
 
 def forward(run):
-    return {n: r for n, r in by_type(run, TASK).items() if not n.startswith("migration-reverse")}
+    return {n: r for n, r in by_type(run, TASK).items() if not n == "migration-task-reverse"}
 
 
 def test_replicate_runs_forward_tasks_and_creates_no_reverse_path(runs):
     run = runs["replicate"]
     assert forward(run) and all(r.inputs["startReplicationTask"] is True for r in forward(run).values())
-    assert "migration-reverse-task" not in by_type(run, TASK)
+    assert "migration-task-reverse" not in by_type(run, TASK)
     assert {r.inputs["endpointType"] for r in by_type(run, ENDPOINT).values()} == {"source", "target"}
     assert len(by_type(run, ENDPOINT)) == 2
 
@@ -43,7 +43,7 @@ def test_replicate_runs_forward_tasks_and_creates_no_reverse_path(runs):
 def test_cutover_stops_forward_and_creates_an_idle_reverse_task(runs):
     run = runs["cutover"]
     assert all(r.inputs["startReplicationTask"] is False for r in forward(run).values())
-    rev = by_type(run, TASK)["migration-reverse-task"]
+    rev = by_type(run, TASK)["migration-task-reverse"]
     assert rev.inputs["startReplicationTask"] is False
     assert rev.inputs["migrationType"] == "cdc"
     endpoints = {r.inputs["endpointId"]: r.inputs for r in by_type(run, ENDPOINT).values()}
@@ -55,7 +55,7 @@ def test_cutover_stops_forward_and_creates_an_idle_reverse_task(runs):
 
 def test_fallback_runs_only_the_reverse_task_from_the_configured_lsn():
     run = run_phase("fallback", "reverse.cdcStartPosition=4AF/B00000D0")
-    rev = by_type(run, TASK)["migration-reverse-task"]
+    rev = by_type(run, TASK)["migration-task-reverse"]
     assert rev.inputs["startReplicationTask"] is True
     assert rev.inputs["cdcStartPosition"] == "4AF/B00000D0"
     assert "cdcStartTime" not in rev.inputs
@@ -104,7 +104,7 @@ def test_changing_the_migration_type_is_flagged_as_a_replacement(runs):
 
 
 def test_reverse_task_is_cdc_do_nothing_and_turns_names_back_to_upper_case(runs):
-    rev = by_type(runs["cutover"], TASK)["migration-reverse-task"]
+    rev = by_type(runs["cutover"], TASK)["migration-task-reverse"]
     settings = json.loads(rev.inputs["replicationTaskSettings"])
     assert settings["FullLoadSettings"]["TargetTablePrepMode"] == "DO_NOTHING"
     assert settings["ChangeProcessingDdlHandlingPolicy"] == {
@@ -139,8 +139,8 @@ def test_reverse_postgres_source_keeps_heartbeat_and_no_ddl_capture(runs):
 def test_loopback_prevention_mirrors_schemas_on_both_tasks():
     run = run_phase("fallback", "reverse.loopbackPrevention=true", "reverse.keepForwardRunning=true")
     tasks = by_type(run, TASK)
-    fwd = json.loads(tasks["migration-load-01-task"].inputs["replicationTaskSettings"])
-    rev = json.loads(tasks["migration-reverse-task"].inputs["replicationTaskSettings"])
+    fwd = json.loads(tasks["migration-task-load-01"].inputs["replicationTaskSettings"])
+    rev = json.loads(tasks["migration-task-reverse"].inputs["replicationTaskSettings"])
     assert fwd["LoopbackPreventionSettings"] == {
         "EnableLoopbackPrevention": True,
         "SourceSchema": "APP",
@@ -151,8 +151,8 @@ def test_loopback_prevention_mirrors_schemas_on_both_tasks():
         "SourceSchema": "app",
         "TargetSchema": "APP",
     }
-    assert tasks["migration-reverse-task"].inputs["startReplicationTask"] is True
-    assert tasks["migration-load-01-task"].inputs["startReplicationTask"] is True
+    assert tasks["migration-task-reverse"].inputs["startReplicationTask"] is True
+    assert tasks["migration-task-load-01"].inputs["startReplicationTask"] is True
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
-"""One DMS replication task: what it moves (table mappings), how (task settings) and whether it runs."""
+"""The migration tasks: for each, what it moves (table mappings), how (task settings) and whether it runs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -10,6 +11,7 @@ import pulumi_aws as aws
 
 @dataclass
 class TaskArgs:
+    name: str  # logical task name: the child resource is `<component>-<name>`
     task_id: str
     migration_type: str
     instance_arn: pulumi.Input[str]
@@ -24,23 +26,27 @@ class TaskArgs:
     protect: bool = False
 
 
-class MigrationTask(pulumi.ComponentResource):
-    def __init__(self, name: str, args: TaskArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("oracle2pg:dms:MigrationTask", name, None, opts)
-        self.task = aws.dms.ReplicationTask(
-            f"{name}-task",
-            replication_task_id=args.task_id,
-            migration_type=args.migration_type,
-            replication_instance_arn=args.instance_arn,
-            source_endpoint_arn=args.source_endpoint_arn,
-            target_endpoint_arn=args.target_endpoint_arn,
-            table_mappings=args.table_mappings,
-            replication_task_settings=args.task_settings,
-            start_replication_task=args.start,
-            cdc_start_position=args.cdc_start_position,
-            cdc_start_time=args.cdc_start_time,
-            tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
-        )
-        self.task_arn: pulumi.Output[str] = self.task.replication_task_arn
-        self.register_outputs({"taskArn": self.task_arn})
+class MigrationTasks(pulumi.ComponentResource):
+    """One DMS replication task per `TaskArgs`, all under one component (the "create tasks" step)."""
+
+    def __init__(self, name: str, tasks: Sequence[TaskArgs], opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("oracle2pg:dms:MigrationTasks", name, None, opts)
+        self.tasks: dict[str, aws.dms.ReplicationTask] = {}
+        for args in tasks:
+            self.tasks[args.name] = aws.dms.ReplicationTask(
+                f"{name}-{args.name}",
+                replication_task_id=args.task_id,
+                migration_type=args.migration_type,
+                replication_instance_arn=args.instance_arn,
+                source_endpoint_arn=args.source_endpoint_arn,
+                target_endpoint_arn=args.target_endpoint_arn,
+                table_mappings=args.table_mappings,
+                replication_task_settings=args.task_settings,
+                start_replication_task=args.start,
+                cdc_start_position=args.cdc_start_position,
+                cdc_start_time=args.cdc_start_time,
+                tags=args.tags,
+                opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            )
+        self.task_arns: dict[str, pulumi.Output[str]] = {n: t.replication_task_arn for n, t in self.tasks.items()}
+        self.register_outputs({"taskArns": self.task_arns})

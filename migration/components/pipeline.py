@@ -14,7 +14,7 @@ from migration.components.endpoint import (
     PostgresTargetEndpoint,
 )
 from migration.components.iam_roles import DmsRolesArgs, DmsServiceRoles
-from migration.components.migration_task import MigrationTask, TaskArgs
+from migration.components.migration_task import MigrationTasks, TaskArgs
 from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
 from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
 from migration.config import Stack, _Connection
@@ -180,8 +180,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                 opts=child,
             )
 
-        self.tasks: dict[str, MigrationTask] = {}
-        self.table_mappings: dict[str, str] = {}
+        task_args = []
         for spec in specs:
             src, dst = (
                 (self.source, self.target)
@@ -189,9 +188,9 @@ class MigrationPipeline(pulumi.ComponentResource):
                 else (self.reverse_source, self.reverse_target)
             )
             assert src is not None and dst is not None
-            self.tasks[spec.name] = MigrationTask(
-                f"{name}-{spec.name}",
+            task_args.append(
                 TaskArgs(
+                    name=spec.name,
                     task_id=spec.task_id,
                     migration_type=spec.migration_type,
                     instance_arn=self.server.instance_arn,
@@ -204,10 +203,10 @@ class MigrationPipeline(pulumi.ComponentResource):
                     cdc_start_time=spec.cdc_start_time,
                     tags=tags,
                     protect=state.protect,
-                ),
-                opts=child,
+                )
             )
-            self.table_mappings[spec.name] = spec.mappings_json
+        self.tasks = MigrationTasks(f"{name}-task", task_args, opts=child)
+        self.table_mappings: dict[str, str] = {spec.name: spec.mappings_json for spec in specs}
 
         self.monitoring = Monitoring(
             f"{name}-monitoring",
@@ -217,7 +216,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                 instance_arn=self.server.instance_arn,
                 tasks={
                     s.name: TaskRef(
-                        task_id=s.task_id, task_arn=self.tasks[s.name].task_arn, cdc=s.migration_type != "full-load"
+                        task_id=s.task_id, task_arn=self.tasks.task_arns[s.name], cdc=s.migration_type != "full-load"
                     )
                     for s in specs
                 },
@@ -233,7 +232,7 @@ class MigrationPipeline(pulumi.ComponentResource):
             "replicationInstanceArn": self.server.instance_arn,
             "sourceEndpointArn": self.source.endpoint_arn,
             "targetEndpointArn": self.target.endpoint_arn,
-            "taskArns": {n: t.task_arn for n, t in self.tasks.items()},
+            "taskArns": self.tasks.task_arns,
             "tableMappings": self.table_mappings,
         }
         if self.reverse_source is not None and self.reverse_target is not None:
