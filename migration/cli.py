@@ -64,6 +64,12 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _masked(item: str) -> str:
+    """`source.password=x` -> `source.password=[secret]`: a --set value may be a secret."""
+    key, sep, _ = item.partition("=")
+    return f"{key}=[secret]" if sep and "password" in key.lower() else item
+
+
 def _short(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # the mock transport turns every number into a float
@@ -112,8 +118,15 @@ def cmd_plan(args: argparse.Namespace) -> int:
         raise ConfigError(str(exc)) from None
     resources = sorted((r for r in run.resources if r.custom), key=lambda r: r.name)
     rows = [(r.type, r.name, describe(r)) for r in resources]
-    out_dir = args.out or (args.root / "plan" / args.stack)
+    # A preview of an edit (--set) never overwrites the documents of the stack as it is.
+    out_dir = args.out or (args.root / "plan" / (f"{args.stack}-preview" if args.set else args.stack))
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in [
+        *out_dir.glob("*.table-mappings.json"),
+        *out_dir.glob("*.task-settings.json"),
+        *out_dir.glob("migration-plan.json"),
+    ]:
+        stale.unlink()  # documents of tasks that no longer exist would mislead
     written = []
     for r in resources:
         if r.type == "aws:dms/replicationTask:ReplicationTask":
@@ -153,7 +166,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         f"Pulumi mocks: `pulumi up` would create {len(resources)} resources."
     )
     if args.set:
-        print("Config edits previewed: " + ", ".join(args.set))
+        print("Config edits previewed: " + ", ".join(_masked(item) for item in args.set))
     print()
     print(render_table(rows))
     if plan is not None:
@@ -187,22 +200,41 @@ def _print_changes(args: argparse.Namespace, run: Any) -> int:
     for c in changes:
         detail = f" ({', '.join(c.fields)})" if c.fields else ""
         print(f"  {c.kind:<8} {c.type} {c.name}{detail}")
-    task_type = "aws:dms/replicationTask:ReplicationTask"
-    risky = [c for c in changes if c.kind == "replace" or (c.kind == "delete" and c.type == task_type)]
-    if risky:
-        print()
-    for c in risky:
-        if c.kind == "replace":
-            print(
-                f"WARNING: {c.name} would be REPLACED: a new DMS task starts from scratch (full reload or a lost "
-                f"CDC position). Do not apply this edit to a running migration."
-            )
-        else:
-            print(
-                f"WARNING: {c.name} would be DELETED: its tables stop replicating (and protect: true refuses the "
-                f"deletion until phase complete)."
-            )
+    for line in change_warnings(changes, before=baseline, after=run):
+        print(line)
     return 0
+
+
+def change_warnings(changes: Sequence[Any], before: Any, after: Any) -> list[str]:
+    """The changes a DBA must not apply to a running migration without thinking, one line each."""
+    from migration.config import PHASES
+    from migration.offline import TASK_TYPE
+
+    out = []
+    old_phase, new_phase = before.outputs.get("phase"), after.outputs.get("phase")
+    if old_phase in PHASES and new_phase in PHASES and PHASES.index(new_phase) < PHASES.index(old_phase):
+        out.append(
+            f"WARNING: phase goes back from {old_phase} to {new_phase}: forward tasks would resume and apply Oracle "
+            "changes over PostgreSQL data written since cutover. Only do this if PostgreSQL never took writes."
+        )
+    for c in changes:
+        if c.kind == "replace":
+            out.append(
+                f"WARNING: {c.name} would be REPLACED ({', '.join(c.fields)}): a replaced instance, endpoint or task "
+                "means new DMS tasks that start from scratch (full reload or a lost CDC position)."
+            )
+        elif c.kind == "delete" and c.type == TASK_TYPE:
+            out.append(
+                f"WARNING: {c.name} would be DELETED: its tables stop replicating (protect: true refuses the "
+                "deletion until phase complete)."
+            )
+        elif c.kind == "update" and c.type == TASK_TYPE and "tableMappings" in c.fields:
+            out.append(
+                f"WARNING: {c.name} changes its table mappings: a table that moves into a running CDC task is loaded "
+                "again, one that moves out stops replicating. Freeze the split with sizing.planFile before the "
+                "first pulumi up."
+            )
+    return ([""] if out else []) + out
 
 
 def _load(args: argparse.Namespace) -> Any:

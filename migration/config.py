@@ -56,6 +56,9 @@ TASK_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 TAG_KEY_RE = re.compile(r"^[\w .:/=+@-]{1,128}$")
 
 
+RESERVED_TASK_NAMES = ("reverse", "validate")
+
+
 class ConfigError(ValueError):
     """A stack-config problem, as one line: `<project>:<key>.<path>: <what is wrong and what is allowed>`."""
 
@@ -132,6 +135,9 @@ class ReplicationInstanceConfig(StrictModel):
     kms_key_arn: str | None = None
     auto_minor_version_upgrade: bool = False
     preferred_maintenance_window: str | None = None
+    # Class/storage changes wait for the maintenance window unless this is on (then they reboot the instance now,
+    # interrupting running tasks briefly; multi-AZ fails over).
+    apply_immediately: bool = False
 
     @field_validator("instance_class")
     @classmethod
@@ -179,7 +185,7 @@ class _Connection(StrictModel):
     port: int = Field(ge=1, le=65535)
     database_name: str = Field(min_length=1, max_length=128)
     username: str | None = Field(default=None, min_length=1, max_length=128)
-    password: SecretStr | None = None
+    password: SecretStr | None = Field(default=None, min_length=1)
     secrets_manager_secret_arn: str | None = None
     ssl_mode: str = "none"
     certificate_arn: str | None = None
@@ -313,6 +319,8 @@ class TaskConfig(StrictModel):
     @field_validator("name")
     @classmethod
     def _name(cls, v: str) -> str:
+        if v in RESERVED_TASK_NAMES:
+            raise ValueError(f"{v!r} is reserved for the stack's own {v} task; pick another name")
         return _pattern(v, TASK_NAME_RE, "must be lower-case letters, digits and single hyphens, e.g. orders")
 
 
@@ -382,8 +390,11 @@ class MigrationConfig(StrictModel):
         patterns = [*self.include, *self.exclude] + [p for t in self.tasks for p in (*t.include, *t.exclude)]
         for p in patterns:
             schema, _ = split_table_pattern(p)
-            if schema is not None and "%" not in schema and schema not in known:
-                raise ValueError(f"pattern {p!r} names schema {schema}, which is not in schemas")
+            if schema is not None and schema not in known:
+                raise ValueError(
+                    f"pattern {p!r} names schema {schema}, which is not in schemas (schema parts take no wildcards: "
+                    "a pattern without a schema applies to every listed schema)"
+                )
         names = [t.name for t in self.tasks]
         if len(set(names)) != len(names):
             raise ValueError("task names must be unique")
@@ -431,6 +442,10 @@ class SizingConfig(StrictModel):
     max_tables_per_task: int = Field(default=200, ge=1, le=1000)
     throughput: dict[str, float] = Field(default_factory=dict)
     key_ranges: dict[str, list[int]] = Field(default_factory=dict)
+    # A migration-plan.json written by `plan` and committed: the task split stays as deployed even when the
+    # inventory, the instance class or the throughput figures change (moving a table between running tasks
+    # reloads it).
+    plan_file: str | None = Field(default=None, min_length=1)
 
     @field_validator("key_ranges")
     @classmethod
@@ -536,6 +551,16 @@ class StackConfig(StrictModel):
                 f"migration.targetTablePrepMode {self.migration.target_table_prep_mode} would empty "
                 "its tables on any reload of a forward task; set it to DO_NOTHING"
             )
+        if (
+            self.phase == "fallback"
+            and self.reverse.enabled
+            and self.reverse.cdc_start_position in (None, "now", "NOW")
+        ):
+            raise ValueError(
+                "phase: fallback starts the reverse task; set reverse.cdcStartPosition to the PostgreSQL LSN captured "
+                "at cutover (SELECT pg_current_wal_lsn()), not now: changes written since cutover would never reach "
+                "Oracle"
+            )
         if self.phase == "fallback" and not self.reverse.enabled:
             raise ValueError(
                 "phase: fallback runs the reverse PostgreSQL -> Oracle task; set reverse.enabled: true "
@@ -610,7 +635,9 @@ def _format_error(project: str, err: Mapping[str, Any]) -> str:
     kind = err.get("type", "")
     value = err.get("input")
     # A whole connection given as text ("user/pw@host") may carry a password: never echo top-level values.
-    if kind == "missing":
+    if kind in ("too_short", "string_too_short") and loc[-1] in _SECRET_FIELDS:
+        msg = "must not be empty"
+    elif kind == "missing":
         msg = "required key is missing"
     elif kind == "extra_forbidden":
         msg = "unknown key (check the spelling; keys are camelCase)"
@@ -633,22 +660,27 @@ def load_stack_config(
     region: str | None,
     secret_keys: frozenset[str] | set[str] = frozenset(),
     root: str = ".",
+    secret_paths: frozenset[str] | set[str] | None = None,
 ) -> Stack:
     """Validate the raw config objects (keys without project prefix) and return the stack, or raise ConfigError.
 
     `secret_keys` are the (un-prefixed) keys Pulumi holds as secrets; a password in a key that is not secret was
-    written in plain text into the stack file, which we refuse.
+    written in plain text into the stack file, which we refuse. When the stack file itself is at hand,
+    `secret_paths` names every encrypted leaf (`reverse.oracleTarget.password`), so each password is checked on
+    its own: one secure value makes Pulumi mark the whole key secret, the plain one next to it included.
     """
     unknown = sorted(set(raw) - set(CONFIG_KEYS))
     if unknown:
         raise ConfigError(f"{project}:{unknown[0]}: unknown config key; known keys: {', '.join(CONFIG_KEYS)}")
     if not region:
         raise ConfigError("aws:region: required key is missing (pulumi config set aws:region eu-west-1)")
-    if not REGION_RE.match(region):
+    if not isinstance(region, str) or not REGION_RE.match(region):
         raise ConfigError(f"aws:region: must be an AWS region like eu-west-1, got {region!r}")
     for key, value in raw.items():
-        path = _plain_password(value)
-        if path is not None and key not in secret_keys:
+        for path in _passwords(value):
+            plain = f"{key}{path}" not in secret_paths if secret_paths is not None else key not in secret_keys
+            if not plain:
+                continue
             raise ConfigError(
                 f"{project}:{key}{path}: stored in plain text; set it with "
                 f"`pulumi config set --secret --path {key}{path} <value>`"
@@ -661,19 +693,25 @@ def load_stack_config(
         if len(errors) > 1:
             line += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
         raise ConfigError(line) from None
+    topic = config.monitoring.sns_topic_arn
+    if topic and topic.split(":")[3] != region:
+        raise ConfigError(
+            f"{project}:monitoring.snsTopicArn: the topic is in {topic.split(':')[3]} but the stack deploys to "
+            f"{region}; CloudWatch alarms and DMS events can only notify a topic in their own region"
+        )
     return Stack(project=project, stack=stack, region=region, config=config, root=root)
 
 
-def _plain_password(value: Any, path: str = "") -> str | None:
-    """The path of the first password inside `value` (Pulumi marks the whole top-level key secret)."""
+def _passwords(value: Any, path: str = "") -> list[str]:
+    """The paths (`.source.password`) of every password set inside `value`."""
+    found: list[str] = []
     if isinstance(value, Mapping):
         for k, v in value.items():
             if k == "password" and v is not None:
-                return f"{path}.password"
-            found = _plain_password(v, f"{path}.{k}")
-            if found:
-                return found
-    return None
+                found.append(f"{path}.password")
+            else:
+                found.extend(_passwords(v, f"{path}.{k}"))
+    return found
 
 
 def decode_value(value: Any) -> Any:

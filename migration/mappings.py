@@ -191,22 +191,27 @@ def build_forward_mappings(
     return doc
 
 
-def build_reverse_mappings(schema_map: Mapping[str, str]) -> dict[str, Any]:
+def build_reverse_mappings(
+    schema_map: Mapping[str, str], selection: Sequence[Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
     """PostgreSQL -> Oracle mapping for the fallback task: `schema_map` is {postgres_schema: ORACLE_SCHEMA}.
 
-    Selects every table of each PostgreSQL schema, renames the schema back to its Oracle name and upper-cases
-    table and column names so changes land in the original Oracle objects.
+    Selects `selection` (rules `{"object-locator": ..., "rule-action": include|exclude}` in PostgreSQL names;
+    default: every table of each schema), renames the schema back to its Oracle name and upper-cases table and
+    column names so changes land in the original Oracle objects.
     """
     b = _Builder()
-    for pg_schema in schema_map:
+    if selection is None:
+        selection = [
+            {"object-locator": {"schema-name": s, "table-name": "%"}, "rule-action": "include"} for s in schema_map
+        ]
+    for rule in selection:
+        loc = rule["object-locator"]
+        action = rule["rule-action"]
         b.add(
             "selection",
-            f"include-{pg_schema}-all",
-            **{
-                "object-locator": {"schema-name": pg_schema, "table-name": "%"},
-                "rule-action": "include",
-                "filters": [],
-            },
+            f"{action}-{loc['schema-name']}-{loc['table-name']}".replace("%", "all"),
+            **{"object-locator": dict(loc), "rule-action": action, "filters": []},
         )
     for pg_schema, ora_schema in schema_map.items():
         b.add(

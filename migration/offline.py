@@ -17,6 +17,7 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.config import set_all_config
 
+from migration.config import ConfigError
 from migration.stackfile import StackFile
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
@@ -144,6 +145,8 @@ class ProgramRun:
 def run_program(sf: StackFile, program: Path | None = None) -> ProgramRun:
     """Run `__main__.py` of the project at `sf.root` under mocks with the stack file's config."""
     program = program or sf.root / "__main__.py"
+    if not program.is_file():
+        raise ConfigError(f"{program}: the Pulumi program is missing; --root must be the project directory")
     region = str(sf.values.get("aws:region", "us-east-1"))
     mocks = RecordingMocks(region)
     set_all_config(sf.pulumi_config(), sorted(sf.secret_keys))
@@ -178,6 +181,17 @@ TASK_REPLACE_INPUTS = (
     "resourceIdentifier",
 )
 TASK_TYPE = "aws:dms/replicationTask:ReplicationTask"
+INSTANCE_TYPE = "aws:dms/replicationInstance:ReplicationInstance"
+ENDPOINT_TYPE = "aws:dms/endpoint:Endpoint"
+# Inputs the AWS provider cannot change in place (ForceNew), by resource type. A replaced instance or endpoint
+# has a new ARN, which in turn replaces every task that uses it.
+REPLACE_INPUTS: dict[str, tuple[str, ...]] = {
+    TASK_TYPE: TASK_REPLACE_INPUTS,
+    INSTANCE_TYPE: ("replicationInstanceId", "kmsKeyArn", "publiclyAccessible", "replicationSubnetGroupId"),
+    ENDPOINT_TYPE: ("endpointId", "kmsKeyArn"),
+    "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup": ("replicationSubnetGroupId",),
+    "aws:dms/certificate:Certificate": ("certificateId", "certificatePem", "certificateWallet"),
+}
 
 
 @dataclass
@@ -199,6 +213,16 @@ def diff_runs(before: ProgramRun, after: ProgramRun) -> list[Change]:
         fields = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         flags = [f for f in ("protect",) if getattr(old[n], f) != getattr(new[n], f)]
         if fields or flags:
-            replace = new[n].type == TASK_TYPE and any(f in TASK_REPLACE_INPUTS for f in fields)
+            replace = any(f in REPLACE_INPUTS.get(new[n].type, ()) for f in fields)
             changes.append(Change("replace" if replace else "update", new[n].type, n, fields + flags))
+    # A new instance or endpoint ARN replaces the tasks that point at it.
+    if any(c.kind == "replace" and c.type in (INSTANCE_TYPE, ENDPOINT_TYPE) for c in changes):
+        for c in changes:
+            if c.type == TASK_TYPE and c.kind == "update":
+                c.kind = "replace"
+                c.fields.append("(instance or endpoint replaced)")
+        touched = {c.name for c in changes}
+        for n in sorted(set(old) & set(new)):
+            if new[n].type == TASK_TYPE and n not in touched:
+                changes.append(Change("replace", TASK_TYPE, n, ["(instance or endpoint replaced)"]))
     return changes

@@ -53,6 +53,7 @@ class StackFile:
     stack: str
     values: dict[str, Any] = field(default_factory=dict)  # full keys "<namespace>:<key>" -> value
     secret_keys: set[str] = field(default_factory=set)  # full keys
+    secret_paths: set[str] = field(default_factory=set)  # encrypted leaves, un-prefixed: "source.password"
 
     def project_values(self) -> dict[str, Any]:
         prefix = f"{self.project}:"
@@ -69,6 +70,7 @@ class StackFile:
             region=self.values.get("aws:region"),
             secret_keys=secret,
             root=str(self.root),
+            secret_paths=self.secret_paths,
         )
 
     def pulumi_config(self) -> dict[str, str]:
@@ -76,19 +78,16 @@ class StackFile:
         return {k: v if isinstance(v, str) else json.dumps(v) for k, v in self.values.items()}
 
 
-def _decrypt_placeholders(value: Any) -> tuple[Any, bool]:
+def _decrypt_placeholders(value: Any, path: str, found: set[str]) -> Any:
+    """Replace each `{secure: ...}` leaf with the placeholder and add its dotted path to `found`."""
     if isinstance(value, dict):
         if set(value) == {"secure"}:
-            return SECRET_PLACEHOLDER, True
-        out, secret = {}, False
-        for k, v in value.items():
-            out[k], s = _decrypt_placeholders(v)
-            secret = secret or s
-        return out, secret
+            found.add(path)
+            return SECRET_PLACEHOLDER
+        return {k: _decrypt_placeholders(v, f"{path}.{k}", found) for k, v in value.items()}
     if isinstance(value, list):
-        items = [_decrypt_placeholders(v) for v in value]
-        return [v for v, _ in items], any(s for _, s in items)
-    return value, False
+        return [_decrypt_placeholders(v, f"{path}[{i}]", found) for i, v in enumerate(value)]
+    return value
 
 
 def available_stacks(root: Path) -> list[str]:
@@ -133,10 +132,15 @@ def read_stack_file(root: Path, stack: str, overrides: Sequence[str] = ()) -> St
         raise ConfigError(f"{path.name}: config: must be a mapping of keys to values")
     sf = StackFile(root=root, project=project, stack=stack)
     for key, raw in config.items():
+        if not isinstance(key, str) or not key:
+            raise ConfigError(f"{path.name}: config key {key!r} must be a name like {project}:migration")
         full = key if ":" in key else f"{project}:{key}"
-        sf.values[full], secret = _decrypt_placeholders(raw)
-        if secret:
+        leaves: set[str] = set()
+        sf.values[full] = _decrypt_placeholders(raw, full.split(":", 1)[1], leaves)
+        if leaves:
             sf.secret_keys.add(full)
+            if full.startswith(f"{project}:"):
+                sf.secret_paths |= leaves
     for item in overrides:
         apply_override(sf, item)
     return sf

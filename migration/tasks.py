@@ -7,6 +7,7 @@ documents surface as `ConfigError` lines before any resource is registered.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,12 +198,30 @@ def _table_rules(
     return out
 
 
+def _frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
+    path = Path(stack.root) / path_text
+    key = f"{stack.project}:sizing.planFile"
+    try:
+        plan = MigrationPlan.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except OSError:
+        raise ConfigError(f"{key}: cannot read {path}") from None
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"{key}: {path} is not a migration-plan.json written by `plan` ({exc!s:.80})") from None
+    for task in plan.tasks:
+        for table in task.tables:
+            if table not in inv.tables:
+                raise ConfigError(f"{key}: task {task.name} names {table[0]}.{table[1]}, which the inventory lacks")
+    return plan
+
+
 def migration_plan(stack: Stack) -> MigrationPlan | None:
-    """The planner's split of the inventory into tasks, when `sizing.mode` is auto."""
+    """The planner's split of the inventory into tasks, when `sizing.mode` is auto (frozen by `sizing.planFile`)."""
     cfg = stack.config
     inv = stack_inventory(stack)
     if cfg.sizing.mode != "auto" or inv is None:
         return None
+    if cfg.sizing.plan_file:
+        return _frozen_plan(stack, inv, cfg.sizing.plan_file)
     tables = selected_tables(stack, inv, cfg.migration.include, cfg.migration.exclude)
     throughput = Throughput.model_validate(cfg.sizing.throughput) if cfg.sizing.throughput else None
     try:
@@ -248,6 +267,13 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
     specs = []
     if plan is not None and inv is not None:
         notes = []  # the plan's own reasons and warnings print with the plan
+        planned = {t for pt in plan.tasks for t in pt.tables}
+        for t in selected_tables(stack, inv, m.include, m.exclude):
+            if (t.owner, t.name) not in planned:
+                notes.append(
+                    f"WARNING {t.owner}.{t.name} is not in the frozen plan (sizing.planFile): it is not "
+                    "migrated; add it to a task there"
+                )
         if plan.migration_type != m.type:
             notes.append(
                 f"WARNING the planner recommends migration.type {plan.migration_type}, the stack says {m.type}"
@@ -302,7 +328,23 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
     return specs
 
 
-def reverse_task(stack: Stack) -> TaskSpec | None:
+def _reverse_selection(cfg: StackConfig, forward: Sequence[TaskSpec]) -> list[dict[str, Any]]:
+    """The forward tasks' selection rules in PostgreSQL names: the fallback moves back exactly what moved forward
+    (never tables the forward path excluded or tables created in PostgreSQL after cutover)."""
+    rules: list[dict[str, Any]] = []
+    for spec in forward:
+        for rule in spec.mappings["rules"]:
+            if rule["rule-type"] != "selection":
+                continue
+            loc = rule["object-locator"]
+            pg_loc = {"schema-name": postgres_schema(cfg, loc["schema-name"]), "table-name": loc["table-name"].lower()}
+            item = {"object-locator": pg_loc, "rule-action": rule["rule-action"]}
+            if item not in rules:
+                rules.append(item)
+    return rules
+
+
+def reverse_task(stack: Stack, forward: Sequence[TaskSpec] | None = None) -> TaskSpec | None:
     """The fallback task PostgreSQL -> Oracle: CDC only, DO_NOTHING, names turned back to Oracle upper case."""
     cfg = stack.config
     state = phase_state(cfg)
@@ -311,7 +353,13 @@ def reverse_task(stack: Stack) -> TaskSpec | None:
     rev = cfg.reverse
     assert rev.postgres_source is not None
     names = StackNames(stack.project, stack.stack)
-    doc = mappings.build_reverse_mappings({postgres_schema(cfg, s): s for s in cfg.migration.schemas})
+    selection = _reverse_selection(cfg, forward_tasks(stack) if forward is None else forward)
+    try:
+        doc = mappings.build_reverse_mappings(
+            {postgres_schema(cfg, s): s for s in cfg.migration.schemas}, selection=selection
+        )
+    except mappings.MappingError as exc:
+        raise ConfigError(f"{stack.project}:reverse: {exc}") from None
     settings = _settings(
         "reverse",
         stack.project,
@@ -319,7 +367,7 @@ def reverse_task(stack: Stack) -> TaskSpec | None:
         target_engine="oracle",
         target_table_prep_mode=rev.target_table_prep_mode,
         lob_mode="limited",
-        lob_max_size_kb=64,
+        lob_max_size_kb=DEFAULT_LOB_KB,
         loopback=_loopback(cfg, "reverse"),
     )
     start = parse_postgres_start(rev.cdc_start_position, slot_name=rev.postgres_source.settings.slot_name)
@@ -366,7 +414,14 @@ def validation_task(stack: Stack) -> TaskSpec | None:
         validation=True,
         validation_only=True,
     )
-    doc = _mapping(stack, include=m.include, exclude=m.exclude)
+    exclude = list(m.exclude)
+    removed: list[mappings.ColumnRemoval] = []
+    inv = stack_inventory(stack)
+    if inv is not None:  # compare only what the forward tasks move: not removed columns, not excluded tables
+        rules = _table_rules(stack, selected_tables(stack, inv, m.include, m.exclude))
+        exclude += [f"{o}.{t}" for o, t in rules.excluded]
+        removed = rules.removed
+    doc = _mapping(stack, include=m.include, exclude=exclude, removed_columns=removed)
     return TaskSpec(
         name="validate",
         task_id=StackNames(stack.project, stack.stack).task_id("validate"),
@@ -385,8 +440,8 @@ def validation_task(stack: Stack) -> TaskSpec | None:
 def all_tasks(stack: Stack) -> list[TaskSpec]:
     ca_bundles(stack)  # unreadable certificate files stop here, before any resource
     specs = forward_tasks(stack)
+    rev = reverse_task(stack, specs)
     val = validation_task(stack)
     if val is not None:
         specs.append(val)
-    rev = reverse_task(stack)
     return specs + ([rev] if rev else [])

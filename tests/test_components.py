@@ -155,8 +155,8 @@ def test_server_children_and_instance_inputs() -> None:
         [
             (SUBNET_GROUP, "srv-subnets"),
             (SG, "srv-sg"),
-            (EGRESS, "srv-egress-0"),
-            (EGRESS, "srv-egress-1"),
+            (EGRESS, "srv-egress-1521-10-20-0-0-16"),
+            (EGRESS, "srv-egress-5432-sg-0f1e2d3c4b5a69791"),
             (INSTANCE, "srv-instance"),
         ]
     )
@@ -194,7 +194,7 @@ def test_subnet_group_and_security_group() -> None:
 def test_one_egress_rule_per_port_and_address() -> None:
     rules = {r.name: r.inputs for r in of_type(render_server(), EGRESS)}
     assert rules == {
-        "srv-egress-0": {
+        "srv-egress-1521-10-20-0-0-16": {
             "securityGroupId": "srv-sg-id",
             "ipProtocol": "tcp",
             "fromPort": 1521,
@@ -202,7 +202,7 @@ def test_one_egress_rule_per_port_and_address() -> None:
             "cidrIpv4": "10.20.0.0/16",
             "description": "Oracle 10.20.0.0/16:1521",
         },
-        "srv-egress-1": {
+        "srv-egress-5432-sg-0f1e2d3c4b5a69791": {
             "securityGroupId": "srv-sg-id",
             "ipProtocol": "tcp",
             "fromPort": 5432,

@@ -15,8 +15,12 @@ ENDPOINT = "aws:dms/endpoint:Endpoint"
 PHASES = ("replicate", "cutover", "fallback", "complete")
 
 
+LSN = "4AF/B00000D0"
+
+
 def run_phase(phase: str, *extra: str):
-    return run_program(read_stack_file(ROOT, "prod", [f"phase={phase}", *extra]))
+    start = [f"reverse.cdcStartPosition={LSN}"] if phase == "fallback" else []
+    return run_program(read_stack_file(ROOT, "prod", [f"phase={phase}", *start, *extra]))
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +58,7 @@ def test_cutover_stops_forward_and_creates_an_idle_reverse_task(runs):
 
 
 def test_fallback_runs_only_the_reverse_task_from_the_configured_lsn():
-    run = run_phase("fallback", "reverse.cdcStartPosition=4AF/B00000D0")
+    run = run_phase("fallback")
     rev = by_type(run, TASK)["migration-task-reverse"]
     assert rev.inputs["startReplicationTask"] is True
     assert rev.inputs["cdcStartPosition"] == "4AF/B00000D0"
@@ -75,6 +79,19 @@ def test_tasks_endpoints_and_instance_are_protected_until_complete(runs, phase):
         r for r in run.resources if r.type in (TASK, ENDPOINT, "aws:dms/replicationInstance:ReplicationInstance")
     ]
     assert guarded and all(r.protect for r in guarded)
+
+
+def test_reverse_task_waits_for_the_forward_tasks(runs):
+    tasks = by_type(runs["fallback"], TASK)
+    assert {n for n in tasks if n != "migration-task-reverse"} <= set(tasks["migration-task-reverse"].depends_on)
+
+
+def test_reverse_selects_only_what_moved_forward():
+    run = run_phase("cutover", "sizing.mode=manual", "migration.exclude=[APP.AUDIT_%]")
+    rules = json.loads(by_type(run, TASK)["migration-task-reverse"].inputs["tableMappings"])["rules"]
+    selection = [(r["rule-action"], r["object-locator"]) for r in rules if r["rule-type"] == "selection"]
+    assert ("exclude", {"schema-name": "app", "table-name": "audit_%"}) in selection
+    assert ("include", {"schema-name": "hr", "table-name": "%"}) in selection
 
 
 def test_forward_task_inputs_are_identical_across_phases_except_start(runs):
@@ -164,6 +181,11 @@ def test_loopback_prevention_mirrors_schemas_on_both_tasks():
             "TRUNCATE_BEFORE_LOAD would empty",
         ),
         (["phase=fallback", "reverse.enabled=false"], "oracle2pg:phase: fallback runs the reverse"),
+        (
+            ["phase=fallback"],
+            "oracle2pg:phase: fallback starts the reverse task; set reverse.cdcStartPosition to the "
+            "PostgreSQL LSN captured at cutover",
+        ),
         (
             ["reverse.keepForwardRunning=true"],
             "oracle2pg:reverse: keepForwardRunning runs forward and reverse "

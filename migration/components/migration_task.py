@@ -24,6 +24,7 @@ class TaskArgs:
     cdc_start_time: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
     protect: bool = False
+    after: Sequence[str] = ()  # tasks Pulumi must update first (the forward tasks stop before the reverse starts)
 
 
 class MigrationTasks(pulumi.ComponentResource):
@@ -32,7 +33,7 @@ class MigrationTasks(pulumi.ComponentResource):
     def __init__(self, name: str, tasks: Sequence[TaskArgs], opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("oracle2pg:dms:MigrationTasks", name, None, opts)
         self.tasks: dict[str, aws.dms.ReplicationTask] = {}
-        for args in tasks:
+        for args in sorted(tasks, key=lambda a: len(a.after)):  # those others wait for come first
             self.tasks[args.name] = aws.dms.ReplicationTask(
                 f"{name}-{args.name}",
                 replication_task_id=args.task_id,
@@ -46,7 +47,9 @@ class MigrationTasks(pulumi.ComponentResource):
                 cdc_start_position=args.cdc_start_position,
                 cdc_start_time=args.cdc_start_time,
                 tags=args.tags,
-                opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+                opts=pulumi.ResourceOptions(
+                    parent=self, protect=args.protect, depends_on=[self.tasks[n] for n in args.after]
+                ),
             )
         self.task_arns: dict[str, pulumi.Output[str]] = {n: t.replication_task_arn for n, t in self.tasks.items()}
         self.register_outputs({"taskArns": self.task_arns})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any, Sequence
 
 import pulumi
@@ -21,6 +22,11 @@ from migration.config import Stack, _Connection
 from migration.identifiers import StackNames, partition_for
 from migration.lifecycle import phase_state
 from migration.tasks import TaskSpec, all_tasks, ca_bundles
+
+
+def _digest(text: str) -> str:
+    """A short content hash: a new CA bundle gets a new certificate id, so create-before-delete can work."""
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def stack_tags(stack: Stack) -> dict[str, str]:
@@ -96,6 +102,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                 preferred_maintenance_window=ri.preferred_maintenance_window,
                 tags=tags,
                 depends_on=self.roles.attachments,
+                apply_immediately=ri.apply_immediately,
                 protect=state.protect,
             ),
             opts=child,
@@ -122,7 +129,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                 extra_connection_attributes=eca,
                 kms_key_arn=ri.kms_key_arn,
                 ca_bundle_pem=bundles.get(bundle_key),
-                certificate_id=f"{endpoint_id}-ca",
+                certificate_id=f"{endpoint_id}-ca-{_digest(bundles.get(bundle_key, ''))}",
                 tags=tags,
                 protect=state.protect,
             )
@@ -203,6 +210,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                     cdc_start_time=spec.cdc_start_time,
                     tags=tags,
                     protect=state.protect,
+                    after=[s.name for s in specs if s.direction == "forward"] if spec.direction == "reverse" else [],
                 )
             )
         self.tasks = MigrationTasks(f"{name}-task", task_args, opts=child)

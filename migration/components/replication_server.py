@@ -3,6 +3,7 @@ replication instance itself."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -40,6 +41,7 @@ class ServerArgs:
     tags: dict[str, str] = field(default_factory=dict)
     depends_on: Sequence[pulumi.Resource] = ()
     protect: bool = False
+    apply_immediately: bool = False
 
 
 class ReplicationServer(pulumi.ComponentResource):
@@ -65,9 +67,10 @@ class ReplicationServer(pulumi.ComponentResource):
             tags=args.tags,
             opts=child,
         )
+        # Named by what they allow, not by position: adding a CIDR must not rewrite another rule in place.
         self.egress_rules = [
             aws.vpc.SecurityGroupEgressRule(
-                f"{name}-egress-{i}",
+                f"{name}-egress-{rule.port}-{re.sub(r'[^a-z0-9]+', '-', (rule.cidr or rule.security_group_id or '').lower())}",
                 security_group_id=self.security_group.id,
                 ip_protocol="tcp",
                 from_port=rule.port,
@@ -77,7 +80,7 @@ class ReplicationServer(pulumi.ComponentResource):
                 description=rule.description,
                 opts=child,
             )
-            for i, rule in enumerate(args.egress)
+            for rule in args.egress
         ]
         self.instance = aws.dms.ReplicationInstance(
             f"{name}-instance",
@@ -89,7 +92,7 @@ class ReplicationServer(pulumi.ComponentResource):
             publicly_accessible=args.publicly_accessible,
             auto_minor_version_upgrade=args.auto_minor_version_upgrade,
             allow_major_version_upgrade=False,
-            apply_immediately=False,
+            apply_immediately=args.apply_immediately,
             kms_key_arn=args.kms_key_arn,
             preferred_maintenance_window=args.preferred_maintenance_window,
             replication_subnet_group_id=self.subnet_group.replication_subnet_group_id,
