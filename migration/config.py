@@ -343,6 +343,12 @@ class MigrationConfig(StrictModel):
     cdc_start_position: str | None = None
     validation: bool = False
     validation_only_task: bool = False
+    # Every data, table and apply error stops the task (default). false = DMS's own defaults, which log and skip
+    # bad rows: only for throw-away loads.
+    strict_errors: bool = True
+    # Escape hatch: a partial ReplicationTaskSettings document deep-merged over the built one. Unknown sections
+    # and the read-only CloudWatch fields are refused.
+    task_settings_overrides: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("cdc_start_position", mode="before")
     @classmethod
@@ -398,6 +404,11 @@ class MigrationConfig(StrictModel):
         names = [t.name for t in self.tasks]
         if len(set(names)) != len(names):
             raise ValueError("task names must be unique")
+        if not self.strict_errors and not self.target_is_disposable:
+            raise ValueError(
+                "strictErrors: false lets DMS log and skip rows it cannot write; allowed only with "
+                "targetIsDisposable: true"
+            )
         if self.validation_only_task and self.target_table_prep_mode != "DO_NOTHING":
             raise ValueError("validationOnlyTask needs targetTablePrepMode DO_NOTHING (DMS refuses anything else)")
         if self.cdc_start_position is not None and self.type != "cdc":

@@ -197,7 +197,10 @@ class _Doc:
         return (
             f"aws cloudwatch get-metric-statistics --region {c.region} --namespace AWS/DMS "
             f"--metric-name {metric} \\\n  --dimensions Name=ReplicationInstanceIdentifier,Value={c.instance_id} "
-            f"Name=ReplicationTaskIdentifier,Value={task} \\\n"
+            # CloudWatch names a task by its resource id (the last ARN segment), as the stack's alarms do.
+            f'Name=ReplicationTaskIdentifier,Value="$(aws dms describe-replication-tasks --region {c.region} '
+            f"--filters Name=replication-task-id,Values={task} --query 'ReplicationTasks[0].ReplicationTaskArn' "
+            "--output text | awk -F: '{print $NF}')\" \\\n"
             '  --start-time "$(date -u -d \'-15 min\' +%FT%TZ)" --end-time "$(date -u +%FT%TZ)" '
             "--period 60 --statistics Maximum --query 'sort_by(Datapoints,&Timestamp)[-5:].Maximum'"
         )
@@ -277,8 +280,8 @@ def render_runbook(ctx: RunbookContext) -> str:
         d.add("Expect `running`. CDC latency must be near zero (seconds) for every forward task:", "")
         d.code("sh", *[d.metric(m, t) for t in fwd for m in ("CDCLatencySource", "CDCLatencyTarget")])
         d.add(
-            "If these return no datapoints, the task dimension may be keyed by the task's resource ID (the last "
-            "`:` field of `ReplicationTaskArn`) rather than its identifier (unverified): list the dimension "
+            "The task dimension is the task's resource ID (the last `:` field of `ReplicationTaskArn`), the same "
+            "value the stack's CloudWatch alarms use; if a command returns no datapoints, list the dimension "
             f"values with `aws cloudwatch list-metrics --region {ctx.region} --namespace AWS/DMS "
             "--metric-name CDCLatencyTarget`.",
             "",

@@ -8,6 +8,7 @@ and their top-level key is marked secret, as the CLI marks it. `--set key=value`
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -146,30 +147,65 @@ def read_stack_file(root: Path, stack: str, overrides: Sequence[str] = ()) -> St
     return sf
 
 
+_SEGMENT_RE = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _path_segments(path: str) -> list[str | int] | None:
+    """`network.subnetIds[0]` -> ["network", "subnetIds", 0]; None when the path is malformed."""
+    segments: list[str | int] = []
+    pos = 0
+    while pos < len(path):
+        if path[pos] == "." and segments and pos + 1 < len(path):
+            pos += 1
+        match = _SEGMENT_RE.match(path, pos)
+        if match is None:
+            return None
+        segments.append(match.group(1) if match.group(1) is not None else int(match.group(2)))
+        pos = match.end()
+    return segments if segments and isinstance(segments[0], str) else None
+
+
 def apply_override(sf: StackFile, item: str) -> None:
-    """`migration.type=cdc` or `aws:region=eu-central-1`: set a (nested) key like `pulumi config set --path`."""
+    """`migration.type=cdc`, `network.subnetIds[0]=subnet-...` or `aws:region=eu-central-1`: set a (nested) key
+    like `pulumi config set --path`."""
     key, sep, text = item.partition("=")
     if not sep or not key:
         raise ConfigError(f"--set {item!r}: expected key=value, e.g. --set migration.type=cdc")
     namespace, colon, path = key.partition(":")
     if not colon:
         namespace, path = sf.project, key
-    parts = path.split(".")
-    if any(not p for p in parts):
-        raise ConfigError(f"--set {item!r}: empty path segment in {key!r}")
+    parts = _path_segments(path)
+    if parts is None:
+        raise ConfigError(f"--set {item!r}: {key!r} is not a config path like migration.type or network.subnetIds[0]")
     try:
         value = _yaml(text) if text else ""
     except yaml.YAMLError:
         value = text
     full = f"{namespace}:{parts[0]}"
+    if namespace == sf.project:  # a value set here is plain text, whatever the file held at that path
+        sf.secret_paths = {p for p in sf.secret_paths if p != path and not p.startswith((path + ".", path + "["))}
     if len(parts) == 1:
         sf.values[full] = value
         return
-    node = sf.values.setdefault(full, {})
-    for i, part in enumerate(parts[1:-1], start=1):
-        if not isinstance(node, dict):
-            raise ConfigError(f"--set {item!r}: {'.'.join(parts[:i])} is not an object")
-        node = node.setdefault(part, {})
-    if not isinstance(node, dict):
-        raise ConfigError(f"--set {item!r}: {'.'.join(parts[:-1])} is not an object")
-    node[parts[-1]] = value
+    node: Any = sf.values.setdefault(full, {} if isinstance(parts[1], str) else [])
+    walked = str(parts[0])
+    for i, part in enumerate(parts[1:], start=1):
+        last = i == len(parts) - 1
+        if isinstance(part, int):
+            if not isinstance(node, list):
+                raise ConfigError(f"--set {item!r}: {walked} is not a list")
+            if part > len(node):
+                raise ConfigError(f"--set {item!r}: index {part} is past the end of a list of {len(node)}")
+            if part == len(node):
+                node.append(None)
+        elif not isinstance(node, dict):
+            raise ConfigError(f"--set {item!r}: {walked} is not an object")
+        if last:
+            node[part] = value
+        else:
+            nxt = node[part] if (isinstance(part, int) or part in node) else None
+            if nxt is None:
+                nxt = {} if isinstance(parts[i + 1], str) else []
+                node[part] = nxt
+            node = nxt
+        walked += f"[{part}]" if isinstance(part, int) else f".{part}"

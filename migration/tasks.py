@@ -23,6 +23,14 @@ from migration.positions import parse_oracle_start, parse_postgres_start
 from migration.typemap import oracle_to_postgres
 
 DEFAULT_LOB_KB = 64
+# Task settings the config owns because guards depend on them: an override must not slip past a guard.
+GUARDED_SETTINGS = (
+    ("FullLoadSettings", "TargetTablePrepMode", "migration.targetTablePrepMode"),
+    ("LoopbackPreventionSettings", "*", "reverse.loopbackPrevention"),
+    ("ValidationSettings", "ValidationOnly", "migration.validationOnlyTask"),
+    ("TargetMetadata", "BatchApplyEnabled", "batch apply is off: it breaks loopback prevention and full LOB mode"),
+    ("ErrorBehavior", "*", "migration.strictErrors"),
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,7 @@ def _settings(key: str, project: str, **options: Any) -> dict[str, Any]:
 def forward_settings(stack: Stack, max_full_load_subtasks: int = 8) -> dict[str, Any]:
     cfg = stack.config
     m = cfg.migration
-    return _settings(
+    doc = _settings(
         "migration",
         stack.project,
         migration_type=m.type,
@@ -84,7 +92,22 @@ def forward_settings(stack: Stack, max_full_load_subtasks: int = 8) -> dict[str,
         validation=m.validation,
         loopback=_loopback(cfg, "forward"),
         max_full_load_subtasks=max_full_load_subtasks,
+        strict_errors=m.strict_errors,
     )
+    if not m.task_settings_overrides:
+        return doc
+    for section, field_name, owner in GUARDED_SETTINGS:
+        value = m.task_settings_overrides.get(section)
+        if isinstance(value, dict) and (field_name in value or field_name == "*"):
+            raise ConfigError(
+                f"{stack.project}:migration.taskSettingsOverrides.{section}"
+                + ("" if field_name == "*" else f".{field_name}")
+                + f": set by the stack and guarded ({owner}); overrides cannot change it"
+            )
+    try:
+        return task_settings.merge_overrides(doc, m.task_settings_overrides)
+    except (task_settings.TaskSettingsError, ValueError) as exc:
+        raise ConfigError(f"{stack.project}:migration.taskSettingsOverrides: {exc}") from None
 
 
 # ------------------------------------------------------------------------------------------------- inventory

@@ -214,7 +214,7 @@ CLI_CASES = [
     ),
     pytest.param(["plan", "--stack", "dev", "--set", "=cdc"], "--set '=cdc': expected key=value", id="set-empty-key"),
     pytest.param(
-        ["plan", "--stack", "dev", "--set", "migration..type=cdc"], "empty path segment", id="set-empty-segment"
+        ["plan", "--stack", "dev", "--set", "migration..type=cdc"], "is not a config path", id="set-empty-segment"
     ),
     pytest.param(
         ["plan", "--stack", "dev", "--set", "network.vpcId.id=vpc-1"],

@@ -132,7 +132,7 @@ def test_unknown_stack_lists_the_stacks(tmp_path: Path, capsys: pytest.CaptureFi
     [
         ("novalue", "error: --set 'novalue': expected key=value, e.g. --set migration.type=cdc"),
         ("=cdc", "error: --set '=cdc': expected key=value"),
-        ("migration..type=cdc", "error: --set 'migration..type=cdc': empty path segment in 'migration..type'"),
+        ("migration..type=cdc", "error: --set 'migration..type=cdc': 'migration..type' is not a config path"),
         ("tags.Owner.x=1", "error: --set 'tags.Owner.x=1': tags.Owner is not an object"),
     ],
 )

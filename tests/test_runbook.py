@@ -51,7 +51,9 @@ def test_latency_checks_use_the_instance_and_each_task_as_dimensions():
             assert (
                 f"aws cloudwatch get-metric-statistics --region eu-west-1 --namespace AWS/DMS "
                 f"--metric-name {metric} \\\n  --dimensions Name=ReplicationInstanceIdentifier,Value=prod-dms "
-                f"Name=ReplicationTaskIdentifier,Value={task} \\\n"
+                'Name=ReplicationTaskIdentifier,Value="$(aws dms describe-replication-tasks --region eu-west-1 '
+                f"--filters Name=replication-task-id,Values={task} --query 'ReplicationTasks[0].ReplicationTaskArn' "
+                "--output text | awk -F: '{print $NF}')\" \\\n"
             ) in pre
     assert (
         "aws dms describe-replication-tasks --region eu-west-1 --filters "
@@ -67,7 +69,8 @@ def test_drain_waits_for_incoming_changes_on_each_task_and_compares_row_counts()
     for task in PROD.forward_task_ids:
         assert (
             "--metric-name CDCIncomingChanges \\\n  --dimensions Name=ReplicationInstanceIdentifier,Value=prod-dms "
-            f"Name=ReplicationTaskIdentifier,Value={task}"
+            'Name=ReplicationTaskIdentifier,Value="$(aws dms describe-replication-tasks --region eu-west-1 '
+            f"--filters Name=replication-task-id,Values={task} "
         ) in drain
     assert "FROM all_tables WHERE owner IN ('APP', 'HR')" in drain
     assert "FROM information_schema.tables WHERE table_schema IN ('app', 'hr')" in drain
@@ -115,7 +118,10 @@ def test_fallback_disables_oracle_constraints_before_starting_the_reverse_task()
     disable = fallback.index("DISABLE CONSTRAINT")
     start = fallback.index("pulumi config set phase fallback --stack prod")
     assert disable < start
-    assert "Name=ReplicationTaskIdentifier,Value=prod-rev" in fallback
+    assert (
+        "--filters Name=replication-task-id,Values=prod-rev --query 'ReplicationTasks[0].ReplicationTaskArn'"
+        in fallback
+    )
     assert "Never resume a forward task while the reverse task runs" in fallback
     assert "WHERE slot_name = 'dms_rev_slot'" in fallback
 

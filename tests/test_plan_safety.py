@@ -1,0 +1,179 @@
+"""What `plan --set` warns about, frozen task splits, task-settings overrides and secrets in edits."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from migration.cli import main
+from migration.config import ConfigError
+from migration.stackfile import read_stack_file
+from migration.tasks import all_tasks
+
+ROOT = Path(__file__).resolve().parent.parent
+KMS = "arn:aws:kms:eu-west-1:210987654321:key/11111111-2222-3333-4444-555555555555"
+
+
+def plan(capsys, tmp_path, stack, *sets):
+    argv = ["plan", "--stack", stack, "--out", str(tmp_path / "out")]
+    for item in sets:
+        argv += ["--set", item]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_forcenew_instance_change_warns_that_every_task_is_replaced(capsys, tmp_path):
+    code, out, _ = plan(capsys, tmp_path, "prod", f"replicationInstance.kmsKeyArn={KMS}")
+    assert code == 0
+    assert "WARNING: migration-server-instance would be REPLACED (kmsKeyArn)" in out
+    for task in ("big-documents", "big-orders", "load-01", "nokey-01"):
+        assert f"WARNING: migration-task-{task} would be REPLACED ((instance or endpoint replaced))" in out
+
+
+def test_in_place_instance_change_is_not_a_replacement(capsys, tmp_path):
+    code, out, _ = plan(capsys, tmp_path, "prod", "replicationInstance.allocatedStorage=600")
+    assert code == 0
+    assert (
+        "update   aws:dms/replicationInstance:ReplicationInstance migration-server-instance (allocatedStorage)" in out
+    )
+    assert "REPLACED" not in out
+
+
+def test_resplitting_tasks_warns_about_table_moves(capsys, tmp_path):
+    code, out, _ = plan(capsys, tmp_path, "prod", "replicationInstance.instanceClass=dms.r6i.large")
+    assert code == 0
+    assert "WARNING: migration-task-load-01 changes its table mappings" in out
+    assert "WARNING: migration-task-big-orders would be DELETED" in out
+
+
+def test_frozen_plan_keeps_the_split_when_the_class_changes(capsys, tmp_path):
+    assert plan(capsys, tmp_path, "prod")[0] == 0
+    frozen = tmp_path / "frozen.json"
+    frozen.write_text((tmp_path / "out" / "migration-plan.json").read_text())
+    code, out, _ = plan(
+        capsys, tmp_path, "prod", f"sizing.planFile={frozen}", "replicationInstance.instanceClass=dms.r6i.large"
+    )
+    assert code == 0
+    assert "changes its table mappings" not in out and "DELETED" not in out
+
+
+def test_frozen_plan_reports_tables_it_does_not_know(tmp_path):
+    doc = None
+    stack = read_stack_file(ROOT, "prod").load()
+    from migration.tasks import migration_plan
+
+    doc = migration_plan(stack).to_dict()
+    for task in doc["tasks"]:
+        task["tables"] = [t for t in task["tables"] if t != ["APP", "CUSTOMERS"]]
+    frozen = tmp_path / "frozen.json"
+    frozen.write_text(json.dumps(doc))
+    specs = all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
+    reasons = [r for s in specs for r in s.reasons]
+    assert any(r.startswith("WARNING APP.CUSTOMERS is not in the frozen plan") for r in reasons)
+    assert not any('"CUSTOMERS"' in s.mappings_json for s in specs)
+
+
+def test_frozen_plan_naming_an_unknown_table_is_a_config_error(tmp_path):
+    stack = read_stack_file(ROOT, "prod").load()
+    from migration.tasks import migration_plan
+
+    doc = migration_plan(stack).to_dict()
+    doc["tasks"][0]["tables"].append(["APP", "GHOST"])
+    frozen = tmp_path / "frozen.json"
+    frozen.write_text(json.dumps(doc))
+    with pytest.raises(ConfigError, match=r"sizing.planFile: task .* names APP.GHOST, which the inventory lacks"):
+        all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
+
+
+def test_going_back_a_phase_is_flagged(capsys, tmp_path):
+    stack_dir = tmp_path / "proj"
+    stack_dir.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        (stack_dir / name).write_text((ROOT / name).read_text())
+    text = (ROOT / "Pulumi.prod.yaml").read_text().replace("oracle2pg:phase: replicate", "oracle2pg:phase: cutover")
+    (stack_dir / "Pulumi.prod.yaml").write_text(text.replace("tests/data/", f"{ROOT}/tests/data/"))
+    code = main(["--root", str(stack_dir), "plan", "--stack", "prod", "--set", "phase=replicate"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    assert "WARNING: phase goes back from cutover to replicate" in out
+
+
+def test_password_given_with_set_is_never_printed(capsys, tmp_path):
+    code, out, err = plan(capsys, tmp_path, "dev", "source.password=hunter2")
+    assert code == 2
+    assert "hunter2" not in out + err
+    assert err.strip() == (
+        "error: oracle2pg:source.password: stored in plain text; set it with "
+        "`pulumi config set --secret --path source.password <value>`"
+    )
+
+
+def test_plain_password_next_to_a_secure_one_is_refused(tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text("name: oracle2pg\nruntime: python\n")
+    text = (ROOT / "Pulumi.dev.yaml").read_text()
+    text = text.replace(
+        "  oracle2pg:iam:",
+        "  oracle2pg:reverse:\n    enabled: false\n    postgresSource:\n      host: pg.example.com\n"
+        "      databaseName: app\n      username: rep\n      password:\n        secure: v1:abc\n"
+        "    oracleTarget:\n      host: ora.example.com\n      databaseName: ORCL\n      username: REV\n"
+        "      password: hunter2\n  oracle2pg:iam:",
+    )
+    (tmp_path / "Pulumi.t.yaml").write_text(text)
+    with pytest.raises(ConfigError) as err:
+        read_stack_file(tmp_path, "t").load()
+    assert str(err.value).startswith("oracle2pg:reverse.oracleTarget.password: stored in plain text")
+    assert "hunter2" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        (
+            "{FullLoadSettings: {TargetTablePrepMode: DROP_AND_CREATE}}",
+            "taskSettingsOverrides.FullLoadSettings.TargetTablePrepMode: set by the stack and guarded",
+        ),
+        ("{ErrorBehavior: {DataErrorPolicy: IGNORE_RECORD}}", "taskSettingsOverrides.ErrorBehavior: set by the stack"),
+        ("{LoopbackPreventionSettings: {EnableLoopbackPrevention: true}}", "LoopbackPreventionSettings: set by"),
+        ("{Logging: {CloudWatchLogGroup: x}}", "Logging.CloudWatchLogGroup is read-only"),
+        ("{Bogus: {}}", "unknown task settings section(s) Bogus"),
+    ],
+)
+def test_task_settings_overrides_cannot_bypass_a_guard(override, message):
+    with pytest.raises(ConfigError, match="oracle2pg:migration.taskSettingsOverrides") as err:
+        all_tasks(read_stack_file(ROOT, "dev", [f"migration.taskSettingsOverrides={override}"]).load())
+    assert message in str(err.value)
+
+
+def test_task_settings_overrides_merge_into_the_document():
+    specs = all_tasks(
+        read_stack_file(ROOT, "dev", ["migration.taskSettingsOverrides={FullLoadSettings: {CommitRate: 20000}}"]).load()
+    )
+    settings = specs[0].settings
+    assert settings["FullLoadSettings"]["CommitRate"] == 20000
+    assert settings["FullLoadSettings"]["TargetTablePrepMode"] == "TRUNCATE_BEFORE_LOAD"
+
+
+def test_non_strict_errors_only_on_a_disposable_target():
+    with pytest.raises(ConfigError, match="strictErrors: false lets DMS log and skip rows"):
+        read_stack_file(ROOT, "dev", ["migration.strictErrors=false"]).load()
+    stack = read_stack_file(ROOT, "dev", ["migration.strictErrors=false", "migration.targetIsDisposable=true"]).load()
+    assert all_tasks(stack)[0].settings["ErrorBehavior"]["DataErrorPolicy"] == "LOG_ERROR"
+
+
+def test_set_with_a_list_index_edits_one_element():
+    sf = read_stack_file(ROOT, "dev", ["network.subnetIds[1]=subnet-0a1b2c3d4e5f60799"])
+    assert sf.values["oracle2pg:network"]["subnetIds"] == ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60799"]
+
+
+def test_sns_topic_in_another_region_is_a_config_error():
+    with pytest.raises(ConfigError, match="monitoring.snsTopicArn: the topic is in us-east-1 but the stack deploys"):
+        read_stack_file(ROOT, "dev", ["monitoring.snsTopicArn=arn:aws:sns:us-east-1:123456789012:alerts"]).load()
+
+
+def test_preview_documents_never_overwrite_the_stack_documents(capsys):
+    assert main(["plan", "--stack", "dev", "--set", "migration.type=cdc"]) == 0
+    capsys.readouterr()
+    preview = json.loads((ROOT / "plan" / "dev-preview" / "oracle2pg-dev-main.task-settings.json").read_text())
+    assert preview["FullLoadSettings"]["TargetTablePrepMode"] == "TRUNCATE_BEFORE_LOAD"
+    assert (ROOT / "plan" / "dev-preview" / "resources.json").is_file()
