@@ -7,6 +7,7 @@ documents surface as `ConfigError` lines before any resource is registered.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -144,6 +145,7 @@ def stack_inventory(stack: Stack) -> Inventory | None:
     return _INVENTORY_CACHE[key]
 
 
+@functools.lru_cache(maxsize=1024)
 def _like(pattern: str) -> re.Pattern[str]:
     """DMS/SQL LIKE: % any run, _ one character."""
     return re.compile("".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern) + r"\Z")
