@@ -187,7 +187,8 @@ def _table_rules(
     scale = cfg.source.settings.number_datatype_scale
     out = _TableRules(tables=[])
     for t in tables:
-        bad = [(c, m) for c in t.columns if not (m := oracle_to_postgres(c, scale)).supported]
+        mapped = [(c, oracle_to_postgres(c, scale)) for c in t.columns]
+        bad = [(c, m) for c, m in mapped if not m.supported]
         if bad and policy == "fail":
             col, m = bad[0]
             raise ConfigError(
@@ -208,7 +209,7 @@ def _table_rules(
                 f"{t.owner}.{t.name}.{col.name}: removed from the task ({col.data_type} is not moved by DMS)"
             )
         out.tables.append(t)
-        lob = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB)
+        lob = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB) if any(m.is_lob for _, m in mapped) else None
         pl = (parallel or {}).get((t.owner, t.name))
         if lob is not None:
             out.reasons.append(f"{t.owner}.{t.name}: LOB mode {lob.mode}: {lob.reason}")
@@ -293,7 +294,8 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
     if plan is not None and inv is not None:
         notes = []  # the plan's own reasons and warnings print with the plan
         planned = {t for pt in plan.tasks for t in pt.tables}
-        for t in selected_tables(stack, inv, m.include, m.exclude):
+        unplanned = selected_tables(stack, inv, m.include, m.exclude) if cfg.sizing.plan_file else []
+        for t in unplanned:  # a fresh plan covers every selected table by construction
             if (t.owner, t.name) not in planned:
                 notes.append(
                     f"WARNING {t.owner}.{t.name} is not in the frozen plan (sizing.planFile): it is not "
