@@ -15,8 +15,6 @@ from dataclasses import dataclass
 
 from migration.config import StackConfig
 
-PHASE_ORDER = ("replicate", "cutover", "fallback", "complete")
-
 
 @dataclass(frozen=True)
 class PhaseState:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from migration.config import MIGRATION_TYPES, PHASES
 from migration.prereqs import (
     FALLBACK_TRACKING_TABLE,
     LSN_QUERY,
@@ -18,8 +19,6 @@ from migration.prereqs import (
     slot_creation_sql,
 )
 
-PHASES = ("replicate", "cutover", "fallback", "complete")
-MIGRATION_TYPES = ("full-load", "cdc", "full-load-and-cdc")
 _NEXT_SECTION = {"replicate": 1, "cutover": 5, "fallback": 8, "complete": 9}
 
 
