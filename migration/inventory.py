@@ -189,6 +189,9 @@ def load_inventory(
             _load_lobs(lobs, inv)
         if keys is not None:
             _load_keys(keys, inv)
+    # The inventory lives as long as the process: move its (acyclic) objects out of the collector's sight, or every
+    # later collection rescans a million columns and report, mappings and planner slow down superlinearly.
+    gc.freeze()
     return inv
 
 
@@ -411,11 +414,23 @@ def _size_text(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"
 
 
+# Types that are never a LOB at any length up to 2000 (beyond that, VARCHAR2/NVARCHAR2/RAW extended types are):
+# lets choose_lob_mode skip the full type mapping for the vast majority of columns.
+_NEVER_LOB = frozenset({"NUMBER", "FLOAT", "BINARY_FLOAT", "BINARY_DOUBLE", "DATE", "CHAR", "NCHAR", "INTEGER"})
+_SHORT_IS_NOT_LOB = frozenset({"VARCHAR2", "NVARCHAR2", "VARCHAR", "RAW"})
+
+
+def _may_be_lob(col: Column) -> bool:
+    dt = col.data_type
+    if dt in _NEVER_LOB or dt.startswith(("TIMESTAMP", "INTERVAL")):
+        return False
+    return not (dt in _SHORT_IS_NOT_LOB and (col.data_length or 0) <= 2000)
+
+
 def choose_lob_mode(table: Table, *, default_limited_kb: int = 64, max_limited_kb: int = 102400) -> LobChoice | None:
     """Limited mode when 3x the largest measured LOB fits under the cap (fast, bulk), full LOB mode beyond;
     LONG/LONG RAW/XMLTYPE forbid full mode and SDO_GEOMETRY requires it."""
-    lobs = [(c.name, oracle_to_postgres(c)) for c in table.columns]
-    lobs = [(name, m) for name, m in lobs if m.is_lob]
+    lobs = [(c.name, m) for c in table.columns if _may_be_lob(c) and (m := oracle_to_postgres(c)).is_lob]
     if not lobs:
         return None
     limited_only = [name for name, m in lobs if m.limited_lob_only]
