@@ -87,8 +87,33 @@ def describe(rec: Any) -> str:
     if keys is None:
         keys = tuple(k for k, v in inputs.items() if isinstance(v, (str, int, bool)))[:3]
     parts = [f"{k}={_short(inputs[k])}" for k in keys if inputs.get(k) not in (None, "", [])]
+    if rec.type == "aws:dms/replicationTask:ReplicationTask":
+        parts += task_settings_summary(inputs.get("replicationTaskSettings", "{}"))
     flags = [f for f, on in (("protected", rec.protect), ("retained-on-delete", rec.retain_on_delete)) if on]
     return " ".join(parts + [f"[{', '.join(flags)}]"] if flags else parts)
+
+
+def task_settings_summary(settings_json: str) -> list[str]:
+    """The task settings a DBA checks first, from the document the task receives."""
+    doc = json.loads(settings_json)
+    meta, full = doc.get("TargetMetadata", {}), doc.get("FullLoadSettings", {})
+    if not meta.get("SupportLobs", True):
+        lob = "none"
+    elif meta.get("FullLobMode"):
+        lob = f"full/{meta.get('LobChunkSize')}KB-chunks"
+    else:
+        lob = f"limited/{meta.get('LobMaxSize')}KB"
+    errors = doc.get("ErrorBehavior", {}).get("DataErrorPolicy", "?")
+    validation = "on" if doc.get("ValidationSettings", {}).get("EnableValidation") else "off"
+    if doc.get("ValidationSettings", {}).get("ValidationOnly"):
+        validation = "only"
+    return [
+        f"prep={full.get('TargetTablePrepMode', '?')}",
+        f"subtasks={full.get('MaxFullLoadSubTasks', '?')}",
+        f"lob={lob}",
+        f"validation={validation}",
+        f"dataErrors={errors}",
+    ]
 
 
 def render_table(rows: Sequence[tuple[str, str, str]]) -> str:

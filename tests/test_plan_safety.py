@@ -177,3 +177,13 @@ def test_preview_documents_never_overwrite_the_stack_documents(capsys):
     preview = json.loads((ROOT / "plan" / "dev-preview" / "oracle2pg-dev-main.task-settings.json").read_text())
     assert preview["FullLoadSettings"]["TargetTablePrepMode"] == "TRUNCATE_BEFORE_LOAD"
     assert (ROOT / "plan" / "dev-preview" / "resources.json").is_file()
+
+
+def test_plan_table_summarises_each_tasks_settings(capsys, tmp_path):
+    code, out, _ = plan(capsys, tmp_path, "prod")
+    assert code == 0
+    line = next(x for x in out.splitlines() if x.startswith("aws:dms/replicationTask") and "big-orders" in x)
+    assert "prep=DO_NOTHING subtasks=4 lob=limited/64KB validation=on dataErrors=STOP_TASK [protected]" in line
+    code, out, _ = plan(capsys, tmp_path, "dev")
+    line = next(x for x in out.splitlines() if x.startswith("aws:dms/replicationTask"))
+    assert "migrationType=full-load" in line and "prep=TRUNCATE_BEFORE_LOAD" in line and "validation=off" in line
