@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
 
 from migration.argparsing import OneLineParser, UsageError
 from migration.config import ConfigError
+from migration.prereqs import PrereqsError
+from migration.runbook import RunbookError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,12 +65,6 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:sns/topic:Topic": ("name",),
     "aws:cloudwatch/dashboard:Dashboard": ("dashboardName",),
 }
-
-
-def _masked(item: str) -> str:
-    """`source.password=x` -> `source.password=[secret]`: a --set value may be a secret."""
-    key, sep, _ = item.partition("=")
-    return f"{key}=[secret]" if sep and "password" in key.lower() else item
 
 
 def _short(value: Any) -> str:
@@ -130,7 +127,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
     from migration.offline import mask_secrets, run_program
     from migration.planner import render_plan_text
-    from migration.stackfile import read_stack_file
+    from migration.stackfile import read_stack_file, shown
     from migration.tasks import all_tasks, migration_plan
 
     sf = read_stack_file(args.root, args.stack, args.set or [])
@@ -191,7 +188,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         f"Pulumi mocks: `pulumi up` would create {len(resources)} resources."
     )
     if args.set:
-        print("Config edits previewed: " + ", ".join(_masked(item) for item in args.set))
+        print("Config edits previewed: " + ", ".join(shown(item) for item in args.set))
     print()
     print(render_table(rows))
     if plan is not None:
@@ -215,10 +212,19 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 def _print_changes(args: argparse.Namespace, run: Any) -> int:
     """With --set: what the edit would change against the stack file as it is, and any task replacement."""
+    import pulumi
+
     from migration.offline import diff_runs, run_program
     from migration.stackfile import read_stack_file
 
-    baseline = run_program(read_stack_file(args.root, args.stack))
+    try:
+        base_file = read_stack_file(args.root, args.stack)
+        base_file.load()
+        baseline = run_program(base_file)
+    except (ConfigError, pulumi.RunError) as exc:
+        print()
+        print(f"No comparison: Pulumi.{args.stack}.yaml as it is does not validate ({exc}).")
+        return 0
     changes = diff_runs(baseline, run)
     print()
     print(f"Changes against Pulumi.{args.stack}.yaml as it is ({len(changes)}):")
@@ -250,8 +256,8 @@ def change_warnings(changes: Sequence[Any], before: Any, after: Any) -> list[str
             )
         elif c.kind == "delete" and c.type == TASK_TYPE:
             out.append(
-                f"WARNING: {c.name} would be DELETED: its tables stop replicating (protect: true refuses the "
-                "deletion until phase complete)."
+                f"WARNING: {c.name} would be DELETED: its tables stop replicating (with protect: true the deletion "
+                "is refused until phase complete)."
             )
         elif c.kind == "update" and c.type == TASK_TYPE and "tableMappings" in c.fields:
             out.append(
@@ -338,9 +344,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args))
-    except (ConfigError, UsageError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except (ConfigError, UsageError, PrereqsError, RunbookError) as exc:
+        return _fail(str(exc))
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except (OSError, UnicodeError, RecursionError, OverflowError, ValueError) as exc:
+        # Bad input the checks above did not name (an unreadable file, an absurd number): still one line.
+        if os.environ.get("MIGRATION_DEBUG"):
+            raise
+        return _fail(f"{type(exc).__name__}: {exc} (set MIGRATION_DEBUG=1 for the traceback)")
+
+
+def _fail(message: str) -> int:
+    """One line on stderr, whatever the message holds (a newline in a path or stack name included)."""
+    print("error: " + " ".join(message.split()), file=sys.stderr)
+    return 2

@@ -63,8 +63,15 @@ class ConfigError(ValueError):
     """A stack-config problem, as one line: `<project>:<key>.<path>: <what is wrong and what is allowed>`."""
 
 
+def _starts_now(position: str | None) -> bool:
+    """True when a CDC start position means "from whenever the task starts" (absent, or any spelling of now)."""
+    return position is None or position.strip().lower() == "now"
+
+
 def _pattern(value: str, regex: re.Pattern[str], what: str) -> str:
     if not regex.match(value):
+        if re.search(r"://[^/@]*@", value):  # a URL carrying credentials: never echo it
+            raise ValueError(f"{what}, got a URL with credentials in it")
         raise ValueError(f"{what}, got {value!r}")
     return value
 
@@ -393,6 +400,15 @@ class MigrationConfig(StrictModel):
         for src in self.schema_renames:
             if src not in known:
                 raise ValueError(f"schemaRenames names {src}, which is not in schemas")
+        targets: dict[str, str] = {}
+        for schema in self.schemas:
+            pg = self.schema_renames.get(schema, schema.lower())
+            if pg in targets:
+                raise ValueError(
+                    f"schemas {targets[pg]} and {schema} would both land in PostgreSQL schema {pg}: tables could "
+                    "collide and the fallback could not tell them apart; give each its own schemaRenames entry"
+                )
+            targets[pg] = schema
         patterns = [*self.include, *self.exclude] + [p for t in self.tasks for p in (*t.include, *t.exclude)]
         for p in patterns:
             schema, _ = split_table_pattern(p)
@@ -462,7 +478,8 @@ class SizingConfig(StrictModel):
     @classmethod
     def _ranges(cls, v: dict[str, list[int]]) -> dict[str, list[int]]:
         for table, bounds in v.items():
-            if "." not in table or len(bounds) != 2 or bounds[0] >= bounds[1]:
+            bad_type = any(isinstance(b, bool) for b in bounds)
+            if bad_type or "." not in table or len(bounds) != 2 or bounds[0] >= bounds[1]:
                 raise ValueError(
                     f"{table}: give SCHEMA.TABLE: [min, max] with min < max (from SELECT MIN(key), MAX(key))"
                 )
@@ -562,11 +579,7 @@ class StackConfig(StrictModel):
                 f"migration.targetTablePrepMode {self.migration.target_table_prep_mode} would empty "
                 "its tables on any reload of a forward task; set it to DO_NOTHING"
             )
-        if (
-            self.phase == "fallback"
-            and self.reverse.enabled
-            and self.reverse.cdc_start_position in (None, "now", "NOW")
-        ):
+        if self.phase == "fallback" and self.reverse.enabled and _starts_now(self.reverse.cdc_start_position):
             raise ValueError(
                 "phase: fallback starts the reverse task; set reverse.cdcStartPosition to the PostgreSQL LSN captured "
                 "at cutover (SELECT pg_current_wal_lsn()), not now: changes written since cutover would never reach "
@@ -658,6 +671,7 @@ def _format_error(project: str, err: Mapping[str, Any]) -> str:
         and isinstance(value, (str, int, float, bool))
         and "got" not in msg
         and repr(value) not in msg
+        and not re.search(r"://[^/@]*@", str(value))  # a URL with credentials in it is never echoed
     ):
         msg += f", got {value!r}"
     return f"{key}: {msg}"

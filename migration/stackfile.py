@@ -64,7 +64,7 @@ class StackFile:
         """Validate the config exactly as the program does under `pulumi up`."""
         prefix = f"{self.project}:"
         secret = {k[len(prefix) :] for k in self.secret_keys if k.startswith(prefix)}
-        return load_stack_config(
+        stack = load_stack_config(
             self.project_values(),
             project=self.project,
             stack=self.stack,
@@ -73,6 +73,14 @@ class StackFile:
             root=str(self.root),
             secret_paths=self.secret_paths,
         )
+        for leaf in sorted(self.secret_paths):
+            if not leaf.endswith(".password"):
+                raise ConfigError(
+                    f"{prefix}{leaf}: only passwords are kept secret by this program; this value would reach "
+                    "resource inputs and state in plain text. Store it plainly, or put the credentials in Secrets "
+                    "Manager (secretsManagerSecretArn)"
+                )
+        return stack
 
     def pulumi_config(self) -> dict[str, str]:
         """Config as the Pulumi engine hands it to a program: strings, structured values as JSON."""
@@ -136,6 +144,11 @@ def read_stack_file(root: Path, stack: str, overrides: Sequence[str] = ()) -> St
         if not isinstance(key, str) or not key:
             raise ConfigError(f"{path.name}: config key {key!r} must be a name like {project}:migration")
         full = key if ":" in key else f"{project}:{key}"
+        if full.split(":", 1)[0] not in (project, *KNOWN_NAMESPACES):
+            raise ConfigError(
+                f"{path.name}: config key {key!r} is not read by this program (its namespace is not {project}, aws or "
+                "pulumi; a typo?)"
+            )
         leaves: set[str] = set()
         sf.values[full] = _decrypt_placeholders(raw, full.split(":", 1)[1], leaves)
         if leaves:
@@ -165,18 +178,34 @@ def _path_segments(path: str) -> list[str | int] | None:
     return segments if segments and isinstance(segments[0], str) else None
 
 
+KNOWN_NAMESPACES = ("aws", "pulumi")
+
+
+def shown(item: str) -> str:
+    """A --set item as it may be printed: the value of anything password-like is masked."""
+    key, sep, _ = item.partition("=")
+    return f"{key}=[secret]" if sep and "password" in key.lower() else item
+
+
 def apply_override(sf: StackFile, item: str) -> None:
     """`migration.type=cdc`, `network.subnetIds[0]=subnet-...` or `aws:region=eu-central-1`: set a (nested) key
     like `pulumi config set --path`."""
     key, sep, text = item.partition("=")
     if not sep or not key:
-        raise ConfigError(f"--set {item!r}: expected key=value, e.g. --set migration.type=cdc")
+        raise ConfigError(f"--set {shown(item)!r}: expected key=value, e.g. --set migration.type=cdc")
     namespace, colon, path = key.partition(":")
     if not colon:
         namespace, path = sf.project, key
+    elif namespace not in (sf.project, *KNOWN_NAMESPACES):
+        raise ConfigError(
+            f"--set {shown(item)!r}: namespace {namespace!r} is not read by this program; use {sf.project}:<key>, "
+            "aws:<key> or a key without namespace"
+        )
     parts = _path_segments(path)
     if parts is None:
-        raise ConfigError(f"--set {item!r}: {key!r} is not a config path like migration.type or network.subnetIds[0]")
+        raise ConfigError(
+            f"--set {shown(item)!r}: {key!r} is not a config path like migration.type or network.subnetIds[0]"
+        )
     try:
         value = _yaml(text) if text else ""
     except yaml.YAMLError:
@@ -193,13 +222,13 @@ def apply_override(sf: StackFile, item: str) -> None:
         last = i == len(parts) - 1
         if isinstance(part, int):
             if not isinstance(node, list):
-                raise ConfigError(f"--set {item!r}: {walked} is not a list")
+                raise ConfigError(f"--set {shown(item)!r}: {walked} is not a list")
             if part > len(node):
-                raise ConfigError(f"--set {item!r}: index {part} is past the end of a list of {len(node)}")
+                raise ConfigError(f"--set {shown(item)!r}: index {part} is past the end of a list of {len(node)}")
             if part == len(node):
                 node.append(None)
         elif not isinstance(node, dict):
-            raise ConfigError(f"--set {item!r}: {walked} is not an object")
+            raise ConfigError(f"--set {shown(item)!r}: {walked} is not an object")
         if last:
             node[part] = value
         else:
