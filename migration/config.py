@@ -411,10 +411,10 @@ class MigrationConfig(StrictModel):
             targets[pg] = schema
         patterns = [*self.include, *self.exclude] + [p for t in self.tasks for p in (*t.include, *t.exclude)]
         for p in patterns:
-            schema, _ = split_table_pattern(p)
-            if schema is not None and schema not in known:
+            named, _ = split_table_pattern(p)
+            if named is not None and named not in known:
                 raise ValueError(
-                    f"pattern {p!r} names schema {schema}, which is not in schemas (schema parts take no wildcards: "
+                    f"pattern {p!r} names schema {named}, which is not in schemas (schema parts take no wildcards: "
                     "a pattern without a schema applies to every listed schema)"
                 )
         names = [t.name for t in self.tasks]
