@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any, Literal, Sequence
 
 from migration import mappings, task_settings
-from migration.config import ConfigError, Stack, StackConfig, read_ca_bundle, split_table_pattern
+from migration.config import (
+    RESERVED_TASK_NAMES,
+    TASK_NAME_RE,
+    ConfigError,
+    Stack,
+    StackConfig,
+    read_ca_bundle,
+    split_table_pattern,
+)
 from migration.identifiers import StackNames
 from migration.inventory import Inventory, InventoryError, Table, choose_lob_mode, load_inventory
 from migration.lifecycle import phase_state
@@ -31,7 +39,32 @@ GUARDED_SETTINGS = (
     ("ValidationSettings", "ValidationOnly", "migration.validationOnlyTask"),
     ("TargetMetadata", "BatchApplyEnabled", "batch apply is off: it breaks loopback prevention and full LOB mode"),
     ("ErrorBehavior", "*", "migration.strictErrors"),
+    ("TargetMetadata", "SupportLobs", "switching LOB support off drops every LOB column from the tasks"),
 )
+OVERRIDE_RANGES = {("FullLoadSettings", "MaxFullLoadSubTasks"): (1, 49), ("FullLoadSettings", "CommitRate"): (1, 50000)}
+
+
+def _check_overrides(key: str, built: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """Each overridden field must be one the document has, with the same type and within DMS's range: a typo or
+    a string where DMS wants a boolean would otherwise reach AWS unchecked."""
+    for section, fields in overrides.items():
+        base = built.get(section)
+        if not isinstance(base, dict) or not isinstance(fields, dict):
+            continue  # whole sections (or unknown ones) are judged by merge_overrides
+        for name, value in fields.items():
+            if f"{section}.{name}" in task_settings.READ_ONLY_FIELDS:
+                continue  # merge_overrides says why it is refused
+            if name not in base:
+                known = ", ".join(sorted(base))
+                raise ConfigError(
+                    f"{key}.{section}.{name}: not a field of {section} (names are case-sensitive): {known}"
+                )
+            want = type(base[name])
+            if base[name] is not None and (type(value) is not want and not (want is float and type(value) is int)):
+                raise ConfigError(f"{key}.{section}.{name}: expected {want.__name__}, got {value!r}")
+            bounds = OVERRIDE_RANGES.get((section, name))
+            if bounds and not bounds[0] <= value <= bounds[1]:
+                raise ConfigError(f"{key}.{section}.{name}: must be {bounds[0]}..{bounds[1]}, got {value}")
 
 
 @dataclass(frozen=True)
@@ -105,6 +138,7 @@ def forward_settings(stack: Stack, max_full_load_subtasks: int = 8) -> dict[str,
                 + ("" if field_name == "*" else f".{field_name}")
                 + f": set by the stack and guarded ({owner}); overrides cannot change it"
             )
+    _check_overrides(f"{stack.project}:migration.taskSettingsOverrides", doc, m.task_settings_overrides)
     try:
         return task_settings.merge_overrides(doc, m.task_settings_overrides)
     except (task_settings.TaskSettingsError, ValueError) as exc:
@@ -231,9 +265,22 @@ def _frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
         plan = MigrationPlan.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except OSError:
         raise ConfigError(f"{key}: cannot read {path}") from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{key}: {path} is not a migration-plan.json written by `plan` ({exc!s:.80})") from None
+    if not plan.tasks:
+        raise ConfigError(f"{key}: {path} lists no task")
+    seen: set[str] = set()
     for task in plan.tasks:
+        if not isinstance(task.name, str) or not TASK_NAME_RE.match(task.name) or task.name in RESERVED_TASK_NAMES:
+            raise ConfigError(
+                f"{key}: task name {task.name!r} must be lower-case letters, digits and single hyphens, and not "
+                f"{' or '.join(RESERVED_TASK_NAMES)}"
+            )
+        if task.name in seen:
+            raise ConfigError(f"{key}: task {task.name} is listed twice")
+        seen.add(task.name)
+        if not 1 <= task.max_full_load_subtasks <= 49:
+            raise ConfigError(f"{key}: task {task.name}: max_full_load_subtasks must be 1..49 (DMS limit)")
         for table in task.tables:
             if table not in inv.tables:
                 raise ConfigError(f"{key}: task {task.name} names {table[0]}.{table[1]}, which the inventory lacks")
@@ -293,6 +340,12 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
     specs = []
     if plan is not None and inv is not None:
         notes = []  # the plan's own reasons and warnings print with the plan
+        if not cfg.sizing.plan_file:
+            notes.append(
+                "WARNING the task split is re-planned on every run; before the first pulumi up copy "
+                f"plan/{stack.stack}/migration-plan.json next to the stack file and set sizing.planFile, or a later "
+                "change could move a table between running tasks"
+            )
         planned = {t for pt in plan.tasks for t in pt.tables}
         unplanned = selected_tables(stack, inv, m.include, m.exclude) if cfg.sizing.plan_file else []
         for t in unplanned:  # a fresh plan covers every selected table by construction
@@ -464,9 +517,62 @@ def validation_task(stack: Stack) -> TaskSpec | None:
     )
 
 
+def _selected_by(spec: TaskSpec, tables: Sequence[Table]) -> set[tuple[str, str]]:
+    """The inventory tables a task's selection rules pick (includes minus excludes)."""
+    inc: list[str] = []
+    exc: list[str] = []
+    for rule in spec.mappings["rules"]:
+        if rule["rule-type"] == "selection":
+            loc = rule["object-locator"]
+            (inc if rule["rule-action"] != "exclude" else exc).append(f"{loc['schema-name']}.{loc['table-name']}")
+    return {(t.owner, t.name) for t in tables if _matches(inc, t.owner, t.name) and not _matches(exc, t.owner, t.name)}
+
+
+def check_task_scopes(stack: Stack, specs: Sequence[TaskSpec]) -> None:
+    """No table in two forward tasks (it would be loaded twice), no task selecting nothing, no two Oracle tables
+    folding into one PostgreSQL name. Exact with an inventory; without one, identical include rules are caught."""
+    key = f"{stack.project}:migration"
+    inv = stack_inventory(stack)
+    owner: dict[tuple[str, str], str] = {}
+    if inv is None:
+        for spec in specs:
+            for rule in spec.mappings["rules"]:
+                if rule["rule-type"] == "selection" and rule["rule-action"] != "exclude":
+                    loc = (rule["object-locator"]["schema-name"], rule["object-locator"]["table-name"])
+                    if loc in owner and owner[loc] != spec.name:
+                        raise ConfigError(f"{key}: tasks {owner[loc]} and {spec.name} both include {loc[0]}.{loc[1]}")
+                    owner[loc] = spec.name
+        return
+    tables = [t for t in inv.tables.values() if t.owner in set(stack.config.migration.schemas)]
+    for spec in specs:
+        chosen = _selected_by(spec, tables)
+        if not chosen:
+            raise ConfigError(f"{key}: task {spec.name} selects no table of the inventory; fix its include patterns")
+        for table in sorted(chosen):
+            if table in owner:
+                raise ConfigError(
+                    f"{key}: {table[0]}.{table[1]} is selected by tasks {owner[table]} and {spec.name}; a table must "
+                    "belong to one task (two would load it twice)"
+                )
+            owner[table] = spec.name
+    folded: dict[tuple[str, str], tuple[str, str]] = {}
+    for o, t in sorted(owner):
+        pg = (postgres_schema(stack.config, o), t.lower())
+        if pg in folded:
+            other = folded[pg]
+            raise ConfigError(
+                f"{key}: {other[0]}.{other[1]} and {o}.{t} both become {pg[0]}.{pg[1]} in PostgreSQL (names fold to "
+                "lower case); exclude or rename one"
+            )
+        folded[pg] = (o, t)
+
+
 def all_tasks(stack: Stack) -> list[TaskSpec]:
     ca_bundles(stack)  # unreadable certificate files stop here, before any resource
     specs = forward_tasks(stack)
+    if not specs:
+        raise ConfigError(f"{stack.project}:migration: no forward task is left to run (every table excluded?)")
+    check_task_scopes(stack, specs)
     rev = reverse_task(stack, specs)
     val = validation_task(stack)
     if val is not None:

@@ -41,10 +41,83 @@ def test_in_place_instance_change_is_not_a_replacement(capsys, tmp_path):
 
 
 def test_resplitting_tasks_warns_about_table_moves(capsys, tmp_path):
-    code, out, _ = plan(capsys, tmp_path, "prod", "replicationInstance.instanceClass=dms.r6i.large")
+    code, out, _ = plan(
+        capsys, tmp_path, "prod", "sizing.planFile=null", "replicationInstance.instanceClass=dms.r6i.large"
+    )
     assert code == 0
     assert "WARNING: migration-task-load-01 changes its table mappings" in out
     assert "WARNING: migration-task-big-orders would be DELETED" in out
+    assert "WARNING the task split is re-planned on every run" in out
+
+
+def test_shipped_prod_split_is_frozen(capsys, tmp_path):
+    code, out, _ = plan(capsys, tmp_path, "prod", "replicationInstance.instanceClass=dms.r6i.large")
+    assert code == 0
+    assert "table mappings" not in out and "DELETED" not in out and "re-planned" not in out
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda d: d["tasks"].append(dict(d["tasks"][0])), "task big-documents is listed twice"),
+        (lambda d: d["tasks"][0].update(name="reverse"), "task name 'reverse' must be"),
+        (lambda d: d["tasks"][0].update(name=None), "task name None must be"),
+        (lambda d: d["tasks"][0].update(max_full_load_subtasks=0), "max_full_load_subtasks must be 1..49"),
+        (lambda d: d.update(tasks=[]), "lists no task"),
+        (lambda d: d["tasks"][1]["tables"].append(["APP", "DOCUMENTS"]), "APP.DOCUMENTS is selected by tasks"),
+    ],
+)
+def test_broken_frozen_plan_is_one_error_line(tmp_path, edit, message):
+    doc = json.loads((ROOT / "tests/data/inventory/prod-migration-plan.json").read_text())
+    edit(doc)
+    frozen = tmp_path / "frozen.json"
+    frozen.write_text(json.dumps(doc))
+    with pytest.raises(ConfigError) as err:
+        all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
+    assert message in str(err.value) and "\n" not in str(err.value)
+
+
+def test_two_oracle_tables_folding_into_one_postgres_name_are_refused(tmp_path):
+    inv = tmp_path / "inv"
+    inv.mkdir()
+    for name in ("columns.csv", "tables.csv", "lobs.csv", "keys.csv"):
+        (inv / name).write_text((ROOT / "tests/data/inventory" / name).read_text())
+    with open(inv / "tables.csv", "a") as fh:
+        fh.write('"APP","Orders",10,8192,"N","N","NO"\n')
+    with open(inv / "columns.csv", "a") as fh:
+        fh.write('"APP","Orders","ID","NUMBER",22,10,0,"N",,0\n')
+    paths = [f"inventory.{n}={inv / (n + '.csv')}" for n in ("columns", "tables", "lobs", "keys")]
+    with pytest.raises(ConfigError, match=r"APP.ORDERS and APP.Orders both become app.orders in PostgreSQL"):
+        all_tasks(read_stack_file(ROOT, "prod", [*paths, "sizing.mode=manual", "sizing.planFile=null"]).load())
+
+
+@pytest.mark.parametrize(
+    ("tasks", "message"),
+    [
+        ('[{name: a, include: ["%"]}, {name: b, include: ["%"]}]', "tasks a and b both include APP.%"),
+        ("[{name: a, include: [APP.NOSUCH]}]", None),
+    ],
+)
+def test_overlapping_tasks_without_inventory(tasks, message):
+    stack = read_stack_file(ROOT, "dev", [f"migration.tasks={tasks}"]).load()
+    if message is None:  # without an inventory nothing tells a pattern matches no table
+        assert all_tasks(stack)
+        return
+    with pytest.raises(ConfigError, match=message):
+        all_tasks(stack)
+
+
+@pytest.mark.parametrize(
+    ("tasks", "message"),
+    [
+        ("[{name: a, include: [APP.ORDERS]}, {name: b, include: ['%']}]", "APP.ORDERS is selected by tasks a and b"),
+        ("[{name: a, include: [APP.NOSUCH]}]", "task a selects no table of the inventory"),
+    ],
+)
+def test_task_scopes_are_exact_with_an_inventory(tasks, message):
+    stack = read_stack_file(ROOT, "prod", ["sizing.mode=manual", "sizing.planFile=null", f"migration.tasks={tasks}"])
+    with pytest.raises(ConfigError, match=message):
+        all_tasks(stack.load())
 
 
 def test_frozen_plan_keeps_the_split_when_the_class_changes(capsys, tmp_path):
@@ -137,6 +210,10 @@ def test_plain_password_next_to_a_secure_one_is_refused(tmp_path):
         ("{LoopbackPreventionSettings: {EnableLoopbackPrevention: true}}", "LoopbackPreventionSettings: set by"),
         ("{Logging: {CloudWatchLogGroup: x}}", "Logging.CloudWatchLogGroup is read-only"),
         ("{Bogus: {}}", "unknown task settings section(s) Bogus"),
+        ("{TargetMetadata: {SupportLobs: false}}", "TargetMetadata.SupportLobs: set by the stack and guarded"),
+        ("{FullLoadSettings: {targetTablePrepMode: x}}", "FullLoadSettings.targetTablePrepMode: not a field"),
+        ("{FullLoadSettings: {MaxFullLoadSubTasks: 1000}}", "MaxFullLoadSubTasks: must be 1..49, got 1000"),
+        ('{Logging: {EnableLogging: "yes"}}', "Logging.EnableLogging: expected bool, got 'yes'"),
     ],
 )
 def test_task_settings_overrides_cannot_bypass_a_guard(override, message):
