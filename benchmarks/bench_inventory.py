@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from migration.inventory import COLUMNS_HEADER  # noqa: E402
+
 # (DATA_TYPE, DATA_LENGTH, DATA_PRECISION, DATA_SCALE, CHAR_USED, CHAR_LENGTH): a plausible mix of column types
 _TYPES = [
     ("NUMBER", 22, 10, 0, "", 0),
@@ -53,20 +55,7 @@ def generate(directory: Path, n_tables: int, cols_per_table: int = 50) -> dict[s
     ):
         wt, wc, wl, wk = csv.writer(ft), csv.writer(fc), csv.writer(fl), csv.writer(fk)
         wt.writerow(["OWNER", "TABLE_NAME", "NUM_ROWS", "BYTES", "HAS_PRIMARY_KEY", "HAS_UNIQUE_KEY", "PARTITIONED"])
-        wc.writerow(
-            [
-                "OWNER",
-                "TABLE_NAME",
-                "COLUMN_NAME",
-                "DATA_TYPE",
-                "DATA_LENGTH",
-                "DATA_PRECISION",
-                "DATA_SCALE",
-                "NULLABLE",
-                "CHAR_USED",
-                "CHAR_LENGTH",
-            ]
-        )
+        wc.writerow([*COLUMNS_HEADER, "CHAR_LENGTH"])
         wl.writerow(["OWNER", "TABLE_NAME", "COLUMN_NAME", "MAX_BYTES"])
         wk.writerow(["OWNER", "TABLE_NAME", "CONSTRAINT_TYPE", "COLUMN_NAME", "POSITION", "CONSTRAINT_NAME"])
         for t in range(n_tables):
