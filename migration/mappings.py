@@ -53,7 +53,6 @@ class TableSettings:
     table: str
     lob: Mapping[str, Any] | None = None  # {"mode": "limited", "bulk-max-size": "6144"}
     parallel_load: Mapping[str, Any] | None = None  # {"type": "partitions-auto"}
-    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,7 +62,6 @@ class ColumnRemoval:
     schema: str
     table: str
     column: str
-    reason: str = ""
 
 
 @dataclass

@@ -6,11 +6,13 @@ Pure logic: the stack config (and its inventory when configured) fills the gener
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from migration import prereqs
 from migration.config import Stack, _Connection
 from migration.identifiers import StackNames
 from migration.runbook import RunbookContext, render_runbook
-from migration.tasks import postgres_schema
+from migration.tasks import TaskSpec, forward_tasks, postgres_schema
 from migration.tasks import stack_inventory as load_inventory
 
 DEFAULT_ORACLE_USER = "DMS_USER"
@@ -91,9 +93,7 @@ def prerequisites(stack: Stack, side: str = "all") -> str:
     return "\n\n".join(p.rstrip() for p in parts) + "\n"
 
 
-def runbook_context(stack: Stack) -> RunbookContext:
-    from migration.tasks import forward_tasks
-
+def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext:
     cfg = stack.config
     names = StackNames(stack.project, stack.stack)
     rev = cfg.reverse
@@ -104,7 +104,7 @@ def runbook_context(stack: Stack) -> RunbookContext:
         region=stack.region,
         phase=cfg.phase,
         migration_type=cfg.migration.type,
-        forward_task_ids=[t.task_id for t in forward_tasks(stack)],
+        forward_task_ids=[t.task_id for t in forward],
         reverse_task_id=names.task_id("reverse") if has_reverse else None,
         instance_id=names.instance_id,
         source_description=f"Oracle {_where(cfg.source)}",
@@ -117,10 +117,8 @@ def runbook_context(stack: Stack) -> RunbookContext:
     )
 
 
-def assessment_section(stack: Stack) -> str:
+def assessment_section(stack: Stack, forward: Sequence[TaskSpec]) -> str:
     """How to run a DMS premigration assessment on each forward task, with the values this stack knows."""
-    from migration.tasks import forward_tasks
-
     a = stack.config.assessment
     bucket = a.result_bucket or "<results-bucket>"
     role = a.service_access_role_arn or "<assessment-role-arn>"
@@ -134,7 +132,7 @@ def assessment_section(stack: Stack) -> str:
         "",
         "```bash",
     ]
-    for spec in forward_tasks(stack):
+    for spec in forward:
         lines += [
             f"aws dms start-replication-task-assessment-run --region {stack.region} \\",
             f'  --replication-task-arn "$(pulumi stack output taskArns --stack {stack.stack} --json'
@@ -155,4 +153,5 @@ def assessment_section(stack: Stack) -> str:
 
 
 def runbook(stack: Stack) -> str:
-    return render_runbook(runbook_context(stack)).rstrip() + "\n\n" + assessment_section(stack)
+    forward = forward_tasks(stack)
+    return render_runbook(runbook_context(stack, forward)).rstrip() + "\n\n" + assessment_section(stack, forward)

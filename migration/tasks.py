@@ -179,10 +179,14 @@ def stack_inventory(stack: Stack) -> Inventory | None:
     return _INVENTORY_CACHE[key]
 
 
+def _like_body(pattern: str) -> str:
+    """DMS/SQL LIKE as a regular expression body: % any run, _ one character."""
+    return "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+
+
 @functools.lru_cache(maxsize=1024)
 def _like(pattern: str) -> re.Pattern[str]:
-    """DMS/SQL LIKE: % any run, _ one character."""
-    return re.compile("".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern) + r"\Z")
+    return re.compile(_like_body(pattern) + r"\Z")
 
 
 def _matches(patterns: Sequence[str], owner: str, table: str) -> bool:
@@ -238,7 +242,7 @@ def _table_rules(
             )
             continue
         for col, _ in bad:
-            out.removed.append(mappings.ColumnRemoval(t.owner, t.name, col.name, f"{col.data_type} unsupported"))
+            out.removed.append(mappings.ColumnRemoval(t.owner, t.name, col.name))
             out.reasons.append(
                 f"{t.owner}.{t.name}.{col.name}: removed from the task ({col.data_type} is not moved by DMS)"
             )
@@ -424,7 +428,7 @@ def _reverse_selection(cfg: StackConfig, forward: Sequence[TaskSpec]) -> list[di
     return rules
 
 
-def reverse_task(stack: Stack, forward: Sequence[TaskSpec] | None = None) -> TaskSpec | None:
+def reverse_task(stack: Stack, forward: Sequence[TaskSpec]) -> TaskSpec | None:
     """The fallback task PostgreSQL -> Oracle: CDC only, DO_NOTHING, names turned back to Oracle upper case."""
     cfg = stack.config
     state = phase_state(cfg)
@@ -433,7 +437,7 @@ def reverse_task(stack: Stack, forward: Sequence[TaskSpec] | None = None) -> Tas
     rev = cfg.reverse
     assert rev.postgres_source is not None
     names = StackNames(stack.project, stack.stack)
-    selection = _reverse_selection(cfg, forward_tasks(stack) if forward is None else forward)
+    selection = _reverse_selection(cfg, forward)
     try:
         doc = mappings.build_reverse_mappings(
             {postgres_schema(cfg, s): s for s in cfg.migration.schemas}, selection=selection
@@ -515,10 +519,6 @@ def validation_task(stack: Stack) -> TaskSpec | None:
             "writing; read results in awsdms_control.awsdms_validation_failures_v1",
         ),
     )
-
-
-def _like_body(pattern: str) -> str:
-    return "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
 
 
 def _selected_by(spec: TaskSpec, tables: Sequence[Table]) -> set[tuple[str, str]]:

@@ -129,7 +129,7 @@ def test_schema_rename_replaces_lowercase_for_that_schema_only() -> None:
 def test_removed_columns_and_table_settings() -> None:
     doc = build_forward_mappings(
         ["APP"],
-        removed_columns=[ColumnRemoval("APP", "ORDERS", "LEGACY_BLOB", reason="unsupported type")],
+        removed_columns=[ColumnRemoval("APP", "ORDERS", "LEGACY_BLOB")],
         table_settings=[
             TableSettings("APP", "DOCS", lob={"mode": "limited", "bulk-max-size": "6144"}),
             TableSettings("APP", "SALES", parallel_load={"type": "partitions-auto"}),

@@ -21,7 +21,7 @@ from migration.components.replication_server import EgressRule, ReplicationServe
 from migration.config import Stack, _Connection
 from migration.identifiers import StackNames, partition_for
 from migration.lifecycle import phase_state
-from migration.tasks import TaskSpec, all_tasks, ca_bundles
+from migration.tasks import TaskSpec, ca_bundles
 
 
 def _digest(text: str) -> str:
@@ -65,11 +65,10 @@ class MigrationPipeline(pulumi.ComponentResource):
         self,
         name: str,
         stack: Stack,
-        specs: Sequence[TaskSpec] | None = None,
+        specs: Sequence[TaskSpec],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("oracle2pg:dms:MigrationPipeline", name, None, opts)
-        specs = list(all_tasks(stack) if specs is None else specs)
         cfg = stack.config
         names = StackNames(stack.project, stack.stack)
         tags = stack_tags(stack)
