@@ -521,22 +521,33 @@ def validation_task(stack: Stack) -> TaskSpec | None:
     )
 
 
-def _selected_by(spec: TaskSpec, tables: Sequence[Table]) -> set[tuple[str, str]]:
-    """The inventory tables a task's selection rules pick (includes minus excludes), as DMS reads them (% and _
-    are wildcards). One combined pattern per side keeps this linear in the number of tables."""
+def _selected_by(spec: TaskSpec, tables: Sequence[Table], known: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The inventory tables a task's selection rules pick (includes minus excludes). Names without % are taken
+    as exact table names (the planner's explicit lists: a set lookup); patterns with % go through one combined
+    expression per side, linear in the number of tables."""
     sides: dict[bool, list[str]] = {True: [], False: []}
+    exact: dict[bool, set[tuple[str, str]]] = {True: set(), False: set()}
     for rule in spec.mappings["rules"]:
         if rule["rule-type"] == "selection":
             loc = rule["object-locator"]
+            side = rule["rule-action"] != "exclude"
+            if "%" not in loc["schema-name"] + loc["table-name"]:
+                exact[side].add((loc["schema-name"], loc["table-name"]))
+                continue
             body = f"{_like_body(loc['schema-name'])}\\x00{_like_body(loc['table-name'])}"
-            sides[rule["rule-action"] != "exclude"].append(body)
+            sides[side].append(body)
+    if not sides[True] and not sides[False]:
+        return (exact[True] & known) - exact[False]
     inc = re.compile("(?:" + "|".join(sides[True]) + r")\Z") if sides[True] else None
     exc = re.compile("(?:" + "|".join(sides[False]) + r")\Z") if sides[False] else None
     chosen = set()
     for t in tables:
         key = f"{t.owner}\x00{t.name}"
-        if inc is not None and inc.match(key) and not (exc is not None and exc.match(key)):
-            chosen.add((t.owner, t.name))
+        pair = (t.owner, t.name)
+        if pair in exact[False] or (exc is not None and exc.match(key)):
+            continue
+        if pair in exact[True] or (inc is not None and inc.match(key)):
+            chosen.add(pair)
     return chosen
 
 
@@ -556,8 +567,9 @@ def check_task_scopes(stack: Stack, specs: Sequence[TaskSpec]) -> None:
                     owner[loc] = spec.name
         return
     tables = [t for t in inv.tables.values() if t.owner in set(stack.config.migration.schemas)]
+    known = {(t.owner, t.name) for t in tables}
     for spec in specs:
-        chosen = _selected_by(spec, tables)
+        chosen = _selected_by(spec, tables, known)
         if not chosen:
             raise ConfigError(f"{key}: task {spec.name} selects no table of the inventory; fix its include patterns")
         for table in sorted(chosen):
