@@ -3,8 +3,8 @@
 import pulumi
 
 from migration.components.pipeline import MigrationPipeline
-from migration.config import ConfigError, from_pulumi
-from migration.tasks import all_tasks
+from migration.config.model import ConfigError, from_pulumi
+from migration.planning.tasks import all_tasks
 
 try:
     stack = from_pulumi()

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from migration.inventory import COLUMNS_HEADER  # noqa: E402
+from migration.inventory.load import COLUMNS_HEADER  # noqa: E402
 
 # (DATA_TYPE, DATA_LENGTH, DATA_PRECISION, DATA_SCALE, CHAR_USED, CHAR_LENGTH): a plausible mix of column types
 _TYPES = [
@@ -87,8 +87,8 @@ def generate(directory: Path, n_tables: int, cols_per_table: int = 50) -> dict[s
 
 def measure(directory: Path) -> dict[str, float | int | str]:
     """One size, in this (fresh) process."""
-    from migration.inventory import load_inventory
-    from migration.inventory_cli import build_report
+    from migration.cli.inventory import build_report
+    from migration.inventory.load import load_inventory
 
     paths = {name: directory / f"{name}.csv" for name in ("tables", "columns", "lobs", "keys")}
     start = time.perf_counter()
@@ -98,8 +98,8 @@ def measure(directory: Path) -> dict[str, float | int | str]:
     reported = time.perf_counter()
     # The stack's way: tables split into tasks of at most 200 (DMS: "a few hundred tables per task"), each task's
     # mapping with its LOB tables' lob-settings, validated.
-    from migration.inventory import choose_lob_mode
-    from migration.mappings import TableSettings, build_forward_mappings
+    from migration.dms.mappings import TableSettings, build_forward_mappings
+    from migration.inventory.lobs import choose_lob_mode
 
     tables = list(inv.tables.values())
     schemas = inv.schemas()

@@ -31,9 +31,7 @@ import pulumi  # noqa: E402
 import pulumi_aws as aws  # noqa: E402
 from pulumi.runtime.config import set_all_config  # noqa: E402
 
-from migration import tasks as task_module  # noqa: E402
-from migration.inventory import COLUMNS_HEADER  # noqa: E402
-from migration.offline import (  # noqa: E402
+from migration.cli.offline import (  # noqa: E402
     _ARN_OUTPUTS,
     FAKE_ACCOUNT,
     ProgramRun,
@@ -43,7 +41,9 @@ from migration.offline import (  # noqa: E402
     reveal,
     run_program,
 )
-from migration.stackfile import read_stack_file  # noqa: E402
+from migration.config.stackfile import read_stack_file  # noqa: E402
+from migration.inventory.load import COLUMNS_HEADER  # noqa: E402
+from migration.planning import tasks as task_module  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = 2000

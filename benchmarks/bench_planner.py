@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from migration.planner import GB, MB, plan_migration, single_task_makespan_seconds  # noqa: E402
+from migration.planning.planner import GB, MB, plan_migration, single_task_makespan_seconds  # noqa: E402
 
 INSTANCE = "dms.r6i.8xlarge"
 WINDOW_HOURS = 8.0

@@ -1,5 +1,5 @@
 import sys
 
-from migration.cli import main
+from migration.cli.main import main
 
 sys.exit(main())

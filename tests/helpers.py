@@ -11,10 +11,10 @@ from typing import Any
 import pulumi
 import pytest
 
-from migration import offline
-from migration.config import ConfigError, Stack, load_stack_config
-from migration.offline import SECRET_SIG, ProgramRun, Recorded, RecordingMocks, RecordingMonitor
-from migration.stackfile import read_stack_file
+from migration.cli import offline
+from migration.cli.offline import SECRET_SIG, ProgramRun, Recorded, RecordingMocks, RecordingMonitor
+from migration.config.model import ConfigError, Stack, load_stack_config
+from migration.config.stackfile import read_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = "oracle2pg"

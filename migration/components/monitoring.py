@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from migration.identifiers import dms_id
-from migration.monitoring_settings import (
+from migration.dms.identifiers import dms_id
+from migration.dms.monitoring_settings import (
     ALARM_NAME_MAX,
     DASHBOARD_NAME_MAX,
     EVENT_SUBSCRIPTION_NAME_MAX,

@@ -18,10 +18,10 @@ from migration.components.iam_roles import DmsRolesArgs, DmsServiceRoles
 from migration.components.migration_task import MigrationTasks, TaskArgs
 from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
 from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
-from migration.config import Stack, _Connection
-from migration.identifiers import StackNames, partition_for
-from migration.lifecycle import phase_state
-from migration.tasks import TaskSpec, ca_bundles
+from migration.config.model import Stack, _Connection
+from migration.dms.identifiers import StackNames, partition_for
+from migration.planning.lifecycle import phase_state
+from migration.planning.tasks import TaskSpec, ca_bundles
 
 
 def _digest(text: str) -> str:

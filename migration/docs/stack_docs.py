@@ -1,0 +1,157 @@
+"""Documents derived from a validated stack: the DBA prerequisites and the cutover runbook.
+
+Pure logic: the stack config (and its inventory when configured) fills the generators in `prereqs` and
+`runbook`, so the SQL and the commands always name this stack's users, schemas, tasks and slot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from migration.config.model import Stack, _Connection
+from migration.dms.identifiers import StackNames
+from migration.docs import prereqs
+from migration.docs.runbook import RunbookContext, render_runbook
+from migration.planning.tasks import TaskSpec, forward_tasks, postgres_schema
+from migration.planning.tasks import stack_inventory as load_inventory
+
+DEFAULT_ORACLE_USER = "DMS_USER"
+DEFAULT_POSTGRES_USER = "dms_user"
+
+
+def _user(conn: _Connection | None, default: str) -> str:
+    """The configured DMS user; with Secrets Manager the name lives in the secret, so a conventional default."""
+    return conn.username if conn is not None and conn.username else default
+
+
+def _where(conn: _Connection) -> str:
+    host = conn.host or "(host from Secrets Manager)"
+    return f"{conn.database_name} at {host}:{conn.port}"
+
+
+def prerequisites(stack: Stack, side: str = "all") -> str:
+    cfg = stack.config
+    m = cfg.migration
+    pg_schemas = [postgres_schema(cfg, s) for s in m.schemas]
+    inv = load_inventory(stack)
+    no_key: list[tuple[str, str]] = []
+    uk_only: dict[tuple[str, str], list[str]] = {}
+    if inv is not None:
+        for key, table in inv.tables.items():
+            if not table.has_primary_key and table.has_unique_key and table.key_columns:
+                uk_only[key] = list(table.key_columns)
+            elif not table.has_key:
+                no_key.append(key)
+    validation_with_lobs = m.validation and (inv is None or any(t.lob_columns for t in inv.tables.values()))
+    parts: list[str] = [
+        f"-- Prerequisites for stack {stack.stack} (project {stack.project}); generated from "
+        f"Pulumi.{stack.stack}.yaml by `python -m migration prereqs`."
+    ]
+    if side in ("all", "oracle"):
+        parts.append(
+            prereqs.oracle_source_prereqs(
+                dms_user=_user(cfg.source, DEFAULT_ORACLE_USER),
+                schemas=m.schemas,
+                reader=cfg.source.settings.reader,
+                archive_log_retention_hours=cfg.source.settings.archive_log_retention_hours,
+                cdc=m.has_cdc,
+                tables_without_key=no_key,
+                unique_key_only=uk_only,
+                validation_with_lobs=validation_with_lobs,
+                add_supplemental_logging=cfg.source.settings.add_supplemental_logging,
+            )
+        )
+    if side in ("all", "postgres"):
+        parts.append(
+            prereqs.postgres_target_prereqs(
+                dms_user=_user(cfg.target, DEFAULT_POSTGRES_USER),
+                database=cfg.target.database_name,
+                schemas=pg_schemas,
+                control_schema="awsdms_control",
+                engine=cfg.target.engine,
+            )
+        )
+    rev = cfg.reverse
+    if rev.enabled and rev.postgres_source is not None and rev.oracle_target is not None:
+        src = rev.postgres_source.settings
+        if side in ("all", "postgres"):
+            parts.append(
+                prereqs.postgres_source_prereqs(
+                    dms_user=_user(rev.postgres_source, "dms_reverse"),
+                    database=rev.postgres_source.database_name,
+                    schemas=pg_schemas,
+                    slot_name=src.slot_name,
+                    plugin="pglogical" if src.plugin_name == "pglogical" else "test-decoding",
+                    heartbeat_schema=src.heartbeat_schema or "public",
+                    engine=cfg.target.engine,
+                )
+            )
+        if side in ("all", "oracle"):
+            parts.append(
+                prereqs.oracle_target_prereqs(dms_user=_user(rev.oracle_target, "DMS_REVERSE"), schemas=m.schemas)
+            )
+    return "\n\n".join(p.rstrip() for p in parts) + "\n"
+
+
+def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext:
+    cfg = stack.config
+    names = StackNames(stack.project, stack.stack)
+    rev = cfg.reverse
+    has_reverse = rev.enabled and rev.postgres_source is not None
+    return RunbookContext(
+        project=stack.project,
+        stack=stack.stack,
+        region=stack.region,
+        phase=cfg.phase,
+        migration_type=cfg.migration.type,
+        forward_task_ids=[t.task_id for t in forward],
+        reverse_task_id=names.task_id("reverse") if has_reverse else None,
+        instance_id=names.instance_id,
+        source_description=f"Oracle {_where(cfg.source)}",
+        target_description=f"{cfg.target.engine} {_where(cfg.target)}",
+        oracle_schemas=list(cfg.migration.schemas),
+        postgres_schemas=[postgres_schema(cfg, s) for s in cfg.migration.schemas],
+        reverse_slot_name=rev.postgres_source.settings.slot_name if has_reverse and rev.postgres_source else None,
+        loopback_prevention=has_reverse and rev.loopback_prevention,
+        validation_enabled=cfg.migration.validation,
+    )
+
+
+def assessment_section(stack: Stack, forward: Sequence[TaskSpec]) -> str:
+    """How to run a DMS premigration assessment on each forward task, with the values this stack knows."""
+    a = stack.config.assessment
+    bucket = a.result_bucket or "<results-bucket>"
+    role = a.service_access_role_arn or "<assessment-role-arn>"
+    lines = [
+        "## Appendix: premigration assessment",
+        "",
+        "Run it after the first `pulumi up` with `migration.startTask: false` (the task must exist and be stopped"
+        " or ready), before starting the load. It checks unsupported data types, tables without keys, LOB columns"
+        " without keys, supplemental logging and privileges. The role must trust `dms.amazonaws.com` and may put"
+        f" objects into `{bucket}`.",
+        "",
+        "```bash",
+    ]
+    for spec in forward:
+        lines += [
+            f"aws dms start-replication-task-assessment-run --region {stack.region} \\",
+            f'  --replication-task-arn "$(pulumi stack output taskArns --stack {stack.stack} --json'
+            f' | python3 -c \'import json,sys; print(json.load(sys.stdin)["{spec.name}"])\')" \\',
+            f"  --service-access-role-arn {role} \\",
+            f"  --result-location-bucket {bucket} --result-location-folder {stack.stack}/{spec.task_id} \\",
+            f"  --assessment-run-name {spec.task_id}-assessment",
+        ]
+    lines += [
+        "aws dms describe-replication-task-assessment-runs --region "
+        + stack.region
+        + " --filters Name=replication-task-arn,Values=<task-arn>",
+        "```",
+        "",
+        "Results: `summary.json` and one JSON file per check under the result folder; fix every `failed` check.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def runbook(stack: Stack) -> str:
+    forward = forward_tasks(stack)
+    return render_runbook(runbook_context(stack, forward)).rstrip() + "\n\n" + assessment_section(stack, forward)

@@ -1,0 +1,350 @@
+"""The Oracle inventory a DBA exports as CSV (migration/sql/oracle_inventory.sql), loaded for planning.
+
+Streaming and frugal because real estates reach a million columns: csv rows are turned straight into slotted
+objects, repeated strings and numbers are shared, and the cyclic GC is paused while the (acyclic) objects pile up.
+Every bad value stops the load with the file, line and field, because a silently skipped row means a silently
+wrong DDL or task plan.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields
+from operator import itemgetter
+from pathlib import Path
+
+from migration.inventory.model import Column, Inventory, InventoryError, Table
+from migration.inventory.typemap import oracle_to_postgres
+
+# ------------------------------------------------------------------------------------------------ CSV reading
+
+COLUMNS_HEADER = (
+    "OWNER",
+    "TABLE_NAME",
+    "COLUMN_NAME",
+    "DATA_TYPE",
+    "DATA_LENGTH",
+    "DATA_PRECISION",
+    "DATA_SCALE",
+    "NULLABLE",
+    "CHAR_USED",
+)
+TABLES_HEADER = ("OWNER", "TABLE_NAME", "NUM_ROWS", "BYTES", "HAS_PRIMARY_KEY")
+LOBS_HEADER = ("OWNER", "TABLE_NAME", "COLUMN_NAME", "MAX_BYTES")
+KEYS_HEADER = ("OWNER", "TABLE_NAME", "CONSTRAINT_TYPE", "COLUMN_NAME", "POSITION")
+_YES_NO = {"Y": True, "N": False, "YES": True, "NO": False}
+_NEEDS_LENGTH = frozenset({"CHAR", "NCHAR", "VARCHAR2", "NVARCHAR2", "RAW"})
+
+
+class _Csv:
+    """One open inventory file: positions of the wanted header columns and error messages that name the line."""
+
+    def __init__(self, path: Path, reader: Iterator[list[str]], required: tuple[str, ...], optional: tuple[str, ...]):
+        self.name = path.name
+        self.reader = reader
+        header = next((row for row in reader if row), None)  # blank lines before the header are harmless
+        if header is None:
+            raise InventoryError(f"{self.name} line 1: header: the file is empty; expected {','.join(required)}")
+        names = [h.strip().upper() for h in header]
+        missing = [h for h in required if h not in names]
+        if missing:
+            raise InventoryError(
+                f"{self.name} line {self.line}: header: missing {', '.join(missing)}; "
+                f"required columns are {','.join(required)}"
+            )
+        self.pos = {h: names.index(h) for h in (*required, *optional) if h in names}
+        self.width = max(self.pos.values()) + 1
+
+    @property
+    def line(self) -> int:
+        return self.reader.line_num  # type: ignore[attr-defined]
+
+    def error(self, fld: str, message: str) -> InventoryError:
+        return InventoryError(f"{self.name} line {self.line}: {fld}: {message}")
+
+    def short_row(self, row: list[str]) -> InventoryError:
+        return InventoryError(f"{self.name} line {self.line}: expected at least {self.width} fields, got {len(row)}")
+
+    def number(self, text: str, fld: str, minimum: int | None = None) -> int | None:
+        """A whole number or None for an empty field (NULL in the export)."""
+        s = text.strip()
+        try:
+            value: int | None = int(s) if s else None
+        except ValueError:
+            raise self.error(fld, f"expected a whole number, got {text!r}") from None
+        if value is not None and minimum is not None and value < minimum:
+            raise self.error(fld, f"expected a whole number >= {minimum}, got {text!r}")
+        return value
+
+    def required_number(self, text: str, fld: str, hint: str = "") -> int:
+        value = self.number(text, fld, 0)
+        if value is None:
+            raise self.error(fld, f"expected a whole number, got an empty value{hint}")
+        return value
+
+    def yes_no(self, text: str, fld: str) -> bool:
+        flag = _YES_NO.get(text.strip().upper())
+        if flag is None:
+            raise self.error(fld, f"expected Y or N, got {text!r}")
+        return flag
+
+
+@contextmanager
+def _open_csv(path: str | Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterator[_Csv]:
+    p = Path(path)
+    if not p.is_file():
+        raise InventoryError(f"{p.name}: file not found: {p}")
+    with open(p, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        try:
+            yield _Csv(p, reader, required, optional)
+        except UnicodeDecodeError:
+            raise InventoryError(f"{p.name} near line {reader.line_num + 1}: the file is not UTF-8 text") from None
+        except csv.Error as exc:
+            raise InventoryError(f"{p.name} line {reader.line_num}: malformed CSV: {exc}") from None
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Millions of acyclic objects would trigger many useless full collections."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def load_inventory(
+    columns: str | Path, tables: str | Path, lobs: str | Path | None = None, keys: str | Path | None = None
+) -> Inventory:
+    """Load the exported CSVs; tables first because every other file must name known tables (and columns)."""
+    with gc_paused():
+        inv, table_lines = _load_tables(tables)
+        _load_columns(columns, inv)
+        for key, table in inv.tables.items():
+            if not table.columns:
+                raise InventoryError(
+                    f"{Path(columns).name}: no columns for {key[0]}.{key[1]} "
+                    f"(listed on {Path(tables).name} line {table_lines[key]})"
+                )
+        if lobs is not None:
+            _load_lobs(lobs, inv)
+        if keys is not None:
+            _load_keys(keys, inv)
+    # The inventory lives as long as the process: move its (acyclic) objects out of the collector's sight, or every
+    # later collection rescans a million columns and report, mappings and planner slow down superlinearly.
+    gc.freeze()
+    return inv
+
+
+def _load_tables(path: str | Path) -> tuple[Inventory, dict[tuple[str, str], int]]:
+    tables: dict[tuple[str, str], Table] = {}
+    lines: dict[tuple[str, str], int] = {}
+    with _open_csv(path, TABLES_HEADER, ("PARTITIONED", "HAS_UNIQUE_KEY")) as f:
+        i_own, i_tab, i_rows, i_bytes, i_pk = (f.pos[h] for h in TABLES_HEADER)
+        i_part, i_uk = f.pos.get("PARTITIONED"), f.pos.get("HAS_UNIQUE_KEY")
+        for row in f.reader:
+            if len(row) < f.width:
+                if not row:
+                    continue
+                raise f.short_row(row)
+            owner, name = sys.intern(row[i_own].strip()), sys.intern(row[i_tab].strip())
+            if not owner or not name:
+                raise f.error("OWNER" if not owner else "TABLE_NAME", "empty value")
+            key = (owner, name)
+            if key in tables:
+                raise f.error("TABLE_NAME", f"duplicate table {owner}.{name} (first on line {lines[key]})")
+            tables[key] = Table(
+                owner,
+                name,
+                f.required_number(row[i_rows], "NUM_ROWS", " (statistics missing? run DBMS_STATS.GATHER_SCHEMA_STATS)"),
+                f.required_number(row[i_bytes], "BYTES"),
+                f.yes_no(row[i_pk], "HAS_PRIMARY_KEY"),
+                f.yes_no(row[i_uk], "HAS_UNIQUE_KEY") if i_uk is not None else False,
+                f.yes_no(row[i_part], "PARTITIONED") if i_part is not None else False,
+            )
+            lines[key] = f.line
+    return Inventory(tables), lines
+
+
+def _column_attributes(f: _Csv, raw: tuple[str, ...]) -> tuple[object, ...]:
+    """Parse and check the type fields of a column row (DATA_TYPE .. CHAR_USED [, CHAR_LENGTH]) once per distinct
+    raw text."""
+    s_type, s_len, s_prec, s_scale, s_null, s_cu, *s_cl = raw
+    dtype = sys.intern(s_type.strip())
+    if not dtype:
+        raise f.error("DATA_TYPE", "empty value")
+    length = f.number(s_len, "DATA_LENGTH", 0)
+    if length is None and dtype.upper() in _NEEDS_LENGTH:
+        raise f.error("DATA_LENGTH", f"required for {dtype}, got an empty value")
+    precision = f.number(s_prec, "DATA_PRECISION", 0)
+    scale = f.number(s_scale, "DATA_SCALE")
+    nullable = f.yes_no(s_null, "NULLABLE")
+    char_used = s_cu.strip().upper() or None
+    if char_used not in (None, "B", "C"):
+        raise f.error("CHAR_USED", f"expected B, C or empty, got {s_cu!r}")
+    char_length = f.number(s_cl[0], "CHAR_LENGTH", 0) if s_cl else None
+    return dtype, length, precision, scale, nullable, char_used, char_length
+
+
+def _load_columns(path: str | Path, inv: Inventory) -> None:
+    """The hot loop. A few hundred distinct type signatures cover a million columns, so the seven type fields are
+    parsed once per distinct raw text (which also shares the int objects). Columns are filled through the slot
+    descriptors: the frozen dataclass __init__ goes through object.__setattr__ per field and costs twice as much
+    (same fields, same result)."""
+    tables = inv.tables
+    signatures: dict[tuple[str, ...], tuple[object, ...]] = {}
+    lob_signatures: dict[tuple[str, ...], bool] = {}  # whether DMS moves that type as a LOB, once per signature
+    intern, new = sys.intern, object.__new__
+    s_own, s_tab, s_name, s_type, s_len, s_prec, s_scale, s_null, s_cu, s_cl = (
+        getattr(Column, fld.name).__set__ for fld in fields(Column)
+    )
+    with _open_csv(path, COLUMNS_HEADER, ("CHAR_LENGTH",)) as f:
+        names = itemgetter(*(f.pos[h] for h in COLUMNS_HEADER[:3]))
+        attributes = itemgetter(*(f.pos[h] for h in (*COLUMNS_HEADER[3:], "CHAR_LENGTH") if h in f.pos))
+        width = f.width
+        last_owner = last_name = None
+        table: Table | None = None
+        columns: list[Column] = []
+        seen: set[str] = set()
+        for row in f.reader:
+            if len(row) < width:
+                if not row:
+                    continue
+                raise f.short_row(row)
+            owner, tname, cname = names(row)
+            if owner != last_owner or tname != last_name or table is None:
+                table = tables.get((owner.strip(), tname.strip()))
+                if table is None:
+                    raise f.error("TABLE_NAME", f"{owner.strip()}.{tname.strip()} is not in tables.csv")
+                last_owner, last_name, columns = owner, tname, table.columns
+                seen = {c.name for c in columns}
+            cname = intern(cname.strip())
+            if cname in seen or not cname:
+                raise f.error(
+                    "COLUMN_NAME", f"duplicate column {table.owner}.{table.name}.{cname}" if cname else "empty value"
+                )
+            seen.add(cname)
+            raw = attributes(row)
+            parsed = signatures.get(raw)
+            if parsed is None:
+                parsed = signatures[raw] = _column_attributes(f, raw)
+            dtype, length, precision, scale, nullable, char_used, char_length = parsed
+            col = new(Column)
+            s_own(col, table.owner)
+            s_tab(col, table.name)
+            s_name(col, cname)
+            s_type(col, dtype)
+            s_len(col, length)
+            s_prec(col, precision)
+            s_scale(col, scale)
+            s_null(col, nullable)
+            s_cu(col, char_used)
+            s_cl(col, char_length)
+            columns.append(col)
+            is_lob = lob_signatures.get(raw)
+            if is_lob is None:
+                is_lob = lob_signatures[raw] = oracle_to_postgres(col).is_lob
+            if is_lob:
+                table.lob_columns.append(cname)
+
+
+def _table_for(f: _Csv, inv: Inventory, row: list[str], i_own: int, i_tab: int) -> Table:
+    owner, tname = row[i_own].strip(), row[i_tab].strip()
+    table = inv.tables.get((owner, tname))
+    if table is None:
+        raise f.error("TABLE_NAME", f"{owner}.{tname} is not in tables.csv")
+    return table
+
+
+def _column_in(f: _Csv, table: Table, name: str) -> str:
+    for c in table.columns:
+        if c.name == name:
+            return c.name
+    raise f.error("COLUMN_NAME", f"{table.owner}.{table.name}.{name} is not in columns.csv")
+
+
+def _load_lobs(path: str | Path, inv: Inventory) -> None:
+    with _open_csv(path, LOBS_HEADER) as f:
+        i_own, i_tab, i_col, i_max = (f.pos[h] for h in LOBS_HEADER)
+        for row in f.reader:
+            if len(row) < f.width:
+                if not row:
+                    continue
+                raise f.short_row(row)
+            table = _table_for(f, inv, row, i_own, i_tab)
+            name = _column_in(f, table, row[i_col].strip())
+            size = f.number(row[i_max], "MAX_BYTES", 0)
+            if name in table.lob_max_bytes:
+                raise f.error("COLUMN_NAME", f"duplicate measurement for {table.owner}.{table.name}.{name}")
+            if size is not None:  # empty = not measured (LONG cannot be measured with DBMS_LOB)
+                table.lob_max_bytes[name] = size
+
+
+def _load_keys(path: str | Path, inv: Inventory) -> None:
+    """Primary key columns by POSITION; without a PK, the first unique constraint seen (CONSTRAINT_NAME, when
+    exported, separates several unique constraints of one table)."""
+    primary: dict[tuple[str, str], dict[int, str]] = {}
+    unique: dict[tuple[str, str], dict[str, dict[int, str]]] = {}
+    first_line: dict[tuple[str, str, str], int] = {}
+    with _open_csv(path, KEYS_HEADER, ("CONSTRAINT_NAME",)) as f:
+        i_own, i_tab, i_type, i_col, i_pos = (f.pos[h] for h in KEYS_HEADER)
+        i_name = f.pos.get("CONSTRAINT_NAME")
+        for row in f.reader:
+            if len(row) < f.width:
+                if not row:
+                    continue
+                raise f.short_row(row)
+            table = _table_for(f, inv, row, i_own, i_tab)
+            key = (table.owner, table.name)
+            kind = row[i_type].strip().upper()
+            if kind not in ("P", "U"):
+                raise f.error("CONSTRAINT_TYPE", f"expected P or U, got {row[i_type]!r}")
+            name = _column_in(f, table, row[i_col].strip())
+            position = f.number(row[i_pos], "POSITION", 1)
+            if position is None:
+                raise f.error("POSITION", "expected a whole number >= 1, got an empty value")
+            if kind == "P":
+                if not table.has_primary_key:
+                    raise f.error(
+                        "CONSTRAINT_TYPE", f"{key[0]}.{key[1]} has a P row but tables.csv says HAS_PRIMARY_KEY=N"
+                    )
+                cols = primary.setdefault(key, {})
+                what = "primary key"
+            else:
+                constraint = row[i_name].strip() if i_name is not None else ""
+                cols = unique.setdefault(key, {}).setdefault(constraint, {})
+                what = f"unique key {constraint}".rstrip()
+                table.has_unique_key = True
+            first_line.setdefault((*key, kind), f.line)
+            if position in cols:
+                hint = (
+                    ""
+                    if kind == "P" or i_name is not None
+                    else " (several unique constraints? export CONSTRAINT_NAME too)"
+                )
+                raise f.error("POSITION", f"{key[0]}.{key[1]} {what} has position {position} twice{hint}")
+            cols[position] = name
+        for table_key, table in inv.tables.items():
+            if table.has_primary_key and table_key not in primary:
+                raise InventoryError(
+                    f"{f.name}: {table_key[0]}.{table_key[1]}: tables.csv says HAS_PRIMARY_KEY=Y "
+                    "but there are no P rows for it"
+                )
+            chosen = primary.get(table_key) or next(iter(unique.get(table_key, {}).values()), None)
+            if chosen is None:
+                continue
+            if sorted(chosen) != list(range(1, len(chosen) + 1)):
+                kind = "P" if table_key in primary else "U"
+                raise InventoryError(
+                    f"{f.name} line {first_line[(*table_key, kind)]}: POSITION: "
+                    f"{table_key[0]}.{table_key[1]} key positions {sorted(chosen)} are not "
+                    f"1..{len(chosen)}"
+                )
+            table.key_columns = [chosen[p] for p in sorted(chosen)]

@@ -1,0 +1,53 @@
+"""The Oracle inventory as data: tables, their columns, keys and measured LOB sizes. No logic that needs the type map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class InventoryError(ValueError):
+    """A bad inventory file; the message is one line naming the file, line and field."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    owner: str
+    table: str
+    name: str
+    data_type: str
+    data_length: int | None
+    data_precision: int | None
+    data_scale: int | None
+    nullable: bool
+    char_used: str | None  # "B" | "C" | None
+    char_length: int | None = None  # optional CHAR_LENGTH export: the declared length for CHAR semantics
+
+
+@dataclass(slots=True)
+class Table:
+    owner: str
+    name: str
+    num_rows: int
+    bytes: int
+    has_primary_key: bool
+    has_unique_key: bool = False
+    partitioned: bool = False
+    columns: list[Column] = field(default_factory=list)
+    lob_max_bytes: dict[str, int] = field(default_factory=dict)  # column -> measured MAX_BYTES
+    key_columns: list[str] = field(default_factory=list)  # PK columns by POSITION, else the first unique key's
+    # Columns DMS moves as LOBs (they need a key, and follow the LOB settings): the loader fills this from the
+    # type map as it reads each column, so the data classes never depend on the type map.
+    lob_columns: list[str] = field(default_factory=list)
+
+    @property
+    def has_key(self) -> bool:
+        return self.has_primary_key or self.has_unique_key
+
+
+@dataclass
+class Inventory:
+    tables: dict[tuple[str, str], Table]  # (OWNER, TABLE_NAME) -> Table, in tables.csv order
+
+    def schemas(self) -> list[str]:
+        """Owners in order of first appearance."""
+        return list(dict.fromkeys(owner for owner, _ in self.tables))

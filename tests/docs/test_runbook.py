@@ -1,0 +1,219 @@
+import dataclasses
+import re
+
+import pytest
+
+from migration.docs.prereqs import LSN_QUERY, SCN_QUERY
+from migration.docs.runbook import RunbookContext, RunbookError, render_runbook
+
+PROD = RunbookContext(
+    project="oracle2pg",
+    stack="prod",
+    region="eu-west-1",
+    phase="replicate",
+    migration_type="full-load-and-cdc",
+    forward_task_ids=["prod-fwd-core", "prod-fwd-lobs"],
+    reverse_task_id="prod-rev",
+    instance_id="prod-dms",
+    source_description="Oracle ORCL at orcl.abc.eu-west-1.rds.amazonaws.com:1521",
+    target_description="PostgreSQL appdb at appdb.abc.eu-west-1.rds.amazonaws.com:5432",
+    oracle_schemas=["APP", "HR"],
+    postgres_schemas=["app", "hr"],
+    reverse_slot_name="dms_rev_slot",
+    loopback_prevention=False,
+    validation_enabled=True,
+)
+NO_REVERSE = dataclasses.replace(PROD, stack="staging", reverse_task_id=None, reverse_slot_name=None)
+FULL_LOAD = dataclasses.replace(NO_REVERSE, stack="dev", migration_type="full-load", validation_enabled=False)
+
+
+def _section(text: str, number: int) -> str:
+    match = re.search(rf"^## {number}\. .*?(?=^## |\Z)", text, flags=re.S | re.M)
+    assert match, f"section {number} missing"
+    return match.group(0)
+
+
+def test_sections_0_to_9_in_order():
+    text = render_runbook(PROD)
+    headings = re.findall(r"^## (\d)\. ", text, flags=re.M)
+    assert headings == [str(i) for i in range(10)]
+    assert text.startswith("# Cutover runbook: oracle2pg / stack prod\n")
+
+
+def test_prerequisites_command_names_the_stack():
+    assert "python -m migration prereqs --stack prod" in _section(render_runbook(PROD), 0)
+
+
+def test_latency_checks_use_the_instance_and_each_task_as_dimensions():
+    pre = _section(render_runbook(PROD), 1)
+    for task in PROD.forward_task_ids:
+        for metric in ("CDCLatencySource", "CDCLatencyTarget"):
+            assert (
+                f"aws cloudwatch get-metric-statistics --region eu-west-1 --namespace AWS/DMS "
+                f"--metric-name {metric} \\\n  --dimensions Name=ReplicationInstanceIdentifier,Value=prod-dms "
+                'Name=ReplicationTaskIdentifier,Value="$(aws dms describe-replication-tasks --region eu-west-1 '
+                f"--filters Name=replication-task-id,Values={task} --query 'ReplicationTasks[0].ReplicationTaskArn' "
+                "--output text | awk -F: '{print $NF}')\" \\\n"
+            ) in pre
+    assert (
+        "aws dms describe-replication-tasks --region eu-west-1 --filters "
+        "Name=replication-task-id,Values=prod-fwd-core,prod-fwd-lobs"
+    ) in pre
+    assert 'aws dms describe-table-statistics --region eu-west-1 --replication-task-arn "$ARN"' in pre
+    assert "ValidationState,ValidationFailedRecords,ValidationPendingRecords" in pre
+    assert "every table `Validated`, 0 failed, 0 pending" in pre
+
+
+def test_drain_waits_for_incoming_changes_on_each_task_and_compares_row_counts():
+    drain = _section(render_runbook(PROD), 3)
+    for task in PROD.forward_task_ids:
+        assert (
+            "--metric-name CDCIncomingChanges \\\n  --dimensions Name=ReplicationInstanceIdentifier,Value=prod-dms "
+            'Name=ReplicationTaskIdentifier,Value="$(aws dms describe-replication-tasks --region eu-west-1 '
+            f"--filters Name=replication-task-id,Values={task} "
+        ) in drain
+    assert "FROM all_tables WHERE owner IN ('APP', 'HR')" in drain
+    assert "FROM information_schema.tables WHERE table_schema IN ('app', 'hr')" in drain
+
+
+def test_freeze_records_the_oracle_scn():
+    assert SCN_QUERY + ";" in _section(render_runbook(PROD), 2)
+
+
+def test_phase_commands_appear_in_lifecycle_order_with_the_stack():
+    text = render_runbook(PROD)
+    commands = re.findall(r"^pulumi config set phase (\w+) --stack prod$", text, flags=re.M)
+    assert commands == ["cutover", "fallback", "complete", "complete"]
+    assert text.index("pulumi config set phase cutover") < text.index(
+        "pulumi config set --path reverse.cdcStartPosition"
+    )
+    assert text.index("reverse.cdcStartPosition") < text.index("pulumi config set phase fallback")
+    assert text.count("pulumi up --stack prod") == 4
+    assert text.rstrip().count("pulumi destroy --stack prod") == 1
+
+
+def test_lsn_is_captured_after_the_slot_and_stored_in_config():
+    capture = _section(render_runbook(PROD), 5)
+    lines = capture.splitlines()
+    slot = lines.index(
+        'psql "$PG_URL" -c "SELECT * FROM pg_create_logical_replication_slot(\'dms_rev_slot\', '
+        "'test_decoding') WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = "
+        "'dms_rev_slot');\""
+    )
+    lsn = lines.index(f'LSN=$(psql "$PG_URL" -Atc "{LSN_QUERY}")')
+    config = lines.index('pulumi config set --path reverse.cdcStartPosition "$LSN" --stack prod')
+    assert slot < lsn < config
+
+
+def test_sequence_section_resyncs_postgres_and_prepares_oracle():
+    seq = _section(render_runbook(PROD), 6)
+    assert "PERFORM setval(r.seq, coalesce((top + 1)::bigint, r.seqstart), false);" in seq
+    assert "WHERE n.nspname IN ('app', 'hr')" in seq
+    assert "CASE schemaname WHEN 'app' THEN 'APP' WHEN 'hr' THEN 'HR' ELSE upper(schemaname) END" in seq
+    assert "cat > oracle_sequences_query.sql <<'SQL'" in seq
+
+
+def test_fallback_disables_oracle_constraints_before_starting_the_reverse_task():
+    fallback = _section(render_runbook(PROD), 8)
+    disable = fallback.index("DISABLE CONSTRAINT")
+    start = fallback.index("pulumi config set phase fallback --stack prod")
+    assert disable < start
+    assert (
+        "--filters Name=replication-task-id,Values=prod-rev --query 'ReplicationTasks[0].ReplicationTaskArn'"
+        in fallback
+    )
+    assert "Never resume a forward task while the reverse task runs" in fallback
+    assert "WHERE slot_name = 'dms_rev_slot'" in fallback
+
+
+def test_take_back_order_stop_drain_complete_enable_sequences_switch():
+    take_back = _section(render_runbook(PROD), 8).split("### Taking production back to Oracle", 1)[1]
+    steps = [
+        "1. Stop the applications on PostgreSQL.",
+        "--metric-name CDCIncomingChanges",
+        "pulumi config set phase complete --stack prod",
+        "ENABLE CONSTRAINT",
+        'sqlplus "$ORA" @oracle_sequences.sql',
+        "6. Switch the applications back to Oracle.",
+    ]
+    positions = [take_back.index(s) for s in steps]
+    assert positions == sorted(positions)
+
+
+def test_loopback_prevention_changes_the_warning():
+    text = _section(render_runbook(dataclasses.replace(PROD, loopback_prevention=True)), 8)
+    assert "Loopback prevention is configured on both tasks." in text
+    assert "Never resume a forward task" not in text
+
+
+def test_teardown_drops_the_slot_and_keeps_shared_roles():
+    teardown = _section(render_runbook(PROD), 9)
+    assert (
+        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'dms_rev_slot';"
+        in teardown
+    )
+    assert "`dms-vpc-role`, `dms-cloudwatch-logs-role`) are account-wide and retained" in teardown
+
+
+def test_without_reverse_path_there_is_no_fallback_but_a_note():
+    text = render_runbook(NO_REVERSE)
+    assert "pulumi config set phase fallback" not in text
+    assert "reverse.cdcStartPosition" not in text and "DISABLE CONSTRAINT" not in text
+    assert "This stack has no reverse path, so there is no replicated fallback" in _section(text, 8)
+    assert "- Reverse task: none - this stack has no fallback path to Oracle" in text
+    assert re.findall(r"^pulumi config set phase (\w+) --stack staging$", text, flags=re.M) == ["cutover", "complete"]
+    assert "pg_drop_replication_slot" not in text
+    assert "oracle_sequences_query.sql" not in text
+
+
+def test_reverse_without_slot_warns_to_start_the_reverse_task_before_switching():
+    text = render_runbook(dataclasses.replace(PROD, reverse_slot_name=None))
+    capture = _section(text, 5)
+    assert "**Run step 8 before step 7**" in capture
+    assert "pg_create_logical_replication_slot" not in text
+    assert "reverse.cdcStartPosition" not in text
+
+
+def test_full_load_only_has_row_counts_instead_of_cdc_latency():
+    text = render_runbook(FULL_LOAD)
+    assert "CDCLatency" not in text and "CDCIncomingChanges" not in text
+    pre = _section(text, 1)
+    assert "Full load only: expect `stopped` with FullLoadProgressPercent 100" in pre
+    assert "Exact row counts on both sides" in pre
+    assert "validation is off: rely on the row counts" in pre
+    assert "writes must have been frozen before the load started" in _section(text, 2)
+
+
+def test_current_phase_points_at_the_next_section():
+    assert "Current phase: **cutover** - continue at section 5." in render_runbook(
+        dataclasses.replace(PROD, phase="cutover")
+    )
+    assert "Current phase: **complete** - continue at section 9." in render_runbook(
+        dataclasses.replace(PROD, phase="complete")
+    )
+
+
+def test_rendering_is_deterministic():
+    assert render_runbook(PROD) == render_runbook(dataclasses.replace(PROD))
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"phase": "migrate"}, "phase: 'migrate' is not a phase; allowed: replicate, cutover, fallback, complete"),
+        (
+            {"migration_type": "cdc-only"},
+            "migration_type: 'cdc-only' is not allowed; allowed: full-load, cdc, full-load-and-cdc",
+        ),
+        ({"forward_task_ids": []}, "forward_task_ids: give at least one replication task identifier as a list"),
+        ({"reverse_task_id": None}, "reverse_slot_name: a replication slot is set but the stack has no reverse task"),
+        (
+            {"reverse_task_id": None, "reverse_slot_name": None, "phase": "fallback"},
+            "phase: 'fallback' needs a reverse path, and this stack has no reverse task",
+        ),
+    ],
+)
+def test_inconsistent_context_is_refused(changes, message):
+    with pytest.raises(RunbookError) as err:
+        dataclasses.replace(PROD, **changes)
+    assert str(err.value) == message
