@@ -3,7 +3,8 @@
 import pulumi
 
 from migration.components.pipeline import MigrationPipeline
-from migration.config.model import ConfigError, from_pulumi
+from migration.config.model import ConfigError
+from migration.config.runtime import from_pulumi
 from migration.planning.tasks import all_tasks
 
 try:

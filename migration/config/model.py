@@ -1,17 +1,18 @@
 """The whole stack config as one pydantic model, validated once, with one-line errors that name the key.
 
 Keys are the Pulumi config keys of the project (`oracle2pg:network`, `oracle2pg:source`, ...), values camelCase
-objects. `load_stack_config` is the single entry point; `from_pulumi` feeds it from the Pulumi runtime and the
+objects. `load_stack_config` is the single entry point; `migration.config.runtime` feeds it from the Pulumi runtime
+and the
 offline tools feed it from the stack file (`migration.config.stackfile`).
 """
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
-import json
 import os
 import re
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, Sequence, get_args
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 
@@ -42,7 +43,8 @@ REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
 VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 SUBNET_ID_RE = re.compile(r"^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
 SG_ID_RE = re.compile(r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
-KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)/[A-Za-z0-9/_-]+$")
+KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
+KMS_ALIAS_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias/")
 SECRET_ARN_RE = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
 CERT_ARN_RE = re.compile(r"^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]+$")
 HOST_RE = re.compile(
@@ -66,6 +68,21 @@ class ConfigError(ValueError):
 def _starts_now(position: str | None) -> bool:
     """True when a CDC start position means "from whenever the task starts" (absent, or any spelling of now)."""
     return position is None or position.strip().lower() == "now"
+
+
+def _kms_key_arn(value: str | None) -> str | None:
+    """Key ARNs only. DMS stores and returns the key ARN, so an alias ARN differs from what a refresh reads back,
+    and `kms_key_arn` is ForceNew on the instance and the endpoints: a replace (a reload) on every `pulumi up`
+    (pulumi-aws issue #2671; ../shared/reference/provider-facts.md). An IAM policy naming an alias ARN does not
+    grant use of the key either."""
+    if value is None:
+        return None
+    if KMS_ALIAS_ARN_RE.match(value):
+        raise ValueError(
+            f"must be a KMS key ARN (…:key/<id>), not an alias ARN: DMS reads back the key ARN, so an alias would "
+            f"replace the resource on every pulumi up; find it with `aws kms describe-key --key-id {value}`"
+        )
+    return _pattern(value, KMS_KEY_ARN_RE, "must be a KMS key ARN like arn:aws:kms:eu-west-1:111122223333:key/<id>")
 
 
 def _pattern(value: str, regex: re.Pattern[str], what: str) -> str:
@@ -165,7 +182,7 @@ class ReplicationInstanceConfig(StrictModel):
     @field_validator("kms_key_arn")
     @classmethod
     def _kms(cls, v: str | None) -> str | None:
-        return None if v is None else _pattern(v, KMS_KEY_ARN_RE, "must be a KMS key ARN")
+        return _kms_key_arn(v)
 
     @field_validator("preferred_maintenance_window")
     @classmethod
@@ -212,7 +229,7 @@ class _Connection(StrictModel):
     @field_validator("secrets_kms_key_arn")
     @classmethod
     def _secret_kms(cls, v: str | None) -> str | None:
-        return None if v is None else _pattern(v, KMS_KEY_ARN_RE, "must be a KMS key ARN")
+        return _kms_key_arn(v)
 
     @field_validator("certificate_arn")
     @classmethod
@@ -661,6 +678,41 @@ CONFIG_KEYS = tuple(f.alias or n for n, f in StackConfig.model_fields.items())
 _SECRET_FIELDS = {"password"}
 
 
+def did_you_mean(word: str, known: Sequence[str]) -> str:
+    """` (did you mean requireSsl?)` for the nearest known key or value, else empty. Case slips first (requireSSL),
+    then spelling (requirSsl)."""
+    folded = {k.lower(): k for k in known}
+    match = folded.get(word.lower()) or next(iter(difflib.get_close_matches(word, list(known), n=1, cutoff=0.75)), None)
+    return f" (did you mean {match}?)" if match else ""
+
+
+def known_keys_at(loc: Sequence[str]) -> list[str]:
+    """The camelCase keys allowed at `loc` (a validation error location, list indexes included) in StackConfig."""
+    model: Any = StackConfig
+    for part in loc:
+        if part.isdigit():
+            continue
+        fields = {f.alias or n: f for n, f in model.model_fields.items()}
+        field = fields.get(part)
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+        if model is None:
+            return []
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model inside `X`, `X | None`, `list[X]` or `dict[str, X]`, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, StrictModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
 def _format_error(project: str, err: Mapping[str, Any]) -> str:
     loc = [str(p) for p in err.get("loc", ())]
     if not loc:  # model-level guard: its message starts with the key it is about
@@ -677,7 +729,8 @@ def _format_error(project: str, err: Mapping[str, Any]) -> str:
     elif kind == "missing":
         msg = "required key is missing"
     elif kind == "extra_forbidden":
-        msg = "unknown key (check the spelling; keys are camelCase)"
+        hint = did_you_mean(loc[-1], known_keys_at(loc[:-1]))
+        msg = f"unknown key{hint or ' (check the spelling; keys are camelCase)'}"
     elif (
         len(loc) > 1
         and not set(loc) & _SECRET_FIELDS
@@ -709,13 +762,14 @@ def load_stack_config(
     """
     unknown = sorted(set(raw) - set(CONFIG_KEYS))
     if unknown:
-        raise ConfigError(f"{project}:{unknown[0]}: unknown config key; known keys: {', '.join(CONFIG_KEYS)}")
+        hint = did_you_mean(unknown[0], CONFIG_KEYS)
+        raise ConfigError(f"{project}:{unknown[0]}: unknown config key{hint}; known keys: {', '.join(CONFIG_KEYS)}")
     if not region:
         raise ConfigError("aws:region: required key is missing (pulumi config set aws:region eu-west-1)")
     if not isinstance(region, str) or not REGION_RE.match(region):
         raise ConfigError(f"aws:region: must be an AWS region like eu-west-1, got {region!r}")
     for key, value in raw.items():
-        for path in _passwords(value):
+        for path in password_paths(value):
             plain = f"{key}{path}" not in secret_paths if secret_paths is not None else key not in secret_keys
             if not plain:
                 continue
@@ -740,7 +794,7 @@ def load_stack_config(
     return Stack(project=project, stack=stack, region=region, config=config, root=root)
 
 
-def _passwords(value: Any, path: str = "") -> list[str]:
+def password_paths(value: Any, path: str = "") -> list[str]:
     """The paths (`.source.password`) of every password set inside `value`."""
     found: list[str] = []
     if isinstance(value, Mapping):
@@ -748,36 +802,8 @@ def _passwords(value: Any, path: str = "") -> list[str]:
             if k == "password" and v is not None:
                 found.append(f"{path}.password")
             else:
-                found.extend(_passwords(v, f"{path}.{k}"))
+                found.extend(password_paths(v, f"{path}.{k}"))
     return found
-
-
-def decode_value(value: Any) -> Any:
-    """Pulumi hands structured config to the program as JSON text; scalars stay strings."""
-    if isinstance(value, str) and value[:1] in "{[":
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
-
-
-def from_pulumi() -> Stack:
-    """Read this project's config keys from the Pulumi runtime once and validate them."""
-    import pulumi
-    from pulumi.runtime import config as runtime_config
-
-    project, stack = pulumi.get_project(), pulumi.get_stack()
-    raw: dict[str, Any] = {}
-    secret: set[str] = set()
-    for key in CONFIG_KEYS:
-        value = runtime_config.get_config(f"{project}:{key}")
-        if value is not None:
-            raw[key] = decode_value(value)
-            if runtime_config.is_config_secret(f"{project}:{key}"):
-                secret.add(key)
-    region = runtime_config.get_config("aws:region")
-    return load_stack_config(raw, project=project, stack=stack, region=region, secret_keys=secret, root=os.getcwd())
 
 
 def read_ca_bundle(stack: Stack, key: str, conn: _Connection | None) -> str | None:

@@ -44,7 +44,25 @@ _ASM_KEYS = {
 
 
 def _sorted(args: dict[str, Any]) -> dict[str, Any]:
-    return dict(sorted(args.items()))
+    """Every setting we rely on, defaults included, sorted; only the settings left unset (None) are left out.
+
+    Why explicit: provider versions around pulumi-aws 6.33 sent every bool/int of a settings block once the block
+    existed, an unset number going out as 0 (NumberDatatypeScale=0 drops the decimals of unconstrained NUMBER):
+    terraform-provider-aws issue #46676, fix #46689, regression #49468 (../shared/reference/provider-facts.md).
+    Sending each value ourselves makes what AWS stores independent of the provider's defaults.
+    """
+    return dict(sorted((k, v) for k, v in args.items() if v is not None))
+
+
+def _source_only_lob_truncation(data: Any, where: str) -> Any:
+    """FailTasksOnLobTruncation is documented for Oracle and PostgreSQL *source* endpoints only (DMS guide: endpoint
+    settings when using Oracle / PostgreSQL as a source); on a target endpoint it does nothing."""
+    if isinstance(data, dict) and {"failTasksOnLobTruncation", "fail_tasks_on_lob_truncation"} & set(data):
+        raise ValueError(
+            f"failTasksOnLobTruncation is a source-endpoint setting in DMS and does nothing on {where}; "
+            "set it on the source endpoint that reads the LOBs"
+        )
+    return data
 
 
 class OracleSourceSettings(StrictModel):
@@ -128,20 +146,21 @@ class OracleSourceSettings(StrictModel):
                     "replace_path_prefix": True,
                 }
             )
-        optional = {
-            "add_supplemental_logging": (self.add_supplemental_logging, False),
-            "archived_log_dest_id": (self.archived_log_dest_id, None),
-            "additional_archived_log_dest_id": (self.additional_archived_log_dest_id, None),
-            "archived_logs_only": (self.archived_logs_only, False),
-            "number_datatype_scale": (self.number_datatype_scale, 10),
-            "char_length_semantics": (self.char_length_semantics, "default"),
-            "fail_task_on_lob_truncation": (self.fail_tasks_on_lob_truncation, False),
-            "open_transaction_window": (self.open_transaction_window, 0),
-            "convert_timestamp_with_zone_to_utc": (self.convert_timestamp_with_zone_to_utc, False),
-            "trim_space_in_char": (self.trim_space_in_char, True),
-            "spatial_data_option_to_geo_json_function_name": (self.spatial_data_option_to_geo_json_function_name, None),
-        }
-        args.update({k: v for k, (v, dms_default) in optional.items() if v != dms_default})
+        args.update(
+            {
+                "add_supplemental_logging": self.add_supplemental_logging,
+                "archived_log_dest_id": self.archived_log_dest_id,
+                "additional_archived_log_dest_id": self.additional_archived_log_dest_id,
+                "archived_logs_only": self.archived_logs_only,
+                "number_datatype_scale": self.number_datatype_scale,
+                "char_length_semantics": self.char_length_semantics,
+                "fail_task_on_lob_truncation": self.fail_tasks_on_lob_truncation,
+                "open_transaction_window": self.open_transaction_window,
+                "convert_timestamp_with_zone_to_utc": self.convert_timestamp_with_zone_to_utc,
+                "trim_space_in_char": self.trim_space_in_char,
+                "spatial_data_option_to_geo_json_function_name": self.spatial_data_option_to_geo_json_function_name,
+            }
+        )
         return _sorted(args)
 
     def extra_connection_attributes(self) -> str | None:
@@ -161,8 +180,12 @@ class PostgresTargetSettings(StrictModel):
     # yet still catches a hung statement.
     execute_timeout: int = Field(default=3600, ge=1)
     max_file_size: int = Field(default=32768, ge=1, le=1048576)
-    fail_tasks_on_lob_truncation: bool = True
     map_boolean_as_boolean: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_lob_truncation(cls, data: Any) -> Any:
+        return _source_only_lob_truncation(data, "a PostgreSQL target")
 
     @field_validator("after_connect_script")
     @classmethod
@@ -172,14 +195,14 @@ class PostgresTargetSettings(StrictModel):
         return script
 
     def to_provider_args(self) -> dict[str, Any]:
-        optional = {
-            "after_connect_script": (self.after_connect_script, None),
-            "execute_timeout": (self.execute_timeout, 60),
-            "max_file_size": (self.max_file_size, 32768),
-            "fail_tasks_on_lob_truncation": (self.fail_tasks_on_lob_truncation, False),
-            "map_boolean_as_boolean": (self.map_boolean_as_boolean, False),
-        }
-        return _sorted({k: v for k, (v, dms_default) in optional.items() if v != dms_default})
+        return _sorted(
+            {
+                "after_connect_script": self.after_connect_script,
+                "execute_timeout": self.execute_timeout,
+                "max_file_size": self.max_file_size,
+                "map_boolean_as_boolean": self.map_boolean_as_boolean,
+            }
+        )
 
 
 class PostgresSourceSettings(StrictModel):
@@ -217,14 +240,15 @@ class PostgresSourceSettings(StrictModel):
         if self.heartbeat_enable:
             args["heartbeat_frequency"] = self.heartbeat_frequency if self.heartbeat_frequency is not None else 5
             args["heartbeat_schema"] = self.heartbeat_schema or "public"
-        optional = {
-            "slot_name": (self.slot_name, None),
-            "ddl_artifacts_schema": (self.ddl_artifacts_schema, None),
-            "map_boolean_as_boolean": (self.map_boolean_as_boolean, False),
-            "map_jsonb_as_clob": (self.map_jsonb_as_clob, False),
-            "fail_tasks_on_lob_truncation": (self.fail_tasks_on_lob_truncation, False),
-        }
-        args.update({k: v for k, (v, dms_default) in optional.items() if v != dms_default})
+        args.update(
+            {
+                "slot_name": self.slot_name,
+                "ddl_artifacts_schema": self.ddl_artifacts_schema,
+                "map_boolean_as_boolean": self.map_boolean_as_boolean,
+                "map_jsonb_as_clob": self.map_jsonb_as_clob,
+                "fail_tasks_on_lob_truncation": self.fail_tasks_on_lob_truncation,
+            }
+        )
         return _sorted(args)
 
 
@@ -238,7 +262,11 @@ class OracleTargetSettings(StrictModel):
     direct_path_no_log: bool = False
     char_length_semantics: CharLengthSemantics = "default"
     retry_interval: int | None = Field(default=None, ge=1)
-    fail_tasks_on_lob_truncation: bool = True
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_lob_truncation(cls, data: Any) -> Any:
+        return _source_only_lob_truncation(data, "an Oracle target")
 
     @model_validator(mode="after")
     def _cross(self) -> OracleTargetSettings:
@@ -247,13 +275,12 @@ class OracleTargetSettings(StrictModel):
         return self
 
     def to_provider_args(self) -> dict[str, Any]:
-        args: dict[str, Any] = {"use_direct_path_full_load": self.use_direct_path_full_load}
-        optional = {
-            "direct_path_parallel_load": (self.direct_path_parallel_load, False),
-            "direct_path_no_log": (self.direct_path_no_log, False),
-            "char_length_semantics": (self.char_length_semantics, "default"),
-            "retry_interval": (self.retry_interval, None),
-            "fail_task_on_lob_truncation": (self.fail_tasks_on_lob_truncation, False),
-        }
-        args.update({k: v for k, (v, dms_default) in optional.items() if v != dms_default})
-        return _sorted(args)
+        return _sorted(
+            {
+                "use_direct_path_full_load": self.use_direct_path_full_load,
+                "direct_path_parallel_load": self.direct_path_parallel_load,
+                "direct_path_no_log": self.direct_path_no_log,
+                "char_length_semantics": self.char_length_semantics,
+                "retry_interval": self.retry_interval,
+            }
+        )

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
+from migration.dms.limits import MAX_RANGE_COLUMNS
+
 SELECTION_ACTIONS = ("include", "exclude", "explicit")
 TRANSFORMATION_TARGETS = (
     "schema",
@@ -38,7 +40,6 @@ TRANSFORMATION_ACTIONS = (
 )
 LOB_MODES = ("limited", "unlimited", "none")
 PARALLEL_LOAD_TYPES = ("partitions-auto", "subpartitions-auto", "partitions-list", "ranges", "none")
-MAX_RANGE_COLUMNS = 10
 
 
 class MappingError(ValueError):
@@ -104,35 +105,50 @@ def build_forward_mappings(
     renames = dict(schema_renames or {})
     b = _Builder()
     if explicit_tables is not None:
-        for schema, table in explicit_tables:
-            order = (load_order or {}).get((schema, table))
-            b.add(
-                "selection",
-                f"include-{schema}-{table}".lower(),
-                **{
-                    "object-locator": {"schema-name": schema, "table-name": table},
-                    "rule-action": "include",
-                    "filters": [],
-                    **({"load-order": order} if order is not None else {}),
-                },
-            )
+        _add_explicit_selections(b, explicit_tables, load_order or {})
     else:
-        for schema, table in _scoped(include, schemas):
-            b.add(
-                "selection",
-                f"include-{schema}-{table}".lower().replace("%", "all"),
-                **{
-                    "object-locator": {"schema-name": schema, "table-name": table},
-                    "rule-action": "include",
-                    "filters": [],
-                },
-            )
-    for schema, table in _scoped(exclude, schemas):
+        _add_pattern_selections(b, "include", include, schemas)
+    _add_pattern_selections(b, "exclude", exclude, schemas)
+    _add_naming_rules(b, schemas, renames)
+    _add_column_removals(b, removed_columns)
+    _add_table_settings(b, table_settings)
+    doc = {"rules": b.rules}
+    validate_mappings(doc)
+    return doc
+
+
+def _add_explicit_selections(
+    b: _Builder, tables: Sequence[tuple[str, str]], load_order: Mapping[tuple[str, str], int]
+) -> None:
+    """One include rule per exact table, with its load-order when it has one. These are names, not patterns, so
+    the rule name keeps them as they are (lower-cased) instead of spelling `%` as `all`."""
+    for schema, table in tables:
+        order = load_order.get((schema, table))
         b.add(
             "selection",
-            f"exclude-{schema}-{table}".lower().replace("%", "all"),
-            **{"object-locator": {"schema-name": schema, "table-name": table}, "rule-action": "exclude", "filters": []},
+            f"include-{schema}-{table}".lower(),
+            **{
+                "object-locator": {"schema-name": schema, "table-name": table},
+                "rule-action": "include",
+                "filters": [],
+                **({"load-order": order} if order is not None else {}),
+            },
         )
+
+
+def _add_pattern_selections(b: _Builder, action: str, patterns: Iterable[str], schemas: Sequence[str]) -> None:
+    """Include or exclude rules for table patterns (see `_scoped`); `%` reads as `all` in the rule name."""
+    for schema, table in _scoped(patterns, schemas):
+        b.add(
+            "selection",
+            f"{action}-{schema}-{table}".lower().replace("%", "all"),
+            **{"object-locator": {"schema-name": schema, "table-name": table}, "rule-action": action, "filters": []},
+        )
+
+
+def _add_naming_rules(b: _Builder, schemas: Sequence[str], renames: Mapping[str, str]) -> None:
+    """Per schema: rename it (when asked) or lower-case it, then lower-case its tables and columns, because
+    PostgreSQL folds unquoted names to lower case while Oracle stores them upper case."""
     for schema in schemas:
         if schema in renames:
             b.add(
@@ -173,7 +189,11 @@ def build_forward_mappings(
                 "rule-action": "convert-lowercase",
             },
         )
-    for rc in removed_columns:
+
+
+def _add_column_removals(b: _Builder, removed: Sequence[ColumnRemoval]) -> None:
+    """A remove-column rule per column the config leaves behind (e.g. a type DMS cannot move)."""
+    for rc in removed:
         b.add(
             "transformation",
             f"remove-{rc.schema}-{rc.table}-{rc.column}".lower(),
@@ -183,10 +203,6 @@ def build_forward_mappings(
                 "rule-action": "remove-column",
             },
         )
-    _add_table_settings(b, table_settings)
-    doc = {"rules": b.rules}
-    validate_mappings(doc)
-    return doc
 
 
 def build_reverse_mappings(

@@ -199,21 +199,9 @@ def _log_group_names(unique_key_only: Mapping[tuple[str, str], Sequence[str]]) -
     return names
 
 
-def oracle_source_prereqs(
-    *,
-    dms_user: str,
-    schemas: Sequence[str],
-    reader: Literal["logminer", "binary-reader"],
-    archive_log_retention_hours: int,
-    cdc: bool,
-    tables_without_key: Sequence[tuple[str, str]] = (),
-    unique_key_only: Mapping[tuple[str, str], Sequence[str]] | None = None,
-    validation_with_lobs: bool = False,
-    add_supplemental_logging: bool = False,
-) -> str:
-    """RDS for Oracle source (reference 3.1-3.3), run as the RDS master user in SQL*Plus/SQLcl."""
-    user = _ora(dms_user, "dms_user")
-    owners = _schema_list(schemas, "schemas", oracle=True)
+def _check_reader_and_retention(reader: str, archive_log_retention_hours: int, cdc: bool) -> None:
+    """Refuse a reader DMS does not offer and, for CDC, a retention under an hour: RDS would purge the archived redo
+    DMS still has to read after a stop. A full load reads no redo, so its retention is not checked."""
     if reader not in ("logminer", "binary-reader"):
         raise PrereqsError(f"reader: {reader!r} is not supported; allowed: 'logminer', 'binary-reader'")
     if cdc and (
@@ -225,6 +213,15 @@ def oracle_source_prereqs(
             f"archive_log_retention_hours: {archive_log_retention_hours!r} is not allowed; "
             "give a whole number of hours >= 1, e.g. 24"
         )
+
+
+def _oracle_key_tables(
+    tables_without_key: Sequence[tuple[str, str]],
+    unique_key_only: Mapping[tuple[str, str], Sequence[str]] | None,
+    owners: Sequence[str],
+) -> tuple[list[tuple[str, str]], dict[tuple[str, str], list[str]]]:
+    """Upper-cased, de-duplicated tables that need table-level logging. Refused: a table outside the replicated
+    schemas (logging DMS never reads) and one listed both ways (ALL COLUMNS and a log group contradict)."""
     keyless = _unique(
         [(_ora(s, "tables_without_key schema"), _ora(t, "tables_without_key table")) for s, t in tables_without_key]
     )
@@ -244,9 +241,13 @@ def oracle_source_prereqs(
             f"table {s}.{t} is listed both without key and with a unique key; it must be one or the "
             "other (ALL COLUMNS logging vs a log group)"
         )
+    return keyless, uk_only
+
+
+def _oracle_source_header(user: str, owners: Sequence[str], reader: str, cdc: bool) -> list[str]:
+    """States what the script sets up and how to run it, so the DBA can check it against the stack before running."""
     reader_name = "Binary Reader" if reader == "binary-reader" else "LogMiner"
-    in_list = ", ".join(_lit(o) for o in owners)
-    out = [
+    return [
         "-- AWS DMS source prerequisites: Amazon RDS for Oracle",
         (
             f"-- DMS user {user}; schemas {', '.join(owners)}; CDC: {'yes' if cdc else 'no (full load only)'}; "
@@ -255,52 +256,79 @@ def oracle_source_prereqs(
         "-- Run as the RDS master user in SQL*Plus or SQLcl. Re-runnable.",
         "",
     ]
-    if cdc:
-        out += [
-            "-- 1. Automated backups must be ON (backup retention period > 0): that is what puts RDS for Oracle in",
-            "--    ARCHIVELOG mode. Check the instance's BackupRetentionPeriod; it cannot be done from SQL.",
-            "-- 2. Keep archived redo long enough for DMS to catch up after a stop; size storage for the redo",
-            "--    generated in this window.",
-            (
-                f"EXEC rdsadmin.rdsadmin_util.set_configuration('archivelog retention hours', "
-                f"{archive_log_retention_hours});"
-            ),
-            "COMMIT;",
-            "-- 3. Database-level minimal supplemental logging (always required for CDC).",
-            "EXEC rdsadmin.rdsadmin_util.alter_supplemental_logging('ADD');",
+
+
+def _archive_log_retention(archive_log_retention_hours: int) -> list[str]:
+    """Steps 1-2 (CDC): DMS reads archived redo, which exists only in ARCHIVELOG mode and which RDS purges early
+    unless retention is raised; a DMS task stopped longer than the retention cannot resume."""
+    return [
+        "-- 1. Automated backups must be ON (backup retention period > 0): that is what puts RDS for Oracle in",
+        "--    ARCHIVELOG mode. Check the instance's BackupRetentionPeriod; it cannot be done from SQL.",
+        "-- 2. Keep archived redo long enough for DMS to catch up after a stop; size storage for the redo",
+        "--    generated in this window.",
+        (
+            f"EXEC rdsadmin.rdsadmin_util.set_configuration('archivelog retention hours', "
+            f"{archive_log_retention_hours});"
+        ),
+        "COMMIT;",
+    ]
+
+
+def _database_supplemental_logging(add_supplemental_logging: bool) -> list[str]:
+    """Steps 3-4 (CDC): without supplemental logging the redo lacks the key columns DMS needs to apply UPDATEs and
+    DELETEs. PK logging is database-wide here, unless the endpoint's AddSupplementalLogging has DMS add it per table."""
+    out = [
+        "-- 3. Database-level minimal supplemental logging (always required for CDC).",
+        "EXEC rdsadmin.rdsadmin_util.alter_supplemental_logging('ADD');",
+    ]
+    if add_supplemental_logging:
+        return out + [
+            "-- 4. Primary-key logging: DMS adds it per table itself (AddSupplementalLogging=true), so no",
+            "--    database-level PRIMARY KEY logging here; DMS needs ALTER on the tables (granted below).",
         ]
-        if add_supplemental_logging:
-            out += [
-                "-- 4. Primary-key logging: DMS adds it per table itself (AddSupplementalLogging=true), so no",
-                "--    database-level PRIMARY KEY logging here; DMS needs ALTER on the tables (granted below).",
-            ]
-        else:
-            out += [
-                "-- 4. Database-level primary-key supplemental logging.",
-                "EXEC rdsadmin.rdsadmin_util.alter_supplemental_logging('ADD','PRIMARY KEY');",
-            ]
-        if keyless or uk_only:
-            out.append("-- 5. Tables without a primary key: ALL COLUMNS when there is no unique key (more redo),")
-            out.append("--    a log group on the unique key's columns otherwise (DMS uses the alphabetically first")
-            out.append("--    UK).")
-        for s, t in keyless:
-            out += _guarded(
-                f"owner = '{s}' AND table_name = '{t}' AND log_group_type = 'ALL COLUMN LOGGING'",
-                f"ALTER TABLE {s}.{t} ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS",
-            )
-        groups = _log_group_names(uk_only)
-        for (s, t), cols in sorted(uk_only.items()):
-            group = groups[(s, t)]
-            out += _guarded(
-                f"owner = '{s}' AND log_group_name = '{group}'",
-                f"ALTER TABLE {s}.{t} ADD SUPPLEMENTAL LOG GROUP {group} ({', '.join(cols)}) ALWAYS",
-            )
-    else:
-        out += [
-            "-- Full load only (no CDC): archive log retention, supplemental logging and the LogMiner/Binary",
-            "-- Reader grants are not needed and are left out. Stop writes on Oracle for the whole load.",
-        ]
-    out += ["", "-- DMS user and privileges"]
+    return out + [
+        "-- 4. Database-level primary-key supplemental logging.",
+        "EXEC rdsadmin.rdsadmin_util.alter_supplemental_logging('ADD','PRIMARY KEY');",
+    ]
+
+
+def _table_supplemental_logging(
+    keyless: Sequence[tuple[str, str]], uk_only: Mapping[tuple[str, str], Sequence[str]]
+) -> list[str]:
+    """Step 5 (CDC): PK logging does nothing for a table without a primary key, so its rows could not be identified
+    on the target: log ALL columns when it has no unique key, a log group on the unique key otherwise."""
+    out: list[str] = []
+    if keyless or uk_only:
+        out.append("-- 5. Tables without a primary key: ALL COLUMNS when there is no unique key (more redo),")
+        out.append("--    a log group on the unique key's columns otherwise (DMS uses the alphabetically first")
+        out.append("--    UK).")
+    for s, t in keyless:
+        out += _guarded(
+            f"owner = '{s}' AND table_name = '{t}' AND log_group_type = 'ALL COLUMN LOGGING'",
+            f"ALTER TABLE {s}.{t} ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS",
+        )
+    groups = _log_group_names(uk_only)
+    for (s, t), cols in sorted(uk_only.items()):
+        group = groups[(s, t)]
+        out += _guarded(
+            f"owner = '{s}' AND log_group_name = '{group}'",
+            f"ALTER TABLE {s}.{t} ADD SUPPLEMENTAL LOG GROUP {group} ({', '.join(cols)}) ALWAYS",
+        )
+    return out
+
+
+def _full_load_only_note() -> list[str]:
+    """Without CDC the redo-related steps are left out; the note says why, and that writes must stop instead."""
+    return [
+        "-- Full load only (no CDC): archive log retention, supplemental logging and the LogMiner/Binary",
+        "-- Reader grants are not needed and are left out. Stop writes on Oracle for the whole load.",
+    ]
+
+
+def _oracle_source_user_grants(user: str, owners: list[str], alter_tables: bool) -> list[str]:
+    """The DMS user with least privilege: SELECT per table of the replicated schemas rather than SELECT ANY TABLE,
+    and ALTER on those tables only when DMS adds table-level supplemental logging itself (`alter_tables`)."""
+    out = ["", "-- DMS user and privileges"]
     out += _oracle_create_user(user)
     out += [
         f"GRANT CREATE SESSION TO {user};",
@@ -311,37 +339,59 @@ def oracle_source_prereqs(
         "-- re-run this block after creating tables in these schemas.",
     ]
     out += _grant_loop("SELECT", owners, user)
-    if cdc and add_supplemental_logging:
+    if alter_tables:
         out.append("-- ALTER on the replicated tables so DMS can add table-level supplemental logging.")
         out += _grant_loop("ALTER", owners, user)
-    out.append("-- Dictionary objects DMS reads (names must be upper-case).")
+    return out
+
+
+def _oracle_source_dictionary_grants(user: str) -> list[str]:
+    """DMS reads table metadata and redo state from SYS views; on RDS they are granted only through rdsadmin."""
+    out = ["-- Dictionary objects DMS reads (names must be upper-case)."]
     out += [_sys_grant(o, user) for o in ORACLE_SOURCE_SYS_OBJECTS]
     out.append(_sys_grant("REGISTRY$SQLPATCH", user) + "  -- Oracle 12.1 and later")
-    if cdc and reader == "logminer":
-        out += [
+    return out
+
+
+def _redo_reader_grants(user: str, reader: str) -> list[str]:
+    """CDC only: each reader needs different rights. LogMiner runs DBMS_LOGMNR in the database; Binary Reader reads
+    the redo files itself through the RDS directory objects."""
+    if reader == "logminer":
+        return [
             "-- LogMiner reader",
             f"GRANT LOGMINING TO {user};  -- Oracle 12c and later",
             _sys_grant("DBMS_LOGMNR", user, "EXECUTE"),
         ]
-    if cdc and reader == "binary-reader":
-        out += [
-            "-- Binary Reader: DMS reads redo through directory objects (endpoint: UseLogminerReader=false,",
-            "-- UseBFile=true; 11.2/12.1 also need the path-prefix settings).",
-            _sys_grant("DBA_DIRECTORIES", user),
-            "EXEC rdsadmin.rdsadmin_master_util.create_archivelog_dir;",
-            "EXEC rdsadmin.rdsadmin_master_util.create_onlinelog_dir;",
-            f"GRANT READ ON DIRECTORY ONLINELOG_DIR TO {user};",
-            f"GRANT READ ON DIRECTORY ARCHIVELOG_DIR TO {user};",
-        ]
-    if validation_with_lobs:
-        out += ["-- Data validation of LOB columns", _sys_grant("DBMS_CRYPTO", user, "EXECUTE")]
-    out += [
+    return [
+        "-- Binary Reader: DMS reads redo through directory objects (endpoint: UseLogminerReader=false,",
+        "-- UseBFile=true; 11.2/12.1 also need the path-prefix settings).",
+        _sys_grant("DBA_DIRECTORIES", user),
+        "EXEC rdsadmin.rdsadmin_master_util.create_archivelog_dir;",
+        "EXEC rdsadmin.rdsadmin_master_util.create_onlinelog_dir;",
+        f"GRANT READ ON DIRECTORY ONLINELOG_DIR TO {user};",
+        f"GRANT READ ON DIRECTORY ARCHIVELOG_DIR TO {user};",
+    ]
+
+
+def _oracle_source_optional_grants(user: str, validation_with_lobs: bool) -> list[str]:
+    """Grants that depend on how the source is used: DBMS_CRYPTO, which data validation of LOB columns needs;
+    Data Guard and TDE objects are named but not granted, since this script cannot tell whether they apply."""
+    out = (
+        ["-- Data validation of LOB columns", _sys_grant("DBMS_CRYPTO", user, "EXECUTE")]
+        if validation_with_lobs
+        else []
+    )
+    return out + [
         "-- Only when they apply: V_$STANDBY_LOG and V_$DATAGUARD_STATS (Data Guard standby source),",
         "-- ENC$ (TDE).",
-        "",
-        "-- Verify",
     ]
+
+
+def _oracle_source_verify(user: str, owners: Sequence[str], cdc: bool, add_supplemental_logging: bool) -> list[str]:
+    """Queries whose results show the DBA that logging, retention and grants took effect before DMS is started."""
+    out = ["", "-- Verify"]
     if cdc:
+        in_list = ", ".join(_lit(o) for o in owners)
         out += [
             "SELECT log_mode, supplemental_log_data_min, supplemental_log_data_pk FROM v$database;",
             "-- expect ARCHIVELOG, YES, "
@@ -353,10 +403,42 @@ def oracle_source_prereqs(
                 f"({in_list}) ORDER BY 1, 2;"
             ),
         ]
-    out += [
+    return out + [
         f"SELECT privilege FROM dba_sys_privs WHERE grantee = {_lit(user)} ORDER BY 1;",
         f"SELECT owner, table_name, privilege FROM dba_tab_privs WHERE grantee = {_lit(user)} ORDER BY 1, 2;",
     ]
+
+
+def oracle_source_prereqs(
+    *,
+    dms_user: str,
+    schemas: Sequence[str],
+    reader: Literal["logminer", "binary-reader"],
+    archive_log_retention_hours: int,
+    cdc: bool,
+    tables_without_key: Sequence[tuple[str, str]] = (),
+    unique_key_only: Mapping[tuple[str, str], Sequence[str]] | None = None,
+    validation_with_lobs: bool = False,
+    add_supplemental_logging: bool = False,
+) -> str:
+    """RDS for Oracle source (reference 3.1-3.3), run as the RDS master user in SQL*Plus/SQLcl."""
+    user = _ora(dms_user, "dms_user")
+    owners = _schema_list(schemas, "schemas", oracle=True)
+    _check_reader_and_retention(reader, archive_log_retention_hours, cdc)
+    keyless, uk_only = _oracle_key_tables(tables_without_key, unique_key_only, owners)
+    out = _oracle_source_header(user, owners, reader, cdc)
+    if cdc:
+        out += _archive_log_retention(archive_log_retention_hours)
+        out += _database_supplemental_logging(add_supplemental_logging)
+        out += _table_supplemental_logging(keyless, uk_only)
+    else:
+        out += _full_load_only_note()
+    out += _oracle_source_user_grants(user, owners, alter_tables=cdc and add_supplemental_logging)
+    out += _oracle_source_dictionary_grants(user)
+    if cdc:
+        out += _redo_reader_grants(user, reader)
+    out += _oracle_source_optional_grants(user, validation_with_lobs)
+    out += _oracle_source_verify(user, owners, cdc, add_supplemental_logging)
     return "\n".join(out) + "\n"
 
 
@@ -390,6 +472,97 @@ def _default_privileges(schema: str, privileges: str, user: str, owners: Sequenc
     return lines
 
 
+_TARGET_DML = "SELECT, INSERT, UPDATE, DELETE, TRUNCATE"
+
+
+def _postgres_target_header(label: str, db: str, user: str, targets: Sequence[str], control: str) -> list[str]:
+    """States what the script sets up and where to run it: the grants are per database, so psql must connect to it."""
+    return [
+        f"-- AWS DMS target prerequisites: {label}, database {db}",
+        f"-- DMS user {user}; target schemas {', '.join(targets)}; control schema {control}",
+        f"-- Run as the master user connected to database {db} (psql -d {db}). Re-runnable.",
+        "",
+    ]
+
+
+def _postgres_target_database_grants(user: str, db: str) -> list[str]:
+    """The DMS role, with CONNECT to reach the database and CREATE so it can create missing target schemas."""
+    return [*_pg_create_role(user), f"GRANT CONNECT, CREATE ON DATABASE {_pg(db)} TO {_pg(user)};", ""]
+
+
+def _target_schema_grants(schema: str, user: str, owners: Sequence[str]) -> list[str]:
+    """DMS writes into tables that exist now and into tables created later (default privileges), and creates the
+    tables that are missing; TRUNCATE is for TargetTablePrepMode=TRUNCATE_BEFORE_LOAD."""
+    out = [
+        f"-- target schema {schema}: DMS creates missing tables and writes into pre-created ones",
+        f"CREATE SCHEMA IF NOT EXISTS {_pg(schema)};",
+        f"GRANT USAGE, CREATE ON SCHEMA {_pg(schema)} TO {_pg(user)};",
+        f"GRANT {_TARGET_DML} ON ALL TABLES IN SCHEMA {_pg(schema)} TO {_pg(user)};",
+    ]
+    return out + _default_privileges(schema, _TARGET_DML, user, owners)
+
+
+def _control_schema_grants(control: str, user: str) -> list[str]:
+    """DMS creates its control tables itself, so it needs CREATE on the control schema, not grants on tables."""
+    return [
+        f"-- control schema {control}: DMS creates awsdms_apply_exceptions (always) and the optional",
+        "-- status/history/suspended-tables and validation-failure tables here, owned by the DMS user",
+        f"CREATE SCHEMA IF NOT EXISTS {_pg(control)};",
+        f"GRANT USAGE, CREATE ON SCHEMA {_pg(control)} TO {_pg(user)};",
+    ]
+
+
+def _postgres_target_schema_grants(user: str, targets: Sequence[str], control: str, owners: Sequence[str]) -> list[str]:
+    """Every target schema, then the control schema unless it is one of them (its grants would only repeat)."""
+    out: list[str] = []
+    if owners:
+        out.append(
+            f"-- Run as a member of {', '.join(owners)} (or a superuser): ALTER DEFAULT PRIVILEGES FOR ROLE needs it."
+        )
+    for schema in targets:
+        out += _target_schema_grants(schema, user, owners)
+    if control not in targets:
+        out += _control_schema_grants(control, user)
+    return out
+
+
+def _session_replication_role_notes(user: str) -> list[str]:
+    """During the full load, FKs and triggers would reject or duplicate rows DMS loads out of order;
+    session_replication_role turns them off, but setting it needs rights only the DBA can give."""
+    return [
+        "",
+        "-- Foreign keys and triggers during the full load: the target endpoint's AfterConnectScript",
+        "-- `SET session_replication_role = 'replica'` keeps FK and ordinary triggers from firing in DMS sessions.",
+        "-- session_replication_role is a superuser-only setting:",
+        f"--   * vanilla PostgreSQL 15+: GRANT SET ON PARAMETER session_replication_role TO {user};",
+        "--   * RDS/Aurora: the master user (rds_superuser) may set it; AWS's DMS guide connects as the master user.",
+        f"--     For a separate DMS user: GRANT rds_superuser TO {user};  (uncertain whether anything narrower",
+        "--     works on RDS: verify with SET session_replication_role = 'replica' as the DMS user)",
+        "-- Even with 'replica', PostgreSQL refuses TRUNCATE of a table referenced by a FK: keep",
+        "-- TargetTablePrepMode=DO_NOTHING when FKs exist.",
+    ]
+
+
+def _force_ssl_note(engine: str) -> list[str]:
+    """RDS/Aurora PostgreSQL 15+ refuse connections without TLS by default, a frequent first-connection failure."""
+    param_group = "DB cluster parameter group" if engine == "aurora-postgresql" else "DB parameter group"
+    return [
+        f"-- TLS: RDS/Aurora PostgreSQL 15+ default rds.force_ssl=1 ({param_group}); set the DMS endpoint",
+        "-- SslMode to require or verify-full, or connections are refused.",
+    ]
+
+
+def _postgres_target_verify(user: str, db: str, targets: Sequence[str], control: str) -> list[str]:
+    """Queries that show the DBA the database and schema grants took effect before DMS connects."""
+    return [
+        "",
+        "-- Verify",
+        f"SELECT has_database_privilege({_lit(user)}, {_lit(db)}, 'CONNECT, CREATE') AS db_ok;",
+        "SELECT nspname, has_schema_privilege(" + _lit(user) + ", nspname, 'USAGE, CREATE') AS schema_ok "
+        "FROM pg_namespace WHERE nspname IN (" + ", ".join(_lit(s) for s in _unique([*targets, control])) + ");",
+    ]
+
+
 def postgres_target_prereqs(
     *,
     dms_user: str,
@@ -406,54 +579,12 @@ def postgres_target_prereqs(
     control = _pg_name(control_schema, "control_schema")
     owners = _unique([_pg_name(o, "table_owners") for o in table_owners])
     label = _pg_engine(engine)
-    dml = "SELECT, INSERT, UPDATE, DELETE, TRUNCATE"
-    param_group = "DB cluster parameter group" if engine == "aurora-postgresql" else "DB parameter group"
-    out = [
-        f"-- AWS DMS target prerequisites: {label}, database {db}",
-        f"-- DMS user {user}; target schemas {', '.join(targets)}; control schema {control}",
-        f"-- Run as the master user connected to database {db} (psql -d {db}). Re-runnable.",
-        "",
-    ]
-    out += _pg_create_role(user)
-    out += [f"GRANT CONNECT, CREATE ON DATABASE {_pg(db)} TO {_pg(user)};", ""]
-    if owners:
-        out.append(
-            f"-- Run as a member of {', '.join(owners)} (or a superuser): ALTER DEFAULT PRIVILEGES FOR ROLE needs it."
-        )
-    for schema in targets:
-        out += [
-            f"-- target schema {schema}: DMS creates missing tables and writes into pre-created ones",
-            f"CREATE SCHEMA IF NOT EXISTS {_pg(schema)};",
-            f"GRANT USAGE, CREATE ON SCHEMA {_pg(schema)} TO {_pg(user)};",
-            f"GRANT {dml} ON ALL TABLES IN SCHEMA {_pg(schema)} TO {_pg(user)};",
-        ]
-        out += _default_privileges(schema, dml, user, owners)
-    if control not in targets:
-        out += [
-            f"-- control schema {control}: DMS creates awsdms_apply_exceptions (always) and the optional",
-            "-- status/history/suspended-tables and validation-failure tables here, owned by the DMS user",
-            f"CREATE SCHEMA IF NOT EXISTS {_pg(control)};",
-            f"GRANT USAGE, CREATE ON SCHEMA {_pg(control)} TO {_pg(user)};",
-        ]
-    out += [
-        "",
-        "-- Foreign keys and triggers during the full load: the target endpoint's AfterConnectScript",
-        "-- `SET session_replication_role = 'replica'` keeps FK and ordinary triggers from firing in DMS sessions.",
-        "-- session_replication_role is a superuser-only setting:",
-        f"--   * vanilla PostgreSQL 15+: GRANT SET ON PARAMETER session_replication_role TO {user};",
-        "--   * RDS/Aurora: the master user (rds_superuser) may set it; AWS's DMS guide connects as the master user.",
-        f"--     For a separate DMS user: GRANT rds_superuser TO {user};  (uncertain whether anything narrower",
-        "--     works on RDS: verify with SET session_replication_role = 'replica' as the DMS user)",
-        "-- Even with 'replica', PostgreSQL refuses TRUNCATE of a table referenced by a FK: keep",
-        "-- TargetTablePrepMode=DO_NOTHING when FKs exist.",
-        f"-- TLS: RDS/Aurora PostgreSQL 15+ default rds.force_ssl=1 ({param_group}); set the DMS endpoint",
-        "-- SslMode to require or verify-full, or connections are refused.",
-        "",
-        "-- Verify",
-        f"SELECT has_database_privilege({_lit(user)}, {_lit(db)}, 'CONNECT, CREATE') AS db_ok;",
-        "SELECT nspname, has_schema_privilege(" + _lit(user) + ", nspname, 'USAGE, CREATE') AS schema_ok "
-        "FROM pg_namespace WHERE nspname IN (" + ", ".join(_lit(s) for s in _unique([*targets, control])) + ");",
-    ]
+    out = _postgres_target_header(label, db, user, targets, control)
+    out += _postgres_target_database_grants(user, db)
+    out += _postgres_target_schema_grants(user, targets, control, owners)
+    out += _session_replication_role_notes(user)
+    out += _force_ssl_note(engine)
+    out += _postgres_target_verify(user, db, targets, control)
     return "\n".join(out) + "\n"
 
 
@@ -465,6 +596,131 @@ def slot_creation_sql(slot_name: str, plugin: Literal["test-decoding", "pglogica
         f"SELECT * FROM pg_create_logical_replication_slot({_lit(slot)}, {_lit(output_plugin)})\n"
         f"WHERE NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = {_lit(slot)});"
     )
+
+
+def _postgres_source_header(
+    label: str, db: str, user: str, sources: Sequence[str], plugin: str, heartbeat: str
+) -> list[str]:
+    """States what the script sets up and how to run it: psql statement by statement, since a slot cannot be
+    created in a transaction that has already written."""
+    return [
+        f"-- AWS DMS source prerequisites (reverse path PostgreSQL -> Oracle): {label}, database {db}",
+        f"-- DMS user {user}; schemas {', '.join(sources)}; plugin {plugin}; heartbeat schema {heartbeat}",
+        f"-- Run with psql as the master user connected to database {db} (psql -d {db} -f ...), not inside one",
+        "-- transaction: a slot cannot be created after writes in the same transaction. Re-runnable.",
+        "",
+    ]
+
+
+def _logical_replication_cli(engine: str, parameter_group: str | None, db_instance: str | None) -> list[str]:
+    """rds.logical_replication cannot be set from SQL: the AWS CLI commands, for the instance's parameter group
+    on RDS and the cluster's on Aurora, with placeholders where the stack does not know the names."""
+    group = parameter_group or "<parameter-group>"
+    instance = db_instance or "<db-instance>"
+    if engine == "aurora-postgresql":
+        return [
+            f"--   aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name {group} \\",
+            "--     --parameters ParameterName=rds.logical_replication,ParameterValue=1,ApplyMethod=pending-reboot",
+            f"--   aws rds reboot-db-instance --db-instance-identifier {instance}   # the writer instance",
+        ]
+    return [
+        f"--   aws rds modify-db-parameter-group --db-parameter-group-name {group} \\",
+        "--     --parameters ParameterName=rds.logical_replication,ParameterValue=1,ApplyMethod=pending-reboot",
+        f"--   aws rds reboot-db-instance --db-instance-identifier {instance}",
+    ]
+
+
+def _logical_replication_step(engine: str, parameter_group: str | None, db_instance: str | None) -> list[str]:
+    """Step 1: DMS CDC from PostgreSQL needs wal_level=logical and sender timeouts DMS tolerates; the query shows
+    whether the reboot has happened."""
+    return [
+        "-- 1. Logical replication (static parameter, needs a reboot; Aurora: the cluster parameter group):",
+        *_logical_replication_cli(engine, parameter_group, db_instance),
+        "--    It sets wal_level=logical and raises max_replication_slots / max_wal_senders.",
+        "--    wal_sender_timeout must be 0 or >= 10000 ms (DMS fails below 10 s); keep it < 5 min for Multi-AZ",
+        "--    DMS failover. Do not let idle_in_transaction_session_timeout kill DMS sessions.",
+        (
+            "SELECT name, setting FROM pg_settings WHERE name IN ('wal_level', 'max_replication_slots', "
+            "'max_wal_senders', 'wal_sender_timeout') ORDER BY name;"
+        ),
+        "",
+    ]
+
+
+def _postgres_source_grants(user: str, db: str, sources: Sequence[str], owners: Sequence[str]) -> list[str]:
+    """The reverse DMS role: rds_replication to use logical replication, and SELECT on the source schemas' tables,
+    both existing ones and, through default privileges, those created later."""
+    out = _pg_create_role(user)
+    out += [
+        f"GRANT CONNECT ON DATABASE {_pg(db)} TO {_pg(user)};",
+        f"GRANT rds_replication TO {_pg(user)};",
+        "-- AWS documents rds_superuser + rds_replication for a non-master DMS source user; with CaptureDdls=false",
+        "-- and a pre-created slot, rds_replication may be enough (uncertain: if the task fails on permissions,",
+        f"-- GRANT rds_superuser TO {user};).",
+    ]
+    for schema in sources:
+        out += [
+            f"GRANT USAGE ON SCHEMA {_pg(schema)} TO {_pg(user)};",
+            f"GRANT SELECT ON ALL TABLES IN SCHEMA {_pg(schema)} TO {_pg(user)};",
+        ]
+        out += _default_privileges(schema, "SELECT", user, owners)
+    return out
+
+
+def _heartbeat_schema(heartbeat: str, user: str) -> list[str]:
+    """An idle slot pins WAL and storage keeps growing; the DMS heartbeat writes here so the slot keeps advancing."""
+    return [
+        "-- heartbeat schema: with HeartbeatEnable=true DMS writes awsdms_heartbeat here so an idle slot keeps",
+        "-- advancing instead of pinning WAL",
+        f"CREATE SCHEMA IF NOT EXISTS {_pg(heartbeat)};",
+        f"GRANT USAGE, CREATE ON SCHEMA {_pg(heartbeat)} TO {_pg(user)};",
+    ]
+
+
+def _logical_decoding_limits() -> list[str]:
+    """What logical decoding cannot carry back to Oracle, so nobody relies on it during the fallback window."""
+    return [
+        "-- Tables need a primary key, or UPDATE/DELETE are not replicated (REPLICA IDENTITY FULL works only",
+        "-- with test_decoding). TRUNCATE, sequences and large objects are never replicated.",
+    ]
+
+
+def _pglogical_extension() -> list[str]:
+    """The pglogical plugin needs its extension, which in turn needs the library preloaded (a reboot)."""
+    return [
+        "-- pglogical: add pglogical to shared_preload_libraries in the parameter group (reboot), then:",
+        "CREATE EXTENSION IF NOT EXISTS pglogical;",
+    ]
+
+
+def _replication_slot(slot: str, plugin: Literal["test-decoding", "pglogical"]) -> list[str]:
+    """A pre-created slot fixes the reverse task's start position; the comment warns that it retains WAL from
+    creation on, so it belongs at cutover and must be watched."""
+    out = [
+        "",
+        f"-- Replication slot {slot} for a native CDC start position (endpoint SlotName). A slot retains all WAL",
+        "-- from its creation until the reverse task consumes it: create it at cutover (runbook step 5), not",
+        "-- during the forward full load, and watch OldestReplicationSlotLag / TransactionLogsDiskUsage.",
+    ]
+    if plugin == "pglogical":
+        out.append(
+            "-- (uncertain) output plugin name for pglogical slots: pglogical_output; verify against your "
+            "pglogical version."
+        )
+    return out + [
+        slot_creation_sql(slot, plugin),
+        f"SELECT slot_name, plugin, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = {_lit(slot)};",
+    ]
+
+
+def _reverse_start_position() -> list[str]:
+    """The LSN taken before applications write to PostgreSQL is where the reverse task must start, or it misses
+    those writes."""
+    return [
+        "",
+        "-- CDC start position for the reverse task, captured before applications write to PostgreSQL:",
+        LSN_QUERY + ";",
+    ]
 
 
 def postgres_source_prereqs(
@@ -489,89 +745,17 @@ def postgres_source_prereqs(
     label = _pg_engine(engine)
     if plugin not in ("test-decoding", "pglogical"):
         raise PrereqsError(f"plugin: {plugin!r} is not supported; allowed: 'test-decoding', 'pglogical'")
-    group = parameter_group or "<parameter-group>"
-    instance = db_instance or "<db-instance>"
-    if engine == "aurora-postgresql":
-        cli = [
-            f"--   aws rds modify-db-cluster-parameter-group --db-cluster-parameter-group-name {group} \\",
-            "--     --parameters ParameterName=rds.logical_replication,ParameterValue=1,ApplyMethod=pending-reboot",
-            f"--   aws rds reboot-db-instance --db-instance-identifier {instance}   # the writer instance",
-        ]
-    else:
-        cli = [
-            f"--   aws rds modify-db-parameter-group --db-parameter-group-name {group} \\",
-            "--     --parameters ParameterName=rds.logical_replication,ParameterValue=1,ApplyMethod=pending-reboot",
-            f"--   aws rds reboot-db-instance --db-instance-identifier {instance}",
-        ]
-    out = [
-        f"-- AWS DMS source prerequisites (reverse path PostgreSQL -> Oracle): {label}, database {db}",
-        f"-- DMS user {user}; schemas {', '.join(sources)}; plugin {plugin}; heartbeat schema {heartbeat}",
-        f"-- Run with psql as the master user connected to database {db} (psql -d {db} -f ...), not inside one",
-        "-- transaction: a slot cannot be created after writes in the same transaction. Re-runnable.",
-        "",
-        "-- 1. Logical replication (static parameter, needs a reboot; Aurora: the cluster parameter group):",
-        *cli,
-        "--    It sets wal_level=logical and raises max_replication_slots / max_wal_senders.",
-        "--    wal_sender_timeout must be 0 or >= 10000 ms (DMS fails below 10 s); keep it < 5 min for Multi-AZ",
-        "--    DMS failover. Do not let idle_in_transaction_session_timeout kill DMS sessions.",
-        (
-            "SELECT name, setting FROM pg_settings WHERE name IN ('wal_level', 'max_replication_slots', "
-            "'max_wal_senders', 'wal_sender_timeout') ORDER BY name;"
-        ),
-        "",
-    ]
-    out += _pg_create_role(user)
-    out += [
-        f"GRANT CONNECT ON DATABASE {_pg(db)} TO {_pg(user)};",
-        f"GRANT rds_replication TO {_pg(user)};",
-        "-- AWS documents rds_superuser + rds_replication for a non-master DMS source user; with CaptureDdls=false",
-        "-- and a pre-created slot, rds_replication may be enough (uncertain: if the task fails on permissions,",
-        f"-- GRANT rds_superuser TO {user};).",
-    ]
-    for schema in sources:
-        out += [
-            f"GRANT USAGE ON SCHEMA {_pg(schema)} TO {_pg(user)};",
-            f"GRANT SELECT ON ALL TABLES IN SCHEMA {_pg(schema)} TO {_pg(user)};",
-        ]
-        out += _default_privileges(schema, "SELECT", user, owners)
-    out += [
-        "-- heartbeat schema: with HeartbeatEnable=true DMS writes awsdms_heartbeat here so an idle slot keeps",
-        "-- advancing instead of pinning WAL",
-        f"CREATE SCHEMA IF NOT EXISTS {_pg(heartbeat)};",
-        f"GRANT USAGE, CREATE ON SCHEMA {_pg(heartbeat)} TO {_pg(user)};",
-        "-- Tables need a primary key, or UPDATE/DELETE are not replicated (REPLICA IDENTITY FULL works only",
-        "-- with test_decoding). TRUNCATE, sequences and large objects are never replicated.",
-    ]
+    slot = _pg_name(slot_name, "slot_name") if slot_name else None
+    out = _postgres_source_header(label, db, user, sources, plugin, heartbeat)
+    out += _logical_replication_step(engine, parameter_group, db_instance)
+    out += _postgres_source_grants(user, db, sources, owners)
+    out += _heartbeat_schema(heartbeat, user)
+    out += _logical_decoding_limits()
     if plugin == "pglogical":
-        out += [
-            "-- pglogical: add pglogical to shared_preload_libraries in the parameter group (reboot), then:",
-            "CREATE EXTENSION IF NOT EXISTS pglogical;",
-        ]
-    if slot_name:
-        slot = _pg_name(slot_name, "slot_name")
-        out += [
-            "",
-            f"-- Replication slot {slot} for a native CDC start position (endpoint SlotName). A slot retains all WAL",
-            "-- from its creation until the reverse task consumes it: create it at cutover (runbook step 5), not",
-            "-- during the forward full load, and watch OldestReplicationSlotLag / TransactionLogsDiskUsage.",
-        ]
-        if plugin == "pglogical":
-            out.append(
-                "-- (uncertain) output plugin name for pglogical slots: pglogical_output; verify against your "
-                "pglogical version."
-            )
-        out += [
-            slot_creation_sql(slot, plugin),
-            (
-                f"SELECT slot_name, plugin, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = "
-                f"{_lit(slot)};"
-            ),
-        ]
-    out += [
-        "",
-        "-- CDC start position for the reverse task, captured before applications write to PostgreSQL:",
-        LSN_QUERY + ";",
-    ]
+        out += _pglogical_extension()
+    if slot:
+        out += _replication_slot(slot, plugin)
+    out += _reverse_start_position()
     return "\n".join(out) + "\n"
 
 

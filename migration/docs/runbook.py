@@ -230,22 +230,38 @@ class _Doc:
 def render_runbook(ctx: RunbookContext) -> str:
     """Markdown runbook for the stack: sections 0-9, content chosen by migration type and reverse path."""
     d = _Doc(ctx)
-    s = ctx.stack
-    fwd = list(ctx.forward_task_ids)
+    for section in (
+        _header,
+        _prerequisites,
+        _pre_checks,
+        _freeze_writes,
+        _drain,
+        _cutover,
+        _capture_position,
+        _resync_sequences,
+        _switch_applications,
+        _fallback,
+        _teardown,
+    ):
+        section(ctx, d)
+    return "\n".join(d.lines).rstrip() + "\n"
+
+
+def _header(ctx: RunbookContext, d: _Doc) -> None:
+    """Title and facts: whoever opens the runbook mid-migration sees which stack, tasks and phase it describes, and
+    the section to continue at, before running anything."""
     rev = ctx.reverse_task_id
-    slot = ctx.reverse_slot_name
-    nxt = _NEXT_SECTION[ctx.phase]
     d.add(
-        f"# Cutover runbook: {ctx.project} / stack {s}",
+        f"# Cutover runbook: {ctx.project} / stack {ctx.stack}",
         "",
         f"- Region `{ctx.region}`, replication instance `{ctx.instance_id}`, migration type `{ctx.migration_type}`",
         f"- Source: {ctx.source_description}",
         f"- Target: {ctx.target_description}",
-        f"- Forward tasks (Oracle -> PostgreSQL): {', '.join(f'`{t}`' for t in fwd)}",
+        f"- Forward tasks (Oracle -> PostgreSQL): {', '.join(f'`{t}`' for t in ctx.forward_task_ids)}",
         f"- Reverse task (PostgreSQL -> Oracle): `{rev}`"
         if rev
         else "- Reverse task: none - this stack has no fallback path to Oracle",
-        f"- Current phase: **{ctx.phase}** - continue at section {nxt}. "
+        f"- Current phase: **{ctx.phase}** - continue at section {_NEXT_SECTION[ctx.phase]}. "
         "Phase order: replicate -> cutover -> fallback -> complete.",
         "",
         "Shell variables: `PG_URL` = libpq URL of the target database as its master user, `ORA` = SQL*Plus "
@@ -253,6 +269,10 @@ def render_runbook(ctx: RunbookContext) -> str:
         "",
     )
 
+
+def _prerequisites(ctx: RunbookContext, d: _Doc) -> None:
+    """Section 0: DMS cannot read or write until the DBAs have run the stack's SQL prerequisites; points at the
+    `prereqs` command instead of repeating the SQL, so there is one source for it."""
     d.add(
         "## 0. Prerequisites",
         "",
@@ -260,18 +280,23 @@ def render_runbook(ctx: RunbookContext) -> str:
         "master user of its database (replace `<password>`):",
         "",
     )
-    d.code("sh", f"python -m migration prereqs --stack {s}")
+    d.code("sh", f"python -m migration prereqs --stack {ctx.stack}")
     d.add(
         "Oracle source: supplemental logging, archive log retention, DMS user. PostgreSQL target: DMS role, "
         "schema privileges. Pre-create the PostgreSQL schema (SCT) without FKs/triggers firing during the load."
         + (
             " Reverse path: PostgreSQL source (create the slot at step 5, not now) and the Oracle target user."
-            if rev
+            if ctx.reverse_task_id
             else ""
         ),
         "",
     )
 
+
+def _pre_checks(ctx: RunbookContext, d: _Doc) -> None:
+    """Section 1: cutting over is only safe when the forward tasks are healthy and caught up (CDC latency near
+    zero) or, for a full load, complete with equal row counts; this is the go/no-go check before any freeze."""
+    fwd = ctx.forward_task_ids
     d.add("## 1. Pre-checks (phase replicate)", "")
     d.add("Task status:", "")
     d.code("sh", d.describe_tasks(fwd))
@@ -301,6 +326,10 @@ def render_runbook(ctx: RunbookContext) -> str:
     )
     d.code("sh", *[line for t in fwd for line in d.table_stats(t)])
 
+
+def _freeze_writes(ctx: RunbookContext, d: _Doc) -> None:
+    """Section 2: a write to Oracle after the freeze would be lost at cutover, so applications stop first; the SCN
+    is recorded so the log shows where Oracle stopped. A full load cannot pick up later writes at all."""
     d.add("## 2. Freeze writes on Oracle", "")
     if ctx.cdc:
         d.add(
@@ -320,10 +349,14 @@ def render_runbook(ctx: RunbookContext) -> str:
             "",
         )
 
+
+def _drain(ctx: RunbookContext, d: _Doc) -> None:
+    """Section 3: the forward tasks must apply every change captured before the freeze before they are stopped,
+    or PostgreSQL starts production behind Oracle; row counts confirm it table by table."""
     d.add("## 3. Drain", "")
     if ctx.cdc:
         d.add("Wait until CDCLatencySource and CDCLatencyTarget (step 1) are 0 and CDCIncomingChanges is 0:", "")
-        d.code("sh", *[d.metric("CDCIncomingChanges", t) for t in fwd])
+        d.code("sh", *[d.metric("CDCIncomingChanges", t) for t in ctx.forward_task_ids])
         d.add(*_row_count_queries(ctx))
     else:
         d.add(
@@ -332,6 +365,12 @@ def render_runbook(ctx: RunbookContext) -> str:
             "",
         )
 
+
+def _cutover(ctx: RunbookContext, d: _Doc) -> None:
+    """Section 4: phase `cutover` stops the forward tasks through Pulumi (so the stack stays the source of truth)
+    and, with a reverse path, creates the reverse task stopped, ready for the fallback."""
+    rev = ctx.reverse_task_id
+    fwd = ctx.forward_task_ids
     d.add("## 4. Cutover", "")
     d.code("sh", *d.pulumi_phase("cutover"))
     d.add(
@@ -348,6 +387,13 @@ def render_runbook(ctx: RunbookContext) -> str:
     d.code("sh", d.describe_tasks([*fwd, rev] if rev else fwd))
     d.add("Expect the forward tasks `stopped`" + (f" and `{rev}` `ready`." if rev else "."), "")
 
+
+def _capture_position(ctx: RunbookContext, d: _Doc) -> None:
+    """Section 5: the reverse task must start from PostgreSQL's position before the first application write, or
+    those writes never reach Oracle; with a slot the LSN goes into the stack config, without one the order of
+    steps 7 and 8 has to change."""
+    rev = ctx.reverse_task_id
+    slot = ctx.reverse_slot_name
     d.add("## 5. Capture the PostgreSQL position (before any application writes)", "")
     if rev and slot:
         d.add(
@@ -360,7 +406,7 @@ def render_runbook(ctx: RunbookContext) -> str:
             f'psql "$PG_URL" -c "{" ".join(slot_creation_sql(slot).splitlines())}"',
             f'LSN=$(psql "$PG_URL" -Atc "{LSN_QUERY}")',
             'echo "$LSN"',
-            f'pulumi config set --path reverse.cdcStartPosition "$LSN" --stack {s}',
+            f'pulumi config set --path reverse.cdcStartPosition "$LSN" --stack {ctx.stack}',
         )
         d.add("The next `pulumi up` (step 8) starts the reverse task from this LSN.", "")
     elif rev:
@@ -378,6 +424,10 @@ def render_runbook(ctx: RunbookContext) -> str:
             "",
         )
 
+
+def _resync_sequences(ctx: RunbookContext, d: _Doc) -> None:
+    """Section 6: DMS does not replicate sequences, so PostgreSQL's would hand out keys that already exist; with a
+    reverse path the query that later moves Oracle's sequences forward is saved now, while it is at hand."""
     d.add(
         "## 6. Resync sequences",
         "",
@@ -393,7 +443,7 @@ def render_runbook(ctx: RunbookContext) -> str:
         "triggers were left out for the load, create/enable them now.",
         "",
     )
-    if rev:
+    if ctx.reverse_task_id:
         d.add(
             "Oracle side, for the take-back in step 8: save this query now. Run on PostgreSQL once it has stopped "
             "writing, it prints the SQL*Plus script that advances Oracle's sequences (same names, upper-case) past "
@@ -407,65 +457,26 @@ def render_runbook(ctx: RunbookContext) -> str:
             "",
         )
 
+
+def _switch_applications(ctx: RunbookContext, d: _Doc) -> None:
+    """Section 7: the moment PostgreSQL becomes production; without a slot it must wait for step 8 so the reverse
+    task sees every write."""
     d.add("## 7. Switch applications to PostgreSQL", "")
     d.add(
         f"Point the applications at {ctx.target_description}, smoke-test, then open traffic."
-        + (" (No slot: only after step 8 is done.)" if rev and not slot else ""),
+        + (" (No slot: only after step 8 is done.)" if ctx.reverse_task_id and not ctx.reverse_slot_name else ""),
         "",
     )
 
+
+def _fallback(ctx: RunbookContext, d: _Doc) -> None:
+    """Section 8: keeps Oracle current from PostgreSQL so production can go back to it; a stack without a reverse
+    path gets a note instead, so nobody looks for a fallback that does not exist."""
     d.add("## 8. Fallback", "")
+    rev = ctx.reverse_task_id
     if rev:
-        d.add(
-            "Oracle is no longer production: disable its FK constraints and triggers on the replicated tables so "
-            'DMS\'s changes do not fire them (`sqlplus "$ORA"`):',
-            "",
-        )
-        d.code("sql", oracle_fallback_disable_sql(schemas=ctx.oracle_schemas).rstrip())
-        d.add("Start the reverse task:", "")
-        d.code("sh", *d.pulumi_phase("fallback"))
-        d.add(
-            f"The reverse task `{rev}` (cdc) applies PostgreSQL's changes to Oracle"
-            + (" from `reverse.cdcStartPosition`" if slot else "")
-            + "; the forward tasks stay stopped. "
-            + (
-                "Loopback prevention is configured on both tasks."
-                if ctx.loopback_prevention
-                else "Never resume a forward task while the reverse task runs: without loopback prevention changes "
-                "would loop."
-            ),
-            "",
-            "Watch it:",
-            "",
-        )
-        watch = [d.describe_tasks([rev]), d.metric("CDCLatencySource", rev), d.metric("CDCLatencyTarget", rev)]
-        d.code("sh", *watch)
-        if slot:
-            d.add("WAL retained by the slot (grows if the reverse task stops):", "")
-            d.code(
-                "sql",
-                "SELECT slot_name, active, pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), "
-                f"restart_lsn)) AS retained FROM pg_replication_slots WHERE slot_name = '{slot}';",
-            )
-        d.add(
-            "### Taking production back to Oracle",
-            "",
-            "1. Stop the applications on PostgreSQL.",
-            "2. Wait until the reverse task's CDCLatencyTarget and CDCIncomingChanges are 0:",
-            "",
-        )
-        d.code("sh", d.metric("CDCLatencyTarget", rev), d.metric("CDCIncomingChanges", rev))
-        d.add("3. Stop all tasks:", "")
-        d.code("sh", *d.pulumi_phase("complete"))
-        d.add("4. Re-enable Oracle's triggers and FK constraints:", "")
-        d.code("sql", oracle_fallback_enable_sql().rstrip())
-        d.add("5. Move Oracle's sequences past PostgreSQL's (query saved in step 6):", "")
-        d.code(
-            "sh",
-            'psql "$PG_URL" -At -v ON_ERROR_STOP=1 -f oracle_sequences_query.sql > oracle_sequences.sql',
-            'sqlplus "$ORA" @oracle_sequences.sql',
-        )
-        d.add("6. Switch the applications back to Oracle.", "")
+        _start_reverse_replication(ctx, d, rev)
+        _take_back(ctx, d, rev)
     else:
         d.add(
             "This stack has no reverse path, so there is no replicated fallback: after step 7, returning to Oracle "
@@ -473,8 +484,74 @@ def render_runbook(ctx: RunbookContext) -> str:
             "",
         )
 
+
+def _start_reverse_replication(ctx: RunbookContext, d: _Doc, rev: str) -> None:
+    """Section 8, first part: Oracle's FKs and triggers are disabled before the reverse task starts, or DMS's
+    changes would fire them; then how to watch the reverse task and, with a slot, the WAL it retains."""
+    slot = ctx.reverse_slot_name
+    d.add(
+        "Oracle is no longer production: disable its FK constraints and triggers on the replicated tables so "
+        'DMS\'s changes do not fire them (`sqlplus "$ORA"`):',
+        "",
+    )
+    d.code("sql", oracle_fallback_disable_sql(schemas=ctx.oracle_schemas).rstrip())
+    d.add("Start the reverse task:", "")
+    d.code("sh", *d.pulumi_phase("fallback"))
+    d.add(
+        f"The reverse task `{rev}` (cdc) applies PostgreSQL's changes to Oracle"
+        + (" from `reverse.cdcStartPosition`" if slot else "")
+        + "; the forward tasks stay stopped. "
+        + (
+            "Loopback prevention is configured on both tasks."
+            if ctx.loopback_prevention
+            else "Never resume a forward task while the reverse task runs: without loopback prevention changes "
+            "would loop."
+        ),
+        "",
+        "Watch it:",
+        "",
+    )
+    watch = [d.describe_tasks([rev]), d.metric("CDCLatencySource", rev), d.metric("CDCLatencyTarget", rev)]
+    d.code("sh", *watch)
+    if slot:
+        d.add("WAL retained by the slot (grows if the reverse task stops):", "")
+        d.code(
+            "sql",
+            "SELECT slot_name, active, pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), "
+            f"restart_lsn)) AS retained FROM pg_replication_slots WHERE slot_name = '{slot}';",
+        )
+
+
+def _take_back(ctx: RunbookContext, d: _Doc, rev: str) -> None:
+    """Section 8, second part: returning production to Oracle only loses nothing in this order: stop writes, drain
+    the reverse task, stop it, restore Oracle's constraints and sequences, then switch."""
+    d.add(
+        "### Taking production back to Oracle",
+        "",
+        "1. Stop the applications on PostgreSQL.",
+        "2. Wait until the reverse task's CDCLatencyTarget and CDCIncomingChanges are 0:",
+        "",
+    )
+    d.code("sh", d.metric("CDCLatencyTarget", rev), d.metric("CDCIncomingChanges", rev))
+    d.add("3. Stop all tasks:", "")
+    d.code("sh", *d.pulumi_phase("complete"))
+    d.add("4. Re-enable Oracle's triggers and FK constraints:", "")
+    d.code("sql", oracle_fallback_enable_sql().rstrip())
+    d.add("5. Move Oracle's sequences past PostgreSQL's (query saved in step 6):", "")
+    d.code(
+        "sh",
+        'psql "$PG_URL" -At -v ON_ERROR_STOP=1 -f oracle_sequences_query.sql > oracle_sequences.sql',
+        'sqlplus "$ORA" @oracle_sequences.sql',
+    )
+    d.add("6. Switch the applications back to Oracle.", "")
+
+
+def _teardown(ctx: RunbookContext, d: _Doc) -> None:
+    """Section 9: protected resources can only be destroyed after phase `complete`, and what Pulumi does not own
+    (the replication slot, the fallback tracking table, the DMS users) has to be removed by hand."""
+    slot = ctx.reverse_slot_name
     d.add("## 9. Teardown", "")
-    d.code("sh", *d.pulumi_phase("complete"), f"pulumi destroy --stack {s}")
+    d.code("sh", *d.pulumi_phase("complete"), f"pulumi destroy --stack {ctx.stack}")
     d.add(
         "Phase `complete` stops every task and lifts `protect` from the production tasks and endpoints; "
         "`pulumi destroy` fails before that. The shared DMS IAM roles (`dms-vpc-role`, "
@@ -486,6 +563,5 @@ def render_runbook(ctx: RunbookContext) -> str:
         d.code(
             "sql", f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{slot}';"
         )
-    if rev:
+    if ctx.reverse_task_id:
         d.add(f"On Oracle drop `{FALLBACK_TRACKING_TABLE}` once it is empty, and drop the DMS users on both sides.", "")
-    return "\n".join(d.lines).rstrip() + "\n"

@@ -152,6 +152,56 @@ def oracle_to_postgres(col: Column, number_datatype_scale: int = 10) -> TypeMapp
     )
 
 
+_CHARACTER_TYPES = frozenset(("CHAR", "NCHAR", "VARCHAR2", "NVARCHAR2"))
+_INTERVAL_NOTE = (
+    "DMS carries intervals as strings (what it creates is uncertain: varchar or interval): "
+    "pre-create interval and test one row"
+)
+# Types whose mapping depends on the name alone. A table rather than branches: one dict look-up, and each entry
+# reads as "Oracle type -> what we recommend and why". TypeMapping is frozen, so sharing the instances is safe.
+_ORACLE_BY_NAME: dict[str, TypeMapping] = {
+    # numbers
+    "BINARY_FLOAT": _plain("real"),
+    "BINARY_DOUBLE": _plain("double precision"),
+    # date and time
+    "DATE": TypeMapping(
+        "timestamp(0)",
+        "timestamp",
+        True,
+        False,
+        "Oracle DATE carries a time of day (never PostgreSQL date); it has no fractional seconds",
+    ),
+    # LOBs and the types DMS moves as LOBs
+    "CLOB": _lob("text"),
+    "NCLOB": _lob("text"),
+    "BLOB": _lob("bytea"),
+    "LONG": _lob(
+        "text",
+        "LONG is moved as a LOB in limited LOB mode only (values above the limit are truncated), "
+        "not in full LOB mode or batch-optimized apply; the table needs a primary key",
+        limited_only=True,
+    ),
+    "LONG RAW": _lob(
+        "bytea",
+        "LONG RAW is moved as a LOB in limited LOB mode only (values above the limit are "
+        "truncated), not in full LOB mode or batch-optimized apply; the table needs a "
+        "primary key",
+        limited_only=True,
+    ),
+    "XMLTYPE": _lob(
+        "text",
+        "XMLTYPE is moved as a CLOB in limited LOB mode only; LogMiner does not replicate UPDATEs of XMLTYPE columns",
+        limited_only=True,
+    ),
+    "SDO_GEOMETRY": _lob(
+        "geometry",
+        "SDO_GEOMETRY needs PostGIS on the target (CREATE EXTENSION postgis), full LOB "
+        "mode, and a primary key AND a unique key on the table, else DMS skips it",
+        full_only=True,
+    ),
+}
+
+
 @lru_cache(maxsize=8192)
 def _map_oracle(
     dt: str,
@@ -163,100 +213,69 @@ def _map_oracle(
     nds: int,
 ) -> TypeMapping:
     """Cached on the type attributes only: notes never name the column, so a million columns cost a few hundred
-    distinct calls."""
+    distinct calls.
+
+    Name-only types come from `_ORACLE_BY_NAME`; the families whose mapping depends on size, precision or a
+    parsed type name each have their own step below."""
     dt = normalise_oracle_type(dt)
     if dt in ("INTEGER", "INT", "SMALLINT") and scale is None:
-        scale = 0
+        scale = 0  # the ANSI integer names are NUMBER(*,0)
     dt = _ALIASES.get(dt, dt)
+    by_name = _ORACLE_BY_NAME.get(dt)
+    if by_name is not None:
+        return by_name
     if dt == "NUMBER":
         return _number(precision, scale, nds)
     if dt == "FLOAT":
-        p = precision or 126
-        if p <= 24:
-            return _plain("real", f"FLOAT({p}) is binary precision {p} <= 24: real keeps ~6 decimal digits")
-        return _plain(
-            "double precision",
-            f"FLOAT({p}) holds up to {min(38, (p * 30103 + 99999) // 100000)} "
-            "decimal digits, double precision keeps ~15: pre-create numeric "
-            "if exact values matter",
+        return _float(precision)
+    if dt in _CHARACTER_TYPES:
+        return _character(dt, length, char_used, char_length)
+    if dt == "RAW":
+        return _raw(length)
+    temporal = _oracle_timestamp_or_interval(dt, scale)
+    if temporal is not None:
+        return temporal
+    return _unsupported(_unsupported_note(dt))
+
+
+def _float(precision: int | None) -> TypeMapping:
+    """FLOAT(p) counts binary digits (default 126): up to 24 fits real, beyond that only double precision comes
+    close, and the note says how many decimal digits the Oracle column can really hold."""
+    p = precision or 126
+    if p <= 24:
+        return _plain("real", f"FLOAT({p}) is binary precision {p} <= 24: real keeps ~6 decimal digits")
+    return _plain(
+        "double precision",
+        f"FLOAT({p}) holds up to {min(38, (p * 30103 + 99999) // 100000)} "
+        "decimal digits, double precision keeps ~15: pre-create numeric "
+        "if exact values matter",
+    )
+
+
+def _raw(length: int | None) -> TypeMapping:
+    """RAW above 2000 bytes is an extended type that DMS moves as a LOB, so it picks up the LOB rules."""
+    if length is not None and length > 2000:
+        return _lob(
+            "bytea",
+            f"RAW({length}) is an extended type (> 2000 bytes), stored and moved as a LOB (uncertain); {_LOB_NOTE}",
         )
-    if dt == "BINARY_FLOAT":
-        return _plain("real")
-    if dt == "BINARY_DOUBLE":
-        return _plain("double precision")
-    if dt == "DATE":
-        return TypeMapping(
-            "timestamp(0)",
-            "timestamp",
-            True,
-            False,
-            "Oracle DATE carries a time of day (never PostgreSQL date); it has no fractional seconds",
-        )
+    return _plain("bytea")
+
+
+def _oracle_timestamp_or_interval(dt: str, scale: int | None) -> TypeMapping | None:
+    """TIMESTAMP and INTERVAL carry their precision inside the type name, so they are parsed rather than looked
+    up; None when `dt` is neither. A bare TIMESTAMP takes its precision from DATA_SCALE (default 6)."""
     if m := _TS_RE.fullmatch(dt):
         return _timestamp(int(m[1]) if m[1] else (scale if scale is not None else 6), bool(m[2]), bool(m[3]))
-    if m := _IYM_RE.fullmatch(dt):
-        return TypeMapping(
-            "interval",
-            "varchar",
-            True,
-            False,
-            "DMS carries intervals as strings (what it creates is uncertain: varchar or interval): "
-            "pre-create interval and test one row",
-        )
+    if _IYM_RE.fullmatch(dt):
+        return TypeMapping("interval", "varchar", True, False, _INTERVAL_NOTE)
     if m := _IDS_RE.fullmatch(dt):
         frac = int(m[2]) if m[2] else 6
-        note = (
-            "DMS carries intervals as strings (what it creates is uncertain: varchar or interval): "
-            "pre-create interval and test one row"
-        )
+        note = _INTERVAL_NOTE
         if frac > 6:
             note += f"; PostgreSQL keeps 6 fractional digits, the last {frac - 6} are rounded"
         return TypeMapping("interval", "varchar", True, False, note)
-    if dt in ("CHAR", "NCHAR", "VARCHAR2", "NVARCHAR2"):
-        return _character(dt, length, char_used, char_length)
-    if dt == "RAW":
-        if length is not None and length > 2000:
-            return _lob(
-                "bytea",
-                f"RAW({length}) is an extended type (> 2000 bytes), stored and moved as a LOB (uncertain); {_LOB_NOTE}",
-            )
-        return _plain("bytea")
-    if dt == "CLOB":
-        return _lob("text")
-    if dt == "NCLOB":
-        return _lob("text")
-    if dt == "BLOB":
-        return _lob("bytea")
-    if dt == "LONG":
-        return _lob(
-            "text",
-            "LONG is moved as a LOB in limited LOB mode only (values above the limit are truncated), "
-            "not in full LOB mode or batch-optimized apply; the table needs a primary key",
-            limited_only=True,
-        )
-    if dt == "LONG RAW":
-        return _lob(
-            "bytea",
-            "LONG RAW is moved as a LOB in limited LOB mode only (values above the limit are "
-            "truncated), not in full LOB mode or batch-optimized apply; the table needs a "
-            "primary key",
-            limited_only=True,
-        )
-    if dt == "XMLTYPE":
-        return _lob(
-            "text",
-            "XMLTYPE is moved as a CLOB in limited LOB mode only; LogMiner does not replicate "
-            "UPDATEs of XMLTYPE columns",
-            limited_only=True,
-        )
-    if dt == "SDO_GEOMETRY":
-        return _lob(
-            "geometry",
-            "SDO_GEOMETRY needs PostGIS on the target (CREATE EXTENSION postgis), full LOB "
-            "mode, and a primary key AND a unique key on the table, else DMS skips it",
-            full_only=True,
-        )
-    return _unsupported(_unsupported_note(dt))
+    return None
 
 
 def _unsupported_note(dt: str) -> str:
@@ -456,82 +475,165 @@ def _ora(oracle: str, dms: str | None = None, note: str = "", *, lob: bool = Fal
     return TypeMapping(oracle, dms or oracle, True, lob, note)
 
 
-def postgres_to_oracle(pg_type: str) -> TypeMapping:
-    """Fallback path (PG -> Oracle). Returned `postgres_type` holds the Oracle type we recommend, `dms_type`
-    the Oracle type DMS would create."""
-    t = " ".join(pg_type.lower().split())
-    if not t:
-        raise ValueError("pg_type: empty type name")
-    if t.endswith("]") or t.startswith("_"):
-        return _ora(
-            "CLOB",
-            "NCLOB",
-            "arrays are moved as NCLOB text; a table with an ARRAY column needs a primary "
-            "key or it is suspended in full load",
-            lob=True,
-        )
-    if t in _PG_INTS:
-        return _ora(_PG_INTS[t])
-    if m := _PG_NUMERIC_RE.fullmatch(t):
-        if m[1] is None:
-            return _ora(
-                "NUMBER",
-                "NUMBER(28,6)",
-                "unconstrained numeric is carried as NUMERIC(28,6): values are "
-                "silently rounded to 6 decimals (0.611111104488373 -> 0.611111); "
-                "constrain the PostgreSQL column or accept the rounding",
-            )
-        p, s = int(m[1]), int(m[2] or 0)
-        if p <= 38:
-            return _ora(f"NUMBER({p})" if s == 0 else f"NUMBER({p},{s})")
-        return _ora(
-            f"VARCHAR2({p + 2})", "VARCHAR2", f"numeric({p},{s}) exceeds Oracle's 38 digits: DMS moves it as a string"
-        )
-    if t in ("real", "float4"):
-        return _ora(
+_PG_BIT_RE = re.compile(r"(bit|bit varying|varbit)\s*\(\s*\d+\s*\)")
+_PG_FIXED_CHAR = ("character", "char", "bpchar", "nchar", "national character")
+_PG_ARRAY = _ora(
+    "CLOB",
+    "NCLOB",
+    "arrays are moved as NCLOB text; a table with an ARRAY column needs a primary key or it is suspended in full load",
+    lob=True,
+)
+_PG_INTERVAL = _ora(
+    "VARCHAR2(128)",
+    "VARCHAR2(128)",
+    "interval is moved as text; Oracle INTERVAL types cannot parse PostgreSQL's interval format",
+)
+_PG_POSTGIS = _unsupported(
+    "PostGIS types are migrated by DMS only between PostgreSQL databases; remedy: convert "
+    "to WKT text or SDO_GEOMETRY outside DMS, or exclude the column"
+)
+
+
+def _pg_text_form(t: str) -> TypeMapping:
+    return _ora("VARCHAR2(255)", "VARCHAR2", f"{t} is moved as its text form")
+
+
+# Types whose mapping depends on the (normalised) name alone, grouped by family. A table rather than branches: one
+# dict look-up before any regular expression runs. TypeMapping is frozen, so sharing the instances is safe.
+_PG_BY_NAME: dict[str, TypeMapping] = {
+    # numbers
+    **{name: _ora(oracle) for name, oracle in _PG_INTS.items()},
+    **dict.fromkeys(
+        ("real", "float4"),
+        _ora(
             "BINARY_FLOAT",
             "FLOAT",
             "DMS documents FLOAT for real (BINARY_FLOAT in the engine lineage); pre-create the Oracle column",
-        )
-    if t in ("double precision", "float8", "float"):
-        return _ora(
+        ),
+    ),
+    **dict.fromkeys(
+        ("double precision", "float8", "float"),
+        _ora(
             "BINARY_DOUBLE",
             "FLOAT",
             "DMS creates FLOAT (decimal, 126 bits); BINARY_DOUBLE keeps the IEEE value exactly",
-        )
-    if t == "money":
-        return _ora("NUMBER(38,4)")
-    if m := _PG_CHAR_RE.fullmatch(t):
-        fixed = m[1] in ("character", "char", "bpchar", "nchar", "national character")
-        n = int(m[2]) if m[2] else (1 if fixed and m[1] != "bpchar" else None)
-        if n is None or n > 2000:
-            return _ora(
-                "CLOB",
-                "NCLOB",
-                f"{pg_type} longer than 2000 characters (or unbounded) becomes NCLOB; {_PG_LOB_NOTE}",
-                lob=True,
-            )
-        ora = f"CHAR({n} CHAR)" if fixed else f"VARCHAR2({n} CHAR)"
-        return _ora(
-            ora,
-            f"NVARCHAR2({n})",
-            "DMS creates national-character types; pre-create the Oracle column "
-            "with CHAR semantics (PostgreSQL counts characters)",
-        )
-    if t == "text":
-        return _ora("CLOB", "NCLOB", f"text becomes NCLOB; {_PG_LOB_NOTE}", lob=True)
-    if t == "bytea":
-        return _ora("BLOB", "BLOB", _PG_LOB_NOTE, lob=True)
-    if t in ("boolean", "bool"):
-        return _ora(
+        ),
+    ),
+    "money": _ora("NUMBER(38,4)"),
+    **dict.fromkeys(
+        ("boolean", "bool"),
+        _ora(
             "NUMBER(1)",
             "VARCHAR2(5)",
             "boolean is moved as the strings 'true'/'false' (VARCHAR2(5)) "
             "unless MapBooleanAsBoolean=true on both endpoints; pre-create "
             "the Oracle column and transform",
+        ),
+    ),
+    # character and binary LOBs
+    "text": _ora("CLOB", "NCLOB", f"text becomes NCLOB; {_PG_LOB_NOTE}", lob=True),
+    "bytea": _ora("BLOB", "BLOB", _PG_LOB_NOTE, lob=True),
+    # date and time (time, timestamp and interval carry modifiers: see _pg_datetime)
+    "date": _ora("DATE"),
+    # documents and other types DMS moves as text
+    **{
+        t: _ora("CLOB", "NCLOB", f"{t} becomes NCLOB (MapJsonbAsClob=true gives CLOB); {_PG_LOB_NOTE}", lob=True)
+        for t in ("json", "jsonb")
+    },
+    "uuid": _ora("VARCHAR2(36)", "VARCHAR2", "uuid is moved as a string"),
+    "hstore": _ora("CLOB", "NCLOB", f"hstore becomes NCLOB; {_PG_LOB_NOTE}", lob=True),
+    **{t: _pg_text_form(t) for t in _PG_STRINGY},
+    **{
+        t: _ora("CLOB", "CLOB", f"{t} is moved as text into a CLOB; {_PG_LOB_NOTE}", lob=True)
+        for t in ("path", "polygon")
+    },
+    **{
+        t: _ora("CLOB", "CLOB", f"{t} is moved as a CLOB; {_PG_LOB_NOTE}", lob=True)
+        for t in ("xml", "tsvector", "tsquery")
+    },
+    # not migrated
+    **{
+        t: _unsupported(
+            f"{t} large objects are not migrated by DMS; remedy: convert them to bytea before the "
+            "fallback, or exclude the column"
         )
-    if t == "date":
-        return _ora("DATE")
+        for t in ("lo", "oid")
+    },
+    **dict.fromkeys(("box2d", "box3d", "raster"), _PG_POSTGIS),
+}
+
+
+def postgres_to_oracle(pg_type: str) -> TypeMapping:
+    """Fallback path (PG -> Oracle). Returned `postgres_type` holds the Oracle type we recommend, `dms_type`
+    the Oracle type DMS would create.
+
+    Arrays first (any element type), then the name-only types of `_PG_BY_NAME`, then one step per family whose
+    type takes modifiers (numeric(p,s), varchar(n), timestamp(p) ...), each returning None when not its family."""
+    t = " ".join(pg_type.lower().split())
+    if not t:
+        raise ValueError("pg_type: empty type name")
+    if t.endswith("]") or t.startswith("_"):
+        return _PG_ARRAY
+    by_name = _PG_BY_NAME.get(t)
+    if by_name is not None:
+        return by_name
+    if (mapping := _pg_numeric(t)) is not None:
+        return mapping
+    if (mapping := _pg_character(t, pg_type)) is not None:
+        return mapping
+    if (mapping := _pg_datetime(t)) is not None:
+        return mapping
+    return _pg_bit_postgis_or_unknown(t)
+
+
+def _pg_numeric(t: str) -> TypeMapping | None:
+    """numeric/decimal: unconstrained loses digits to DMS's NUMERIC(28,6); beyond 38 digits Oracle has no NUMBER."""
+    m = _PG_NUMERIC_RE.fullmatch(t)
+    if m is None:
+        return None
+    if m[1] is None:
+        return _ora(
+            "NUMBER",
+            "NUMBER(28,6)",
+            "unconstrained numeric is carried as NUMERIC(28,6): values are "
+            "silently rounded to 6 decimals (0.611111104488373 -> 0.611111); "
+            "constrain the PostgreSQL column or accept the rounding",
+        )
+    p, s = int(m[1]), int(m[2] or 0)
+    if p <= 38:
+        return _ora(f"NUMBER({p})" if s == 0 else f"NUMBER({p},{s})")
+    return _ora(
+        f"VARCHAR2({p + 2})", "VARCHAR2", f"numeric({p},{s}) exceeds Oracle's 38 digits: DMS moves it as a string"
+    )
+
+
+def _pg_character(t: str, pg_type: str) -> TypeMapping | None:
+    """char/varchar and their spellings: up to 2000 characters a CHAR-semantics column, beyond (or unbounded) a CLOB.
+    The LOB note quotes `pg_type` as the caller wrote it."""
+    m = _PG_CHAR_RE.fullmatch(t)
+    if m is None:
+        return None
+    fixed = m[1] in _PG_FIXED_CHAR
+    n = int(m[2]) if m[2] else (1 if fixed and m[1] != "bpchar" else None)
+    if n is None or n > 2000:
+        return _ora(
+            "CLOB",
+            "NCLOB",
+            f"{pg_type} longer than 2000 characters (or unbounded) becomes NCLOB; {_PG_LOB_NOTE}",
+            lob=True,
+        )
+    ora = f"CHAR({n} CHAR)" if fixed else f"VARCHAR2({n} CHAR)"
+    return _ora(
+        ora,
+        f"NVARCHAR2({n})",
+        "DMS creates national-character types; pre-create the Oracle column "
+        "with CHAR semantics (PostgreSQL counts characters)",
+    )
+
+
+def _pg_datetime(t: str) -> TypeMapping | None:
+    """time, timestamp and interval with their modifiers; Oracle has no time-of-day type and keeps no zone in a
+    plain TIMESTAMP, so the notes say what is lost."""
     if m := _PG_TIME_RE.fullmatch(t):
         tz = m[1] == "timetz" or m[2] == "with time zone"
         return _ora(
@@ -549,33 +651,16 @@ def postgres_to_oracle(pg_type: str) -> TypeMapping:
             )
         return _ora(f"TIMESTAMP({frac})")
     if t.startswith("interval"):
-        return _ora(
-            "VARCHAR2(128)",
-            "VARCHAR2(128)",
-            "interval is moved as text; Oracle INTERVAL types cannot parse PostgreSQL's interval format",
-        )
-    if t in ("json", "jsonb"):
-        return _ora("CLOB", "NCLOB", f"{t} becomes NCLOB (MapJsonbAsClob=true gives CLOB); {_PG_LOB_NOTE}", lob=True)
-    if t == "uuid":
-        return _ora("VARCHAR2(36)", "VARCHAR2", "uuid is moved as a string")
-    if t in ("hstore",):
-        return _ora("CLOB", "NCLOB", f"hstore becomes NCLOB; {_PG_LOB_NOTE}", lob=True)
-    if t in _PG_STRINGY or re.fullmatch(r"(bit|bit varying|varbit)\s*\(\s*\d+\s*\)", t):
-        return _ora("VARCHAR2(255)", "VARCHAR2", f"{t} is moved as its text form")
-    if t in ("path", "polygon"):
-        return _ora("CLOB", "CLOB", f"{t} is moved as text into a CLOB; {_PG_LOB_NOTE}", lob=True)
-    if t in ("xml", "tsvector", "tsquery"):
-        return _ora("CLOB", "CLOB", f"{t} is moved as a CLOB; {_PG_LOB_NOTE}", lob=True)
-    if t in ("lo", "oid"):
-        return _unsupported(
-            f"{t} large objects are not migrated by DMS; remedy: convert them to bytea before the "
-            "fallback, or exclude the column"
-        )
-    if t.startswith(("geometry", "geography")) or t in ("box2d", "box3d", "raster"):
-        return _unsupported(
-            "PostGIS types are migrated by DMS only between PostgreSQL databases; remedy: convert "
-            "to WKT text or SDO_GEOMETRY outside DMS, or exclude the column"
-        )
+        return _PG_INTERVAL
+    return None
+
+
+def _pg_bit_postgis_or_unknown(t: str) -> TypeMapping:
+    """The last step: bit(n) as text, PostGIS types with modifiers refused, anything else a user-defined type."""
+    if _PG_BIT_RE.fullmatch(t):
+        return _pg_text_form(t)
+    if t.startswith(("geometry", "geography")):
+        return _PG_POSTGIS
     return _unsupported(
         f"{t} is not a built-in PostgreSQL type DMS maps (user-defined, composite or domain); if it "
         "is an enum DMS writes VARCHAR2(64); remedy: cast it to a built-in type in a view, or exclude "

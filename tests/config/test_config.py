@@ -235,7 +235,27 @@ ERRORS: list[tuple[str, Mutate, str, str]] = [
         "kms",
         lambda r: set_path(r, "replicationInstance.kmsKeyArn", "alias/mykey"),
         "oracle2pg:replicationInstance.kmsKeyArn: ",
-        "must be a KMS key ARN, got 'alias/mykey'",
+        "must be a KMS key ARN like arn:aws:kms:eu-west-1:111122223333:key/<id>, got 'alias/mykey'",
+    ),
+    (
+        "kms-alias-arn",
+        lambda r: set_path(r, "replicationInstance.kmsKeyArn", "arn:aws:kms:eu-west-1:111122223333:alias/dms"),
+        "oracle2pg:replicationInstance.kmsKeyArn: ",
+        "not an alias ARN: DMS reads back the key ARN, so an alias would replace the resource on every pulumi up",
+    ),
+    (
+        "secret-kms-alias-arn",
+        lambda r: set_path(
+            r,
+            "source",
+            {
+                "databaseName": "ORCL",
+                "secretsManagerSecretArn": "arn:aws:secretsmanager:eu-west-1:111122223333:secret:s-AbC123",
+                "secretsKmsKeyArn": "arn:aws:kms:eu-west-1:111122223333:alias/secrets",
+            },
+        ),
+        "oracle2pg:source.secretsKmsKeyArn: ",
+        "not an alias ARN",
     ),
     (
         "window",
@@ -427,7 +447,19 @@ ERRORS: list[tuple[str, Mutate, str, str]] = [
         "unknown-nested",
         lambda r: set_path(r, "network.vpcID", "vpc-0a1b2c3d4e5f60718"),
         "oracle2pg:network.vpcID: ",
+        "unknown key (did you mean vpcId?)",
+    ),
+    (
+        "unknown-nested-no-near-key",
+        lambda r: set_path(r, "network.routeTables", []),
+        "oracle2pg:network.routeTables: ",
         "unknown key (check the spelling; keys are camelCase)",
+    ),
+    (
+        "unknown-in-list-item",
+        lambda r: set_path(r, "migration.tasks", [{"name": "a", "include": ["%"], "excludes": ["X"]}]),
+        "oracle2pg:migration.tasks[0].excludes: ",
+        "unknown key (did you mean exclude?)",
     ),
     (
         "unknown-snake-case",
@@ -478,8 +510,18 @@ def test_bad_input_gives_one_line_naming_the_key(mutate: Mutate, start: str, fra
 
 def test_unknown_top_level_key_lists_every_known_key() -> None:
     message = config_error(set_path(valid_raw(), "netwrk", {}))
-    assert message.startswith("oracle2pg:netwrk: unknown config key; known keys: ")
+    assert message.startswith("oracle2pg:netwrk: unknown config key (did you mean network?); known keys: ")
     assert message.endswith(", ".join(CONFIG_KEYS))
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("requireSSL", "requireSsl"), ("requireSsll", "requireSsl")])
+def test_a_near_miss_of_a_top_level_key_names_the_key_meant(typo: str, meant: str) -> None:
+    message = config_error(set_path(valid_raw(), typo, True))
+    assert message.startswith(f"oracle2pg:{typo}: unknown config key (did you mean {meant}?); known keys: ")
+
+
+def test_an_unrelated_unknown_key_gets_no_guess() -> None:
+    assert "did you mean" not in config_error(set_path(valid_raw(), "zzz", 1))
 
 
 def test_password_in_plain_text_is_refused() -> None:

@@ -18,20 +18,31 @@ POSTGRES_KWARGS = set(inspect.signature(aws_dms.EndpointPostgresSettingsArgs.__i
 }
 
 
-def test_oracle_source_defaults():
+ORACLE_SOURCE_DEFAULTS = {
+    "add_supplemental_logging": False,
+    "archived_logs_only": False,
+    "char_length_semantics": "default",
+    "convert_timestamp_with_zone_to_utc": False,
+    "fail_task_on_lob_truncation": True,
+    "number_datatype_scale": 10,
+    "open_transaction_window": 0,
+    "trim_space_in_char": True,
+    "use_bfile": False,
+    "use_logminer_reader": True,
+}
+
+
+def test_oracle_source_sends_every_setting_it_relies_on_defaults_included():
+    """numberDatatypeScale 10 must reach AWS as 10: a provider that fills an unset number with 0 drops decimals."""
     s = OracleSourceSettings()
-    assert s.to_provider_args() == {
-        "fail_task_on_lob_truncation": True,
-        "use_bfile": False,
-        "use_logminer_reader": True,
-    }
+    assert s.to_provider_args() == ORACLE_SOURCE_DEFAULTS
     assert s.archive_log_retention_hours == 24
     assert s.extra_connection_attributes() is None
 
 
 def test_binary_reader_args():
     args = OracleSourceSettings(reader="binary-reader").to_provider_args()
-    assert args == {"fail_task_on_lob_truncation": True, "use_bfile": True, "use_logminer_reader": False}
+    assert args == {**ORACLE_SOURCE_DEFAULTS, "use_bfile": True, "use_logminer_reader": False}
 
 
 def test_binary_reader_on_legacy_rds_rewrites_redo_paths():
@@ -39,8 +50,8 @@ def test_binary_reader_on_legacy_rds_rewrites_redo_paths():
         {"reader": "binary-reader", "rdsOracleVersionLegacy": True, "dbName": "orcl"}
     )
     assert s.to_provider_args() == {
+        **ORACLE_SOURCE_DEFAULTS,
         "access_alternate_directly": False,
-        "fail_task_on_lob_truncation": True,
         "oracle_path_prefix": "/rdsdbdata/db/ORCL_A/",
         "replace_path_prefix": True,
         "use_alternate_folder_for_online": True,
@@ -50,7 +61,7 @@ def test_binary_reader_on_legacy_rds_rewrites_redo_paths():
     }
 
 
-def test_oracle_source_non_defaults_are_emitted_sorted():
+def test_oracle_source_values_are_emitted_sorted():
     s = OracleSourceSettings.model_validate(
         {
             "addSupplementalLogging": True,
@@ -74,6 +85,7 @@ def test_oracle_source_non_defaults_are_emitted_sorted():
         "archived_logs_only": True,
         "char_length_semantics": "char",
         "convert_timestamp_with_zone_to_utc": True,
+        "fail_task_on_lob_truncation": False,
         "number_datatype_scale": -2,
         "open_transaction_window": 30,
         "spatial_data_option_to_geo_json_function_name": "MY_SDO2GEOJSON",
@@ -90,22 +102,23 @@ def test_filter_transactions_of_user_is_the_only_extra_connection_attribute():
     assert "filter_transactions_of_user" not in s.to_provider_args()
 
 
-def test_postgres_target_defaults_and_overrides():
+def test_postgres_target_sends_its_settings_explicitly():
     assert PostgresTargetSettings().to_provider_args() == {
         "after_connect_script": "SET session_replication_role = 'replica'",
         "execute_timeout": 3600,
-        "fail_tasks_on_lob_truncation": True,
+        "map_boolean_as_boolean": False,
+        "max_file_size": 32768,
     }
     s = PostgresTargetSettings.model_validate(
-        {
-            "afterConnectScript": None,
-            "executeTimeout": 60,
-            "maxFileSize": 65536,
-            "mapBooleanAsBoolean": True,
-            "failTasksOnLobTruncation": False,
-        }
+        {"afterConnectScript": None, "executeTimeout": 60, "maxFileSize": 65536, "mapBooleanAsBoolean": True}
     )
-    assert s.to_provider_args() == {"map_boolean_as_boolean": True, "max_file_size": 65536}
+    assert s.to_provider_args() == {"execute_timeout": 60, "map_boolean_as_boolean": True, "max_file_size": 65536}
+
+
+@pytest.mark.parametrize("model", [PostgresTargetSettings, OracleTargetSettings])
+def test_lob_truncation_is_refused_on_targets_where_dms_does_not_document_it(model):
+    with pytest.raises(ValidationError, match="failTasksOnLobTruncation is a source-endpoint setting"):
+        model.model_validate({"failTasksOnLobTruncation": True})
 
 
 def test_postgres_source_defaults_keep_slot_alive_and_ddl_out():
@@ -115,6 +128,8 @@ def test_postgres_source_defaults_keep_slot_alive_and_ddl_out():
         "heartbeat_enable": True,
         "heartbeat_frequency": 5,
         "heartbeat_schema": "public",
+        "map_boolean_as_boolean": False,
+        "map_jsonb_as_clob": False,
         "plugin_name": "test-decoding",
     }
     s = PostgresSourceSettings.model_validate(
@@ -147,7 +162,9 @@ def test_postgres_source_defaults_keep_slot_alive_and_ddl_out():
 
 def test_oracle_target_defaults_turn_direct_path_off():
     assert OracleTargetSettings().to_provider_args() == {
-        "fail_task_on_lob_truncation": True,
+        "char_length_semantics": "default",
+        "direct_path_no_log": False,
+        "direct_path_parallel_load": False,
         "use_direct_path_full_load": False,
     }
     s = OracleTargetSettings(
@@ -161,7 +178,6 @@ def test_oracle_target_defaults_turn_direct_path_off():
         "char_length_semantics": "byte",
         "direct_path_no_log": True,
         "direct_path_parallel_load": True,
-        "fail_task_on_lob_truncation": True,
         "retry_interval": 10,
         "use_direct_path_full_load": True,
     }
@@ -218,7 +234,7 @@ def test_postgres_args_are_provider_kwargs(settings):
     args = settings.to_provider_args()
     assert set(args) <= POSTGRES_KWARGS
     built = aws_dms.EndpointPostgresSettingsArgs(**args)
-    assert built.fail_tasks_on_lob_truncation is True
+    assert built.map_boolean_as_boolean == args["map_boolean_as_boolean"]
 
 
 @pytest.mark.parametrize(
