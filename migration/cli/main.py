@@ -236,10 +236,21 @@ def _print_changes(args: argparse.Namespace, run: Any) -> int:
     return 0
 
 
+_REPLACED = {
+    "aws:dms/replicationTask:ReplicationTask": "the new task starts from scratch: a full reload, or a lost CDC position",
+    "aws:dms/replicationInstance:ReplicationInstance": (
+        "every task on it stops; AWS refuses to delete an instance that still has tasks, so that up fails half-way"
+    ),
+    "aws:dms/endpoint:Endpoint": "the tasks using it are replaced as well",
+    "aws:dms/eventSubscription:EventSubscription": "DMS events between the delete and the create are not notified",
+}
+
+
 def change_warnings(changes: Sequence[Any], before: Any, after: Any) -> list[str]:
-    """The changes a DBA must not apply to a running migration without thinking, one line each."""
-    from migration.cli.offline import TASK_TYPE
+    """The changes a DBA must not apply to a running migration without thinking, one line each, in the terms of
+    what the provider does under `pulumi up` (migration.dms.provider_facts)."""
     from migration.config.model import PHASES
+    from migration.dms.provider_facts import TASK
 
     out = []
     old_phase, new_phase = before.outputs.get("phase"), after.outputs.get("phase")
@@ -249,23 +260,47 @@ def change_warnings(changes: Sequence[Any], before: Any, after: Any) -> list[str
             "changes over PostgreSQL data written since cutover. Only do this if PostgreSQL never took writes."
         )
     for c in changes:
+        fields = ", ".join(c.fields)
         if c.kind == "replace":
+            why = _REPLACED.get(c.type, "it gets a new id and ARN")
+            out.append(f"WARNING: {c.name} would be REPLACED, delete then create ({fields}): {why}.")
+        elif c.kind == "refused":
+            refused = ", ".join(f for f, e in c.effects.items() if e == "refused")
             out.append(
-                f"WARNING: {c.name} would be REPLACED ({', '.join(c.fields)}): a replaced instance, endpoint or task "
-                "means new DMS tasks that start from scratch (full reload or a lost CDC position)."
+                f"WARNING: {c.name} changes {refused}: AWS cannot change a task's migration type; the provider stops "
+                "the task first, the modify fails and the task stays stopped. pulumi up refuses it: give the task a "
+                "new name instead (a new task that loads its tables again)."
             )
-        elif c.kind == "delete" and c.type == TASK_TYPE:
+        elif c.kind == "delete" and c.type == TASK:
             out.append(
                 f"WARNING: {c.name} would be DELETED: its tables stop replicating (with protect: true the deletion "
                 "is refused until phase complete)."
             )
-        elif c.kind == "update" and c.type == TASK_TYPE and "tableMappings" in c.fields:
-            out.append(
-                f"WARNING: {c.name} changes its table mappings: a table that moves into a running CDC task is loaded "
-                "again, one that moves out stops replicating. Freeze the split with sizing.planFile before the "
-                "first pulumi up."
-            )
+        elif c.kind == "update" and c.type == TASK:
+            out += _task_update_warnings(c)
     return ([""] if out else []) + out
+
+
+def _task_update_warnings(c: Any) -> list[str]:
+    out = []
+    if "tableMappings" in c.fields:
+        out.append(
+            f"WARNING: {c.name} changes its table mappings: a table that moves into a running CDC task is loaded "
+            "again, one that moves out stops replicating. Freeze the split with sizing.planFile before the "
+            "first pulumi up."
+        )
+    if "move" in c.effects.values():
+        out.append(
+            f"NOTE: {c.name} moves to another replication instance: the provider stops it, moves it "
+            "(MoveReplicationTask) and starts it again only if startReplicationTask is true."
+        )
+    restart = sorted(f for f, e in c.effects.items() if e == "restart")
+    if restart:
+        out.append(
+            f"NOTE: {c.name} is modified in place ({', '.join(restart)}): a running task is stopped, modified and "
+            "started again (each wait is 5 minutes in the provider; if up times out on a big task, run it again)."
+        )
+    return out
 
 
 def _load(args: argparse.Namespace) -> Any:

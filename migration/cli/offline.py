@@ -19,6 +19,7 @@ from pulumi.runtime.config import set_all_config
 
 from migration.config.model import ConfigError
 from migration.config.stackfile import StackFile
+from migration.dms.provider_facts import ENDPOINT, INSTANCE, PROVIDER_FACTS, TASK, Effect, effect_of
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 FAKE_ACCOUNT = "123456789012"
@@ -43,6 +44,7 @@ class Recorded:
     protect: bool = False
     retain_on_delete: bool = False
     depends_on: list[str] = field(default_factory=list)
+    delete_before_replace: bool = False
 
 
 def reveal(value: Any) -> tuple[Any, bool]:
@@ -90,6 +92,7 @@ class RecordingMocks(pulumi.runtime.Mocks):
                 protect=opts.get("protect", False),
                 retain_on_delete=opts.get("retain", False),
                 depends_on=opts.get("depends_on", []),
+                delete_before_replace=opts.get("delete_before_replace", False),
             )
         )
         outputs = dict(args.inputs)
@@ -129,6 +132,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             "protect": bool(request.protect),
             "retain": bool(request.retainOnDelete),
             "depends_on": [d.rsplit("::", 1)[-1] for d in request.dependencies],
+            "delete_before_replace": bool(request.deleteBeforeReplace),
         }
         try:
             return super().RegisterResource(request)
@@ -170,59 +174,76 @@ def run_program(sf: StackFile, program: Path | None = None) -> ProgramRun:
     return ProgramRun(resources=mocks.resources, outputs=outputs)
 
 
-# Inputs whose change makes the provider replace a task: a new task starts from scratch (full reload or a lost
-# CDC position), so a config edit must never touch them on an existing task.
-TASK_REPLACE_INPUTS = (
-    "replicationTaskId",
-    "migrationType",
-    "replicationInstanceArn",
-    "sourceEndpointArn",
-    "targetEndpointArn",
-    "resourceIdentifier",
-)
-TASK_TYPE = "aws:dms/replicationTask:ReplicationTask"
-INSTANCE_TYPE = "aws:dms/replicationInstance:ReplicationInstance"
-ENDPOINT_TYPE = "aws:dms/endpoint:Endpoint"
-# Inputs the AWS provider cannot change in place (ForceNew), by resource type. A replaced instance or endpoint
-# has a new ARN, which in turn replaces every task that uses it.
-REPLACE_INPUTS: dict[str, tuple[str, ...]] = {
-    TASK_TYPE: TASK_REPLACE_INPUTS,
-    INSTANCE_TYPE: ("replicationInstanceId", "kmsKeyArn", "publiclyAccessible", "replicationSubnetGroupId"),
-    ENDPOINT_TYPE: ("endpointId", "kmsKeyArn"),
-    "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup": ("replicationSubnetGroupId",),
-    "aws:dms/certificate:Certificate": ("certificateId", "certificatePem", "certificateWallet"),
-}
+TASK_TYPE, INSTANCE_TYPE, ENDPOINT_TYPE = TASK, INSTANCE, ENDPOINT
+# The task inputs whose change gives a different task under `pulumi up`: replaced (ForceNew), or refused by AWS.
+TASK_REPLACE_INPUTS = tuple(f.input for f in PROVIDER_FACTS if f.type == TASK and f.effect in ("replace", "refused"))
 
 
 @dataclass
 class Change:
-    kind: str  # "create" | "delete" | "update" | "replace"
+    kind: str  # "create" | "delete" | "update" | "replace" | "refused"
     type: str
     name: str
     fields: list[str] = field(default_factory=list)
+    effects: dict[str, Effect] = field(default_factory=dict)  # input -> provider effect (restart, move, ...)
+
+
+def _arn_of(rec: Recorded) -> str | None:
+    """The fake ARN the mocks gave `rec` (what other resources' inputs hold when they point at it)."""
+    arn_key = _ARN_OUTPUTS.get(rec.type)
+    return f":{arn_key[1]}:{rec.name.upper()}" if arn_key else None
+
+
+def _changed(type_token: str, name: str, a: dict[str, Any], b: dict[str, Any], flags: list[str]) -> Change | None:
+    fields = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+    if not fields and not flags:
+        return None
+    effects = {f: e for f in fields if (e := effect_of(type_token, f)) is not None}
+    kind = "replace" if "replace" in effects.values() else "refused" if "refused" in effects.values() else "update"
+    return Change(kind, type_token, name, fields + flags, effects)
+
+
+def _cascade(changes: list[Change], old: dict[str, Recorded], new: dict[str, Recorded]) -> None:
+    """A replaced endpoint gets a new ARN, and the tasks using it are replaced (their endpoint inputs are
+    ForceNew). A replaced instance gets a new ARN too; its tasks would be moved, but AWS refuses to delete an
+    instance that still has tasks, so that `up` fails half-way: shown as a move with the reason."""
+    replaced = {c.name for c in changes if c.kind == "replace" and c.type in (INSTANCE, ENDPOINT)}
+    if not replaced:
+        return
+    by_name = {c.name: c for c in changes}
+    for name in sorted(set(old) & set(new)):
+        rec = new[name]
+        if rec.type != TASK:
+            continue
+        for dep in sorted(replaced):
+            arn = _arn_of(new[dep])
+            input_name = next(
+                (k for k, v in rec.inputs.items() if arn and isinstance(v, str) and v.endswith(arn)), None
+            )
+            if input_name is None:
+                continue
+            change = by_name.get(name) or Change("update", TASK, name)
+            if name not in by_name:
+                changes.append(change)
+                by_name[name] = change
+            effect = effect_of(TASK, input_name) or "restart"
+            change.effects[input_name] = effect
+            change.fields.append(f"({dep} replaced)")
+            if effect == "replace":
+                change.kind = "replace"
 
 
 def diff_runs(before: ProgramRun, after: ProgramRun) -> list[Change]:
-    """What `pulumi up` would do to go from `before` to `after`, by resource name and inputs."""
+    """What `pulumi up` would do to go from `before` to `after`, by resource name and inputs, with the provider's
+    effect of each changed input (migration.dms.provider_facts)."""
     old = {r.name: r for r in before.resources if r.custom}
     new = {r.name: r for r in after.resources if r.custom}
     changes = [Change("create", new[n].type, n) for n in sorted(set(new) - set(old))]
     changes += [Change("delete", old[n].type, n) for n in sorted(set(old) - set(new))]
     for n in sorted(set(old) & set(new)):
-        a, b = mask_secrets(old[n].inputs), mask_secrets(new[n].inputs)
-        fields = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
         flags = [f for f in ("protect",) if getattr(old[n], f) != getattr(new[n], f)]
-        if fields or flags:
-            replace = any(f in REPLACE_INPUTS.get(new[n].type, ()) for f in fields)
-            changes.append(Change("replace" if replace else "update", new[n].type, n, fields + flags))
-    # A new instance or endpoint ARN replaces the tasks that point at it.
-    if any(c.kind == "replace" and c.type in (INSTANCE_TYPE, ENDPOINT_TYPE) for c in changes):
-        for c in changes:
-            if c.type == TASK_TYPE and c.kind == "update":
-                c.kind = "replace"
-                c.fields.append("(instance or endpoint replaced)")
-        touched = {c.name for c in changes}
-        for n in sorted(set(old) & set(new)):
-            if new[n].type == TASK_TYPE and n not in touched:
-                changes.append(Change("replace", TASK_TYPE, n, ["(instance or endpoint replaced)"]))
+        change = _changed(new[n].type, n, mask_secrets(old[n].inputs), mask_secrets(new[n].inputs), flags)
+        if change is not None:
+            changes.append(change)
+    _cascade(changes, old, new)
     return changes

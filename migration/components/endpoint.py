@@ -91,7 +91,7 @@ class _DmsEndpoint(pulumi.ComponentResource):
                 assume_role_policy=secrets_trust_policy(args.region),
                 description=f"Lets DMS read the credentials of endpoint {args.endpoint_id}",
                 tags=args.tags,
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),  # a fixed role name
             )
             policy = aws.iam.RolePolicy(
                 f"{name}-secrets-read",
@@ -143,9 +143,14 @@ class _DmsEndpoint(pulumi.ComponentResource):
             kms_key_arn=args.kms_key_arn,
             extra_connection_attributes=args.extra_connection_attributes,
             tags=args.tags,
+            # AWS refuses to modify an endpoint that running tasks use; the provider pauses them around the
+            # modify and resumes them (provider issue #27661, PR #34316).
+            pause_replication_tasks=True,
             **creds,
             **settings,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=depends, protect=args.protect),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=depends, protect=args.protect, delete_before_replace=True
+            ),
         )
         self.endpoint_arn: pulumi.Output[str] = self.endpoint.endpoint_arn
         self.register_outputs({"endpointArn": self.endpoint_arn})

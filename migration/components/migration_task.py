@@ -47,8 +47,12 @@ class MigrationTasks(pulumi.ComponentResource):
                 cdc_start_position=args.cdc_start_position,
                 cdc_start_time=args.cdc_start_time,
                 tags=args.tags,
+                # A fixed task id: a replacement must delete the old task first (provider_facts.DELETE_BEFORE_REPLACE).
                 opts=pulumi.ResourceOptions(
-                    parent=self, protect=args.protect, depends_on=[self.tasks[n] for n in args.after]
+                    parent=self,
+                    protect=args.protect,
+                    depends_on=[self.tasks[n] for n in args.after],
+                    delete_before_replace=True,
                 ),
             )
         self.task_arns: dict[str, pulumi.Output[str]] = {n: t.replication_task_arn for n, t in self.tasks.items()}

@@ -256,7 +256,7 @@ class Monitoring(pulumi.ComponentResource):
                 event_categories=list(categories),
                 source_ids=source_ids,
                 tags=tags,
-                opts=child,
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),  # a fixed name
             )
             self.event_subscription_names.append(sub_name)
 

@@ -49,7 +49,9 @@ class ReplicationServer(pulumi.ComponentResource):
         super().__init__("oracle2pg:dms:ReplicationServer", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         # dms-vpc-role must exist (and its policy be attached) before DMS can create the subnet group.
-        after_roles = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on))
+        # Fixed ids (subnet group, instance): a replacement must delete the old one first, or AWS answers
+        # ResourceAlreadyExistsFault (provider_facts.DELETE_BEFORE_REPLACE).
+        after_roles = pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on), delete_before_replace=True)
         self.subnet_group = aws.dms.ReplicationSubnetGroup(
             f"{name}-subnets",
             replication_subnet_group_id=args.subnet_group_id,
@@ -98,7 +100,9 @@ class ReplicationServer(pulumi.ComponentResource):
             replication_subnet_group_id=self.subnet_group.replication_subnet_group_id,
             vpc_security_group_ids=[self.security_group.id, *args.extra_security_group_ids],
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on), protect=args.protect),
+            opts=pulumi.ResourceOptions(
+                parent=self, depends_on=list(args.depends_on), protect=args.protect, delete_before_replace=True
+            ),
         )
         self.instance_arn: pulumi.Output[str] = self.instance.replication_instance_arn
         self.register_outputs({"instanceArn": self.instance_arn, "securityGroupId": self.security_group.id})

@@ -110,7 +110,7 @@ def test_set_changes_the_migration_type(tmp_path: Path, capsys: pytest.CaptureFi
     assert "Config edits previewed: migration.type=cdc" in out
     task_row = next(line for line in out.splitlines() if line.startswith(TASK))
     assert "migrationType=cdc" in task_row
-    assert "WARNING: migration-task-main would be REPLACED" in out  # a new type means a new task
+    assert "WARNING: migration-task-main changes migrationType: AWS cannot change a task's migration type" in out
 
 
 def test_set_with_a_bad_value_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

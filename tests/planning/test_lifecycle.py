@@ -106,17 +106,21 @@ def test_forward_task_inputs_are_identical_across_phases_except_start(runs):
             assert changed == {"startReplicationTask"}, (phase, name, changed)
 
 
-def test_no_phase_change_replaces_a_task(runs):
+DMS_CORE = (TASK, "aws:dms/replicationInstance:ReplicationInstance", "aws:dms/endpoint:Endpoint")
+
+
+def test_no_phase_change_replaces_or_refuses_a_task_instance_or_endpoint(runs):
     for a, b in zip(PHASES, PHASES[1:], strict=False):
         changes = diff_runs(runs[a], runs[b])
-        assert not [c for c in changes if c.kind == "replace"], (a, b)
+        assert not [c for c in changes if c.kind in ("replace", "refused") and c.type in DMS_CORE], (a, b)
         assert not [c for c in changes if c.kind == "delete" and c.type == TASK], (a, b)
 
 
-def test_changing_the_migration_type_is_flagged_as_a_replacement(runs):
+def test_changing_the_migration_type_is_flagged_as_refused_by_aws(runs):
+    """AWS cannot change a task's migration type; the provider sends it as a modify after stopping the task."""
     changes = diff_runs(runs["replicate"], run_phase("replicate", "migration.type=cdc"))
-    replaced = [c for c in changes if c.kind == "replace"]
-    assert replaced and all("migrationType" in c.fields for c in replaced)
+    refused = [c for c in changes if c.kind == "refused"]
+    assert refused and all(c.type == TASK and c.effects["migrationType"] == "refused" for c in refused)
     assert "migrationType" in TASK_REPLACE_INPUTS
 
 

@@ -26,9 +26,14 @@ def plan(capsys, tmp_path, stack, *sets):
 def test_forcenew_instance_change_warns_that_every_task_is_replaced(capsys, tmp_path):
     code, out, _ = plan(capsys, tmp_path, "prod", f"replicationInstance.kmsKeyArn={KMS}")
     assert code == 0
-    assert "WARNING: migration-server-instance would be REPLACED (kmsKeyArn)" in out
+    assert (
+        "WARNING: migration-server-instance would be REPLACED, delete then create (kmsKeyArn): every task on it "
+        "stops; AWS refuses to delete an instance that still has tasks" in out
+    )
+    assert "WARNING: migration-source-endpoint would be REPLACED, delete then create (kmsKeyArn)" in out
     for task in ("big-documents", "big-orders", "load-01", "nokey-01"):
-        assert f"WARNING: migration-task-{task} would be REPLACED ((instance or endpoint replaced))" in out
+        line = next(x for x in out.splitlines() if x.startswith(f"WARNING: migration-task-{task} would be REPLACED"))
+        assert "(migration-source-endpoint replaced)" in line and "a full reload, or a lost CDC position" in line
 
 
 def test_in_place_instance_change_is_not_a_replacement(capsys, tmp_path):
