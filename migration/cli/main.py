@@ -134,9 +134,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     stack = sf.load()  # fail fast with the one-line config error, before anything runs
     specs = all_tasks(stack)
     plan = migration_plan(stack)
+    baseline = _baseline(args) if args.set else None
+    deployed = _deployed_outputs(args.deployed) if args.deployed else (baseline.outputs if baseline else None)
     try:
-        run = run_program(sf)
-    except pulumi.RunError as exc:  # the program's own one-line config error
+        run = run_program(sf, deployed=deployed)
+    except pulumi.RunError as exc:  # the program's own one-line error: bad config, or a change up refuses
         raise ConfigError(str(exc)) from None
     resources = sorted((r for r in run.resources if r.custom), key=lambda r: r.name)
     rows = [(r.type, r.name, describe(r)) for r in resources]
@@ -197,6 +199,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         print(render_plan_text(plan).rstrip())
         (out_dir / "migration-plan.json").write_text(plan.to_json() + "\n", encoding="utf-8")
         written.append("migration-plan.json")
+    for line in run.warnings:
+        print(f"\nWARNING (pulumi up would say it too): {line}")
     decisions = [(s.task_id, r) for s in specs for r in s.reasons]
     if decisions:
         print()
@@ -206,24 +210,44 @@ def cmd_plan(args: argparse.Namespace) -> int:
     print()
     print(f"DMS documents and the full resource list written to {out_dir}/: {', '.join(written)}")
     if args.set:
-        return _print_changes(args, run)
+        return _print_changes(args, run, baseline)
     return 0
 
 
-def _print_changes(args: argparse.Namespace, run: Any) -> int:
-    """With --set: what the edit would change against the stack file as it is, and any task replacement."""
+def _baseline(args: argparse.Namespace) -> Any:
+    """The stack file as it is, run under mocks: what `plan --set` compares with and takes as deployed.
+    None when it does not validate (then there is nothing to compare with)."""
     import pulumi
 
-    from migration.cli.offline import diff_runs, run_program
+    from migration.cli.offline import run_program
     from migration.config.stackfile import read_stack_file
 
     try:
         base_file = read_stack_file(args.root, args.stack)
         base_file.load()
-        baseline = run_program(base_file)
+        return run_program(base_file, deployed=_deployed_outputs(args.deployed) if args.deployed else None)
     except (ConfigError, pulumi.RunError) as exc:
+        return str(exc)
+
+
+def _deployed_outputs(path: Path) -> dict[str, Any]:
+    """`pulumi stack output --json` of the deployed stack, saved to a file: what its self reference would read."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"--deployed: cannot read {path} as JSON ({type(exc).__name__})") from None
+    if not isinstance(doc, dict):
+        raise ConfigError(f"--deployed: {path} must hold the JSON object of `pulumi stack output --json`")
+    return doc
+
+
+def _print_changes(args: argparse.Namespace, run: Any, baseline: Any) -> int:
+    """With --set: what the edit would change against the stack file as it is, and any task replacement."""
+    from migration.cli.offline import diff_runs
+
+    if isinstance(baseline, str):
         print()
-        print(f"No comparison: Pulumi.{args.stack}.yaml as it is does not validate ({exc}).")
+        print(f"No comparison: Pulumi.{args.stack}.yaml as it is does not validate ({baseline}).")
         return 0
     changes = diff_runs(baseline, run)
     print()
@@ -255,6 +279,7 @@ def change_warnings(changes: Sequence[Any], before: Any, after: Any) -> list[str
     out = []
     old_phase, new_phase = before.outputs.get("phase"), after.outputs.get("phase")
     if old_phase in PHASES and new_phase in PHASES and PHASES.index(new_phase) < PHASES.index(old_phase):
+        # pulumi up refuses this unless allowPhaseBack names the deployed phase (migration.planning.transitions)
         out.append(
             f"WARNING: phase goes back from {old_phase} to {new_phase}: forward tasks would resume and apply Oracle "
             "changes over PostgreSQL data written since cutover. Only do this if PostgreSQL never took writes."
@@ -345,6 +370,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a config key like `pulumi config set --path` (repeatable)",
     )
     plan.add_argument("--out", type=Path, help="where to write the documents (default: plan/<stack>/)")
+    plan.add_argument(
+        "--deployed",
+        type=Path,
+        metavar="FILE",
+        help="`pulumi stack output --json` of the deployed stack: check the plan against it as pulumi up would "
+        "(default: none; with --set, the stack file as it is)",
+    )
     plan.set_defaults(func=cmd_plan)
 
     def stack_args(p: argparse.ArgumentParser) -> None:

@@ -6,6 +6,7 @@ inputs. Computed outputs (ARNs, ids) are filled with recognisable fake values.
 
 from __future__ import annotations
 
+import logging
 import os
 import runpy
 import threading
@@ -74,13 +75,23 @@ def mask_secrets(value: Any) -> Any:
     return value
 
 
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+
 class RecordingMocks(pulumi.runtime.Mocks):
-    def __init__(self, region: str) -> None:
+    """Records every resource; answers the program's self StackReference with `deployed`, the outputs of the stack
+    as deployed (None: a stack that has never been deployed)."""
+
+    def __init__(self, region: str, deployed: dict[str, Any] | None = None) -> None:
         self.region = region
+        self.deployed = deployed
         self.resources: list[Recorded] = []
         self.pending: dict[str, Any] = {}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.typ == STACK_REFERENCE:  # a read, not a resource `pulumi up` creates
+            name = args.inputs.get("name", args.name)
+            return str(name), {"name": name, "outputs": dict(self.deployed or {}), "secretOutputNames": []}
         opts = self.pending
         self.resources.append(
             Recorded(
@@ -144,18 +155,44 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 class ProgramRun:
     resources: list[Recorded]
     outputs: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)  # what the program logs as warnings (pulumi.log.warn)
 
 
-def run_program(sf: StackFile, program: Path | None = None) -> ProgramRun:
-    """Run `__main__.py` of the project at `sf.root` under mocks with the stack file's config."""
+class _Collected(logging.Handler):
+    """Keeps the program's log warnings for the plan to print, instead of a bare line on stderr."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def _program_logger() -> tuple[logging.Logger, _Collected]:
+    logger = logging.getLogger("oracle2pg.offline.program")
+    logger.propagate = False
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+    collected = _Collected()
+    logger.addHandler(collected)
+    return logger, collected
+
+
+def run_program(sf: StackFile, program: Path | None = None, deployed: dict[str, Any] | None = None) -> ProgramRun:
+    """Run `__main__.py` of the project at `sf.root` under mocks with the stack file's config; `deployed` is what
+    the program's self StackReference reads (the outputs of the stack as deployed)."""
     program = program or sf.root / "__main__.py"
     if not program.is_file():
         raise ConfigError(f"{program}: the Pulumi program is missing; --root must be the project directory")
     region = str(sf.values.get("aws:region", "us-east-1"))
-    mocks = RecordingMocks(region)
+    mocks = RecordingMocks(region, deployed)
     set_all_config(sf.pulumi_config(), sorted(sf.secret_keys))
     pulumi.runtime.settings.set_root_resource(None)  # type: ignore[arg-type]  # a fresh stack per run
-    pulumi.runtime.set_mocks(mocks, project=sf.project, stack=sf.stack, preview=False, monitor=RecordingMonitor(mocks))
+    logger, collected = _program_logger()
+    pulumi.runtime.set_mocks(
+        mocks, project=sf.project, stack=sf.stack, preview=False, logger=logger, monitor=RecordingMonitor(mocks)
+    )
     outputs: dict[str, Any] = {}
 
     @pulumi.runtime.test
@@ -171,7 +208,7 @@ def run_program(sf: StackFile, program: Path | None = None) -> ProgramRun:
         _run()
     finally:
         os.chdir(cwd)
-    return ProgramRun(resources=mocks.resources, outputs=outputs)
+    return ProgramRun(resources=mocks.resources, outputs=outputs, warnings=collected.lines)
 
 
 TASK_TYPE, INSTANCE_TYPE, ENDPOINT_TYPE = TASK, INSTANCE, ENDPOINT

@@ -18,10 +18,11 @@ from migration.components.iam_roles import DmsRolesArgs, DmsServiceRoles
 from migration.components.migration_task import MigrationTasks, TaskArgs
 from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
 from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
-from migration.config.model import Stack, _Connection
+from migration.config.model import ConfigError, Stack, _Connection
 from migration.dms.identifiers import StackNames, partition_for
 from migration.planning.lifecycle import phase_state
 from migration.planning.tasks import TaskSpec, ca_bundles
+from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, check_transition, deployed_state
 
 
 def _digest(text: str) -> str:
@@ -57,9 +58,18 @@ def egress_rules(stack: Stack) -> list[EgressRule]:
     return unique
 
 
+def self_reference_name(stack: Stack) -> str:
+    """This stack's own fully qualified name, for a StackReference that reads its last outputs."""
+    return f"{pulumi.get_organization()}/{stack.project}/{stack.stack}"
+
+
 class MigrationPipeline(pulumi.ComponentResource):
-    """Everything one stack needs. `specs` are the stack's tasks (see `migration.tasks.all_tasks`), computed
-    before any resource exists so config problems stop the program with one line."""
+    """Everything one stack needs. `specs` are the stack's tasks (see `migration.planning.tasks.all_tasks`),
+    computed before any resource exists so config problems stop the program with one line.
+
+    The first child reads the stack's own last outputs (a self StackReference); every other resource waits for
+    the check of this `up` against them (migration.planning.transitions), so a refused change stops the program
+    before anything is created, updated or stopped."""
 
     def __init__(
         self,
@@ -72,7 +82,11 @@ class MigrationPipeline(pulumi.ComponentResource):
         cfg = stack.config
         names = StackNames(stack.project, stack.stack)
         tags = stack_tags(stack)
-        child = pulumi.ResourceOptions(parent=self)
+        self.deployed = pulumi.StackReference(
+            f"{name}-deployed", stack_name=self_reference_name(stack), opts=pulumi.ResourceOptions(parent=self)
+        )
+        gate = self.deployed.get_output(DEPLOYED_STATE_OUTPUT).apply(lambda old: self._checked(stack, specs, old))
+        child = pulumi.ResourceOptions(parent=self, transformations=[_waiting_for(gate)])
         ri = cfg.replication_instance
         state = phase_state(cfg)
 
@@ -235,6 +249,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         )
 
         self.outputs = {
+            DEPLOYED_STATE_OUTPUT: deployed_state(stack, specs),
             "phase": cfg.phase,
             "replicationInstanceArn": self.server.instance_arn,
             "sourceEndpointArn": self.source.endpoint_arn,
@@ -248,3 +263,24 @@ class MigrationPipeline(pulumi.ComponentResource):
         if self.monitoring.topic_arn is not None:
             self.outputs["alarmTopicArn"] = self.monitoring.topic_arn
         self.register_outputs(self.outputs)
+
+    def _checked(self, stack: Stack, specs: Sequence[TaskSpec], old: Any) -> pulumi.Resource:
+        """Check this up against the deployed state; a refusal ends the program before any resource is sent."""
+        try:
+            warnings = check_transition(stack, specs, old if isinstance(old, dict) else None)
+        except ConfigError as exc:
+            raise pulumi.RunError(str(exc)) from None
+        for line in warnings:
+            pulumi.log.warn(line, resource=self)
+        return self.deployed
+
+
+def _waiting_for(gate: pulumi.Output[pulumi.Resource]) -> Any:
+    """A transformation that makes a resource (and, inherited, all its children) depend on `gate`: the SDK resolves
+    depends_on before it registers a resource, so nothing is registered until the gate has passed."""
+
+    def transform(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
+        extra = pulumi.ResourceOptions(depends_on=[gate])
+        return pulumi.ResourceTransformationResult(args.props, pulumi.ResourceOptions.merge(args.opts, extra))
+
+    return transform

@@ -591,6 +591,9 @@ class StackConfig(StrictModel):
     iam: IamConfig = Field(default_factory=IamConfig)
     tags: dict[str, str] = Field(default_factory=dict)
     phase: Literal["replicate", "cutover", "fallback", "complete"] = "replicate"
+    # A one-off: lets this `pulumi up` take the phase back from the deployed phase named here (checked against the
+    # stack's own outputs at up time: migration.planning.transitions).
+    allow_phase_back: Literal["cutover", "fallback", "complete"] | None = None
     protect: bool = False
     require_ssl: bool = False
     reverse: ReverseConfig = Field(default_factory=ReverseConfig)

@@ -103,14 +103,27 @@ def test_prod_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert all(SECRET_PLACEHOLDER not in p.read_text(encoding="utf-8") for p in tmp_path.iterdir())
 
 
-def test_set_changes_the_migration_type(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_set_of_the_migration_type_of_a_deployed_task_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`plan --set` takes the stack file as deployed, and pulumi up refuses a migration-type change on a task."""
     code, out, err = plan(tmp_path, capsys, "--stack", "dev", "--set", "migration.type=cdc")
+    assert_one_error_line(code, out, err, "error: oracle2pg:migration.type: task oracle2pg-dev-main is deployed as ")
+    assert "AWS cannot change a task's migration type" in err and "a new task under a new name" in err
+
+
+def test_a_new_migration_type_on_a_never_deployed_stack_is_planned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = plan(tmp_path, capsys, "--stack", "dev", "--set", "migration.type=cdc", "--deployed", "/dev/null")
+    assert code == 2 and "--deployed: cannot read /dev/null as JSON" in err
+    empty = tmp_path / "outputs.json"
+    empty.write_text("{}")
+    code, out, err = plan(tmp_path, capsys, "--stack", "dev", "--set", "migration.type=cdc", "--deployed", str(empty))
     assert code == 0, err
     assert [t["inputs"]["migrationType"] for t in tasks(tmp_path)] == ["cdc"]
-    assert "Config edits previewed: migration.type=cdc" in out
     task_row = next(line for line in out.splitlines() if line.startswith(TASK))
     assert "migrationType=cdc" in task_row
-    assert "WARNING: migration-task-main changes migrationType: AWS cannot change a task's migration type" in out
 
 
 def test_set_with_a_bad_value_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -164,17 +164,44 @@ def test_frozen_plan_naming_an_unknown_table_is_a_config_error(tmp_path):
         all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
 
 
-def test_going_back_a_phase_is_flagged(capsys, tmp_path):
+def _prod_at_cutover(tmp_path):
     stack_dir = tmp_path / "proj"
     stack_dir.mkdir()
     for name in ("Pulumi.yaml", "__main__.py"):
         (stack_dir / name).write_text((ROOT / name).read_text())
     text = (ROOT / "Pulumi.prod.yaml").read_text().replace("oracle2pg:phase: replicate", "oracle2pg:phase: cutover")
     (stack_dir / "Pulumi.prod.yaml").write_text(text.replace("tests/data/", f"{ROOT}/tests/data/"))
+    return stack_dir
+
+
+def test_going_back_a_phase_is_refused_as_pulumi_up_refuses_it(capsys, tmp_path):
+    stack_dir = _prod_at_cutover(tmp_path)
     code = main(["--root", str(stack_dir), "plan", "--stack", "prod", "--set", "phase=replicate"])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith("error: oracle2pg:phase: the stack is deployed at cutover; going back to replicate")
+    assert "set oracle2pg:allowPhaseBack: cutover for this one up" in err
+
+
+def test_going_back_a_phase_deliberately_is_flagged(capsys, tmp_path):
+    stack_dir = _prod_at_cutover(tmp_path)
+    code = main(
+        [
+            "--root",
+            str(stack_dir),
+            "plan",
+            "--stack",
+            "prod",
+            "--set",
+            "phase=replicate",
+            "--set",
+            "allowPhaseBack=cutover",
+        ]
+    )
     out, _ = capsys.readouterr()
     assert code == 0
     assert "WARNING: phase goes back from cutover to replicate" in out
+    assert "remove allowPhaseBack after this up" in out
 
 
 def test_password_given_with_set_is_never_printed(capsys, tmp_path):
@@ -254,7 +281,7 @@ def test_sns_topic_in_another_region_is_a_config_error():
 
 
 def test_preview_documents_never_overwrite_the_stack_documents(capsys):
-    assert main(["plan", "--stack", "dev", "--set", "migration.type=cdc"]) == 0
+    assert main(["plan", "--stack", "dev", "--set", "migration.validation=true"]) == 0
     capsys.readouterr()
     preview = json.loads((ROOT / "plan" / "dev-preview" / "oracle2pg-dev-main.task-settings.json").read_text())
     assert preview["FullLoadSettings"]["TargetTablePrepMode"] == "TRUNCATE_BEFORE_LOAD"
