@@ -366,6 +366,15 @@ def _drain(ctx: RunbookContext, d: _Doc) -> None:
         )
 
 
+# What a stop or start looks like under `pulumi up` (migration.dms.provider_facts; replication_task.go).
+PROVIDER_WAIT_NOTE = (
+    "In provider terms: `startReplicationTask: false` makes the provider stop each task and wait for `stopped`, "
+    "a fixed 5 minutes per task. A big task that takes longer makes `pulumi up` fail on the safe side: check the "
+    "task status below and run `pulumi up` again. Event subscriptions whose task list changes are deleted and "
+    "re-created in the same `up`."
+)
+
+
 def _cutover(ctx: RunbookContext, d: _Doc) -> None:
     """Section 4: phase `cutover` stops the forward tasks through Pulumi (so the stack stays the source of truth)
     and, with a reverse path, creates the reverse task stopped, ready for the fallback."""
@@ -380,6 +389,8 @@ def _cutover(ctx: RunbookContext, d: _Doc) -> None:
             if rev
             else "."
         ),
+        "",
+        PROVIDER_WAIT_NOTE,
         "",
         "Check:",
         "",
@@ -497,6 +508,12 @@ def _start_reverse_replication(ctx: RunbookContext, d: _Doc, rev: str) -> None:
     d.code("sql", oracle_fallback_disable_sql(schemas=ctx.oracle_schemas).rstrip())
     d.add("Start the reverse task:", "")
     d.code("sh", *d.pulumi_phase("fallback"))
+    d.add(
+        "In provider terms this `up` sets the reverse task's start position (a modify of the stopped task) and "
+        "starts it (`start-replication`); `pulumi up` refuses a phase that goes back, so a mistaken edit cannot "
+        "resume the forward tasks.",
+        "",
+    )
     d.add(
         f"The reverse task `{rev}` (cdc) applies PostgreSQL's changes to Oracle"
         + (" from `reverse.cdcStartPosition`" if slot else "")

@@ -217,3 +217,11 @@ def test_inconsistent_context_is_refused(changes, message):
     with pytest.raises(RunbookError) as err:
         dataclasses.replace(PROD, **changes)
     assert str(err.value) == message
+
+
+def test_cutover_and_fallback_say_what_the_provider_does_and_how_to_recover_from_a_timeout():
+    text = render_runbook(PROD)
+    cutover, fallback = _section(text, 4), _section(text, 8)
+    assert "wait for `stopped`, a fixed 5 minutes per task" in cutover
+    assert "run `pulumi up` again" in cutover
+    assert "`pulumi up` refuses a phase that goes back" in fallback
