@@ -41,7 +41,7 @@ def valid_raw() -> dict[str, Any]:
             "replicationInstance": {
                 "instanceClass": "dms.r6i.large",
                 "allocatedStorage": 100,
-                "engineVersion": "3.5.4",
+                "engineVersion": "3.6.1",
             },
             "source": {
                 "host": "orcl.example.internal",

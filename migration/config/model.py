@@ -23,6 +23,7 @@ from migration.dms.endpoint_settings import (
     PostgresSourceSettings,
     PostgresTargetSettings,
 )
+from migration.dms.engine_versions import DEFAULT_ENGINE_VERSION
 from migration.dms.limits import INSTANCE_CLASSES, MAX_FULL_LOAD_SUBTASKS
 from migration.dms.monitoring_settings import MonitoringConfig
 from migration.dms.positions import StartPositionError, parse_oracle_start, parse_postgres_start
@@ -153,7 +154,7 @@ class NetworkConfig(StrictModel):
 class ReplicationInstanceConfig(StrictModel):
     instance_class: str = "dms.t3.medium"
     allocated_storage: int = Field(default=50, ge=5, le=6144)
-    engine_version: str = "3.5.4"
+    engine_version: str = DEFAULT_ENGINE_VERSION
     multi_az: bool = False
     publicly_accessible: bool = False
     kms_key_arn: str | None = None
@@ -370,6 +371,9 @@ class MigrationConfig(StrictModel):
     # Every data, table and apply error stops the task (default). false = DMS's own defaults, which log and skip
     # bad rows: only for throw-away loads.
     strict_errors: bool = True
+    # With LogMiner, DMS does not replicate UPDATEs that change only LOB columns: a CDC stack names here exactly the
+    # LOB tables it accepts that for (SCHEMA.TABLE), or uses source.settings.reader: binary-reader.
+    lob_updates_not_replicated: list[str] = Field(default_factory=list)
     # Escape hatch: a partial ReplicationTaskSettings document deep-merged over the built one. Unknown sections
     # and the read-only CloudWatch fields are refused.
     task_settings_overrides: dict[str, Any] = Field(default_factory=dict)
@@ -400,6 +404,15 @@ class MigrationConfig(StrictModel):
         for src, dst in v.items():
             _pattern(src, ORACLE_NAME_RE, "keys must be Oracle schema names (upper case)")
             _pattern(dst, PG_NAME_RE, "values must be lower-case PostgreSQL schema names")
+        return v
+
+    @field_validator("lob_updates_not_replicated")
+    @classmethod
+    def _tables(cls, v: list[str]) -> list[str]:
+        for name in v:
+            schema, table = split_table_pattern(name)
+            if schema is None or "%" in name or not ORACLE_NAME_RE.match(schema) or not table:
+                raise ValueError(f"must be SCHEMA.TABLE names as Oracle stores them (no wildcards), got {name!r}")
         return v
 
     @field_validator("include", "exclude")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, Sequence
 
@@ -25,15 +26,18 @@ from migration.config.model import (
 )
 from migration.dms import mappings, task_settings
 from migration.dms.identifiers import StackNames
+from migration.dms.limits import DEFAULT_FULL_LOAD_SUBTASKS, DEFAULT_LOB_CHUNK_KB
 from migration.dms.positions import parse_oracle_start, parse_postgres_start
 from migration.inventory.load import load_inventory
 from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.typemap import oracle_to_postgres
 from migration.planning.lifecycle import phase_state
+from migration.planning.memory import LobTable, MemoryFitError, TaskLobs, fit_lob_buffers
 from migration.planning.planner import MigrationPlan, PlannerError, Throughput, plan_migration
 
 DEFAULT_LOB_KB = 64
+KEYLESS_LOB_NOTE = "DMS moves LOB columns only for tables with a primary or unique key, in full load too"
 # Task settings the config owns because guards depend on them: an override must not slip past a guard.
 GUARDED_SETTINGS = (
     ("FullLoadSettings", "TargetTablePrepMode", "migration.targetTablePrepMode"),
@@ -114,7 +118,11 @@ def _settings(key: str, project: str, **options: Any) -> dict[str, Any]:
         raise ConfigError(f"{project}:{key}: {str(exc).splitlines()[0]}") from None
 
 
-def forward_settings(stack: Stack, max_full_load_subtasks: int = 8) -> dict[str, Any]:
+def forward_settings(
+    stack: Stack, max_full_load_subtasks: int = 8, lob_max_size_kb: int = DEFAULT_LOB_KB, **lob_options: Any
+) -> dict[str, Any]:
+    """The forward task settings; `lob_options` are the task's LOB sizing (commit_rate, stream_buffer_size_mb,
+    validation_partial_lob_size_kb) from its tables."""
     cfg = stack.config
     m = cfg.migration
     doc = _settings(
@@ -124,11 +132,12 @@ def forward_settings(stack: Stack, max_full_load_subtasks: int = 8) -> dict[str,
         target_engine="postgresql",
         target_table_prep_mode=m.target_table_prep_mode,
         lob_mode="limited",
-        lob_max_size_kb=DEFAULT_LOB_KB,
+        lob_max_size_kb=lob_max_size_kb,
         validation=m.validation,
         loopback=_loopback(cfg, "forward"),
         max_full_load_subtasks=max_full_load_subtasks,
         strict_errors=m.strict_errors,
+        **lob_options,
     )
     if not m.task_settings_overrides:
         return doc
@@ -215,6 +224,17 @@ class _TableRules:
     removed: list[mappings.ColumnRemoval] = field(default_factory=list)
     settings: list[mappings.TableSettings] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
+    lobs: list[LobTable] = field(default_factory=list)  # LOB tables that keep their LOBs, with their limits
+    lob_limits_kb: list[int] = field(default_factory=list)  # each LOB table's limit; 0 for full LOB mode
+
+    @property
+    def validation_lob_kb(self) -> int | None:
+        """ValidationPartialLobSize is one task setting ("to validate limited LOB size, set it to LobMaxSize"):
+        the largest table limit covers every limited table; a table in full LOB mode has no limit, so the whole
+        LOB is compared (0). None: no LOB table, the task default stands."""
+        if not self.lob_limits_kb:
+            return None
+        return 0 if 0 in self.lob_limits_kb else max(self.lob_limits_kb)
 
 
 def _table_rules(
@@ -228,12 +248,15 @@ def _table_rules(
     out = _TableRules(tables=[])
     for t in tables:
         mapped = [(c, oracle_to_postgres(c, scale)) for c in t.columns]
-        bad = [(c, m) for c, m in mapped if not m.supported]
+        bad = [(c, m.note) for c, m in mapped if not m.supported]
+        if not t.has_key:  # "A table must have a primary key or a unique key for DMS to migrate LOBs" (assessment
+            # table-with-lob-but-without-primary-key-or-unique-constraint): full load too, so never carried silently
+            bad += [(c, KEYLESS_LOB_NOTE) for c, m in mapped if m.is_lob]
         if bad and policy == "fail":
-            col, m = bad[0]
+            col, note = bad[0]
             raise ConfigError(
                 f"{stack.project}:inventory.unsupportedColumns: {t.owner}.{t.name}.{col.name} "
-                f"({col.data_type}) cannot be moved by DMS: {m.note}; choose remove-column or "
+                f"({col.data_type}) cannot be moved by DMS: {note}; choose remove-column or "
                 "exclude-table"
             )
         if bad and policy == "exclude-table":
@@ -243,21 +266,20 @@ def _table_rules(
                 + ", ".join(f"{c.name} ({c.data_type})" for c, _ in bad)
             )
             continue
-        for col, _ in bad:
+        for col, note in bad:
             out.removed.append(mappings.ColumnRemoval(t.owner, t.name, col.name))
-            out.reasons.append(
-                f"{t.owner}.{t.name}.{col.name}: removed from the task ({col.data_type} is not moved by DMS)"
-            )
+            why = note if note == KEYLESS_LOB_NOTE else f"{col.data_type} is not moved by DMS"
+            out.reasons.append(f"{t.owner}.{t.name}.{col.name}: removed from the task ({why})")
         out.tables.append(t)
-        lob = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB) if any(m.is_lob for _, m in mapped) else None
+        removed = {col.name for col, _ in bad}
+        kept_lobs = [c for c, m in mapped if m.is_lob and c.name not in removed]
+        lob = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB) if kept_lobs else None
         pl = (parallel or {}).get((t.owner, t.name))
         if lob is not None:
             out.reasons.append(f"{t.owner}.{t.name}: LOB mode {lob.mode}: {lob.reason}")
-            if cfg.migration.has_cdc and not t.has_key:
-                out.reasons.append(
-                    f"WARNING {t.owner}.{t.name}: LOB columns but no primary/unique key: DMS "
-                    "cannot look up its LOBs during CDC; add a key or exclude the table"
-                )
+            limit = lob.bulk_max_size_kb if lob.mode == "limited" else DEFAULT_LOB_CHUNK_KB
+            out.lobs.append(LobTable(f"{t.owner}.{t.name}", limit, len(kept_lobs)))
+            out.lob_limits_kb.append(lob.bulk_max_size_kb if lob.mode == "limited" else 0)
         if lob is not None or pl is not None:
             lob_doc = None if lob is None else {"mode": lob.mode, "bulk-max-size": str(lob.bulk_max_size_kb)}
             out.settings.append(mappings.TableSettings(t.owner, t.name, lob=lob_doc, parallel_load=pl))
@@ -343,7 +365,8 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
     )
     inv = stack_inventory(stack)
     plan = migration_plan(stack)
-    specs = []
+    specs: list[TaskSpec] = []
+    lob_rules: dict[str, tuple[_TableRules, int]] = {}  # task name -> its table rules and MaxFullLoadSubTasks
     if plan is not None and inv is not None:
         notes = []  # the plan's own reasons and warnings print with the plan
         if not cfg.sizing.plan_file:
@@ -389,8 +412,9 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
                     **common,
                 )
             )
+            lob_rules[pt.name] = (rules, pt.max_full_load_subtasks)
             notes = []
-        return specs
+        return _with_lob_rules(stack, specs, lob_rules)
     groups = [(t.name, t.include, [*m.exclude, *t.exclude]) for t in m.tasks] or [("main", m.include, m.exclude)]
     for name, include, exclude in groups:
         extra: dict[str, Any] = {}
@@ -400,6 +424,7 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
             extra = dict(table_settings=rules.settings, removed_columns=rules.removed)
             exclude = [*exclude, *(f"{o}.{t}" for o, t in rules.excluded)]
             reasons = rules.reasons
+            lob_rules[name] = (rules, DEFAULT_FULL_LOAD_SUBTASKS)
         doc = _mapping(stack, include=include, exclude=exclude, **extra)
         specs.append(
             TaskSpec(
@@ -411,7 +436,89 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
                 **common,
             )
         )
-    return specs
+    if inv is None and m.has_cdc and cfg.source.settings.reader == "logminer":
+        specs[0] = replace(specs[0], reasons=(*specs[0].reasons, LOGMINER_LOB_NOTE_WITHOUT_INVENTORY))
+    return _with_lob_rules(stack, specs, lob_rules)
+
+
+LOGMINER_LOB_NOTE_WITHOUT_INVENTORY = (
+    "WARNING with LogMiner, DMS does not replicate UPDATEs that change only LOB columns (Oracle source "
+    "limitations); without an inventory the stack cannot tell which tables have LOBs: add one, or use "
+    "source.settings.reader: binary-reader"
+)
+
+
+def _with_lob_rules(stack: Stack, specs: list[TaskSpec], rules: dict[str, tuple[_TableRules, int]]) -> list[TaskSpec]:
+    """The DMS LOB rules that span tasks: LogMiner and LOB updates, and LOB buffers that fit the instance."""
+    _check_logminer_lob_updates(stack, [r for r, _ in rules.values()])
+    demands = [TaskLobs(name, subtasks, tuple(r.lobs)) for name, (r, subtasks) in rules.items()]
+    instance_class = stack.config.replication_instance.instance_class
+    try:
+        fitted = fit_lob_buffers(demands, instance_class)
+    except MemoryFitError as exc:
+        raise ConfigError(f"{stack.project}:replicationInstance.instanceClass: {exc}") from None
+    _check_commit_rate_override(stack, fitted.tasks)
+    out = []
+    for spec in specs:
+        r, subtasks = rules.get(spec.name, (None, DEFAULT_FULL_LOAD_SUBTASKS))
+        buffers = fitted.tasks.get(spec.name)
+        if r is None or (buffers is None and r.validation_lob_kb is None):
+            out.append(spec)
+            continue
+        # The task's own LobMaxSize covers its largest table limit, so validating that far never reads past it.
+        options: dict[str, Any] = {
+            "validation_partial_lob_size_kb": r.validation_lob_kb,
+            "lob_max_size_kb": max(DEFAULT_LOB_KB, r.validation_lob_kb or 0),
+        }
+        reasons = list(spec.reasons)
+        if buffers is not None:
+            options |= {"commit_rate": buffers.commit_rate, "stream_buffer_size_mb": buffers.stream_buffer_size_mb}
+            reasons.append(
+                f"{spec.name}: LOB buffers CommitRate {buffers.commit_rate}, StreamBufferSizeInMB "
+                f"{buffers.stream_buffer_size_mb}: {(buffers.lob_buffer_bytes + buffers.stream_buffer_bytes) / 2**30:.1f}"
+                f" GiB; {fitted.summary()}"
+            )
+        settings = forward_settings(stack, _subtasks(spec, subtasks), **options)
+        out.append(replace(spec, settings=settings, reasons=tuple(reasons)))
+    return out
+
+
+def _subtasks(spec: TaskSpec, default: int) -> int:
+    return int(spec.settings.get("FullLoadSettings", {}).get("MaxFullLoadSubTasks", default))
+
+
+def _check_commit_rate_override(stack: Stack, fitted: Mapping[str, Any]) -> None:
+    """An override may lower CommitRate, never raise it past what keeps the LOB tasks' buffers in memory."""
+    override = stack.config.migration.task_settings_overrides.get("FullLoadSettings", {})
+    rate = override.get("CommitRate") if isinstance(override, dict) else None
+    if not isinstance(rate, int) or not fitted:
+        return
+    most = min(b.commit_rate for b in fitted.values())
+    if rate > most:
+        raise ConfigError(
+            f"{stack.project}:migration.taskSettingsOverrides.FullLoadSettings.CommitRate: {rate} would not fit the "
+            f"LOB buffers in {stack.config.replication_instance.instance_class}'s memory; at most {most} (DMS guide: "
+            "Setting LOB support)"
+        )
+
+
+def _check_logminer_lob_updates(stack: Stack, rules: Sequence[_TableRules]) -> None:
+    """With LogMiner, DMS does not replicate UPDATEs that change only LOB columns (on Oracle 11 no LOB or XMLTYPE
+    UPDATE at all): DMS guide, "Limitations on using Oracle as a source". A CDC stack with such tables must say
+    which way it goes: Binary Reader, or an acknowledgement naming exactly the affected tables."""
+    cfg = stack.config
+    m = cfg.migration
+    if not m.has_cdc or cfg.source.settings.reader != "logminer":
+        return
+    affected = sorted({lob.label for r in rules for lob in r.lobs})
+    accepted = set(m.lob_updates_not_replicated)
+    missing = [t for t in affected if t not in accepted]
+    if missing:
+        raise ConfigError(
+            f"{stack.project}:source.settings.reader: with LogMiner, DMS does not replicate UPDATEs that change only "
+            f"LOB columns, and these CDC tables have LOBs: {', '.join(missing)}; use reader: binary-reader, or list "
+            "them in migration.lobUpdatesNotReplicated to accept it"
+        )
 
 
 def _reverse_selection(cfg: StackConfig, forward: Sequence[TaskSpec]) -> list[dict[str, Any]]:

@@ -18,9 +18,11 @@ A first deployment (no outputs yet) passes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
 from typing import Any
 
 from migration.config.model import PHASES, ConfigError, Stack
+from migration.dms.engine_versions import EngineVersionError, check_engine_version
 from migration.planning.lifecycle import phase_state
 from migration.planning.tasks import TaskSpec
 
@@ -52,13 +54,42 @@ def deployed_state(stack: Stack, specs: Sequence[TaskSpec]) -> dict[str, Any]:
     }
 
 
-def check_transition(stack: Stack, specs: Sequence[TaskSpec], deployed: Mapping[str, Any] | None) -> list[str]:
+def check_transition(
+    stack: Stack, specs: Sequence[TaskSpec], deployed: Mapping[str, Any] | None, today: date | None = None
+) -> list[str]:
     """Raise ConfigError (one line) for a change `pulumi up` must not make; return the warnings it should show."""
+    instance = deployed.get("replicationInstance") if deployed else None
+    instance = instance if isinstance(instance, Mapping) else {}
+    warnings = _check_instance(stack, instance, today or datetime.now(UTC).date())
     if not deployed:
-        return []  # first deployment: nothing to compare with
-    warnings = _check_phase(stack, str(deployed.get("phase", "")))
+        return warnings  # first deployment: no phase or task to compare with
+    warnings += _check_phase(stack, str(deployed.get("phase", "")))
     _check_tasks(stack, specs, deployed.get("tasks") or {})
     return warnings
+
+
+def _check_instance(stack: Stack, deployed: Mapping[str, Any], today: date) -> list[str]:
+    """The engine version DMS can create (or keeps running) and storage that only grows."""
+    p, ri = stack.project, stack.config.replication_instance
+    old_version = deployed.get("engineVersion")
+    try:
+        check = check_engine_version(
+            ri.engine_version,
+            today=today,
+            new_instance=not isinstance(old_version, str),
+            deployed=old_version if isinstance(old_version, str) else None,
+        )
+    except EngineVersionError as exc:
+        raise ConfigError(f"{p}:replicationInstance.engineVersion: {exc}") from None
+    old_storage = deployed.get("allocatedStorage")
+    if isinstance(old_storage, (int, float)) and ri.allocated_storage < old_storage:
+        # The guide documents growing the storage only (ModifyReplicationInstance); a smaller value is refused here
+        # rather than sent to AWS in the middle of a migration.
+        raise ConfigError(
+            f"{p}:replicationInstance.allocatedStorage: {ri.allocated_storage} GB is less than the deployed "
+            f"{int(old_storage)} GB; DMS storage cannot shrink: keep {int(old_storage)} or more"
+        )
+    return list(check.warnings)
 
 
 def _check_phase(stack: Stack, old: str) -> list[str]:

@@ -53,7 +53,7 @@ def test_defaults_are_the_safe_ones() -> None:
     del raw["replicationInstance"]
     cfg = load(raw).config
     ri = cfg.replication_instance
-    assert (ri.instance_class, ri.allocated_storage, ri.engine_version) == ("dms.t3.medium", 50, "3.5.4")
+    assert (ri.instance_class, ri.allocated_storage, ri.engine_version) == ("dms.t3.medium", 50, "3.6.1")
     assert ri.publicly_accessible is False
     assert ri.multi_az is False
     assert ri.auto_minor_version_upgrade is False

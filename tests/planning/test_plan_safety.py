@@ -56,7 +56,7 @@ def test_resplitting_tasks_warns_about_table_moves(capsys, tmp_path):
 
 
 def test_shipped_prod_split_is_frozen(capsys, tmp_path):
-    code, out, _ = plan(capsys, tmp_path, "prod", "replicationInstance.instanceClass=dms.r6i.large")
+    code, out, _ = plan(capsys, tmp_path, "prod", "replicationInstance.instanceClass=dms.r6i.2xlarge")
     assert code == 0
     assert "table mappings" not in out and "DELETED" not in out and "re-planned" not in out
 
@@ -130,7 +130,7 @@ def test_frozen_plan_keeps_the_split_when_the_class_changes(capsys, tmp_path):
     frozen = tmp_path / "frozen.json"
     frozen.write_text((tmp_path / "out" / "migration-plan.json").read_text())
     code, out, _ = plan(
-        capsys, tmp_path, "prod", f"sizing.planFile={frozen}", "replicationInstance.instanceClass=dms.r6i.large"
+        capsys, tmp_path, "prod", f"sizing.planFile={frozen}", "replicationInstance.instanceClass=dms.r6i.2xlarge"
     )
     assert code == 0
     assert "changes its table mappings" not in out and "DELETED" not in out

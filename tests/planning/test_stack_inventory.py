@@ -9,7 +9,8 @@ import pytest
 from migration.config.model import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.docs.stack_docs import prerequisites, runbook
-from migration.planning.tasks import all_tasks, migration_plan
+from migration.inventory.model import Column, Table
+from migration.planning.tasks import _table_rules, all_tasks, migration_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,7 +66,12 @@ def test_unsupported_columns_are_removed_by_explicit_choice(specs):
         for r in rules_of(s, "transformation")
         if r["rule-action"] == "remove-column"
     }
-    assert removed == {("ADDRESSES", "ADDRESS"), ("ADDRESSES", "SCAN"), ("AUDIT_LOG", "SOURCE_ROWID")}
+    assert removed == {
+        ("ADDRESSES", "ADDRESS"),
+        ("ADDRESSES", "SCAN"),
+        ("AUDIT_LOG", "SOURCE_ROWID"),
+        ("AUDIT_LOG", "DETAILS"),  # a LOB of a key-less table: DMS does not move it, so it is removed by choice
+    }
 
 
 def test_unsupported_columns_fail_by_default():
@@ -87,10 +93,21 @@ def test_exclude_table_drops_the_whole_table():
     assert "CUSTOMERS" in selected
 
 
-def test_key_less_lob_table_is_flagged_for_cdc(specs):
-    assert any(
-        r.startswith("WARNING APP.AUDIT_LOG: LOB columns but no primary/unique key") for r in specs["nokey-01"].reasons
+def test_key_less_lob_column_follows_the_unsupported_columns_choice(specs):
+    """DMS moves LOBs only for tables with a primary or unique key, in full load too: never carried silently."""
+    assert (
+        "APP.AUDIT_LOG.DETAILS: removed from the task (DMS moves LOB columns only for tables with a primary or "
+        "unique key, in full load too)" in specs["nokey-01"].reasons
     )
+    keyless = Table(
+        "APP", "NOTES", 10, 8192, False, columns=[Column("APP", "NOTES", "BODY", "CLOB", 4000, None, None, True, None)]
+    )
+    with pytest.raises(ConfigError) as err:
+        _table_rules(prod("inventory.unsupportedColumns=fail"), [keyless])
+    assert str(err.value).startswith("oracle2pg:inventory.unsupportedColumns: APP.NOTES.BODY (CLOB) cannot be moved")
+    assert "only for tables with a primary or unique key" in str(err.value)
+    specs_excluded = all_tasks(prod("inventory.unsupportedColumns=exclude-table"))
+    assert not [s for s in specs_excluded if "AUDIT_LOG" in json.dumps(s.mappings)]
 
 
 def test_planner_reasons_and_window(specs):

@@ -3,6 +3,7 @@ self StackReference and refuses what would break a running migration before any 
 
 from __future__ import annotations
 
+import logging
 import os
 import runpy
 
@@ -18,6 +19,9 @@ from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, check_transiti
 from tests.helpers import ROOT
 
 LSN = "0/16B3748"
+# A refused program leaves the futures of the resources that waited on the check unretrieved; asyncio logs each
+# at garbage collection, long after the test. The refusal itself is asserted below.
+logging.getLogger("asyncio").setLevel(logging.CRITICAL)
 
 
 def _stack(*overrides: str, stack: str = "prod"):
@@ -50,7 +54,7 @@ def test_deployed_state_records_phase_and_each_task():
         "cdcStartPosition": None,
         "running": True,
     }
-    assert state["replicationInstance"] == {"engineVersion": "3.5.4", "allocatedStorage": 500}
+    assert state["replicationInstance"] == {"engineVersion": "3.6.1", "allocatedStorage": 500}
 
 
 @pytest.mark.parametrize(
