@@ -26,8 +26,12 @@ from migration.dms.monitoring_settings import (
     TASK_EVENT_CATEGORIES,
     TOPIC_NAME_MAX,
     MonitoringConfig,
+    dms_event_pattern,
+    topic_policy,
     topic_region,
 )
+
+RULE_NAME_MAX = 64  # EventBridge rule names: 1-64 characters
 
 NAMESPACE = "AWS/DMS"
 MIB = 1024 * 1024
@@ -127,6 +131,7 @@ class Monitoring(pulumi.ComponentResource):
         super().__init__("oracle2pg:dms:Monitoring", name, None, opts)
         cfg = args.config
         self.topic_arn, self.alarm_names, self.event_subscription_names, self.dashboard_name = None, [], [], None
+        self.event_rule_name: str | None = None
         if not cfg.enabled:
             self.register_outputs({})
             return
@@ -147,6 +152,7 @@ class Monitoring(pulumi.ComponentResource):
                 f"{name}-topic", name=dms_id(*base, "dms-alerts", max_len=TOPIC_NAME_MAX), tags=tags, opts=child
             )
             topic_arn = topic.arn
+        own_topic = cfg.sns_topic_arn is None
         self.topic_arn = topic_arn
         for email in cfg.email_endpoints:
             aws.sns.TopicSubscription(
@@ -240,25 +246,10 @@ class Monitoring(pulumi.ComponentResource):
                     f"DMS task {ref.task_id}: CDC latency {side} above {seconds} s for {minutes} min",
                 )
 
-        subscriptions = [("instance", "replication-instance", INSTANCE_EVENT_CATEGORIES, [instance_id])]
-        if args.tasks:  # an empty source id list would subscribe to every task in the account
-            subscriptions.append(
-                ("task", "replication-task", TASK_EVENT_CATEGORIES, [ref.task_id for ref in args.tasks.values()])
-            )
-        for key, source_type, categories, source_ids in subscriptions:
-            sub_name = dms_id(*base, key, "events", max_len=EVENT_SUBSCRIPTION_NAME_MAX)
-            aws.dms.EventSubscription(
-                f"{name}-{key}-events",
-                name=sub_name,
-                enabled=True,
-                sns_topic_arn=topic_arn,
-                source_type=source_type,
-                event_categories=list(categories),
-                source_ids=source_ids,
-                tags=tags,
-                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),  # a fixed name
-            )
-            self.event_subscription_names.append(sub_name)
+        if cfg.events == "eventbridge":
+            self._event_rule(name, args, topic_arn, own_topic, tags)
+        elif cfg.events == "sns-subscriptions":
+            self._event_subscriptions(name, args, topic_arn, base, tags)
 
         if cfg.dashboard:
             keys = list(args.tasks)
@@ -279,8 +270,64 @@ class Monitoring(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "topic_arn": topic_arn,
+                "event_rule_name": self.event_rule_name,
                 "alarm_names": self.alarm_names,
                 "event_subscription_names": self.event_subscription_names,
                 "dashboard_name": self.dashboard_name,
             }
         )
+
+    def _event_rule(
+        self, name: str, args: MonitoringArgs, topic_arn: pulumi.Output[str], own_topic: bool, tags: dict[str, str]
+    ) -> None:
+        """DMS events of the instance and the tasks, through EventBridge to the topic. The pattern names the
+        resources by ARN, so adding the reverse task at cutover updates the rule in place (an event subscription's
+        source ids are ForceNew: it would be deleted and re-created)."""
+        arns = [args.instance_arn, *(ref.task_arn for ref in args.tasks.values())]
+        pattern = pulumi.Output.all(*arns).apply(lambda resolved: dms_event_pattern([str(a) for a in resolved]))
+        self.event_rule_name = dms_id(args.name_prefix, args.instance_id.lower(), "dms-events", max_len=RULE_NAME_MAX)
+        rule = aws.cloudwatch.EventRule(
+            f"{name}-dms-events",
+            name=self.event_rule_name,
+            description=f"DMS events of {args.instance_id} and its tasks, to the alarm topic",
+            event_pattern=pattern,
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),  # a fixed name
+        )
+        target = pulumi.ResourceOptions(parent=self)
+        aws.cloudwatch.EventTarget(f"{name}-dms-events-target", rule=rule.name, arn=topic_arn, opts=target)
+        if own_topic:  # a topic given by ARN is the owner's to open to EventBridge (README: monitoring)
+            policy = pulumi.Output.all(topic_arn, rule.arn).apply(lambda a: topic_policy(a[0], a[1]))
+            aws.sns.TopicPolicy(f"{name}-topic-policy", arn=topic_arn, policy=policy, opts=target)
+
+    def _event_subscriptions(
+        self,
+        name: str,
+        args: MonitoringArgs,
+        topic_arn: pulumi.Output[str],
+        base: tuple[str, str],
+        tags: dict[str, str],
+    ) -> None:
+        """The older way: SNS event subscriptions. Their source ids wait for the instance and tasks to exist."""
+        instance_ids = pulumi.Output.from_input(args.instance_arn).apply(lambda _: [base[1]])
+        subscriptions: list[tuple[str, str, tuple[str, ...], pulumi.Input[list[str]]]] = [
+            ("instance", "replication-instance", INSTANCE_EVENT_CATEGORIES, instance_ids)
+        ]
+        if args.tasks:  # an empty source id list would subscribe to every task in the account
+            refs = list(args.tasks.values())
+            task_ids = pulumi.Output.all(*(r.task_arn for r in refs)).apply(lambda _: [r.task_id for r in refs])
+            subscriptions.append(("task", "replication-task", TASK_EVENT_CATEGORIES, task_ids))
+        for key, source_type, categories, source_ids in subscriptions:
+            sub_name = dms_id(*base, key, "events", max_len=EVENT_SUBSCRIPTION_NAME_MAX)
+            aws.dms.EventSubscription(
+                f"{name}-{key}-events",
+                name=sub_name,
+                enabled=True,
+                sns_topic_arn=topic_arn,
+                source_type=source_type,
+                event_categories=list(categories),
+                source_ids=source_ids,
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),  # a fixed name
+            )
+            self.event_subscription_names.append(sub_name)

@@ -6,7 +6,10 @@ sustained for 15 minutes, so a single slow batch does not page anyone.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Sequence
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -63,6 +66,9 @@ class MonitoringConfig(StrictModel):
     cdc_latency_target_seconds: int = Field(900, gt=0)
     evaluation_minutes: int = Field(15, ge=5, le=MAX_EVALUATION_MINUTES)
     dashboard: bool = True
+    # How DMS events reach the topic. DMS recommends EventBridge from engine 3.4.5 on (guide: "Working with events
+    # and notifications"); SNS event subscriptions stay available as the older way.
+    events: Literal["eventbridge", "sns-subscriptions", "none"] = "eventbridge"
 
     @field_validator("sns_topic_arn")
     @classmethod
@@ -95,3 +101,50 @@ class MonitoringConfig(StrictModel):
     @property
     def evaluation_periods(self) -> int:
         return self.evaluation_minutes * 60 // PERIOD_SECONDS
+
+
+DMS_EVENT_SOURCE = "aws.dms"  # EventBridge source of DMS events (EventBridge events reference: DMS)
+
+
+def dms_event_pattern(resource_arns: Sequence[str]) -> str:
+    """The EventBridge pattern for every DMS event of these resources (instance and tasks), as JSON."""
+    return json.dumps({"source": [DMS_EVENT_SOURCE], "resources": sorted(resource_arns)}, sort_keys=True)
+
+
+def topic_policy(topic_arn: str, event_rule_arn: str) -> str:
+    """The alarm topic's policy: the owning account manages it, CloudWatch alarms of the account and the one
+    EventBridge rule may publish. EventBridge needs this statement ("update your Amazon SNS topics' access
+    policies" to allow events.amazonaws.com); the others keep what the default policy gave."""
+    account = topic_arn.split(":")[4]
+    partition = topic_arn.split(":")[1]
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountManagesTopic",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+                    "Action": ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Publish"],
+                    "Resource": topic_arn,
+                },
+                {
+                    "Sid": "CloudWatchAlarmsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "cloudwatch.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                },
+                {
+                    "Sid": "DmsEventRulePublishes",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "events.amazonaws.com"},
+                    "Action": "sns:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"ArnEquals": {"aws:SourceArn": event_rule_arn}},
+                },
+            ],
+        },
+        sort_keys=True,
+    )

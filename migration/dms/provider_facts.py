@@ -19,6 +19,7 @@ SUBNET_GROUP = "aws:dms/replicationSubnetGroup:ReplicationSubnetGroup"
 CERTIFICATE = "aws:dms/certificate:Certificate"
 EVENT_SUBSCRIPTION = "aws:dms/eventSubscription:EventSubscription"
 IAM_ROLE = "aws:iam/role:Role"
+EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
 
 # replace  : ForceNew; the old resource goes and a new one comes (for a task: it starts from scratch)
 # refused  : the provider sends the change and AWS refuses it, after the provider already acted on the resource
@@ -76,6 +77,7 @@ PROVIDER_FACTS: tuple[InputFact, ...] = (
     InputFact(EVENT_SUBSCRIPTION, "sourceType", "replace", "event_subscription.go schema: ForceNew"),
     InputFact(EVENT_SUBSCRIPTION, "sourceIds", "replace", "event_subscription.go schema: ForceNew"),
     InputFact(IAM_ROLE, "name", "replace", "iam role.go schema: ForceNew"),
+    InputFact(EVENT_RULE, "name", "replace", "events rule.go schema: ForceNew (the event pattern updates in place)"),
 )
 
 _BY_INPUT = {(f.type, f.input): f for f in PROVIDER_FACTS}
@@ -83,7 +85,9 @@ _BY_INPUT = {(f.type, f.input): f for f in PROVIDER_FACTS}
 # Resources whose id or name we set explicitly. Pulumi replaces create-before-delete by default, so the new one
 # would be created under the id the old one still holds: AWS answers ResourceAlreadyExistsFault. They are
 # declared delete_before_replace (the bridge does that on its own only for auto-named `name` fields).
-DELETE_BEFORE_REPLACE = frozenset({TASK, INSTANCE, ENDPOINT, SUBNET_GROUP, EVENT_SUBSCRIPTION, IAM_ROLE})
+DELETE_BEFORE_REPLACE = frozenset(
+    {TASK, INSTANCE, ENDPOINT, SUBNET_GROUP, EVENT_SUBSCRIPTION, IAM_ROLE, EVENT_RULE}
+)
 
 # A task pointing at a replaced instance or endpoint gets a new ARN input: replaced too (its endpoint inputs are
 # ForceNew), or moved (the instance input).

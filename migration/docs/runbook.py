@@ -43,6 +43,8 @@ class RunbookContext:
     reverse_slot_name: str | None
     loopback_prevention: bool
     validation_enabled: bool
+    # LOB tables whose LOB-only UPDATEs LogMiner does not replicate (migration.lobUpdatesNotReplicated)
+    lob_updates_not_replicated: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if self.phase not in PHASES:
@@ -325,6 +327,13 @@ def _pre_checks(ctx: RunbookContext, d: _Doc) -> None:
         "",
     )
     d.code("sh", *[line for t in fwd for line in d.table_stats(t)])
+    if ctx.cdc and ctx.lob_updates_not_replicated:
+        d.add(
+            "LogMiner does not replicate UPDATEs that change only LOB columns, and the stack accepts that for "
+            f"{', '.join(ctx.lob_updates_not_replicated)}: before cutover, compare those LOBs (e.g. a checksum of "
+            "each LOB column per key range on both sides) and copy the rows that differ.",
+            "",
+        )
 
 
 def _freeze_writes(ctx: RunbookContext, d: _Doc) -> None:
@@ -370,8 +379,8 @@ def _drain(ctx: RunbookContext, d: _Doc) -> None:
 PROVIDER_WAIT_NOTE = (
     "In provider terms: `startReplicationTask: false` makes the provider stop each task and wait for `stopped`, "
     "a fixed 5 minutes per task. A big task that takes longer makes `pulumi up` fail on the safe side: check the "
-    "task status below and run `pulumi up` again. Event subscriptions whose task list changes are deleted and "
-    "re-created in the same `up`."
+    "task status below and run `pulumi up` again. The EventBridge rule for DMS events adds the reverse task in "
+    "place (with `monitoring.events: sns-subscriptions` the task-events subscription is deleted and re-created)."
 )
 
 

@@ -114,6 +114,9 @@ def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext
         reverse_slot_name=rev.postgres_source.settings.slot_name if has_reverse and rev.postgres_source else None,
         loopback_prevention=has_reverse and rev.loopback_prevention,
         validation_enabled=cfg.migration.validation,
+        lob_updates_not_replicated=tuple(cfg.migration.lob_updates_not_replicated)
+        if cfg.source.settings.reader == "logminer"
+        else (),
     )
 
 

@@ -63,7 +63,10 @@ def identifier_too_long(name: str) -> bool:
 
 # ---------------------------------------------------------------------------------------------- Oracle -> PG
 
-_LOB_NOTE = "LOB: the table needs a primary or unique key for CDC (DMS looks LOBs up by key); LOB settings apply"
+_LOB_NOTE = (
+    "LOB: DMS moves it only for tables with a primary or unique key (full load too); with LogMiner, UPDATEs that "
+    "change only LOB columns are not replicated; LOB settings apply"
+)
 _TS_RE = re.compile(r"TIMESTAMP(?:\((\d)\))?( WITH (LOCAL )?TIME ZONE)?")
 _IYM_RE = re.compile(r"INTERVAL YEAR(?:\((\d)\))? TO MONTH")
 _IDS_RE = re.compile(r"INTERVAL DAY(?:\((\d)\))? TO SECOND(?:\((\d)\))?")

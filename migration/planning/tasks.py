@@ -450,7 +450,9 @@ LOGMINER_LOB_NOTE_WITHOUT_INVENTORY = (
 
 def _with_lob_rules(stack: Stack, specs: list[TaskSpec], rules: dict[str, tuple[_TableRules, int]]) -> list[TaskSpec]:
     """The DMS LOB rules that span tasks: LogMiner and LOB updates, and LOB buffers that fit the instance."""
-    _check_logminer_lob_updates(stack, [r for r, _ in rules.values()])
+    accepted = _check_logminer_lob_updates(stack, [r for r, _ in rules.values()])
+    if accepted and specs:
+        specs[0] = replace(specs[0], reasons=(*specs[0].reasons, accepted))
     demands = [TaskLobs(name, subtasks, tuple(r.lobs)) for name, (r, subtasks) in rules.items()]
     instance_class = stack.config.replication_instance.instance_class
     try:
@@ -502,14 +504,14 @@ def _check_commit_rate_override(stack: Stack, fitted: Mapping[str, Any]) -> None
         )
 
 
-def _check_logminer_lob_updates(stack: Stack, rules: Sequence[_TableRules]) -> None:
+def _check_logminer_lob_updates(stack: Stack, rules: Sequence[_TableRules]) -> str | None:
     """With LogMiner, DMS does not replicate UPDATEs that change only LOB columns (on Oracle 11 no LOB or XMLTYPE
     UPDATE at all): DMS guide, "Limitations on using Oracle as a source". A CDC stack with such tables must say
     which way it goes: Binary Reader, or an acknowledgement naming exactly the affected tables."""
     cfg = stack.config
     m = cfg.migration
     if not m.has_cdc or cfg.source.settings.reader != "logminer":
-        return
+        return None
     affected = sorted({lob.label for r in rules for lob in r.lobs})
     accepted = set(m.lob_updates_not_replicated)
     missing = [t for t in affected if t not in accepted]
@@ -519,6 +521,12 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[_TableRules]) -> N
             f"LOB columns, and these CDC tables have LOBs: {', '.join(missing)}; use reader: binary-reader, or list "
             "them in migration.lobUpdatesNotReplicated to accept it"
         )
+    if not affected:
+        return None
+    return (
+        f"WARNING LogMiner: UPDATEs that change only LOB columns of {', '.join(affected)} are not replicated "
+        "(accepted in migration.lobUpdatesNotReplicated); compare those LOBs after the load, before cutover"
+    )
 
 
 def _reverse_selection(cfg: StackConfig, forward: Sequence[TaskSpec]) -> list[dict[str, Any]]:

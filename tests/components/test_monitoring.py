@@ -132,8 +132,42 @@ def test_task_dimension_resolves_from_an_output_arn():
     assert got["mon-hr-cdc-latency-target"]["dimensions"]["ReplicationTaskIdentifier"] == "FROMOUTPUT"
 
 
+SNS = {"events": "sns-subscriptions"}
+
+
+def test_eventbridge_is_the_default_and_routes_every_dms_event_of_the_stack_to_the_topic():
+    created = render(make_args())
+    assert of_type(created, "aws:dms/eventSubscription:EventSubscription") == {}
+    rule = of_type(created, "aws:cloudwatch/eventRule:EventRule")["mon-dms-events"].inputs
+    assert json.loads(rule["eventPattern"]) == {
+        "source": ["aws.dms"],
+        "resources": sorted(
+            [f"arn:aws:dms:eu-west-1:{ACCOUNT}:rep:INSTEXT", task_arn("HRTASKEXTERNALID"), task_arn("ARCHIVEEXTID")]
+        ),
+    }
+    target = of_type(created, "aws:cloudwatch/eventTarget:EventTarget")["mon-dms-events-target"].inputs
+    assert target["arn"] == "arn:aws:mock:eu-west-1:123456789012:mon-topic"
+    policy = json.loads(of_type(created, "aws:sns/topicPolicy:TopicPolicy")["mon-topic-policy"].inputs["policy"])
+    events = next(s for s in policy["Statement"] if s["Principal"] == {"Service": "events.amazonaws.com"})
+    assert events["Condition"] == {"ArnEquals": {"aws:SourceArn": "arn:aws:mock:eu-west-1:123456789012:mon-dms-events"}}
+    alarms_statement = next(s for s in policy["Statement"] if s["Principal"] == {"Service": "cloudwatch.amazonaws.com"})
+    assert alarms_statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT}}
+
+
+def test_a_given_topic_gets_no_policy_from_the_stack():
+    created = render(make_args({"snsTopicArn": TOPIC}))
+    assert of_type(created, "aws:sns/topicPolicy:TopicPolicy") == {}
+    assert of_type(created, "aws:cloudwatch/eventTarget:EventTarget")["mon-dms-events-target"].inputs["arn"] == TOPIC
+
+
+def test_events_none_creates_neither_rule_nor_subscription():
+    created = render(make_args({"events": "none"}))
+    assert of_type(created, "aws:cloudwatch/eventRule:EventRule") == {}
+    assert of_type(created, "aws:dms/eventSubscription:EventSubscription") == {}
+
+
 def test_event_subscriptions_cover_instance_and_tasks():
-    subs = of_type(render(make_args()), "aws:dms/eventSubscription:EventSubscription")
+    subs = of_type(render(make_args(SNS)), "aws:dms/eventSubscription:EventSubscription")
     instance, task = subs["mon-instance-events"].inputs, subs["mon-task-events"].inputs
     assert instance["sourceType"] == "replication-instance"
     assert instance["eventCategories"] == [
@@ -156,7 +190,7 @@ def test_event_subscriptions_cover_instance_and_tasks():
 
 
 def test_no_task_subscription_without_tasks_since_empty_source_ids_means_all_tasks():
-    subs = of_type(render(make_args(tasks={})), "aws:dms/eventSubscription:EventSubscription")
+    subs = of_type(render(make_args(SNS, tasks={})), "aws:dms/eventSubscription:EventSubscription")
     assert sorted(subs) == ["mon-instance-events"]
 
 
@@ -172,7 +206,7 @@ def test_topic_created_with_email_subscriptions():
 
 
 def test_existing_topic_is_used_and_none_created():
-    created = render(make_args({"snsTopicArn": TOPIC, "emailEndpoints": ["dba@example.com"]}))
+    created = render(make_args({**SNS, "snsTopicArn": TOPIC, "emailEndpoints": ["dba@example.com"]}))
     assert of_type(created, "aws:sns/topic:Topic") == {}
     assert (
         of_type(created, "aws:sns/topicSubscription:TopicSubscription")["mon-email-dba@example.com"].inputs["topic"]
@@ -237,7 +271,7 @@ def test_disabled_creates_nothing():
 
 def test_every_child_is_parented_and_named_after_the_component():
     created = render(make_args({"emailEndpoints": ["dba@example.com"]}), name="fwd-mon")
-    assert len(created) == 1 + 1 + 6 + 2 + 1
+    assert len(created) == 1 + 1 + 6 + 3 + 1  # topic, email, alarms, event rule + target + topic policy, dashboard
     for child in created:
         assert child.name.startswith("fwd-mon-")
         assert child.urn == f"urn:pulumi:dev::p::oracle2pg:dms:Monitoring${child.typ}::{child.name}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import runpy
+from datetime import date
 
 import pulumi
 import pytest
@@ -165,3 +166,35 @@ def test_an_allowed_up_registers_every_resource_after_the_check():
 def test_the_program_exports_the_state_the_next_up_checks():
     run = run_program(read_stack_file(ROOT, "prod"))
     assert run.outputs[DEPLOYED_STATE_OUTPUT] == _deployed()
+
+
+def test_an_engine_downgrade_is_refused_at_up():
+    deployed = _deployed()
+    deployed["replicationInstance"]["engineVersion"] = "3.7.0"
+    with pytest.raises(ConfigError, match=r"^oracle2pg:replicationInstance.engineVersion: 3.6.1 is older than the "):
+        _check(deployed)
+
+
+def test_storage_never_shrinks_on_a_deployed_instance():
+    with pytest.raises(ConfigError) as err:
+        _check(_deployed(), "replicationInstance.allocatedStorage=400")
+    assert str(err.value) == (
+        "oracle2pg:replicationInstance.allocatedStorage: 400 GB is less than the deployed 500 GB; DMS storage cannot "
+        "shrink: keep 500 or more"
+    )
+    assert _check(_deployed(), "replicationInstance.allocatedStorage=600") == []
+
+
+def test_a_new_instance_on_a_version_dms_no_longer_creates_is_refused():
+    loaded, specs = _stack("replicationInstance.engineVersion=3.5.3")
+    with pytest.raises(ConfigError, match="DMS creates no new replication instance with it since 2026-02-28"):
+        check_transition(loaded, specs, None, today=date(2026, 12, 1))
+    deployed = _deployed("replicationInstance.engineVersion=3.5.3")
+    (warning,) = check_transition(loaded, specs, deployed, today=date(2026, 12, 1))
+    assert warning.startswith("engine version 3.5.3 reached its end of life on 2026-06-30")
+
+
+def test_engine_dates_near_are_warned_on_the_first_up_too():
+    loaded, specs = _stack("replicationInstance.engineVersion=3.5.4")
+    (warning,) = check_transition(loaded, specs, None, today=date(2026, 12, 1))
+    assert warning == "engine version 3.5.4: no new instances on 2027-01-31, in 61 days (DMS release notes)"
