@@ -140,10 +140,12 @@ def _needs_bigger(instance_class: str, need_bytes: int, lob_tasks: Sequence[Task
 def smallest_class_with(memory_needed: float, prefer_family: str) -> str | None:
     """The smallest offered class with at least `memory_needed` bytes, in the preferred family first."""
 
+    order = {c: i for i, c in enumerate(INSTANCE_CLASSES)}  # later rows are newer generations
+
     def candidates(family: str | None) -> list[str]:
         return sorted(
             (c for c in INSTANCE_CLASSES if family is None or c.split(".")[1] == family),
-            key=lambda c: (INSTANCE_CLASSES[c][1], INSTANCE_CLASSES[c][0]),
+            key=lambda c: (INSTANCE_CLASSES[c][1], INSTANCE_CLASSES[c][0], -order[c]),
         )
 
     for family in (prefer_family, None):
