@@ -85,9 +85,7 @@ _BY_INPUT = {(f.type, f.input): f for f in PROVIDER_FACTS}
 # Resources whose id or name we set explicitly. Pulumi replaces create-before-delete by default, so the new one
 # would be created under the id the old one still holds: AWS answers ResourceAlreadyExistsFault. They are
 # declared delete_before_replace (the bridge does that on its own only for auto-named `name` fields).
-DELETE_BEFORE_REPLACE = frozenset(
-    {TASK, INSTANCE, ENDPOINT, SUBNET_GROUP, EVENT_SUBSCRIPTION, IAM_ROLE, EVENT_RULE}
-)
+DELETE_BEFORE_REPLACE = frozenset({TASK, INSTANCE, ENDPOINT, SUBNET_GROUP, EVENT_SUBSCRIPTION, IAM_ROLE, EVENT_RULE})
 
 # A task pointing at a replaced instance or endpoint gets a new ARN input: replaced too (its endpoint inputs are
 # ForceNew), or moved (the instance input).
