@@ -262,6 +262,78 @@ class _Draft:
     name: str = ""
 
 
+_KINDS = ("load", "lob", "nokey")  # shared-task kinds, in the order their tasks are built and named
+
+
+@dataclass(frozen=True)
+class _Context:
+    """The checked options, rates and inventory of one `plan_migration` call, shared by its steps.
+
+    It exists so the steps take one argument instead of a dozen and so every step reads the same totals: the
+    sums run once over `tabs` sorted by (owner, name), which keeps them independent of the inventory order."""
+
+    instance_class: str
+    throughput: Throughput | None
+    window_hours: float
+    preloaded: bool
+    max_tables: int
+    task_cap: int
+    rates: _Rates
+    tabs: tuple[_Tab, ...]
+    ranges: Mapping[str, tuple[int | float, int | float]]
+    total_bytes: int = field(init=False)
+    total_work: float = field(init=False)
+    target: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        total_work = sum(t.work for t in self.tabs)
+        object.__setattr__(self, "total_bytes", sum(t.bytes for t in self.tabs))
+        object.__setattr__(self, "total_work", total_work)
+        # Target work per stream: half of what one stream moves during the ideal makespan (total / instance rate),
+        # i.e. about twice the streams needed to saturate the instance, so stragglers don't leave it idle.
+        object.__setattr__(self, "target", total_work * self.rates.stream / (2 * self.rates.instance))
+
+    @property
+    def window_s(self) -> float:
+        return self.window_hours * 3600
+
+    @property
+    def vcpu(self) -> int:
+        return _instance(self.instance_class)[0]
+
+
+@dataclass(frozen=True)
+class _Estimate:
+    """The simulated full load, unrounded: seconds per draft task, their maximum and the lower bound."""
+
+    task_seconds: list[float]
+    makespan: float
+    lower: float
+
+    @property
+    def rounded(self) -> float:
+        """The makespan the plan shows (whole minutes); the migration-type decision uses this same figure."""
+        return _minutes(self.makespan)
+
+
+@dataclass
+class _Shared:
+    """Table count and work per kind of the bundles headed for shared (not big) tasks.
+
+    Demoting a big bundle moves it here, so the task counts and the per-stream level see it."""
+
+    counts: dict[str, int] = field(default_factory=lambda: {k: 0 for k in _KINDS})
+    works: dict[str, float] = field(default_factory=lambda: {k: 0.0 for k in _KINDS})
+
+    def add(self, b: _Bundle) -> None:
+        self.counts[b.kind] += len(b.tabs)
+        self.works[b.kind] += b.work
+
+    def minimal(self, max_tables: int) -> dict[str, int]:
+        """Fewest tasks per kind that keep every task within the table limit."""
+        return {k: math.ceil(self.counts[k] / max_tables) for k in _KINDS}
+
+
 def _instance(instance_class: object) -> tuple[int, int]:
     if not isinstance(instance_class, str) or instance_class not in INSTANCE_CLASSES:
         families = sorted({c.rsplit(".", 1)[0] for c in INSTANCE_CLASSES})
@@ -376,7 +448,7 @@ def _check_ranges(key_ranges: object, by_label: Mapping[str, _Tab]) -> dict[str,
     return out
 
 
-def _bundles(tabs: list[_Tab], groups: object, by_label: Mapping[str, _Tab], max_tables: int) -> list[_Bundle]:
+def _bundles(tabs: Sequence[_Tab], groups: object, by_label: Mapping[str, _Tab], max_tables: int) -> list[_Bundle]:
     """Union-find over the configured groups: overlapping groups merge, since 'same task' is transitive."""
     if isinstance(groups, (str, bytes)) or not isinstance(groups, Sequence):
         raise PlannerError("groups must be a list of lists of OWNER.TABLE names")
@@ -472,10 +544,12 @@ def _slug(text: str) -> str:
 def _parallel_load(
     t: _Tab, target: float, key_range: tuple[int | float, int | float] | None, warnings: list[str]
 ) -> tuple[dict, int, str]:
-    """parallel-load settings for one big table, its segment count and the reason."""
+    """parallel-load settings for one big table, its segment count and the reason.
+
+    Picks the first method that applies: partitions, then ranges on a single integer key with measured bounds;
+    otherwise the table loads on one stream and a warning says what to change."""
     want = min(MAX_FULL_LOAD_SUBTASKS, max(2, math.ceil(t.work / target)))
-    src = t.src
-    if src.partitioned:
+    if t.src.partitioned:
         return (
             {"type": "partitions-auto"},
             want,
@@ -484,7 +558,7 @@ def _parallel_load(
                 f"(fewer or skewed partitions load slower; check ALL_TAB_PARTITIONS)"
             ),
         )
-    col = _integer_key(src)
+    col = _integer_key(t.src)
     if col is None:
         warnings.append(
             f"{t.label} ({_fmt_gb(t.bytes)} GB) loads on one stream: not partitioned and no single NUMBER(p,0)/"
@@ -504,7 +578,14 @@ def _parallel_load(
                 f"measure SELECT MIN({col}), MAX({col}) FROM {t.label} to split it into {want} ranges"
             ),
         )
-    lo, hi = key_range
+    return _parallel_ranges(t, col, key_range, want, warnings)
+
+
+def _range_bounds(lo: int | float, hi: int | float, want: int) -> list[int | float]:
+    """Up to `want - 1` evenly spaced, increasing boundaries b with lo <= b < hi.
+
+    Integer bounds give integer boundaries (valid values of an integer key); boundaries that repeat on a narrow
+    range are dropped, so such a range yields fewer segments, or none."""
     bounds: list[int | float] = []
     for i in range(1, want):
         b: int | float
@@ -514,10 +595,22 @@ def _parallel_load(
             b = lo + (hi - lo) * i / want
         if lo <= b < hi and (not bounds or b > bounds[-1]):
             bounds.append(b)
+    return bounds
+
+
+def _parallel_ranges(
+    t: _Tab, col: str, key_range: tuple[int | float, int | float], want: int, warnings: list[str]
+) -> tuple[dict, int, str]:
+    """parallel-load `ranges` on the integer key `col` from measured bounds, as `_parallel_load` returns them.
+
+    Kept apart because it is the only method that can still fail (a one-value range) or lose rows (a key from
+    a unique constraint may be NULL), and both need a warning."""
+    lo, hi = key_range
+    bounds = _range_bounds(lo, hi, want)
     if not bounds:
         warnings.append(f"{t.label} ({_fmt_gb(t.bytes)} GB) loads on one stream: key range {lo}..{hi} has one value")
         return {"type": "none"}, 1, f"{t.label}: key range {lo}..{hi} is too narrow to split"
-    note = "" if src.has_primary_key else f"; {col} comes from a unique key: rows with NULL {col} are not loaded"
+    note = "" if t.src.has_primary_key else f"; {col} comes from a unique key: rows with NULL {col} are not loaded"
     if note:
         warnings.append(f"{t.label}: parallel-load ranges skip rows whose {col} is NULL; check the column is NOT NULL")
     settings = {"type": "ranges", "columns": [col], "boundaries": [[str(b)] for b in bounds]}
@@ -561,7 +654,55 @@ def plan_migration(
     max_tables_per_task: int = DEFAULT_MAX_TABLES_PER_TASK,
     max_tasks: int | None = None,
 ) -> MigrationPlan:
-    """Split the inventory into DMS tasks, choose the migration type and size the instance (see module doc)."""
+    """Split the inventory into DMS tasks, choose the migration type and size the instance (see module doc).
+
+    Steps: check the options and tables, mark big bundles, assign bundles to task drafts, simulate the load,
+    choose the migration type, then explain the split, recommend a class and storage and assemble the plan."""
+    max_tables, task_cap = _check_options(window_hours, instance_class, throughput, max_tables_per_task, max_tasks)
+    raw = _check_tables(tables)
+    r = _rates(instance_class, throughput, sum(t.bytes for t in raw))
+    tabs = tuple(sorted((_tab(t, r) for t in raw), key=lambda t: t.key))
+    by_label = {t.label: t for t in tabs}
+    ranges = _check_ranges(key_ranges, by_label)
+    ctx = _Context(instance_class, throughput, window_hours, preloaded, max_tables, task_cap, r, tabs, ranges)
+    bundles = _bundles(tabs, groups, by_label, max_tables)
+    warnings: list[str] = []
+
+    if not preloaded:
+        _mark_big(bundles, ctx.target)
+    drafts, demoted = _assign(bundles, ctx, warnings)
+    _name(drafts)
+    est = _estimate(drafts, ctx)
+
+    reasons = _throughput_reasons(ctx)
+    mtype, fits, catch_up = _choose_migration_type(ctx, est, reasons, warnings)
+    reasons.append(_split_reason(ctx, drafts, est))
+    warnings += _table_warnings(ctx, demoted)
+    rec = _recommend(ctx, mtype, _finest_unit(ctx), reasons, warnings)
+    storage = _storage(mtype, r, est.makespan, catch_up, reasons, warnings)
+
+    return MigrationPlan(
+        migration_type=mtype,
+        tasks=_planned_tasks(ctx, drafts, est),
+        estimated_makespan_seconds=est.rounded,
+        lower_bound_seconds=_minutes(est.lower),
+        window_hours=float(window_hours),
+        fits_window=fits,
+        recommended_instance_class=rec,
+        recommended_storage_gb=storage,
+        reasons=tuple(reasons),
+        warnings=tuple(warnings),
+        instance_class=instance_class,
+        catch_up_seconds=None if catch_up is None or math.isinf(catch_up) else _minutes(catch_up),
+        assumptions=_assumptions(ctx),
+    )
+
+
+def _check_options(
+    window_hours: object, instance_class: object, throughput: object, max_tables_per_task: object, max_tasks: object
+) -> tuple[int, int]:
+    """Reject bad scalar options before any work, always in this order so the error shown for several bad
+    options is stable; returns (max_tables, task_cap)."""
     if (
         isinstance(window_hours, bool)
         or not isinstance(window_hours, (int, float))
@@ -569,7 +710,7 @@ def plan_migration(
         or window_hours <= 0
     ):
         raise PlannerError(f"window_hours must be a number of hours > 0 (allowed downtime), got {window_hours!r}")
-    vcpu, _ = _instance(instance_class)
+    _instance(instance_class)
     if throughput is not None and not isinstance(throughput, Throughput):
         raise PlannerError(f"throughput must be a migration.planner.Throughput, got {type(throughput).__name__}")
     max_tables = _check_int(
@@ -586,45 +727,47 @@ def plan_migration(
             "max_tasks", max_tasks, 1, MAX_TASKS_PER_INSTANCE, "DMS quota: 200 tasks per replication instance"
         )
     )
-    raw = _check_tables(tables)
-    total_bytes = sum(t.bytes for t in raw)
-    r = _rates(instance_class, throughput, total_bytes)
-    tabs = sorted((_tab(t, r) for t in raw), key=lambda t: t.key)
-    by_label = {t.label: t for t in tabs}
-    ranges = _check_ranges(key_ranges, by_label)
-    bundles = _bundles(tabs, groups, by_label, max_tables)
-    total_work = sum(t.work for t in tabs)
-    # Target work per stream: half of what one stream moves during the ideal makespan (total / instance rate),
-    # i.e. about twice the streams needed to saturate the instance, so stragglers don't leave it idle.
-    target = total_work * r.stream / (2 * r.instance)
-    warnings: list[str] = []
+    return max_tables, task_cap
 
-    if not preloaded:
-        for b in bundles:
-            b.big = any(t.bytes >= BIG_TABLE_BYTES or (t.bytes >= MIN_SPLIT_BYTES and t.work > target) for t in b.tabs)
-    drafts, demoted = _assign(bundles, r, max_tables, task_cap, target, ranges, warnings, preloaded)
-    _name(drafts)
 
-    # makespan
+def _needs_own_task(t: _Tab, target: float) -> bool:
+    """A table that always gets its own task, or that is worth splitting and holds more than one stream's share."""
+    return t.bytes >= BIG_TABLE_BYTES or (t.bytes >= MIN_SPLIT_BYTES and t.work > target)
+
+
+def _mark_big(bundles: Iterable[_Bundle], target: float) -> None:
+    """Flag the bundles holding a table that needs its own task: they become `big` drafts with parallel load
+    (if the task budget allows; `_assign` may demote them). Not used for cdc plans, which load nothing."""
+    for b in bundles:
+        b.big = any(_needs_own_task(t, target) for t in b.tabs)
+
+
+def _estimate(drafts: Sequence[_Draft], ctx: _Context) -> _Estimate:
+    """Simulate the full load with the module's makespan model: each draft's units go largest-first onto its
+    streams, then all streams share the instance. Kept apart so the estimate can be checked on given drafts."""
+    r = ctx.rates
     stream_loads: list[float] = []
     owner_of: list[int] = []
     for i, d in enumerate(drafts):
         loads = _lpt(d.units, max(1, min(d.streams_cap, len(d.units))))
         stream_loads += loads
         owner_of += [i] * len(loads)
-    finish = _simulate(stream_loads, r.stream, r.instance) if not preloaded else [0.0] * len(stream_loads)
+    finish = _simulate(stream_loads, r.stream, r.instance) if not ctx.preloaded else [0.0] * len(stream_loads)
     task_time = [0.0] * len(drafts)
     for i, f in zip(owner_of, finish, strict=True):
         task_time[i] = max(task_time[i], f)
-    makespan = max(task_time, default=0.0)
     all_units = [u for d in drafts for u in d.units]
-    lower = 0.0 if preloaded else max(max(all_units, default=0.0) / r.stream, total_work / r.instance)
-    window_s = window_hours * 3600
-    est = _minutes(makespan)  # what the plan shows; decisions use the same figure
+    lower = 0.0 if ctx.preloaded else max(max(all_units, default=0.0) / r.stream, ctx.total_work / r.instance)
+    return _Estimate(task_time, max(task_time, default=0.0), lower)
 
+
+def _throughput_reasons(ctx: _Context) -> list[str]:
+    """The opening reasons: the rates every figure rests on, and the assumed change rate if none was given, so
+    a reader sees first that the plan is only as good as these guesses."""
+    r = ctx.rates
     reasons = [
         (
-            f"Throughput on {instance_class}: {r.stream / MB:g} MB/s per stream, {r.instance / MB:g} MB/s per "
+            f"Throughput on {ctx.instance_class}: {r.stream / MB:g} MB/s per stream, {r.instance / MB:g} MB/s per "
             f"instance, {r.max_streams} subtasks per task, LOB tables x{r.lob_penalty:g}, CDC apply "
             f"{r.cdc_apply / MB:g} MB/s. These are planning assumptions: AWS publishes no fixed rows/s per "
             f"instance figure, so replace them with a pilot-load measurement"
@@ -636,71 +779,90 @@ def plan_migration(
             f"({r.change / MB:.2g} MB/s); measure archived redo per hour in V$ARCHIVED_LOG and set "
             f"change_rate_mb_per_s"
         )
+    return reasons
 
+
+def _choose_migration_type(
+    ctx: _Context, est: _Estimate, reasons: list[str], warnings: list[str]
+) -> tuple[str, bool, float | None]:
+    """cdc for a pre-loaded target, full-load when the rounded estimate fits the window, else full-load-and-cdc;
+    returns (migration type, fits window, CDC catch-up seconds or None) and explains the choice."""
+    window_s = ctx.window_s
     catch_up: float | None = None
-    if preloaded:
+    if ctx.preloaded:
         mtype, fits = "cdc", True
         reasons.append(
             "cdc: the target is pre-loaded (e.g. Data Pump export at FLASHBACK_SCN), so every task only applies "
             "changes, started at that SCN via CdcStartPosition; no full load is estimated"
         )
-    elif est <= window_s:
+    elif est.rounded <= window_s:
         mtype, fits = "full-load", True
         reasons.append(
-            f"full-load: the estimated full load ({_fmt_time(est)}) fits the {window_hours:g} h window, so "
-            f"writes can stop for the load and no CDC is needed"
+            f"full-load: the estimated full load ({_fmt_time(est.rounded)}) fits the {ctx.window_hours:g} h "
+            f"window, so writes can stop for the load and no CDC is needed"
         )
-        if est > WINDOW_MARGIN * window_s:
+        if est.rounded > WINDOW_MARGIN * window_s:
             warnings.append(
-                f"the full load estimate ({_fmt_time(est)}) uses more than {WINDOW_MARGIN:.0%} of the "
-                f"{window_hours:g} h window; confirm with a pilot load or plan full-load-and-cdc"
+                f"the full load estimate ({_fmt_time(est.rounded)}) uses more than {WINDOW_MARGIN:.0%} of the "
+                f"{ctx.window_hours:g} h window; confirm with a pilot load or plan full-load-and-cdc"
             )
     else:
         mtype, fits = "full-load-and-cdc", False
-        backlog = r.change * makespan
-        if r.cdc_apply > r.change:
-            catch_up = backlog / (r.cdc_apply - r.change)
-            tail = (
-                f"CDC then applies the ~{_fmt_gb(backlog)} GB of changes cached during the load in about "
-                f"{_fmt_time(_minutes(catch_up))}, and downtime is only the final cutover"
-            )
-        else:
-            catch_up = math.inf
-            tail = "CDC cannot catch up at the assumed rates"
-            warnings.append(
-                f"CDC apply ({r.cdc_apply / MB:g} MB/s) is not faster than the change rate ({r.change / MB:.2g} "
-                f"MB/s): replication never catches up; use a larger class or fewer tables per instance"
-            )
+        catch_up, tail = _catch_up(ctx.rates, est.makespan, warnings)
         reasons.append(
-            f"full-load-and-cdc: the estimated full load ({_fmt_time(est)}) exceeds the {window_hours:g} h "
-            f"window; {tail}"
+            f"full-load-and-cdc: the estimated full load ({_fmt_time(est.rounded)}) exceeds the "
+            f"{ctx.window_hours:g} h window; {tail}"
         )
-    if not preloaded and lower > window_s:
+    if not ctx.preloaded and est.lower > window_s:
         warnings.append(
-            f"even the lower bound ({_fmt_time(_minutes(lower))}) exceeds the {window_hours:g} h window on "
-            f"{instance_class}: no task split makes an offline full load fit; rely on CDC or a larger class"
+            f"even the lower bound ({_fmt_time(_minutes(est.lower))}) exceeds the {ctx.window_hours:g} h window on "
+            f"{ctx.instance_class}: no task split makes an offline full load fit; rely on CDC or a larger class"
         )
+    return mtype, fits, catch_up
 
-    if preloaded:
-        reasons.append(
-            f"{len(drafts)} cdc tasks split by table count (<= {max_tables} tables each), balanced by "
+
+def _catch_up(r: _Rates, makespan: float, warnings: list[str]) -> tuple[float, str]:
+    """Seconds CDC needs to apply the changes cached during a full load of `makespan` seconds (inf if apply is
+    not faster than the change rate, with a warning), and the sentence that ends the full-load-and-cdc reason."""
+    backlog = r.change * makespan
+    if r.cdc_apply > r.change:
+        catch_up = backlog / (r.cdc_apply - r.change)
+        return catch_up, (
+            f"CDC then applies the ~{_fmt_gb(backlog)} GB of changes cached during the load in about "
+            f"{_fmt_time(_minutes(catch_up))}, and downtime is only the final cutover"
+        )
+    warnings.append(
+        f"CDC apply ({r.cdc_apply / MB:g} MB/s) is not faster than the change rate ({r.change / MB:.2g} "
+        f"MB/s): replication never catches up; use a larger class or fewer tables per instance"
+    )
+    return math.inf, "CDC cannot catch up at the assumed rates"
+
+
+def _split_reason(ctx: _Context, drafts: Sequence[_Draft], est: _Estimate) -> str:
+    """Why the tables are split the way they are, with the gain over one task holding every table."""
+    if ctx.preloaded:
+        return (
+            f"{len(drafts)} cdc tasks split by table count (<= {ctx.max_tables} tables each), balanced by "
             f"bytes as a stand-in for change volume"
         )
-    else:
-        single = _single_task([t.work for t in tabs], r)
-        split = ", ".join(
-            f"{sum(d.kind == k for d in drafts)} {k}"
-            for k in ("big", "load", "lob", "nokey")
-            if any(d.kind == k for d in drafts)
-        )
-        reasons.append(
-            f"{len(drafts)} tasks ({split}): tables of {BIG_TABLE_BYTES // GB} GB or more, or too big for one "
-            f"stream, in their own task with parallel load; LOB and key-less tables apart; the rest balanced by "
-            f"bytes (largest first onto the least-loaded task, <= {max_tables} tables per task). Estimated "
-            f"{_fmt_time(est)} against {_fmt_time(_minutes(single))} for one task holding every "
-            f"table; set load-order so the largest tables start first, as the estimate assumes"
-        )
-    nokey = [t for t in tabs if not t.keyed]
+    single = _single_task([t.work for t in ctx.tabs], ctx.rates)
+    split = ", ".join(
+        f"{sum(d.kind == k for d in drafts)} {k}" for k in ("big", *_KINDS) if any(d.kind == k for d in drafts)
+    )
+    return (
+        f"{len(drafts)} tasks ({split}): tables of {BIG_TABLE_BYTES // GB} GB or more, or too big for one "
+        f"stream, in their own task with parallel load; LOB and key-less tables apart; the rest balanced by "
+        f"bytes (largest first onto the least-loaded task, <= {ctx.max_tables} tables per task). Estimated "
+        f"{_fmt_time(est.rounded)} against {_fmt_time(_minutes(single))} for one task holding every "
+        f"table; set load-order so the largest tables start first, as the estimate assumes"
+    )
+
+
+def _table_warnings(ctx: _Context, demoted: Sequence[_Tab]) -> list[str]:
+    """Warnings about individual tables: key-less tables (CDC and validation can't handle them fully), key-less
+    LOB tables (their LOB changes are lost) and big tables demoted to shared tasks by the task limit."""
+    warnings = []
+    nokey = [t for t in ctx.tabs if not t.keyed]
     if nokey:
         warnings.append(
             f"{len(nokey)} table(s) without primary or unique key ({_names(nokey)}): CDC can't apply UPDATE/DELETE "
@@ -716,195 +878,205 @@ def plan_migration(
     if demoted:
         warnings.append(
             f"{len(demoted)} large table(s) ({_names(demoted)}) share tasks without parallel load because of the "
-            f"{task_cap}-task limit"
+            f"{ctx.task_cap}-task limit"
         )
+    return warnings
 
-    # The recommendation may pick another class, whose plan would split big tables differently: judge it on
-    # the finest split possible (49 segments for tables that can be parallel-loaded).
-    finest = max(
+
+def _finest_unit(ctx: _Context) -> float:
+    """The largest unit of work under the finest split any class could plan.
+
+    The recommendation may pick another class, whose plan would split big tables differently: judge it on the
+    finest split possible (49 segments for tables that can be parallel-loaded)."""
+    return max(
         t.work / MAX_FULL_LOAD_SUBTASKS
-        if t.bytes >= MIN_SPLIT_BYTES and (t.src.partitioned or t.label in ranges)
+        if t.bytes >= MIN_SPLIT_BYTES and (t.src.partitioned or t.label in ctx.ranges)
         else t.work
-        for t in tabs
+        for t in ctx.tabs
     )
-    rec = _recommend(
-        instance_class,
-        throughput,
-        mtype,
-        any(t.lob for t in tabs),
-        finest,
-        total_work,
-        total_bytes,
-        window_s,
-        reasons,
-        warnings,
-    )
-    storage = _storage(mtype, r, makespan, catch_up, reasons, warnings)
 
-    planned = tuple(
+
+def _planned_tasks(ctx: _Context, drafts: Sequence[_Draft], est: _Estimate) -> tuple[PlannedTask, ...]:
+    """Drafts -> the public PlannedTask records, with sorted tables and settings so the output is stable; cdc
+    tasks keep the full subtask count since they load nothing."""
+    return tuple(
         PlannedTask(
             name=d.name,
             tables=tuple(sorted(t.key for t in d.tabs)),
             bytes=sum(t.bytes for t in d.tabs),
-            estimated_seconds=_minutes(task_time[i]),
+            estimated_seconds=_minutes(est.task_seconds[i]),
             parallel_load=dict(sorted(d.parallel.items())),
-            max_full_load_subtasks=max(1, min(d.streams_cap, len(d.units))) if not preloaded else r.max_streams,
+            max_full_load_subtasks=(
+                max(1, min(d.streams_cap, len(d.units))) if not ctx.preloaded else ctx.rates.max_streams
+            ),
             reason="; ".join(d.notes),
         )
         for i, d in enumerate(drafts)
     )
-    return MigrationPlan(
-        migration_type=mtype,
-        tasks=planned,
-        estimated_makespan_seconds=est,
-        lower_bound_seconds=_minutes(lower),
-        window_hours=float(window_hours),
-        fits_window=fits,
-        recommended_instance_class=rec,
-        recommended_storage_gb=storage,
-        reasons=tuple(reasons),
-        warnings=tuple(warnings),
-        instance_class=instance_class,
-        catch_up_seconds=None if catch_up is None or math.isinf(catch_up) else _minutes(catch_up),
-        assumptions={
-            "full_load_mb_per_s_per_stream": r.stream / MB,
-            "instance_full_load_mb_per_s": r.instance / MB,
-            "max_streams": float(r.max_streams),
-            "lob_penalty": r.lob_penalty,
-            "cdc_apply_mb_per_s": r.cdc_apply / MB,
-            "change_rate_mb_per_s": round(r.change / MB, 3),
-            "vcpu": float(vcpu),
-        },
-    )
 
 
-def _assign(
-    bundles: list[_Bundle],
-    r: _Rates,
-    max_tables: int,
-    task_cap: int,
-    target: float,
-    ranges: Mapping[str, tuple[int | float, int | float]],
-    warnings: list[str],
-    preloaded: bool,
-) -> tuple[list[_Draft], list[_Tab]]:
+def _assumptions(ctx: _Context) -> dict[str, float]:
+    """The rates the plan used, in the units a user sets them in, so a saved plan records its inputs."""
+    r = ctx.rates
+    return {
+        "full_load_mb_per_s_per_stream": r.stream / MB,
+        "instance_full_load_mb_per_s": r.instance / MB,
+        "max_streams": float(r.max_streams),
+        "lob_penalty": r.lob_penalty,
+        "cdc_apply_mb_per_s": r.cdc_apply / MB,
+        "change_rate_mb_per_s": round(r.change / MB, 3),
+        "vcpu": float(ctx.vcpu),
+    }
+
+
+def _assign(bundles: list[_Bundle], ctx: _Context, warnings: list[str]) -> tuple[list[_Draft], list[_Tab]]:
     """Bundles -> task drafts within the task budget; returns the drafts and big tables demoted to shared tasks.
 
     Active streams share the instance equally, so a stream loaded above the others finishes last: the plan aims
     at one per-stream load `level` everywhere -- big tables are cut into segments of about that size and each
     shared task gets just the subtasks its bytes need at that level."""
-    kinds = ("load", "lob", "nokey")
-    counts = {k: 0 for k in kinds}
-    works = {k: 0.0 for k in kinds}
     big = [b for b in bundles if b.big]
+    shared = _Shared()
     for b in bundles:
         if not b.big:
-            counts[b.kind] += len(b.tabs)
-            works[b.kind] += b.work
+            shared.add(b)
+    demoted = _demote(big, shared, ctx)
+    members = {k: [b for b in bundles if not b.big and b.kind == k] for k in _KINDS}
+    sizes, leftover, level = _size_shared(members, shared, len(big), ctx)
+    drafts = [_big_draft(b, level, ctx, warnings) for b in big]
+    for kind in _KINDS:
+        if members[kind]:
+            tasks, leftover = _pack(kind, members[kind], sizes[kind], leftover, ctx)
+            _set_subtasks(tasks, kind, level, ctx)
+            drafts += tasks
+    return drafts, demoted
 
-    def minimal() -> dict[str, int]:
-        return {k: math.ceil(counts[k] / max_tables) for k in kinds}
 
+def _demote(big: list[_Bundle], shared: _Shared, ctx: _Context) -> list[_Tab]:
+    """Give up own tasks for the smallest big bundles until the big tasks plus the fewest shared tasks fit the
+    task budget; returns the demoted tables (for a warning). Raises when even no big task at all doesn't fit.
+
+    Updates `big` (popped), the demoted bundles' `big` flag and `shared` in place."""
     demoted: list[_Tab] = []
-    while big and len(big) + sum(minimal().values()) > task_cap:
+    while big and len(big) + sum(shared.minimal(ctx.max_tables).values()) > ctx.task_cap:
         b = big.pop()  # bundles are sorted largest first: demote the smallest big one
         b.big = False
-        counts[b.kind] += len(b.tabs)
-        works[b.kind] += b.work
+        shared.add(b)
         demoted += b.tabs
-    need = len(big) + sum(minimal().values())
-    if need > task_cap:
-        total = sum(counts.values())
+    need = len(big) + sum(shared.minimal(ctx.max_tables).values())
+    if need > ctx.task_cap:
+        total = sum(shared.counts.values())
         raise PlannerError(
-            f"{total} tables need {need} tasks at max_tables_per_task={max_tables}, over the {task_cap}-task limit "
-            f"(DMS: 200 tasks per instance); raise max_tables_per_task to at least {math.ceil(total / task_cap)} "
-            f"or split the inventory across replication instances"
+            f"{total} tables need {need} tasks at max_tables_per_task={ctx.max_tables}, over the {ctx.task_cap}-task "
+            f"limit (DMS: 200 tasks per instance); raise max_tables_per_task to at least "
+            f"{math.ceil(total / ctx.task_cap)} or split the inventory across replication instances"
         )
+    return demoted
 
-    # task counts per kind: enough for the table limit, then enough streams at `target` while the budget lasts
-    members = {k: [b for b in bundles if not b.big and b.kind == k] for k in kinds}
-    sizes = {k: min(minimal()[k], len(members[k])) for k in kinds}
-    leftover = task_cap - need
-    level = target
-    for _ in range(2):  # second pass: match every kind to the level the count-bound kinds impose
-        for k in kinds:
-            if not preloaded and level > 0 and members[k]:
-                want = min(math.ceil(works[k] / (level * r.max_streams)), len(members[k]))
+
+def _size_shared(
+    members: Mapping[str, Sequence[_Bundle]], shared: _Shared, n_big: int, ctx: _Context
+) -> tuple[dict[str, int], int, float]:
+    """Task counts per shared kind and the per-stream `level`; returns (sizes, leftover task budget, level).
+
+    Each kind first gets enough tasks for the table limit, then, while the budget lasts, enough streams to
+    keep every stream near `target`; a second pass matches every kind to the level the count-bound kinds
+    impose. The leftover budget is kept for groups that don't pack."""
+    minimal = shared.minimal(ctx.max_tables)
+    sizes = {k: min(minimal[k], len(members[k])) for k in _KINDS}
+    leftover = ctx.task_cap - (n_big + sum(minimal.values()))
+    level = ctx.target
+    total_work = sum(shared.works.values())
+    for _ in range(2):
+        for k in _KINDS:
+            if not ctx.preloaded and level > 0 and members[k]:
+                want = min(math.ceil(shared.works[k] / (level * ctx.rates.max_streams)), len(members[k]))
                 extra = max(0, min(want - sizes[k], leftover))
                 leftover -= extra
                 sizes[k] += extra
-        shared = sum(sizes.values())
-        if shared and sum(works.values()) > 0:
-            level = min(level, sum(works.values()) / shared)
+        n_shared = sum(sizes.values())
+        if n_shared and total_work > 0:
+            level = min(level, total_work / n_shared)
+    return sizes, leftover, level
 
-    drafts: list[_Draft] = []
-    for b in big:
-        d = _Draft("big", streams_cap=r.max_streams)
-        for t in b.tabs:
-            d.tabs.append(t)
-            if t.bytes >= BIG_TABLE_BYTES or (t.bytes >= MIN_SPLIT_BYTES and t.work > target):
-                settings, segs, why = _parallel_load(t, level, ranges.get(t.label), warnings)
-                d.parallel[t.key] = settings
-                d.units += [t.work / segs] * segs
-                d.notes.append(
-                    f"{t.label} is {_fmt_gb(t.bytes)} GB ({_fmt_time(t.work / r.stream)} on one stream): "
-                    f"own task; {why}"
+
+def _big_draft(b: _Bundle, level: float, ctx: _Context, warnings: list[str]) -> _Draft:
+    """One own task for a big bundle: its big tables are cut into parallel-load segments of about `level`
+    work, the others load whole; the task gets the default subtasks, or more if a table has more segments."""
+    r = ctx.rates
+    d = _Draft("big", streams_cap=r.max_streams)
+    for t in b.tabs:
+        d.tabs.append(t)
+        if _needs_own_task(t, ctx.target):
+            settings, segs, why = _parallel_load(t, level, ctx.ranges.get(t.label), warnings)
+            d.parallel[t.key] = settings
+            d.units += [t.work / segs] * segs
+            d.notes.append(
+                f"{t.label} is {_fmt_gb(t.bytes)} GB ({_fmt_time(t.work / r.stream)} on one stream): own task; {why}"
+            )
+            d.streams_cap = max(d.streams_cap, min(MAX_FULL_LOAD_SUBTASKS, segs))
+        else:
+            d.units.append(t.work)
+    if len(b.tabs) > 1:
+        d.notes.append(f"keeps group {_names(b.tabs)} together")
+    return d
+
+
+def _pack(kind: str, bundles: Sequence[_Bundle], size: int, leftover: int, ctx: _Context) -> tuple[list[_Draft], int]:
+    """Bundles of one kind (largest first) onto the least-loaded of `size` tasks that still has room for the
+    whole bundle; a bundle that fits nowhere opens a new task from the leftover budget. Returns the tasks and
+    the budget left, which the next kind may use."""
+    max_tables = ctx.max_tables
+    tasks = [_Draft(kind) for _ in range(max(1, size))]
+    heap = [(0.0, i) for i in range(len(tasks))]
+    for b in bundles:
+        skipped = []
+        while heap and len(tasks[heap[0][1]].tabs) + len(b.tabs) > max_tables:
+            entry = heapq.heappop(heap)
+            if len(tasks[entry[1]].tabs) < max_tables:
+                skipped.append(entry)
+        if heap:
+            load, i = heapq.heappop(heap)
+        else:
+            if leftover <= 0:
+                raise PlannerError(
+                    f"groups don't pack into {ctx.task_cap} tasks at max_tables_per_task={max_tables}; raise "
+                    f"max_tables_per_task or make the groups smaller"
                 )
-                d.streams_cap = max(d.streams_cap, min(MAX_FULL_LOAD_SUBTASKS, segs))
-            else:
-                d.units.append(t.work)
+            leftover -= 1
+            tasks.append(_Draft(kind))
+            load, i = 0.0, len(tasks) - 1
+        tasks[i].tabs += b.tabs
+        tasks[i].units += [t.work for t in b.tabs]
         if len(b.tabs) > 1:
-            d.notes.append(f"keeps group {_names(b.tabs)} together")
-        drafts.append(d)
+            tasks[i].notes.append(f"keeps group {_names(b.tabs)} together")
+        heapq.heappush(heap, (load + b.work, i))
+        for entry in skipped:
+            heapq.heappush(heap, entry)
+    return tasks, leftover
 
+
+def _set_subtasks(tasks: Sequence[_Draft], kind: str, level: float, ctx: _Context) -> None:
+    """Give each shared task just the subtasks its work needs at `level` (more would only slow the other
+    tasks sharing the instance), or the full count for cdc plans, and put the task's main reason first."""
+    r = ctx.rates
     blurb = {
         "load": "balanced by bytes (largest first onto the least-loaded task)",
         "lob": f"with LOB columns, kept apart: LOB lookups are slow (estimated x{r.lob_penalty:g}) and "
         f"need limited/full LOB settings",
         "nokey": "without primary or unique key, kept apart: CDC can't apply UPDATE/DELETE without a key",
-    }
-    for kind in kinds:
-        if not members[kind]:
-            continue
-        tasks = [_Draft(kind) for _ in range(max(1, sizes[kind]))]
-        heap = [(0.0, i) for i in range(len(tasks))]
-        for b in members[kind]:  # largest first
-            skipped = []
-            while heap and len(tasks[heap[0][1]].tabs) + len(b.tabs) > max_tables:
-                entry = heapq.heappop(heap)
-                if len(tasks[entry[1]].tabs) < max_tables:
-                    skipped.append(entry)
-            if heap:
-                load, i = heapq.heappop(heap)
-            else:
-                if leftover <= 0:
-                    raise PlannerError(
-                        f"groups don't pack into {task_cap} tasks at max_tables_per_task={max_tables}; raise "
-                        f"max_tables_per_task or make the groups smaller"
-                    )
-                leftover -= 1
-                tasks.append(_Draft(kind))
-                load, i = 0.0, len(tasks) - 1
-            tasks[i].tabs += b.tabs
-            tasks[i].units += [t.work for t in b.tabs]
-            if len(b.tabs) > 1:
-                tasks[i].notes.append(f"keeps group {_names(b.tabs)} together")
-            heapq.heappush(heap, (load + b.work, i))
-            for entry in skipped:
-                heapq.heappush(heap, entry)
-        for d in tasks:
-            note = f"{len(d.tabs)} table(s) {blurb[kind]}; {len(tasks)} {kind} task(s), <= {max_tables} tables each"
-            if not preloaded and level > 0:
-                d.streams_cap = max(1, min(r.max_streams, math.ceil(sum(d.units) / level - 1e-9)))
-                note += (
-                    f"; {min(d.streams_cap, len(d.units))} subtask(s), enough for its share of the instance "
-                    f"(more would only slow the others)"
-                )
-            else:
-                d.streams_cap = r.max_streams
-            d.notes.insert(0, note)
-        drafts += tasks
-    return drafts, demoted
+    }[kind]
+    for d in tasks:
+        note = f"{len(d.tabs)} table(s) {blurb}; {len(tasks)} {kind} task(s), <= {ctx.max_tables} tables each"
+        if not ctx.preloaded and level > 0:
+            d.streams_cap = max(1, min(r.max_streams, math.ceil(sum(d.units) / level - 1e-9)))
+            note += (
+                f"; {min(d.streams_cap, len(d.units))} subtask(s), enough for its share of the instance "
+                f"(more would only slow the others)"
+            )
+        else:
+            d.streams_cap = r.max_streams
+        d.notes.insert(0, note)
 
 
 def _name(drafts: list[_Draft]) -> None:
@@ -926,30 +1098,19 @@ def _name(drafts: list[_Draft]) -> None:
         d.name = name
 
 
-def _recommend(
-    instance_class: str,
-    throughput: Throughput | None,
-    mtype: str,
-    has_lob: bool,
-    largest: float,
-    total_work: float,
-    total_bytes: int,
-    window_s: float,
-    reasons: list[str],
-    warnings: list[str],
-) -> str:
+def _recommend(ctx: _Context, mtype: str, largest: float, reasons: list[str], warnings: list[str]) -> str:
     """Smallest class of the suggested family that meets the plan's need; rates for other classes keep the
     caller's per-stream figures and scale instance-wide overrides by vCPU."""
-    family = instance_class.split(".")[1]
+    family = ctx.instance_class.split(".")[1]
     gen = "5" if family in ("c5", "r5") else "6i"
-    kind = "r" if has_lob or mtype != "full-load" else "c"
+    kind = "r" if any(t.lob for t in ctx.tabs) or mtype != "full-load" else "c"
     fam = f"dms.{kind}{gen}."
     candidates = sorted((c for c in INSTANCE_CLASSES if c.startswith(fam)), key=lambda c: INSTANCE_CLASSES[c])
 
     def ok(c: str) -> bool:
-        rc = _rates(c, throughput, total_bytes, scale_from=instance_class)
+        rc = _rates(c, ctx.throughput, ctx.total_bytes, scale_from=ctx.instance_class)
         if mtype == "full-load":
-            return max(largest / rc.stream, total_work / rc.instance) <= window_s
+            return max(largest / rc.stream, ctx.total_work / rc.instance) <= ctx.window_s
         return rc.cdc_apply >= 2 * rc.change
 
     rec = next((c for c in candidates if ok(c)), candidates[-1])
@@ -977,8 +1138,8 @@ def _recommend(
             (c for c in INSTANCE_CLASSES if c.startswith(f"dms.c{gen}.")), key=lambda c: INSTANCE_CLASSES[c]
         )
         for c in c_cands:
-            rc = _rates(c, throughput, total_bytes, scale_from=instance_class)
-            if max(largest / rc.stream, total_work / rc.instance) <= window_s:
+            rc = _rates(c, ctx.throughput, ctx.total_bytes, scale_from=ctx.instance_class)
+            if max(largest / rc.stream, ctx.total_work / rc.instance) <= ctx.window_s:
                 reasons.append(f"an offline full load would fit the window from {c} upwards (lower bound)")
                 break
     return rec
