@@ -135,7 +135,11 @@ def cmd_plan(args: argparse.Namespace) -> int:
     specs = all_tasks(stack)
     plan = migration_plan(stack)
     baseline = _baseline(args) if args.set else None
-    deployed = _deployed_outputs(args.deployed) if args.deployed else (baseline.outputs if baseline else None)
+    deployed: dict[str, Any] | None
+    if args.deployed:
+        deployed = _deployed_outputs(args.deployed)
+    else:  # with --set, the stack file as it is stands for the deployed stack (if it validates)
+        deployed = None if baseline is None or isinstance(baseline, str) else baseline.outputs
     try:
         run = run_program(sf, deployed=deployed)
     except pulumi.RunError as exc:  # the program's own one-line error: bad config, or a change up refuses
@@ -247,7 +251,7 @@ def _print_changes(args: argparse.Namespace, run: Any, baseline: Any) -> int:
 
     if isinstance(baseline, str):
         print()
-        print(f"No comparison: Pulumi.{args.stack}.yaml as it is does not validate ({baseline}).")
+        print(f"No comparison: Pulumi.{args.stack}.yaml as it is cannot be planned ({baseline}).")
         return 0
     changes = diff_runs(baseline, run)
     print()
@@ -260,47 +264,44 @@ def _print_changes(args: argparse.Namespace, run: Any, baseline: Any) -> int:
     return 0
 
 
-_REPLACED = {
-    "aws:dms/replicationTask:ReplicationTask": "the new task starts from scratch: a full reload, or a lost CDC position",
-    "aws:dms/replicationInstance:ReplicationInstance": (
-        "every task on it stops; AWS refuses to delete an instance that still has tasks, so that up fails half-way"
-    ),
-    "aws:dms/endpoint:Endpoint": "the tasks using it are replaced as well",
-    "aws:dms/eventSubscription:EventSubscription": "DMS events between the delete and the create are not notified",
-}
+def _replaced_why() -> dict[str, str]:
+    from migration.dms.provider_facts import ENDPOINT, EVENT_SUBSCRIPTION, INSTANCE, TASK
+
+    return {
+        TASK: "the new task starts from scratch: a full reload, or a lost CDC position",
+        INSTANCE: "every task on it stops; AWS refuses to delete an instance that still has tasks, so that up fails "
+        "half-way",
+        ENDPOINT: "the tasks using it are replaced as well",
+        EVENT_SUBSCRIPTION: "DMS events between the delete and the create are not notified",
+    }
+
+
+PROTECTED = "; it is protected, so pulumi up stops there: nothing is replaced until you unprotect it"
 
 
 def change_warnings(changes: Sequence[Any], before: Any, after: Any) -> list[str]:
     """The changes a DBA must not apply to a running migration without thinking, one line each, in the terms of
     what the provider does under `pulumi up` (migration.dms.provider_facts)."""
-    from migration.config.model import PHASES
     from migration.dms.provider_facts import TASK
 
     out = []
-    old_phase, new_phase = before.outputs.get("phase"), after.outputs.get("phase")
-    if old_phase in PHASES and new_phase in PHASES and PHASES.index(new_phase) < PHASES.index(old_phase):
-        # pulumi up refuses this unless allowPhaseBack names the deployed phase (migration.planning.transitions)
-        out.append(
-            f"WARNING: phase goes back from {old_phase} to {new_phase}: forward tasks would resume and apply Oracle "
-            "changes over PostgreSQL data written since cutover. Only do this if PostgreSQL never took writes."
-        )
+    replaced_why = _replaced_why()
     for c in changes:
         fields = ", ".join(c.fields)
+        guard = PROTECTED if c.protected else ""
         if c.kind == "replace":
-            why = _REPLACED.get(c.type, "it gets a new id and ARN")
-            out.append(f"WARNING: {c.name} would be REPLACED, delete then create ({fields}): {why}.")
+            why = replaced_why.get(c.type, "it gets a new id and ARN")
+            out.append(f"WARNING: {c.name} would be REPLACED, delete then create ({fields}): {why}{guard}.")
         elif c.kind == "refused":
             refused = ", ".join(f for f, e in c.effects.items() if e == "refused")
             out.append(
-                f"WARNING: {c.name} changes {refused}: AWS cannot change a task's migration type; the provider stops "
-                "the task first, the modify fails and the task stays stopped. pulumi up refuses it: give the task a "
-                "new name instead (a new task that loads its tables again)."
+                f"WARNING: {c.name} changes {refused}: AWS cannot change a deployed task's migration type; the "
+                "provider stops the task first, the modify fails and the task stays stopped. pulumi up refuses it on "
+                "a deployed task."
             )
-        elif c.kind == "delete" and c.type == TASK:
-            out.append(
-                f"WARNING: {c.name} would be DELETED: its tables stop replicating (with protect: true the deletion "
-                "is refused until phase complete)."
-            )
+        elif c.kind == "delete" and (c.type == TASK or c.protected):
+            what = "its tables stop replicating" if c.type == TASK else "it goes"
+            out.append(f"WARNING: {c.name} would be DELETED: {what}{guard.replace('replaced', 'deleted')}.")
         elif c.kind == "update" and c.type == TASK:
             out += _task_update_warnings(c)
     return ([""] if out else []) + out

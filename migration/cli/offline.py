@@ -20,18 +20,18 @@ from pulumi.runtime.config import set_all_config
 
 from migration.config.model import ConfigError
 from migration.config.stackfile import StackFile
-from migration.dms.provider_facts import ENDPOINT, INSTANCE, PROVIDER_FACTS, TASK, Effect, effect_of
+from migration.dms.provider_facts import CERTIFICATE, ENDPOINT, EVENT_SUBSCRIPTION, INSTANCE, TASK, Effect, effect_of
 
 SECRET_SIG = "4dabf18193072939515e22adb298388d"
 FAKE_ACCOUNT = "123456789012"
 
 # Outputs the program reads from resources, by type token: name of the output -> how to fake it.
 _ARN_OUTPUTS = {
-    "aws:dms/replicationInstance:ReplicationInstance": ("replicationInstanceArn", "rep"),
-    "aws:dms/endpoint:Endpoint": ("endpointArn", "endpoint"),
-    "aws:dms/replicationTask:ReplicationTask": ("replicationTaskArn", "task"),
-    "aws:dms/certificate:Certificate": ("certificateArn", "cert"),
-    "aws:dms/eventSubscription:EventSubscription": ("arn", "es"),
+    INSTANCE: ("replicationInstanceArn", "rep"),
+    ENDPOINT: ("endpointArn", "endpoint"),
+    TASK: ("replicationTaskArn", "task"),
+    CERTIFICATE: ("certificateArn", "cert"),
+    EVENT_SUBSCRIPTION: ("arn", "es"),
 }
 
 
@@ -211,11 +211,6 @@ def run_program(sf: StackFile, program: Path | None = None, deployed: dict[str, 
     return ProgramRun(resources=mocks.resources, outputs=outputs, warnings=collected.lines)
 
 
-TASK_TYPE, INSTANCE_TYPE, ENDPOINT_TYPE = TASK, INSTANCE, ENDPOINT
-# The task inputs whose change gives a different task under `pulumi up`: replaced (ForceNew), or refused by AWS.
-TASK_REPLACE_INPUTS = tuple(f.input for f in PROVIDER_FACTS if f.type == TASK and f.effect in ("replace", "refused"))
-
-
 @dataclass
 class Change:
     kind: str  # "create" | "delete" | "update" | "replace" | "refused"
@@ -223,6 +218,7 @@ class Change:
     name: str
     fields: list[str] = field(default_factory=list)
     effects: dict[str, Effect] = field(default_factory=dict)  # input -> provider effect (restart, move, ...)
+    protected: bool = False  # protect is on for the deployed resource: pulumi up refuses its replace or delete
 
 
 def _arn_of(rec: Recorded) -> str | None:
@@ -259,7 +255,7 @@ def _cascade(changes: list[Change], old: dict[str, Recorded], new: dict[str, Rec
             )
             if input_name is None:
                 continue
-            change = by_name.get(name) or Change("update", TASK, name)
+            change = by_name.get(name) or Change("update", TASK, name, protected=old[name].protect)
             if name not in by_name:
                 changes.append(change)
                 by_name[name] = change
@@ -276,11 +272,12 @@ def diff_runs(before: ProgramRun, after: ProgramRun) -> list[Change]:
     old = {r.name: r for r in before.resources if r.custom}
     new = {r.name: r for r in after.resources if r.custom}
     changes = [Change("create", new[n].type, n) for n in sorted(set(new) - set(old))]
-    changes += [Change("delete", old[n].type, n) for n in sorted(set(old) - set(new))]
+    changes += [Change("delete", old[n].type, n, protected=old[n].protect) for n in sorted(set(old) - set(new))]
     for n in sorted(set(old) & set(new)):
         flags = [f for f in ("protect",) if getattr(old[n], f) != getattr(new[n], f)]
         change = _changed(new[n].type, n, mask_secrets(old[n].inputs), mask_secrets(new[n].inputs), flags)
         if change is not None:
+            change.protected = old[n].protect
             changes.append(change)
     _cascade(changes, old, new)
     return changes

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any, Sequence
 
 import pulumi
@@ -22,7 +23,13 @@ from migration.config.model import ConfigError, Stack, _Connection
 from migration.dms.identifiers import StackNames, partition_for
 from migration.planning.lifecycle import phase_state
 from migration.planning.tasks import TaskSpec, ca_bundles
-from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, check_transition, deployed_state
+from migration.planning.transitions import (
+    DEPLOYED_STATE_OUTPUT,
+    DeployedState,
+    check_transition,
+    deployed_state,
+    read_deployed,
+)
 
 
 def _digest(text: str) -> str:
@@ -85,7 +92,8 @@ class MigrationPipeline(pulumi.ComponentResource):
         self.deployed = pulumi.StackReference(
             f"{name}-deployed", stack_name=self_reference_name(stack), opts=pulumi.ResourceOptions(parent=self)
         )
-        gate = self.deployed.get_output(DEPLOYED_STATE_OUTPUT).apply(lambda old: self._checked(stack, specs, old))
+        previous = self.deployed.outputs.apply(lambda outputs: self._read(outputs))
+        gate = previous.apply(lambda old: self._checked(stack, specs, old))
         child = pulumi.ResourceOptions(parent=self, transformations=[_waiting_for(gate)])
         ri = cfg.replication_instance
         state = phase_state(cfg)
@@ -249,7 +257,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         )
 
         self.outputs = {
-            DEPLOYED_STATE_OUTPUT: deployed_state(stack, specs),
+            DEPLOYED_STATE_OUTPUT: previous.apply(lambda old: deployed_state(stack, specs, old)),
             "phase": cfg.phase,
             "replicationInstanceArn": self.server.instance_arn,
             "sourceEndpointArn": self.source.endpoint_arn,
@@ -264,15 +272,29 @@ class MigrationPipeline(pulumi.ComponentResource):
             self.outputs["alarmTopicArn"] = self.monitoring.topic_arn
         self.register_outputs(self.outputs)
 
-    def _checked(self, stack: Stack, specs: Sequence[TaskSpec], old: Any) -> pulumi.Resource:
+    def _read(self, outputs: Any) -> DeployedState | None:
+        try:
+            return read_deployed(outputs if isinstance(outputs, dict) else None)
+        except ConfigError as exc:
+            raise _refusal(str(exc)) from None
+
+    def _checked(self, stack: Stack, specs: Sequence[TaskSpec], old: DeployedState | None) -> pulumi.Resource:
         """Check this up against the deployed state; a refusal ends the program before any resource is sent."""
         try:
-            warnings = check_transition(stack, specs, old if isinstance(old, dict) else None)
+            warnings = check_transition(stack, specs, old)
         except ConfigError as exc:
-            raise pulumi.RunError(str(exc)) from None
+            raise _refusal(str(exc)) from None
         for line in warnings:
             pulumi.log.warn(line, resource=self)
         return self.deployed
+
+
+def _refusal(message: str) -> pulumi.RunError:
+    """The one error of a refused up. Every resource waiting on the check then fails with it too, and asyncio would
+    log each of those unread failures (with a traceback) when it collects them: that noise is switched off, the
+    refusal itself is what Pulumi reports."""
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+    return pulumi.RunError(message)
 
 
 def _waiting_for(gate: pulumi.Output[pulumi.Resource]) -> Any:

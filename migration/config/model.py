@@ -796,7 +796,8 @@ def load_stack_config(
     try:
         config = StackConfig.model_validate(dict(raw))
     except ValidationError as exc:
-        errors = exc.errors()
+        # An unknown key first: a typo (`nmae`) also shows up as a missing key, and the typo is the cause.
+        errors = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
         line = _format_error(project, errors[0])
         if len(errors) > 1:
             line += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
@@ -808,6 +809,18 @@ def load_stack_config(
             f"{region}; CloudWatch alarms and DMS events can only notify a topic in their own region"
         )
     return Stack(project=project, stack=stack, region=region, config=config, root=root)
+
+
+def check_secret_leaves(project: str, secret_paths: frozenset[str] | set[str]) -> None:
+    """Only passwords may be `secure:` values: the program keeps nothing else secret, so any other encrypted leaf
+    would reach resource inputs and state in plain text."""
+    for leaf in sorted(secret_paths):
+        if not leaf.endswith(".password"):
+            raise ConfigError(
+                f"{project}:{leaf}: only passwords are kept secret by this program; this value would reach "
+                "resource inputs and state in plain text. Store it plainly, or put the credentials in Secrets "
+                "Manager (secretsManagerSecretArn)"
+            )
 
 
 def password_paths(value: Any, path: str = "") -> list[str]:

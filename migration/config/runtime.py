@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-from migration.config.model import ConfigError, Stack, load_stack_config, password_paths
+from migration.config.model import ConfigError, Stack, check_secret_leaves, load_stack_config, password_paths
 from migration.config.stackfile import read_stack_file
 
 
@@ -75,8 +75,13 @@ def from_pulumi() -> Stack:
     if (root / f"Pulumi.{stack}.yaml").is_file():
         sf = read_stack_file(root, stack)
         file_values, file_secrets = sf.project_values(), sf.secret_paths
+    else:  # e.g. --config-file elsewhere, or config from an ESC environment only
+        pulumi.log.warn(
+            f"Pulumi.{stack}.yaml is not in {root}: passwords are checked per top-level key only (one secret "
+            "leaf makes Pulumi mark the whole key secret, so a plain-text password next to it cannot be seen)"
+        )
     region = runtime_config.get_config("aws:region")
-    return load_stack_config(
+    loaded = load_stack_config(
         raw,
         project=project,
         stack=stack,
@@ -85,6 +90,8 @@ def from_pulumi() -> Stack:
         root=str(root),
         secret_paths=secret_leaves(raw, secret, file_values, file_secrets),
     )
+    check_secret_leaves(project, file_secrets)  # as the offline plan does: only passwords may be secure values
+    return loaded
 
 
 __all__ = ["ConfigError", "decode_value", "from_pulumi", "namespace_values", "secret_leaves"]

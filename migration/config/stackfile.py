@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 import yaml
 
-from migration.config.model import ConfigError, Stack, load_stack_config
+from migration.config.model import ConfigError, Stack, check_secret_leaves, load_stack_config
 
 SECRET_PLACEHOLDER = "offline-plan-placeholder"  # never a real secret: the stack file holds only ciphertext
 
@@ -81,13 +81,7 @@ class StackFile:
             root=str(self.root),
             secret_paths=self.secret_paths,
         )
-        for leaf in sorted(self.secret_paths):
-            if not leaf.endswith(".password"):
-                raise ConfigError(
-                    f"{prefix}{leaf}: only passwords are kept secret by this program; this value would reach "
-                    "resource inputs and state in plain text. Store it plainly, or put the credentials in Secrets "
-                    "Manager (secretsManagerSecretArn)"
-                )
+        check_secret_leaves(self.project, self.secret_paths)
         return stack
 
     def pulumi_config(self) -> dict[str, str]:

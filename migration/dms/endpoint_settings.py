@@ -6,8 +6,9 @@ Why typed: DMS stores unknown or contradictory endpoint settings without complai
 changes) only when a task runs. Defaults here differ from DMS where DMS's default loses data silently
 (LOB truncation) or breaks the fallback (heartbeat, DDL capture).
 
-`to_provider_args()` emits the reader choice always and every other setting only when it differs from the
-DMS default, in sorted key order so the Pulumi inputs are stable.
+`to_provider_args()` emits every setting the stack relies on, defaults included (only settings left unset are
+left out), in sorted key order so the Pulumi inputs are stable: what AWS stores then does not depend on what a
+provider version fills in for an unset one.
 
 ASM settings (asmServer, asmUser, asmPassword, readAheadBlocks, parallelAsmReadThreads, the ASM secret) are
 refused: they serve self-managed Oracle on ASM only and RDS for Oracle is not reachable through ASM.

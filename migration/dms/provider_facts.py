@@ -87,16 +87,8 @@ _BY_INPUT = {(f.type, f.input): f for f in PROVIDER_FACTS}
 # declared delete_before_replace (the bridge does that on its own only for auto-named `name` fields).
 DELETE_BEFORE_REPLACE = frozenset({TASK, INSTANCE, ENDPOINT, SUBNET_GROUP, EVENT_SUBSCRIPTION, IAM_ROLE, EVENT_RULE})
 
-# A task pointing at a replaced instance or endpoint gets a new ARN input: replaced too (its endpoint inputs are
-# ForceNew), or moved (the instance input).
-TASK_INPUT_OF = {INSTANCE: "replicationInstanceArn", ENDPOINT: "sourceEndpointArn"}
-
 
 def effect_of(type_token: str, input_name: str) -> Effect | None:
     """What changing `input_name` of a `type_token` resource does under `pulumi up`; None for a plain update."""
     fact = _BY_INPUT.get((type_token, input_name))
     return fact.effect if fact else None
-
-
-def fact_for(type_token: str, input_name: str) -> InputFact | None:
-    return _BY_INPUT.get((type_token, input_name))

@@ -1,51 +1,109 @@
 """What the deployed stack is, and which changes from it `pulumi up` may make. Pure logic.
 
-The program exports `deployedState` (phase, the cutover position, each task's migration type and start position)
-and reads its own last outputs back through a self StackReference (pulumi/pulumi issue #3722), so the rules below
-hold under `pulumi up`, not only in the offline preview:
+The program exports `deployedState` (stack identity, region, phase, each task's migration type, start position
+and whether it has ever run, the instance's engine and storage) and reads its own last outputs back through a
+self StackReference (pulumi/pulumi issue #3722), so the rules below hold under `pulumi up`, not only in the
+offline preview. Pulumi updates stack outputs only when an `up` succeeds, so the state is the last good one.
 - the phase never goes back (fallback -> replicate restarts the forward tasks over writes PostgreSQL took since
-  cutover) unless `allowPhaseBack` names the deployed phase, a deliberate one-off such as after a cutover `up`
-  that failed before PostgreSQL took writes;
+  cutover) unless `allowPhaseBack` names the deployed phase: a deliberate one-off;
 - `replicate -> fallback` skips the cutover and is refused; `replicate -> complete` abandons the migration
   (allowed, and said);
 - a deployed task keeps its migration type: AWS refuses the change after the provider has stopped the task,
   leaving CDC stopped (DMS guide CHAP_Tasks.Modifying; migration.dms.provider_facts);
-- a task that has been running keeps its CDC start position: a new one restarts it from another point, skipping
-  or repeating changes.
-A first deployment (no outputs yet) passes.
+- a task that has ever run keeps its CDC start position: a new one restarts it from another point, skipping or
+  repeating changes;
+- the region, engine version (no downgrade) and storage (no shrink) of the deployed instance.
+A first deployment (no outputs yet) passes; a stack deployed by an older version of this program, which exported
+only `phase`, is checked on its phase. Outputs this program did not write are refused, never taken as "nothing".
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from migration.config.model import PHASES, ConfigError, Stack
 from migration.dms.engine_versions import EngineVersionError, check_engine_version
-from migration.planning.lifecycle import phase_state
 from migration.planning.tasks import TaskSpec
 
 DEPLOYED_STATE_OUTPUT = "deployedState"
+Phase = Literal["replicate", "cutover", "fallback", "complete"]
 
 
-def deployed_state(stack: Stack, specs: Sequence[TaskSpec]) -> dict[str, Any]:
-    """The stack output the next `pulumi up` checks its changes against (plain values, no secrets)."""
+class _Strict(BaseModel):
+    """Lax on number forms (stack outputs carry numbers as floats), strict on names: a value this program could
+    not have written fails validation instead of passing as "nothing to check"."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class DeployedTask(_Strict):
+    name: str
+    direction: Literal["forward", "reverse"]
+    migrationType: Literal["full-load", "cdc", "full-load-and-cdc"]  # noqa: N815 - the output's JSON keys
+    cdcStartPosition: str | None = None  # noqa: N815
+    hasRun: bool = False  # noqa: N815
+
+
+class DeployedInstance(_Strict):
+    engineVersion: str  # noqa: N815
+    allocatedStorage: int  # noqa: N815
+
+
+class DeployedState(_Strict):
+    project: str | None = None
+    stack: str | None = None
+    region: str | None = None
+    phase: Phase
+    replicationInstance: DeployedInstance | None = None  # noqa: N815
+    tasks: dict[str, DeployedTask] = {}
+
+
+def read_deployed(outputs: Mapping[str, Any] | None) -> DeployedState | None:
+    """The deployed state from the stack's last outputs: None before the first deployment, the phase alone for a
+    stack an older version of this program deployed, ConfigError for anything this program did not write."""
+    if not outputs:
+        return None
+    raw = outputs.get(DEPLOYED_STATE_OUTPUT)
+    if raw is None:
+        legacy = outputs.get("phase")
+        if legacy is None:
+            return None
+        raw = {"phase": legacy}
+    try:
+        return DeployedState.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(
+            f"{DEPLOYED_STATE_OUTPUT}: the deployed stack's output is not one this program wrote ({where}: "
+            f"{err['msg']}); check `pulumi stack output {DEPLOYED_STATE_OUTPUT}`"
+        ) from None
+
+
+def deployed_state(stack: Stack, specs: Sequence[TaskSpec], previous: DeployedState | None) -> dict[str, Any]:
+    """The stack output the next `pulumi up` checks its changes against (plain values, no secrets). `hasRun`
+    stays true once a task has run, whatever later phases do."""
     cfg = stack.config
-    state = phase_state(cfg)
+    before = previous.tasks if previous else {}
     tasks = {
         spec.task_id: {
             "name": spec.name,
             "direction": spec.direction,
             "migrationType": spec.migration_type,
             "cdcStartPosition": spec.cdc_start_position or spec.cdc_start_time,
-            "running": spec.start and (state.forward_running if spec.direction == "forward" else state.reverse_running),
+            "hasRun": spec.start or (spec.task_id in before and before[spec.task_id].hasRun),
         }
         for spec in specs
     }
     return {
+        "project": stack.project,
+        "stack": stack.stack,
+        "region": stack.region,
         "phase": cfg.phase,
-        "reverseCdcStartPosition": cfg.reverse.cdc_start_position,
         "replicationInstance": {
             "engineVersion": cfg.replication_instance.engine_version,
             "allocatedStorage": cfg.replication_instance.allocated_storage,
@@ -55,48 +113,73 @@ def deployed_state(stack: Stack, specs: Sequence[TaskSpec]) -> dict[str, Any]:
 
 
 def check_transition(
-    stack: Stack, specs: Sequence[TaskSpec], deployed: Mapping[str, Any] | None, today: date | None = None
+    stack: Stack, specs: Sequence[TaskSpec], deployed: DeployedState | None, today: date | None = None
 ) -> list[str]:
     """Raise ConfigError (one line) for a change `pulumi up` must not make; return the warnings it should show."""
-    instance = deployed.get("replicationInstance") if deployed else None
-    instance = instance if isinstance(instance, Mapping) else {}
-    warnings = _check_instance(stack, instance, today or datetime.now(UTC).date())
-    if not deployed:
-        return warnings  # first deployment: no phase or task to compare with
-    warnings += _check_phase(stack, str(deployed.get("phase", "")))
-    _check_tasks(stack, specs, deployed.get("tasks") or {})
+    if deployed is not None:
+        _check_identity(stack, deployed)
+    warnings = _check_instance(stack, deployed.replicationInstance if deployed else None, today or _today())
+    if deployed is None:
+        if stack.config.allow_phase_back is not None:
+            warnings.append("allowPhaseBack has no effect on a first deployment: remove it")
+        return warnings
+    warnings += _check_phase(stack, deployed.phase)
+    _check_tasks(stack, specs, deployed.tasks)
     return warnings
 
 
-def _check_instance(stack: Stack, deployed: Mapping[str, Any], today: date) -> list[str]:
+def _today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _check_identity(stack: Stack, deployed: DeployedState) -> None:
+    p = stack.project
+    if deployed.project is not None and (deployed.project, deployed.stack) != (stack.project, stack.stack):
+        raise ConfigError(
+            f"{DEPLOYED_STATE_OUTPUT}: these outputs belong to stack {deployed.project}/{deployed.stack}, not "
+            f"{stack.project}/{stack.stack}"
+        )
+    if deployed.region is not None and deployed.region != stack.region:
+        raise ConfigError(
+            f"aws:region: the stack is deployed in {deployed.region}; changing the region would create every "
+            f"resource anew in {stack.region} and delete the running migration in {deployed.region}. Keep "
+            f"{deployed.region} ({p} migrates within one region)"
+        )
+
+
+def _check_instance(stack: Stack, deployed: DeployedInstance | None, today: date) -> list[str]:
     """The engine version DMS can create (or keeps running) and storage that only grows."""
     p, ri = stack.project, stack.config.replication_instance
-    old_version = deployed.get("engineVersion")
     try:
         check = check_engine_version(
             ri.engine_version,
             today=today,
-            new_instance=not isinstance(old_version, str),
-            deployed=old_version if isinstance(old_version, str) else None,
+            new_instance=deployed is None,
+            deployed=deployed.engineVersion if deployed else None,
         )
     except EngineVersionError as exc:
         raise ConfigError(f"{p}:replicationInstance.engineVersion: {exc}") from None
-    old_storage = deployed.get("allocatedStorage")
-    if isinstance(old_storage, (int, float)) and ri.allocated_storage < old_storage:
+    if deployed is not None and ri.allocated_storage < deployed.allocatedStorage:
         # The guide documents growing the storage only (ModifyReplicationInstance); a smaller value is refused here
         # rather than sent to AWS in the middle of a migration.
         raise ConfigError(
             f"{p}:replicationInstance.allocatedStorage: {ri.allocated_storage} GB is less than the deployed "
-            f"{int(old_storage)} GB; DMS storage cannot shrink: keep {int(old_storage)} or more"
+            f"{deployed.allocatedStorage} GB; DMS storage cannot shrink: keep {deployed.allocatedStorage} or more"
         )
     return list(check.warnings)
+
+
+# What going back to a phase would do, by the phase it goes back to.
+_BACK_TO = {
+    "replicate": "restart the forward tasks over writes PostgreSQL took since cutover",
+    "cutover": "stop the reverse task while PostgreSQL keeps taking writes Oracle then misses",
+    "fallback": "restart replication after complete, on tasks and a slot that may be gone",
+}
 
 
 def _check_phase(stack: Stack, old: str) -> list[str]:
     p, cfg = stack.project, stack.config
     new, allowed = cfg.phase, cfg.allow_phase_back
-    if old not in PHASES:
-        return []
     if allowed is not None and allowed != old:
         raise ConfigError(
             f"{p}:allowPhaseBack: is {allowed} but the deployed phase is {old}; it is a one-off for going back "
@@ -104,12 +187,18 @@ def _check_phase(stack: Stack, old: str) -> list[str]:
         )
     if PHASES.index(new) < PHASES.index(old):
         if allowed == old:
-            return [f"phase goes back from {old} to {new} (allowPhaseBack: {old}); remove allowPhaseBack after this up"]
+            return [
+                f"phase goes back from {old} to {new} (allowPhaseBack: {old}); resources of the later phase are "
+                "deleted, and protected ones stop this up: unprotect them first (pulumi state unprotect); remove "
+                "allowPhaseBack after this up"
+            ]
         raise ConfigError(
-            f"{p}:phase: the stack is deployed at {old}; going back to {new} would restart the forward tasks over "
-            "writes PostgreSQL took since cutover. If PostgreSQL took no writes (e.g. a cutover up that failed), "
-            f"set {p}:allowPhaseBack: {old} for this one up"
+            f"{p}:phase: the stack is deployed at {old}; going back to {new} would {_BACK_TO[new]}. For a "
+            f"deliberate exception (e.g. a cutover where the applications never wrote to PostgreSQL) set "
+            f"{p}:allowPhaseBack: {old} for this one up"
         )
+    if allowed is not None:
+        return [f"allowPhaseBack: {allowed} has no effect: the phase does not go back; remove it"]
     if old == "replicate" and new == "fallback":
         raise ConfigError(
             f"{p}:phase: the stack is deployed at replicate; fallback runs the reverse task from the cutover "
@@ -123,25 +212,25 @@ def _check_phase(stack: Stack, old: str) -> list[str]:
     return []
 
 
-def _check_tasks(stack: Stack, specs: Sequence[TaskSpec], deployed_tasks: Mapping[str, Any]) -> None:
+def _check_tasks(stack: Stack, specs: Sequence[TaskSpec], deployed_tasks: Mapping[str, DeployedTask]) -> None:
     p = stack.project
     for spec in specs:
         old = deployed_tasks.get(spec.task_id)
-        if not isinstance(old, Mapping):
+        if old is None:
             continue
         key = "migration.type" if spec.direction == "forward" else "reverse"
-        if old.get("migrationType") not in (None, spec.migration_type):
+        if old.migrationType != spec.migration_type:
             raise ConfigError(
-                f"{p}:{key}: task {spec.task_id} is deployed as {old['migrationType']}; AWS cannot change a task's "
+                f"{p}:{key}: task {spec.task_id} is deployed as {old.migrationType}; AWS cannot change a task's "
                 "migration type (the provider stops the task, the modify fails and the task stays stopped). Keep "
-                f"{old['migrationType']}, or run {spec.migration_type} as a new task under a new name (its tables "
-                "load again)"
+                f"{old.migrationType}; a task of another type loads its tables again: remove this one first (unprotect "
+                "it, pulumi up without it), then add the new one in a second up"
             )
         new_position = spec.cdc_start_position or spec.cdc_start_time
-        if old.get("running") and old.get("cdcStartPosition") != new_position:
+        if old.hasRun and old.cdcStartPosition != new_position:
             where = "migration.cdcStartPosition" if spec.direction == "forward" else "reverse.cdcStartPosition"
             raise ConfigError(
-                f"{p}:{where}: task {spec.task_id} has been running from {old.get('cdcStartPosition') or 'now'}; "
-                f"moving it to {new_position or 'now'} makes the provider stop it and restart it from there, "
-                "skipping or repeating changes. Keep the deployed position"
+                f"{p}:{where}: task {spec.task_id} has run from {old.cdcStartPosition or 'now'}; moving it to "
+                f"{new_position or 'now'} makes the provider restart it from there, skipping or repeating changes. "
+                "Keep the deployed position"
             )

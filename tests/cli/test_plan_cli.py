@@ -109,7 +109,7 @@ def test_set_of_the_migration_type_of_a_deployed_task_is_refused(
     """`plan --set` takes the stack file as deployed, and pulumi up refuses a migration-type change on a task."""
     code, out, err = plan(tmp_path, capsys, "--stack", "dev", "--set", "migration.type=cdc")
     assert_one_error_line(code, out, err, "error: oracle2pg:migration.type: task oracle2pg-dev-main is deployed as ")
-    assert "AWS cannot change a task's migration type" in err and "a new task under a new name" in err
+    assert "AWS cannot change a task's migration type" in err and "remove this one first" in err
 
 
 def test_a_new_migration_type_on_a_never_deployed_stack_is_planned(

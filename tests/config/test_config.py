@@ -619,3 +619,8 @@ def test_error_never_echoes_a_secret_key_given_as_text() -> None:
     message = config_error(raw)
     assert message.startswith("oracle2pg:source: ")
     assert SOURCE_PASSWORD not in message
+
+
+def test_a_typo_of_a_required_key_names_the_typo_not_the_missing_key() -> None:
+    message = config_error(set_path(valid_raw(), "migration.tasks", [{"nmae": "a", "include": ["%"]}]))
+    assert message == "oracle2pg:migration.tasks[0].nmae: unknown key (did you mean name?) (and 1 more problem)"

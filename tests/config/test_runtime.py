@@ -98,3 +98,14 @@ def test_namespace_values_decode_json_and_keep_every_key_of_the_project():
         "other:key": "x",
     }
     assert namespace_values(config, "oracle2pg") == {"network": {"vpcId": "vpc-1"}, "requireSSL": "true"}
+
+
+def test_a_secure_value_that_is_not_a_password_is_refused_at_pulumi_up_too(project: Path):
+    text = (project / "Pulumi.dev.yaml").read_text()
+    text = text.replace(
+        "    host: orcl-dev.c1a2b3c4d5e6.eu-west-1.rds.amazonaws.com\n", "    host:\n      secure: v1:aG9zdA==:abc\n"
+    )
+    (project / "Pulumi.dev.yaml").write_text(text)
+    config, secret = _engine_config(project)
+    with pytest.raises(ConfigError, match=r"^oracle2pg:source.host: only passwords are kept secret by this program"):
+        _runtime(project, config, secret)

@@ -200,8 +200,12 @@ def test_going_back_a_phase_deliberately_is_flagged(capsys, tmp_path):
     )
     out, _ = capsys.readouterr()
     assert code == 0
-    assert "WARNING: phase goes back from cutover to replicate" in out
+    assert "WARNING (pulumi up would say it too): phase goes back from cutover to replicate" in out
     assert "remove allowPhaseBack after this up" in out
+    assert (
+        "WARNING: migration-task-reverse would be DELETED: its tables stop replicating; it is protected, so pulumi up "
+        "stops there" in out
+    )
 
 
 def test_password_given_with_set_is_never_printed(capsys, tmp_path):

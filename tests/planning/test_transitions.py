@@ -3,7 +3,6 @@ self StackReference and refuses what would break a running migration before any 
 
 from __future__ import annotations
 
-import logging
 import os
 import runpy
 from datetime import date
@@ -16,13 +15,10 @@ from migration.cli.offline import RecordingMocks, RecordingMonitor, run_program
 from migration.config.model import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.planning.tasks import all_tasks
-from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, check_transition, deployed_state
+from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, check_transition, deployed_state, read_deployed
 from tests.helpers import ROOT
 
 LSN = "0/16B3748"
-# A refused program leaves the futures of the resources that waited on the check unretrieved; asyncio logs each
-# at garbage collection, long after the test. The refusal itself is asserted below.
-logging.getLogger("asyncio").setLevel(logging.CRITICAL)
 
 
 def _stack(*overrides: str, stack: str = "prod"):
@@ -30,30 +26,33 @@ def _stack(*overrides: str, stack: str = "prod"):
     return loaded, all_tasks(loaded)
 
 
-def _deployed(*overrides: str, stack: str = "prod") -> dict:
+def _deployed(*overrides: str, stack: str = "prod", previous: dict | None = None) -> dict:
+    """The deployedState output a stack with these overrides exports (after `previous`, if given)."""
     loaded, specs = _stack(*overrides, stack=stack)
-    return deployed_state(loaded, specs)
+    return deployed_state(loaded, specs, read_deployed({DEPLOYED_STATE_OUTPUT: previous} if previous else None))
 
 
-def _check(deployed: dict | None, *overrides: str, stack: str = "prod") -> list[str]:
+def _check(deployed: dict | None, *overrides: str, stack: str = "prod", today: date | None = None) -> list[str]:
     loaded, specs = _stack(*overrides, stack=stack)
-    return check_transition(loaded, specs, deployed)
+    state = read_deployed({DEPLOYED_STATE_OUTPUT: deployed} if deployed is not None else None)
+    return check_transition(loaded, specs, state, today=today)
 
 
 def test_the_first_deployment_passes():
-    assert _check(None) == [] and _check({}) == []
+    assert _check(None) == []
 
 
 def test_deployed_state_records_phase_and_each_task():
     state = _deployed()
     assert state["phase"] == "replicate"
+    assert (state["project"], state["stack"], state["region"]) == ("oracle2pg", "prod", "eu-west-1")
     task = state["tasks"]["oracle2pg-prod-load-01"]
     assert task == {
         "name": "load-01",
         "direction": "forward",
         "migrationType": "full-load-and-cdc",
         "cdcStartPosition": None,
-        "running": True,
+        "hasRun": True,
     }
     assert state["replicationInstance"] == {"engineVersion": "3.6.1", "allocatedStorage": 500}
 
@@ -72,10 +71,9 @@ def test_going_back_is_refused_naming_both_phases_and_the_override(old, new):
 
 def test_allow_phase_back_lets_one_deliberate_up_go_back():
     deployed = _deployed("phase=cutover")
-    warnings = _check(deployed, "phase=replicate", "allowPhaseBack=cutover")
-    assert warnings == [
-        "phase goes back from cutover to replicate (allowPhaseBack: cutover); remove allowPhaseBack after this up"
-    ]
+    (warning,) = _check(deployed, "phase=replicate", "allowPhaseBack=cutover")
+    assert warning.startswith("phase goes back from cutover to replicate (allowPhaseBack: cutover)")
+    assert "protected ones stop this up: unprotect them first" in warning and warning.endswith("after this up")
 
 
 def test_a_stale_allow_phase_back_is_refused():
@@ -111,14 +109,14 @@ def test_a_deployed_tasks_migration_type_cannot_change():
 
 def test_a_running_reverse_task_keeps_its_start_position():
     deployed = _deployed("phase=fallback", f"reverse.cdcStartPosition={LSN}")
-    with pytest.raises(ConfigError, match=r"^oracle2pg:reverse.cdcStartPosition: task oracle2pg-prod-reverse has been"):
+    with pytest.raises(ConfigError, match=r"^oracle2pg:reverse.cdcStartPosition: task oracle2pg-prod-reverse has run"):
         _check(deployed, "phase=fallback", "reverse.cdcStartPosition=0/FFFFFFF")
 
 
 def test_an_idle_reverse_task_takes_its_position_at_fallback():
     """At cutover the reverse task exists but has not run: setting the cutover LSN then is the normal flow."""
     deployed = _deployed("phase=cutover")
-    assert deployed["tasks"]["oracle2pg-prod-reverse"]["running"] is False
+    assert deployed["tasks"]["oracle2pg-prod-reverse"]["hasRun"] is False
     assert _check(deployed, "phase=fallback", f"reverse.cdcStartPosition={LSN}") == []
 
 
@@ -166,6 +164,8 @@ def test_an_allowed_up_registers_every_resource_after_the_check():
 def test_the_program_exports_the_state_the_next_up_checks():
     run = run_program(read_stack_file(ROOT, "prod"))
     assert run.outputs[DEPLOYED_STATE_OUTPUT] == _deployed()
+    again = run_program(read_stack_file(ROOT, "prod"), deployed=run.outputs)
+    assert again.outputs[DEPLOYED_STATE_OUTPUT] == _deployed()
 
 
 def test_an_engine_downgrade_is_refused_at_up():
@@ -186,15 +186,83 @@ def test_storage_never_shrinks_on_a_deployed_instance():
 
 
 def test_a_new_instance_on_a_version_dms_no_longer_creates_is_refused():
-    loaded, specs = _stack("replicationInstance.engineVersion=3.5.3")
     with pytest.raises(ConfigError, match="DMS creates no new replication instance with it since 2026-02-28"):
-        check_transition(loaded, specs, None, today=date(2026, 12, 1))
+        _check(None, "replicationInstance.engineVersion=3.5.3", today=date(2026, 12, 1))
     deployed = _deployed("replicationInstance.engineVersion=3.5.3")
-    (warning,) = check_transition(loaded, specs, deployed, today=date(2026, 12, 1))
+    (warning,) = _check(deployed, "replicationInstance.engineVersion=3.5.3", today=date(2026, 12, 1))
     assert warning.startswith("engine version 3.5.3 reached its end of life on 2026-06-30")
 
 
 def test_engine_dates_near_are_warned_on_the_first_up_too():
-    loaded, specs = _stack("replicationInstance.engineVersion=3.5.4")
-    (warning,) = check_transition(loaded, specs, None, today=date(2026, 12, 1))
+    (warning,) = _check(None, "replicationInstance.engineVersion=3.5.4", today=date(2026, 12, 1))
     assert warning == "engine version 3.5.4: no new instances on 2027-01-31, in 61 days (DMS release notes)"
+
+
+def test_has_run_stays_true_after_the_task_stops():
+    """A cdc task that ran in replicate keeps its start position at cutover and after, not only while it runs."""
+    cdc = ("migration.type=cdc", "migration.cdcStartPosition=1234567890", "migration.targetTablePrepMode=DO_NOTHING")
+    ran = _deployed(*cdc, stack="dev")
+    stopped = _deployed(*cdc, "phase=cutover", stack="dev", previous=ran)
+    assert stopped["tasks"]["oracle2pg-dev-main"]["hasRun"] is True
+    moved = ("migration.type=cdc", "migration.cdcStartPosition=1234567999", "migration.targetTablePrepMode=DO_NOTHING")
+    with pytest.raises(ConfigError, match=r"^oracle2pg:migration.cdcStartPosition: task oracle2pg-dev-main has run"):
+        _check(stopped, *moved, "phase=cutover", stack="dev")
+
+
+@pytest.mark.parametrize(
+    ("outputs", "message"),
+    [
+        ({DEPLOYED_STATE_OUTPUT: "fallback"}, "deployedState: the deployed stack's output is not one this program"),
+        ({DEPLOYED_STATE_OUTPUT: {"phase": "FALLBACK"}}, "(phase: Input should be"),
+        ({DEPLOYED_STATE_OUTPUT: {"phase": None}}, "(phase: Input should be"),
+        ({DEPLOYED_STATE_OUTPUT: {"phase": "cutover", "tasks": []}}, "(tasks: Input should be a valid dictionary"),
+        (
+            {DEPLOYED_STATE_OUTPUT: {"phase": "cutover", "tasks": {"t": {"name": "t", "direction": "forward"}}}},
+            "(tasks.t.migrationType: Field required",
+        ),
+    ],
+)
+def test_outputs_this_program_did_not_write_are_refused_not_taken_as_nothing(outputs, message):
+    with pytest.raises(ConfigError) as err:
+        read_deployed(outputs)
+    assert message in str(err.value)
+
+
+def test_a_stack_deployed_by_an_older_version_is_checked_on_its_phase():
+    legacy = read_deployed({"phase": "fallback", "taskArns": {}})
+    assert legacy is not None and legacy.phase == "fallback" and legacy.tasks == {}
+    loaded, specs = _stack()
+    with pytest.raises(ConfigError, match="the stack is deployed at fallback; going back to replicate"):
+        check_transition(loaded, specs, legacy)
+
+
+def test_outputs_of_another_stack_are_refused():
+    dev = _deployed(stack="dev")
+    with pytest.raises(ConfigError, match=r"^deployedState: these outputs belong to stack oracle2pg/dev, not "):
+        _check(dev)
+
+
+def test_a_region_change_is_refused():
+    deployed = _deployed()
+    deployed["region"] = "eu-central-1"
+    with pytest.raises(ConfigError, match=r"^aws:region: the stack is deployed in eu-central-1; changing the region"):
+        _check(deployed)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        ("fallback", "cutover", "would stop the reverse task while PostgreSQL keeps taking writes"),
+        ("complete", "fallback", "would restart replication after complete"),
+    ],
+)
+def test_each_way_back_says_what_it_would_do(old, new, why):
+    deployed = _deployed(f"phase={old}", f"reverse.cdcStartPosition={LSN}")
+    with pytest.raises(ConfigError, match=why):
+        _check(deployed, f"phase={new}", f"reverse.cdcStartPosition={LSN}")
+
+
+def test_an_unused_allow_phase_back_is_said():
+    (warning,) = _check(_deployed("phase=cutover"), "phase=cutover", "allowPhaseBack=cutover")
+    assert warning == "allowPhaseBack: cutover has no effect: the phase does not go back; remove it"
+    assert _check(None, "allowPhaseBack=cutover") == ["allowPhaseBack has no effect on a first deployment: remove it"]
