@@ -107,19 +107,29 @@ def available_stacks(root: Path) -> list[str]:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return _yaml(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path.name}: not UTF-8 text") from None
+    return _yaml_text(text, path.name)
+
+
+def _yaml_text(text: str, name: str) -> Any:
+    try:
+        return _yaml(text)
     except yaml.YAMLError as exc:
         # An unclosed quote is best located where it opens; everything else where the parser gave up.
         scanner = isinstance(exc, yaml.scanner.ScannerError)
         mark = (scanner and getattr(exc, "context_mark", None)) or getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
         problem = " ".join(str(getattr(exc, "problem", "") or "").split())
-        raise ConfigError(f"{path.name}{where}: not valid YAML" + (f" ({problem})" if problem else "")) from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path.name}: not UTF-8 text") from None
+        raise ConfigError(f"{name}{where}: not valid YAML" + (f" ({problem})" if problem else "")) from None
 
 
-def read_stack_file(root: Path, stack: str, overrides: Sequence[str] = ()) -> StackFile:
+def read_stack_file(
+    root: Path, stack: str, overrides: Sequence[str] = (), text: str | None = None, source: str | None = None
+) -> StackFile:
+    """The stack file of `stack` in project `root`, or, with `text`, that text as the stack file (an older version
+    of it, named `source` in errors), with `--set` overrides applied."""
     project_file = root / "Pulumi.yaml"
     if not project_file.exists():
         raise ConfigError(f"{project_file}: not found; run from the project directory")
@@ -128,27 +138,31 @@ def read_stack_file(root: Path, stack: str, overrides: Sequence[str] = ()) -> St
     if not isinstance(project, str) or not project:
         raise ConfigError("Pulumi.yaml: name: required key is missing")
     path = root / f"Pulumi.{stack}.yaml"
-    if not path.exists():
+    label = source or path.name
+    if text is not None:
+        doc = _yaml_text(text, label)
+    elif not path.exists():
         stacks = ", ".join(available_stacks(root)) or "none"
         raise ConfigError(f"--stack: no stack file Pulumi.{stack}.yaml; stacks here: {stacks}")
-    doc = _read_yaml(path)
+    else:
+        doc = _read_yaml(path)
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
-        raise ConfigError(f"{path.name}: must be a mapping with a config: key, got a {type(doc).__name__}")
+        raise ConfigError(f"{label}: must be a mapping with a config: key, got a {type(doc).__name__}")
     config = doc.get("config")
     if config is None:
         config = {}
     if not isinstance(config, dict):
-        raise ConfigError(f"{path.name}: config: must be a mapping of keys to values")
+        raise ConfigError(f"{label}: config: must be a mapping of keys to values")
     sf = StackFile(root=root, project=project, stack=stack)
     for key, raw in config.items():
         if not isinstance(key, str) or not key:
-            raise ConfigError(f"{path.name}: config key {key!r} must be a name like {project}:migration")
+            raise ConfigError(f"{label}: config key {key!r} must be a name like {project}:migration")
         full = key if ":" in key else f"{project}:{key}"
         if full.split(":", 1)[0] not in (project, *KNOWN_NAMESPACES):
             raise ConfigError(
-                f"{path.name}: config key {key!r} is not read by this program (its namespace is not {project}, aws or "
+                f"{label}: config key {key!r} is not read by this program (its namespace is not {project}, aws or "
                 "pulumi; a typo?)"
             )
         leaves: set[str] = set()

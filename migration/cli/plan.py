@@ -1,0 +1,351 @@
+"""`python -m migration plan`: run the real program under mocks, show what `pulumi up` would do, and gate a review.
+
+Without a comparison it lists what a first `pulumi up` creates. With `--set`, `--against REF` or `--against-file`
+it plans the stack file before and after the edit, takes "before" as the deployed stack (so whatever `pulumi up`
+would refuse is refused here too) and lists the changes with what the provider does with each. Exit codes a CI
+job can gate on: 0 clean, 2 a config error or a change `pulumi up` refuses, 3 a destructive change (replace,
+delete, reload, phase back, abandoning the migration) unless `--allow-destructive`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from migration.cli.offline import Change, ProgramRun, diff_runs, mask_secrets, run_program
+from migration.cli.render import render_tree, section
+from migration.config.model import ConfigError
+from migration.config.stackfile import StackFile, read_stack_file, shown
+
+EXIT_CLEAN, EXIT_CONFIG, EXIT_DESTRUCTIVE = 0, 2, 3
+_TASK = "aws:dms/replicationTask:ReplicationTask"
+# Program warnings (pulumi.log.warn) that announce a destructive step rather than a date or a note.
+_DESTRUCTIVE_PROGRAM_WARNINGS = ("phase goes back", "abandons the migration")
+
+
+@dataclass
+class Comparison:
+    label: str  # what "before" is, for people: "Pulumi.prod.yaml as it is", "Pulumi.prod.yaml at main"
+    before: ProgramRun | None  # None: "before" does not plan (then there is nothing to compare)
+    problem: str = ""
+
+
+@dataclass
+class PlanResult:
+    stack: Any
+    run: ProgramRun
+    specs: list[Any]
+    migration_plan: Any
+    comparison: Comparison | None
+    edits: list[str] = field(default_factory=list)  # the --set items, as shown to people
+    changes: list[Change] = field(default_factory=list)
+    change_warnings: list[str] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    out_dir: Path | None = None
+
+    @property
+    def destructive(self) -> bool:
+        program = any(w.startswith(_DESTRUCTIVE_PROGRAM_WARNINGS) for w in self.run.warnings)
+        return program or any(w.startswith("WARNING") for w in self.change_warnings)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    result = plan_stack(args)
+    if args.format == "json":
+        print(json.dumps(to_json(result), indent=2, sort_keys=True))
+    else:
+        print(render_text(result, verbose=args.verbose))
+    if result.destructive and not args.allow_destructive:
+        if args.format != "json":
+            print(
+                "\nExit code 3: the preview has destructive changes (see WARNING lines); "
+                "--allow-destructive accepts them."
+            )
+        return EXIT_DESTRUCTIVE
+    return EXIT_CLEAN
+
+
+def plan_stack(args: argparse.Namespace) -> PlanResult:
+    """Plan the stack (after the edit, if any) against its comparison, and write the documents."""
+    import pulumi
+
+    from migration.planning.tasks import all_tasks, migration_plan
+
+    sf = read_stack_file(args.root, args.stack, args.set or [])
+    stack = sf.load()  # fail fast with the one-line config error, before anything runs
+    specs = all_tasks(stack)
+    plan = migration_plan(stack)
+    comparison = _comparison(args)
+    deployed = _deployed_outputs(args.deployed) if args.deployed else None
+    if deployed is None and comparison is not None and comparison.before is not None:
+        deployed = comparison.before.outputs  # "before" stands for the deployed stack
+    try:
+        run = run_program(sf, deployed=deployed)
+    except pulumi.RunError as exc:  # the program's own one-line error: bad config, or a change up refuses
+        raise ConfigError(str(exc)) from None
+    result = PlanResult(stack, run, specs, plan, comparison, edits=[shown(i) for i in args.set or []])
+    if comparison is not None and comparison.before is not None:
+        result.changes = diff_runs(comparison.before, run)
+        result.change_warnings = [w for w in change_warnings(result.changes, comparison.before, run) if w]
+    _write_documents(args, result)
+    return result
+
+
+def _comparison(args: argparse.Namespace) -> Comparison | None:
+    """What the plan is compared with: the stack file as it is (--set), at a git ref, or in another file."""
+    import pulumi
+
+    if args.against or args.against_file:
+        text, label = _old_stack_text(args)
+        make = lambda: read_stack_file(args.root, args.stack, text=text, source=label)  # noqa: E731
+    elif args.set:
+        label = f"Pulumi.{args.stack}.yaml as it is"
+        make = lambda: read_stack_file(args.root, args.stack)  # noqa: E731
+    else:
+        return None
+    try:
+        base: StackFile = make()
+        base.load()
+        return Comparison(
+            label, run_program(base, deployed=_deployed_outputs(args.deployed) if args.deployed else None)
+        )
+    except (ConfigError, pulumi.RunError) as exc:
+        if args.against or args.against_file:
+            raise ConfigError(f"{label}: {exc}") from None  # the reviewer asked for this comparison
+        return Comparison(label, None, str(exc))
+
+
+def _old_stack_text(args: argparse.Namespace) -> tuple[str, str]:
+    name = f"Pulumi.{args.stack}.yaml"
+    if args.against_file:
+        path = Path(args.against_file)
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"--against-file: cannot read {path} ({type(exc).__name__})") from None
+    try:
+        shown_file = subprocess.run(
+            ["git", "-C", str(args.root), "show", f"{args.against}:./{name}"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    except FileNotFoundError:
+        raise ConfigError("--against: git is not installed; use --against-file with the old stack file") from None
+    except subprocess.CalledProcessError as exc:
+        why = (exc.stderr or "").strip().splitlines()[-1:] or ["git show failed"]
+        raise ConfigError(f"--against: no {name} at {args.against!r} ({why[0]})") from None
+    return shown_file.stdout, f"{name} at {args.against}"
+
+
+def _deployed_outputs(path: Path) -> dict[str, Any]:
+    """`pulumi stack output --json` of the deployed stack, saved to a file: what its self reference would read."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"--deployed: cannot read {path} as JSON ({type(exc).__name__})") from None
+    if not isinstance(doc, dict):
+        raise ConfigError(f"--deployed: {path} must hold the JSON object of `pulumi stack output --json`")
+    return doc
+
+
+def _write_documents(args: argparse.Namespace, result: PlanResult) -> None:
+    """The task documents, resources and outputs, as files a reviewer can diff. A preview of an edit never
+    overwrites the documents of the stack as it is."""
+    edited = bool(args.set)
+    out_dir = args.out or (args.root / "plan" / (f"{args.stack}-preview" if edited else args.stack))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stale = [*out_dir.glob("*.table-mappings.json"), *out_dir.glob("*.task-settings.json")]
+    for path in [*stale, *out_dir.glob("migration-plan.json")]:
+        path.unlink()  # documents of tasks that no longer exist would mislead
+    written = []
+    for r in result.run.resources:
+        if r.type == _TASK:
+            task_id = r.inputs["replicationTaskId"]
+            for field_name, suffix in (
+                ("tableMappings", "table-mappings"),
+                ("replicationTaskSettings", "task-settings"),
+            ):
+                path = out_dir / f"{task_id}.{suffix}.json"
+                path.write_text(json.dumps(json.loads(r.inputs[field_name]), indent=2, sort_keys=True) + "\n")
+                written.append(path.name)
+    (out_dir / "resources.json").write_text(json.dumps(_resources(result.run), indent=2, sort_keys=True) + "\n")
+    (out_dir / "outputs.json").write_text(json.dumps(mask_secrets(result.run.outputs), indent=2, sort_keys=True) + "\n")
+    written += ["resources.json", "outputs.json"]
+    if result.migration_plan is not None:
+        (out_dir / "migration-plan.json").write_text(result.migration_plan.to_json() + "\n")
+        written.append("migration-plan.json")
+    result.written, result.out_dir = written, out_dir
+
+
+def _resources(run: ProgramRun) -> list[dict[str, Any]]:
+    return [
+        {
+            "type": r.type,
+            "name": r.name,
+            "parent": r.parent,
+            "protect": r.protect,
+            "retainOnDelete": r.retain_on_delete,
+            "deleteBeforeReplace": r.delete_before_replace,
+            "inputs": mask_secrets(r.inputs),
+        }
+        for r in run.resources
+    ]
+
+
+# ------------------------------------------------------------------------------------------------------- output
+
+
+def _summary(result: PlanResult) -> str:
+    s = result.stack
+    custom = [r for r in result.run.resources if r.custom]
+    head = f"Offline plan of stack '{s.stack}' (project {s.project}, region {s.region}), run under Pulumi mocks"
+    if result.comparison is None:
+        return f"{head}: `pulumi up` would create {len(custom)} resources."
+    counts: dict[str, int] = {}
+    for c in result.changes:
+        counts[c.kind] = counts.get(c.kind, 0) + 1
+    order = ("create", "update", "replace", "refused", "delete")
+    tally = ", ".join(f"{counts[k]} to {k}" for k in order if counts.get(k)) or "no change"
+    return f"{head}, compared with {result.comparison.label}: {tally} ({len(custom)} resources after)."
+
+
+def _changes_text(result: PlanResult) -> str:
+    comparison = result.comparison
+    if comparison is None:
+        return ""
+    if comparison.before is None:
+        return section("Changes", f"No comparison: {comparison.label} cannot be planned ({comparison.problem}).")
+    lines = []
+    for c in result.changes:
+        detail = f" ({', '.join(c.fields)})" if c.fields else ""
+        lines.append(f"  {c.kind:<8} {c.name}  ({c.type}){detail}")
+    return section(f"Changes against {comparison.label} ({len(result.changes)})", "\n".join(lines) or "  none")
+
+
+def _decisions(result: PlanResult) -> str:
+    return "\n".join(f"  {spec.task_id}: {reason}" for spec in result.specs for reason in spec.reasons)
+
+
+def render_text(result: PlanResult, *, verbose: bool) -> str:
+    from migration.planning.planner import render_plan_text
+
+    parts = [_summary(result)]
+    if result.comparison is not None:
+        if result.edits:
+            parts.append("Config edits previewed: " + ", ".join(result.edits))
+        parts.append(_changes_text(result))
+    warnings = [*(f"WARNING (pulumi up would say it too): {w}" for w in result.run.warnings), *result.change_warnings]
+    parts.append(section("Warnings", "\n".join(warnings)))
+    if result.comparison is None or verbose:
+        custom = [r for r in result.run.resources if r.custom]
+        parts.append(section(f"Resources ({len(custom)}), by component", render_tree(result.run.resources)))
+    if result.migration_plan is not None:
+        parts.append(section("Migration plan (sizing: auto)", render_plan_text(result.migration_plan)))
+    parts.append(section("Decisions", _decisions(result)))
+    where = f"{result.out_dir}/: {', '.join(result.written)}"
+    parts.append(section("Files", f"DMS documents and the full resource list written to {where}"))
+    return "\n".join(p for p in parts if p)
+
+
+def to_json(result: PlanResult) -> dict[str, Any]:
+    """Everything the text shows, for machines: resources, changes, warnings, the migration plan, decisions."""
+    comparison = result.comparison
+    return {
+        "stack": result.stack.stack,
+        "project": result.stack.project,
+        "region": result.stack.region,
+        "comparedWith": None if comparison is None else comparison.label,
+        "comparisonProblem": None if comparison is None or comparison.before else comparison.problem,
+        "resources": _resources(result.run),
+        "changes": [
+            {
+                "kind": c.kind,
+                "type": c.type,
+                "name": c.name,
+                "fields": c.fields,
+                "effects": c.effects,
+                "protected": c.protected,
+            }
+            for c in result.changes
+        ],
+        "warnings": [*result.run.warnings, *result.change_warnings],
+        "destructive": result.destructive,
+        "migrationPlan": None if result.migration_plan is None else json.loads(result.migration_plan.to_json()),
+        "decisions": {spec.task_id: list(spec.reasons) for spec in result.specs},
+        "outputs": mask_secrets(result.run.outputs),
+        "files": [str((result.out_dir or Path(".")) / name) for name in result.written],
+    }
+
+
+# ------------------------------------------------------------------------------------- warnings of a change
+
+
+def _replaced_why() -> dict[str, str]:
+    from migration.dms.provider_facts import ENDPOINT, EVENT_SUBSCRIPTION, INSTANCE, TASK
+
+    return {
+        TASK: "the new task starts from scratch: a full reload, or a lost CDC position",
+        INSTANCE: "every task on it stops; AWS refuses to delete an instance that still has tasks, so that up fails "
+        "half-way",
+        ENDPOINT: "the tasks using it are replaced as well",
+        EVENT_SUBSCRIPTION: "DMS events between the delete and the create are not notified",
+    }
+
+
+PROTECTED = "; it is protected, so pulumi up stops there: nothing is replaced until you unprotect it"
+
+
+def change_warnings(changes: Sequence[Any], before: Any, after: Any) -> list[str]:
+    """The changes a DBA must not apply to a running migration without thinking, one line each, in the terms of
+    what the provider does under `pulumi up` (migration.dms.provider_facts)."""
+    from migration.dms.provider_facts import TASK
+
+    out = []
+    replaced_why = _replaced_why()
+    for c in changes:
+        fields = ", ".join(c.fields)
+        guard = PROTECTED if c.protected else ""
+        if c.kind == "replace":
+            why = replaced_why.get(c.type, "it gets a new id and ARN")
+            out.append(f"WARNING: {c.name} would be REPLACED, delete then create ({fields}): {why}{guard}.")
+        elif c.kind == "refused":
+            refused = ", ".join(f for f, e in c.effects.items() if e == "refused")
+            out.append(
+                f"WARNING: {c.name} changes {refused}: AWS cannot change a deployed task's migration type; the "
+                "provider stops the task first, the modify fails and the task stays stopped. pulumi up refuses it on "
+                "a deployed task."
+            )
+        elif c.kind == "delete" and (c.type == TASK or c.protected):
+            what = "its tables stop replicating" if c.type == TASK else "it goes"
+            out.append(f"WARNING: {c.name} would be DELETED: {what}{guard.replace('replaced', 'deleted')}.")
+        elif c.kind == "update" and c.type == TASK:
+            out += _task_update_warnings(c)
+    return ([""] if out else []) + out
+
+
+def _task_update_warnings(c: Any) -> list[str]:
+    out = []
+    if "tableMappings" in c.fields:
+        out.append(
+            f"WARNING: {c.name} changes its table mappings: a table that moves into a running CDC task is loaded "
+            "again, one that moves out stops replicating. Freeze the split with sizing.planFile before the "
+            "first pulumi up."
+        )
+    if "move" in c.effects.values():
+        out.append(
+            f"NOTE: {c.name} moves to another replication instance: the provider stops it, moves it "
+            "(MoveReplicationTask) and starts it again only if startReplicationTask is true."
+        )
+    restart = sorted(f for f, e in c.effects.items() if e == "restart")
+    if restart:
+        out.append(
+            f"NOTE: {c.name} is modified in place ({', '.join(restart)}): a running task is stopped, modified and "
+            "started again (each wait is 5 minutes in the provider; if up times out on a big task, run it again)."
+        )
+    return out
