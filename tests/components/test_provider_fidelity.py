@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from migration.cli.plan import change_warnings
 from migration.cli.offline import ProgramRun, Recorded, diff_runs
+from migration.cli.plan import change_warnings
 from migration.dms.provider_facts import DELETE_BEFORE_REPLACE, ENDPOINT, PROVIDER_FACTS, TASK, effect_of
 from tests.helpers import of_type, run_stack
 
