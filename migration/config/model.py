@@ -125,10 +125,16 @@ class NetworkConfig(StrictModel):
     def _cidrs(cls, v: list[str]) -> list[str]:
         out = []
         for c in v:
+            if not isinstance(c, str) or "/" not in c:
+                raise ValueError(f"must be CIDR blocks with a prefix length like 10.20.0.0/16, got {c!r}")
             try:
                 net = ipaddress.ip_network(c, strict=True)
             except ValueError:
-                raise ValueError(f"must be CIDR blocks like 10.20.0.0/16, got {c!r}") from None
+                try:  # the usual slip: an address inside the network instead of the network itself
+                    loose = ipaddress.ip_network(c, strict=False)
+                except ValueError:
+                    raise ValueError(f"must be CIDR blocks like 10.20.0.0/16, got {c!r}") from None
+                raise ValueError(f"{c} has host bits set; did you mean {loose}?") from None
             if net.prefixlen == 0:
                 raise ValueError(f"{c} opens the databases' ports to the whole internet; name the database subnets")
             out.append(str(net))
@@ -744,6 +750,9 @@ def _format_error(project: str, err: Mapping[str, Any]) -> str:
         msg = "must not be empty"
     elif kind == "missing":
         msg = "required key is missing"
+    elif kind == "literal_error" and isinstance(value, str):
+        options = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+        msg += f", got {value!r}{did_you_mean(value, options)}"
     elif kind == "extra_forbidden":
         hint = did_you_mean(loc[-1], known_keys_at(loc[:-1]))
         msg = f"unknown key{hint or ' (check the spelling; keys are camelCase)'}"

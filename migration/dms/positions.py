@@ -16,11 +16,12 @@ PG_LSN_RE = re.compile(r"[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}")
 CHECKPOINT_RE = re.compile(r"checkpoint:V1#\S+")
 # Date AND time are required: a bare date is too easy to mean "local midnight" by mistake.
 _DATE_START_RE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-_TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})?")
+_TIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})")
+_NO_ZONE_RE = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?")
 
 ORACLE_FORMATS = (
-    "'now', an SCN (digits, e.g. 1234567890), a UTC time (2026-01-31T22:00:00 or 2026-01-31T22:00:00Z, "
-    "offsets like +01:00 are converted) or a DMS checkpoint (checkpoint:V1#...)"
+    "'now', an SCN (digits, e.g. 1234567890), a time with its zone (2026-01-31T22:00:00Z, or an offset like "
+    "+01:00, converted to UTC) or a DMS checkpoint (checkpoint:V1#...)"
 )
 POSTGRES_FORMATS = "'now', an LSN (hex XXXXXXXX/XXXXXXXX, e.g. 4AF/B00000D0) or a DMS checkpoint (checkpoint:V1#...)"
 
@@ -55,6 +56,11 @@ def _utc_time(text: str, field: str, allowed: str) -> str | None:
     """RFC3339 UTC ("...Z") for an ISO date-time, None when `text` does not start like a date at all."""
     if not _DATE_START_RE.match(text):
         return None
+    if _NO_ZONE_RE.fullmatch(text):  # local time or UTC? Whoever wrote it knows; this program must not guess.
+        utc = text.replace(" ", "T", 1) + "Z"
+        raise StartPositionError(
+            f"{field}: {text!r} has no time zone; say UTC explicitly ({utc}) or give an offset; allowed: {allowed}"
+        )
     if not _TIME_RE.fullmatch(text):
         raise StartPositionError(
             f"{field}: {text!r} is not a date with a time (YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM]); allowed: {allowed}"

@@ -337,7 +337,23 @@ def migration_plan(stack: Stack) -> MigrationPlan | None:
             max_tables_per_task=cfg.sizing.max_tables_per_task,
         )
     except PlannerError as exc:
-        raise ConfigError(f"{stack.project}:sizing: {exc}") from None
+        raise ConfigError(f"{stack.project}:{_planner_key(str(exc))}") from None
+
+
+# The planner is a library with Python argument names; errors name the stack-file key instead.
+_PLANNER_KEYS = {
+    "key_ranges": "sizing.keyRanges",
+    "groups": "sizing.groups",
+    "window_hours": "sizing.windowHours",
+    "max_tables_per_task": "sizing.maxTablesPerTask",
+    "throughput": "sizing.throughput",
+}
+
+
+def _planner_key(message: str) -> str:
+    match = re.match(r"(\w+)", message)
+    key = _PLANNER_KEYS.get(match.group(1)) if match else None
+    return f"{key}{message[len(match.group(1)) :]}" if key and match else f"sizing: {message}"
 
 
 def _mapping(stack: Stack, **kwargs: Any) -> dict[str, Any]:

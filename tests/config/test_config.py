@@ -161,9 +161,15 @@ ERRORS: list[tuple[str, Mutate, str, str]] = [
     ),
     (
         "cidr-host-bits",
-        lambda r: set_path(r, "network.databaseCidrs", ["10.20.0.1/16"]),
+        lambda r: set_path(r, "network.databaseCidrs", ["10.20.1.5/16"]),
         "oracle2pg:network.databaseCidrs: ",
-        "got '10.20.0.1/16'",
+        "10.20.1.5/16 has host bits set; did you mean 10.20.0.0/16?",
+    ),
+    (
+        "cidr-without-prefix",
+        lambda r: set_path(r, "network.databaseCidrs", ["10.20.1.5"]),
+        "oracle2pg:network.databaseCidrs: ",
+        "must be CIDR blocks with a prefix length like 10.20.0.0/16, got '10.20.1.5'",
     ),
     (
         "world",
@@ -624,3 +630,11 @@ def test_error_never_echoes_a_secret_key_given_as_text() -> None:
 def test_a_typo_of_a_required_key_names_the_typo_not_the_missing_key() -> None:
     message = config_error(set_path(valid_raw(), "migration.tasks", [{"nmae": "a", "include": ["%"]}]))
     assert message == "oracle2pg:migration.tasks[0].nmae: unknown key (did you mean name?) (and 1 more problem)"
+
+
+def test_a_near_miss_of_an_allowed_value_is_echoed_with_the_value_meant() -> None:
+    message = config_error(set_path(valid_raw(), "migration.type", "full-lod"))
+    assert message == (
+        "oracle2pg:migration.type: Input should be 'full-load', 'cdc' or 'full-load-and-cdc', got 'full-lod' "
+        "(did you mean full-load?)"
+    )

@@ -37,10 +37,10 @@ def test_oracle_scn_goes_to_cdc_start_position_as_a_string(value, expected):
 @pytest.mark.parametrize(
     "value, expected",
     [
-        ("2026-01-31T22:00:00", "2026-01-31T22:00:00Z"),
         ("2026-01-31T22:00:00Z", "2026-01-31T22:00:00Z"),
-        ("2026-01-31 22:00:00", "2026-01-31T22:00:00Z"),
-        ("2026-01-31T22:00", "2026-01-31T22:00:00Z"),
+        ("2026-01-31 22:00:00Z", "2026-01-31T22:00:00Z"),
+        ("2026-01-31T22:00Z", "2026-01-31T22:00:00Z"),
+        ("2026-01-31T23:00:00+01:00", "2026-01-31T22:00:00Z"),
         ("2026-02-01T00:30:00+01:00", "2026-01-31T23:30:00Z"),
         ("2026-01-31T20:00:00-0330", "2026-01-31T23:30:00Z"),
     ],
@@ -60,9 +60,11 @@ def test_checkpoints_are_accepted_for_both_engines():
     "value, fragment",
     [
         ("2026-01-31", "'2026-01-31' is not a date with a time (YYYY-MM-DDTHH:MM[:SS][Z|+HH:MM])"),
-        ("2026-13-01T00:00:00", "'2026-13-01T00:00:00' is not a valid date-time (month must be in 1..12)"),
-        ("2026-02-30T10:00:00", "'2026-02-30T10:00:00' is not a valid date-time (day is out of range for month)"),
-        ("2026-01-31T25:00:00", "'2026-01-31T25:00:00' is not a valid date-time (hour must be in 0..23)"),
+        ("2026-13-01T00:00:00Z", "'2026-13-01T00:00:00Z' is not a valid date-time (month must be in 1..12)"),
+        ("2026-02-30T10:00:00Z", "'2026-02-30T10:00:00Z' is not a valid date-time (day is out of range for month)"),
+        ("2026-01-31T25:00:00Z", "'2026-01-31T25:00:00Z' is not a valid date-time (hour must be in 0..23)"),
+        ("2026-01-31T22:00:00", "'2026-01-31T22:00:00' has no time zone; say UTC explicitly (2026-01-31T22:00:00Z)"),
+        ("2026-01-31 22:00", "'2026-01-31 22:00' has no time zone; say UTC explicitly (2026-01-31T22:00Z)"),
         ("2026-01-31T22:00:00.5", "'2026-01-31T22:00:00.5' is not a date with a time"),
         ("abc", "'abc' is not an Oracle CDC start position"),
         ("0", "'0' is not an Oracle CDC start position"),

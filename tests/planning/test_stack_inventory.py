@@ -159,3 +159,11 @@ def test_runbook_names_this_stacks_tasks_and_commands():
     assert "## Appendix: premigration assessment" in text
     assert "--assessment-run-name oracle2pg-prod-big-orders-assessment" in text
     assert "pg_current_wal_lsn()" in text
+
+
+def test_planner_errors_name_the_stack_file_key():
+    with pytest.raises(ConfigError) as err:
+        migration_plan(prod("sizing.planFile=null", "sizing.keyRanges={APP.NOPE: [1, 2]}"))
+    assert str(err.value) == (
+        "oracle2pg:sizing.keyRanges: unknown table 'APP.NOPE'; use OWNER.TABLE exactly as in the inventory"
+    )
