@@ -246,10 +246,11 @@ class _Connection(StrictModel):
     @model_validator(mode="after")
     def _credentials(self) -> _Connection:
         if self.secrets_manager_secret_arn:
-            if self.password is not None or self.username is not None or self.host is not None:
+            # username may stay: it names the DMS user in the prerequisites SQL and must match the secret's.
+            if self.password is not None or self.host is not None:
                 raise ValueError(
-                    "with secretsManagerSecretArn the secret holds host, username and password; "
-                    "remove host/username/password here"
+                    "with secretsManagerSecretArn the secret holds host and password; remove host/password here "
+                    "(username may stay: the prerequisites SQL uses it, and it must match the secret's)"
                 )
         elif self.host is None:
             raise ValueError("host is required (or secretsManagerSecretArn whose secret holds it)")

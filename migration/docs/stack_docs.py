@@ -24,6 +24,24 @@ def _user(conn: _Connection | None, default: str) -> str:
     return conn.username if conn is not None and conn.username else default
 
 
+def _placeholder_users(stack: Stack) -> list[str]:
+    """With Secrets Manager the user name lives in the secret: say which names below are placeholders that must
+    match it (set `<key>.username` next to the secret ARN to write the real one)."""
+    cfg, rev = stack.config, stack.config.reverse
+    conns = [("source", cfg.source, DEFAULT_ORACLE_USER), ("target", cfg.target, DEFAULT_POSTGRES_USER)]
+    if rev.enabled:
+        conns += [
+            ("reverse.postgresSource", rev.postgres_source, "dms_reverse"),
+            ("reverse.oracleTarget", rev.oracle_target, "DMS_REVERSE"),
+        ]
+    return [
+        f"-- PLACEHOLDER: {default} stands for the user stored in {conn.secrets_manager_secret_arn} ({key}); "
+        f"set {key}.username to write the real name here"
+        for key, conn, default in conns
+        if conn is not None and conn.uses_secrets_manager and not conn.username
+    ]
+
+
 def _where(conn: _Connection) -> str:
     host = conn.host or "(host from Secrets Manager)"
     return f"{conn.database_name} at {host}:{conn.port}"
@@ -46,6 +64,7 @@ def prerequisites(stack: Stack, side: str = "all") -> str:
     parts: list[str] = [
         f"-- Prerequisites for stack {stack.stack} (project {stack.project}); generated from "
         f"Pulumi.{stack.stack}.yaml by `python -m migration prereqs`."
+        + "".join(f"\n{line}" for line in _placeholder_users(stack))
     ]
     if side in ("all", "oracle"):
         parts.append(

@@ -293,13 +293,13 @@ ERRORS: list[tuple[str, Mutate, str, str]] = [
         "secret-arn-and-password",
         lambda r: set_path(r, "source.secretsManagerSecretArn", SOURCE_SECRET_ARN),
         "oracle2pg:source: ",
-        "with secretsManagerSecretArn the secret holds host, username and password",
+        "with secretsManagerSecretArn the secret holds host and password",
     ),
     (
         "secret-arn-and-host",
         lambda r: set_path(_use_secret_arn(r, "source", SOURCE_SECRET_ARN), "source.host", "orcl.example.internal"),
         "oracle2pg:source: ",
-        "remove host/username/password here",
+        "remove host/password here",
     ),
     (
         "no-password",

@@ -309,3 +309,14 @@ def test_aurora_source_uses_the_cluster_parameter_group():
     )
     assert "--   aws rds modify-db-parameter-group --db-parameter-group-name <parameter-group> \\" in rds
     assert "pglogical;" not in rds
+
+
+def test_secrets_manager_users_are_marked_as_placeholders_unless_named():
+    from migration.config.stackfile import read_stack_file
+    from migration.docs.stack_docs import prerequisites
+    from tests.helpers import ROOT
+
+    sql = prerequisites(read_stack_file(ROOT, "prod").load(), side="oracle")
+    assert "-- PLACEHOLDER: DMS_USER stands for the user stored in arn:aws:secretsmanager:" in sql
+    named = prerequisites(read_stack_file(ROOT, "prod", ["source.username=DMS_PROD"]).load(), side="oracle")
+    assert "PLACEHOLDER: DMS_USER" not in named and "CREATE USER DMS_PROD" in named.upper().replace('"', "")
