@@ -677,7 +677,7 @@ def plan_migration(
     reasons = _throughput_reasons(ctx)
     mtype, fits, catch_up = _choose_migration_type(ctx, est, reasons, warnings)
     reasons.append(_split_reason(ctx, drafts, est))
-    warnings += _table_warnings(ctx, demoted)
+    warnings += _table_warnings(ctx, demoted, drafts)
     rec = _recommend(ctx, mtype, _finest_unit(ctx), reasons, warnings)
     storage = _storage(mtype, r, est.makespan, catch_up, reasons, warnings)
 
@@ -858,16 +858,21 @@ def _split_reason(ctx: _Context, drafts: Sequence[_Draft], est: _Estimate) -> st
     )
 
 
-def _table_warnings(ctx: _Context, demoted: Sequence[_Tab]) -> list[str]:
+def _table_warnings(ctx: _Context, demoted: Sequence[_Tab], drafts: Sequence[_Draft]) -> list[str]:
     """Warnings about individual tables: key-less tables (CDC and validation can't handle them fully), key-less
     LOB tables (their LOB changes are lost) and big tables demoted to shared tasks by the task limit."""
     warnings = []
     nokey = [t for t in ctx.tabs if not t.keyed]
     if nokey:
+        apart = {t.label for d in drafts if d.kind == "nokey" for t in d.tabs}
+        where = (
+            "they are in their own nokey task(s)"
+            if all(t.label in apart for t in nokey)
+            else "they share tasks with keyed tables (big tables or groups)"
+        )
         warnings.append(
             f"{len(nokey)} table(s) without primary or unique key ({_names(nokey)}): CDC can't apply UPDATE/DELETE "
-            f"to them and validation skips them; they are in separate nokey tasks - add a key or accept a reload "
-            f"at cutover"
+            f"to them and validation skips them; {where} - add a key or accept a reload at cutover"
         )
     lob_nokey = [t for t in nokey if t.lob]
     if lob_nokey:
@@ -1012,7 +1017,8 @@ def _big_draft(b: _Bundle, level: float, ctx: _Context, warnings: list[str]) -> 
             d.parallel[t.key] = settings
             d.units += [t.work / segs] * segs
             d.notes.append(
-                f"{t.label} is {_fmt_gb(t.bytes)} GB ({_fmt_time(t.work / r.stream)} on one stream): own task; {why}"
+                f"{t.label} is {_fmt_gb(t.bytes)} GB ({_fmt_time(t.work / r.stream)} alone on a single stream): own "
+                f"task; {why}"
             )
             d.streams_cap = max(d.streams_cap, min(MAX_FULL_LOAD_SUBTASKS, segs))
         else:
@@ -1174,8 +1180,9 @@ def _storage(
 
 def render_plan_text(plan: MigrationPlan) -> str:
     """A readable summary: one row per task, then totals against the window, reasons and warnings."""
-    head = f"{'task':<28} {'tables':>6} {'GB':>9} {'subtasks':>8} {'est. time':>9}  parallel-load"
-    title = f"Migration plan: {plan.migration_type} on {plan.instance_class or '?'}, window {plan.window_hours:g} h"
+    head = f"{'task':<28} {'tables':>6} {'GB':>9} {'subtasks':>8} {'finishes':>9}  parallel-load"
+    title = f"{plan.migration_type} on {plan.instance_class or '?'}, window {plan.window_hours:g} h; 'finishes' is "
+    title += "when each task ends with every task sharing the instance"
     lines = [title, head, "-" * len(head)]
     for t in plan.tasks:
         pl = (
@@ -1191,7 +1198,8 @@ def render_plan_text(plan: MigrationPlan) -> str:
         )
     total = sum(t.bytes for t in plan.tasks)
     ntab = sum(len(t.tables) for t in plan.tasks)
-    lines.append(f"{'total':<28} {ntab:>6} {_fmt_gb(total):>9}")
+    makespan = "-" if plan.migration_type == "cdc" else _fmt_time(plan.estimated_makespan_seconds)
+    lines.append(f"{'total':<28} {ntab:>6} {_fmt_gb(total):>9} {'':>8} {makespan:>9}")
     if plan.migration_type == "cdc":
         lines.append("No full load (target pre-loaded): CDC only.")
     else:

@@ -20,6 +20,7 @@ from migration.planning.planner import (
     MigrationPlan,
     PlannerError,
     Throughput,
+    _fmt_time,
     plan_migration,
     render_plan_text,
     single_task_makespan_seconds,
@@ -414,3 +415,6 @@ def test_render_text_shows_tasks_numbers_and_verdict():
     assert "! 1 table(s) without primary or unique key (APP.AUDIT)" in text
     total = next(line for line in text.splitlines() if line.startswith("total "))
     assert total.split()[1] == "304"
+    finish = next(line for line in text.splitlines() if line.startswith("big-orders ")).split()[4:6]
+    assert " ".join(total.split()[3:5]) == _fmt_time(plan.estimated_makespan_seconds)  # the total row's time
+    assert finish and text.splitlines()[1].split()[4] == "finishes"

@@ -394,13 +394,17 @@ def test_choose_migration_type_by_the_rounded_estimate():
 def test_table_warnings_for_keyless_lob_and_demoted_tables():
     ctx = ctx_for([tab("OK", GB), tab("NK", GB, has_primary_key=False, key_columns=[], lobs=["DOC"])], task_cap=3)
     nk = next(t for t in ctx.tabs if t.label == "APP.NK")
-    warnings = _table_warnings(ctx, [nk])
+    apart = [_Draft("nokey", tabs=[nk])]
+    warnings = _table_warnings(ctx, [nk], apart)
     assert [w.split(":")[0] for w in warnings] == [
         "1 table(s) without primary or unique key (APP.NK)",
         "LOB table(s) without a key (APP.NK)",
         "1 large table(s) (APP.NK) share tasks without parallel load because of the 3-task limit",
     ]
-    assert _table_warnings(ctx_for([tab("OK", GB)]), []) == []
+    assert "they are in their own nokey task(s)" in warnings[0]
+    shared = _table_warnings(ctx, [], [_Draft("load", tabs=list(ctx.tabs))])
+    assert "they share tasks with keyed tables (big tables or groups)" in shared[0]
+    assert _table_warnings(ctx_for([tab("OK", GB)]), [], []) == []
 
 
 def test_finest_unit_assumes_49_segments_only_where_parallel_load_is_possible():
