@@ -28,7 +28,10 @@ def _placeholder_users(stack: Stack) -> list[str]:
     """With Secrets Manager the user name lives in the secret: say which names below are placeholders that must
     match it (set `<key>.username` next to the secret ARN to write the real one)."""
     cfg, rev = stack.config, stack.config.reverse
-    conns = [("source", cfg.source, DEFAULT_ORACLE_USER), ("target", cfg.target, DEFAULT_POSTGRES_USER)]
+    conns: list[tuple[str, _Connection | None, str]] = [
+        ("source", cfg.source, DEFAULT_ORACLE_USER),
+        ("target", cfg.target, DEFAULT_POSTGRES_USER),
+    ]
     if rev.enabled:
         conns += [
             ("reverse.postgresSource", rev.postgres_source, "dms_reverse"),
