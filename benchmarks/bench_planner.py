@@ -21,6 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from migration.planning.planner import GB, MB, plan_migration, single_task_makespan_seconds  # noqa: E402
 
+TB = 1000 * GB
+
 INSTANCE = "dms.r6i.8xlarge"
 WINDOW_HOURS = 8.0
 
@@ -83,8 +85,16 @@ def inventory(n: int, seed: int = 7) -> tuple[list[Tab], dict[str, tuple[int, in
     return tables, ranges
 
 
-def main() -> None:
-    print(f"instance {INSTANCE}, window {WINDOW_HOURS:g} h, planning-default throughput")
+def scaled(tables: list[Tab], total_bytes: int) -> list[Tab]:
+    """The same inventory with every table scaled so the estate holds `total_bytes`."""
+    factor = total_bytes / sum(t.bytes for t in tables)
+    for t in tables:
+        t.bytes = int(t.bytes * factor)
+    return tables
+
+
+def one_instance() -> None:
+    print(f"One instance: {INSTANCE}, window {WINDOW_HOURS:g} h, planning-default throughput")
     print(
         f"{'tables':>7} {'max/task':>8} {'plan s':>7} {'tasks':>5} {'total GB':>9} {'makespan h':>10} "
         f"{'lower h':>8} {'ratio':>6} {'1-task h':>9} {'1-task/plan':>11}"
@@ -109,6 +119,45 @@ def main() -> None:
         "the instance rate sets the pace and one task is held back by its 8 subtasks, not by the 900 GB table.\n"
         "100k tables need max_tables_per_task=600: 200 per task would need 500 tasks (DMS limit 200 per instance)."
     )
+
+
+def several_instances() -> None:
+    print(
+        f"\nSeveral instances (capacity.instances: auto): the fewest {INSTANCE} meeting the {WINDOW_HOURS:g} h window"
+    )
+    print(
+        f"{'tables':>7} {'total TB':>8} {'plan s':>7} {'tasks':>5} {'instances':>9} {'makespan':>9} "
+        f"{'lower bound':>11} {'ratio':>6}"
+    )
+    for n, per_task, total in ((1_000, 200, None), (10_000, 200, None), (100_000, 600, 40 * TB)):
+        tables, ranges = inventory(n)
+        if total is not None:
+            tables = scaled(tables, total)
+        start = time.perf_counter()
+        plan = plan_migration(
+            tables,
+            window_hours=WINDOW_HOURS,
+            instance_class=INSTANCE,
+            key_ranges=ranges,
+            max_tables_per_task=per_task,
+            instances=None,
+        )
+        took = time.perf_counter() - start
+        ratio = plan.estimated_makespan_seconds / plan.lower_bound_seconds
+        print(
+            f"{n:>7} {sum(t.bytes for t in tables) / TB:>8.1f} {took:>7.2f} {len(plan.tasks):>5} "
+            f"{plan.instances:>9} {plan.estimated_makespan_seconds / 3600:>8.2f}h "
+            f"{plan.lower_bound_seconds / 3600:>10.2f}h {ratio:>6.3f}"
+        )
+    print(
+        "targets: the smallest count whose estimate fits the window; makespan / lower bound for that count <= 1.10. "
+        "The lower bound is max(largest unit on one stream, total work / combined instance rate)."
+    )
+
+
+def main() -> None:
+    one_instance()
+    several_instances()
 
 
 if __name__ == "__main__":

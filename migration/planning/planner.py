@@ -21,7 +21,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from migration.config.model import Throughput
@@ -128,10 +128,12 @@ class PlannedTask:
     parallel_load: dict[tuple[str, str], dict]
     max_full_load_subtasks: int
     reason: str
+    instance: int = 0  # which replication instance runs it (0-based), when the plan uses several
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
+            "instance": self.instance,
             "tables": [list(t) for t in self.tables],
             "bytes": self.bytes,
             "estimated_seconds": self.estimated_seconds,
@@ -152,6 +154,7 @@ class PlannedTask:
             parallel_load={by_label[k]: dict(v) for k, v in data["parallel_load"].items()},
             max_full_load_subtasks=int(data["max_full_load_subtasks"]),
             reason=data["reason"],
+            instance=int(data.get("instance", 0)),  # plans frozen before several instances existed: instance 0
         )
 
 
@@ -175,10 +178,12 @@ class MigrationPlan:
     instance_class: str = ""
     catch_up_seconds: float | None = None
     assumptions: dict[str, float] = field(default_factory=dict)
+    instances: int = 1  # replication instances the tasks are spread over
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "migration_type": self.migration_type,
+            "instances": self.instances,
             "instance_class": self.instance_class,
             "tasks": [t.to_dict() for t in self.tasks],
             "estimated_makespan_seconds": self.estimated_makespan_seconds,
@@ -209,6 +214,7 @@ class MigrationPlan:
             assumptions={k: float(v) for k, v in data["assumptions"].items()},
             reasons=tuple(data["reasons"]),
             warnings=tuple(data["warnings"]),
+            instances=int(data.get("instances", 1)),
         )
 
     def to_json(self) -> str:
@@ -260,6 +266,8 @@ class _Draft:
     parallel: dict[tuple[str, str], dict] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     name: str = ""
+    instance: int = 0
+    planned_cap: int = 0  # streams_cap as the split set it, before placement capped it beside a long unit
 
 
 _KINDS = ("load", "lob", "nokey")  # shared-task kinds, in the order their tasks are built and named
@@ -281,6 +289,7 @@ class _Context:
     rates: _Rates
     tabs: tuple[_Tab, ...]
     ranges: Mapping[str, tuple[int | float, int | float]]
+    instances: int = 1
     total_bytes: int = field(init=False)
     total_work: float = field(init=False)
     target: float = field(init=False)
@@ -291,7 +300,12 @@ class _Context:
         object.__setattr__(self, "total_work", total_work)
         # Target work per stream: half of what one stream moves during the ideal makespan (total / instance rate),
         # i.e. about twice the streams needed to saturate the instance, so stragglers don't leave it idle.
-        object.__setattr__(self, "target", total_work * self.rates.stream / (2 * self.rates.instance))
+        object.__setattr__(self, "target", total_work * self.rates.stream / (2 * self.capacity))
+
+    @property
+    def capacity(self) -> float:
+        """Bytes/s of every instance together: what the task split plans for."""
+        return self.rates.instance * self.instances
 
     @property
     def window_s(self) -> float:
@@ -653,28 +667,32 @@ def plan_migration(
     key_ranges: Mapping[str, tuple[int | float, int | float]] | None = None,
     max_tables_per_task: int = DEFAULT_MAX_TABLES_PER_TASK,
     max_tasks: int | None = None,
+    instances: int | None = 1,
 ) -> MigrationPlan:
     """Split the inventory into DMS tasks, choose the migration type and size the instance (see module doc).
 
-    Steps: check the options and tables, mark big bundles, assign bundles to task drafts, simulate the load,
-    choose the migration type, then explain the split, recommend a class and storage and assemble the plan."""
+    `instances` spreads the tasks over that many replication instances of the class (DMS's own scale-out: at most
+    200 tasks each, each with its own throughput); None chooses the smallest count whose estimated full load fits
+    the window. Steps: check the options and tables, split for the instances' combined capacity, place the tasks
+    on the instances, simulate the load, choose the migration type, then explain the split, recommend a class and
+    storage and assemble the plan."""
     max_tables, task_cap = _check_options(window_hours, instance_class, throughput, max_tables_per_task, max_tasks)
+    count = _check_instances(instances)
     raw = _check_tables(tables)
     r = _rates(instance_class, throughput, sum(t.bytes for t in raw))
     tabs = tuple(sorted((_tab(t, r) for t in raw), key=lambda t: t.key))
     by_label = {t.label: t for t in tabs}
     ranges = _check_ranges(key_ranges, by_label)
     ctx = _Context(instance_class, throughput, window_hours, preloaded, max_tables, task_cap, r, tabs, ranges)
-    bundles = _bundles(tabs, groups, by_label, max_tables)
-    warnings: list[str] = []
-
-    if not preloaded:
-        _mark_big(bundles, ctx.target)
-    drafts, demoted = _assign(bundles, ctx, warnings)
-    _name(drafts)
-    est = _estimate(drafts, ctx)
+    if count is None:
+        ctx, drafts, demoted, est, warnings = _fewest_instances(ctx, groups, by_label)
+    else:
+        ctx = replace(ctx, instances=count, task_cap=task_cap * count)
+        drafts, demoted, est, warnings = _split(ctx, groups, by_label)
 
     reasons = _throughput_reasons(ctx)
+    if ctx.instances > 1 or count is None:
+        reasons.append(_instances_reason(ctx, est, chosen=count is None))
     mtype, fits, catch_up = _choose_migration_type(ctx, est, reasons, warnings)
     reasons.append(_split_reason(ctx, drafts, est))
     warnings += _table_warnings(ctx, demoted, drafts)
@@ -695,6 +713,65 @@ def plan_migration(
         instance_class=instance_class,
         catch_up_seconds=None if catch_up is None or math.isinf(catch_up) else _minutes(catch_up),
         assumptions=_assumptions(ctx),
+        instances=ctx.instances,
+    )
+
+
+MAX_INSTANCES = 60  # DMS quota: replication instances per account and region (AWS DMS User Guide, Quotas)
+
+
+def _check_instances(instances: object) -> int | None:
+    if instances is None:
+        return None
+    return _check_int("instances", instances, 1, MAX_INSTANCES, "DMS quota: 60 replication instances per region")
+
+
+def _split(
+    ctx: _Context, groups: Sequence[Sequence[str]], by_label: Mapping[str, _Tab]
+) -> tuple[list[_Draft], list[_Tab], _Estimate, list[str]]:
+    """Bundle, mark big tables, assign drafts for the combined capacity, name them, place them, estimate."""
+    bundles = _bundles(ctx.tabs, groups, by_label, ctx.max_tables)
+    warnings: list[str] = []
+    if not ctx.preloaded:
+        _mark_big(bundles, ctx.target)
+    drafts, demoted = _assign(bundles, ctx, warnings)
+    _name(drafts)
+    _place(drafts, ctx)
+    return drafts, demoted, _estimate(drafts, ctx), warnings
+
+
+def _fewest_instances(
+    ctx: _Context, groups: Sequence[Sequence[str]], by_label: Mapping[str, _Tab]
+) -> tuple[_Context, list[_Draft], list[_Tab], _Estimate, list[str]]:
+    """The smallest instance count whose estimated full load fits the window. It starts at the count the lower
+    bound needs (total work over the window) and adds instances until the estimate fits, or until more instances
+    stop helping (the largest unit on one stream sets the pace): then the best count found, with its warning."""
+    per_instance_cap = ctx.task_cap
+    need = ctx.total_work / (ctx.rates.instance * ctx.window_s) if ctx.window_s else 1.0
+    n = max(1, min(MAX_INSTANCES, math.ceil(need - 1e-9)))
+    best = None
+    while True:
+        trial = replace(ctx, instances=n, task_cap=per_instance_cap * n)
+        drafts, demoted, est, warnings = _split(trial, groups, by_label)
+        if best is None or est.makespan < best[3].makespan * 0.99:
+            best = (trial, drafts, demoted, est, warnings)
+        elif n > best[0].instances + 1:
+            break  # two more instances gained nothing: the largest unit, not capacity, sets the pace
+        if ctx.preloaded or _minutes(est.makespan) <= ctx.window_s or n >= MAX_INSTANCES:
+            if _minutes(est.makespan) <= ctx.window_s:
+                best = (trial, drafts, demoted, est, warnings)
+            break
+        n += 1
+    return best
+
+
+def _instances_reason(ctx: _Context, est: _Estimate, *, chosen: bool) -> str:
+    how = "the fewest whose estimated full load fits the window" if chosen else "as configured"
+    return (
+        f"{ctx.instances} replication instance(s) of {ctx.instance_class} ({how}): the split plans for their "
+        f"combined {ctx.capacity / MB:.0f} MB/s, tasks are placed largest first on the least-loaded instance (at "
+        f"most {ctx.task_cap // ctx.instances} each); estimated {_fmt_time(_minutes(est.makespan))} against a lower "
+        f"bound of {_fmt_time(_minutes(est.lower))}"
     )
 
 
@@ -746,19 +823,112 @@ def _estimate(drafts: Sequence[_Draft], ctx: _Context) -> _Estimate:
     """Simulate the full load with the module's makespan model: each draft's units go largest-first onto its
     streams, then all streams share the instance. Kept apart so the estimate can be checked on given drafts."""
     r = ctx.rates
-    stream_loads: list[float] = []
-    owner_of: list[int] = []
-    for i, d in enumerate(drafts):
-        loads = _lpt(d.units, max(1, min(d.streams_cap, len(d.units))))
-        stream_loads += loads
-        owner_of += [i] * len(loads)
-    finish = _simulate(stream_loads, r.stream, r.instance) if not ctx.preloaded else [0.0] * len(stream_loads)
     task_time = [0.0] * len(drafts)
-    for i, f in zip(owner_of, finish, strict=True):
-        task_time[i] = max(task_time[i], f)
+    for instance in range(ctx.instances):  # instances run side by side; each one's streams share its rate
+        stream_loads: list[float] = []
+        owner_of: list[int] = []
+        for i, d in enumerate(drafts):
+            if d.instance != instance:
+                continue
+            loads = _lpt(d.units, max(1, min(d.streams_cap, len(d.units))))
+            stream_loads += loads
+            owner_of += [i] * len(loads)
+        finish = _simulate(stream_loads, r.stream, r.instance) if not ctx.preloaded else [0.0] * len(stream_loads)
+        for i, f in zip(owner_of, finish, strict=True):
+            task_time[i] = max(task_time[i], f)
     all_units = [u for d in drafts for u in d.units]
-    lower = 0.0 if ctx.preloaded else max(max(all_units, default=0.0) / r.stream, ctx.total_work / r.instance)
+    lower = 0.0 if ctx.preloaded else max(max(all_units, default=0.0) / r.stream, ctx.total_work / ctx.capacity)
     return _Estimate(task_time, max(task_time, default=0.0), lower)
+
+
+def _place(drafts: Sequence[_Draft], ctx: _Context) -> None:
+    """Spread the tasks over the instances: largest work first onto the least-loaded instance that still has room
+    under DMS's 200 tasks per instance. A frozen plan keeps its placement: a task moved to another instance is
+    stopped and moved (MoveReplicationTask)."""
+    if ctx.instances == 1:
+        return
+    for d in drafts:
+        d.planned_cap = d.streams_cap
+    per_instance = ctx.task_cap // ctx.instances
+    heap = [(0.0, i) for i in range(ctx.instances)]
+    counts = [0] * ctx.instances
+    for d in sorted(drafts, key=lambda d: (-sum(d.units), d.name)):
+        skipped = []
+        load, i = heapq.heappop(heap)
+        while counts[i] >= per_instance:
+            skipped.append((load, i))
+            load, i = heapq.heappop(heap)
+        d.instance = i
+        counts[i] += 1
+        heapq.heappush(heap, (load + sum(d.units), i))
+        for item in skipped:
+            heapq.heappush(heap, item)
+    _rebalance(drafts, ctx, per_instance)
+
+
+def _instance_finish(drafts: Sequence[_Draft], ctx: _Context) -> list[float]:
+    """Simulated finish of each instance alone (instances share nothing)."""
+    r = ctx.rates
+    finish = [0.0] * ctx.instances
+    for instance in range(ctx.instances):
+        loads = [
+            load
+            for d in drafts
+            if d.instance == instance
+            for load in _lpt(d.units, max(1, min(d.streams_cap, len(d.units))))
+        ]
+        finish[instance] = max(_simulate(loads, r.stream, r.instance), default=0.0)
+    return finish
+
+
+def _rebalance(drafts: Sequence[_Draft], ctx: _Context, per_instance: int) -> None:
+    """Balancing work is not enough: a task with one long unit (a table that loads on one stream) is slowed by
+    every other stream on its instance. So an instance holding such a long unit runs no more streams than its
+    rate feeds at full per-stream speed (the other tasks there get fewer subtasks), and a bounded local search on
+    the same simulation the estimate uses then moves tasks from the instance that finishes last to the one that
+    finishes first while that shortens the load."""
+    _cap_streams_beside_long_units(drafts, ctx)
+    finish = _instance_finish(drafts, ctx)
+    for _ in range(2 * len(drafts)):
+        worst, best = finish.index(max(finish)), finish.index(min(finish))
+        if worst == best or sum(d.instance == best for d in drafts) >= per_instance:
+            return
+        improved = False
+        for d in sorted((d for d in drafts if d.instance == worst), key=lambda d: sum(d.units)):
+            d.instance = best
+            _cap_streams_beside_long_units(drafts, ctx)
+            trial = _instance_finish(drafts, ctx)
+            if max(trial[worst], trial[best]) < finish[worst] * 0.999:
+                finish, improved = trial, True
+                break
+            d.instance = worst
+            _cap_streams_beside_long_units(drafts, ctx)
+        if not improved:
+            return
+
+
+def _cap_streams_beside_long_units(drafts: Sequence[_Draft], ctx: _Context) -> None:
+    """On an instance whose longest unit outlasts the rest of its work, keep the streams within what the instance
+    feeds at full speed: then that unit is never slowed by its neighbours."""
+    r = ctx.rates
+    full_speed = max(1, int(r.instance // r.stream))
+    for instance in range(ctx.instances):
+        mine = [d for d in drafts if d.instance == instance]
+        if not mine:
+            continue
+        for d in mine:
+            d.streams_cap = d.planned_cap
+        pole = max((u for d in mine for u in d.units), default=0.0)
+        work = sum(sum(d.units) for d in mine)
+        streams = sum(max(1, min(d.streams_cap, len(d.units))) for d in mine)
+        if pole / r.stream <= work / r.instance or streams <= full_speed:
+            continue
+        holder = next(d for d in mine if pole in d.units)
+        others = [d for d in mine if d is not holder]
+        budget = max(len(others), full_speed - max(1, min(holder.streams_cap, len(holder.units))))
+        scale = budget / max(1, sum(max(1, min(d.streams_cap, len(d.units))) for d in others))
+        for d in others:
+            d.streams_cap = max(1, math.floor(min(d.streams_cap, len(d.units)) * scale))
 
 
 def _throughput_reasons(ctx: _Context) -> list[str]:
@@ -915,6 +1085,7 @@ def _planned_tasks(ctx: _Context, drafts: Sequence[_Draft], est: _Estimate) -> t
                 max(1, min(d.streams_cap, len(d.units))) if not ctx.preloaded else ctx.rates.max_streams
             ),
             reason="; ".join(d.notes),
+            instance=d.instance,
         )
         for i, d in enumerate(drafts)
     )
@@ -1002,6 +1173,12 @@ def _size_shared(
         n_shared = sum(sizes.values())
         if n_shared and total_work > 0:
             level = min(level, total_work / n_shared)
+    # Several instances: at least one task per instance where the tables allow, or some would stay idle.
+    for k in sorted(_KINDS, key=lambda k: -shared.works[k]):
+        deficit = ctx.instances - n_big - sum(sizes.values())
+        extra = max(0, min(deficit, leftover, len(members[k]) - sizes[k]))
+        sizes[k] += extra
+        leftover -= extra
     return sizes, leftover, level
 
 
