@@ -44,17 +44,20 @@ class TaskRef:
     task_arn: pulumi.Input[str]
     cdc: bool
     """False for full-load-only tasks: they publish no CDC metrics, so CDC alarms on them would mean nothing."""
+    instance_id: str | None = None  # the instance it runs on, when the stack has several (default: the first)
 
 
 @dataclass
 class MonitoringArgs:
     config: MonitoringConfig
-    instance_id: str
-    instance_arn: pulumi.Input[str]
+    instance_id: str  # the first (or only) instance; on DMS Serverless the stack's name prefix
+    instance_arn: pulumi.Input[str] | None
     tasks: Mapping[str, TaskRef]
     name_prefix: str
     region: str
     tags: Mapping[str, str]
+    more_instances: Sequence[tuple[str, pulumi.Input[str]]] = ()  # (id, arn) of the further instances
+    serverless: bool = False  # no instance to alarm on; task metrics of DMS Serverless are not wired here
 
 
 def task_resource_id(task_arn: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -66,10 +69,13 @@ def _metric(name: str, dims: Sequence[str], **options: str) -> list:
     return [NAMESPACE, name, *dims, *([options] if options else [])]
 
 
-def dashboard_body(region: str, instance_id: str, tasks: Sequence[tuple[str, str, bool]]) -> str:
+def dashboard_body(
+    region: str, instance_id: str, tasks: Sequence[tuple[str, str, bool]], task_instances: Sequence[str] = ()
+) -> str:
     """Dashboard JSON: instance health first, then a latency and a throughput graph per task.
 
-    `tasks` holds (task id shown in titles, task resource id used as the metric dimension, cdc).
+    `tasks` holds (task id shown in titles, task resource id used as the metric dimension, cdc);
+    `task_instances` the instance each task runs on (default: `instance_id`).
     """
     inst = ["ReplicationInstanceIdentifier", instance_id]
     graphs: list[tuple[str, list[list]]] = [
@@ -78,8 +84,9 @@ def dashboard_body(region: str, instance_id: str, tasks: Sequence[tuple[str, str
         ("Free storage space (bytes)", [_metric("FreeStorageSpace", inst)]),
         ("Swap usage (bytes)", [_metric("SwapUsage", inst)]),
     ]
-    for task_id, resource_id, cdc in tasks:
-        dims = [*inst, "ReplicationTaskIdentifier", resource_id]
+    for n, (task_id, resource_id, cdc) in enumerate(tasks):
+        on = task_instances[n] if n < len(task_instances) else instance_id
+        dims = ["ReplicationInstanceIdentifier", on, "ReplicationTaskIdentifier", resource_id]
         if cdc:
             graphs.append(
                 (
@@ -190,47 +197,29 @@ class Monitoring(pulumi.ComponentResource):
             )
             self.alarm_names.append(physical)
 
-        inst_dims: dict[str, pulumi.Input[str]] = {"ReplicationInstanceIdentifier": instance_id}
         minutes = cfg.evaluation_minutes
-        for key, metric, operator, threshold, why in (
-            (
-                "cpu",
-                "CPUUtilization",
-                "GreaterThanThreshold",
-                cfg.cpu_percent,
-                f"DMS instance CPU above {cfg.cpu_percent} % for {minutes} min: tasks fall behind",
-            ),
-            (
-                "memory",
-                "FreeableMemory",
-                "LessThanThreshold",
-                cfg.freeable_memory_mb * MIB,
-                f"DMS instance freeable memory below {cfg.freeable_memory_mb} MiB for {minutes} min: changes spill",
-            ),
-            (
-                "storage",
-                "FreeStorageSpace",
-                "LessThanThreshold",
-                cfg.free_storage_gb * GIB,
-                f"DMS instance free storage below {cfg.free_storage_gb} GiB for {minutes} min: reading pauses when full",
-            ),
-            (
-                "swap",
-                "SwapUsage",
-                "GreaterThanThreshold",
-                cfg.swap_usage_mb * MIB,
-                f"DMS instance swap above {cfg.swap_usage_mb} MiB for {minutes} min: instance class too small",
-            ),
-        ):
-            alarm(
-                key, dms_id(*base, key, max_len=ALARM_NAME_MAX), metric, operator, threshold, inst_dims, "missing", why
-            )
+        instances = [] if args.serverless else [instance_id, *(i.lower() for i, _ in args.more_instances)]
+        for n, inst in enumerate(instances):
+            suffix = "" if n == 0 else f"-{n + 1}"  # the first instance keeps the single-instance alarm names
+            dims: dict[str, pulumi.Input[str]] = {"ReplicationInstanceIdentifier": inst}
+            for key, metric, operator, threshold, why in _instance_alarms(cfg, minutes):
+                alarm(
+                    f"{key}{suffix}",
+                    dms_id(args.name_prefix, inst, key, max_len=ALARM_NAME_MAX),
+                    metric,
+                    operator,
+                    threshold,
+                    dims,
+                    "missing",
+                    f"{inst}: {why}",
+                )
 
         resource_ids = {key: task_resource_id(ref.task_arn) for key, ref in args.tasks.items()}
         for key, ref in args.tasks.items():
-            if not ref.cdc:
+            if not ref.cdc or args.serverless:
                 continue
-            dims = {**inst_dims, "ReplicationTaskIdentifier": resource_ids[key]}
+            task_instance = (ref.instance_id or instance_id).lower()
+            dims = {"ReplicationInstanceIdentifier": task_instance, "ReplicationTaskIdentifier": resource_ids[key]}
             for side, seconds in (
                 ("source", cfg.cdc_latency_source_seconds),
                 ("target", cfg.cdc_latency_target_seconds),
@@ -251,15 +240,17 @@ class Monitoring(pulumi.ComponentResource):
         elif cfg.events == "sns-subscriptions":
             self._event_subscriptions(name, args, topic_arn, base, tags)
 
-        if cfg.dashboard:
+        if cfg.dashboard and not args.serverless:
             keys = list(args.tasks)
+            on = [(args.tasks[k].instance_id or instance_id).lower() for k in keys]
             # Render once with plan-time ids so a too-large dashboard fails the preview, not inside an apply.
-            dashboard_body(args.region, instance_id, [(args.tasks[k].task_id, k, args.tasks[k].cdc) for k in keys])
+            dashboard_body(args.region, instance_id, [(args.tasks[k].task_id, k, args.tasks[k].cdc) for k in keys], on)
             body = pulumi.Output.all(*(resource_ids[k] for k in keys)).apply(
                 lambda ids: dashboard_body(
                     args.region,
                     instance_id,
                     [(args.tasks[k].task_id, rid, args.tasks[k].cdc) for k, rid in zip(keys, ids, strict=True)],
+                    on,
                 )
             )
             self.dashboard_name = dms_id(*base, max_len=DASHBOARD_NAME_MAX)
@@ -283,7 +274,8 @@ class Monitoring(pulumi.ComponentResource):
         """DMS events of the instance and the tasks, through EventBridge to the topic. The pattern names the
         resources by ARN, so adding the reverse task at cutover updates the rule in place (an event subscription's
         source ids are ForceNew: it would be deleted and re-created)."""
-        arns = [args.instance_arn, *(ref.task_arn for ref in args.tasks.values())]
+        instance_arns = [] if args.instance_arn is None else [args.instance_arn, *(a for _, a in args.more_instances)]
+        arns = [*instance_arns, *(ref.task_arn for ref in args.tasks.values())]
         pattern = pulumi.Output.all(*arns).apply(lambda resolved: dms_event_pattern([str(a) for a in resolved]))
         self.event_rule_name = dms_id(args.name_prefix, args.instance_id.lower(), "dms-events", max_len=RULE_NAME_MAX)
         rule = aws.cloudwatch.EventRule(
@@ -331,3 +323,37 @@ class Monitoring(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),  # a fixed name
             )
             self.event_subscription_names.append(sub_name)
+
+
+def _instance_alarms(cfg: MonitoringConfig, minutes: int) -> list[tuple[str, str, str, float, str]]:
+    """(key, metric, operator, threshold, why) of the alarms every replication instance gets."""
+    return [
+        (
+            "cpu",
+            "CPUUtilization",
+            "GreaterThanThreshold",
+            cfg.cpu_percent,
+            f"DMS instance CPU above {cfg.cpu_percent} % for {minutes} min: tasks fall behind",
+        ),
+        (
+            "memory",
+            "FreeableMemory",
+            "LessThanThreshold",
+            cfg.freeable_memory_mb * MIB,
+            f"DMS instance freeable memory below {cfg.freeable_memory_mb} MiB for {minutes} min: changes spill",
+        ),
+        (
+            "storage",
+            "FreeStorageSpace",
+            "LessThanThreshold",
+            cfg.free_storage_gb * GIB,
+            f"DMS instance free storage below {cfg.free_storage_gb} GiB for {minutes} min: reading pauses when full",
+        ),
+        (
+            "swap",
+            "SwapUsage",
+            "GreaterThanThreshold",
+            cfg.swap_usage_mb * MIB,
+            f"DMS instance swap above {cfg.swap_usage_mb} MiB for {minutes} min: instance class too small",
+        ),
+    ]

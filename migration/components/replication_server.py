@@ -1,5 +1,6 @@
 """The replication server: a subnet group, a security group that may only reach the databases' ports, and the
-replication instance itself."""
+replication instance(s): one, several of the same class (the planner spreads the tasks over them), or none when
+the tasks run on DMS Serverless, which uses the same subnet group and security group."""
 
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ class ServerArgs:
     depends_on: Sequence[pulumi.Resource] = ()
     protect: bool = False
     apply_immediately: bool = False
+    # Further instances of the same class share the subnet group and security group; ids after the first.
+    more_instance_ids: Sequence[str] = ()
+    serverless: bool = False  # no instance: the replication configs run on DMS-managed capacity
 
 
 class ReplicationServer(pulumi.ComponentResource):
@@ -84,9 +88,22 @@ class ReplicationServer(pulumi.ComponentResource):
             )
             for rule in args.egress
         ]
-        self.instance = aws.dms.ReplicationInstance(
-            f"{name}-instance",
-            replication_instance_id=args.instance_id,
+        self.instances = [] if args.serverless else [
+            self._instance(f"{name}-instance" + (f"-{i}" if i > 1 else ""), instance_id, args)
+            for i, instance_id in enumerate([args.instance_id, *args.more_instance_ids], start=1)
+        ]
+        self.instance_arns: list[pulumi.Output[str]] = [i.replication_instance_arn for i in self.instances]
+        outputs: dict[str, pulumi.Input[object]] = {"securityGroupId": self.security_group.id}
+        if self.instances:
+            self.instance = self.instances[0]
+            self.instance_arn: pulumi.Output[str] = self.instance_arns[0]
+            outputs |= {"instanceArn": self.instance_arn, "instanceArns": self.instance_arns}
+        self.register_outputs(outputs)
+
+    def _instance(self, resource_name: str, instance_id: str, args: ServerArgs) -> aws.dms.ReplicationInstance:
+        return aws.dms.ReplicationInstance(
+            resource_name,
+            replication_instance_id=instance_id,
             replication_instance_class=args.instance_class,
             allocated_storage=args.allocated_storage,
             engine_version=args.engine_version,
@@ -104,5 +121,3 @@ class ReplicationServer(pulumi.ComponentResource):
                 parent=self, depends_on=list(args.depends_on), protect=args.protect, delete_before_replace=True
             ),
         )
-        self.instance_arn: pulumi.Output[str] = self.instance.replication_instance_arn
-        self.register_outputs({"instanceArn": self.instance_arn, "securityGroupId": self.security_group.id})

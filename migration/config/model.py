@@ -600,6 +600,45 @@ class ReverseConfig(StrictModel):
         return self
 
 
+# DMS Serverless capacity units (DCU; one DCU is 2 GB of memory): the values ReplicationConfig accepts
+# (pulumi-aws ReplicationConfigComputeConfig; DMS API ComputeConfig).
+DCU_VALUES = (1, 2, 4, 8, 16, 32, 64, 128, 192, 256, 384)
+
+
+class CapacityConfig(StrictModel):
+    """Where the tasks run: `instances` replication instances of replicationInstance.instanceClass (auto: the
+    fewest the planner finds meeting sizing.windowHours), or DMS Serverless replication configs."""
+
+    mode: Literal["instances", "serverless"] = "instances"
+    instances: int | Literal["auto"] = Field(default=1)
+    min_dcu: int | None = None  # serverless: the planner's estimate unless set
+    max_dcu: int | None = None
+
+    @field_validator("instances")
+    @classmethod
+    def _count(cls, v: int | str) -> int | str:
+        if isinstance(v, int) and not 1 <= v <= 60:
+            raise ValueError(f"must be 1..60 (DMS quota: replication instances per region) or auto, got {v}")
+        return v
+
+    @field_validator("min_dcu", "max_dcu")
+    @classmethod
+    def _dcu(cls, v: int | None) -> int | None:
+        if v is not None and v not in DCU_VALUES:
+            raise ValueError(f"must be one of {', '.join(map(str, DCU_VALUES))} (DMS capacity units), got {v}")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CapacityConfig:
+        if self.mode == "serverless" and self.instances != 1:
+            raise ValueError("instances applies to mode: instances; serverless sizes itself in DCU (minDcu, maxDcu)")
+        if self.mode == "instances" and (self.min_dcu is not None or self.max_dcu is not None):
+            raise ValueError("minDcu/maxDcu apply to mode: serverless")
+        if self.min_dcu is not None and self.max_dcu is not None and self.min_dcu > self.max_dcu:
+            raise ValueError(f"minDcu {self.min_dcu} is above maxDcu {self.max_dcu}")
+        return self
+
+
 class StackConfig(StrictModel):
     """Everything a stack declares. Field aliases are the Pulumi config keys (without the project prefix)."""
 
@@ -621,6 +660,31 @@ class StackConfig(StrictModel):
     inventory: InventoryConfig | None = None
     sizing: SizingConfig = Field(default_factory=SizingConfig)
     assessment: AssessmentConfig = Field(default_factory=AssessmentConfig)
+    capacity: CapacityConfig = Field(default_factory=CapacityConfig)
+
+    @model_validator(mode="after")
+    def _capacity(self) -> StackConfig:
+        """What DMS Serverless cannot do for this migration, and what the planner needs to choose a count."""
+        cap = self.capacity
+        if cap.instances == "auto" and self.sizing.mode != "auto":
+            raise ValueError(
+                "capacity.instances: auto lets the planner choose the count from the inventory and the window; it "
+                "needs sizing.mode: auto"
+            )
+        if cap.mode == "serverless":
+            # DMS guide, "Limitations of DMS Serverless": custom CDC start points are not supported.
+            if self.reverse.enabled:
+                raise ValueError(
+                    "capacity.mode: serverless cannot run the reverse task: the fallback starts from the LSN captured "
+                    "at cutover, and DMS Serverless does not support custom CDC start points; use mode: instances, or "
+                    "reverse.enabled: false"
+                )
+            if self.migration.type == "cdc" and not _starts_now(self.migration.cdc_start_position):
+                raise ValueError(
+                    "capacity.mode: serverless does not support custom CDC start points (DMS Serverless "
+                    "limitations); migration.cdcStartPosition must be now, or use mode: instances"
+                )
+        return self
 
     @model_validator(mode="after")
     def _lifecycle(self) -> StackConfig:

@@ -74,6 +74,11 @@ class StackNames:
         self.reverse_source_endpoint_id = dms_id(self.prefix, "postgres-source", max_len=ENDPOINT_ID_MAX)
         self.reverse_target_endpoint_id = dms_id(self.prefix, "oracle-target", max_len=ENDPOINT_ID_MAX)
 
+    def instance_ids(self, count: int) -> list[str]:
+        """The replication instance ids of a stack with `count` instances: the first keeps the single-instance id,
+        so a stack that grows from one instance to several keeps its existing instance."""
+        return [self.instance_id] + [dms_id(self.prefix, str(i), max_len=INSTANCE_ID_MAX) for i in range(2, count + 1)]
+
     def task_id(self, task_name: str) -> str:
         return dms_id(self.prefix, task_name, max_len=TASK_ID_MAX)
 
