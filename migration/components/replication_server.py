@@ -88,10 +88,14 @@ class ReplicationServer(pulumi.ComponentResource):
             )
             for rule in args.egress
         ]
-        self.instances = [] if args.serverless else [
-            self._instance(f"{name}-instance" + (f"-{i}" if i > 1 else ""), instance_id, args)
-            for i, instance_id in enumerate([args.instance_id, *args.more_instance_ids], start=1)
-        ]
+        self.instances = (
+            []
+            if args.serverless
+            else [
+                self._instance(f"{name}-instance" + (f"-{i}" if i > 1 else ""), instance_id, args)
+                for i, instance_id in enumerate([args.instance_id, *args.more_instance_ids], start=1)
+            ]
+        )
         self.instance_arns: list[pulumi.Output[str]] = [i.replication_instance_arn for i in self.instances]
         outputs: dict[str, pulumi.Input[object]] = {"securityGroupId": self.security_group.id}
         if self.instances:
