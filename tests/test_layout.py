@@ -31,7 +31,12 @@ def _package_of(path: Path) -> str:
 
 
 def _imports(path: Path) -> list[tuple[str, int, bool]]:
-    """(imported module, line, at module level) for every import of migration.* or pulumi in the file."""
+    """(imported module, line, at module level) for every import of migration.* or pulumi in the file, parsed once
+    when the tests are collected (see `_PARSED`)."""
+    return _PARSED[path] if path in _PARSED else _parse_imports(path)
+
+
+def _parse_imports(path: Path) -> list[tuple[str, int, bool]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     top_level = {id(node) for node in tree.body}
     found: list[tuple[str, int, bool]] = []
@@ -50,6 +55,11 @@ def _imports(path: Path) -> list[tuple[str, int, bool]]:
 
 def _modules() -> list[Path]:
     return sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+# Parsed at collection: CPython 3.11's ast.parse can fail with "AST constructor recursion depth mismatch" when it
+# runs after the Pulumi mock tests have left the interpreter's recursion counters in an odd state.
+_PARSED = {p: _parse_imports(p) for p in _modules()}
 
 
 def test_every_module_belongs_to_a_known_layer():
