@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from migration.inventory.ddl import postgres_name, quote_ident, render_ddl
+from migration.inventory.ddl import quote_ident, render_ddl
 from migration.inventory.load import load_inventory
 from migration.inventory.model import Column, Inventory, InventoryError, Table
+from migration.inventory.names import build_name_map, shortened
 from migration.inventory.typemap import _PG_RESERVED, oracle_to_postgres
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "inventory"
@@ -99,8 +100,13 @@ def test_unsupported_columns_are_absent(applied):
     assert ("app", "addresses", "city") in catalog
 
 
-def test_primary_keys_are_created(applied):
+def test_primary_and_unique_keys_are_created(applied):
     _, _, pks = applied
+    # DMS applies changes by a unique key when there is no primary key: the DDL keeps unique keys next to the PK
+    assert [r for r in pks if r[2] == "UNIQUE"] == [
+        ("app", "customers", "UNIQUE", "email", 1),
+        ("hr", "employees", "UNIQUE", "email", 1),
+    ]
     assert [r for r in pks if r[2] == "PRIMARY KEY" and r[1] in ("customers", "job_history")] == [
         ("app", "customers", "PRIMARY KEY", "customer_id", 1),
         ("hr", "job_history", "PRIMARY KEY", "employee_id", 1),
@@ -141,7 +147,7 @@ def test_ddl_number_datatype_scale_changes_unconstrained_numbers():
     assert "NumberDatatypeScale=-1" in ddl
 
 
-def test_unique_key_table_gets_unique_constraint_and_long_names_are_truncated(pg_server):
+def test_unique_key_table_gets_unique_constraint_and_long_names_get_a_short_name(pg_server):
     long_col = "DESCRIPTION_OF_THE_ITEM_AS_ENTERED_BY_THE_CUSTOMER_IN_THE_ORDER_FORM_X"  # 70 bytes
     table = Table(
         "APP",
@@ -158,9 +164,12 @@ def test_unique_key_table_gets_unique_constraint_and_long_names_are_truncated(pg
         ],
     )
     ddl = render_ddl(Inventory({("APP", "ITEMS"): table}))
+    short = shortened(long_col.lower(), long_col)
+    assert short == long_col.lower()[:54] + "_" + short[-8:] and len(short) == 63
     assert "    UNIQUE (code)\n" in ddl
-    assert f"-- APP.ITEMS.{long_col}: longer than 63 bytes, truncated to {long_col.lower()[:63]}" in ddl
-    assert '    "mixed#name" integer,\n' in ddl
+    assert f"-- APP.ITEMS.{long_col}: longer than 63 bytes: created as {short} (the task mappings rename it" in ddl
+    # DMS cannot transform a column name holding #: it arrives as Oracle spells it
+    assert '    "Mixed#Name" integer,\n' in ddl
     db = pg_server.create_database("test_ddl_real_pg_items")
     pg_server.execute(ddl, dbname=db)
     with pg_server.connect(db) as conn:
@@ -171,10 +180,11 @@ def test_unique_key_table_gets_unique_constraint_and_long_names_are_truncated(pg
                 "'items' ORDER BY ordinal_position"
             )
         ]
-    assert names == ["code", long_col.lower()[:63], "mixed#name"]
+    assert names == ["code", short, "Mixed#Name"]
 
 
-def test_columns_colliding_after_truncation_are_refused():
+def test_long_names_sharing_63_bytes_get_distinct_short_names():
+    """Before: both were cut to the same 63 bytes and the DDL refused the table."""
     base = "X" * 63
     table = Table(
         "APP",
@@ -187,15 +197,31 @@ def test_columns_colliding_after_truncation_are_refused():
             Column("APP", "T", base + "B", "NUMBER", 22, 5, 0, True, None),
         ],
     )
+    names = build_name_map(Inventory({("APP", "T"): table}))
+    a, b = names.column("APP", "T", base + "A"), names.column("APP", "T", base + "B")
+    assert a != b and a[:55] == b[:55] == "x" * 54 + "_"
+    assert names.oracle_column("APP", "T", a) == base + "A" and names.oracle_column("APP", "T", b) == base + "B"
+    ddl = render_ddl(Inventory({("APP", "T"): table}))
+    assert f"    {a} integer,\n    {b} integer\n" in ddl
+
+
+def test_case_collisions_are_refused_naming_both():
+    cols = [Column("APP", "T", "ID", "NUMBER", 22, 5, 0, True, None)]
+    tables = {
+        ("APP", "Customers"): Table("APP", "Customers", 1, 1, False, columns=list(cols)),
+        ("APP", "CUSTOMERS"): Table("APP", "CUSTOMERS", 1, 1, False, columns=list(cols)),
+    }
     with pytest.raises(
         InventoryError,
-        match=rf"^APP.T: columns {base}A and {base}B both become '{base.lower()}' in "
-        r"PostgreSQL \(63-byte limit\); rename one with a DMS rename rule$",
+        match=r"^APP.Customers and APP.CUSTOMERS both become app.customers in PostgreSQL \(names fold to lower "
+        r"case\); rename one in Oracle or leave one out$",
     ):
-        render_ddl(Inventory({("APP", "T"): table}))
+        render_ddl(Inventory(tables))
+    only_one = render_ddl(Inventory(tables), tables=[("APP", "CUSTOMERS")])
+    assert "CREATE TABLE app.customers (" in only_one and "Customers" not in only_one
 
 
-def test_quote_ident_and_postgres_name():
+def test_quote_ident_and_short_names():
     assert [quote_ident(n) for n in ("orders", "order", "user_id", "Mixed", "a b", "2fa", 'q"t')] == [
         "orders",
         '"order"',
@@ -205,8 +231,9 @@ def test_quote_ident_and_postgres_name():
         '"2fa"',
         '"q""t"',
     ]
-    assert postgres_name("CUSTOMER_ID") == "customer_id"
-    assert postgres_name("É" * 40) == "é" * 31  # 62 bytes: a 2-byte character is never split
+    # 80 bytes of 2-byte characters: 27 of them (54 bytes; a character is never split), _ and the hash
+    short = shortened("é" * 40, "É" * 40)
+    assert short.startswith("é" * 27 + "_") and len(short.encode()) == 63
 
 
 def test_reserved_word_list_matches_the_server(pg_server):

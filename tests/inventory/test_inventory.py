@@ -145,6 +145,28 @@ def test_first_unique_constraint_wins(tmp_path):
     assert load(tmp_path, columns=columns, keys=keys).tables[("APP", "T2")].key_columns == ["B"]
 
 
+def test_every_unique_constraint_is_kept_next_to_the_primary_key(tmp_path):
+    columns = [COLUMNS, *(f"APP,T1,{c},NUMBER,22,10,0,N," for c in "ABCD"), "APP,T2,BODY,CLOB,4000,,,Y,"]
+    keys = [
+        "OWNER,TABLE_NAME,CONSTRAINT_TYPE,COLUMN_NAME,POSITION,CONSTRAINT_NAME",
+        "APP,T1,P,A,1,T1_PK",
+        "APP,T1,U,C,2,T1_BC_UK",
+        "APP,T1,U,B,1,T1_BC_UK",
+        "APP,T1,U,D,1,T1_D_UK",
+    ]
+    t1 = load(tmp_path, columns=columns, keys=keys).tables[("APP", "T1")]
+    assert (t1.key_columns, t1.unique_keys) == (["A"], [["B", "C"], ["D"]])
+
+
+def test_unique_key_position_gap(tmp_path):
+    keys = [
+        "OWNER,TABLE_NAME,CONSTRAINT_TYPE,COLUMN_NAME,POSITION,CONSTRAINT_NAME",
+        "APP,T1,P,ID,1,T1_PK",
+        "APP,T1,U,NAME,2,T1_UK",
+    ]
+    assert error_of(tmp_path, keys=keys) == "keys.csv line 3: POSITION: APP.T1 key positions [2] are not 1..1"
+
+
 # ------------------------------------------------------------------------------------------------ bad input
 
 
