@@ -270,9 +270,13 @@ def test_empty_explicit_table_list_is_refused() -> None:
 
 
 def test_too_large_document_is_refused() -> None:
+    """DMS processes table mappings up to 2 MB: 1000 tables with a few hundred mixed-case columns each fit,
+    twice as many columns do not."""
     tables = [("APP", f"TABLE_WITH_A_RATHER_LONG_NAME_{i:05d}") for i in range(1000)]
-    with pytest.raises(MappingError, match="larger than 120 KB; split the tables across more tasks"):
-        build_forward_mappings(["APP"], explicit_tables=tables)
+    renames = [Rename("APP", t, f"Column{c}", f"column{c}") for _, t in tables[:100] for c in range(40)]
+    assert len(json.dumps(build_forward_mappings(["APP"], explicit_tables=tables, renames=renames))) > 1_000_000
+    with pytest.raises(MappingError, match="larger than 2 MB; split the tables across more tasks"):
+        build_forward_mappings(["APP"], explicit_tables=tables, renames=renames * 2)
 
 
 def test_render_json_is_canonical() -> None:
