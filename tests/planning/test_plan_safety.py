@@ -116,7 +116,12 @@ def test_overlapping_tasks_without_inventory(tasks, message):
     ("tasks", "message"),
     [
         ("[{name: a, include: [APP.ORDERS]}, {name: b, include: ['%']}]", "APP.ORDERS is selected by tasks a and b"),
-        ("[{name: a, include: [APP.NOSUCH]}]", "task a selects no table of the inventory"),
+        (
+            "[{name: a, include: [APP.NOSUCH]}]",
+            r"^oracle2pg:migration.tasks\[0\].include: pattern 'APP.NOSUCH' matches no table of the inventory in "
+            "schemas APP, HR; fix or remove it$",
+        ),
+        ("[{name: a, include: [APP.ORDERS], exclude: [APP.ORDERS]}]", "task a selects no table of the inventory"),
     ],
 )
 def test_task_scopes_are_exact_with_an_inventory(tasks, message):
