@@ -12,6 +12,7 @@ from migration.config.model import Stack, _Connection
 from migration.dms.identifiers import StackNames
 from migration.docs import prereqs
 from migration.docs.runbook import RunbookContext, render_runbook
+from migration.planning.naming import stack_names
 from migration.planning.tasks import TaskSpec, check_task_scopes, forward_tasks, postgres_schema
 from migration.planning.tasks import stack_inventory as load_inventory
 
@@ -96,6 +97,22 @@ def prerequisites(stack: Stack, side: str = "all") -> str:
     return "\n\n".join(p.rstrip() for p in parts) + "\n"
 
 
+def renamed_objects(stack: Stack, forward: Sequence[TaskSpec]) -> list[tuple[str, str]] | None:
+    """(Oracle name, PostgreSQL name) of the migrated tables and columns whose PostgreSQL name is not the case
+    fold, in inventory order; None without an inventory."""
+    inv = load_inventory(stack)
+    if inv is None:
+        return None
+    names = stack_names(stack, inv)
+    out: list[tuple[str, str]] = []
+    for owner, table in sorted(check_task_scopes(stack, forward), key=list(inv.tables).index):
+        pg_table = f"{names.schema(owner)}.{names.table(owner, table)}"
+        if (owner, table) in names.tables:
+            out.append((f"{owner}.{table}", pg_table))
+        out += [(f"{owner}.{table}.{c}", f"{pg_table}.{p}") for c, p in names.renamed_columns(owner, table).items()]
+    return out
+
+
 def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext:
     cfg = stack.config
     names = StackNames(stack.project, stack.stack)
@@ -117,6 +134,7 @@ def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext
         reverse_slot_name=rev.postgres_source.settings.slot_name if has_reverse and rev.postgres_source else None,
         loopback_prevention=has_reverse and rev.loopback_prevention,
         validation_enabled=cfg.migration.validation,
+        renamed=renamed_objects(stack, forward),
     )
 
 
