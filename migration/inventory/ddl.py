@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from migration.inventory.model import Inventory, InventoryError, Table
-from migration.inventory.names import NameMap, build_name_map, is_plain
+from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain
 from migration.inventory.names import quote_postgres as quote_ident
 from migration.inventory.typemap import identifier_too_long, oracle_to_postgres
 
@@ -65,12 +65,12 @@ def render_ddl(
     return "\n".join(out) + "\n"
 
 
-def _name_note(what: str, oracle: str, postgres: str) -> str | None:
+def _name_note(what: str, oracle: str, postgres: str, column: bool = False) -> str | None:
     """A comment for a name that is not the plain lower-case fold: why PostgreSQL calls it what it does."""
+    if column and dms_cannot_transform(oracle):
+        return f"-- {what}: DMS cannot rename a column holding # \\ / or -: created as Oracle spells it"
     if is_plain(oracle) and postgres == oracle.lower():
         return None
-    if postgres == oracle:
-        return f"-- {what}: DMS cannot rename a column holding # \\ / or -: created as Oracle spells it"
     if identifier_too_long(oracle.lower()):
         return f"-- {what}: longer than 63 bytes: created as {postgres} (the task mappings rename it both ways)"
     return f"-- {what}: created as {postgres} (the task mappings rename it both ways)"
@@ -88,7 +88,7 @@ def _table_ddl(table: Table, names: NameMap, number_datatype_scale: int) -> list
             lines.append(f"-- {where}.{col.name} ({col.data_type}) left out: {mapping.note}")
             continue
         name = created[col.name] = names.column(table.owner, table.name, col.name)
-        note = _name_note(f"{where}.{col.name}", col.name, name)
+        note = _name_note(f"{where}.{col.name}", col.name, name, column=True)
         if note:
             lines.append(note)
         body.append(f"    {quote_ident(name)} {mapping.postgres_type}{'' if col.nullable else ' NOT NULL'}")

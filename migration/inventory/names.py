@@ -91,6 +91,12 @@ def is_plain_column(name: str) -> bool:
     return _PLAIN_COLUMN.fullmatch(name) is not None
 
 
+def dms_cannot_transform(column: str) -> bool:
+    """A column name holding # \\ / or -: DMS performs no transformation on it (DMS User Guide, transformation
+    rules, limitations), so it keeps its Oracle spelling on both sides."""
+    return _UNTRANSFORMABLE.search(column) is not None
+
+
 def shortened(folded: str, oracle: str, salt: int = 0) -> str:
     """A name over 63 bytes: its first 54 bytes (never half a character), `_`, 8 hex digits of a hash of the whole
     Oracle name (and of `salt`, when the plain hash meets another name)."""
@@ -205,11 +211,11 @@ class NameMap:
     def renamed_columns(self, owner: str, table: str) -> dict[str, str]:
         """{Oracle column: PostgreSQL column} for the columns of a table that need rename rules (not plain and
         renamed; a column kept verbatim needs none)."""
-        return {o: p for o, p in self.columns.get((owner, table), {}).items() if not _UNTRANSFORMABLE.search(o)}
+        return {o: p for o, p in self.columns.get((owner, table), {}).items() if not dms_cannot_transform(o)}
 
     def kept_verbatim(self, owner: str, table: str) -> list[str]:
         """Columns of a table whose names DMS cannot transform, so PostgreSQL gets them as Oracle spells them."""
-        return [o for o in self.columns.get((owner, table), {}) if _UNTRANSFORMABLE.search(o)]
+        return [o for o in self.columns.get((owner, table), {}) if dms_cannot_transform(o)]
 
     def all_tables(self) -> list[tuple[str, str]]:
         """Every (owner, table) the map covers, in inventory order."""

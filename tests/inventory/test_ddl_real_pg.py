@@ -241,3 +241,46 @@ def test_reserved_word_list_matches_the_server(pg_server):
     with pg_server.connect() as conn:
         words = {r[0] for r in conn.execute("SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')")}
     assert words == set(_PG_RESERVED)
+
+
+def test_shop_ddl_creates_exactly_the_names_of_the_name_map(pg_server):
+    """The new user's schema (tests/data/shop) as its stack migrates it: mixed-case, reserved, shortened and
+    verbatim names all exist in PostgreSQL under the names the task mappings rename to."""
+    from migration.config.stackfile import read_stack_file
+    from migration.planning.naming import stack_names
+    from migration.planning.tasks import selected_tables, stack_inventory
+
+    stack = read_stack_file(Path(__file__).resolve().parents[1] / "data" / "shop", "shop").load()
+    inv = stack_inventory(stack)
+    names = stack_names(stack, inv)
+    m = stack.config.migration
+    chosen = selected_tables(stack, inv, m.include, m.exclude)
+    db = pg_server.create_database("test_ddl_real_pg_shop")
+    pg_server.execute(render_ddl(inv, names=names, tables=[(t.owner, t.name) for t in chosen]), dbname=db)
+    with pg_server.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema IN ('shop', 'archive')"
+        ).fetchall()
+        unique = conn.execute(
+            "SELECT tc.table_name, kcu.column_name FROM information_schema.table_constraints tc"
+            " JOIN information_schema.key_column_usage kcu USING (constraint_schema, constraint_name)"
+            " WHERE tc.constraint_type = 'UNIQUE' AND tc.table_schema = 'shop' ORDER BY 1, kcu.ordinal_position"
+        ).fetchall()
+    created = {tuple(r) for r in rows}
+    expected = {
+        (names.schema(t.owner), names.table(t.owner, t.name), names.column(t.owner, t.name, c.name))
+        for t in chosen
+        for c in t.columns
+        if oracle_to_postgres(c).supported
+    }
+    assert created == expected and len(created) == 31
+    assert {
+        ("shop", "orderlines", "select"),
+        ("shop", "staff", "EMP#"),
+        ("shop", "staff", "Dept-Code"),
+        ("shop", "order", "user"),
+        ("shop", "notes", "text"),
+    } <= created
+    loyalty = names.table("SHOP", "CUSTOMER_LOYALTY_PROGRAM_MEMBERSHIP_TIER_HISTORY_SNAPSHOT_ARCHIVE_2024")
+    assert unique == [(loyalty, "member_id"), (loyalty, "tier_code"), ("order", "order_no")]
