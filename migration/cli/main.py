@@ -135,7 +135,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     specs = all_tasks(stack)
     plan = migration_plan(stack)
     baseline = _baseline(args) if args.set else None
-    deployed = _deployed_outputs(args.deployed) if args.deployed else (baseline.outputs if baseline else None)
+    deployed_baseline = baseline.outputs if baseline is not None and not isinstance(baseline, str) else None
+    deployed = _deployed_outputs(args.deployed) if args.deployed else deployed_baseline
     try:
         run = run_program(sf, deployed=deployed)
     except pulumi.RunError as exc:  # the program's own one-line error: bad config, or a change up refuses
