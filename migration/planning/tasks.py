@@ -560,7 +560,12 @@ def reverse_task(stack: Stack, forward: Sequence[TaskSpec], moved: Collection[Pa
             table_settings=lobs,
         )
     except mappings.MappingError as exc:
-        raise ConfigError(f"{stack.project}:reverse: {exc}") from None
+        hint = (
+            f" (the fallback is one task; {len(renames)} of its rules rename names that are not plain upper case)"
+            if "larger than" in str(exc) and renames
+            else ""
+        )
+        raise ConfigError(f"{stack.project}:reverse: {exc}{hint}") from None
     start = parse_postgres_start(rev.cdc_start_position, slot_name=rev.postgres_source.settings.slot_name)
     return TaskSpec(
         name="reverse",

@@ -115,3 +115,17 @@ def test_reverse_selects_exactly_what_moved_even_when_an_exclude_names_a_twin():
     ]
     forward = json.dumps([s.mappings for s in all_tasks(shop()) if s.direction == "forward"])
     assert '"value": "orderlines"' in forward
+
+
+def test_a_reverse_mapping_over_the_limit_says_the_renames_fill_it(monkeypatch):
+    """The fallback is one task for every table: a large estate of names that are not plain upper case can fill
+    the 2 MB DMS accepts. Here the limit is lowered between the planned forward tasks (<= 4.6 KB) and the reverse."""
+    from migration.dms import mappings
+
+    monkeypatch.setattr(mappings, "MAX_MAPPING_BYTES", 6000)
+    with pytest.raises(ConfigError) as err:
+        all_tasks(shop("sizing.mode=auto", "sizing.windowHours=6"))
+    assert str(err.value) == (
+        "oracle2pg:reverse: table mapping is larger than 2 MB; split the tables across more tasks (the fallback is "
+        "one task; 15 of its rules rename names that are not plain upper case)"
+    )
