@@ -8,7 +8,7 @@ documents surface as `ConfigError` lines before any resource is registered.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Collection, Literal, Sequence
 
@@ -328,7 +328,8 @@ def migration_plan(stack: Stack) -> MigrationPlan | None:
 
 def _mapping(stack: Stack, **kwargs: Any) -> dict[str, Any]:
     m = stack.config.migration
-    renames = {s: postgres_schema(stack.config, s) for s in m.schemas if postgres_schema(stack.config, s) != s.lower()}
+    folded = {s: postgres_schema(stack.config, s) for s in m.schemas if s not in m.schema_renames}
+    renames = {**m.schema_renames, **{s: pg for s, pg in folded.items() if pg != s.lower()}}  # + shortened names
     try:
         return mappings.build_forward_mappings(m.schemas, schema_renames=renames, **kwargs)
     except mappings.MappingError as exc:
@@ -357,8 +358,7 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
         return _planned_tasks(stack, plan, inv, common)
     specs = _configured_tasks(stack, inv, common)
     if inv is None:
-        first = specs[0]
-        specs[0] = TaskSpec(**{**first.__dict__, "reasons": (*first.reasons, naming.NO_INVENTORY_NOTE)})
+        specs[0] = replace(specs[0], reasons=(*specs[0].reasons, naming.NO_INVENTORY_NOTE))
     return specs
 
 
