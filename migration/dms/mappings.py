@@ -364,7 +364,8 @@ def validate_mappings(doc: Mapping[str, Any]) -> None:
             raise _fail(rule, "rule-type must be selection, transformation or table-settings")
     if not has_include:
         raise MappingError("table mapping selects nothing: it needs at least one include selection rule")
-    if len(render_json(doc).encode("utf-8")) > MAX_MAPPING_BYTES:  # what the task receives
+    # The size of what the task receives: compact, and ASCII (json escapes the rest), so characters are bytes.
+    if len(json.dumps(doc, separators=(",", ":"))) > MAX_MAPPING_BYTES:
         raise MappingError("table mapping is larger than 2 MB; split the tables across more tasks")
 
 
