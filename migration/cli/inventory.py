@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from migration.cli.argparsing import OneLineParser, UsageError
-from migration.inventory.ddl import render_ddl
+from migration.config.model import ConfigError
+from migration.inventory.ddl import render_ddl, schema_renames
 from migration.inventory.load import gc_paused, load_inventory
 from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Inventory, InventoryError, Table
+from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain
 from migration.inventory.typemap import (
     TypeMapping,
     identifier_too_long,
@@ -20,33 +24,64 @@ from migration.inventory.typemap import (
     oracle_type_text,
 )
 
+ROOT = Path(__file__).resolve().parents[2]
+DMS_ORACLE_NAME_BYTES = 30  # DMS reference 3.6: Oracle identifiers longer than 30 bytes are not supported
 
-def _identifier_problems(kind: str, name: str) -> list[str]:
+
+def _identifier_problems(kind: str, name: str, pg: str | None = None) -> list[str]:
+    """What a reviewer must know about a name: PostgreSQL's 63-byte limit and reserved words, names the mappings
+    rename explicitly, names DMS cannot transform, and DMS's documented 30-byte limit on Oracle names."""
+    pg = name.lower() if pg is None else pg
     problems = []
     if identifier_too_long(name.lower()):
-        problems.append(f"{kind} {name} is longer than 63 bytes: PostgreSQL truncates it")
-    if is_reserved_postgres_word(name):
+        problems.append(f"{kind} {name} is longer than 63 bytes: named {pg} in PostgreSQL, renamed both ways")
+    elif kind == "column" and dms_cannot_transform(name):
+        problems.append(
+            f"{kind} {name} holds # \\ / or -: DMS cannot transform its name, PostgreSQL gets it as spelled "
+            "(uncertain: test one table)"
+        )
+    elif not is_plain(name):
+        problems.append(f"{kind} {name} is not plain upper case: named {pg} in PostgreSQL, renamed both ways")
+    if len(name.encode("utf-8")) > DMS_ORACLE_NAME_BYTES:
+        problems.append(f"{kind} {name} is longer than 30 bytes: DMS documents such Oracle names as unsupported")
+    if is_reserved_postgres_word(pg):
         problems.append(f"{kind} {name} is a PostgreSQL reserved word: it must be quoted")
     return problems
 
 
-def build_report(inv: Inventory, number_datatype_scale: int = 10) -> dict[str, Any]:
+def build_report(
+    inv: Inventory,
+    number_datatype_scale: int = 10,
+    *,
+    names: NameMap | None = None,
+    tables: Iterable[tuple[str, str]] | None = None,
+) -> dict[str, Any]:
     """The report as plain data (JSON-ready): one row per column, one per table with the LOB choice and problems.
 
+    `names` (default: the inventory's own map) gives every object its PostgreSQL name; `tables` limits the report
+    (a stack's selection). Two Oracle names sharing a PostgreSQL name stop it with one line naming both.
     Mappings and name checks are cached per distinct type / name: estates repeat both a lot."""
+    names = build_name_map(inv) if names is None else names
+    chosen = list(inv.tables.values()) if tables is None else [inv.tables[k] for k in tables]
+    conflicts = names.conflicts_among((t.owner, t.name) for t in chosen)
+    if conflicts:
+        raise InventoryError(conflicts[0].message())
     with gc_paused():
-        return _build_report(inv, number_datatype_scale)
+        return _build_report(chosen, names, number_datatype_scale)
 
 
-def _build_report(inv: Inventory, number_datatype_scale: int) -> dict[str, Any]:
+def _build_report(chosen: list[Table], names: NameMap, number_datatype_scale: int) -> dict[str, Any]:
     """The per-column loop stays inline: it runs once per column (a million in a big estate), so it avoids a call
     per column; the per-table steps before and after it are their own functions."""
     columns: list[dict[str, Any]] = []
     tables: list[dict[str, Any]] = []
     types: dict[tuple[Any, ...], tuple[TypeMapping, str]] = {}
-    names: dict[str, list[str]] = {}
-    for table in inv.tables.values():
-        problems = _table_problems(table)
+    problems_of: dict[str, list[str]] = {}  # plain column names: their problems depend on the name alone
+    folded: dict[str, str] = {}  # plain column name -> its lower-case form, one string shared by every table
+    for table in chosen:
+        pg_table = names.table(table.owner, table.name)
+        problems = _table_problems(table, pg_table)
+        renamed = names.columns.get((table.owner, table.name))
         geometry = lob = False
         for col in table.columns:
             sig = (col.data_type, col.data_length, col.data_precision, col.data_scale, col.char_used, col.char_length)
@@ -54,13 +89,18 @@ def _build_report(inv: Inventory, number_datatype_scale: int) -> dict[str, Any]:
             if hit is None:
                 hit = types[sig] = (oracle_to_postgres(col, number_datatype_scale), oracle_type_text(col))
             m = hit[0]
+            pg = renamed.get(col.name) if renamed else None
+            pg_column = pg or folded.get(col.name) or folded.setdefault(col.name, col.name.lower())
             columns.append(
                 {
                     "owner": col.owner,
                     "table": col.table,
                     "column": col.name,
+                    "postgres_column": pg_column,
                     "oracle_type": hit[1],
                     "postgres_type": m.postgres_type,
+                    "dms_type": m.dms_type,
+                    "recommended_type": m.postgres_type,
                     "supported": m.supported,
                     "note": m.note,
                 }
@@ -70,22 +110,27 @@ def _build_report(inv: Inventory, number_datatype_scale: int) -> dict[str, Any]:
             if m.is_lob:
                 lob = True
                 geometry = geometry or m.full_lob_only
-            name_problems = names.get(col.name)
+            if pg is not None:
+                problems.extend(_identifier_problems("column", col.name, pg))
+                continue
+            name_problems = problems_of.get(col.name)
             if name_problems is None:
-                name_problems = names[col.name] = _identifier_problems("column", col.name)
+                name_problems = problems_of[col.name] = _identifier_problems("column", col.name)
             problems.extend(name_problems)
-        tables.append(_table_row(table, problems, lob=lob, geometry=geometry))
+        row = _table_row(table, problems, lob=lob, geometry=geometry)
+        row["postgres_table"] = f"{names.schema(table.owner)}.{pg_table}"
+        tables.append(row)
     return {"columns": columns, "tables": tables}
 
 
-def _table_problems(table: Table) -> list[str]:
+def _table_problems(table: Table, pg_table: str | None = None) -> list[str]:
     """Problems of the table itself, listed before its columns' problems: no key, and its name."""
     problems: list[str] = []
     if not table.has_key:
         problems.append(
             "no primary or unique key: CDC cannot apply updates/deletes by key, validation and batch apply need one"
         )
-    problems.extend(_identifier_problems("table", table.name))
+    problems.extend(_identifier_problems("table", table.name, pg_table))
     return problems
 
 
@@ -112,6 +157,9 @@ def _table_row(table: Table, problems: list[str], *, lob: bool, geometry: bool) 
     }
 
 
+_NAME_PROBLEMS = ("63 bytes", "30 bytes", "reserved word", "not plain upper case", "cannot transform its name")
+
+
 def render_text(report: dict[str, Any]) -> str:
     """Per table its column types, then the lists a reviewer acts on."""
     out: list[str] = []
@@ -121,12 +169,16 @@ def render_text(report: dict[str, Any]) -> str:
     for t in report["tables"]:
         key = "key" if t["has_key"] else "NO KEY"
         part = ", partitioned" if t["partitioned"] else ""
-        out.append(f"{t['owner']}.{t['table']}  ({t['rows']} rows, {t['bytes']} bytes, {key}{part})")
+        folded = f"{t['owner']}.{t['table']}".lower()
+        renamed = f" -> {t['postgres_table']}" if t.get("postgres_table", folded) != folded else ""
+        out.append(f"{t['owner']}.{t['table']}{renamed}  ({t['rows']} rows, {t['bytes']} bytes, {key}{part})")
         cols = by_table.get((t["owner"], t["table"]), [])
         width = max((len(c["column"]) for c in cols), default=0)
         type_width = max((len(c["oracle_type"]) for c in cols), default=0)
         for c in cols:
             target = c["postgres_type"] if c["supported"] else "NOT MIGRATED"
+            if c["supported"] and c.get("postgres_column", c["column"].lower()) != c["column"].lower():
+                target = f"{c['postgres_column']} {target}"
             note = f"  -- {c['note']}" if c["note"] else ""
             out.append(f"  {c['column']:<{width}}  {c['oracle_type']:<{type_width}}  -> {target}{note}")
         out.extend(f"  ! {p}" for p in t["problems"])
@@ -150,7 +202,7 @@ def render_text(report: dict[str, Any]) -> str:
                 f"{t['owner']}.{t['table']}: {p}"
                 for t in report["tables"]
                 for p in t["problems"]
-                if "63 bytes" in p or "reserved word" in p
+                if any(marker in p for marker in _NAME_PROBLEMS)
             ],
         ),
     ]
@@ -184,37 +236,78 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     for name, help_text in (
-        ("report", "types, LOB modes and problems per table"),
+        ("report", "types, LOB modes, PostgreSQL names and problems per table"),
         ("ddl", "PostgreSQL CREATE SCHEMA/TABLE statements"),
     ):
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--columns", required=True, help="columns.csv (ALL_TAB_COLUMNS export)")
-        p.add_argument("--tables", required=True, help="tables.csv")
+        p.add_argument(
+            "--stack",
+            help="read a stack instead of the flags below: its inventory files, schema renames, NumberDatatypeScale "
+            "and include/exclude (Pulumi.<stack>.yaml under --root)",
+        )
+        p.add_argument("--root", type=Path, default=ROOT, help="project directory of --stack (default: this checkout)")
+        p.add_argument("--columns", help="columns.csv (ALL_TAB_COLUMNS export); required without --stack")
+        p.add_argument("--tables", help="tables.csv; required without --stack")
         p.add_argument("--keys", help="keys.csv (primary/unique key columns)")
         p.add_argument(
             "--number-datatype-scale",
             type=_scale,
-            default=10,
             help="the Oracle endpoint's NumberDatatypeScale (default 10)",
+        )
+        p.add_argument(
+            "--schema-map",
+            type=_schema_pair,
+            action="append",
+            default=[],
+            metavar="ORACLE=pg",
+            help="rename a schema, e.g. APP=app_new (repeatable)",
         )
         if name == "report":
             p.add_argument("--lobs", help="lobs.csv (measured LOB sizes)")
             p.add_argument("--format", choices=("text", "json"), default="text")
         else:
-            p.add_argument(
-                "--schema-map",
-                type=_schema_pair,
-                action="append",
-                default=[],
-                metavar="ORACLE=pg",
-                help="rename a schema, e.g. APP=app_new (repeatable)",
-            )
             p.add_argument("--output", help="write the DDL to this file instead of stdout")
     return parser
 
 
+_FILE_FLAGS = ("columns", "tables", "keys", "lobs", "number_datatype_scale")
+
+
+def _from_flags(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list[tuple[str, str]] | None]:
+    """The inventory files named on the command line: every table, schemas renamed by --schema-map."""
+    missing = [f"--{n}" for n in ("columns", "tables") if not getattr(args, n)]
+    if missing:
+        raise UsageError(f"{' and '.join(missing)} required (or --stack to read them from a stack)")
+    inv = load_inventory(args.columns, args.tables, getattr(args, "lobs", None), args.keys)
+    names = build_name_map(inv, schema_renames(inv, dict(args.schema_map)))
+    scale = 10 if args.number_datatype_scale is None else args.number_datatype_scale
+    return inv, names, scale, None
+
+
+def _from_stack(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list[tuple[str, str]] | None]:
+    """A stack's inventory under its schema renames and NumberDatatypeScale, limited to the tables it selects."""
+    from migration.config.stackfile import read_stack_file
+    from migration.planning.naming import check_patterns, stack_names
+    from migration.planning.tasks import selected_tables, stack_inventory
+
+    given = [f"--{n.replace('_', '-')}" for n in _FILE_FLAGS if getattr(args, n, None) is not None]
+    given += ["--schema-map"] if args.schema_map else []
+    if given:
+        raise UsageError(
+            f"--stack reads the inventory, renames and NumberDatatypeScale from the stack; drop {given[0]}"
+        )
+    stack = read_stack_file(args.root, args.stack).load()
+    inv = stack_inventory(stack)
+    if inv is None:
+        raise ConfigError(f"{stack.project}:inventory: stack {args.stack} has no inventory configured")
+    check_patterns(stack, inv)
+    m = stack.config.migration
+    tables = [(t.owner, t.name) for t in selected_tables(stack, inv, m.include, m.exclude)]
+    return inv, stack_names(stack, inv), stack.config.source.settings.number_datatype_scale, tables
+
+
 def main(argv: list[str]) -> int:
-    """Exit 0 on success, 2 on bad arguments or bad inventory files (one `error:` line, no traceback)."""
+    """Exit 0 on success, 2 on bad arguments, a bad stack or bad inventory files (one `error:` line, no traceback)."""
     try:
         args = _parser().parse_args(argv)
     except UsageError as exc:
@@ -223,19 +316,19 @@ def main(argv: list[str]) -> int:
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     try:
-        inv = load_inventory(args.columns, args.tables, getattr(args, "lobs", None), args.keys)
+        inv, names, scale, tables = _from_stack(args) if args.stack else _from_flags(args)
         if args.command == "report":
-            report = build_report(inv, args.number_datatype_scale)
+            report = build_report(inv, scale, names=names, tables=tables)
             text = json.dumps(report, indent=2) + "\n" if args.format == "json" else render_text(report)
         else:
-            text = render_ddl(inv, schema_map=dict(args.schema_map), number_datatype_scale=args.number_datatype_scale)
+            text = render_ddl(inv, names=names, tables=tables, number_datatype_scale=scale)
         if getattr(args, "output", None):
             with open(args.output, "w", encoding="utf-8") as handle:
                 handle.write(text)
         else:
             sys.stdout.write(text)
-    except (InventoryError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (InventoryError, ValueError) as exc:  # ConfigError and UsageError are ValueErrors too
+        print("error: " + " ".join(str(exc).split()), file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)

@@ -116,8 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if len(argv) >= 2 and argv[0] == "--root" and "inventory" in argv[2:3]:
-        argv = argv[2:]  # inventory paths are given explicitly; the project root does not matter to it
+    if len(argv) >= 3 and argv[0] == "--root" and argv[2] == "inventory":
+        argv = ["inventory", *argv[3:], "--root", argv[1]]  # the root matters to `inventory ... --stack`
     if argv and argv[0] == "inventory":
         from migration.cli import inventory as inventory_cli
 

@@ -229,7 +229,10 @@ def _changes_text(result: PlanResult) -> str:
 
 
 def _decisions(result: PlanResult) -> str:
-    return "\n".join(f"  {spec.task_id}: {reason}" for spec in result.specs for reason in spec.reasons)
+    """The stack's own notes first (the split, LogMiner, names), then each task's reasons."""
+    stack = [f"  stack: {note}" for spec in result.specs for note in spec.stack_notes]
+    tasks = [f"  {spec.task_id}: {reason}" for spec in result.specs for reason in spec.reasons]
+    return "\n".join(stack + tasks)
 
 
 def render_text(result: PlanResult, *, verbose: bool) -> str:
@@ -277,6 +280,7 @@ def to_json(result: PlanResult) -> dict[str, Any]:
         "warnings": [*result.run.warnings, *result.change_warnings],
         "destructive": result.destructive,
         "migrationPlan": None if result.migration_plan is None else json.loads(result.migration_plan.to_json()),
+        "stackNotes": [note for spec in result.specs for note in spec.stack_notes],
         "decisions": {spec.task_id: list(spec.reasons) for spec in result.specs},
         "outputs": mask_secrets(result.run.outputs),
         "files": [str((result.out_dir or Path(".")) / name) for name in result.written],

@@ -60,6 +60,9 @@ TAG_KEY_RE = re.compile(r"^[\w .:/=+@-]{1,128}$")
 
 
 RESERVED_TASK_NAMES = ("reverse", "validate")
+# The reverse task's Oracle user when its name lives in Secrets Manager (prereqs creates it under this name).
+DEFAULT_REVERSE_ORACLE_USER = "DMS_REVERSE"
+ORACLE_SCHEMA_30_RE = re.compile(r"^[A-Z][A-Z0-9_$#]{0,29}$")  # DMS supports Oracle names up to 30 bytes
 
 
 class ConfigError(ValueError):
@@ -571,6 +574,31 @@ class ReverseConfig(StrictModel):
     target_table_prep_mode: str = "DO_NOTHING"
     loopback_prevention: bool = False
     keep_forward_running: bool = False
+    # Where DMS keeps the reverse task's control tables (awsdms_apply_exceptions, status, history, suspended
+    # tables): the reverse user's own schema, the one Oracle schema it can create tables in. Default: the user
+    # name (oracleTarget.username), or DMS_REVERSE when the name lives in Secrets Manager.
+    control_schema: str | None = None
+
+    @field_validator("control_schema")
+    @classmethod
+    def _control(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        return _pattern(
+            v, ORACLE_SCHEMA_30_RE, "must be the reverse user's Oracle schema as stored (upper case, at most 30 bytes)"
+        )
+
+    @property
+    def oracle_user(self) -> str:
+        """The Oracle user the reverse task writes as (upper case, as Oracle stores an unquoted name)."""
+        conn = self.oracle_target
+        if conn is not None and conn.username:
+            return conn.username.upper()
+        return self.control_schema or DEFAULT_REVERSE_ORACLE_USER
+
+    @property
+    def oracle_control_schema(self) -> str:
+        return self.control_schema or self.oracle_user
 
     @field_validator("target_table_prep_mode")
     @classmethod
@@ -586,6 +614,12 @@ class ReverseConfig(StrictModel):
     def _complete(self) -> ReverseConfig:
         if self.enabled and (self.postgres_source is None or self.oracle_target is None):
             raise ValueError("enabled: true needs postgresSource and oracleTarget connections")
+        conn = self.oracle_target
+        if self.control_schema and conn is not None and conn.username and conn.username.upper() != self.control_schema:
+            raise ValueError(
+                f"controlSchema {self.control_schema} must be the reverse user's own schema "
+                f"({conn.username.upper()}): it is the one Oracle schema that user can create DMS's control tables in"
+            )
         if self.keep_forward_running and not self.loopback_prevention:
             raise ValueError(
                 "keepForwardRunning runs forward and reverse replication together; that needs "
@@ -706,6 +740,16 @@ class StackConfig(StrictModel):
             raise ValueError(
                 "phase: fallback runs the reverse PostgreSQL -> Oracle task; set reverse.enabled: true "
                 "with its postgresSource and oracleTarget"
+            )
+        rev_source = self.reverse.postgres_source if self.reverse.enabled else None
+        if (
+            rev_source is not None
+            and self.source.settings.fail_tasks_on_lob_truncation
+            and not rev_source.settings.fail_tasks_on_lob_truncation
+        ):
+            raise ValueError(
+                "reverse.postgresSource.settings.failTasksOnLobTruncation: false lets the fallback truncate LOBs the "
+                "forward path refuses to truncate (source.settings.failTasksOnLobTruncation: true); set it true"
             )
         if self.require_ssl:
             conns: list[tuple[str, _Connection | None]] = [

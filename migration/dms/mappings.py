@@ -7,6 +7,7 @@ plan-time error rather than a failed task hours into a migration.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -39,6 +40,11 @@ TRANSFORMATION_ACTIONS = (
     "define-primary-key",
 )
 LOB_MODES = ("limited", "unlimited", "none")
+# "AWS DMS can only process table mapping JSON files up to 2 MB in size" (DMS User Guide, Specifying table selection
+# and transformations rules using JSON). Rename rules for names that are not plain upper case make documents grow
+# with the columns, so the documented limit, not a guessed 128 KB, is the one to hold.
+MAX_MAPPING_BYTES = 2_000_000
+_RULE_NAME_JUNK = re.compile(r"[^\w$#%-]+")
 PARALLEL_LOAD_TYPES = ("partitions-auto", "subpartitions-auto", "partitions-list", "ranges", "none")
 
 
@@ -65,13 +71,28 @@ class ColumnRemoval:
     column: str
 
 
+@dataclass(frozen=True)
+class Rename:
+    """An explicit `rename` of a table (`column` None) or a column: the object-locator in source names, `value` the
+    name on the target. Emitted before the case-fold rules, because DMS applies the rule with the lowest rule-id
+    when several transformation rules match one object (DMS User Guide, transformation rules: rule-id)."""
+
+    schema: str
+    table: str
+    column: str | None
+    value: str
+
+
 @dataclass
 class _Builder:
     rules: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, rule_type: str, name: str, **body: Any) -> None:
+        """Rule ids count up from 1 in the order rules are added; names start with the id (unique) and keep
+        letters, digits and `_ $ # % -` only (quoted Oracle names may hold anything)."""
         rule_id = str(len(self.rules) + 1)
-        self.rules.append({"rule-type": rule_type, "rule-id": rule_id, "rule-name": f"{rule_id}-{name}"[:255], **body})
+        rule_name = _RULE_NAME_JUNK.sub("_", f"{rule_id}-{name}")[:255]
+        self.rules.append({"rule-type": rule_type, "rule-id": rule_id, "rule-name": rule_name, **body})
 
 
 def _scoped(patterns: Iterable[str], schemas: Sequence[str]) -> list[tuple[str, str]]:
@@ -95,22 +116,29 @@ def build_forward_mappings(
     table_settings: Sequence[TableSettings] = (),
     removed_columns: Sequence[ColumnRemoval] = (),
     load_order: Mapping[tuple[str, str], int] | None = None,
+    renames: Sequence[Rename] = (),
 ) -> dict[str, Any]:
-    """Oracle -> PostgreSQL mapping: select the tables, lower-case every name (PostgreSQL folds unquoted names to
-    lower case; Oracle stores them upper case), rename schemas where asked, then per-table settings.
+    """Oracle -> PostgreSQL mapping: select the tables, remove the columns left behind, rename the tables and columns
+    whose names are not plain upper case (`renames`, from the inventory's name map), then lower-case every other
+    name (PostgreSQL folds unquoted names to lower case; Oracle stores them upper case), rename schemas where asked,
+    then per-table settings.
+
+    Removals and renames come before the case folds: of several transformation rules matching one object, DMS
+    applies the one with the lowest rule-id, so a wildcard fold placed first would win over them.
 
     `explicit_tables` (a planner's or inventory's exact table list) replaces `include` patterns; `load_order`
     gives some of them a DMS load-order (higher loads first), so the largest tables start first.
     """
-    renames = dict(schema_renames or {})
+    schema_map = dict(schema_renames or {})
     b = _Builder()
     if explicit_tables is not None:
         _add_explicit_selections(b, explicit_tables, load_order or {})
     else:
         _add_pattern_selections(b, "include", include, schemas)
     _add_pattern_selections(b, "exclude", exclude, schemas)
-    _add_naming_rules(b, schemas, renames)
     _add_column_removals(b, removed_columns)
+    _add_renames(b, renames)
+    _add_naming_rules(b, schemas, schema_map)
     _add_table_settings(b, table_settings)
     doc = {"rules": b.rules}
     validate_mappings(doc)
@@ -191,6 +219,20 @@ def _add_naming_rules(b: _Builder, schemas: Sequence[str], renames: Mapping[str,
         )
 
 
+def _add_renames(b: _Builder, renames: Sequence[Rename]) -> None:
+    """One rename rule per table or column whose target name is not the case fold of its source name."""
+    for r in renames:
+        locator = {"schema-name": r.schema, "table-name": r.table}
+        if r.column is not None:
+            locator["column-name"] = r.column
+        target = "table" if r.column is None else "column"
+        b.add(
+            "transformation",
+            f"rename-{target}-{r.schema}-{r.table}" + ("" if r.column is None else f"-{r.column}"),
+            **{"rule-target": target, "object-locator": locator, "rule-action": "rename", "value": r.value},
+        )
+
+
 def _add_column_removals(b: _Builder, removed: Sequence[ColumnRemoval]) -> None:
     """A remove-column rule per column the config leaves behind (e.g. a type DMS cannot move)."""
     for rc in removed:
@@ -206,13 +248,19 @@ def _add_column_removals(b: _Builder, removed: Sequence[ColumnRemoval]) -> None:
 
 
 def build_reverse_mappings(
-    schema_map: Mapping[str, str], selection: Sequence[Mapping[str, Any]] | None = None
+    schema_map: Mapping[str, str],
+    selection: Sequence[Mapping[str, Any]] | None = None,
+    *,
+    renames: Sequence[Rename] = (),
+    table_settings: Sequence[TableSettings] = (),
 ) -> dict[str, Any]:
     """PostgreSQL -> Oracle mapping for the fallback task: `schema_map` is {postgres_schema: ORACLE_SCHEMA}.
 
     Selects `selection` (rules `{"object-locator": ..., "rule-action": include|exclude}` in PostgreSQL names;
-    default: every table of each schema), renames the schema back to its Oracle name and upper-cases table and
-    column names so changes land in the original Oracle objects.
+    default: every table of each schema), renames the tables and columns whose Oracle names are not plain upper
+    case (`renames`, in PostgreSQL names: before the folds, which they must win over), renames the schema back to
+    its Oracle name and upper-cases every other table and column name so changes land in the original Oracle
+    objects; `table_settings` (PostgreSQL names) carry each table's LOB settings back.
     """
     b = _Builder()
     if selection is None:
@@ -227,6 +275,7 @@ def build_reverse_mappings(
             f"{action}-{loc['schema-name']}-{loc['table-name']}".replace("%", "all"),
             **{"object-locator": dict(loc), "rule-action": action, "filters": []},
         )
+    _add_renames(b, renames)
     for pg_schema, ora_schema in schema_map.items():
         b.add(
             "transformation",
@@ -256,6 +305,7 @@ def build_reverse_mappings(
                 "rule-action": "convert-uppercase",
             },
         )
+    _add_table_settings(b, table_settings)
     doc = {"rules": b.rules}
     validate_mappings(doc)
     return doc
@@ -314,8 +364,9 @@ def validate_mappings(doc: Mapping[str, Any]) -> None:
             raise _fail(rule, "rule-type must be selection, transformation or table-settings")
     if not has_include:
         raise MappingError("table mapping selects nothing: it needs at least one include selection rule")
-    if len(json.dumps(doc)) > 120_000:
-        raise MappingError("table mapping is larger than 120 KB; split the tables across more tasks")
+    # The size of what the task receives: compact, and ASCII (json escapes the rest), so characters are bytes.
+    if len(json.dumps(doc, separators=(",", ":"))) > MAX_MAPPING_BYTES:
+        raise MappingError("table mapping is larger than 2 MB; split the tables across more tasks")
 
 
 def _check_transformation(rule: Mapping[str, Any], locator: Mapping[str, Any]) -> None:

@@ -108,6 +108,9 @@ class TaskSettingsOptions(StrictModel):
     validation_threads: int = Field(default=5, ge=1)
     validation_partial_lob_size_kb: int | None = Field(default=None, ge=0)
     skip_lob_columns: bool = False
+    # The task's per-table LOB settings (table-settings rules): each LOB table's bulk-max-size in KB, 0 for a table
+    # in full LOB mode. Validation then compares as much of each LOB as the tables carry, not LobMaxSize.
+    table_lob_sizes_kb: tuple[int, ...] = ()
     # Operations.
     log_severity: LogSeverity = "DEFAULT"
     control_schema: str | None = None  # None: "awsdms_control" on PostgreSQL, the target user's schema on Oracle
@@ -168,9 +171,11 @@ def check_options(opts: TaskSettingsOptions) -> None:
     if partial is not None:
         if opts.skip_lob_columns:
             _fail("validationPartialLobSizeKb has no effect with skipLobColumns: true")
-        if opts.lob_mode == "limited" and partial > _lob_max(opts):
+        carried = _carried_lob_kb(opts)
+        if opts.lob_mode == "limited" and carried and partial > carried:
+            tables = f" or the largest table bulk-max-size ({carried})" if opts.table_lob_sizes_kb else ""
             _fail(
-                f"validationPartialLobSizeKb ({partial}) must not exceed lobMaxSizeKb ({_lob_max(opts)}): "
+                f"validationPartialLobSizeKb ({partial}) must not exceed lobMaxSizeKb ({_lob_max(opts)}){tables}: "
                 "truncated LOBs would fail validation"
             )
     schema = _control_schema(opts)
@@ -191,6 +196,14 @@ def check_options(opts: TaskSettingsOptions) -> None:
 
 def _lob_max(opts: TaskSettingsOptions) -> int:
     return opts.lob_max_size_kb if opts.lob_max_size_kb is not None else 32
+
+
+def _carried_lob_kb(opts: TaskSettingsOptions) -> int:
+    """The most of one LOB a limited-mode task carries: LobMaxSize or a larger per-table bulk-max-size; 0 when a
+    table is in full LOB mode (every LOB whole)."""
+    if 0 in opts.table_lob_sizes_kb:
+        return 0
+    return max((_lob_max(opts), *opts.table_lob_sizes_kb))
 
 
 def _control_schema(opts: TaskSettingsOptions) -> str:
@@ -298,12 +311,14 @@ def _error_behavior(opts: TaskSettingsOptions) -> dict[str, Any]:
 
 
 def _validation(opts: TaskSettingsOptions) -> dict[str, Any]:
-    """Partial LOB size defaults to LobMaxSize in limited mode, so LOBs truncated by design don't fail
-    validation; CDC validation-only tasks wait 180 s for changes to settle (reference section 10)."""
+    """Partial LOB size defaults, in limited mode, to the most of a LOB the task carries: LobMaxSize, or the
+    largest per-table bulk-max-size of its tables, so validation compares every byte each table moved and LOBs
+    truncated by design don't fail it; 0 (whole LOBs) when a table is in full LOB mode. CDC validation-only tasks
+    wait 180 s for changes to settle (reference section 10)."""
     partial = opts.validation_partial_lob_size_kb
     if partial is None:
         limited = opts.validation and opts.lob_mode == "limited" and not opts.skip_lob_columns
-        partial = _lob_max(opts) if limited else 0
+        partial = _carried_lob_kb(opts) if limited else 0
     cdc_delay = 180 if opts.validation_only and opts.migration_type == "cdc" else 0
     return {
         "EnableValidation": opts.validation,

@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Literal, TypeVar
 
+from migration.inventory.names import quote_oracle
+
 T = TypeVar("T")
 
 PASSWORD_PLACEHOLDER = "<password>"
@@ -23,6 +25,7 @@ FALLBACK_TRACKING_TABLE = "DMS_FALLBACK_DISABLED"
 _ORA_IDENT_RE = re.compile(r"[A-Za-z][A-Za-z0-9_$#]{0,29}")
 _PG_IDENT_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_$]{0,62}")
 _PG_PLAIN_RE = re.compile(r"[a-z_][a-z0-9_$]*")
+_GROUP_JUNK = re.compile(r"[^A-Z0-9_$#]")
 
 # reference 3.3: SYS objects the source DMS user reads, granted through rdsadmin on RDS.
 ORACLE_SOURCE_SYS_OBJECTS = (
@@ -110,6 +113,17 @@ def _ora(name: str, what: str) -> str:
     return name.upper()
 
 
+def _ora_object(name: str, what: str) -> str:
+    """A table or column name exactly as the Oracle dictionary stores it ("EventLog" stays EventLog): quoted where
+    SQL needs it by `quote_oracle`, never upper-cased here (that turned "EventLog" into a table Oracle lacks)."""
+    if not isinstance(name, str) or not name or '"' in name or "\x00" in name or len(name.encode("utf-8")) > 128:
+        raise PrereqsError(
+            f"{what}: {name!r} is not an Oracle name as the dictionary stores it; allowed: 1..128 bytes without "
+            "double quotes"
+        )
+    return name
+
+
 def _pg_name(name: str, what: str) -> str:
     if not isinstance(name, str) or not _PG_IDENT_RE.fullmatch(name):
         raise PrereqsError(
@@ -178,21 +192,24 @@ def _guarded(log_group_filter: str, ddl: str) -> list[str]:
         "  n NUMBER;",
         "BEGIN",
         f"  SELECT COUNT(*) INTO n FROM dba_log_groups WHERE {log_group_filter};",
-        f"  IF n = 0 THEN EXECUTE IMMEDIATE '{ddl}'; END IF;",
+        f"  IF n = 0 THEN EXECUTE IMMEDIATE {_lit(ddl)}; END IF;",
         "END;",
         "/",
     ]
 
 
 def _log_group_names(unique_key_only: Mapping[tuple[str, str], Sequence[str]]) -> dict[tuple[str, str], str]:
-    """Deterministic log group names within 30 characters; a numeric suffix only when truncation collides."""
+    """Deterministic log group names within 30 characters, plain upper case whatever the table's name (so they need
+    no quotes and match dba_log_groups as written); a numeric suffix only when truncation collides."""
     used: set[tuple[str, str]] = set()
     names: dict[tuple[str, str], str] = {}
     for schema, table in sorted(unique_key_only):
-        name = f"{table[:26]}_DLG"
+        base = _GROUP_JUNK.sub("_", table.upper())
+        base = base if base[:1].isalpha() else f"G_{base}"
+        name = f"{base[:26]}_DLG"
         i = 1
         while (schema, name) in used:
-            name = f"{table[:24]}_DLG{i}"
+            name = f"{base[:24]}_DLG{i}"
             i += 1
         used.add((schema, name))
         names[(schema, table)] = name
@@ -220,17 +237,25 @@ def _oracle_key_tables(
     unique_key_only: Mapping[tuple[str, str], Sequence[str]] | None,
     owners: Sequence[str],
 ) -> tuple[list[tuple[str, str]], dict[tuple[str, str], list[str]]]:
-    """Upper-cased, de-duplicated tables that need table-level logging. Refused: a table outside the replicated
-    schemas (logging DMS never reads) and one listed both ways (ALL COLUMNS and a log group contradict)."""
+    """De-duplicated tables that need table-level logging, table and column names exactly as Oracle stores them
+    (schemas as the replicated schemas spell them). Refused: a table outside the replicated schemas (logging DMS
+    never reads) and one listed both ways (ALL COLUMNS and a log group contradict)."""
+
+    def owner_of(schema: str, what: str) -> str:
+        return schema if schema in owners else _ora(schema, what)
+
     keyless = _unique(
-        [(_ora(s, "tables_without_key schema"), _ora(t, "tables_without_key table")) for s, t in tables_without_key]
+        [
+            (owner_of(s, "tables_without_key schema"), _ora_object(t, "tables_without_key table"))
+            for s, t in tables_without_key
+        ]
     )
     uk_only: dict[tuple[str, str], list[str]] = {}
     for (s, t), cols in (unique_key_only or {}).items():
-        key = (_ora(s, "unique_key_only schema"), _ora(t, "unique_key_only table"))
+        key = (owner_of(s, "unique_key_only schema"), _ora_object(t, "unique_key_only table"))
         if isinstance(cols, str) or not cols:
             raise PrereqsError(f"unique_key_only[{s}.{t}]: give the unique key's columns as a non-empty list")
-        uk_only[key] = _unique([_ora(c, f"unique_key_only[{s}.{t}] column") for c in cols])
+        uk_only[key] = _unique([_ora_object(c, f"unique_key_only[{s}.{t}] column") for c in cols])
     for s, t in [*keyless, *uk_only]:
         if s not in owners:
             raise PrereqsError(f"table {s}.{t}: schema {s} is not one of the replicated schemas {owners}")
@@ -304,15 +329,16 @@ def _table_supplemental_logging(
         out.append("--    UK).")
     for s, t in keyless:
         out += _guarded(
-            f"owner = '{s}' AND table_name = '{t}' AND log_group_type = 'ALL COLUMN LOGGING'",
-            f"ALTER TABLE {s}.{t} ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS",
+            f"owner = {_lit(s)} AND table_name = {_lit(t)} AND log_group_type = 'ALL COLUMN LOGGING'",
+            f"ALTER TABLE {quote_oracle(s)}.{quote_oracle(t)} ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS",
         )
     groups = _log_group_names(uk_only)
     for (s, t), cols in sorted(uk_only.items()):
         group = groups[(s, t)]
+        columns = ", ".join(quote_oracle(c) for c in cols)
         out += _guarded(
-            f"owner = '{s}' AND log_group_name = '{group}'",
-            f"ALTER TABLE {s}.{t} ADD SUPPLEMENTAL LOG GROUP {group} ({', '.join(cols)}) ALWAYS",
+            f"owner = {_lit(s)} AND log_group_name = {_lit(group)}",
+            f"ALTER TABLE {quote_oracle(s)}.{quote_oracle(t)} ADD SUPPLEMENTAL LOG GROUP {group} ({columns}) ALWAYS",
         )
     return out
 
@@ -759,21 +785,32 @@ def postgres_source_prereqs(
     return "\n".join(out) + "\n"
 
 
-def oracle_target_prereqs(*, dms_user: str, schemas: Sequence[str]) -> str:
-    """Reverse-path Oracle target user (reference 5.2). FK/trigger handling is separate: see `oracle_fallback_*`."""
+def oracle_target_prereqs(*, dms_user: str, schemas: Sequence[str], control_schema: str | None = None) -> str:
+    """Reverse-path Oracle target user (reference 5.2). FK/trigger handling is separate: see `oracle_fallback_*`.
+
+    `control_schema` is the reverse task's ControlSchema, which must be the user's own schema: left empty, DMS puts
+    its control tables into the target schema, where this user may write rows but not create tables."""
     user = _ora(dms_user, "dms_user")
     owners = _schema_list(schemas, "schemas", oracle=True)
+    control = _ora(control_schema, "control_schema") if control_schema else user
+    if control != user:
+        raise PrereqsError(
+            f"control_schema: {control} must be the reverse DMS user's own schema ({user}): it is the one schema "
+            "that user can create DMS's control tables in"
+        )
     out = [
         "-- AWS DMS target prerequisites (reverse path PostgreSQL -> Oracle): Amazon RDS for Oracle",
-        f"-- DMS user {user}; tables written: {', '.join(owners)} (the original Oracle tables, DO_NOTHING)",
+        f"-- DMS user {user}; tables written: {', '.join(owners)} (the original Oracle tables, DO_NOTHING); "
+        f"control schema {control}",
         "-- Run as the RDS master user in SQL*Plus or SQLcl. Re-runnable.",
         "",
     ]
     out += _oracle_create_user(user)
     out += [f"GRANT {p} TO {user};" for p in ORACLE_TARGET_SYSTEM_PRIVILEGES]
     out += [
-        "-- DMS keeps awsdms_apply_exceptions (and other control tables) in the control schema, by default the",
-        "-- DMS user's own schema (uncertain for Oracle targets: set ControlSchema explicitly to be sure).",
+        f"-- Control schema {control} (the reverse task's ControlSchema, reverse.controlSchema): the user's own schema.",
+        "-- DMS creates awsdms_apply_exceptions, awsdms_status, awsdms_suspended_tables and awsdms_history there;",
+        f"-- with ControlSchema empty it would try the target schema ({owners[0]}), where this user cannot create tables.",
         f"GRANT CREATE TABLE TO {user};",
         f"GRANT UNLIMITED TABLESPACE TO {user};",
         "-- Only for direct-path full load / other-schema table creation, which a CDC-only reverse task does",

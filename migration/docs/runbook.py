@@ -20,6 +20,7 @@ from migration.docs.prereqs import (
 )
 
 _NEXT_SECTION = {"replicate": 1, "cutover": 5, "fallback": 8, "complete": 9}
+_MAX_NAMES_LISTED = 500
 
 
 class RunbookError(ValueError):
@@ -45,6 +46,9 @@ class RunbookContext:
     validation_enabled: bool
     # LOB tables whose LOB-only UPDATEs LogMiner does not replicate (migration.lobUpdatesNotReplicated)
     lob_updates_not_replicated: Sequence[str] = ()
+    # (Oracle name, PostgreSQL name) of every migrated table and column whose PostgreSQL name is not the plain
+    # case fold, from the inventory's name map; None when the stack has no inventory (names folded by case only).
+    renamed: Sequence[tuple[str, str]] | None = None
 
     def __post_init__(self) -> None:
         if self.phase not in PHASES:
@@ -164,7 +168,8 @@ def _row_count_queries(ctx: RunbookContext) -> list[str]:
         "AND nested = 'NO' AND temporary = 'N' ORDER BY 1, 2;"
     )
     return [
-        "Exact row counts on both sides (they must match table by table):",
+        "Exact row counts on both sides (they must match table by table"
+        + ("; tables named differently are listed in the appendix on names):" if ctx.renamed else "):"),
         "",
         "```sql",
         '-- Oracle (sqlplus "$ORA")',
@@ -244,6 +249,7 @@ def render_runbook(ctx: RunbookContext) -> str:
         _switch_applications,
         _fallback,
         _teardown,
+        _names,
     ):
         section(ctx, d)
     return "\n".join(d.lines).rstrip() + "\n"
@@ -591,3 +597,36 @@ def _teardown(ctx: RunbookContext, d: _Doc) -> None:
         )
     if ctx.reverse_task_id:
         d.add(f"On Oracle drop `{FALLBACK_TRACKING_TABLE}` once it is empty, and drop the DMS users on both sides.", "")
+
+
+def _names(ctx: RunbookContext, d: _Doc) -> None:
+    """Appendix: which Oracle object each PostgreSQL name stands for, where it is not the case fold. Row counts,
+    validation failures and the fallback are read by these names; without an inventory, say what is assumed."""
+    d.add("## Appendix: names in Oracle and PostgreSQL", "")
+    if ctx.renamed is None:
+        d.add(
+            "This stack has no inventory: the task mappings fold names by case only (`APP.ORDERS` <-> `app.orders`). "
+            'An Oracle table or column that is not plain upper case (`"OrderLines"`, `"select"`) or is longer '
+            "than 63 bytes would come back under a name Oracle does not have: configure `oracle2pg:inventory` to "
+            "get exact rename rules both ways.",
+            "",
+        )
+        return
+    if not ctx.renamed:
+        d.add("Every migrated name is plain upper case in Oracle and its lower-case form in PostgreSQL.", "")
+        return
+    d.add(
+        f"{len(ctx.renamed)} migrated table(s) and column(s) are named differently from the case fold; the forward "
+        "and reverse mappings carry a rename rule for each:",
+        "",
+        "| Oracle | PostgreSQL |",
+        "|---|---|",
+    )
+    d.add(*[f"| `{ora}` | `{pg}` |" for ora, pg in ctx.renamed[:_MAX_NAMES_LISTED]])
+    if len(ctx.renamed) > _MAX_NAMES_LISTED:
+        d.add(
+            "",
+            f"... and {len(ctx.renamed) - _MAX_NAMES_LISTED} more: `python -m migration inventory report --stack "
+            f"{ctx.stack} --format json` lists every column's PostgreSQL name.",
+        )
+    d.add("")

@@ -12,7 +12,8 @@ from migration.config.model import Stack, _Connection
 from migration.dms.identifiers import StackNames
 from migration.docs import prereqs
 from migration.docs.runbook import RunbookContext, render_runbook
-from migration.planning.tasks import TaskSpec, forward_tasks, postgres_schema
+from migration.planning.naming import stack_names
+from migration.planning.tasks import TaskSpec, check_task_scopes, forward_tasks, postgres_schema
 from migration.planning.tasks import stack_inventory as load_inventory
 
 DEFAULT_ORACLE_USER = "DMS_USER"
@@ -57,8 +58,9 @@ def prerequisites(stack: Stack, side: str = "all") -> str:
     inv = load_inventory(stack)
     no_key: list[tuple[str, str]] = []
     uk_only: dict[tuple[str, str], list[str]] = {}
-    if inv is not None:
-        for key, table in inv.tables.items():
+    if inv is not None:  # the tables the stack migrates, under their Oracle names as stored
+        for key in sorted(check_task_scopes(stack, forward_tasks(stack)), key=list(inv.tables).index):
+            table = inv.tables[key]
             if not table.has_primary_key and table.has_unique_key and table.key_columns:
                 uk_only[key] = list(table.key_columns)
             elif not table.has_key:
@@ -110,9 +112,27 @@ def prerequisites(stack: Stack, side: str = "all") -> str:
             )
         if side in ("all", "oracle"):
             parts.append(
-                prereqs.oracle_target_prereqs(dms_user=_user(rev.oracle_target, "DMS_REVERSE"), schemas=m.schemas)
+                prereqs.oracle_target_prereqs(
+                    dms_user=rev.oracle_user, schemas=m.schemas, control_schema=rev.oracle_control_schema
+                )
             )
     return "\n\n".join(p.rstrip() for p in parts) + "\n"
+
+
+def renamed_objects(stack: Stack, forward: Sequence[TaskSpec]) -> list[tuple[str, str]] | None:
+    """(Oracle name, PostgreSQL name) of the migrated tables and columns whose PostgreSQL name is not the case
+    fold, in inventory order; None without an inventory."""
+    inv = load_inventory(stack)
+    if inv is None:
+        return None
+    names = stack_names(stack, inv)
+    out: list[tuple[str, str]] = []
+    for owner, table in sorted(check_task_scopes(stack, forward), key=list(inv.tables).index):
+        pg_table = f"{names.schema(owner)}.{names.table(owner, table)}"
+        if (owner, table) in names.tables:
+            out.append((f"{owner}.{table}", pg_table))
+        out += [(f"{owner}.{table}.{c}", f"{pg_table}.{p}") for c, p in names.renamed_columns(owner, table).items()]
+    return out
 
 
 def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext:
@@ -139,6 +159,7 @@ def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext
         lob_updates_not_replicated=tuple(cfg.migration.lob_updates_not_replicated)
         if cfg.source.settings.reader == "logminer"
         else (),
+        renamed=renamed_objects(stack, forward),
     )
 
 

@@ -1,113 +1,125 @@
 """PostgreSQL DDL for the inventory, so DMS runs with DO_NOTHING / TRUNCATE_BEFORE_LOAD into tables we designed.
 
-Names are lower-cased exactly like the `convert-lowercase` transformation rules do, so DMS finds the tables;
-types are the recommended ones from `typemap`; columns DMS cannot move are left out with the reason beside them.
+Names come from the inventory's name map (`names.py`), the same map the task mappings rename by, so DMS finds every
+table and column, and the fallback finds its way back; types are the recommended ones from `typemap`; columns DMS
+cannot move are left out with the reason beside them. Primary and unique keys are both kept: DMS applies changes by
+a unique key when a table has no primary key.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from migration.inventory.model import Inventory, InventoryError, Table
-from migration.inventory.typemap import (
-    PG_MAX_IDENTIFIER_BYTES,
-    identifier_too_long,
-    is_reserved_postgres_word,
-    oracle_to_postgres,
-)
-
-_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain
+from migration.inventory.names import quote_postgres as quote_ident
+from migration.inventory.typemap import identifier_too_long, oracle_to_postgres
 
 
-def _truncate(name: str) -> str:
-    """What PostgreSQL itself does to a long name (byte-wise, never splitting a character); DMS's statements are
-    truncated the same way, so both sides agree."""
-    raw = name.encode("utf-8")[:PG_MAX_IDENTIFIER_BYTES]
-    return raw.decode("utf-8", errors="ignore")
+def schema_renames(inv: Inventory, schema_map: Mapping[str, str] | None) -> dict[str, str]:
+    """{Oracle owner: PostgreSQL schema} from a user's map, whose keys may be spelled in any case when the owner
+    is upper case (APP=app_new and app=app_new both rename APP)."""
+    owners = inv.schemas()
+    by_upper = {o.upper(): o for o in owners if o == o.upper()}
+    renames: dict[str, str] = {}
+    for key, value in (schema_map or {}).items():
+        owner = key if key in owners else by_upper.get(key.upper())
+        if owner is None:
+            raise InventoryError(f"schema_map: {key} not in the inventory; known schemas: {', '.join(owners)}")
+        if not value or identifier_too_long(value):
+            raise InventoryError(f"schema_map: {key}: target schema name must be 1..63 bytes, got {value!r}")
+        renames[owner] = value
+    return renames
 
 
-def quote_ident(name: str) -> str:
-    """Quote only when PostgreSQL needs it: reserved word or anything but a plain lower-case identifier."""
-    if _PLAIN_IDENTIFIER.fullmatch(name) and not is_reserved_postgres_word(name):
-        return name
-    return '"' + name.replace('"', '""') + '"'
+def render_ddl(
+    inv: Inventory,
+    *,
+    schema_map: Mapping[str, str] | None = None,
+    number_datatype_scale: int = 10,
+    names: NameMap | None = None,
+    tables: Iterable[tuple[str, str]] | None = None,
+) -> str:
+    """CREATE SCHEMA / CREATE TABLE statements, in inventory order, identical for identical input.
 
-
-def postgres_name(oracle_name: str) -> str:
-    """The PostgreSQL name DMS's convert-lowercase rule produces, truncated as PostgreSQL would."""
-    name = oracle_name.lower()
-    return _truncate(name) if identifier_too_long(name) else name
-
-
-def render_ddl(inv: Inventory, *, schema_map: Mapping[str, str] | None = None, number_datatype_scale: int = 10) -> str:
-    """CREATE SCHEMA / CREATE TABLE statements, in inventory order, identical for identical input."""
-    renames = {k.upper(): v for k, v in (schema_map or {}).items()}
-    for k, v in renames.items():
-        if not v or identifier_too_long(v):
-            raise InventoryError(f"schema_map: {k}: target schema name must be 1..63 bytes, got {v!r}")
-    unknown = sorted(set(renames) - set(inv.schemas()))
-    if unknown:
-        raise InventoryError(
-            f"schema_map: {', '.join(unknown)} not in the inventory; known schemas: {', '.join(inv.schemas())}"
-        )
-    target = {owner: renames.get(owner, postgres_name(owner)) for owner in inv.schemas()}
+    `names` (built from `schema_map` when not given) names every object; `tables` limits the DDL to those tables
+    (a stack's selection). Two Oracle names that would share a PostgreSQL name stop it with one line naming both."""
+    if names is None:
+        names = build_name_map(inv, schema_renames(inv, schema_map))
+    chosen = [inv.tables[k] for k in tables] if tables is not None else list(inv.tables.values())
+    conflicts = names.conflicts_among((t.owner, t.name) for t in chosen)
+    if conflicts:
+        raise InventoryError(conflicts[0].message())
     out = [
         "-- PostgreSQL DDL generated from the Oracle inventory (migration.ddl): review before applying.",
         f"-- Unconstrained NUMBER columns assume the Oracle endpoint setting NumberDatatypeScale="
         f"{number_datatype_scale}.",
     ]
-    if any(oracle_to_postgres(c).postgres_type == "geometry" for t in inv.tables.values() for c in t.columns):
+    if any(oracle_to_postgres(c).postgres_type == "geometry" for t in chosen for c in t.columns):
         out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
-    for owner in inv.schemas():
-        out.append(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(target[owner])};")
-    for table in inv.tables.values():
+    for owner in dict.fromkeys(t.owner for t in chosen):
+        out.append(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(names.schema(owner))};")
+    for table in chosen:
         out.append("")
-        out.extend(_table_ddl(table, target[table.owner], number_datatype_scale))
+        out.extend(_table_ddl(table, names, number_datatype_scale))
     return "\n".join(out) + "\n"
 
 
-def _table_ddl(table: Table, schema: str, number_datatype_scale: int) -> list[str]:
-    qualified = f"{quote_ident(schema)}.{quote_ident(postgres_name(table.name))}"
-    lines: list[str] = []
-    if identifier_too_long(table.name.lower()):
-        lines.append(f"-- {table.owner}.{table.name}: longer than 63 bytes, truncated as PostgreSQL does")
+def _name_note(what: str, oracle: str, postgres: str, column: bool = False) -> str | None:
+    """A comment for a name that is not the plain lower-case fold: why PostgreSQL calls it what it does."""
+    if column and dms_cannot_transform(oracle):
+        return f"-- {what}: DMS cannot rename a column holding # \\ / or -: created as Oracle spells it"
+    if is_plain(oracle) and postgres == oracle.lower():
+        return None
+    if identifier_too_long(oracle.lower()):
+        return f"-- {what}: longer than 63 bytes: created as {postgres} (the task mappings rename it both ways)"
+    return f"-- {what}: created as {postgres} (the task mappings rename it both ways)"
+
+
+def _table_ddl(table: Table, names: NameMap, number_datatype_scale: int) -> list[str]:
+    where = f"{table.owner}.{table.name}"
+    pg_table = names.table(table.owner, table.name)
+    lines = [n for n in [_name_note(where, table.name, pg_table)] if n]
     body: list[str] = []
-    names: dict[str, str] = {}
+    created: dict[str, str] = {}  # Oracle column -> PostgreSQL column, for the keys
     for col in table.columns:
         mapping = oracle_to_postgres(col, number_datatype_scale)
         if not mapping.supported:
-            lines.append(f"-- {table.owner}.{table.name}.{col.name} ({col.data_type}) left out: {mapping.note}")
+            lines.append(f"-- {where}.{col.name} ({col.data_type}) left out: {mapping.note}")
             continue
-        name = postgres_name(col.name)
-        if name in names:
-            raise InventoryError(
-                f"{table.owner}.{table.name}: columns {names[name]} and {col.name} both become "
-                f"{name!r} in PostgreSQL (63-byte limit); rename one with a DMS rename rule"
-            )
-        names[name] = col.name
-        if name != col.name.lower():
-            lines.append(f"-- {table.owner}.{table.name}.{col.name}: longer than 63 bytes, truncated to {name}")
+        name = created[col.name] = names.column(table.owner, table.name, col.name)
+        note = _name_note(f"{where}.{col.name}", col.name, name, column=True)
+        if note:
+            lines.append(note)
         body.append(f"    {quote_ident(name)} {mapping.postgres_type}{'' if col.nullable else ' NOT NULL'}")
     if not body:
-        lines.append(f"-- {table.owner}.{table.name} skipped: none of its columns can be migrated")
+        lines.append(f"-- {where} skipped: none of its columns can be migrated")
         return lines
-    key = [postgres_name(c) for c in table.key_columns if postgres_name(c) in names]
-    if key and len(key) == len(table.key_columns):
-        kind = "PRIMARY KEY" if table.has_primary_key else "UNIQUE"
-        body.append(f"    {kind} ({', '.join(quote_ident(k) for k in key)})")
-    elif table.key_columns:
-        lines.append(
-            f"-- {table.owner}.{table.name}: key ({', '.join(table.key_columns)}) uses a column that "
-            "cannot be migrated: no key created"
-        )
-    elif table.has_primary_key:
-        lines.append(
-            f"-- {table.owner}.{table.name}: has a primary key but its columns are unknown (pass the keys file)"
-        )
-    elif not table.has_key:
-        lines.append(f"-- {table.owner}.{table.name}: no primary or unique key (CDC and LOB lookups need one)")
-    lines.append(f"CREATE TABLE {qualified} (")
+    keys, key_notes = _keys(table, created)
+    body += keys
+    lines += key_notes
+    lines.append(f"CREATE TABLE {quote_ident(names.schema(table.owner))}.{quote_ident(pg_table)} (")
     lines.append(",\n".join(body))
     lines.append(");")
     return lines
+
+
+def _keys(table: Table, created: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    """PRIMARY KEY and every UNIQUE constraint whose columns all exist in PostgreSQL; comments for the rest."""
+    where = f"{table.owner}.{table.name}"
+    primary = table.key_columns if table.has_primary_key else []
+    uniques = table.unique_keys or ([table.key_columns] if not table.has_primary_key and table.key_columns else [])
+    lines: list[str] = []
+    notes: list[str] = []
+    for kind, cols in [("PRIMARY KEY", primary), *(("UNIQUE", u) for u in uniques if u != primary)]:
+        if not cols:
+            continue
+        if all(c in created for c in cols):
+            lines.append(f"    {kind} ({', '.join(quote_ident(created[c]) for c in cols)})")
+        else:
+            notes.append(f"-- {where}: key ({', '.join(cols)}) uses a column that cannot be migrated: no key created")
+    if table.has_primary_key and not primary:
+        notes.append(f"-- {where}: has a primary key but its columns are unknown (pass the keys file)")
+    elif not table.has_key:
+        notes.append(f"-- {where}: no primary or unique key (CDC and LOB lookups need one)")
+    return lines, notes

@@ -337,14 +337,17 @@ def _load_keys(path: str | Path, inv: Inventory) -> None:
                     f"{f.name}: {table_key[0]}.{table_key[1]}: tables.csv says HAS_PRIMARY_KEY=Y "
                     "but there are no P rows for it"
                 )
-            chosen = primary.get(table_key) or next(iter(unique.get(table_key, {}).values()), None)
-            if chosen is None:
-                continue
-            if sorted(chosen) != list(range(1, len(chosen) + 1)):
-                kind = "P" if table_key in primary else "U"
-                raise InventoryError(
-                    f"{f.name} line {first_line[(*table_key, kind)]}: POSITION: "
-                    f"{table_key[0]}.{table_key[1]} key positions {sorted(chosen)} are not "
-                    f"1..{len(chosen)}"
-                )
-            table.key_columns = [chosen[p] for p in sorted(chosen)]
+            uniques = list(unique.get(table_key, {}).values())
+            pk = primary.get(table_key)
+            for kind, positions in [*([("P", pk)] if pk else []), *(("U", u) for u in uniques)]:
+                if sorted(positions) != list(range(1, len(positions) + 1)):
+                    raise InventoryError(
+                        f"{f.name} line {first_line[(*table_key, kind)]}: POSITION: "
+                        f"{table_key[0]}.{table_key[1]} key positions {sorted(positions)} are not "
+                        f"1..{len(positions)}"
+                    )
+            table.unique_keys = [[u[p] for p in sorted(u)] for u in uniques]
+            if pk is not None:
+                table.key_columns = [pk[p] for p in sorted(pk)]
+            elif table.unique_keys:
+                table.key_columns = list(table.unique_keys[0])

@@ -35,6 +35,9 @@ class Table:
     columns: list[Column] = field(default_factory=list)
     lob_max_bytes: dict[str, int] = field(default_factory=dict)  # column -> measured MAX_BYTES
     key_columns: list[str] = field(default_factory=list)  # PK columns by POSITION, else the first unique key's
+    # Every unique constraint's columns by POSITION (keys.csv order): the DDL creates them all, because DMS applies
+    # CDC by a unique key when there is no primary key.
+    unique_keys: list[list[str]] = field(default_factory=list)
     # Columns DMS moves as LOBs (they need a key, and follow the LOB settings): the loader fills this from the
     # type map as it reads each column, so the data classes never depend on the type map.
     lob_columns: list[str] = field(default_factory=list)

@@ -53,7 +53,7 @@ DEFAULT_LOB_PENALTY = 3.0  # AWS only says limited LOB mode is "significantly fa
 DEFAULT_DAILY_CHANGE_FRACTION = 0.02  # share of the migrated bytes changed per day when no change rate is given
 
 DEFAULT_MAX_TABLES_PER_TASK = 200  # "a few hundred tables per task"
-MAX_TABLES_PER_TASK_LIMIT = 1000  # TableMappings size (~128 KB, uncertain) caps explicit per-table rules
+MAX_TABLES_PER_TASK_LIMIT = 1000  # TableMappings size (2 MB, fewer with rename rules) caps explicit per-table rules
 BIG_TABLE_BYTES = 50 * GB  # tables at least this big always get their own task
 MIN_SPLIT_BYTES = 10 * GB  # smaller tables (minutes on one stream) never get their own task or parallel load
 BASE_STORAGE_GB = 50  # DMS default allocated storage: task logs, sorter and swap files

@@ -7,13 +7,12 @@ documents surface as `ConfigError` lines before any resource is registered.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Collection, Literal, Sequence
 
 from migration.config.model import (
     RESERVED_TASK_NAMES,
@@ -22,7 +21,6 @@ from migration.config.model import (
     Stack,
     StackConfig,
     read_ca_bundle,
-    split_table_pattern,
 )
 from migration.dms import mappings, task_settings
 from migration.dms.identifiers import StackNames
@@ -31,10 +29,14 @@ from migration.dms.positions import parse_oracle_start, parse_postgres_start
 from migration.inventory.load import load_inventory
 from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Inventory, InventoryError, Table
+from migration.inventory.names import NameMap
 from migration.inventory.typemap import oracle_to_postgres
+from migration.planning import naming
 from migration.planning.lifecycle import phase_state
 from migration.planning.memory import LobTable, MemoryFitError, TaskLobs, fit_lob_buffers
+from migration.planning.naming import postgres_schema
 from migration.planning.planner import MigrationPlan, PlannerError, Throughput, plan_migration
+from migration.planning.selection import Pair, matches, selected
 
 DEFAULT_LOB_KB = 64
 KEYLESS_LOB_NOTE = "DMS moves LOB columns only for tables with a primary or unique key, in full load too"
@@ -85,6 +87,10 @@ class TaskSpec:
     cdc_start_position: str | None = None
     cdc_start_time: str | None = None
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    # Notes about the stack as a whole (the split, LogMiner, names), carried by the first forward task only so
+    # they print once, apart from the task's own reasons.
+    stack_notes: tuple[str, ...] = field(default_factory=tuple)
+    instance: int = 0  # the replication instance it runs on, when the stack has several
 
     @property
     def mappings_json(self) -> str:
@@ -93,11 +99,6 @@ class TaskSpec:
     @property
     def settings_json(self) -> str:
         return task_settings.render_json(self.settings)
-
-
-def postgres_schema(cfg: StackConfig, oracle_schema: str) -> str:
-    """The PostgreSQL schema an Oracle schema lands in: the configured rename, else its lower-case name."""
-    return cfg.migration.schema_renames.get(oracle_schema, oracle_schema.lower())
 
 
 def _loopback(cfg: StackConfig, direction: str) -> task_settings.Loopback | None:
@@ -119,10 +120,10 @@ def _settings(key: str, project: str, **options: Any) -> dict[str, Any]:
 
 
 def forward_settings(
-    stack: Stack, max_full_load_subtasks: int = 8, lob_max_size_kb: int = DEFAULT_LOB_KB, **lob_options: Any
+    stack: Stack, max_full_load_subtasks: int = 8, table_lob_sizes_kb: tuple[int, ...] = (), **buffers: Any
 ) -> dict[str, Any]:
-    """The forward task settings; `lob_options` are the task's LOB sizing (commit_rate, stream_buffer_size_mb,
-    validation_partial_lob_size_kb) from its tables."""
+    """A forward task's settings; `table_lob_sizes_kb` are its tables' LOB sizes (validation compares that much),
+    `buffers` the CommitRate and StreamBufferSizeInMB that keep its LOB buffers in memory (migration.planning.memory)."""
     cfg = stack.config
     m = cfg.migration
     doc = _settings(
@@ -132,12 +133,13 @@ def forward_settings(
         target_engine="postgresql",
         target_table_prep_mode=m.target_table_prep_mode,
         lob_mode="limited",
-        lob_max_size_kb=lob_max_size_kb,
+        lob_max_size_kb=DEFAULT_LOB_KB,
         validation=m.validation,
         loopback=_loopback(cfg, "forward"),
         max_full_load_subtasks=max_full_load_subtasks,
         strict_errors=m.strict_errors,
-        **lob_options,
+        table_lob_sizes_kb=table_lob_sizes_kb,
+        **buffers,
     )
     if not m.task_settings_overrides:
         return doc
@@ -190,30 +192,12 @@ def stack_inventory(stack: Stack) -> Inventory | None:
     return _INVENTORY_CACHE[key]
 
 
-def _like_body(pattern: str) -> str:
-    """DMS/SQL LIKE as a regular expression body: % any run, _ one character."""
-    return "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
-
-
-@functools.lru_cache(maxsize=1024)
-def _like(pattern: str) -> re.Pattern[str]:
-    return re.compile(_like_body(pattern) + r"\Z")
-
-
-def _matches(patterns: Sequence[str], owner: str, table: str) -> bool:
-    for p in patterns:
-        schema, tab = split_table_pattern(p)
-        if (schema is None or _like(schema).match(owner)) and _like(tab).match(table):
-            return True
-    return False
-
-
 def selected_tables(stack: Stack, inv: Inventory, include: Sequence[str], exclude: Sequence[str]) -> list[Table]:
     schemas = set(stack.config.migration.schemas)
     return [
         t
         for t in inv.tables.values()
-        if t.owner in schemas and _matches(include, t.owner, t.name) and not _matches(exclude, t.owner, t.name)
+        if t.owner in schemas and matches(include, t.owner, t.name) and not matches(exclude, t.owner, t.name)
     ]
 
 
@@ -223,67 +207,83 @@ class _TableRules:
     excluded: list[tuple[str, str]] = field(default_factory=list)
     removed: list[mappings.ColumnRemoval] = field(default_factory=list)
     settings: list[mappings.TableSettings] = field(default_factory=list)
+    renames: list[mappings.Rename] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
-    lobs: list[LobTable] = field(default_factory=list)  # LOB tables that keep their LOBs, with their limits
-    lob_limits_kb: list[int] = field(default_factory=list)  # each LOB table's limit; 0 for full LOB mode
+    lobs: list[LobTable] = field(default_factory=list)  # LOB tables that keep their LOBs, for the memory fit
 
     @property
-    def validation_lob_kb(self) -> int | None:
-        """ValidationPartialLobSize is one task setting ("to validate limited LOB size, set it to LobMaxSize"):
-        the largest table limit covers every limited table; a table in full LOB mode has no limit, so the whole
-        LOB is compared (0). None: no LOB table, the task default stands."""
-        if not self.lob_limits_kb:
-            return None
-        return 0 if 0 in self.lob_limits_kb else max(self.lob_limits_kb)
+    def lob_sizes_kb(self) -> tuple[int, ...]:
+        """bulk-max-size of each LOB table-settings rule (0: full LOB mode), for ValidationPartialLobSize."""
+        return tuple(int(ts.lob.get("bulk-max-size", 0)) for ts in self.settings if ts.lob is not None)
 
 
 def _table_rules(
-    stack: Stack, tables: Sequence[Table], parallel: dict[tuple[str, str], dict] | None = None
+    stack: Stack,
+    tables: Sequence[Table],
+    parallel: dict[tuple[str, str], dict] | None = None,
+    names: NameMap | None = None,
 ) -> _TableRules:
-    """Unsupported columns (per the explicit config choice), LOB mode per table, parallel load per table."""
-    cfg = stack.config
-    assert cfg.inventory is not None
-    policy = cfg.inventory.unsupported_columns
-    scale = cfg.source.settings.number_datatype_scale
+    """Unsupported columns (per the explicit config choice), LOB mode and parallel load per table, and the rename
+    rules of the tables' names that are not plain upper case."""
     out = _TableRules(tables=[])
     for t in tables:
-        mapped = [(c, oracle_to_postgres(c, scale)) for c in t.columns]
-        bad = [(c, m.note) for c, m in mapped if not m.supported]
-        if not t.has_key:  # "A table must have a primary key or a unique key for DMS to migrate LOBs" (assessment
-            # table-with-lob-but-without-primary-key-or-unique-constraint): full load too, so never carried silently
-            bad += [(c, KEYLESS_LOB_NOTE) for c, m in mapped if m.is_lob]
-        if bad and policy == "fail":
-            col, note = bad[0]
-            raise ConfigError(
-                f"{stack.project}:inventory.unsupportedColumns: {t.owner}.{t.name}.{col.name} "
-                f"({col.data_type}) cannot be moved by DMS: {note}; choose remove-column or "
-                "exclude-table"
-            )
-        if bad and policy == "exclude-table":
-            out.excluded.append((t.owner, t.name))
-            out.reasons.append(
-                f"{t.owner}.{t.name}: excluded, unsupported column(s) "
-                + ", ".join(f"{c.name} ({c.data_type})" for c, _ in bad)
-            )
+        mapped = [(c, oracle_to_postgres(c, stack.config.source.settings.number_datatype_scale)) for c in t.columns]
+        if not _unsupported_columns(stack, t, mapped, out):
             continue
-        for col, note in bad:
-            out.removed.append(mappings.ColumnRemoval(t.owner, t.name, col.name))
-            why = note if note == KEYLESS_LOB_NOTE else f"{col.data_type} is not moved by DMS"
-            out.reasons.append(f"{t.owner}.{t.name}.{col.name}: removed from the task ({why})")
         out.tables.append(t)
-        removed = {col.name for col, _ in bad}
-        kept_lobs = [c for c, m in mapped if m.is_lob and c.name not in removed]
-        lob = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB) if kept_lobs else None
-        pl = (parallel or {}).get((t.owner, t.name))
-        if lob is not None:
-            out.reasons.append(f"{t.owner}.{t.name}: LOB mode {lob.mode}: {lob.reason}")
-            limit = lob.bulk_max_size_kb if lob.mode == "limited" else DEFAULT_LOB_CHUNK_KB
-            out.lobs.append(LobTable(f"{t.owner}.{t.name}", limit, len(kept_lobs)))
-            out.lob_limits_kb.append(lob.bulk_max_size_kb if lob.mode == "limited" else 0)
-        if lob is not None or pl is not None:
-            lob_doc = None if lob is None else {"mode": lob.mode, "bulk-max-size": str(lob.bulk_max_size_kb)}
-            out.settings.append(mappings.TableSettings(t.owner, t.name, lob=lob_doc, parallel_load=pl))
+        _lob_and_parallel(stack, t, mapped, (parallel or {}).get((t.owner, t.name)), out)
+    if names is not None:
+        removed = {(r.schema, r.table, r.column) for r in out.removed}
+        out.renames = naming.forward_renames(names, out.tables, removed)
+        out.reasons += naming.names_note(names, [(t.owner, t.name) for t in out.tables], "Oracle -> PostgreSQL")
     return out
+
+
+def _unsupported_columns(stack: Stack, t: Table, mapped: list[tuple[Any, Any]], out: _TableRules) -> bool:
+    """Columns DMS cannot move, per the explicit config choice: stop, leave the table out (False) or remove the
+    columns from the task."""
+    assert stack.config.inventory is not None
+    policy = stack.config.inventory.unsupported_columns
+    bad = [(c, m.note) for c, m in mapped if not m.supported]
+    if not t.has_key:  # "A table must have a primary key or a unique key for DMS to migrate LOBs" (assessment
+        # table-with-lob-but-without-primary-key-or-unique-constraint): full load too, so never carried silently
+        bad += [(c, KEYLESS_LOB_NOTE) for c, m in mapped if m.is_lob]
+    if bad and policy == "fail":
+        col, note = bad[0]
+        raise ConfigError(
+            f"{stack.project}:inventory.unsupportedColumns: {t.owner}.{t.name}.{col.name} "
+            f"({col.data_type}) cannot be moved by DMS: {note}; choose remove-column or "
+            "exclude-table"
+        )
+    if bad and policy == "exclude-table":
+        out.excluded.append((t.owner, t.name))
+        out.reasons.append(
+            f"{t.owner}.{t.name}: excluded, unsupported column(s) "
+            + ", ".join(f"{c.name} ({c.data_type})" for c, _ in bad)
+        )
+        return False
+    for col, note in bad:
+        out.removed.append(mappings.ColumnRemoval(t.owner, t.name, col.name))
+        why = note if note == KEYLESS_LOB_NOTE else f"{col.data_type} is not moved by DMS"
+        out.reasons.append(f"{t.owner}.{t.name}.{col.name}: removed from the task ({why})")
+    return True
+
+
+def _lob_and_parallel(
+    stack: Stack, t: Table, mapped: list[tuple[Any, Any]], parallel: dict | None, out: _TableRules
+) -> None:
+    """A table-settings rule when the table has LOBs it keeps (mode and size from its measured LOBs) or loads in
+    parallel; the kept LOBs also count for the task's LOB buffer memory."""
+    removed = {r.column for r in out.removed if (r.schema, r.table) == (t.owner, t.name)}
+    kept = [c for c, m in mapped if m.is_lob and c.name not in removed]
+    lob = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB) if kept else None
+    if lob is not None:
+        out.reasons.append(f"{t.owner}.{t.name}: LOB mode {lob.mode}: {lob.reason}")
+        limit = lob.bulk_max_size_kb if lob.mode == "limited" else DEFAULT_LOB_CHUNK_KB
+        out.lobs.append(LobTable(f"{t.owner}.{t.name}", limit, len(kept)))
+    if lob is not None or parallel is not None:
+        lob_doc = None if lob is None else {"mode": lob.mode, "bulk-max-size": str(lob.bulk_max_size_kb)}
+        out.settings.append(mappings.TableSettings(t.owner, t.name, lob=lob_doc, parallel_load=parallel))
 
 
 def _frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
@@ -335,9 +335,19 @@ def migration_plan(stack: Stack) -> MigrationPlan | None:
             groups=cfg.sizing.groups,
             key_ranges={k: (v[0], v[1]) for k, v in cfg.sizing.key_ranges.items()} or None,
             max_tables_per_task=cfg.sizing.max_tables_per_task,
+            instances=_planned_instances(cfg),
         )
     except PlannerError as exc:
         raise ConfigError(f"{stack.project}:{_planner_key(str(exc))}") from None
+
+
+def _planned_instances(cfg: StackConfig) -> int | None:
+    """The instance count the planner plans for: the configured one, None for `auto` (it chooses); serverless
+    capacity is sized in DCU from a one-instance plan."""
+    cap = cfg.capacity
+    if cap.mode == "serverless":
+        return 1
+    return None if cap.instances == "auto" else int(cap.instances)
 
 
 # The planner is a library with Python argument names; errors name the stack-file key instead.
@@ -347,6 +357,7 @@ _PLANNER_KEYS = {
     "window_hours": "sizing.windowHours",
     "max_tables_per_task": "sizing.maxTablesPerTask",
     "throughput": "sizing.throughput",
+    "instances": "capacity.instances",
 }
 
 
@@ -358,103 +369,161 @@ def _planner_key(message: str) -> str:
 
 def _mapping(stack: Stack, **kwargs: Any) -> dict[str, Any]:
     m = stack.config.migration
+    folded = {s: postgres_schema(stack.config, s) for s in m.schemas if s not in m.schema_renames}
+    renames = {**m.schema_renames, **{s: pg for s, pg in folded.items() if pg != s.lower()}}  # + shortened names
     try:
-        return mappings.build_forward_mappings(m.schemas, schema_renames=m.schema_renames, **kwargs)
+        return mappings.build_forward_mappings(m.schemas, schema_renames=renames, **kwargs)
     except mappings.MappingError as exc:
         raise ConfigError(f"{stack.project}:migration: {exc}") from None
 
 
 def forward_tasks(stack: Stack) -> list[TaskSpec]:
     """The forward (Oracle -> PostgreSQL) tasks: from the planner (`sizing.mode: auto`), else the explicit
-    `migration.tasks` list, else one task `main`. With an inventory, unsupported columns and LOB modes become
-    rules of each task's mapping."""
+    `migration.tasks` list, else one task `main`. With an inventory, unsupported columns, LOB modes and the names
+    that are not plain upper case become rules of each task's mapping, and every include/exclude pattern must
+    match a table of it."""
     cfg = stack.config
-    m = cfg.migration
-    names = StackNames(stack.project, stack.stack)
-    start = parse_oracle_start(m.cdc_start_position)
+    start = parse_oracle_start(cfg.migration.cdc_start_position)
     common: dict[str, Any] = dict(
         direction="forward",
-        migration_type=m.type,
+        migration_type=cfg.migration.type,
         start=phase_state(cfg).forward_running,
         cdc_start_position=start.cdc_start_position,
         cdc_start_time=start.cdc_start_time,
     )
     inv = stack_inventory(stack)
+    if inv is not None:
+        naming.check_patterns(stack, inv)
     plan = migration_plan(stack)
-    specs: list[TaskSpec] = []
-    lob_rules: dict[str, tuple[_TableRules, int]] = {}  # task name -> its table rules and MaxFullLoadSubTasks
+    rules: dict[str, tuple[_TableRules, int]] = {}  # task name -> its table rules and MaxFullLoadSubTasks
+    notes: list[str] = []
     if plan is not None and inv is not None:
-        notes = []  # the plan's own reasons and warnings print with the plan
-        if not cfg.sizing.plan_file:
+        notes += _plan_notes(stack, plan, inv)
+        specs = _planned_tasks(stack, plan, inv, common, rules)
+    else:
+        specs = _configured_tasks(stack, inv, common, rules)
+    if inv is None:
+        notes.append(naming.NO_INVENTORY_NOTE)
+        if cfg.migration.has_cdc and cfg.source.settings.reader == "logminer":
+            notes.append(LOGMINER_LOB_NOTE_WITHOUT_INVENTORY)
+    specs, lob_notes = _with_lob_rules(stack, specs, rules)
+    if specs:
+        specs[0] = replace(specs[0], stack_notes=(*notes, *lob_notes))
+    return specs
+
+
+def _plan_notes(stack: Stack, plan: MigrationPlan, inv: Inventory) -> list[str]:
+    """Warnings about the plan as a whole, printed with its first task."""
+    cfg, m = stack.config, stack.config.migration
+    notes = []
+    if not cfg.sizing.plan_file:
+        notes.append(
+            "WARNING the task split is re-planned on every run; before the first pulumi up copy "
+            f"plan/{stack.stack}/migration-plan.json next to the stack file and set sizing.planFile, or a later "
+            "change could move a table between running tasks"
+        )
+    planned = {t for pt in plan.tasks for t in pt.tables}
+    unplanned = selected_tables(stack, inv, m.include, m.exclude) if cfg.sizing.plan_file else []
+    for t in unplanned:  # a fresh plan covers every selected table by construction
+        if (t.owner, t.name) not in planned:
             notes.append(
-                "WARNING the task split is re-planned on every run; before the first pulumi up copy "
-                f"plan/{stack.stack}/migration-plan.json next to the stack file and set sizing.planFile, or a later "
-                "change could move a table between running tasks"
+                f"WARNING {t.owner}.{t.name} is not in the frozen plan (sizing.planFile): it is not "
+                "migrated; add it to a task there"
             )
-        planned = {t for pt in plan.tasks for t in pt.tables}
-        unplanned = selected_tables(stack, inv, m.include, m.exclude) if cfg.sizing.plan_file else []
-        for t in unplanned:  # a fresh plan covers every selected table by construction
-            if (t.owner, t.name) not in planned:
-                notes.append(
-                    f"WARNING {t.owner}.{t.name} is not in the frozen plan (sizing.planFile): it is not "
-                    "migrated; add it to a task there"
-                )
-        if plan.migration_type != m.type:
-            notes.append(
-                f"WARNING the planner recommends migration.type {plan.migration_type}, the stack says {m.type}"
+    if plan.migration_type != m.type:
+        notes.append(f"WARNING the planner recommends migration.type {plan.migration_type}, the stack says {m.type}")
+    return notes
+
+
+def _planned_tasks(
+    stack: Stack,
+    plan: MigrationPlan,
+    inv: Inventory,
+    common: dict[str, Any],
+    all_rules: dict[str, tuple[_TableRules, int]],
+) -> list[TaskSpec]:
+    """One task per planned task, its exact tables selected by name, the largest loading first, on the instance
+    the plan placed it on."""
+    ids = StackNames(stack.project, stack.stack)
+    names = naming.stack_names(stack, inv)
+    notes: list[str] = []  # reasons of tasks left with no table print with the next task
+    specs = []
+    for pt in plan.tasks:
+        rules = _table_rules(stack, [inv.tables[k] for k in pt.tables], pt.parallel_load, names)
+        if not rules.tables:  # every table excluded (unsupported columns): no task to run
+            notes.extend(rules.reasons)
+            continue
+        all_rules[pt.name] = (rules, pt.max_full_load_subtasks)
+        by_size = sorted(rules.tables, key=lambda t: (t.bytes, t.owner, t.name))
+        order = {(t.owner, t.name): rank for rank, t in enumerate(by_size, start=1)} if len(by_size) > 1 else {}
+        doc = _mapping(
+            stack,
+            explicit_tables=[(t.owner, t.name) for t in rules.tables],
+            exclude=[f"{o}.{t}" for o, t in rules.excluded],
+            table_settings=rules.settings,
+            removed_columns=rules.removed,
+            load_order=order,
+            renames=rules.renames,
+        )
+        specs.append(
+            TaskSpec(
+                name=pt.name,
+                task_id=ids.task_id(pt.name),
+                mappings=doc,
+                settings=forward_settings(stack, pt.max_full_load_subtasks, rules.lob_sizes_kb),
+                reasons=tuple(notes + [f"{pt.name}: {pt.reason}"] + rules.reasons),
+                instance=pt.instance,
+                **common,
             )
-        for pt in plan.tasks:
-            rules = _table_rules(stack, [inv.tables[k] for k in pt.tables], pt.parallel_load)
-            if not rules.tables:  # every table excluded (unsupported columns): no task to run
-                notes.extend(rules.reasons)
-                continue
-            by_size = sorted(rules.tables, key=lambda t: (t.bytes, t.owner, t.name))
-            order = {(t.owner, t.name): rank for rank, t in enumerate(by_size, start=1)} if len(by_size) > 1 else {}
-            doc = _mapping(
-                stack,
-                explicit_tables=[(t.owner, t.name) for t in rules.tables],
-                exclude=[f"{o}.{t}" for o, t in rules.excluded],
-                table_settings=rules.settings,
-                removed_columns=rules.removed,
-                load_order=order,
-            )
-            specs.append(
-                TaskSpec(
-                    name=pt.name,
-                    task_id=names.task_id(pt.name),
-                    mappings=doc,
-                    settings=forward_settings(stack, pt.max_full_load_subtasks),
-                    reasons=tuple(notes + [f"{pt.name}: {pt.reason}"] + rules.reasons),
-                    **common,
-                )
-            )
-            lob_rules[pt.name] = (rules, pt.max_full_load_subtasks)
-            notes = []
-        return _with_lob_rules(stack, specs, lob_rules)
+        )
+        notes = []
+    return specs
+
+
+def _configured_tasks(
+    stack: Stack, inv: Inventory | None, common: dict[str, Any], all_rules: dict[str, tuple[_TableRules, int]]
+) -> list[TaskSpec]:
+    """The explicit `migration.tasks` (or one task `main`), selected by their include/exclude patterns; with
+    several instances (capacity.instances N), spread over them in order, one after the other."""
+    m = stack.config.migration
+    ids = StackNames(stack.project, stack.stack)
     groups = [(t.name, t.include, [*m.exclude, *t.exclude]) for t in m.tasks] or [("main", m.include, m.exclude)]
+    specs: list[TaskSpec] = []
     for name, include, exclude in groups:
         extra: dict[str, Any] = {}
         reasons: list[str] = []
+        lob_sizes: tuple[int, ...] = ()
         if inv is not None:
-            rules = _table_rules(stack, selected_tables(stack, inv, include, exclude))
-            extra = dict(table_settings=rules.settings, removed_columns=rules.removed)
+            names = naming.stack_names(stack, inv)
+            rules = _table_rules(stack, selected_tables(stack, inv, include, exclude), names=names)
+            extra = dict(table_settings=rules.settings, removed_columns=rules.removed, renames=rules.renames)
             exclude = [*exclude, *(f"{o}.{t}" for o, t in rules.excluded)]
-            reasons = rules.reasons
-            lob_rules[name] = (rules, DEFAULT_FULL_LOAD_SUBTASKS)
+            reasons, lob_sizes = rules.reasons, rules.lob_sizes_kb
+            all_rules[name] = (rules, DEFAULT_FULL_LOAD_SUBTASKS)
         doc = _mapping(stack, include=include, exclude=exclude, **extra)
         specs.append(
             TaskSpec(
                 name=name,
-                task_id=names.task_id(name),
+                task_id=ids.task_id(name),
                 mappings=doc,
-                settings=forward_settings(stack),
+                settings=forward_settings(stack, table_lob_sizes_kb=lob_sizes),
                 reasons=tuple(reasons),
+                instance=len(specs) % max(1, instance_count(stack)),
                 **common,
             )
         )
-    if inv is None and m.has_cdc and cfg.source.settings.reader == "logminer":
-        specs[0] = replace(specs[0], reasons=(*specs[0].reasons, LOGMINER_LOB_NOTE_WITHOUT_INVENTORY))
-    return _with_lob_rules(stack, specs, lob_rules)
+    return specs
+
+
+def instance_count(stack: Stack) -> int:
+    """Replication instances the stack runs: 0 on DMS Serverless, the planner's count with `auto`."""
+    cap = stack.config.capacity
+    if cap.mode == "serverless":
+        return 0
+    if cap.instances == "auto":
+        plan = migration_plan(stack)
+        return plan.instances if plan is not None else 1
+    return int(cap.instances)
 
 
 LOGMINER_LOB_NOTE_WITHOUT_INVENTORY = (
@@ -464,41 +533,48 @@ LOGMINER_LOB_NOTE_WITHOUT_INVENTORY = (
 )
 
 
-def _with_lob_rules(stack: Stack, specs: list[TaskSpec], rules: dict[str, tuple[_TableRules, int]]) -> list[TaskSpec]:
-    """The DMS LOB rules that span tasks: LogMiner and LOB updates, and LOB buffers that fit the instance."""
+def _with_lob_rules(
+    stack: Stack, specs: list[TaskSpec], rules: dict[str, tuple[_TableRules, int]]
+) -> tuple[list[TaskSpec], list[str]]:
+    """The DMS LOB rules that span tasks: LogMiner and LOB updates (a stack note), and LOB buffers that fit each
+    instance (CommitRate and StreamBufferSizeInMB per LOB task)."""
     accepted = _check_logminer_lob_updates(stack, [r for r, _ in rules.values()])
-    if accepted and specs:
-        specs[0] = replace(specs[0], reasons=(*specs[0].reasons, accepted))
-    demands = [TaskLobs(name, subtasks, tuple(r.lobs)) for name, (r, subtasks) in rules.items()]
+    by_instance: dict[int, list[TaskLobs]] = {}
+    for spec in specs:
+        if spec.name in rules:
+            r, subtasks = rules[spec.name]
+            by_instance.setdefault(spec.instance, []).append(TaskLobs(spec.name, subtasks, tuple(r.lobs)))
     instance_class = stack.config.replication_instance.instance_class
-    try:
-        fitted = fit_lob_buffers(demands, instance_class)
-    except MemoryFitError as exc:
-        raise ConfigError(f"{stack.project}:replicationInstance.instanceClass: {exc}") from None
-    _check_commit_rate_override(stack, fitted.tasks)
+    fitted: dict[str, Any] = {}
+    summaries: list[str] = []
+    for demands in by_instance.values():
+        try:
+            plan = fit_lob_buffers(demands, instance_class)
+        except MemoryFitError as exc:
+            raise ConfigError(f"{stack.project}:replicationInstance.instanceClass: {exc}") from None
+        fitted |= plan.tasks
+        if plan.tasks:
+            summaries.append(plan.summary())
+    _check_commit_rate_override(stack, fitted)
     out = []
     for spec in specs:
-        r, subtasks = rules.get(spec.name, (None, DEFAULT_FULL_LOAD_SUBTASKS))
-        buffers = fitted.tasks.get(spec.name)
-        if r is None or (buffers is None and r.validation_lob_kb is None):
+        buffers = fitted.get(spec.name)
+        if buffers is None:
             out.append(spec)
             continue
-        # The task's own LobMaxSize covers its largest table limit, so validating that far never reads past it.
-        options: dict[str, Any] = {
-            "validation_partial_lob_size_kb": r.validation_lob_kb,
-            "lob_max_size_kb": max(DEFAULT_LOB_KB, r.validation_lob_kb or 0),
-        }
-        reasons = list(spec.reasons)
-        if buffers is not None:
-            options |= {"commit_rate": buffers.commit_rate, "stream_buffer_size_mb": buffers.stream_buffer_size_mb}
-            reasons.append(
-                f"{spec.name}: LOB buffers CommitRate {buffers.commit_rate}, StreamBufferSizeInMB "
-                f"{buffers.stream_buffer_size_mb}: {(buffers.lob_buffer_bytes + buffers.stream_buffer_bytes) / 2**30:.1f}"
-                f" GiB; {fitted.summary()}"
-            )
-        settings = forward_settings(stack, _subtasks(spec, subtasks), **options)
-        out.append(replace(spec, settings=settings, reasons=tuple(reasons)))
-    return out
+        r, subtasks = rules[spec.name]
+        settings = forward_settings(
+            stack,
+            _subtasks(spec, subtasks),
+            r.lob_sizes_kb,
+            commit_rate=buffers.commit_rate,
+            stream_buffer_size_mb=buffers.stream_buffer_size_mb,
+        )
+        gib = (buffers.lob_buffer_bytes + buffers.stream_buffer_bytes) / 2**30
+        why = f"{spec.name}: LOB buffers CommitRate {buffers.commit_rate}, StreamBufferSizeInMB "
+        why += f"{buffers.stream_buffer_size_mb}: {gib:.1f} GiB"
+        out.append(replace(spec, settings=settings, reasons=(*spec.reasons, why)))
+    return out, [*summaries, *([accepted] if accepted else [])]
 
 
 def _subtasks(spec: TaskSpec, default: int) -> int:
@@ -545,59 +621,152 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[_TableRules]) -> s
     )
 
 
-def _reverse_selection(cfg: StackConfig, forward: Sequence[TaskSpec]) -> list[dict[str, Any]]:
-    """The forward tasks' selection rules in PostgreSQL names: the fallback moves back exactly what moved forward
-    (never tables the forward path excluded or tables created in PostgreSQL after cutover)."""
+def _reverse_selection(
+    cfg: StackConfig, forward: Sequence[TaskSpec], names: NameMap | None, moved: Collection[Pair]
+) -> list[dict[str, Any]]:
+    """The forward tasks' selection rules in PostgreSQL names: the fallback moves back exactly what moved forward,
+    never a table the forward path left out.
+
+    Exact names go through the name map, patterns are lower-cased. With an inventory the result is made exact over
+    the PostgreSQL names of every inventory table: an exclude that would hit a table that moved (SHOP.CUSTOMERS
+    lower-cased is also "Customers"'s name) is dropped, since excludes win over includes in DMS; then tables the
+    rules pick that did not move forward get an exclude rule of their own, and tables they miss an include rule."""
     rules: list[dict[str, Any]] = []
     for spec in forward:
         for rule in spec.mappings["rules"]:
             if rule["rule-type"] != "selection":
                 continue
             loc = rule["object-locator"]
-            pg_loc = {"schema-name": postgres_schema(cfg, loc["schema-name"]), "table-name": loc["table-name"].lower()}
-            item = {"object-locator": pg_loc, "rule-action": rule["rule-action"]}
+            schema, table = loc["schema-name"], loc["table-name"]
+            if names is not None and "%" not in table and (schema, table) in moved:
+                pg = (names.schema(schema), names.table(schema, table))
+            else:
+                pg = (postgres_schema(cfg, schema), table.lower())
+            item = _selection_item(pg, rule["rule-action"])
             if item not in rules:
                 rules.append(item)
+    if names is None:
+        return rules
+    universe = [(names.schema(o), names.table(o, t)) for o, t in names.all_tables()]
+    expected = {(names.schema(o), names.table(o, t)) for o, t in moved}
+    wanted = sorted(expected)
+    rules = [
+        r for r in rules if r["rule-action"] != "exclude" or not selected([{**r, "rule-action": "include"}], wanted)
+    ]
+    got = selected(rules, universe)
+    rules += [_selection_item(pg, "exclude") for pg in sorted(got - expected)]
+    rules += [_selection_item(pg, "include") for pg in sorted(expected - got)]
     return rules
 
 
-def reverse_task(stack: Stack, forward: Sequence[TaskSpec]) -> TaskSpec | None:
-    """The fallback task PostgreSQL -> Oracle: CDC only, DO_NOTHING, names turned back to Oracle upper case."""
+def _selection_item(pair: Pair, action: str) -> dict[str, Any]:
+    return {
+        "rule-type": "selection",
+        "object-locator": {"schema-name": pair[0], "table-name": pair[1]},
+        "rule-action": action,
+    }
+
+
+def _reverse_lob_settings(names: NameMap, forward: Sequence[TaskSpec]) -> list[mappings.TableSettings]:
+    """Each table's forward LOB settings, in PostgreSQL names: the fallback carries every LOB size that went forward
+    (limited at the same bulk-max-size, full LOB mode where the forward task needed it). Columns that only the
+    reverse path sees as LOBs (varchar beyond 2000 characters becomes NCLOB) fit the task's 64 KB LobMaxSize."""
+    out: dict[Pair, mappings.TableSettings] = {}
+    for spec in forward:
+        for rule in spec.mappings["rules"]:
+            lob = rule.get("lob-settings") if rule["rule-type"] == "table-settings" else None
+            if lob is None:
+                continue
+            owner, table = rule["object-locator"]["schema-name"], rule["object-locator"]["table-name"]
+            pg = (names.schema(owner), names.table(owner, table))
+            out.setdefault(pg, mappings.TableSettings(pg[0], pg[1], lob=dict(lob)))
+    return list(out.values())
+
+
+def _removed_columns(forward: Sequence[TaskSpec]) -> set[tuple[str, str, str]]:
+    return {
+        (r["object-locator"]["schema-name"], r["object-locator"]["table-name"], r["object-locator"]["column-name"])
+        for spec in forward
+        for r in spec.mappings["rules"]
+        if r.get("rule-action") == "remove-column"
+    }
+
+
+def reverse_task(stack: Stack, forward: Sequence[TaskSpec], moved: Collection[Pair] | None = None) -> TaskSpec | None:
+    """The fallback task PostgreSQL -> Oracle: CDC only, DO_NOTHING, every name turned back into the Oracle name it
+    came from (case folds, plus explicit renames from the inventory), each LOB table's forward LOB settings, and
+    settings of its own: control tables in the reverse user's schema, strict errors (it writes into production).
+
+    `moved`: the Oracle tables the forward tasks select (from `check_task_scopes`); worked out when not given."""
     cfg = stack.config
     state = phase_state(cfg)
     if not state.reverse_created:
         return None
     rev = cfg.reverse
     assert rev.postgres_source is not None
-    names = StackNames(stack.project, stack.stack)
-    selection = _reverse_selection(cfg, forward)
+    inv = stack_inventory(stack)
+    names = naming.stack_names(stack, inv) if inv is not None else None
+    if names is not None and moved is None:
+        moved = set(forward_selection(stack, forward))
+    moved = moved or set()
+    renames: list[mappings.Rename] = []
+    lobs: list[mappings.TableSettings] = []
+    reasons = [naming.NO_INVENTORY_NOTE] if names is None else []
+    if names is not None:
+        renames = naming.reverse_renames(names, sorted(moved), _removed_columns(forward))
+        lobs = _reverse_lob_settings(names, forward)
+        reasons += naming.names_note(names, sorted(moved), "PostgreSQL -> Oracle")
+        reasons += [
+            f"{ts.schema}.{ts.table}: LOB mode {ts.lob['mode']}, bulk-max-size {ts.lob['bulk-max-size']} KB, as "
+            "forward: a LOB that went forward comes back whole"
+            for ts in lobs
+            if ts.lob is not None
+        ]
     try:
         doc = mappings.build_reverse_mappings(
-            {postgres_schema(cfg, s): s for s in cfg.migration.schemas}, selection=selection
+            {postgres_schema(cfg, s): s for s in cfg.migration.schemas},
+            selection=_reverse_selection(cfg, forward, names, moved),
+            renames=renames,
+            table_settings=lobs,
         )
     except mappings.MappingError as exc:
-        raise ConfigError(f"{stack.project}:reverse: {exc}") from None
-    settings = _settings(
+        hint = (
+            f" (the fallback is one task; {len(renames)} of its rules rename names that are not plain upper case)"
+            if "larger than" in str(exc) and renames
+            else ""
+        )
+        raise ConfigError(f"{stack.project}:reverse: {exc}{hint}") from None
+    start = parse_postgres_start(rev.cdc_start_position, slot_name=rev.postgres_source.settings.slot_name)
+    return TaskSpec(
+        name="reverse",
+        task_id=StackNames(stack.project, stack.stack).task_id("reverse"),
+        direction="reverse",
+        migration_type="cdc",
+        mappings=doc,
+        settings=reverse_settings(stack),
+        start=state.reverse_running,
+        cdc_start_position=start.cdc_start_position,
+        cdc_start_time=start.cdc_start_time,
+        reasons=tuple(reasons),
+    )
+
+
+def reverse_settings(stack: Stack) -> dict[str, Any]:
+    """The reverse task's own settings: its control tables in the reverse user's schema (the target schema is not
+    writable for it, which is where DMS puts them when ControlSchema is empty), and strict errors whatever the
+    forward tasks use: it writes into the production Oracle tables, so a bad row or a truncated LOB stops it."""
+    cfg = stack.config
+    return _settings(
         "reverse",
         stack.project,
         migration_type="cdc",
         target_engine="oracle",
-        target_table_prep_mode=rev.target_table_prep_mode,
+        target_table_prep_mode=cfg.reverse.target_table_prep_mode,
         lob_mode="limited",
         lob_max_size_kb=DEFAULT_LOB_KB,
         loopback=_loopback(cfg, "reverse"),
-    )
-    start = parse_postgres_start(rev.cdc_start_position, slot_name=rev.postgres_source.settings.slot_name)
-    return TaskSpec(
-        name="reverse",
-        task_id=names.task_id("reverse"),
-        direction="reverse",
-        migration_type="cdc",
-        mappings=doc,
-        settings=settings,
-        start=state.reverse_running,
-        cdc_start_position=start.cdc_start_position,
-        cdc_start_time=start.cdc_start_time,
+        control_schema=cfg.reverse.oracle_control_schema,
+        strict_errors=True,
     )
 
 
@@ -620,6 +789,17 @@ def validation_task(stack: Stack) -> TaskSpec | None:
     if not m.validation_only_task:
         return None
     kind = "cdc" if m.has_cdc else "full-load"
+    exclude = list(m.exclude)
+    extra: dict[str, Any] = {}
+    lob_sizes: tuple[int, ...] = ()
+    inv = stack_inventory(stack)
+    if inv is not None:  # compare only what the forward tasks move, under the names they move it by
+        rules = _table_rules(
+            stack, selected_tables(stack, inv, m.include, m.exclude), names=naming.stack_names(stack, inv)
+        )
+        exclude += [f"{o}.{t}" for o, t in rules.excluded]
+        extra = dict(removed_columns=rules.removed, renames=rules.renames)
+        lob_sizes = rules.lob_sizes_kb
     settings = _settings(
         "migration",
         stack.project,
@@ -630,15 +810,9 @@ def validation_task(stack: Stack) -> TaskSpec | None:
         lob_max_size_kb=DEFAULT_LOB_KB,
         validation=True,
         validation_only=True,
+        table_lob_sizes_kb=lob_sizes,
     )
-    exclude = list(m.exclude)
-    removed: list[mappings.ColumnRemoval] = []
-    inv = stack_inventory(stack)
-    if inv is not None:  # compare only what the forward tasks move: not removed columns, not excluded tables
-        rules = _table_rules(stack, selected_tables(stack, inv, m.include, m.exclude))
-        exclude += [f"{o}.{t}" for o, t in rules.excluded]
-        removed = rules.removed
-    doc = _mapping(stack, include=m.include, exclude=exclude, removed_columns=removed)
+    doc = _mapping(stack, include=m.include, exclude=exclude, **extra)
     return TaskSpec(
         name="validate",
         task_id=StackNames(stack.project, stack.stack).task_id("validate"),
@@ -654,55 +828,17 @@ def validation_task(stack: Stack) -> TaskSpec | None:
     )
 
 
-def _selected_by(spec: TaskSpec, tables: Sequence[Table], known: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """The inventory tables a task's selection rules pick (includes minus excludes). Names without % are taken
-    as exact table names (the planner's explicit lists: a set lookup); patterns with % go through one combined
-    expression per side, linear in the number of tables."""
-    sides: dict[bool, list[str]] = {True: [], False: []}
-    exact: dict[bool, set[tuple[str, str]]] = {True: set(), False: set()}
-    for rule in spec.mappings["rules"]:
-        if rule["rule-type"] == "selection":
-            loc = rule["object-locator"]
-            side = rule["rule-action"] != "exclude"
-            if "%" not in loc["schema-name"] + loc["table-name"]:
-                exact[side].add((loc["schema-name"], loc["table-name"]))
-                continue
-            body = f"{_like_body(loc['schema-name'])}\\x00{_like_body(loc['table-name'])}"
-            sides[side].append(body)
-    if not sides[True] and not sides[False]:
-        return (exact[True] & known) - exact[False]
-    inc = re.compile("(?:" + "|".join(sides[True]) + r")\Z") if sides[True] else None
-    exc = re.compile("(?:" + "|".join(sides[False]) + r")\Z") if sides[False] else None
-    chosen = set()
-    for t in tables:
-        key = f"{t.owner}\x00{t.name}"
-        pair = (t.owner, t.name)
-        if pair in exact[False] or (exc is not None and exc.match(key)):
-            continue
-        if pair in exact[True] or (inc is not None and inc.match(key)):
-            chosen.add(pair)
-    return chosen
-
-
-def check_task_scopes(stack: Stack, specs: Sequence[TaskSpec]) -> None:
-    """No table in two forward tasks (it would be loaded twice), no task selecting nothing, no two Oracle tables
-    folding into one PostgreSQL name. Exact with an inventory; without one, identical include rules are caught."""
+def forward_selection(stack: Stack, specs: Sequence[TaskSpec]) -> dict[Pair, str]:
+    """The inventory tables each forward task selects, {(owner, table): task name}. No table in two tasks (it would
+    be loaded twice), no task selecting nothing."""
     key = f"{stack.project}:migration"
     inv = stack_inventory(stack)
-    owner: dict[tuple[str, str], str] = {}
-    if inv is None:
-        for spec in specs:
-            for rule in spec.mappings["rules"]:
-                if rule["rule-type"] == "selection" and rule["rule-action"] != "exclude":
-                    loc = (rule["object-locator"]["schema-name"], rule["object-locator"]["table-name"])
-                    if loc in owner and owner[loc] != spec.name:
-                        raise ConfigError(f"{key}: tasks {owner[loc]} and {spec.name} both include {loc[0]}.{loc[1]}")
-                    owner[loc] = spec.name
-        return
-    tables = [t for t in inv.tables.values() if t.owner in set(stack.config.migration.schemas)]
-    known = {(t.owner, t.name) for t in tables}
+    assert inv is not None
+    schemas = set(stack.config.migration.schemas)
+    pairs = [k for k in inv.tables if k[0] in schemas]
+    owner: dict[Pair, str] = {}
     for spec in specs:
-        chosen = _selected_by(spec, tables, known)
+        chosen = selected(spec.mappings["rules"], pairs)
         if not chosen:
             raise ConfigError(f"{key}: task {spec.name} selects no table of the inventory; fix its include patterns")
         for table in sorted(chosen):
@@ -712,16 +848,30 @@ def check_task_scopes(stack: Stack, specs: Sequence[TaskSpec]) -> None:
                     "belong to one task (two would load it twice)"
                 )
             owner[table] = spec.name
-    folded: dict[tuple[str, str], tuple[str, str]] = {}
-    for o, t in sorted(owner):
-        pg = (postgres_schema(stack.config, o), t.lower())
-        if pg in folded:
-            other = folded[pg]
-            raise ConfigError(
-                f"{key}: {other[0]}.{other[1]} and {o}.{t} both become {pg[0]}.{pg[1]} in PostgreSQL (names fold to "
-                "lower case); exclude or rename one"
-            )
-        folded[pg] = (o, t)
+    return owner
+
+
+def check_task_scopes(stack: Stack, specs: Sequence[TaskSpec]) -> dict[Pair, str]:
+    """No table in two forward tasks, no task selecting nothing, no two Oracle objects sharing a PostgreSQL name.
+    Exact with an inventory (returns which task moves each table); without one, identical include rules are caught
+    (returns {})."""
+    inv = stack_inventory(stack)
+    if inv is None:
+        owner: dict[tuple[str, str], str] = {}
+        for spec in specs:
+            for rule in spec.mappings["rules"]:
+                if rule["rule-type"] == "selection" and rule["rule-action"] != "exclude":
+                    loc = (rule["object-locator"]["schema-name"], rule["object-locator"]["table-name"])
+                    if loc in owner and owner[loc] != spec.name:
+                        raise ConfigError(
+                            f"{stack.project}:migration: tasks {owner[loc]} and {spec.name} both include "
+                            f"{loc[0]}.{loc[1]}"
+                        )
+                    owner[loc] = spec.name
+        return {}
+    moved = forward_selection(stack, specs)
+    naming.check_name_conflicts(stack, naming.stack_names(stack, inv), moved)
+    return moved
 
 
 def all_tasks(stack: Stack) -> list[TaskSpec]:
@@ -729,8 +879,8 @@ def all_tasks(stack: Stack) -> list[TaskSpec]:
     specs = forward_tasks(stack)
     if not specs:
         raise ConfigError(f"{stack.project}:migration: no forward task is left to run (every table excluded?)")
-    check_task_scopes(stack, specs)
-    rev = reverse_task(stack, specs)
+    moved = check_task_scopes(stack, specs)
+    rev = reverse_task(stack, specs, moved)
     val = validation_task(stack)
     if val is not None:
         specs.append(val)

@@ -239,7 +239,7 @@ CLI_CASES = [
         ["plan", "--stack", "dev", "--frobnicate"], "unrecognized arguments: --frobnicate", id="plan-unknown-option"
     ),
     pytest.param(
-        ["inventory", "report"], "the following arguments are required: --columns", id="inventory-missing-columns"
+        ["inventory", "report"], "--columns and --tables required (or --stack", id="inventory-missing-columns"
     ),
     pytest.param(["inventory", "lint"], "invalid choice: 'lint'", id="inventory-unknown-command"),
 ]

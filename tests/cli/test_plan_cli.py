@@ -184,3 +184,40 @@ def test_module_entry_point(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr.startswith("error: oracle2pg:source.port: ") and "Traceback" not in bad.stderr
+
+
+def test_set_previews_a_fix_of_a_stack_file_that_does_not_validate(tmp_path, capsys):
+    """The stack file as it is fails (a pattern that matches no table); --set fixes it. The preview used to crash on
+    the failed baseline (AttributeError) instead of saying there is nothing to compare with."""
+    import shutil
+
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "tests" / "data" / "shop", root / "shop")
+    stack = (ROOT / "tests" / "data" / "shop" / "Pulumi.shop.yaml").read_text(encoding="utf-8")
+    stack = stack.replace("columns: columns.csv", "columns: shop/columns.csv").replace(
+        "tables: tables.csv", "tables: shop/tables.csv"
+    )
+    stack = stack.replace("lobs: lobs.csv", "lobs: shop/lobs.csv").replace("keys: keys.csv", "keys: shop/keys.csv")
+    (root / "Pulumi.shop.yaml").write_text(stack.replace("SHOP.LEGACY_CODES", "SHOP.LEGACY"), encoding="utf-8")
+    code = main(
+        [
+            "--root",
+            str(root),
+            "plan",
+            "--stack",
+            "shop",
+            "--set",
+            "migration.exclude=[SHOP.CUSTOMERS, SHOP.LEGACY_CODES]",
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert (code, err) == (0, "")
+    assert (
+        "No comparison: Pulumi.shop.yaml as it is cannot be planned (oracle2pg:migration.exclude: pattern "
+        "'SHOP.LEGACY' matches no table of the inventory in schemas SHOP, ARCHIVE; fix or remove it)." in out
+    )

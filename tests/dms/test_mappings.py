@@ -13,6 +13,7 @@ import pytest
 from migration.dms.mappings import (
     ColumnRemoval,
     MappingError,
+    Rename,
     TableSettings,
     build_forward_mappings,
     build_reverse_mappings,
@@ -136,14 +137,16 @@ def test_removed_columns_and_table_settings() -> None:
             TableSettings("APP", "NOTHING_SET"),
         ],
     )
-    assert doc["rules"][4:] == [
-        tr(
-            5,
-            "remove-app-orders-legacy_blob",
-            "column",
-            {"schema-name": "APP", "table-name": "ORDERS", "column-name": "LEGACY_BLOB"},
-            "remove-column",
-        ),
+    # the removal comes before the case folds (rule 2, right after the selection): of the rules matching one
+    # column DMS applies the lowest rule-id, so after the fold it was never applied
+    assert doc["rules"][1] == tr(
+        2,
+        "remove-app-orders-legacy_blob",
+        "column",
+        {"schema-name": "APP", "table-name": "ORDERS", "column-name": "LEGACY_BLOB"},
+        "remove-column",
+    )
+    assert doc["rules"][5:] == [
         {
             "rule-type": "table-settings",
             "rule-id": "6",
@@ -191,6 +194,57 @@ def test_reverse_mapping_renames_back_and_upper_cases() -> None:
     }
 
 
+def test_reverse_mapping_renames_before_the_folds_and_carries_lob_settings() -> None:
+    """Explicit renames get lower rule-ids than the convert-uppercase wildcards: DMS applies the lowest rule-id of
+    the rules matching one object, so "orderlines" goes back to "OrderLines", not ORDERLINES."""
+    doc = build_reverse_mappings(
+        {"shop": "SHOP"},
+        renames=[Rename("shop", "orderlines", None, "OrderLines"), Rename("shop", "orderlines", "select", "select")],
+        table_settings=[TableSettings("shop", "documents", lob={"mode": "unlimited", "bulk-max-size": "0"})],
+    )
+    assert doc["rules"][1:3] == [
+        tr(
+            2,
+            "rename-table-shop-orderlines",
+            "table",
+            {"schema-name": "shop", "table-name": "orderlines"},
+            "rename",
+            value="OrderLines",
+        ),
+        tr(
+            3,
+            "rename-column-shop-orderlines-select",
+            "column",
+            {"schema-name": "shop", "table-name": "orderlines", "column-name": "select"},
+            "rename",
+            value="select",
+        ),
+    ]
+    assert [r["rule-action"] for r in doc["rules"][3:6]] == ["rename", "convert-uppercase", "convert-uppercase"]
+    assert doc["rules"][6] == {
+        "rule-type": "table-settings",
+        "rule-id": "7",
+        "rule-name": "7-settings-shop-documents",
+        "object-locator": {"schema-name": "shop", "table-name": "documents"},
+        "lob-settings": {"mode": "unlimited", "bulk-max-size": "0"},
+    }
+
+
+def test_forward_renames_and_odd_names_make_valid_rule_names() -> None:
+    doc = build_forward_mappings(
+        ["SHOP"], renames=[Rename("SHOP", "Order Lines/2", None, "order lines/2")], include=["%"]
+    )
+    rename = doc["rules"][1]
+    assert rename["rule-name"] == "2-rename-table-SHOP-Order_Lines_2"
+    assert (rename["object-locator"], rename["value"]) == (
+        {"schema-name": "SHOP", "table-name": "Order Lines/2"},
+        "order lines/2",
+    )
+    assert int(rename["rule-id"]) < min(
+        int(r["rule-id"]) for r in doc["rules"] if r.get("rule-action") == "convert-lowercase"
+    )
+
+
 def test_rule_ids_and_names_unique_in_a_large_document() -> None:
     tables = [("APP", f"T{i}") for i in range(300)] + [("APP", "T_1"), ("APP", "T-1")]
     doc = build_forward_mappings(
@@ -216,9 +270,13 @@ def test_empty_explicit_table_list_is_refused() -> None:
 
 
 def test_too_large_document_is_refused() -> None:
+    """DMS processes table mappings up to 2 MB: 1000 tables with a few hundred mixed-case columns each fit,
+    twice as many columns do not."""
     tables = [("APP", f"TABLE_WITH_A_RATHER_LONG_NAME_{i:05d}") for i in range(1000)]
-    with pytest.raises(MappingError, match="larger than 120 KB; split the tables across more tasks"):
-        build_forward_mappings(["APP"], explicit_tables=tables)
+    renames = [Rename("APP", t, f"Column{c}", f"column{c}") for _, t in tables[:100] for c in range(40)]
+    assert len(json.dumps(build_forward_mappings(["APP"], explicit_tables=tables, renames=renames))) > 1_000_000
+    with pytest.raises(MappingError, match="larger than 2 MB; split the tables across more tasks"):
+        build_forward_mappings(["APP"], explicit_tables=tables, renames=renames * 2)
 
 
 def test_render_json_is_canonical() -> None:

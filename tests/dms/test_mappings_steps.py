@@ -6,6 +6,7 @@ from migration.dms import limits, mappings
 from migration.dms.mappings import (
     ColumnRemoval,
     MappingError,
+    Rename,
     TableSettings,
     _add_column_removals,
     _add_explicit_selections,
@@ -86,19 +87,23 @@ def test_column_removals():
 
 
 def test_steps_run_in_document_order():
+    """Removals and renames before the case folds: DMS applies the lowest rule-id of the transformation rules
+    matching one object, so a fold placed first would win (the removal after it never happened)."""
     doc = build_forward_mappings(
         ["APP"],
         exclude=["APP.X"],
         explicit_tables=[("APP", "T")],
         removed_columns=[ColumnRemoval("APP", "T", "C")],
         table_settings=[TableSettings("APP", "T", lob={"mode": "none"})],
+        renames=[Rename("APP", "T", "Mixed", "mixed")],
     )
     assert [r["rule-name"] for r in doc["rules"]] == [
         "1-include-app-t",
         "2-exclude-app-x",
-        "3-lowercase-schema-app",
-        "4-lowercase-tables-app",
-        "5-lowercase-columns-app",
-        "6-remove-app-t-c",
-        "7-settings-app-t",
+        "3-remove-app-t-c",
+        "4-rename-column-APP-T-Mixed",
+        "5-lowercase-schema-app",
+        "6-lowercase-tables-app",
+        "7-lowercase-columns-app",
+        "8-settings-app-t",
     ]

@@ -300,6 +300,21 @@ def test_validation_only_cdc_waits_for_changes_and_partial_lob_is_explicit():
     assert (skip["SkipLobColumns"], skip["ValidationPartialLobSize"]) == (True, 0)
 
 
+def test_partial_lob_validation_covers_what_the_tables_carry():
+    """Per-table bulk-max-size above LobMaxSize: validation compares that much (it compared the first 1024 KB of a
+    15 MB document before); a table in full LOB mode: whole LOBs (0)."""
+
+    def partial(**kw):
+        return build_task_settings(prod_options(**kw))["ValidationSettings"]["ValidationPartialLobSize"]
+
+    assert partial(table_lob_sizes_kb=(64, 15360)) == 15360
+    assert partial(table_lob_sizes_kb=(512,)) == 1024  # LobMaxSize covers it
+    assert partial(table_lob_sizes_kb=(15360, 0)) == 0
+    assert partial(table_lob_sizes_kb=(15360,), validation_partial_lob_size_kb=4096) == 4096
+    with pytest.raises(TaskSettingsError, match=r"\(20000\) must not exceed lobMaxSizeKb \(1024\) or the largest "):
+        build_task_settings(prod_options(table_lob_sizes_kb=(15360,), validation_partial_lob_size_kb=20000))
+
+
 def test_control_schema_and_no_tables_flag():
     doc = build_task_settings(
         dev_options(control_schema="dms_ctl", fail_on_no_tables_captured=False, stream_buffer_size_mb=32)

@@ -75,7 +75,7 @@ def test_table_select_is_granted_per_table_of_the_schemas_not_select_any_table()
 
 
 def test_keyless_table_gets_all_columns_logging_guarded_for_reruns():
-    sql = _oracle(tables_without_key=[("app", "audit_log")])
+    sql = _oracle(tables_without_key=[("APP", "AUDIT_LOG")])
     assert (
         "  SELECT COUNT(*) INTO n FROM dba_log_groups WHERE owner = 'APP' AND table_name = 'AUDIT_LOG' "
         "AND log_group_type = 'ALL COLUMN LOGGING';\n"
@@ -85,7 +85,7 @@ def test_keyless_table_gets_all_columns_logging_guarded_for_reruns():
 
 
 def test_unique_key_only_table_gets_a_log_group_on_its_key_columns():
-    sql = _oracle(unique_key_only={("app", "events"): ["event_id", "source"]})
+    sql = _oracle(unique_key_only={("APP", "EVENTS"): ["EVENT_ID", "SOURCE"]})
     assert (
         "EXECUTE IMMEDIATE 'ALTER TABLE APP.EVENTS ADD SUPPLEMENTAL LOG GROUP EVENTS_DLG (EVENT_ID, SOURCE) ALWAYS'"
     ) in sql
@@ -95,7 +95,7 @@ def test_unique_key_only_table_gets_a_log_group_on_its_key_columns():
 
 def test_log_group_names_stay_within_30_characters_and_unique():
     long_a, long_b = "A" * 28 + "_X", "A" * 28 + "_Y"
-    sql = _oracle(unique_key_only={("app", long_a): ["c1"], ("app", long_b): ["c1"]})
+    sql = _oracle(unique_key_only={("APP", long_a): ["C1"], ("APP", long_b): ["C1"]})
     assert f"GROUP {'A' * 26}_DLG (C1)" in sql and f"GROUP {'A' * 24}_DLG1 (C1)" in sql
 
 
@@ -157,11 +157,11 @@ def test_script_ends_with_verification_queries():
             "archive_log_retention_hours: 0 is not allowed; give a whole number of hours >= 1, e.g. 24",
         ),
         (
-            {"tables_without_key": [("other", "t")]},
+            {"tables_without_key": [("other", "T")]},
             "table OTHER.T: schema OTHER is not one of the replicated schemas ['APP', 'HR']",
         ),
         (
-            {"tables_without_key": [("app", "t")], "unique_key_only": {("app", "t"): ["c"]}},
+            {"tables_without_key": [("APP", "T")], "unique_key_only": {("APP", "T"): ["C"]}},
             "table APP.T is listed both without key and with a unique key",
         ),
         (
@@ -169,8 +169,9 @@ def test_script_ends_with_verification_queries():
             "unique_key_only[app.t]: give the unique key's columns as a non-empty list",
         ),
         (
-            {"tables_without_key": [("app", "x" * 31)]},
-            "tables_without_key table: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' is not a usable Oracle identifier",
+            {"tables_without_key": [("APP", 'a"b')]},
+            "tables_without_key table: 'a\"b' is not an Oracle name as the dictionary stores it; allowed: 1..128 "
+            "bytes without double quotes",
         ),
     ],
 )
@@ -179,6 +180,35 @@ def test_bad_oracle_source_input_is_refused_in_one_line(overrides, message):
         _oracle(**overrides)
     assert str(err.value).startswith(message)
     assert "\n" not in str(err.value)
+
+
+def test_oracle_target_says_where_the_control_tables_go():
+    sql = oracle_target_prereqs(dms_user="dms_back", schemas=["SHOP"], control_schema="DMS_BACK")
+    assert (
+        "-- DMS user DMS_BACK; tables written: SHOP (the original Oracle tables, DO_NOTHING); control schema "
+        "DMS_BACK" in sql
+    )
+    assert (
+        "-- Control schema DMS_BACK (the reverse task's ControlSchema, reverse.controlSchema): the user's own schema."
+    ) in sql.splitlines()
+    assert "GRANT CREATE TABLE TO DMS_BACK;" in sql.splitlines()
+    with pytest.raises(PrereqsError, match=r"^control_schema: OTHER must be the reverse DMS user's own schema"):
+        oracle_target_prereqs(dms_user="dms_back", schemas=["SHOP"], control_schema="OTHER")
+
+
+def test_stack_prerequisites_use_exact_oracle_names_and_the_reverse_control_schema():
+    from pathlib import Path
+
+    from migration.config.stackfile import read_stack_file
+    from migration.docs.stack_docs import prerequisites
+
+    shop = Path(__file__).resolve().parents[1] / "data" / "shop"
+    sql = prerequisites(read_stack_file(shop, "shop").load(), side="oracle")
+    assert "EXECUTE IMMEDIATE 'ALTER TABLE SHOP.\"EventLog\" ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS'" in sql
+    assert "EVENTLOG" not in sql
+    assert "ADD SUPPLEMENTAL LOG GROUP CUSTOMER_LOYALTY_PROGRAM_M_DLG (MEMBER_ID, TIER_CODE) ALWAYS" in sql
+    assert sql.count("EXECUTE IMMEDIATE 'ALTER TABLE ") == 2  # the two migrated tables without a primary key
+    assert "GRANT CREATE TABLE TO DMS_FALLBACK;" in sql.splitlines()
 
 
 def test_oracle_target_grants_follow_the_reference_and_leave_triggers_alone():

@@ -124,12 +124,27 @@ def test_retention_is_checked_only_for_cdc():
         _check_reader_and_retention("xstream", 24, cdc=True)
 
 
-def test_key_tables_are_upper_cased_and_deduplicated():
+def test_key_tables_keep_their_exact_names_and_are_deduplicated():
+    """Table and column names are Oracle's, as stored: "EventLog" is not EVENTLOG (upper-casing them was the bug
+    that sent ALTER TABLE SHOP.EVENTLOG to a table Oracle lacks). Schemas are the replicated schemas' spelling."""
     keyless, uk_only = _oracle_key_tables(
-        [("app", "t1"), ("APP", "T1")], {("hr", "events"): ["id", "source", "ID"]}, ["APP", "HR"]
+        [("app", "T1"), ("APP", "T1"), ("APP", "EventLog")], {("hr", "EVENTS"): ["ID", "Source", "ID"]}, ["APP", "HR"]
     )
-    assert keyless == [("APP", "T1")]
-    assert uk_only == {("HR", "EVENTS"): ["ID", "SOURCE"]}
+    assert keyless == [("APP", "T1"), ("APP", "EventLog")]
+    assert uk_only == {("HR", "EVENTS"): ["ID", "Source"]}
+
+
+def test_mixed_case_and_reserved_names_are_quoted_in_the_logging_ddl():
+    sql = "\n".join(_table_supplemental_logging([("SHOP", "EventLog")], {("SHOP", "ORDER"): ["ORDER_NO", "Level"]}))
+    assert (
+        "  SELECT COUNT(*) INTO n FROM dba_log_groups WHERE owner = 'SHOP' AND table_name = 'EventLog' AND "
+        "log_group_type = 'ALL COLUMN LOGGING';\n"
+        "  IF n = 0 THEN EXECUTE IMMEDIATE 'ALTER TABLE SHOP.\"EventLog\" ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS'; "
+        "END IF;"
+    ) in sql
+    assert (
+        'EXECUTE IMMEDIATE \'ALTER TABLE SHOP."ORDER" ADD SUPPLEMENTAL LOG GROUP ORDER_DLG (ORDER_NO, "Level") ALWAYS\''
+    ) in sql
 
 
 def test_oracle_source_script_is_the_steps_in_order():

@@ -225,3 +225,28 @@ def test_cutover_and_fallback_say_what_the_provider_does_and_how_to_recover_from
     assert "wait for `stopped`, a fixed 5 minutes per task" in cutover
     assert "run `pulumi up` again" in cutover
     assert "`pulumi up` refuses a phase that goes back" in fallback
+
+
+def test_runbook_lists_the_names_that_are_not_a_case_fold():
+    from pathlib import Path
+
+    from migration.config.stackfile import read_stack_file
+    from migration.docs.stack_docs import runbook
+
+    shop = Path(__file__).resolve().parents[1] / "data" / "shop"
+    text = runbook(read_stack_file(shop, "shop").load())
+    appendix = text[text.index("## Appendix: names in Oracle and PostgreSQL") :]
+    assert "15 migrated table(s) and column(s) are named differently from the case fold" in appendix
+    for row in (
+        "| `SHOP.OrderLines` | `shop.orderlines` |",
+        "| `SHOP.OrderLines.select` | `shop.orderlines.select` |",
+        "| `SHOP.notes.text` | `shop.notes.text` |",
+    ):
+        assert row in appendix.splitlines()
+    assert "SHOP.CUSTOMERS" not in appendix  # excluded: not migrated
+    assert "tables named differently are listed in the appendix on names" in text
+
+
+def test_runbook_without_inventory_says_names_fold_by_case_only():
+    text = render_runbook(PROD)
+    assert "This stack has no inventory: the task mappings fold names by case only" in text

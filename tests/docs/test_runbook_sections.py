@@ -41,6 +41,7 @@ SECTIONS = [
     runbook._switch_applications,
     runbook._fallback,
     runbook._teardown,
+    runbook._names,  # an appendix, not numbered
 ]
 
 
@@ -58,7 +59,7 @@ def test_the_sections_in_order_are_the_whole_runbook(ctx):
     assert "\n".join(doc.lines).rstrip() + "\n" == render_runbook(ctx)
 
 
-@pytest.mark.parametrize("number, section", list(enumerate(SECTIONS[1:])))
+@pytest.mark.parametrize("number, section", list(enumerate(SECTIONS[1:-1])))
 def test_each_numbered_section_opens_with_its_own_heading(number, section):
     text = _render(section, CTX)
     assert text.startswith(f"## {number}. ")
@@ -143,3 +144,13 @@ def test_teardown_cleans_up_only_what_the_stack_has():
     no_rev = _render(runbook._teardown, NO_REVERSE)
     assert FALLBACK_TRACKING_TABLE not in no_rev
     assert "pulumi destroy --stack prod" in no_rev
+
+
+def test_names_appendix_lists_renames_and_caps_a_long_list():
+    renamed = [(f"APP.T{i}", f"app.t{i}x") for i in range(501)]
+    text = _render(runbook._names, dataclasses.replace(CTX, renamed=renamed))
+    assert text.startswith("## Appendix: names in Oracle and PostgreSQL\n\n501 migrated table(s) and column(s)")
+    assert "| `APP.T499` | `app.t499x` |" in text and "APP.T500`" not in text
+    assert "... and 1 more: `python -m migration inventory report --stack prod --format json`" in text
+    plain = _render(runbook._names, dataclasses.replace(CTX, renamed=[]))
+    assert "Every migrated name is plain upper case in Oracle and its lower-case form in PostgreSQL." in plain

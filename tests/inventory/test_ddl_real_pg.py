@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from migration.inventory.ddl import postgres_name, quote_ident, render_ddl
+from migration.inventory.ddl import quote_ident, render_ddl
 from migration.inventory.load import load_inventory
 from migration.inventory.model import Column, Inventory, InventoryError, Table
+from migration.inventory.names import build_name_map, shortened
 from migration.inventory.typemap import _PG_RESERVED, oracle_to_postgres
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "inventory"
@@ -99,8 +100,13 @@ def test_unsupported_columns_are_absent(applied):
     assert ("app", "addresses", "city") in catalog
 
 
-def test_primary_keys_are_created(applied):
+def test_primary_and_unique_keys_are_created(applied):
     _, _, pks = applied
+    # DMS applies changes by a unique key when there is no primary key: the DDL keeps unique keys next to the PK
+    assert [r for r in pks if r[2] == "UNIQUE"] == [
+        ("app", "customers", "UNIQUE", "email", 1),
+        ("hr", "employees", "UNIQUE", "email", 1),
+    ]
     assert [r for r in pks if r[2] == "PRIMARY KEY" and r[1] in ("customers", "job_history")] == [
         ("app", "customers", "PRIMARY KEY", "customer_id", 1),
         ("hr", "job_history", "PRIMARY KEY", "employee_id", 1),
@@ -141,7 +147,7 @@ def test_ddl_number_datatype_scale_changes_unconstrained_numbers():
     assert "NumberDatatypeScale=-1" in ddl
 
 
-def test_unique_key_table_gets_unique_constraint_and_long_names_are_truncated(pg_server):
+def test_unique_key_table_gets_unique_constraint_and_long_names_get_a_short_name(pg_server):
     long_col = "DESCRIPTION_OF_THE_ITEM_AS_ENTERED_BY_THE_CUSTOMER_IN_THE_ORDER_FORM_X"  # 70 bytes
     table = Table(
         "APP",
@@ -158,9 +164,12 @@ def test_unique_key_table_gets_unique_constraint_and_long_names_are_truncated(pg
         ],
     )
     ddl = render_ddl(Inventory({("APP", "ITEMS"): table}))
+    short = shortened(long_col.lower(), long_col)
+    assert short == long_col.lower()[:54] + "_" + short[-8:] and len(short) == 63
     assert "    UNIQUE (code)\n" in ddl
-    assert f"-- APP.ITEMS.{long_col}: longer than 63 bytes, truncated to {long_col.lower()[:63]}" in ddl
-    assert '    "mixed#name" integer,\n' in ddl
+    assert f"-- APP.ITEMS.{long_col}: longer than 63 bytes: created as {short} (the task mappings rename it" in ddl
+    # DMS cannot transform a column name holding #: it arrives as Oracle spells it
+    assert '    "Mixed#Name" integer,\n' in ddl
     db = pg_server.create_database("test_ddl_real_pg_items")
     pg_server.execute(ddl, dbname=db)
     with pg_server.connect(db) as conn:
@@ -171,10 +180,11 @@ def test_unique_key_table_gets_unique_constraint_and_long_names_are_truncated(pg
                 "'items' ORDER BY ordinal_position"
             )
         ]
-    assert names == ["code", long_col.lower()[:63], "mixed#name"]
+    assert names == ["code", short, "Mixed#Name"]
 
 
-def test_columns_colliding_after_truncation_are_refused():
+def test_long_names_sharing_63_bytes_get_distinct_short_names():
+    """Before: both were cut to the same 63 bytes and the DDL refused the table."""
     base = "X" * 63
     table = Table(
         "APP",
@@ -187,15 +197,31 @@ def test_columns_colliding_after_truncation_are_refused():
             Column("APP", "T", base + "B", "NUMBER", 22, 5, 0, True, None),
         ],
     )
+    names = build_name_map(Inventory({("APP", "T"): table}))
+    a, b = names.column("APP", "T", base + "A"), names.column("APP", "T", base + "B")
+    assert a != b and a[:55] == b[:55] == "x" * 54 + "_"
+    assert names.oracle_column("APP", "T", a) == base + "A" and names.oracle_column("APP", "T", b) == base + "B"
+    ddl = render_ddl(Inventory({("APP", "T"): table}))
+    assert f"    {a} integer,\n    {b} integer\n" in ddl
+
+
+def test_case_collisions_are_refused_naming_both():
+    cols = [Column("APP", "T", "ID", "NUMBER", 22, 5, 0, True, None)]
+    tables = {
+        ("APP", "Customers"): Table("APP", "Customers", 1, 1, False, columns=list(cols)),
+        ("APP", "CUSTOMERS"): Table("APP", "CUSTOMERS", 1, 1, False, columns=list(cols)),
+    }
     with pytest.raises(
         InventoryError,
-        match=rf"^APP.T: columns {base}A and {base}B both become '{base.lower()}' in "
-        r"PostgreSQL \(63-byte limit\); rename one with a DMS rename rule$",
+        match=r"^APP.Customers and APP.CUSTOMERS both become app.customers in PostgreSQL \(names fold to lower "
+        r"case\); rename one in Oracle or leave one out$",
     ):
-        render_ddl(Inventory({("APP", "T"): table}))
+        render_ddl(Inventory(tables))
+    only_one = render_ddl(Inventory(tables), tables=[("APP", "CUSTOMERS")])
+    assert "CREATE TABLE app.customers (" in only_one and "Customers" not in only_one
 
 
-def test_quote_ident_and_postgres_name():
+def test_quote_ident_and_short_names():
     assert [quote_ident(n) for n in ("orders", "order", "user_id", "Mixed", "a b", "2fa", 'q"t')] == [
         "orders",
         '"order"',
@@ -205,8 +231,9 @@ def test_quote_ident_and_postgres_name():
         '"2fa"',
         '"q""t"',
     ]
-    assert postgres_name("CUSTOMER_ID") == "customer_id"
-    assert postgres_name("É" * 40) == "é" * 31  # 62 bytes: a 2-byte character is never split
+    # 80 bytes of 2-byte characters: 27 of them (54 bytes; a character is never split), _ and the hash
+    short = shortened("é" * 40, "É" * 40)
+    assert short.startswith("é" * 27 + "_") and len(short.encode()) == 63
 
 
 def test_reserved_word_list_matches_the_server(pg_server):
@@ -214,3 +241,46 @@ def test_reserved_word_list_matches_the_server(pg_server):
     with pg_server.connect() as conn:
         words = {r[0] for r in conn.execute("SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')")}
     assert words == set(_PG_RESERVED)
+
+
+def test_shop_ddl_creates_exactly_the_names_of_the_name_map(pg_server):
+    """The new user's schema (tests/data/shop) as its stack migrates it: mixed-case, reserved, shortened and
+    verbatim names all exist in PostgreSQL under the names the task mappings rename to."""
+    from migration.config.stackfile import read_stack_file
+    from migration.planning.naming import stack_names
+    from migration.planning.tasks import selected_tables, stack_inventory
+
+    stack = read_stack_file(Path(__file__).resolve().parents[1] / "data" / "shop", "shop").load()
+    inv = stack_inventory(stack)
+    names = stack_names(stack, inv)
+    m = stack.config.migration
+    chosen = selected_tables(stack, inv, m.include, m.exclude)
+    db = pg_server.create_database("test_ddl_real_pg_shop")
+    pg_server.execute(render_ddl(inv, names=names, tables=[(t.owner, t.name) for t in chosen]), dbname=db)
+    with pg_server.connect(db) as conn:
+        rows = conn.execute(
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema IN ('shop', 'archive')"
+        ).fetchall()
+        unique = conn.execute(
+            "SELECT tc.table_name, kcu.column_name FROM information_schema.table_constraints tc"
+            " JOIN information_schema.key_column_usage kcu USING (constraint_schema, constraint_name)"
+            " WHERE tc.constraint_type = 'UNIQUE' AND tc.table_schema = 'shop' ORDER BY 1, kcu.ordinal_position"
+        ).fetchall()
+    created = {tuple(r) for r in rows}
+    expected = {
+        (names.schema(t.owner), names.table(t.owner, t.name), names.column(t.owner, t.name, c.name))
+        for t in chosen
+        for c in t.columns
+        if oracle_to_postgres(c).supported
+    }
+    assert created == expected and len(created) == 31
+    assert {
+        ("shop", "orderlines", "select"),
+        ("shop", "staff", "EMP#"),
+        ("shop", "staff", "Dept-Code"),
+        ("shop", "order", "user"),
+        ("shop", "notes", "text"),
+    } <= created
+    loyalty = names.table("SHOP", "CUSTOMER_LOYALTY_PROGRAM_MEMBERSHIP_TIER_HISTORY_SNAPSHOT_ARCHIVE_2024")
+    assert unique == [(loyalty, "member_id"), (loyalty, "tier_code"), ("order", "order_no")]

@@ -145,6 +145,28 @@ def test_first_unique_constraint_wins(tmp_path):
     assert load(tmp_path, columns=columns, keys=keys).tables[("APP", "T2")].key_columns == ["B"]
 
 
+def test_every_unique_constraint_is_kept_next_to_the_primary_key(tmp_path):
+    columns = [COLUMNS, *(f"APP,T1,{c},NUMBER,22,10,0,N," for c in "ABCD"), "APP,T2,BODY,CLOB,4000,,,Y,"]
+    keys = [
+        "OWNER,TABLE_NAME,CONSTRAINT_TYPE,COLUMN_NAME,POSITION,CONSTRAINT_NAME",
+        "APP,T1,P,A,1,T1_PK",
+        "APP,T1,U,C,2,T1_BC_UK",
+        "APP,T1,U,B,1,T1_BC_UK",
+        "APP,T1,U,D,1,T1_D_UK",
+    ]
+    t1 = load(tmp_path, columns=columns, keys=keys).tables[("APP", "T1")]
+    assert (t1.key_columns, t1.unique_keys) == (["A"], [["B", "C"], ["D"]])
+
+
+def test_unique_key_position_gap(tmp_path):
+    keys = [
+        "OWNER,TABLE_NAME,CONSTRAINT_TYPE,COLUMN_NAME,POSITION,CONSTRAINT_NAME",
+        "APP,T1,P,ID,1,T1_PK",
+        "APP,T1,U,NAME,2,T1_UK",
+    ]
+    assert error_of(tmp_path, keys=keys) == "keys.csv line 3: POSITION: APP.T1 key positions [2] are not 1..1"
+
+
 # ------------------------------------------------------------------------------------------------ bad input
 
 
@@ -405,8 +427,11 @@ def test_build_report_columns_and_tables():
         "owner": "APP",
         "table": "CUSTOMERS",
         "column": "CUSTOMER_ID",
+        "postgres_column": "customer_id",
         "oracle_type": "NUMBER(10)",
         "postgres_type": "bigint",
+        "dms_type": "numeric(10,0)",
+        "recommended_type": "bigint",
         "supported": True,
         "note": "DMS would create numeric(10,0); bigint is faster and exact for 10 digits "
         "(pre-create it or add a change-data-type int8 rule)",
@@ -423,6 +448,7 @@ def test_build_report_columns_and_tables():
         "lob_bulk_max_size_kb": 15360,
         "lob_reason": "largest LOB 5.0 MB in DOC_PDF -> limited, bulk-max-size 15360 KB",
         "problems": [],
+        "postgres_table": "app.documents",
     }
     assert tables["AUDIT_LOG"]["problems"] == [
         "no primary or unique key: CDC cannot apply updates/deletes by key, validation and batch apply need one",
@@ -460,8 +486,11 @@ def test_report_flags_long_identifiers_and_geometry_without_unique_key():
     from migration.inventory.model import Inventory
 
     report = build_report(Inventory({("APP", "GEO"): table}))
+    short = report["columns"][1]["postgres_column"]
+    assert short == "c" * 54 + "_" + short[-8:]
     assert report["tables"][0]["problems"] == [
-        f"column {long_name} is longer than 63 bytes: PostgreSQL truncates it",
+        f"column {long_name} is longer than 63 bytes: named {short} in PostgreSQL, renamed both ways",
+        f"column {long_name} is longer than 30 bytes: DMS documents such Oracle names as unsupported",
         "SDO_GEOMETRY needs a primary key and a unique key, else DMS skips the table",
     ]
     assert report["tables"][0]["lob_mode"] == "unlimited"
@@ -539,10 +568,63 @@ def test_cli_unknown_schema_in_map_exits_2(capsys):
     [
         (["ddl", "--columns", "c", "--tables", "t", "--schema-map", "APP"], "expected ORACLE_SCHEMA=postgres_schema"),
         (["report", "--columns", "c", "--tables", "t", "--number-datatype-scale", "40"], "expected -2..38"),
-        (["report", "--columns", "c"], "the following arguments are required: --tables"),
+        (["report", "--columns", "c"], "--tables required (or --stack to read them from a stack)"),
+        (["report", "--stack", "prod", "--tables", "t"], "--stack reads the inventory, renames and "),
         (["explode"], "invalid choice: 'explode'"),
     ],
 )
 def test_cli_bad_arguments_exit_2(capsys, args, message):
     assert cli(*args) == 2
     assert message in capsys.readouterr().err
+
+
+SHOP = Path(__file__).resolve().parents[1] / "data" / "shop"
+SHOP_FILES = [str(SHOP / n) for n in ("columns.csv", "tables.csv", "lobs.csv", "keys.csv")]
+
+
+def test_report_and_ddl_refuse_a_case_collision_naming_both(capsys):
+    for command in ("report", "ddl"):
+        assert cli(command, "--columns", SHOP_FILES[0], "--tables", SHOP_FILES[1], "--keys", SHOP_FILES[3]) == 2
+        captured = capsys.readouterr()
+        assert captured.err == (
+            "error: SHOP.CUSTOMERS and SHOP.Customers both become shop.customers in PostgreSQL (names fold to lower "
+            "case); rename one in Oracle or leave one out\n"
+        )
+        assert captured.out == ""
+
+
+def test_report_reads_a_stack_and_gives_each_column_its_names_and_types(capsys):
+    from migration.cli.main import main as top_main
+
+    assert top_main(["--root", str(SHOP), "inventory", "report", "--stack", "shop", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    tables = {t["table"]: t for t in report["tables"]}
+    assert "CUSTOMERS" not in tables and "LEGACY_CODES" not in tables  # the stack excludes them
+    assert tables["OrderLines"]["postgres_table"] == "shop.orderlines"
+    assert tables["OrderLines"]["problems"][0] == (
+        "table OrderLines is not plain upper case: named orderlines in PostgreSQL, renamed both ways"
+    )
+    columns = {(c["table"], c["column"]): c for c in report["columns"]}
+    order_id = columns[("OrderLines", "ORDER_ID")]
+    assert (order_id["dms_type"], order_id["recommended_type"], order_id["postgres_type"]) == (
+        "numeric(12,0)",
+        "bigint",
+        "bigint",
+    )
+    assert columns[("OrderLines", "select")]["postgres_column"] == "select"
+    assert columns[("STAFF", "Dept-Code")]["postgres_column"] == "Dept-Code"
+    long_column = "MEMBERSHIP_TIER_UPGRADE_REASON_AS_ENTERED_BY_THE_CUSTOMER_SERVICE_AGENT"
+    loyalty = "CUSTOMER_LOYALTY_PROGRAM_MEMBERSHIP_TIER_HISTORY_SNAPSHOT_ARCHIVE_2024"
+    assert len(columns[(loyalty, long_column)]["postgres_column"]) == 63
+
+
+def test_ddl_reads_a_stack(capsys, tmp_path):
+    target = tmp_path / "shop.sql"
+    assert cli("ddl", "--stack", "shop", "--root", str(SHOP), "--output", str(target)) == 0
+    ddl = target.read_text()
+    assert "CREATE TABLE shop.orderlines (" in ddl and 'CREATE TABLE shop."order" (' in ddl
+    assert "    UNIQUE (order_no)\n" in ddl  # the unique key next to the primary key
+    assert "CREATE TABLE shop.legacy_codes" not in ddl  # excluded by the stack
+    assert "-- SHOP.STAFF.BADGE (BFILE) left out:" in ddl
+    assert cli("ddl", "--stack", "shop", "--root", str(SHOP), "--schema-map", "SHOP=x") == 2
+    assert capsys.readouterr().err.startswith("error: --stack reads the inventory, renames and NumberDatatypeScale")

@@ -77,7 +77,7 @@ def test_prod_big_documents_task_gets_buffers_that_fit_and_validates_its_own_lob
     assert docs["FullLoadSettings"]["CommitRate"] == 256
     assert docs["StreamBufferSettings"]["StreamBufferSizeInMB"] == 1620
     assert docs["ValidationSettings"]["ValidationPartialLobSize"] == 15360
-    assert docs["TargetMetadata"]["LobMaxSize"] == 15360
+    assert docs["TargetMetadata"]["LobMaxSize"] == 64  # the table's own bulk-max-size carries its LOBs
     plain = specs["big-orders"].settings
     assert plain["FullLoadSettings"]["CommitRate"] == 10000
     assert plain["StreamBufferSettings"]["StreamBufferSizeInMB"] == 8

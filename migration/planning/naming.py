@@ -1,0 +1,132 @@
+"""A stack's names on both sides: the inventory's name map under the stack's schema renames, the rename rules it
+puts into the forward and reverse mappings, and the checks that stop a plan whose names cannot go there and back.
+
+Pure logic. The map is built once per inventory and stack (a million columns take a fraction of a second) and
+shared by the forward tasks, the reverse task, the validation task and the documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from migration.config.model import ConfigError, Stack, StackConfig
+from migration.dms.mappings import Rename
+from migration.inventory.model import Inventory, Table
+from migration.inventory.names import NameMap, build_name_map, is_plain, shortened
+from migration.inventory.typemap import identifier_too_long
+from migration.planning.selection import Pair, like, matches
+
+NO_INVENTORY_NOTE = (
+    "names: no inventory (oracle2pg:inventory), so the mappings fold names by case only (a schema, table and column "
+    'rule per schema); Oracle names that are not plain upper case (mixed or lower case like "OrderLines", or '
+    "longer than 63 bytes) need the inventory for exact rename rules both ways, or the reverse task writes to "
+    "names Oracle does not have"
+)
+
+_NAMES: dict[int, tuple[Inventory, tuple[object, ...], NameMap]] = {}
+
+
+def postgres_schema(cfg: StackConfig, oracle_schema: str) -> str:
+    """The PostgreSQL schema an Oracle schema lands in: the configured rename, else its lower-case name (shortened
+    like any name beyond 63 bytes)."""
+    renamed = cfg.migration.schema_renames.get(oracle_schema)
+    if renamed:
+        return renamed
+    folded = oracle_schema.lower()
+    return shortened(folded, oracle_schema) if identifier_too_long(folded) else folded
+
+
+def stack_names(stack: Stack, inv: Inventory) -> NameMap:
+    """The name map of the stack's schemas in `inv`, built once per inventory and schema renames."""
+    m = stack.config.migration
+    renames = {s: postgres_schema(stack.config, s) for s in m.schemas if not is_plain(s) or s in m.schema_renames}
+    key = (tuple(m.schemas), tuple(sorted(renames.items())))
+    cached = _NAMES.get(id(inv))
+    if cached is None or cached[0] is not inv or cached[1] != key:
+        cached = _NAMES[id(inv)] = (inv, key, build_name_map(inv, renames, owners=m.schemas))
+    return cached[2]
+
+
+def forward_renames(names: NameMap, tables: Iterable[Table], removed: set[tuple[str, str, str]]) -> list[Rename]:
+    """Oracle -> PostgreSQL rename rules for the tables and columns whose PostgreSQL name is not the case fold
+    (columns the task removes need none)."""
+    out: list[Rename] = []
+    for t in tables:
+        pg_table = names.tables.get((t.owner, t.name))
+        if pg_table is not None:
+            out.append(Rename(t.owner, t.name, None, pg_table))
+        for col, pg in names.renamed_columns(t.owner, t.name).items():
+            if (t.owner, t.name, col) not in removed:
+                out.append(Rename(t.owner, t.name, col, pg))
+    return out
+
+
+def reverse_renames(names: NameMap, tables: Iterable[Pair], removed: set[tuple[str, str, str]]) -> list[Rename]:
+    """PostgreSQL -> Oracle rename rules (locators in PostgreSQL names) for the same objects, so the fallback
+    writes into the Oracle names the forward tasks read."""
+    out: list[Rename] = []
+    for owner, table in tables:
+        pg_schema, pg_table = names.schema(owner), names.table(owner, table)
+        if (owner, table) in names.tables:
+            out.append(Rename(pg_schema, pg_table, None, table))
+        for col, pg in names.renamed_columns(owner, table).items():
+            if (owner, table, col) not in removed:
+                out.append(Rename(pg_schema, pg_table, pg, col))
+    return out
+
+
+def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[str]:
+    """What the plan says about names: how many objects carry explicit rules, a few examples, and the columns kept
+    verbatim (DMS cannot transform them)."""
+    renamed_tables = [t for t in tables if t in names.tables]
+    renamed_columns = [(t, c, p) for t in tables for c, p in names.renamed_columns(*t).items()]
+    out: list[str] = []
+    if renamed_tables or renamed_columns:
+        examples = [f"{o}.{t} -> {names.schema(o)}.{names.table(o, t)}" for o, t in renamed_tables[:3]]
+        examples += [f"{o}.{t}.{c} -> {p}" for (o, t), c, p in renamed_columns[: max(0, 3 - len(examples))]]
+        out.append(
+            f"names: {len(renamed_tables)} table(s) and {len(renamed_columns)} column(s) are not plain upper case: "
+            f"explicit rename rules {direction} ({', '.join(examples)})"
+        )
+    for o, t in tables:
+        for col in names.kept_verbatim(o, t):
+            out.append(
+                f"names: {o}.{t}.{col} keeps its Oracle spelling in PostgreSQL: DMS cannot transform a column name "
+                "holding # \\ / or - (uncertain: test one table before the load)"
+            )
+    return out
+
+
+def check_name_conflicts(stack: Stack, names: NameMap, tables: Iterable[Pair]) -> None:
+    """Two Oracle objects the stack migrates must not share a PostgreSQL name: one would overwrite the other's rows
+    forward, and the fallback could not tell them apart."""
+    conflicts = names.conflicts_among(tables)
+    if conflicts:
+        raise ConfigError(f"{stack.project}:migration: {conflicts[0].message()}")
+
+
+def check_patterns(stack: Stack, inv: Inventory) -> None:
+    """Every include/exclude pattern of the stack must match a table of the inventory: a pattern that matches
+    nothing is a typo, and a silent exclude typo migrates the table it meant to leave out."""
+    m = stack.config.migration
+    schemas = set(m.schemas)
+    tables = [t for t in inv.tables.values() if t.owner in schemas]
+    groups = [("migration.include", m.include), ("migration.exclude", m.exclude)]
+    for i, task in enumerate(m.tasks):
+        groups += [(f"migration.tasks[{i}].include", task.include), (f"migration.tasks[{i}].exclude", task.exclude)]
+    for key, patterns in groups:
+        for pattern in patterns:
+            if not any(matches([pattern], t.owner, t.name) for t in tables):
+                raise ConfigError(
+                    f"{stack.project}:{key}: pattern {pattern!r} matches no table of the inventory in schemas "
+                    f"{', '.join(m.schemas)}{_case_hint(pattern, tables)}; fix or remove it"
+                )
+
+
+def _case_hint(pattern: str, tables: Sequence[Table]) -> str:
+    """Oracle names are case-sensitive: point at a table the pattern would match in another case."""
+    schema, _, table = pattern.rpartition(".")
+    for t in tables:
+        if (not schema or schema == t.owner) and like(table.lower()).match(t.name.lower()):
+            return f" (names are case-sensitive: {t.owner}.{t.name} differs in case; a % wildcard matches it)"
+    return ""

@@ -1,0 +1,131 @@
+"""The reverse task's own settings, the stack's name checks and what the plan says about names."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from migration.config.model import ConfigError
+from migration.config.stackfile import read_stack_file
+from migration.planning.naming import NO_INVENTORY_NOTE
+from migration.planning.tasks import all_tasks, forward_tasks
+from tests.helpers import load, valid_raw
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOP = ROOT / "tests" / "data" / "shop"
+
+
+def shop(*overrides: str):
+    return read_stack_file(SHOP, "shop", ["phase=cutover", *overrides]).load()
+
+
+def reverse_of(stack):
+    (rev,) = [s for s in all_tasks(stack) if s.direction == "reverse"]
+    return rev
+
+
+def test_reverse_control_tables_go_to_the_reverse_users_schema():
+    settings = reverse_of(shop()).settings
+    assert settings["ControlTablesSettings"]["ControlSchema"] == "DMS_FALLBACK"
+    prod = reverse_of(read_stack_file(ROOT, "prod", ["phase=cutover"]).load()).settings
+    assert prod["ControlTablesSettings"]["ControlSchema"] == "DMS_REVERSE"  # the name prereqs creates
+
+
+def test_reverse_errors_stop_the_task_even_when_the_forward_target_is_disposable():
+    errors = reverse_of(shop("migration.strictErrors=false", "migration.targetIsDisposable=true")).settings
+    assert errors["ErrorBehavior"]["DataTruncationErrorPolicy"] == "STOP_TASK"
+    assert errors["ErrorBehavior"]["ApplyErrorUpdatePolicy"] == "STOP_TASK"
+
+
+def test_control_schema_must_be_the_reverse_users_own():
+    stack = read_stack_file(ROOT, "prod", []).load()
+    assert stack.config.reverse.oracle_control_schema == "DMS_REVERSE"
+    raw = valid_raw()
+    raw["reverse"] = {
+        "enabled": True,
+        "controlSchema": "OTHER",
+        "postgresSource": {"host": "pg", "databaseName": "app", "username": "dms_rev", "password": "p"},
+        "oracleTarget": {"host": "ora", "databaseName": "ORCL", "username": "dms_back", "password": "p"},
+    }
+    secret = ("source", "target", "reverse")
+    with pytest.raises(ConfigError, match=r"^oracle2pg:reverse: controlSchema OTHER must be the reverse user's own"):
+        load(raw, secret_keys=secret)
+    raw["reverse"].pop("controlSchema")
+    assert load(raw, secret_keys=secret).config.reverse.oracle_control_schema == "DMS_BACK"
+
+
+def test_the_fallback_may_not_truncate_lobs_the_forward_path_refuses_to_truncate():
+    with pytest.raises(ConfigError) as err:
+        shop("reverse.postgresSource.settings.failTasksOnLobTruncation=false")
+    assert str(err.value) == (
+        "oracle2pg:reverse.postgresSource.settings.failTasksOnLobTruncation: false lets the fallback truncate LOBs "
+        "the forward path refuses to truncate (source.settings.failTasksOnLobTruncation: true); set it true"
+    )
+
+
+def test_a_pattern_that_matches_no_table_is_refused():
+    with pytest.raises(ConfigError) as err:
+        all_tasks(shop("migration.exclude=[SHOP.CUSTOMERS, SHOP.LEGACY_CODES, SHOP.EVENTLOG]"))
+    assert str(err.value) == (
+        "oracle2pg:migration.exclude: pattern 'SHOP.EVENTLOG' matches no table of the inventory in schemas SHOP, "
+        "ARCHIVE (names are case-sensitive: SHOP.EventLog differs in case; a % wildcard matches it); fix or remove it"
+    )
+
+
+def test_a_collision_among_the_migrated_tables_is_refused_naming_both():
+    with pytest.raises(ConfigError) as err:
+        all_tasks(shop("migration.exclude=[SHOP.LEGACY_CODES]"))
+    assert str(err.value) == (
+        "oracle2pg:migration: SHOP.CUSTOMERS and SHOP.Customers both become shop.customers in PostgreSQL (names "
+        "fold to lower case); rename one in Oracle or leave one out"
+    )
+    with pytest.raises(ConfigError, match=r"SHOP.LEGACY_CODES.Code and SHOP.LEGACY_CODES.CODE both become"):
+        all_tasks(shop("migration.exclude=[SHOP.CUSTOMERS]"))
+
+
+def test_without_an_inventory_the_plan_says_which_names_need_one():
+    dev = forward_tasks(read_stack_file(ROOT, "dev", []).load())
+    assert NO_INVENTORY_NOTE in dev[0].stack_notes and NO_INVENTORY_NOTE not in dev[0].reasons
+    assert "need the inventory for exact rename rules both ways" in NO_INVENTORY_NOTE
+
+
+def test_plan_lists_the_renames_and_the_verbatim_columns():
+    reasons = reverse_of(shop()).reasons
+    assert reasons[0].startswith(
+        "names: 5 table(s) and 10 column(s) are not plain upper case: explicit rename rules PostgreSQL -> Oracle ("
+    )
+    assert any(r.startswith("names: SHOP.STAFF.EMP# keeps its Oracle spelling") for r in reasons)
+    assert (
+        "shop.documents: LOB mode unlimited, bulk-max-size 0 KB, as forward: a LOB that went forward comes back "
+        "whole" in reasons
+    )
+
+
+def test_reverse_selects_exactly_what_moved_even_when_an_exclude_names_a_twin():
+    """SHOP.CUSTOMERS is excluded forward; lower-cased, that exclude would also hit shop.customers, the name of the
+    "Customers" table that did move (excludes win in DMS). The reverse selection drops it."""
+    rules = reverse_of(shop()).mappings["rules"]
+    selection = [(r["rule-action"], r["object-locator"]) for r in rules if r["rule-type"] == "selection"]
+    assert selection == [
+        ("include", {"schema-name": "shop", "table-name": "%"}),
+        ("include", {"schema-name": "archive", "table-name": "%"}),
+        ("exclude", {"schema-name": "shop", "table-name": "legacy_codes"}),
+    ]
+    forward = json.dumps([s.mappings for s in all_tasks(shop()) if s.direction == "forward"])
+    assert '"value": "orderlines"' in forward
+
+
+def test_a_reverse_mapping_over_the_limit_says_the_renames_fill_it(monkeypatch):
+    """The fallback is one task for every table: a large estate of names that are not plain upper case can fill
+    the 2 MB DMS accepts. Here the limit is lowered between the planned forward tasks (<= 4.6 KB) and the reverse."""
+    from migration.dms import mappings
+
+    monkeypatch.setattr(mappings, "MAX_MAPPING_BYTES", 6000)
+    with pytest.raises(ConfigError) as err:
+        all_tasks(shop("sizing.mode=auto", "sizing.windowHours=6"))
+    assert str(err.value) == (
+        "oracle2pg:reverse: table mapping is larger than 2 MB; split the tables across more tasks (the fallback is "
+        "one task; 15 of its rules rename names that are not plain upper case)"
+    )
