@@ -48,6 +48,11 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
         "cdcStartPosition",
         "cdcStartTime",
     ),
+    "aws:dms/replicationConfig:ReplicationConfig": (
+        "replicationConfigIdentifier",
+        "replicationType",
+        "startReplication",
+    ),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("metricName", "comparisonOperator", "threshold"),
     "aws:dms/eventSubscription:EventSubscription": ("name", "sourceType", "sourceIds"),
     "aws:cloudwatch/eventRule:EventRule": ("name",),

@@ -16,13 +16,14 @@ from migration.components.endpoint import (
     PostgresTargetEndpoint,
 )
 from migration.components.iam_roles import DmsRolesArgs, DmsServiceRoles
-from migration.components.migration_task import MigrationTasks, TaskArgs
+from migration.components.migration_task import MigrationTasks, ServerlessCompute, TaskArgs
 from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
 from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
 from migration.config.model import ConfigError, Stack, _Connection
 from migration.dms.identifiers import StackNames, partition_for
+from migration.planning.capacity import serverless_dcu
 from migration.planning.lifecycle import phase_state
-from migration.planning.tasks import TaskSpec, ca_bundles
+from migration.planning.tasks import TaskSpec, ca_bundles, instance_count
 from migration.planning.transitions import (
     DEPLOYED_STATE_OUTPUT,
     DeployedState,
@@ -76,7 +77,8 @@ class MigrationPipeline(pulumi.ComponentResource):
 
     The first child reads the stack's own last outputs (a self StackReference); every other resource waits for
     the check of this `up` against them (migration.planning.transitions), so a refused change stops the program
-    before anything is created, updated or stopped."""
+    before anything is created, updated or stopped. Then, each a step: roles, the replication server (its
+    instances, or none on DMS Serverless), endpoints, tasks, monitoring, outputs."""
 
     def __init__(
         self,
@@ -86,29 +88,41 @@ class MigrationPipeline(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("oracle2pg:dms:MigrationPipeline", name, None, opts)
-        cfg = stack.config
-        names = StackNames(stack.project, stack.stack)
-        tags = stack_tags(stack)
+        self.name, self.stack, self.specs = name, stack, list(specs)
+        self.names = StackNames(stack.project, stack.stack)
+        self.tags = stack_tags(stack)
+        self.state = phase_state(stack.config)
+        self.instance_ids = self.names.instance_ids(instance_count(stack))
         self.deployed = pulumi.StackReference(
             f"{name}-deployed", stack_name=self_reference_name(stack), opts=pulumi.ResourceOptions(parent=self)
         )
         previous = self.deployed.outputs.apply(lambda outputs: self._read(outputs))
         gate = previous.apply(lambda old: self._checked(stack, specs, old))
-        child = pulumi.ResourceOptions(parent=self, transformations=[_waiting_for(gate)])
-        ri = cfg.replication_instance
-        state = phase_state(cfg)
+        self.child = pulumi.ResourceOptions(parent=self, transformations=[_waiting_for(gate)])
 
         self.roles = DmsServiceRoles(
             f"{name}-roles",
-            DmsRolesArgs(create=cfg.iam.create_dms_roles, partition=partition_for(stack.region), tags=tags),
-            opts=child,
+            DmsRolesArgs(
+                create=stack.config.iam.create_dms_roles, partition=partition_for(stack.region), tags=self.tags
+            ),
+            opts=self.child,
         )
-        self.server = ReplicationServer(
-            f"{name}-server",
+        self.server = self._server()
+        self._endpoints()
+        self.tasks = self._tasks()
+        self.table_mappings: dict[str, str] = {spec.name: spec.mappings_json for spec in specs}
+        self.monitoring = self._monitoring()
+        self.outputs = self._outputs(previous)
+        self.register_outputs(self.outputs)
+
+    def _server(self) -> ReplicationServer:
+        cfg, ri = self.stack.config, self.stack.config.replication_instance
+        return ReplicationServer(
+            f"{self.name}-server",
             ServerArgs(
-                instance_id=names.instance_id,
-                subnet_group_id=names.subnet_group_id,
-                security_group_name=names.security_group_name,
+                instance_id=self.names.instance_id,
+                subnet_group_id=self.names.subnet_group_id,
+                security_group_name=self.names.security_group_name,
                 vpc_id=cfg.network.vpc_id,
                 subnet_ids=cfg.network.subnet_ids,
                 instance_class=ri.instance_class,
@@ -117,59 +131,66 @@ class MigrationPipeline(pulumi.ComponentResource):
                 multi_az=ri.multi_az,
                 publicly_accessible=ri.publicly_accessible,
                 auto_minor_version_upgrade=ri.auto_minor_version_upgrade,
-                egress=egress_rules(stack),
+                egress=egress_rules(self.stack),
                 extra_security_group_ids=cfg.network.extra_security_group_ids,
                 kms_key_arn=ri.kms_key_arn,
                 preferred_maintenance_window=ri.preferred_maintenance_window,
-                tags=tags,
+                tags=self.tags,
                 depends_on=self.roles.attachments,
                 apply_immediately=ri.apply_immediately,
-                protect=state.protect,
+                protect=self.state.protect,
+                more_instance_ids=self.instance_ids[1:],
+                serverless=not self.instance_ids,
             ),
-            opts=child,
+            opts=self.child,
         )
 
-        bundles = ca_bundles(stack)
+    def _endpoint_args(
+        self,
+        endpoint_id: str,
+        engine: str,
+        conn: _Connection,
+        role: str,
+        settings: dict[str, Any],
+        eca: str | None = None,
+        bundle_key: str = "",
+    ) -> EndpointArgs:
+        bundles = self.bundles
+        return EndpointArgs(
+            endpoint_id=endpoint_id,
+            engine_name=engine,
+            connection=conn,
+            region=self.stack.region,
+            secrets_role_name=self.names.secrets_role(role),
+            settings=settings,
+            extra_connection_attributes=eca,
+            kms_key_arn=self.stack.config.replication_instance.kms_key_arn,
+            ca_bundle_pem=bundles.get(bundle_key),
+            certificate_id=f"{endpoint_id}-ca-{_digest(bundles.get(bundle_key, ''))}",
+            tags=self.tags,
+            protect=self.state.protect,
+        )
 
-        def endpoint_args(
-            endpoint_id: str,
-            engine: str,
-            conn: _Connection,
-            role: str,
-            settings: dict[str, Any],
-            eca: str | None = None,
-            bundle_key: str = "",
-        ) -> EndpointArgs:
-            return EndpointArgs(
-                endpoint_id=endpoint_id,
-                engine_name=engine,
-                connection=conn,
-                region=stack.region,
-                secrets_role_name=names.secrets_role(role),
-                settings=settings,
-                extra_connection_attributes=eca,
-                kms_key_arn=ri.kms_key_arn,
-                ca_bundle_pem=bundles.get(bundle_key),
-                certificate_id=f"{endpoint_id}-ca-{_digest(bundles.get(bundle_key, ''))}",
-                tags=tags,
-                protect=state.protect,
-            )
-
+    def _endpoints(self) -> None:
+        """The forward endpoints always; the reverse ones from cutover on."""
+        cfg, names, name = self.stack.config, self.names, self.name
+        self.bundles = ca_bundles(self.stack)
+        src = cfg.source
         self.source = OracleSourceEndpoint(
             f"{name}-source",
-            endpoint_args(
+            self._endpoint_args(
                 names.source_endpoint_id,
                 "oracle",
-                cfg.source,
+                src,
                 "oracle-source",
-                cfg.source.settings.to_provider_args(),
-                cfg.source.settings.extra_connection_attributes(),
+                src.settings.to_provider_args(),
+                src.settings.extra_connection_attributes(),
             ),
-            opts=child,
+            opts=self.child,
         )
         self.target = PostgresTargetEndpoint(
             f"{name}-target",
-            endpoint_args(
+            self._endpoint_args(
                 names.target_endpoint_id,
                 cfg.target.engine,
                 cfg.target,
@@ -177,51 +198,56 @@ class MigrationPipeline(pulumi.ComponentResource):
                 cfg.target.settings.to_provider_args(),
                 bundle_key="target",
             ),
-            opts=child,
+            opts=self.child,
         )
         self.reverse_source: PostgresSourceEndpoint | None = None
         self.reverse_target: OracleTargetEndpoint | None = None
-        if state.reverse_created:
-            rev = cfg.reverse
-            assert rev.postgres_source is not None and rev.oracle_target is not None
-            self.reverse_source = PostgresSourceEndpoint(
-                f"{name}-reverse-source",
-                endpoint_args(
-                    names.reverse_source_endpoint_id,
-                    cfg.target.engine,
-                    rev.postgres_source,
-                    "postgres-source",
-                    rev.postgres_source.settings.to_provider_args(),
-                    bundle_key="reverse.postgresSource",
-                ),
-                opts=child,
-            )
-            self.reverse_target = OracleTargetEndpoint(
-                f"{name}-reverse-target",
-                endpoint_args(
-                    names.reverse_target_endpoint_id,
-                    "oracle",
-                    rev.oracle_target,
-                    "oracle-target",
-                    rev.oracle_target.settings.to_provider_args(),
-                ),
-                opts=child,
-            )
+        if not self.state.reverse_created:
+            return
+        rev = cfg.reverse
+        assert rev.postgres_source is not None and rev.oracle_target is not None
+        self.reverse_source = PostgresSourceEndpoint(
+            f"{name}-reverse-source",
+            self._endpoint_args(
+                names.reverse_source_endpoint_id,
+                cfg.target.engine,
+                rev.postgres_source,
+                "postgres-source",
+                rev.postgres_source.settings.to_provider_args(),
+                bundle_key="reverse.postgresSource",
+            ),
+            opts=self.child,
+        )
+        self.reverse_target = OracleTargetEndpoint(
+            f"{name}-reverse-target",
+            self._endpoint_args(
+                names.reverse_target_endpoint_id,
+                "oracle",
+                rev.oracle_target,
+                "oracle-target",
+                rev.oracle_target.settings.to_provider_args(),
+            ),
+            opts=self.child,
+        )
 
-        task_args = []
-        for spec in specs:
+    def _tasks(self) -> MigrationTasks:
+        """Each spec on its instance (or serverless); the reverse task waits for the forward tasks to stop."""
+        forward = [s.name for s in self.specs if s.direction == "forward"]
+        compute = self._serverless_compute()
+        args = []
+        for spec in self.specs:
             src, dst = (
                 (self.source, self.target)
                 if spec.direction == "forward"
                 else (self.reverse_source, self.reverse_target)
             )
             assert src is not None and dst is not None
-            task_args.append(
+            args.append(
                 TaskArgs(
                     name=spec.name,
                     task_id=spec.task_id,
                     migration_type=spec.migration_type,
-                    instance_arn=self.server.instance_arn,
+                    instance_arn=None if compute else self.server.instance_arns[spec.instance],
                     source_endpoint_arn=src.endpoint_arn,
                     target_endpoint_arn=dst.endpoint_arn,
                     table_mappings=spec.mappings_json,
@@ -229,48 +255,76 @@ class MigrationPipeline(pulumi.ComponentResource):
                     start=spec.start,
                     cdc_start_position=spec.cdc_start_position,
                     cdc_start_time=spec.cdc_start_time,
-                    tags=tags,
-                    protect=state.protect,
-                    after=[s.name for s in specs if s.direction == "forward"] if spec.direction == "reverse" else [],
+                    tags=self.tags,
+                    protect=self.state.protect,
+                    after=forward if spec.direction == "reverse" else [],
+                    serverless=compute,
                 )
             )
-        self.tasks = MigrationTasks(f"{name}-task", task_args, opts=child)
-        self.table_mappings: dict[str, str] = {spec.name: spec.mappings_json for spec in specs}
+        return MigrationTasks(f"{self.name}-task", args, opts=self.child)
 
-        self.monitoring = Monitoring(
-            f"{name}-monitoring",
-            MonitoringArgs(
-                config=cfg.monitoring,
-                instance_id=names.instance_id,
-                instance_arn=self.server.instance_arn,
-                tasks={
-                    s.name: TaskRef(
-                        task_id=s.task_id, task_arn=self.tasks.task_arns[s.name], cdc=s.migration_type != "full-load"
-                    )
-                    for s in specs
-                },
-                name_prefix="",
-                region=stack.region,
-                tags=tags,
-            ),
-            opts=child,
+    def _serverless_compute(self) -> ServerlessCompute | None:
+        if self.instance_ids:
+            return None
+        cfg = self.stack.config
+        low, high = serverless_dcu(cfg)
+        return ServerlessCompute(
+            subnet_group_id=self.server.subnet_group.replication_subnet_group_id,
+            security_group_ids=[self.server.security_group.id, *cfg.network.extra_security_group_ids],
+            min_dcu=low,
+            max_dcu=high,
+            multi_az=cfg.replication_instance.multi_az,
+            kms_key_arn=cfg.replication_instance.kms_key_arn,
+            preferred_maintenance_window=cfg.replication_instance.preferred_maintenance_window,
         )
 
-        self.outputs = {
+    def _monitoring(self) -> Monitoring:
+        ids = self.instance_ids
+        first = ids[0] if ids else self.stack.prefix
+        return Monitoring(
+            f"{self.name}-monitoring",
+            MonitoringArgs(
+                config=self.stack.config.monitoring,
+                instance_id=first,
+                instance_arn=self.server.instance_arns[0] if ids else None,
+                tasks={
+                    s.name: TaskRef(
+                        task_id=s.task_id,
+                        task_arn=self.tasks.task_arns[s.name],
+                        cdc=s.migration_type != "full-load",
+                        instance_id=ids[s.instance] if ids else None,
+                    )
+                    for s in self.specs
+                },
+                name_prefix="",
+                region=self.stack.region,
+                tags=self.tags,
+                more_instances=list(zip(ids[1:], self.server.instance_arns[1:], strict=True)),
+                serverless=not ids,
+            ),
+            opts=self.child,
+        )
+
+    def _outputs(self, previous: pulumi.Output[DeployedState | None]) -> dict[str, Any]:
+        stack, specs = self.stack, self.specs
+        outputs: dict[str, Any] = {
             DEPLOYED_STATE_OUTPUT: previous.apply(lambda old: deployed_state(stack, specs, old)),
-            "phase": cfg.phase,
-            "replicationInstanceArn": self.server.instance_arn,
+            "phase": stack.config.phase,
             "sourceEndpointArn": self.source.endpoint_arn,
             "targetEndpointArn": self.target.endpoint_arn,
             "taskArns": self.tasks.task_arns,
             "tableMappings": self.table_mappings,
         }
+        if self.server.instance_arns:
+            outputs["replicationInstanceArn"] = self.server.instance_arns[0]
+        if len(self.server.instance_arns) > 1:
+            outputs["replicationInstanceArns"] = self.server.instance_arns
         if self.reverse_source is not None and self.reverse_target is not None:
-            self.outputs["reverseSourceEndpointArn"] = self.reverse_source.endpoint_arn
-            self.outputs["reverseTargetEndpointArn"] = self.reverse_target.endpoint_arn
+            outputs["reverseSourceEndpointArn"] = self.reverse_source.endpoint_arn
+            outputs["reverseTargetEndpointArn"] = self.reverse_target.endpoint_arn
         if self.monitoring.topic_arn is not None:
-            self.outputs["alarmTopicArn"] = self.monitoring.topic_arn
-        self.register_outputs(self.outputs)
+            outputs["alarmTopicArn"] = self.monitoring.topic_arn
+        return outputs
 
     def _read(self, outputs: Any) -> DeployedState | None:
         try:

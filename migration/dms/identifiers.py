@@ -77,6 +77,8 @@ class StackNames:
     def instance_ids(self, count: int) -> list[str]:
         """The replication instance ids of a stack with `count` instances: the first keeps the single-instance id,
         so a stack that grows from one instance to several keeps its existing instance."""
+        if count < 1:
+            return []  # DMS Serverless: no replication instance
         return [self.instance_id] + [dms_id(self.prefix, str(i), max_len=INSTANCE_ID_MAX) for i in range(2, count + 1)]
 
     def task_id(self, task_name: str) -> str:

@@ -20,6 +20,7 @@ CERTIFICATE = "aws:dms/certificate:Certificate"
 EVENT_SUBSCRIPTION = "aws:dms/eventSubscription:EventSubscription"
 IAM_ROLE = "aws:iam/role:Role"
 EVENT_RULE = "aws:cloudwatch/eventRule:EventRule"
+REPLICATION_CONFIG = "aws:dms/replicationConfig:ReplicationConfig"
 
 # replace  : ForceNew; the old resource goes and a new one comes (for a task: it starts from scratch)
 # refused  : the provider sends the change and AWS refuses it, after the provider already acted on the resource
@@ -78,6 +79,18 @@ PROVIDER_FACTS: tuple[InputFact, ...] = (
     InputFact(EVENT_SUBSCRIPTION, "sourceIds", "replace", "event_subscription.go schema: ForceNew"),
     InputFact(IAM_ROLE, "name", "replace", "iam role.go schema: ForceNew"),
     InputFact(EVENT_RULE, "name", "replace", "events rule.go schema: ForceNew (the event pattern updates in place)"),
+    # DMS Serverless (replication_config.go: schema; resourceReplicationConfigUpdate stops, modifies, starts)
+    InputFact(REPLICATION_CONFIG, "replicationConfigIdentifier", "replace", "replication_config.go schema: ForceNew"),
+    InputFact(REPLICATION_CONFIG, "resourceIdentifier", "replace", "replication_config.go schema: ForceNew"),
+    InputFact(REPLICATION_CONFIG, "replicationType", "restart", "replication_config.go: stop, modify, start"),
+    InputFact(REPLICATION_CONFIG, "tableMappings", "restart", "replication_config.go: stop, modify, start"),
+    InputFact(REPLICATION_CONFIG, "replicationSettings", "restart", "replication_config.go: stop, modify, start"),
+    InputFact(
+        REPLICATION_CONFIG,
+        "computeConfig",
+        "restart",
+        "replication_config.go: stop, modify, start (its subnet group, KMS key and zone are ForceNew inside it)",
+    ),
 )
 
 _BY_INPUT = {(f.type, f.input): f for f in PROVIDER_FACTS}
@@ -85,7 +98,9 @@ _BY_INPUT = {(f.type, f.input): f for f in PROVIDER_FACTS}
 # Resources whose id or name we set explicitly. Pulumi replaces create-before-delete by default, so the new one
 # would be created under the id the old one still holds: AWS answers ResourceAlreadyExistsFault. They are
 # declared delete_before_replace (the bridge does that on its own only for auto-named `name` fields).
-DELETE_BEFORE_REPLACE = frozenset({TASK, INSTANCE, ENDPOINT, SUBNET_GROUP, EVENT_SUBSCRIPTION, IAM_ROLE, EVENT_RULE})
+DELETE_BEFORE_REPLACE = frozenset(
+    {TASK, INSTANCE, ENDPOINT, SUBNET_GROUP, EVENT_SUBSCRIPTION, IAM_ROLE, EVENT_RULE, REPLICATION_CONFIG}
+)
 
 
 def effect_of(type_token: str, input_name: str) -> Effect | None:

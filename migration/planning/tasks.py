@@ -309,6 +309,10 @@ def _frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
         seen.add(task.name)
         if not 1 <= task.max_full_load_subtasks <= 49:
             raise ConfigError(f"{key}: task {task.name}: max_full_load_subtasks must be 1..49 (DMS limit)")
+        if not 0 <= task.instance < max(1, plan.instances):
+            raise ConfigError(
+                f"{key}: task {task.name} is placed on instance {task.instance}; the plan has {plan.instances}"
+            )
         for table in task.tables:
             if table not in inv.tables:
                 raise ConfigError(f"{key}: task {task.name} names {table[0]}.{table[1]}, which the inventory lacks")

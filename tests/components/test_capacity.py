@@ -1,0 +1,105 @@
+"""Beyond one replication instance: tasks spread over several instances, or DMS Serverless replication configs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from migration.config.model import ConfigError
+from migration.config.stackfile import read_stack_file
+from migration.planning.capacity import dcu_for_memory, serverless_dcu
+from migration.planning.tasks import all_tasks
+from tests.helpers import ROOT, of_type, run_stack
+
+TASK = "aws:dms/replicationTask:ReplicationTask"
+INSTANCE = "aws:dms/replicationInstance:ReplicationInstance"
+CONFIG = "aws:dms/replicationConfig:ReplicationConfig"
+TWO_TASKS = "migration.tasks=[{name: app, include: [APP.%]}, {name: hr, include: [HR.%]}]"
+
+
+def test_a_stack_with_two_instances_renders_tasks_on_both():
+    run = run_stack(["capacity.instances=2", TWO_TASKS])
+    instances = {r.name: r for r in of_type(run.resources, INSTANCE)}
+    assert sorted(instances) == ["migration-server-instance", "migration-server-instance-2"]
+    assert instances["migration-server-instance"].inputs["replicationInstanceId"] == "oracle2pg-dev"
+    assert instances["migration-server-instance-2"].inputs["replicationInstanceId"] == "oracle2pg-dev-2"
+    shared = {
+        (r.inputs["replicationSubnetGroupId"], tuple(r.inputs["vpcSecurityGroupIds"])) for r in instances.values()
+    }
+    assert len(shared) == 1  # same subnet group and security group
+    on = {r.name: r.inputs["replicationInstanceArn"] for r in of_type(run.resources, TASK)}
+    assert on["migration-task-app"].endswith(":rep:MIGRATION-SERVER-INSTANCE")
+    assert on["migration-task-hr"].endswith(":rep:MIGRATION-SERVER-INSTANCE-2")
+    alarms = {r.inputs["name"] for r in of_type(run.resources, "aws:cloudwatch/metricAlarm:MetricAlarm")}
+    assert {"oracle2pg-dev-cpu", "oracle2pg-dev-2-cpu"} <= alarms
+    assert run.outputs["replicationInstanceArns"][1].endswith(":rep:MIGRATION-SERVER-INSTANCE-2")
+
+
+def test_the_planner_places_prod_tasks_on_several_instances_and_the_frozen_plan_keeps_them(tmp_path):
+    stack = read_stack_file(ROOT, "prod", ["sizing.planFile=null", "capacity.instances=2"]).load()
+    specs = [s for s in all_tasks(stack) if s.direction == "forward"]
+    assert {s.instance for s in specs} == {0, 1}
+    # The shipped frozen plan predates several instances: every task stays on the first, as deployed.
+    frozen = all_tasks(read_stack_file(ROOT, "prod", ["capacity.instances=2"]).load())
+    assert {s.instance for s in frozen} == {0}
+    doc = json.loads((ROOT / "tests/data/inventory/prod-migration-plan.json").read_text())
+    doc["tasks"][0]["instance"] = 5
+    bad = tmp_path / "plan.json"
+    bad.write_text(json.dumps(doc))
+    with pytest.raises(ConfigError, match="is placed on instance 5; the plan has 1"):
+        all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={bad}"]).load())
+
+
+def test_a_serverless_stack_renders_replication_configs_with_the_providers_input_names():
+    run = run_stack(["capacity.mode=serverless"])
+    assert of_type(run.resources, INSTANCE) == [] and of_type(run.resources, TASK) == []
+    (config,) = of_type(run.resources, CONFIG)
+    inputs = config.inputs
+    assert inputs["replicationConfigIdentifier"] == "oracle2pg-dev-main"
+    assert inputs["replicationType"] == "full-load" and inputs["startReplication"] is True
+    compute = inputs["computeConfig"]
+    assert compute["replicationSubnetGroupId"] == "oracle2pg-dev-subnets"
+    assert (compute["minCapacityUnits"], compute["maxCapacityUnits"]) == (1, 2)  # t3.medium: 4 GiB = 2 DCU
+    assert (
+        json.loads(inputs["replicationSettings"])["FullLoadSettings"]["TargetTablePrepMode"] == "TRUNCATE_BEFORE_LOAD"
+    )
+    assert "replicationInstanceArn" not in run.outputs
+
+
+def test_a_serverless_stack_passes_the_phases():
+    for phase in ("replicate", "cutover", "complete"):
+        overrides = ["capacity.mode=serverless", f"phase={phase}", "migration.targetTablePrepMode=DO_NOTHING"]
+        (config,) = of_type(run_stack(overrides).resources, CONFIG)
+        assert config.inputs["startReplication"] is (phase == "replicate")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (["capacity.mode=serverless"], "capacity.mode: serverless cannot run the reverse task"),
+        (["capacity.instances=auto", "sizing.mode=manual", "sizing.planFile=null"], "needs sizing.mode: auto"),
+        (["capacity.maxDcu=3"], "capacity.maxDcu: must be one of 1, 2, 4"),
+        (["capacity.instances=0"], "capacity.instances: must be 1..60"),
+    ],
+)
+def test_what_the_capacity_cannot_do_is_one_line(overrides, message):
+    with pytest.raises(ConfigError, match=message):
+        read_stack_file(ROOT, "prod", overrides).load()
+
+
+def test_serverless_refuses_a_custom_cdc_start_point():
+    with pytest.raises(ConfigError, match="does not support custom CDC start points"):
+        read_stack_file(
+            ROOT, "dev", ["capacity.mode=serverless", "migration.type=cdc", "migration.cdcStartPosition=1234567890"]
+        ).load()
+
+
+def test_dcu_range_follows_the_instance_class_memory():
+    assert dcu_for_memory(32) == 16 and dcu_for_memory(33) == 32 and dcu_for_memory(5000) == 384
+    stack = read_stack_file(
+        ROOT, "dev", ["capacity.mode=serverless", "replicationInstance.instanceClass=dms.r6i.xlarge"]
+    )
+    assert serverless_dcu(stack.load().config) == (4, 16)
+    pinned = read_stack_file(ROOT, "dev", ["capacity.mode=serverless", "capacity.minDcu=2", "capacity.maxDcu=8"])
+    assert serverless_dcu(pinned.load().config) == (2, 8)
