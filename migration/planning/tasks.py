@@ -411,6 +411,8 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
         if cfg.migration.has_cdc and cfg.source.settings.reader == "logminer":
             notes.append(LOGMINER_LOB_NOTE_WITHOUT_INVENTORY)
     specs, lob_notes = _with_lob_rules(stack, specs, rules)
+    if plan is not None:
+        lob_notes += _recommendation_note(plan.recommended_instance_class, rules)
     if specs:
         specs[0] = replace(specs[0], stack_notes=(*notes, *lob_notes))
     return specs
@@ -579,6 +581,16 @@ def _with_lob_rules(
         why += f"{buffers.stream_buffer_size_mb}: {gib:.1f} GiB"
         out.append(replace(spec, settings=settings, reasons=(*spec.reasons, why)))
     return out, [*summaries, *([accepted] if accepted else [])]
+
+
+def _recommendation_note(recommended: str, rules: dict[str, tuple[_TableRules, int]]) -> list[str]:
+    """The planner recommends a class from throughput alone; say so when that class cannot hold the LOB buffers."""
+    demands = [TaskLobs(name, subtasks, tuple(r.lobs)) for name, (r, subtasks) in rules.items()]
+    try:
+        fit_lob_buffers(demands, recommended)
+    except MemoryFitError as exc:
+        return [f"NOTE the recommended {recommended} is sized for throughput, but {exc}"]
+    return []
 
 
 def _subtasks(spec: TaskSpec, default: int) -> int:

@@ -113,3 +113,11 @@ def test_logminer_cdc_with_lob_tables_needs_binary_reader_or_an_acknowledgement(
 def test_a_full_load_stack_needs_no_acknowledgement():
     specs = _prod("migration.lobUpdatesNotReplicated=[]", "migration.type=full-load", "reverse.enabled=false")
     assert json.dumps([s.reasons for s in specs]).count("LogMiner") == 0
+
+
+def test_a_recommended_class_too_small_for_the_lob_buffers_is_said_once_for_the_stack():
+    specs = _prod()
+    (note,) = [n for n in specs[0].stack_notes if n.startswith("NOTE the recommended")]
+    assert note.startswith("NOTE the recommended dms.r6i.large is sized for throughput, but the LOB buffers")
+    assert "use dms.r6i.xlarge" in note
+    assert not any(n.startswith("NOTE the recommended") for s in specs[1:] for n in s.stack_notes)
