@@ -319,6 +319,8 @@ def _integer_type(digits: int) -> str:
 
 
 def _number(precision: int | None, scale: int | None, nds: int) -> TypeMapping:
+    if precision is not None and scale is None:
+        scale = 0  # NUMBER(p) is NUMBER(p,0); an export may leave DATA_SCALE empty for it
     if precision is None and scale is None:
         if nds == -1:
             return _plain(

@@ -416,3 +416,10 @@ def test_identifier_length_counts_utf8_bytes():
     assert identifier_too_long("a" * 64)
     assert identifier_too_long("é" * 32)  # 64 bytes
     assert not identifier_too_long("é" * 31 + "a")  # 63 bytes
+
+
+def test_number_with_a_precision_and_no_scale_is_an_integer():
+    """NUMBER(10) is NUMBER(10,0); an export with an empty DATA_SCALE must not crash the type map."""
+    from migration.inventory.model import Column
+
+    assert oracle_to_postgres(Column("A", "T", "C", "NUMBER", 22, 10, None, True, None)).postgres_type == "bigint"
