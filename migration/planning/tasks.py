@@ -413,6 +413,7 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
     specs, lob_notes = _with_lob_rules(stack, specs, rules)
     if plan is not None:
         lob_notes += _recommendation_note(plan.recommended_instance_class, rules)
+    lob_notes += _long_names_note(rules)
     if specs:
         specs[0] = replace(specs[0], stack_notes=(*notes, *lob_notes))
     return specs
@@ -581,6 +582,32 @@ def _with_lob_rules(
         why += f"{buffers.stream_buffer_size_mb}: {gib:.1f} GiB"
         out.append(replace(spec, settings=settings, reasons=(*spec.reasons, why)))
     return out, [*summaries, *([accepted] if accepted else [])]
+
+
+ORACLE_NAME_LIMIT = 30  # bytes: "AWS DMS does not support long object names (over 30 bytes)" (Oracle source limits)
+
+
+def _long_names_note(rules: dict[str, tuple[_TableRules, int]]) -> list[str]:
+    """Tables and columns whose Oracle names DMS does not support (premigration assessment
+    oracle-check-object-30-bytes-limit): said once, so the load is tested on them before anyone relies on it."""
+    removed = {(r.schema, r.table, r.column) for rs, _ in rules.values() for r in rs.removed}
+    long = sorted(
+        {
+            f"{t.owner}.{t.name}" + ("" if col is None else f".{col}")
+            for rs, _ in rules.values()
+            for t in rs.tables
+            for col in [None, *(c.name for c in t.columns if (t.owner, t.name, c.name) not in removed)]
+            if len((t.name if col is None else col).encode()) > ORACLE_NAME_LIMIT
+        }
+    )
+    if not long:
+        return []
+    shown = ", ".join(long[:5]) + (f" and {len(long) - 5} more" if len(long) > 5 else "")
+    return [
+        f"WARNING {len(long)} Oracle name(s) over {ORACLE_NAME_LIMIT} bytes ({shown}): the DMS guide lists long "
+        "object names as unsupported for Oracle sources; run the premigration assessment "
+        "(oracle-check-object-30-bytes-limit) and test-load these tables, or exclude/rename them"
+    ]
 
 
 def _recommendation_note(recommended: str, rules: dict[str, tuple[_TableRules, int]]) -> list[str]:

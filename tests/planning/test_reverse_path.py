@@ -129,3 +129,10 @@ def test_a_reverse_mapping_over_the_limit_says_the_renames_fill_it(monkeypatch):
         "oracle2pg:reverse: table mapping is larger than 2 MB; split the tables across more tasks (the fallback is "
         "one task; 15 of its rules rename names that are not plain upper case)"
     )
+
+
+def test_oracle_names_over_30_bytes_are_warned_about_once_for_the_stack():
+    specs = all_tasks(shop())
+    (note,) = [n for n in specs[0].stack_notes if "over 30 bytes" in n]
+    assert note.startswith("WARNING 3 Oracle name(s) over 30 bytes (SHOP.CUSTOMER_LOYALTY_PROGRAM_MEMBERSHIP_TIER")
+    assert "oracle-check-object-30-bytes-limit" in note
