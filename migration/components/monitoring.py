@@ -142,122 +142,21 @@ class Monitoring(pulumi.ComponentResource):
         if not cfg.enabled:
             self.register_outputs({})
             return
-        child = pulumi.ResourceOptions(parent=self)
-        instance_id = args.instance_id.lower()  # DMS stores it lower-case and CloudWatch dimensions use that form
-        base = (args.name_prefix, instance_id)
-        tags = dict(args.tags)
-
-        if cfg.sns_topic_arn is not None:
-            if topic_region(cfg.sns_topic_arn) != args.region:
-                raise ValueError(
-                    f"monitoring.snsTopicArn: topic is in {topic_region(cfg.sns_topic_arn)}, "
-                    f"alarms and DMS events can only notify a topic in {args.region}"
-                )
-            topic_arn: pulumi.Output[str] = pulumi.Output.from_input(cfg.sns_topic_arn)
-        else:
-            topic = aws.sns.Topic(
-                f"{name}-topic", name=dms_id(*base, "dms-alerts", max_len=TOPIC_NAME_MAX), tags=tags, opts=child
-            )
-            topic_arn = topic.arn
-        own_topic = cfg.sns_topic_arn is None
+        self.name, self.args, self.child = name, args, pulumi.ResourceOptions(parent=self)
+        self.instance_id = args.instance_id.lower()  # DMS stores it lower-case; CloudWatch dimensions use that form
+        self.base = (args.name_prefix, self.instance_id)
+        self.tags = dict(args.tags)
+        topic_arn = self._topic()
         self.topic_arn = topic_arn
-        for email in cfg.email_endpoints:
-            aws.sns.TopicSubscription(
-                f"{name}-email-{email.lower()}", topic=topic_arn, protocol="email", endpoint=email, opts=child
-            )
-
-        def alarm(
-            logical: str,
-            physical: str,
-            metric: str,
-            operator: str,
-            threshold: float,
-            dimensions: Mapping[str, pulumi.Input[str]],
-            missing: str,
-            why: str,
-        ) -> None:
-            aws.cloudwatch.MetricAlarm(
-                f"{name}-{logical}",
-                name=physical,
-                alarm_description=why,
-                namespace=NAMESPACE,
-                metric_name=metric,
-                dimensions=dimensions,
-                statistic="Average",
-                period=PERIOD_SECONDS,
-                evaluation_periods=cfg.evaluation_periods,
-                datapoints_to_alarm=cfg.evaluation_periods,
-                comparison_operator=operator,
-                threshold=threshold,
-                treat_missing_data=missing,
-                alarm_actions=[topic_arn],
-                ok_actions=[topic_arn],
-                tags=tags,
-                opts=child,
-            )
-            self.alarm_names.append(physical)
-
-        minutes = cfg.evaluation_minutes
-        instances = [] if args.serverless else [instance_id, *(i.lower() for i, _ in args.more_instances)]
-        for n, inst in enumerate(instances):
-            suffix = "" if n == 0 else f"-{n + 1}"  # the first instance keeps the single-instance alarm names
-            dims: dict[str, pulumi.Input[str]] = {"ReplicationInstanceIdentifier": inst}
-            for key, metric, operator, threshold, why in _instance_alarms(cfg, minutes):
-                alarm(
-                    f"{key}{suffix}",
-                    dms_id(args.name_prefix, inst, key, max_len=ALARM_NAME_MAX),
-                    metric,
-                    operator,
-                    threshold,
-                    dims,
-                    "missing",
-                    f"{inst}: {why}",
-                )
-
-        resource_ids = {key: task_resource_id(ref.task_arn) for key, ref in args.tasks.items()}
-        for key, ref in args.tasks.items():
-            if not ref.cdc or args.serverless:
-                continue
-            task_instance = (ref.instance_id or instance_id).lower()
-            dims = {"ReplicationInstanceIdentifier": task_instance, "ReplicationTaskIdentifier": resource_ids[key]}
-            for side, seconds in (
-                ("source", cfg.cdc_latency_source_seconds),
-                ("target", cfg.cdc_latency_target_seconds),
-            ):
-                alarm(
-                    f"{key}-cdc-latency-{side}",
-                    dms_id(args.name_prefix, ref.task_id, "cdc-latency", side, max_len=ALARM_NAME_MAX),
-                    f"CDCLatency{side.capitalize()}",
-                    "GreaterThanThreshold",
-                    seconds,
-                    dims,
-                    "notBreaching",
-                    f"DMS task {ref.task_id}: CDC latency {side} above {seconds} s for {minutes} min",
-                )
-
+        self.resource_ids = {key: task_resource_id(ref.task_arn) for key, ref in args.tasks.items()}
+        self._instance_alarms(topic_arn)
+        self._task_alarms(topic_arn)
         if cfg.events == "eventbridge":
-            self._event_rule(name, args, topic_arn, own_topic, tags)
+            self._event_rule(name, args, topic_arn, cfg.sns_topic_arn is None, self.tags)
         elif cfg.events == "sns-subscriptions":
-            self._event_subscriptions(name, args, topic_arn, base, tags)
-
+            self._event_subscriptions(name, args, topic_arn, self.base, self.tags)
         if cfg.dashboard and not args.serverless:
-            keys = list(args.tasks)
-            on = [(args.tasks[k].instance_id or instance_id).lower() for k in keys]
-            # Render once with plan-time ids so a too-large dashboard fails the preview, not inside an apply.
-            dashboard_body(args.region, instance_id, [(args.tasks[k].task_id, k, args.tasks[k].cdc) for k in keys], on)
-            body = pulumi.Output.all(*(resource_ids[k] for k in keys)).apply(
-                lambda ids: dashboard_body(
-                    args.region,
-                    instance_id,
-                    [(args.tasks[k].task_id, rid, args.tasks[k].cdc) for k, rid in zip(keys, ids, strict=True)],
-                    on,
-                )
-            )
-            self.dashboard_name = dms_id(*base, max_len=DASHBOARD_NAME_MAX)
-            aws.cloudwatch.Dashboard(
-                f"{name}-dashboard", dashboard_name=self.dashboard_name, dashboard_body=body, opts=child
-            )
-
+            self._dashboard()
         self.register_outputs(
             {
                 "topic_arn": topic_arn,
@@ -266,6 +165,126 @@ class Monitoring(pulumi.ComponentResource):
                 "event_subscription_names": self.event_subscription_names,
                 "dashboard_name": self.dashboard_name,
             }
+        )
+
+    def _topic(self) -> pulumi.Output[str]:
+        """The stack's own alarm topic (with its e-mail subscriptions), or the one given by ARN (same region)."""
+        cfg, args = self.args.config, self.args
+        if cfg.sns_topic_arn is not None:
+            if topic_region(cfg.sns_topic_arn) != args.region:
+                raise ValueError(
+                    f"monitoring.snsTopicArn: topic is in {topic_region(cfg.sns_topic_arn)}, "
+                    f"alarms and DMS events can only notify a topic in {args.region}"
+                )
+            topic_arn: pulumi.Output[str] = pulumi.Output.from_input(cfg.sns_topic_arn)
+        else:
+            name = dms_id(*self.base, "dms-alerts", max_len=TOPIC_NAME_MAX)
+            topic_arn = aws.sns.Topic(f"{self.name}-topic", name=name, tags=self.tags, opts=self.child).arn
+        for email in cfg.email_endpoints:
+            aws.sns.TopicSubscription(
+                f"{self.name}-email-{email.lower()}", topic=topic_arn, protocol="email", endpoint=email, opts=self.child
+            )
+        return topic_arn
+
+    def _alarm(
+        self,
+        topic_arn: pulumi.Output[str],
+        logical: str,
+        physical: str,
+        metric: str,
+        operator: str,
+        threshold: float,
+        dimensions: Mapping[str, pulumi.Input[str]],
+        missing: str,
+        why: str,
+    ) -> None:
+        cfg = self.args.config
+        aws.cloudwatch.MetricAlarm(
+            f"{self.name}-{logical}",
+            name=physical,
+            alarm_description=why,
+            namespace=NAMESPACE,
+            metric_name=metric,
+            dimensions=dimensions,
+            statistic="Average",
+            period=PERIOD_SECONDS,
+            evaluation_periods=cfg.evaluation_periods,
+            datapoints_to_alarm=cfg.evaluation_periods,
+            comparison_operator=operator,
+            threshold=threshold,
+            treat_missing_data=missing,
+            alarm_actions=[topic_arn],
+            ok_actions=[topic_arn],
+            tags=self.tags,
+            opts=self.child,
+        )
+        self.alarm_names.append(physical)
+
+    def _instance_alarms(self, topic_arn: pulumi.Output[str]) -> None:
+        """CPU, memory, storage and swap on every instance; the first keeps the single-instance alarm names."""
+        args, minutes = self.args, self.args.config.evaluation_minutes
+        instances = [] if args.serverless else [self.instance_id, *(i.lower() for i, _ in args.more_instances)]
+        for n, inst in enumerate(instances):
+            suffix = "" if n == 0 else f"-{n + 1}"
+            dims: dict[str, pulumi.Input[str]] = {"ReplicationInstanceIdentifier": inst}
+            for key, metric, operator, threshold, why in _instance_alarms(args.config, minutes):
+                physical = dms_id(args.name_prefix, inst, key, max_len=ALARM_NAME_MAX)
+                self._alarm(
+                    topic_arn,
+                    f"{key}{suffix}",
+                    physical,
+                    metric,
+                    operator,
+                    threshold,
+                    dims,
+                    "missing",
+                    f"{inst}: {why}",
+                )
+
+    def _task_alarms(self, topic_arn: pulumi.Output[str]) -> None:
+        """CDC latency (source and target) of every CDC task, on the instance it runs on."""
+        args, cfg = self.args, self.args.config
+        for key, ref in args.tasks.items():
+            if not ref.cdc or args.serverless:
+                continue
+            task_instance = (ref.instance_id or self.instance_id).lower()
+            dims: dict[str, pulumi.Input[str]] = {
+                "ReplicationInstanceIdentifier": task_instance,
+                "ReplicationTaskIdentifier": self.resource_ids[key],
+            }
+            for side, seconds in (
+                ("source", cfg.cdc_latency_source_seconds),
+                ("target", cfg.cdc_latency_target_seconds),
+            ):
+                self._alarm(
+                    topic_arn,
+                    f"{key}-cdc-latency-{side}",
+                    dms_id(args.name_prefix, ref.task_id, "cdc-latency", side, max_len=ALARM_NAME_MAX),
+                    f"CDCLatency{side.capitalize()}",
+                    "GreaterThanThreshold",
+                    seconds,
+                    dims,
+                    "notBreaching",
+                    f"DMS task {ref.task_id}: CDC latency {side} above {seconds} s for {cfg.evaluation_minutes} min",
+                )
+
+    def _dashboard(self) -> None:
+        args, instance_id = self.args, self.instance_id
+        keys = list(args.tasks)
+        on = [(args.tasks[k].instance_id or instance_id).lower() for k in keys]
+        # Render once with plan-time ids so a too-large dashboard fails the preview, not inside an apply.
+        dashboard_body(args.region, instance_id, [(args.tasks[k].task_id, k, args.tasks[k].cdc) for k in keys], on)
+        body = pulumi.Output.all(*(self.resource_ids[k] for k in keys)).apply(
+            lambda ids: dashboard_body(
+                args.region,
+                instance_id,
+                [(args.tasks[k].task_id, rid, args.tasks[k].cdc) for k, rid in zip(keys, ids, strict=True)],
+                on,
+            )
+        )
+        self.dashboard_name = dms_id(*self.base, max_len=DASHBOARD_NAME_MAX)
+        aws.cloudwatch.Dashboard(
+            f"{self.name}-dashboard", dashboard_name=self.dashboard_name, dashboard_body=body, opts=self.child
         )
 
     def _event_rule(
