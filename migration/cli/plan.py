@@ -50,7 +50,7 @@ class PlanResult:
 
     @property
     def destructive(self) -> bool:
-        program = any(w.startswith(_DESTRUCTIVE_PROGRAM_WARNINGS) for w in self.run.warnings)
+        program = any(marker in w for w in self.run.warnings for marker in _DESTRUCTIVE_PROGRAM_WARNINGS)
         return program or any(w.startswith("WARNING") for w in self.change_warnings)
 
 
@@ -102,6 +102,8 @@ def _comparison(args: argparse.Namespace) -> Comparison | None:
 
     if args.against or args.against_file:
         text, label = _old_stack_text(args)
+        if text is None:  # the stack is new in this change: everything is a create
+            return Comparison(label, ProgramRun(resources=[], outputs={}))
         make = lambda: read_stack_file(args.root, args.stack, text=text, source=label)  # noqa: E731
     elif args.set:
         label = f"Pulumi.{args.stack}.yaml as it is"
@@ -110,17 +112,35 @@ def _comparison(args: argparse.Namespace) -> Comparison | None:
         return None
     try:
         base: StackFile = make()
-        base.load()
-        return Comparison(
-            label, run_program(base, deployed=_deployed_outputs(args.deployed) if args.deployed else None)
-        )
+        deployed = _deployed_outputs(args.deployed) if args.deployed else _as_deployed(base.load())
+        return Comparison(label, run_program(base, deployed=deployed))
     except (ConfigError, pulumi.RunError) as exc:
         if args.against or args.against_file:
             raise ConfigError(f"{label}: {exc}") from None  # the reviewer asked for this comparison
         return Comparison(label, None, str(exc))
 
 
-def _old_stack_text(args: argparse.Namespace) -> tuple[str, str]:
+def _as_deployed(stack: Any) -> dict[str, Any]:
+    """"Before" stands for a deployed stack: its instance already exists (an engine pin past its no-new-instance
+    date is then a warning, not a refusal) and its phase is its own."""
+    from migration.planning.tasks import instance_count
+    from migration.planning.transitions import DEPLOYED_STATE_OUTPUT
+
+    ri, count = stack.config.replication_instance, instance_count(stack)
+    instance = {"engineVersion": ri.engine_version, "allocatedStorage": ri.allocated_storage, "count": count}
+    return {
+        DEPLOYED_STATE_OUTPUT: {
+            "project": stack.project,
+            "stack": stack.stack,
+            "region": stack.region,
+            "phase": stack.config.phase,
+            "replicationInstance": instance if count else None,
+        }
+    }
+
+
+def _old_stack_text(args: argparse.Namespace) -> tuple[str | None, str]:
+    """The old stack file's text and a label; None as text when the stack does not exist at that git ref."""
     name = f"Pulumi.{args.stack}.yaml"
     if args.against_file:
         path = Path(args.against_file)
@@ -138,7 +158,10 @@ def _old_stack_text(args: argparse.Namespace) -> tuple[str, str]:
     except FileNotFoundError:
         raise ConfigError("--against: git is not installed; use --against-file with the old stack file") from None
     except subprocess.CalledProcessError as exc:
-        why = (exc.stderr or "").strip().splitlines()[-1:] or ["git show failed"]
+        stderr = exc.stderr or ""
+        if "does not exist in" in stderr or "exists on disk, but not in" in stderr:
+            return None, f"{name} at {args.against} (absent there: a new stack)"
+        why = stderr.strip().splitlines()[-1:] or ["git show failed"]
         raise ConfigError(f"--against: no {name} at {args.against!r} ({why[0]})") from None
     return shown_file.stdout, f"{name} at {args.against}"
 

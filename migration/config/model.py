@@ -350,6 +350,9 @@ class TaskConfig(StrictModel):
     name: str = Field(min_length=1, max_length=40)
     include: list[str] = Field(min_length=1)
     exclude: list[str] = Field(default_factory=list)
+    # With capacity.instances N: the instance (1..N) the task runs on. Unset: chosen from the task's name, so
+    # editing the task list never moves another task (a move stops the task).
+    instance: int | None = Field(default=None, ge=1, le=60)
 
     @field_validator("name")
     @classmethod
@@ -662,6 +665,20 @@ class CapacityConfig(StrictModel):
             raise ValueError(f"must be one of {', '.join(map(str, DCU_VALUES))} (DMS capacity units), got {v}")
         return v
 
+    def instances_or(self, default: int) -> int:
+        """The configured count, or `default` for auto."""
+        return default if self.instances == "auto" else int(self.instances)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _count_words(cls, data: Any) -> Any:
+        """One line for a count that is neither a number nor auto (pydantic would report both union arms)."""
+        if isinstance(data, dict) and "instances" in data:
+            v = data["instances"]
+            if isinstance(v, bool) or not (isinstance(v, int) or v == "auto"):
+                raise ValueError(f"instances: must be 1..60 or auto, got {v!r}")
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> CapacityConfig:
         if self.mode == "serverless" and self.instances != 1:
@@ -670,6 +687,8 @@ class CapacityConfig(StrictModel):
             raise ValueError("minDcu/maxDcu apply to mode: serverless")
         if self.min_dcu is not None and self.max_dcu is not None and self.min_dcu > self.max_dcu:
             raise ValueError(f"minDcu {self.min_dcu} is above maxDcu {self.max_dcu}")
+        if self.min_dcu is not None and self.max_dcu is None and self.min_dcu > 16:
+            raise ValueError(f"minDcu {self.min_dcu} needs maxDcu at least as large (the default follows the class)")
         return self
 
 
@@ -700,6 +719,12 @@ class StackConfig(StrictModel):
     def _capacity(self) -> StackConfig:
         """What DMS Serverless cannot do for this migration, and what the planner needs to choose a count."""
         cap = self.capacity
+        for task in self.migration.tasks:
+            if task.instance is not None and (cap.mode == "serverless" or task.instance > cap.instances_or(1)):
+                raise ValueError(
+                    f"migration.tasks: task {task.name} asks for instance {task.instance}; the stack runs "
+                    + ("on DMS Serverless" if cap.mode == "serverless" else f"{cap.instances_or(1)} instance(s)")
+                )
         if cap.instances == "auto" and self.sizing.mode != "auto":
             raise ValueError(
                 "capacity.instances: auto lets the planner choose the count from the inventory and the window; it "

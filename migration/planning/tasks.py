@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -309,9 +310,11 @@ def _frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
         seen.add(task.name)
         if not 1 <= task.max_full_load_subtasks <= 49:
             raise ConfigError(f"{key}: task {task.name}: max_full_load_subtasks must be 1..49 (DMS limit)")
-        if not 0 <= task.instance < max(1, plan.instances):
+        count = 1 if stack.config.capacity.mode == "serverless" else stack.config.capacity.instances_or(plan.instances)
+        if not 0 <= task.instance < max(1, count):
             raise ConfigError(
-                f"{key}: task {task.name} is placed on instance {task.instance}; the plan has {plan.instances}"
+                f"{key}: task {task.name} is placed on instance {task.instance + 1}, but the stack runs {count} "
+                "(capacity.instances); keep the count the plan was made for, or re-plan (a move stops the task)"
             )
         for table in task.tables:
             if table not in inv.tables:
@@ -515,11 +518,21 @@ def _configured_tasks(
                 mappings=doc,
                 settings=forward_settings(stack, table_lob_sizes_kb=lob_sizes),
                 reasons=tuple(reasons),
-                instance=len(specs) % max(1, instance_count(stack)),
+                instance=_configured_instance(stack, name),
                 **common,
             )
         )
     return specs
+
+
+def _configured_instance(stack: Stack, name: str) -> int:
+    """A configured task's instance (0-based): the one it names, else one chosen from its name alone, so adding,
+    removing or reordering tasks never moves another task."""
+    count = max(1, instance_count(stack))
+    pinned = next((t.instance for t in stack.config.migration.tasks if t.name == name), None)
+    if pinned is not None:
+        return pinned - 1
+    return zlib.crc32(name.encode()) % count
 
 
 def instance_count(stack: Stack) -> int:

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from migration.config.model import PHASES, ConfigError, Stack
 from migration.dms.engine_versions import EngineVersionError, check_engine_version
-from migration.planning.tasks import TaskSpec
+from migration.planning.tasks import TaskSpec, instance_count
 
 DEPLOYED_STATE_OUTPUT = "deployedState"
 Phase = Literal["replicate", "cutover", "fallback", "complete"]
@@ -51,6 +51,7 @@ class DeployedTask(_Strict):
 class DeployedInstance(_Strict):
     engineVersion: str  # noqa: N815
     allocatedStorage: int  # noqa: N815
+    count: int = 1  # replication instances of the class (states written before several instances: one)
 
 
 class DeployedState(_Strict):
@@ -104,9 +105,12 @@ def deployed_state(stack: Stack, specs: Sequence[TaskSpec], previous: DeployedSt
         "stack": stack.stack,
         "region": stack.region,
         "phase": cfg.phase,
-        "replicationInstance": {
+        "replicationInstance": None
+        if instance_count(stack) == 0
+        else {
             "engineVersion": cfg.replication_instance.engine_version,
             "allocatedStorage": cfg.replication_instance.allocated_storage,
+            "count": instance_count(stack),
         },
         "tasks": tasks,
     }
@@ -148,13 +152,17 @@ def _check_identity(stack: Stack, deployed: DeployedState) -> None:
 
 
 def _check_instance(stack: Stack, deployed: DeployedInstance | None, today: date) -> list[str]:
-    """The engine version DMS can create (or keeps running) and storage that only grows."""
+    """The engine version DMS can create (or keeps running) and storage that only grows. An instance added to the
+    deployed ones is a new instance: its version must still be creatable. DMS Serverless has no instance."""
     p, ri = stack.project, stack.config.replication_instance
+    count = instance_count(stack)
+    if count == 0:
+        return []
     try:
         check = check_engine_version(
             ri.engine_version,
             today=today,
-            new_instance=deployed is None,
+            new_instance=deployed is None or count > deployed.count,
             deployed=deployed.engineVersion if deployed else None,
         )
     except EngineVersionError as exc:

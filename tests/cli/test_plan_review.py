@@ -105,3 +105,38 @@ def test_an_old_file_that_does_not_plan_is_one_error_line(capsys, tmp_path):
     code, out, err = run(capsys, "plan", "--stack", "dev", "--against-file", str(bad), "--out", str(tmp_path))
     assert code == 2 and out == ""
     assert err.startswith(f"error: {bad}: aws:region: required key is missing") and err.count("\n") == 1
+
+
+def test_abandoning_the_migration_is_destructive(capsys, tmp_path):
+    code, out, _ = run(capsys, "plan", "--stack", "prod", "--set", "phase=complete", "--out", str(tmp_path))
+    assert code == 3 and "abandons the migration" in out
+
+
+def test_a_new_stack_against_a_ref_without_it_is_all_creates(capsys, tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py", "Pulumi.dev.yaml"):
+        shutil.copy(ROOT / name, repo / name)
+    git = ["git", "-C", str(repo), "-c", "user.email=t@example.com", "-c", "user.name=t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    shutil.copy(ROOT / "Pulumi.dev.yaml", repo / "Pulumi.qa.yaml")
+    code, out, err = run(
+        capsys, "--root", str(repo), "plan", "--stack", "qa", "--against", "HEAD", "--out", str(tmp_path)
+    )
+    assert code == 0, err
+    assert "compared with Pulumi.qa.yaml at HEAD (absent there: a new stack): 21 to create" in out.splitlines()[0]
+
+
+def test_before_stands_for_a_deployed_stack_so_an_expired_pin_can_be_moved(capsys, tmp_path):
+    """The PR that moves a pin past its no-new-instance date must plan: the old instance already exists."""
+    old = tmp_path / "old.yaml"
+    old.write_text((ROOT / "Pulumi.dev.yaml").read_text().replace("engineVersion: 3.6.1", "engineVersion: 3.5.3"))
+    code, out, err = run(capsys, "plan", "--stack", "dev", "--against-file", str(old), "--out", str(tmp_path / "o"))
+    assert code == 0, err
+    assert (
+        "update   migration-server-instance  (aws:dms/replicationInstance:ReplicationInstance) (engineVersion)" in out
+    )

@@ -15,7 +15,7 @@ from tests.helpers import ROOT, of_type, run_stack
 TASK = "aws:dms/replicationTask:ReplicationTask"
 INSTANCE = "aws:dms/replicationInstance:ReplicationInstance"
 CONFIG = "aws:dms/replicationConfig:ReplicationConfig"
-TWO_TASKS = "migration.tasks=[{name: app, include: [APP.%]}, {name: hr, include: [HR.%]}]"
+TWO_TASKS = "migration.tasks=[{name: app, include: [APP.%], instance: 1}, {name: hr, include: [HR.%], instance: 2}]"
 
 
 def test_a_stack_with_two_instances_renders_tasks_on_both():
@@ -47,7 +47,7 @@ def test_the_planner_places_prod_tasks_on_several_instances_and_the_frozen_plan_
     doc["tasks"][0]["instance"] = 5
     bad = tmp_path / "plan.json"
     bad.write_text(json.dumps(doc))
-    with pytest.raises(ConfigError, match="is placed on instance 5; the plan has 1"):
+    with pytest.raises(ConfigError, match=r"task big-documents is placed on instance 6, but the stack runs 1"):
         all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={bad}"]).load())
 
 
@@ -103,3 +103,28 @@ def test_dcu_range_follows_the_instance_class_memory():
     assert serverless_dcu(stack.load().config) == (4, 16)
     pinned = read_stack_file(ROOT, "dev", ["capacity.mode=serverless", "capacity.minDcu=2", "capacity.maxDcu=8"])
     assert serverless_dcu(pinned.load().config) == (2, 8)
+
+
+def test_unpinned_tasks_keep_their_instance_when_the_task_list_changes():
+    """Placement by name: adding or reordering tasks never moves another one (a move stops a running task)."""
+
+    def placement(tasks: str) -> dict[str, int]:
+        stack = read_stack_file(ROOT, "dev", ["capacity.instances=3", f"migration.tasks={tasks}"]).load()
+        return {s.name: s.instance for s in all_tasks(stack)}
+
+    before = placement("[{name: app, include: [APP.%]}, {name: hr, include: [HR.%]}]")
+    after = placement("[{name: hr, include: [HR.%]}, {name: x, include: [APP.X%]}, {name: app, include: [APP.%]}]")
+    assert {k: after[k] for k in before} == before
+
+
+def test_a_pinned_instance_beyond_the_count_is_one_line():
+    with pytest.raises(ConfigError, match="task app asks for instance 3; the stack runs 2 instance"):
+        read_stack_file(
+            ROOT, "dev", ["capacity.instances=2", "migration.tasks=[{name: app, include: [APP.%], instance: 3}]"]
+        ).load()
+
+
+def test_a_count_that_is_neither_a_number_nor_auto_is_one_line():
+    with pytest.raises(ConfigError) as err:
+        read_stack_file(ROOT, "dev", ["capacity.instances=two"]).load()
+    assert str(err.value) == "oracle2pg:capacity: instances: must be 1..60 or auto, got 'two'"

@@ -54,7 +54,7 @@ def test_deployed_state_records_phase_and_each_task():
         "cdcStartPosition": None,
         "hasRun": True,
     }
-    assert state["replicationInstance"] == {"engineVersion": "3.6.1", "allocatedStorage": 500}
+    assert state["replicationInstance"] == {"engineVersion": "3.6.1", "allocatedStorage": 500, "count": 1}
 
 
 @pytest.mark.parametrize(
@@ -266,3 +266,20 @@ def test_an_unused_allow_phase_back_is_said():
     (warning,) = _check(_deployed("phase=cutover"), "phase=cutover", "allowPhaseBack=cutover")
     assert warning == "allowPhaseBack: cutover has no effect: the phase does not go back; remove it"
     assert _check(None, "allowPhaseBack=cutover") == ["allowPhaseBack has no effect on a first deployment: remove it"]
+
+
+def test_an_added_instance_must_be_creatable_on_the_pinned_version():
+    deployed = _deployed("replicationInstance.engineVersion=3.5.3")
+    with pytest.raises(ConfigError, match="DMS creates no new replication instance with it since 2026-02-28"):
+        _check(deployed, "replicationInstance.engineVersion=3.5.3", "capacity.instances=2", today=date(2026, 12, 1))
+    (warning,) = _check(deployed, "replicationInstance.engineVersion=3.5.3", today=date(2026, 12, 1))
+    assert "end of life" in warning
+
+
+def test_serverless_has_no_instance_to_check():
+    loaded = _deployed("capacity.mode=serverless", "reverse.enabled=false", stack="prod")
+    assert loaded["replicationInstance"] is None
+    assert (
+        _check(None, "capacity.mode=serverless", "reverse.enabled=false", "replicationInstance.engineVersion=3.4.7")
+        == []
+    )
