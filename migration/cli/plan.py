@@ -121,7 +121,7 @@ def _comparison(args: argparse.Namespace) -> Comparison | None:
 
 
 def _as_deployed(stack: Any) -> dict[str, Any]:
-    """"Before" stands for a deployed stack: its instance already exists (an engine pin past its no-new-instance
+    """ "Before" stands for a deployed stack: its instance already exists (an engine pin past its no-new-instance
     date is then a warning, not a refusal) and its phase is its own."""
     from migration.planning.tasks import instance_count
     from migration.planning.transitions import DEPLOYED_STATE_OUTPUT
