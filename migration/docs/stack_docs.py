@@ -136,10 +136,33 @@ def renamed_objects(stack: Stack, forward: Sequence[TaskSpec]) -> list[tuple[str
 
 
 def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext:
+    # The pictures and loops need where each task runs, the plan's estimates and the exact tables moved.
+    from migration.docs.runbook import EndpointIds, MigratedTable
+    from migration.planning.capacity import serverless_dcu
+    from migration.planning.tasks import instance_count, migration_plan
+
     cfg = stack.config
     names = StackNames(stack.project, stack.stack)
     rev = cfg.reverse
     has_reverse = rev.enabled and rev.postgres_source is not None
+    reverse_id = names.task_id("reverse") if has_reverse else None
+    instance_ids = names.instance_ids(instance_count(stack))  # [] on DMS Serverless
+    task_instances = {t.task_id: instance_ids[t.instance] for t in forward} if instance_ids else {}
+    if reverse_id and instance_ids:
+        task_instances[reverse_id] = instance_ids[0]  # the reverse task runs on the first instance
+    plan = migration_plan(stack)
+    estimates = None
+    if plan is not None and "cdc" not in (plan.migration_type, cfg.migration.type):
+        planned = {pt.name: pt.estimated_seconds for pt in plan.tasks}
+        estimates = [(t.task_id, planned[t.name]) for t in forward if t.name in planned]
+    inv = load_inventory(stack)
+    migrated = None
+    if inv is not None:
+        pg = stack_names(stack, inv)
+        migrated = [
+            MigratedTable(owner, table, pg.schema(owner), pg.table(owner, table))
+            for owner, table in sorted(check_task_scopes(stack, forward))
+        ]
     return RunbookContext(
         project=stack.project,
         stack=stack.stack,
@@ -147,8 +170,8 @@ def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext
         phase=cfg.phase,
         migration_type=cfg.migration.type,
         forward_task_ids=[t.task_id for t in forward],
-        reverse_task_id=names.task_id("reverse") if has_reverse else None,
-        instance_id=names.instance_id,
+        reverse_task_id=reverse_id,
+        instance_id=instance_ids[0] if instance_ids else names.instance_id,
         source_description=f"Oracle {_where(cfg.source)}",
         target_description=f"{cfg.target.engine} {_where(cfg.target)}",
         oracle_schemas=list(cfg.migration.schemas),
@@ -160,6 +183,17 @@ def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext
         if cfg.source.settings.reader == "logminer"
         else (),
         renamed=renamed_objects(stack, forward),
+        instance_ids=instance_ids,
+        task_instances=task_instances,
+        serverless_dcu=serverless_dcu(cfg) if cfg.capacity.mode == "serverless" else None,
+        endpoint_ids=EndpointIds(
+            names.source_endpoint_id,
+            names.target_endpoint_id,
+            names.reverse_source_endpoint_id,
+            names.reverse_target_endpoint_id,
+        ),
+        full_load_estimates=estimates,
+        migrated_tables=migrated,
     )
 
 

@@ -15,6 +15,7 @@ import pytest
 from migration.dms.positions import parse_postgres_start
 from migration.docs.prereqs import LSN_QUERY, postgres_source_prereqs, postgres_target_prereqs
 from migration.docs.runbook import (
+    MigratedTable,
     RunbookContext,
     oracle_sequence_resync_query,
     postgres_sequence_resync_sql,
@@ -289,4 +290,60 @@ def test_runbook_row_count_query_counts_exactly(pg, seq_db):
         ("prq_app", "empty", 0),
         ("prq_app", "items", 1),
         ("prq_app", "orders", 2),
+    ]
+
+
+def _migrated_ctx(tables):
+    return RunbookContext(
+        project="p",
+        stack="s",
+        region="eu-west-1",
+        phase="replicate",
+        migration_type="full-load",
+        forward_task_ids=["t"],
+        reverse_task_id=None,
+        instance_id="i",
+        source_description="o",
+        target_description="pg",
+        oracle_schemas=["SHOP"],
+        postgres_schemas=["prq_shop"],
+        reverse_slot_name=None,
+        loopback_prevention=False,
+        validation_enabled=False,
+        migrated_tables=tables,
+    )
+
+
+def test_runbook_row_count_query_counts_exactly_the_migrated_tables(pg):
+    """Names that need quoting on PostgreSQL (a reserved word, a mixed-case name kept as is) and a table the tasks
+    do not migrate, which must not be counted."""
+    db = pg.create_database("prq_counts")
+    pg.execute(
+        """
+        CREATE SCHEMA prq_shop;
+        CREATE TABLE prq_shop.orderlines (id int);
+        CREATE TABLE prq_shop."order" (id int);
+        CREATE TABLE prq_shop."Weird Name" (id int);
+        CREATE TABLE prq_shop.not_migrated (id int);
+        INSERT INTO prq_shop.orderlines VALUES (1), (2), (3);
+        INSERT INTO prq_shop."order" VALUES (1);
+        INSERT INTO prq_shop.not_migrated VALUES (1), (2);
+        """,
+        dbname=db,
+    )
+    tables = [
+        MigratedTable("SHOP", "OrderLines", "prq_shop", "orderlines"),
+        MigratedTable("SHOP", "ORDER", "prq_shop", "order"),
+        MigratedTable("SHOP", "Weird Name", "prq_shop", "Weird Name"),
+    ]
+    text = render_runbook(_migrated_ctx(tables))
+    chunk = text[text.index('-- PostgreSQL (psql "$PG_URL")\n') :].split("\n", 1)[1]
+    query = chunk[: chunk.index("\n```")]
+    assert 'FROM prq_shop."order"' in query and 'FROM prq_shop."Weird Name"' in query
+    with pg.connect(db) as conn:
+        rows = conn.execute(query).fetchall()
+    assert rows == [
+        ('SHOP."OrderLines"', "prq_shop.orderlines", 3),
+        ('SHOP."ORDER"', 'prq_shop."order"', 1),
+        ('SHOP."Weird Name"', 'prq_shop."Weird Name"', 0),
     ]

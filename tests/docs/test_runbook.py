@@ -44,34 +44,26 @@ def test_prerequisites_command_names_the_stack():
     assert "python -m migration prereqs --stack prod" in _section(render_runbook(PROD), 0)
 
 
-def test_latency_checks_use_the_instance_and_each_task_as_dimensions():
-    pre = _section(render_runbook(PROD), 1)
-    for task in PROD.forward_task_ids:
-        for metric in ("CDCLatencySource", "CDCLatencyTarget"):
-            assert (
-                f"aws cloudwatch get-metric-statistics --region eu-west-1 --namespace AWS/DMS "
-                f"--metric-name {metric} \\\n  --dimensions Name=ReplicationInstanceIdentifier,Value=prod-dms "
-                'Name=ReplicationTaskIdentifier,Value="$(aws dms describe-replication-tasks --region eu-west-1 '
-                f"--filters Name=replication-task-id,Values={task} --query 'ReplicationTasks[0].ReplicationTaskArn' "
-                "--output text | awk -F: '{print $NF}')\" \\\n"
-            ) in pre
+def test_latency_checks_loop_over_the_tasks_with_the_metric_helper():
+    # Was: one get-metric-statistics command per task and metric; now the helpers (Shell helpers) run the AWS CLI
+    # and section 1 loops over FORWARD_TASKS.
+    text = render_runbook(PROD)
+    pre = _section(text, 1)
+    assert 'FORWARD_TASKS="prod-fwd-core prod-fwd-lobs"' in text
     assert (
-        "aws dms describe-replication-tasks --region eu-west-1 --filters "
-        "Name=replication-task-id,Values=prod-fwd-core,prod-fwd-lobs"
+        "```sh\nfor t in $FORWARD_TASKS; do\n"
+        '  dms_metric CDCLatencySource "$t"\n  dms_metric CDCLatencyTarget "$t"\ndone\n```'
     ) in pre
-    assert 'aws dms describe-table-statistics --region eu-west-1 --replication-task-arn "$ARN"' in pre
-    assert "ValidationState,ValidationFailedRecords,ValidationPendingRecords" in pre
+    assert "```sh\ndms_status $FORWARD_TASKS\n```" in pre
+    assert '```sh\nfor t in $FORWARD_TASKS; do dms_table_stats "$t"; done\n```' in pre
+    assert "\naws " not in pre  # every AWS CLI command is in a helper
+    assert "ValidationState,ValidationFailedRecords,ValidationPendingRecords" in text
     assert "every table `Validated`, 0 failed, 0 pending" in pre
 
 
 def test_drain_waits_for_incoming_changes_on_each_task_and_compares_row_counts():
     drain = _section(render_runbook(PROD), 3)
-    for task in PROD.forward_task_ids:
-        assert (
-            "--metric-name CDCIncomingChanges \\\n  --dimensions Name=ReplicationInstanceIdentifier,Value=prod-dms "
-            'Name=ReplicationTaskIdentifier,Value="$(aws dms describe-replication-tasks --region eu-west-1 '
-            f"--filters Name=replication-task-id,Values={task} "
-        ) in drain
+    assert '```sh\nfor t in $FORWARD_TASKS; do\n  dms_metric CDCIncomingChanges "$t"\ndone\n```' in drain
     assert "FROM all_tables WHERE owner IN ('APP', 'HR')" in drain
     assert "FROM information_schema.tables WHERE table_schema IN ('app', 'hr')" in drain
 
@@ -118,10 +110,7 @@ def test_fallback_disables_oracle_constraints_before_starting_the_reverse_task()
     disable = fallback.index("DISABLE CONSTRAINT")
     start = fallback.index("pulumi config set phase fallback --stack prod")
     assert disable < start
-    assert (
-        "--filters Name=replication-task-id,Values=prod-rev --query 'ReplicationTasks[0].ReplicationTaskArn'"
-        in fallback
-    )
+    assert "dms_status prod-rev\ndms_metric CDCLatencySource prod-rev\ndms_metric CDCLatencyTarget prod-rev" in fallback
     assert "Never resume a forward task while the reverse task runs" in fallback
     assert "WHERE slot_name = 'dms_rev_slot'" in fallback
 
@@ -130,7 +119,7 @@ def test_take_back_order_stop_drain_complete_enable_sequences_switch():
     take_back = _section(render_runbook(PROD), 8).split("### Taking production back to Oracle", 1)[1]
     steps = [
         "1. Stop the applications on PostgreSQL.",
-        "--metric-name CDCIncomingChanges",
+        "dms_metric CDCIncomingChanges prod-rev",
         "pulumi config set phase complete --stack prod",
         "ENABLE CONSTRAINT",
         'sqlplus "$ORA" @oracle_sequences.sql',
@@ -179,8 +168,10 @@ def test_full_load_only_has_row_counts_instead_of_cdc_latency():
     assert "CDCLatency" not in text and "CDCIncomingChanges" not in text
     pre = _section(text, 1)
     assert "Full load only: expect `stopped` with FullLoadProgressPercent 100" in pre
-    assert "Exact row counts on both sides" in pre
-    assert "validation is off: rely on the row counts" in pre
+    # Was: the row counts in section 1, before the freeze; they now come in section 3, after it.
+    assert "Exact row counts" not in pre and "Row counts come in step 3" in pre
+    assert "Exact row counts on both sides" in _section(text, 3)
+    assert "validation is off: rely on the row counts in step 3" in pre
     assert "writes must have been frozen before the load started" in _section(text, 2)
 
 
@@ -244,7 +235,8 @@ def test_runbook_lists_the_names_that_are_not_a_case_fold():
     ):
         assert row in appendix.splitlines()
     assert "SHOP.CUSTOMERS" not in appendix  # excluded: not migrated
-    assert "tables named differently are listed in the appendix on names" in text
+    # Was: the row counts pointed at this appendix; they now label each table with its Oracle name on both sides.
+    assert "'SHOP.\"OrderLines\"', 'shop.orderlines', count(*) FROM shop.orderlines" in text
 
 
 def test_runbook_without_inventory_says_names_fold_by_case_only():

@@ -31,6 +31,8 @@ FULL_LOAD = dataclasses.replace(NO_REVERSE, migration_type="full-load", validati
 
 SECTIONS = [
     runbook._header,
+    runbook._pictures,  # unnumbered: the Mermaid pictures
+    runbook._shell_helpers,  # unnumbered: the AWS CLI helpers the sections call
     runbook._prerequisites,
     runbook._pre_checks,
     runbook._freeze_writes,
@@ -59,7 +61,7 @@ def test_the_sections_in_order_are_the_whole_runbook(ctx):
     assert "\n".join(doc.lines).rstrip() + "\n" == render_runbook(ctx)
 
 
-@pytest.mark.parametrize("number, section", list(enumerate(SECTIONS[1:-1])))
+@pytest.mark.parametrize("number, section", list(enumerate(SECTIONS[3:-1])))
 def test_each_numbered_section_opens_with_its_own_heading(number, section):
     text = _render(section, CTX)
     assert text.startswith(f"## {number}. ")
@@ -81,20 +83,25 @@ def test_prerequisites_mention_the_reverse_users_only_with_a_reverse_path():
     assert "Reverse path" not in _render(runbook._prerequisites, NO_REVERSE)
 
 
-def test_pre_checks_for_a_full_load_count_rows_instead_of_watching_latency():
+def test_pre_checks_for_a_full_load_leave_the_row_counts_until_writes_are_frozen():
+    # Was: section 1 counted rows for a full load, before the freeze of section 2; the counts moved to section 3.
     text = _render(runbook._pre_checks, FULL_LOAD)
     assert "CDCLatency" not in text
-    assert "Exact row counts on both sides" in text
-    assert "FROM all_tables WHERE owner IN ('APP', 'HR')" in text
-    assert "Table states (validation is off: rely on the row counts):" in text
+    assert "Exact row counts" not in text and "all_tables" not in text
+    assert "Row counts come in step 3, once step 2 has confirmed that nothing writes to Oracle" in text
+    assert "Table states (validation is off: rely on the row counts in step 3):" in text
+    drain = _render(runbook._drain, FULL_LOAD)
+    assert "Exact row counts on both sides" in drain
+    assert "FROM all_tables WHERE owner IN ('APP', 'HR')" in drain
+    assert "v$session" in _render(runbook._freeze_writes, FULL_LOAD)
 
 
 def test_cutover_checks_the_reverse_task_alongside_the_forward_tasks():
     text = _render(runbook._cutover, CTX)
-    assert "--filters Name=replication-task-id,Values=prod-fwd-core,prod-fwd-lobs,prod-rev" in text
+    assert "```sh\ndms_status $FORWARD_TASKS prod-rev\n```" in text
     assert "Expect the forward tasks `stopped` and `prod-rev` `ready`." in text
     no_rev = _render(runbook._cutover, NO_REVERSE)
-    assert "Values=prod-fwd-core,prod-fwd-lobs \\\n" in no_rev
+    assert "```sh\ndms_status $FORWARD_TASKS\n```" in no_rev
     assert "Expect the forward tasks `stopped`." in no_rev
 
 
@@ -132,7 +139,7 @@ def test_take_back_drains_the_named_reverse_task():
     runbook._take_back(CTX, doc, "other-rev")
     text = "\n".join(doc.lines)
     assert text.startswith("### Taking production back to Oracle\n")
-    assert text.count("--filters Name=replication-task-id,Values=other-rev ") == 2
+    assert "dms_metric CDCLatencyTarget other-rev\ndms_metric CDCIncomingChanges other-rev" in text
     assert "prod-rev" not in text
 
 

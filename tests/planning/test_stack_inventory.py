@@ -154,7 +154,10 @@ def test_prerequisites_of_a_full_load_stack_skip_cdc_logging():
 def test_runbook_names_this_stacks_tasks_and_commands():
     text = runbook(prod())
     assert "pulumi config set phase cutover --stack prod" in text
-    assert "Values=oracle2pg-prod-load-01" in text
+    assert (
+        'FORWARD_TASKS="oracle2pg-prod-big-documents oracle2pg-prod-big-orders oracle2pg-prod-load-01 oracle2pg-prod-nokey-01"'
+        in text
+    )
     assert "oracle2pg-prod-reverse" in text
     assert "## Appendix: premigration assessment" in text
     assert "--assessment-run-name oracle2pg-prod-big-orders-assessment" in text
