@@ -275,7 +275,7 @@ def diff_runs(before: ProgramRun, after: ProgramRun) -> list[Change]:
     changes += [Change("delete", old[n].type, n, protected=old[n].protect) for n in sorted(set(old) - set(new))]
     for n in sorted(set(old) & set(new)):
         if old[n].type != new[n].type:  # e.g. a task moving to DMS Serverless: a new resource under the old name
-            changes.append(Change("replace", new[n].type, n, [f"(was {old[n].type})"], protected=old[n].protect))
+            changes.append(Change("replace", new[n].type, n, [f"was {old[n].type}"], protected=old[n].protect))
             continue
         flags = [f for f in ("protect",) if getattr(old[n], f) != getattr(new[n], f)]
         change = _changed(new[n].type, n, mask_secrets(old[n].inputs), mask_secrets(new[n].inputs), flags)

@@ -349,8 +349,8 @@ def change_warnings(changes: Sequence[Any], before: Any, after: Any) -> list[str
                 "a deployed task."
             )
         elif c.kind == "delete" and (c.type == TASK or c.protected):
-            what = "its tables stop replicating" if c.type == TASK else "it goes"
-            out.append(f"WARNING: {c.name} would be DELETED: {what}{guard.replace('replaced', 'deleted')}.")
+            what = ": its tables stop replicating" if c.type == TASK else ""
+            out.append(f"WARNING: {c.name} would be DELETED{what}{guard.replace('replaced', 'deleted')}.")
         elif c.kind == "update" and c.type == TASK:
             out += _task_update_warnings(c)
     return ([""] if out else []) + out

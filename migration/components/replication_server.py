@@ -114,7 +114,9 @@ class ReplicationServer(pulumi.ComponentResource):
             multi_az=args.multi_az,
             publicly_accessible=args.publicly_accessible,
             auto_minor_version_upgrade=args.auto_minor_version_upgrade,
-            allow_major_version_upgrade=False,
+            # The version is pinned: an upgrade happens only when the pin moves (downgrades are refused at up), and
+            # 3.4 -> 3.5 style moves need this flag (DMS release notes), or the pinned move would fail half-way.
+            allow_major_version_upgrade=True,
             apply_immediately=args.apply_immediately,
             kms_key_arn=args.kms_key_arn,
             preferred_maintenance_window=args.preferred_maintenance_window,

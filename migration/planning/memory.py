@@ -128,7 +128,11 @@ def fit_lob_buffers(tasks: Sequence[TaskLobs], instance_class: str) -> MemoryPla
 def _needs_bigger(instance_class: str, need_bytes: int, lob_tasks: Sequence[TaskLobs]) -> str:
     heaviest = max(lob_tasks, key=lambda t: t.row_kb)
     fits = smallest_class_with(need_bytes / LOB_MEMORY_SHARE, prefer_family=instance_class.split(".")[1])
-    where = f"use {fits}" if fits else "no DMS class is big enough: split the LOB tables or lower their limits"
+    where = f"use {fits}" if fits else "no DMS class is big enough"
+    where += (
+        ", or give the LOB task fewer subtasks (taskSettingsOverrides FullLoadSettings.MaxFullLoadSubTasks) or its "
+        "LOB tables tasks of their own (sizing.groups)"
+    )
     return (
         f"the LOB buffers of {len(lob_tasks)} task(s) need {need_bytes / GIB:.1f} GiB even at CommitRate "
         f"{MIN_COMMIT_RATE} (task {heaviest.task}: {heaviest.row_kb:,} KB per committed row), more than "

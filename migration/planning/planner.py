@@ -1047,8 +1047,8 @@ def _table_warnings(ctx: _Context, demoted: Sequence[_Tab], drafts: Sequence[_Dr
     lob_nokey = [t for t in nokey if t.lob]
     if lob_nokey:
         warnings.append(
-            f"LOB table(s) without a key ({_names(lob_nokey)}): DMS fetches LOBs by key during CDC, "
-            f"so their LOB changes are not replicated"
+            f"LOB table(s) without a key ({_names(lob_nokey)}): DMS moves LOB columns only for keyed tables, in "
+            f"full load and CDC; inventory.unsupportedColumns decides (remove the column, exclude the table, or fail)"
         )
     if demoted:
         warnings.append(

@@ -21,6 +21,7 @@ from migration.config.model import (
     ConfigError,
     Stack,
     StackConfig,
+    did_you_mean,
     read_ca_bundle,
 )
 from migration.dms import mappings, task_settings
@@ -487,6 +488,8 @@ def _planned_tasks(
             )
         )
         notes = []
+    if notes and specs:  # tasks at the end left with no table: their reasons go with the last task that runs
+        specs[-1] = replace(specs[-1], reasons=(*specs[-1].reasons, *notes))
     return specs
 
 
@@ -669,11 +672,17 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[_TableRules]) -> s
             f"LOB columns, and these CDC tables have LOBs: {', '.join(missing)}; use reader: binary-reader, or list "
             "them in migration.lobUpdatesNotReplicated to accept it"
         )
-    if not affected:
+    stale = sorted(accepted - set(affected))
+    note = ""
+    if stale:
+        hints = "".join(did_you_mean(t, affected) for t in stale[:1])
+        note = f"; {', '.join(stale)} listed there but not a LOB table of the CDC tasks{hints}"
+    if not affected and not note:
         return None
     return (
-        f"WARNING LogMiner: UPDATEs that change only LOB columns of {', '.join(affected)} are not replicated "
-        "(accepted in migration.lobUpdatesNotReplicated); compare those LOBs after the load, before cutover"
+        f"WARNING LogMiner: UPDATEs that change only LOB columns of {', '.join(affected) or 'no table'} are not "
+        f"replicated (accepted in migration.lobUpdatesNotReplicated); compare those LOBs after the load, before "
+        f"cutover{note}"
     )
 
 

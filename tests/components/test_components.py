@@ -168,7 +168,7 @@ def test_server_children_and_instance_inputs() -> None:
     assert inst["multiAz"] is True
     assert inst["publiclyAccessible"] is False
     assert inst["autoMinorVersionUpgrade"] is False
-    assert inst["allowMajorVersionUpgrade"] is False
+    assert inst["allowMajorVersionUpgrade"] is True  # only a moved pin upgrades; downgrades are refused at up
     assert inst["kmsKeyArn"] == KMS_ARN
     assert inst["preferredMaintenanceWindow"] == "sun:02:00-sun:03:00"
     assert inst["replicationSubnetGroupId"] == "oracle2pg-test-subnets"
