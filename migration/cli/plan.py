@@ -24,6 +24,11 @@ from migration.config.stackfile import StackFile, read_stack_file, shown
 
 EXIT_CLEAN, EXIT_CONFIG, EXIT_DESTRUCTIVE = 0, 2, 3
 _TASK = "aws:dms/replicationTask:ReplicationTask"
+# Where a task's documents are: (id input, settings input) of a replication task and of a serverless config.
+_DOCUMENTS = {
+    _TASK: ("replicationTaskId", "replicationTaskSettings"),
+    "aws:dms/replicationConfig:ReplicationConfig": ("replicationConfigIdentifier", "replicationSettings"),
+}
 # Program warnings (pulumi.log.warn) that announce a destructive step rather than a date or a note.
 _DESTRUCTIVE_PROGRAM_WARNINGS = ("phase goes back", "abandons the migration")
 
@@ -188,12 +193,11 @@ def _write_documents(args: argparse.Namespace, result: PlanResult) -> None:
         path.unlink()  # documents of tasks that no longer exist would mislead
     written = []
     for r in result.run.resources:
-        if r.type == _TASK:
-            task_id = r.inputs["replicationTaskId"]
-            for field_name, suffix in (
-                ("tableMappings", "table-mappings"),
-                ("replicationTaskSettings", "task-settings"),
-            ):
+        documents = _DOCUMENTS.get(r.type)
+        if documents is not None:
+            id_field, settings_field = documents
+            task_id = r.inputs[id_field]
+            for field_name, suffix in (("tableMappings", "table-mappings"), (settings_field, "task-settings")):
                 path = out_dir / f"{task_id}.{suffix}.json"
                 path.write_text(json.dumps(json.loads(r.inputs[field_name]), indent=2, sort_keys=True) + "\n")
                 written.append(path.name)

@@ -180,14 +180,20 @@ class ReplicationInstanceConfig(StrictModel):
             families = sorted({c.split(".")[1] for c in INSTANCE_CLASSES})
             raise ValueError(
                 f"must be a DMS instance class dms.<family>.<size>, family one of {', '.join(families)} "
-                f"(e.g. dms.r6i.large), got {v!r}"
+                f"(e.g. dms.r6i.large), got {v!r}{did_you_mean(v, list(INSTANCE_CLASSES))}"
             )
         return v
 
-    @field_validator("engine_version")
+    @field_validator("engine_version", mode="before")
     @classmethod
-    def _engine(cls, v: str) -> str:
-        return _pattern(v, ENGINE_VERSION_RE, "must be a pinned DMS engine version like 3.5.4")
+    def _engine(cls, v: Any) -> Any:
+        if isinstance(v, float):  # YAML reads 3.6 as a number
+            raise ValueError(f"must be a pinned DMS engine version like 3.6.1 in quotes, got the number {v}")
+        return (
+            v
+            if not isinstance(v, str)
+            else _pattern(v, ENGINE_VERSION_RE, "must be a pinned DMS engine version like 3.5.4")
+        )
 
     @field_validator("kms_key_arn")
     @classmethod
@@ -424,8 +430,10 @@ class MigrationConfig(StrictModel):
     def _tables(cls, v: list[str]) -> list[str]:
         for name in v:
             schema, table = split_table_pattern(name)
-            if schema is None or "%" in name or not ORACLE_NAME_RE.match(schema) or not table:
-                raise ValueError(f"must be SCHEMA.TABLE names as Oracle stores them (no wildcards), got {name!r}")
+            if schema is None or not ORACLE_NAME_RE.match(schema) or not table:
+                raise ValueError(
+                    f"must be SCHEMA.TABLE names as Oracle stores them (% for any characters, e.g. APP.%), got {name!r}"
+                )
         return v
 
     @field_validator("include", "exclude")

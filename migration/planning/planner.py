@@ -1357,9 +1357,12 @@ def _storage(
 
 def render_plan_text(plan: MigrationPlan) -> str:
     """A readable summary: one row per task, then totals against the window, reasons and warnings."""
-    head = f"{'task':<28} {'tables':>6} {'GB':>9} {'subtasks':>8} {'finishes':>9}  parallel-load"
-    title = f"{plan.migration_type} on {plan.instance_class or '?'}, window {plan.window_hours:g} h; 'finishes' is "
-    title += "when each task ends with every task sharing the instance"
+    several = plan.instances > 1
+    inst = f"{'inst':>4} " if several else ""
+    head = f"{'task':<28} {inst}{'tables':>6} {'GB':>9} {'subtasks':>8} {'finishes':>9}  parallel-load"
+    where = f"{plan.instances} x {plan.instance_class}" if several else (plan.instance_class or "?")
+    title = f"{plan.migration_type} on {where}, window {plan.window_hours:g} h; 'finishes' is when each task ends "
+    title += "with the tasks of its instance sharing it" if several else "with every task sharing the instance"
     lines = [title, head, "-" * len(head)]
     for t in plan.tasks:
         pl = (
@@ -1370,13 +1373,14 @@ def render_plan_text(plan: MigrationPlan) -> str:
             or "-"
         )
         est = "-" if plan.migration_type == "cdc" else _fmt_time(t.estimated_seconds)
+        where = f"{t.instance + 1:>4} " if several else ""
         lines.append(
-            f"{t.name:<28} {len(t.tables):>6} {_fmt_gb(t.bytes):>9} {t.max_full_load_subtasks:>8} {est:>9}  {pl}"
+            f"{t.name:<28} {where}{len(t.tables):>6} {_fmt_gb(t.bytes):>9} {t.max_full_load_subtasks:>8} {est:>9}  {pl}"
         )
     total = sum(t.bytes for t in plan.tasks)
     ntab = sum(len(t.tables) for t in plan.tasks)
     makespan = "-" if plan.migration_type == "cdc" else _fmt_time(plan.estimated_makespan_seconds)
-    lines.append(f"{'total':<28} {ntab:>6} {_fmt_gb(total):>9} {'':>8} {makespan:>9}")
+    lines.append(f"{'total':<28} {' ' * len(inst)}{ntab:>6} {_fmt_gb(total):>9} {'':>8} {makespan:>9}")
     if plan.migration_type == "cdc":
         lines.append("No full load (target pre-loaded): CDC only.")
     else:

@@ -418,6 +418,7 @@ def forward_tasks(stack: Stack) -> list[TaskSpec]:
     if plan is not None:
         lob_notes += _recommendation_note(plan.recommended_instance_class, rules)
     lob_notes += _long_names_note(rules)
+    lob_notes += _idle_instances_note(stack, specs)
     if specs:
         specs[0] = replace(specs[0], stack_notes=(*notes, *lob_notes))
     return specs
@@ -626,6 +627,19 @@ def _long_names_note(rules: dict[str, tuple[_TableRules, int]]) -> list[str]:
     ]
 
 
+def _idle_instances_note(stack: Stack, specs: Sequence[TaskSpec]) -> list[str]:
+    """An instance with no task costs money and watches nothing: say which."""
+    ids = StackNames(stack.project, stack.stack).instance_ids(instance_count(stack))
+    used = {s.instance for s in specs}
+    idle = [instance_id for i, instance_id in enumerate(ids) if i not in used]
+    if not idle or len(ids) < 2:
+        return []
+    return [
+        f"WARNING replication instance(s) {', '.join(idle)} run no task (capacity.instances {len(ids)}; a frozen "
+        "plan keeps its placement): lower the count or pin tasks there (migration.tasks[].instance)"
+    ]
+
+
 def _recommendation_note(recommended: str, rules: dict[str, tuple[_TableRules, int]]) -> list[str]:
     """The planner recommends a class from throughput alone; say so when that class cannot hold the LOB buffers."""
     demands = [TaskLobs(name, subtasks, tuple(r.lobs)) for name, (r, subtasks) in rules.items()]
@@ -655,6 +669,11 @@ def _check_commit_rate_override(stack: Stack, fitted: Mapping[str, Any]) -> None
         )
 
 
+def _like(pattern: str) -> re.Pattern[str]:
+    """An acknowledgement pattern (SCHEMA.TABLE with % wildcards) as a regular expression."""
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("%")))
+
+
 def _check_logminer_lob_updates(stack: Stack, rules: Sequence[_TableRules]) -> str | None:
     """With LogMiner, DMS does not replicate UPDATEs that change only LOB columns (on Oracle 11 no LOB or XMLTYPE
     UPDATE at all): DMS guide, "Limitations on using Oracle as a source". A CDC stack with such tables must say
@@ -665,14 +684,16 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[_TableRules]) -> s
         return None
     affected = sorted({lob.label for r in rules for lob in r.lobs})
     accepted = set(m.lob_updates_not_replicated)
-    missing = [t for t in affected if t not in accepted]
+    patterns = [_like(p) for p in accepted if "%" in p]
+    missing = [t for t in affected if t not in accepted and not any(rx.fullmatch(t) for rx in patterns)]
     if missing:
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
         raise ConfigError(
             f"{stack.project}:source.settings.reader: with LogMiner, DMS does not replicate UPDATEs that change only "
-            f"LOB columns, and these CDC tables have LOBs: {', '.join(missing)}; use reader: binary-reader, or list "
-            "them in migration.lobUpdatesNotReplicated to accept it"
+            f"LOB columns, and these CDC tables have LOBs: {shown}; use reader: binary-reader, or list them (or a "
+            "pattern like APP.%) in migration.lobUpdatesNotReplicated to accept it"
         )
-    stale = sorted(accepted - set(affected))
+    stale = sorted(p for p in accepted if "%" not in p and p not in affected)
     note = ""
     if stale:
         hints = "".join(did_you_mean(t, affected) for t in stale[:1])

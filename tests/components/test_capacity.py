@@ -128,3 +128,18 @@ def test_a_count_that_is_neither_a_number_nor_auto_is_one_line():
     with pytest.raises(ConfigError) as err:
         read_stack_file(ROOT, "dev", ["capacity.instances=two"]).load()
     assert str(err.value) == "oracle2pg:capacity: instances: must be 1..60 or auto, got 'two'"
+
+
+def test_an_idle_instance_is_said_and_the_plan_table_shows_each_tasks_instance():
+    frozen = all_tasks(read_stack_file(ROOT, "prod", ["capacity.instances=2"]).load())
+    assert any(
+        n.startswith("WARNING replication instance(s) oracle2pg-prod-2 run no task") for n in frozen[0].stack_notes
+    )
+    from migration.planning.planner import render_plan_text
+    from migration.planning.tasks import migration_plan
+
+    text = render_plan_text(
+        migration_plan(read_stack_file(ROOT, "prod", ["capacity.instances=2", "sizing.planFile=null"]).load())
+    )
+    assert text.splitlines()[0].startswith("full-load on 2 x dms.r6i.xlarge")
+    assert text.splitlines()[1].split()[:2] == ["task", "inst"]

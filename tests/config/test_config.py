@@ -638,3 +638,10 @@ def test_a_near_miss_of_an_allowed_value_is_echoed_with_the_value_meant() -> Non
         "oracle2pg:migration.type: Input should be 'full-load', 'cdc' or 'full-load-and-cdc', got 'full-lod' "
         "(did you mean full-load?)"
     )
+
+
+def test_near_misses_of_an_instance_class_and_a_numeric_engine_version_say_what_was_meant() -> None:
+    message = config_error(set_path(valid_raw(), "replicationInstance.instanceClass", "dms.t3.larg"))
+    assert message.endswith("got 'dms.t3.larg' (did you mean dms.t3.large?)")
+    message = config_error(set_path(valid_raw(), "replicationInstance.engineVersion", 3.6))
+    assert "must be a pinned DMS engine version like 3.6.1 in quotes, got the number 3.6" in message

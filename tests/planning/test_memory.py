@@ -121,3 +121,9 @@ def test_a_recommended_class_too_small_for_the_lob_buffers_is_said_once_for_the_
     assert note.startswith("NOTE the recommended dms.r6i.large is sized for throughput, but the LOB buffers")
     assert "use dms.r6i.xlarge" in note
     assert not any(n.startswith("NOTE the recommended") for s in specs[1:] for n in s.stack_notes)
+
+
+def test_an_acknowledgement_pattern_covers_the_tables_it_matches():
+    specs = _prod("migration.lobUpdatesNotReplicated=[APP.%]")
+    (note,) = [n for n in specs[0].stack_notes if "LogMiner" in n]
+    assert "of APP.DOCUMENTS are not replicated" in note and "not a LOB table" not in note
