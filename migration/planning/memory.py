@@ -21,6 +21,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from migration.config.model import DCU_VALUES
 from migration.dms.limits import (
     DEFAULT_COMMIT_RATE,
     DEFAULT_STREAM_BUFFER_MB,
@@ -102,17 +103,28 @@ def memory_bytes(instance_class: str) -> int:
     return INSTANCE_CLASSES[instance_class][1] * GIB
 
 
-def fit_lob_buffers(tasks: Sequence[TaskLobs], instance_class: str) -> MemoryPlan:
+def fit_lob_buffers(tasks: Sequence[TaskLobs], instance_class: str, serverless_dcu: int | None = None) -> MemoryPlan:
     """One CommitRate for the LOB tasks such that every task's LOB and stream buffers fit LOB_MEMORY_SHARE of the
-    instance, capped at DMS's default; raise MemoryFitError naming a class that fits when none does here."""
+    instance (or of DMS Serverless at `serverless_dcu`, 2 GiB each), capped at DMS's default; raise MemoryFitError
+    naming a class (or a DCU maximum) that fits when none does here."""
     lob_tasks = [t for t in tasks if t.tables]
-    budget = int(memory_bytes(instance_class) * LOB_MEMORY_SHARE)
+    memory = serverless_dcu * 2 * GIB if serverless_dcu else memory_bytes(instance_class)
+    label = f"DMS Serverless at {serverless_dcu} DCU" if serverless_dcu else instance_class
+    budget = int(memory * LOB_MEMORY_SHARE)
     streams = sum(t.stream_total_mb for t in lob_tasks) * KIB * KIB
     row_bytes = sum(t.row_kb for t in lob_tasks) * KIB
     default_demand = row_bytes * DEFAULT_COMMIT_RATE + streams
     commit = DEFAULT_COMMIT_RATE if row_bytes == 0 else min(DEFAULT_COMMIT_RATE, (budget - streams) // row_bytes)
     if lob_tasks and commit < MIN_COMMIT_RATE:
-        raise MemoryFitError(_needs_bigger(instance_class, row_bytes * MIN_COMMIT_RATE + streams, lob_tasks))
+        need = row_bytes * MIN_COMMIT_RATE + streams
+        if serverless_dcu:
+            dcu = next((v for v in DCU_VALUES if v * 2 * GIB * LOB_MEMORY_SHARE >= need), None)
+            fix = f"set capacity.maxDcu to {dcu}" if dcu else "no DCU maximum is big enough: use replication instances"
+            raise MemoryFitError(
+                f"the LOB buffers need {need / GIB:.1f} GiB even at CommitRate {MIN_COMMIT_RATE}, more than "
+                f"{LOB_MEMORY_SHARE:.0%} of {label}; {fix}"
+            )
+        raise MemoryFitError(_needs_bigger(instance_class, need, lob_tasks))
     buffers = {
         t.task: TaskBuffers(
             commit_rate=int(commit),
@@ -122,7 +134,7 @@ def fit_lob_buffers(tasks: Sequence[TaskLobs], instance_class: str) -> MemoryPla
         )
         for t in lob_tasks
     }
-    return MemoryPlan(instance_class, memory_bytes(instance_class), budget, buffers, default_demand)
+    return MemoryPlan(label, memory, budget, buffers, default_demand)
 
 
 def _needs_bigger(instance_class: str, need_bytes: int, lob_tasks: Sequence[TaskLobs]) -> str:

@@ -34,6 +34,7 @@ from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.names import NameMap
 from migration.inventory.typemap import oracle_to_postgres
 from migration.planning import naming
+from migration.planning.capacity import serverless_dcu
 from migration.planning.lifecycle import phase_state
 from migration.planning.memory import LobTable, MemoryFitError, TaskLobs, fit_lob_buffers
 from migration.planning.naming import postgres_schema
@@ -571,11 +572,14 @@ def _with_lob_rules(
     instance_class = stack.config.replication_instance.instance_class
     fitted: dict[str, Any] = {}
     summaries: list[str] = []
+    serverless = stack.config.capacity.mode == "serverless"
+    dcu = serverless_dcu(stack.config)[1] if serverless else None
+    key = "capacity.maxDcu" if serverless else "replicationInstance.instanceClass"
     for demands in by_instance.values():
         try:
-            plan = fit_lob_buffers(demands, instance_class)
+            plan = fit_lob_buffers(demands, instance_class, serverless_dcu=dcu)
         except MemoryFitError as exc:
-            raise ConfigError(f"{stack.project}:replicationInstance.instanceClass: {exc}") from None
+            raise ConfigError(f"{stack.project}:{key}: {exc}") from None
         fitted |= plan.tasks
         if plan.tasks:
             summaries.append(plan.summary())

@@ -127,3 +127,12 @@ def test_an_acknowledgement_pattern_covers_the_tables_it_matches():
     specs = _prod("migration.lobUpdatesNotReplicated=[APP.%]")
     (note,) = [n for n in specs[0].stack_notes if "LogMiner" in n]
     assert "of APP.DOCUMENTS are not replicated" in note and "not a LOB table" not in note
+
+
+def test_on_serverless_the_lob_buffers_fit_the_dcu_maximum():
+    specs = {s.name: s for s in _prod("capacity.mode=serverless", "reverse.enabled=false")}
+    assert specs["big-documents"].settings["FullLoadSettings"]["CommitRate"] == 256  # 16 DCU = 32 GiB
+    with pytest.raises(
+        ConfigError, match=r"^oracle2pg:capacity.maxDcu: .* DMS Serverless at 4 DCU; set capacity.maxDcu to 16"
+    ):
+        _prod("capacity.mode=serverless", "reverse.enabled=false", "capacity.maxDcu=4")
