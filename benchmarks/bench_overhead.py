@@ -69,12 +69,17 @@ CONSTRUCTORS: dict[str, Callable[..., pulumi.CustomResource]] = {
     "aws:cloudwatch/metricAlarm:MetricAlarm": aws.cloudwatch.MetricAlarm,
     "aws:dms/eventSubscription:EventSubscription": aws.dms.EventSubscription,
     "aws:cloudwatch/dashboard:Dashboard": aws.cloudwatch.Dashboard,
+    "aws:cloudwatch/eventRule:EventRule": aws.cloudwatch.EventRule,
+    "aws:cloudwatch/eventTarget:EventTarget": aws.cloudwatch.EventTarget,
+    "aws:sns/topicPolicy:TopicPolicy": aws.sns.TopicPolicy,
+    "aws:dms/replicationConfig:ReplicationConfig": aws.dms.ReplicationConfig,
 }
 # Inputs that are objects of an *Args type: their keys are property names (camelCase -> snake_case). Every other
 # mapping (tags, alarm dimensions) keeps its keys as they are.
 NESTED_ARGS = {
     "oracleSettings": aws.dms.EndpointOracleSettingsArgs,
     "postgresSettings": aws.dms.EndpointPostgresSettingsArgs,
+    "computeConfig": aws.dms.ReplicationConfigComputeConfigArgs,
 }
 
 

@@ -253,8 +253,10 @@ def build_reverse_mappings(
     *,
     renames: Sequence[Rename] = (),
     table_settings: Sequence[TableSettings] = (),
+    removed_columns: Sequence[ColumnRemoval] = (),
 ) -> dict[str, Any]:
     """PostgreSQL -> Oracle mapping for the fallback task: `schema_map` is {postgres_schema: ORACLE_SCHEMA}.
+    `removed_columns` (PostgreSQL names): columns the forward tasks left behind never flow back either.
 
     Selects `selection` (rules `{"object-locator": ..., "rule-action": include|exclude}` in PostgreSQL names;
     default: every table of each schema), renames the tables and columns whose Oracle names are not plain upper
@@ -276,6 +278,7 @@ def build_reverse_mappings(
             **{"object-locator": dict(loc), "rule-action": action, "filters": []},
         )
     _add_renames(b, renames)
+    _add_column_removals(b, removed_columns)
     for pg_schema, ora_schema in schema_map.items():
         b.add(
             "transformation",

@@ -749,6 +749,28 @@ def _reverse_start_position() -> list[str]:
     ]
 
 
+def _replica_identity(tables: Sequence[str], plugin: str = "test-decoding") -> list[str]:
+    """PostgreSQL logs the old key of an UPDATE or DELETE by the primary key only (the default replica identity);
+    a table without one logs nothing DMS can find the Oracle row by, and the reverse task (errors stop it) stops at
+    its first such change. FULL logs the whole old row."""
+    if not tables:
+        return []
+    if plugin == "pglogical":
+        return [
+            "",
+            f"-- WARNING {len(tables)} migrated table(s) have no primary key, and with pglogical REPLICA IDENTITY FULL",
+            "-- does not help: give them a primary key, or use pluginName test-decoding: "
+            + ", ".join(tables[:10])
+            + (" ..." if len(tables) > 10 else ""),
+        ]
+    return [
+        "",
+        f"-- {len(tables)} migrated table(s) have no primary key: log whole old rows so the fallback can apply",
+        "-- their UPDATEs and DELETEs to Oracle (the default replica identity logs the primary key only).",
+        *(f"ALTER TABLE {t} REPLICA IDENTITY FULL;" for t in tables),
+    ]
+
+
 def postgres_source_prereqs(
     *,
     dms_user: str,
@@ -761,8 +783,10 @@ def postgres_source_prereqs(
     table_owners: Sequence[str] = (),
     parameter_group: str | None = None,
     db_instance: str | None = None,
+    replica_identity_full: Sequence[str] = (),
 ) -> str:
-    """Reverse-path source (reference 5.1): logical replication, replication role, optional pre-created slot."""
+    """Reverse-path source (reference 5.1): logical replication, replication role, optional pre-created slot.
+    `replica_identity_full`: qualified, quoted PostgreSQL names of the migrated tables without a primary key."""
     user = _pg_name(dms_user, "dms_user")
     db = _pg_name(database, "database")
     sources = _schema_list(schemas, "schemas", oracle=False)
@@ -777,6 +801,7 @@ def postgres_source_prereqs(
     out += _postgres_source_grants(user, db, sources, owners)
     out += _heartbeat_schema(heartbeat, user)
     out += _logical_decoding_limits()
+    out += _replica_identity(replica_identity_full, plugin)
     if plugin == "pglogical":
         out += _pglogical_extension()
     if slot:

@@ -7,11 +7,13 @@ Pure logic: the stack config (and its inventory when configured) fills the gener
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from migration.config.model import Stack, _Connection
 from migration.dms.identifiers import StackNames
 from migration.docs import prereqs
 from migration.docs.runbook import RunbookContext, render_runbook
+from migration.inventory.names import quote_postgres
 from migration.planning.naming import stack_names
 from migration.planning.tasks import TaskSpec, check_task_scopes, forward_tasks, postgres_schema
 from migration.planning.tasks import stack_inventory as load_inventory
@@ -108,6 +110,7 @@ def prerequisites(stack: Stack, side: str = "all") -> str:
                     plugin="pglogical" if src.plugin_name == "pglogical" else "test-decoding",
                     heartbeat_schema=src.heartbeat_schema or "public",
                     engine=cfg.target.engine,
+                    replica_identity_full=_pg_tables(stack, inv, [*no_key, *uk_only]),
                 )
             )
         if side in ("all", "oracle"):
@@ -117,6 +120,14 @@ def prerequisites(stack: Stack, side: str = "all") -> str:
                 )
             )
     return "\n\n".join(p.rstrip() for p in parts) + "\n"
+
+
+def _pg_tables(stack: Stack, inv: Any, tables: Sequence[tuple[str, str]]) -> list[str]:
+    """Qualified, quoted PostgreSQL names of these migrated Oracle tables (from the inventory's name map)."""
+    if inv is None or not tables:
+        return []
+    names = stack_names(stack, inv)
+    return [f"{quote_postgres(names.schema(o))}.{quote_postgres(names.table(o, t))}" for o, t in tables]
 
 
 def renamed_objects(stack: Stack, forward: Sequence[TaskSpec]) -> list[tuple[str, str]] | None:

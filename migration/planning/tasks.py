@@ -801,9 +801,17 @@ def reverse_task(stack: Stack, forward: Sequence[TaskSpec], moved: Collection[Pa
     moved = moved or set()
     renames: list[mappings.Rename] = []
     lobs: list[mappings.TableSettings] = []
+    removed: list[mappings.ColumnRemoval] = []
     reasons = [naming.NO_INVENTORY_NOTE] if names is None else []
     if names is not None:
-        renames = naming.reverse_renames(names, sorted(moved), _removed_columns(forward))
+        left_behind = _removed_columns(forward)
+        renames = naming.reverse_renames(names, sorted(moved), left_behind)
+        # A column the forward tasks did not move (a pre-created table may still have it) never flows back: it
+        # would write NULLs, or land in a column of another spelling, in the Oracle table.
+        removed = [
+            mappings.ColumnRemoval(names.schema(o), names.table(o, t), names.column(o, t, c))
+            for o, t, c in sorted(left_behind)
+        ]
         lobs = _reverse_lob_settings(names, forward)
         reasons += naming.names_note(names, sorted(moved), "PostgreSQL -> Oracle")
         reasons += [
@@ -818,6 +826,7 @@ def reverse_task(stack: Stack, forward: Sequence[TaskSpec], moved: Collection[Pa
             selection=_reverse_selection(cfg, forward, names, moved),
             renames=renames,
             table_settings=lobs,
+            removed_columns=removed,
         )
     except mappings.MappingError as exc:
         hint = (

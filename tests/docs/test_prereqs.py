@@ -350,3 +350,37 @@ def test_secrets_manager_users_are_marked_as_placeholders_unless_named():
     assert "-- PLACEHOLDER: DMS_USER stands for the user stored in arn:aws:secretsmanager:" in sql
     named = prerequisites(read_stack_file(ROOT, "prod", ["source.username=DMS_PROD"]).load(), side="oracle")
     assert "PLACEHOLDER: DMS_USER" not in named and "CREATE USER DMS_PROD" in named.upper().replace('"', "")
+
+
+def test_the_reverse_source_logs_whole_old_rows_of_tables_without_a_primary_key():
+    from migration.config.stackfile import read_stack_file
+    from migration.docs.stack_docs import prerequisites
+    from tests.helpers import ROOT
+
+    sql = prerequisites(read_stack_file(ROOT, "prod", ["phase=cutover"]).load(), side="postgres")
+    assert "ALTER TABLE app.audit_log REPLICA IDENTITY FULL;" in sql
+    pglogical = prerequisites(
+        read_stack_file(ROOT, "prod", ["phase=cutover", "reverse.postgresSource.settings.pluginName=pglogical"]).load(),
+        side="postgres",
+    )
+    assert "REPLICA IDENTITY FULL;" not in pglogical and "does not help: give them a primary key" in pglogical
+
+
+def test_columns_left_behind_going_forward_never_flow_back():
+    from migration.config.stackfile import read_stack_file
+    from migration.planning.tasks import all_tasks
+    from tests.helpers import ROOT
+
+    specs = all_tasks(read_stack_file(ROOT, "prod", ["phase=cutover"]).load())
+    (rev,) = [s for s in specs if s.direction == "reverse"]
+    removed = {
+        (r["object-locator"]["table-name"], r["object-locator"]["column-name"])
+        for r in rev.mappings["rules"]
+        if r.get("rule-action") == "remove-column"
+    }
+    assert removed == {
+        ("addresses", "address"),
+        ("addresses", "scan"),
+        ("audit_log", "details"),
+        ("audit_log", "source_rowid"),
+    }
