@@ -60,6 +60,10 @@ TAG_KEY_RE = re.compile(r"^[\w .:/=+@-]{1,128}$")
 
 
 RESERVED_TASK_NAMES = ("reverse", "validate")
+# Schemas Oracle and RDS maintain: never a place for DMS's control tables.
+ORACLE_MAINTAINED_SCHEMAS = frozenset(
+    {"SYS", "SYSTEM", "RDSADMIN", "XDB", "OUTLN", "DBSNMP", "AUDSYS", "MDSYS", "CTXSYS"}
+)
 # The reverse task's Oracle user when its name lives in Secrets Manager (prereqs creates it under this name).
 DEFAULT_REVERSE_ORACLE_USER = "DMS_REVERSE"
 ORACLE_SCHEMA_30_RE = re.compile(r"^[A-Z][A-Z0-9_$#]{0,29}$")  # DMS supports Oracle names up to 30 bytes
@@ -804,12 +808,32 @@ class StackConfig(StrictModel):
                 raise ValueError(
                     "sizing: mode auto builds the task list itself; remove migration.tasks or use mode manual"
                 )
+        self._check_reverse_user()
         if self.reverse.loopback_prevention and self.reverse.enabled and not self.migration.has_cdc:
             raise ValueError(
                 "reverse.loopbackPrevention only matters when the forward task replicates changes "
                 "(migration.type cdc or full-load-and-cdc)"
             )
         return self
+
+    def _check_reverse_user(self) -> None:
+        """The reverse user's control schema is its own, never a migrated or an Oracle-maintained schema; and the
+        forward LogMiner filter names the user the reverse task writes as, or its changes would flow forward."""
+        rev = self.reverse
+        if not rev.enabled:
+            return
+        control = rev.oracle_control_schema
+        if control in self.migration.schemas or control in ORACLE_MAINTAINED_SCHEMAS:
+            raise ValueError(
+                f"reverse.controlSchema: {control} is a migrated or Oracle-maintained schema; DMS's control tables "
+                "belong in the reverse user's own schema"
+            )
+        users = self.source.settings.filter_transactions_of_user
+        if users and rev.oracle_user not in users:
+            raise ValueError(
+                f"source.settings.filterTransactionsOfUser: lists {', '.join(users)}, but the reverse task writes as "
+                f"{rev.oracle_user}; name that user, or its changes would be captured forward again"
+            )
 
     @field_validator("tags")
     @classmethod

@@ -15,6 +15,7 @@ class LobChoice:
     mode: Literal["limited", "unlimited", "none"]  # table-settings lob-settings mode
     bulk_max_size_kb: int  # limited: >= 3x the largest LOB (DMS converts LOBs to binary); 0 for unlimited
     reason: str
+    truncates: bool = False  # a measured LOB does not fit the limited-mode cap and full mode is not possible
 
 
 def _size_text(n: int) -> str:
@@ -78,6 +79,7 @@ def choose_lob_mode(table: Table, *, default_limited_kb: int = 64, max_limited_k
             f"{head}: 3x is {need_kb} KB, above the {max_limited_kb} KB cap, but "
             f"{', '.join(limited_only)} cannot move in full LOB mode -> limited at {max_limited_kb} KB; "
             f"WARNING: LOBs above {max_limited_kb // 3} KB will be truncated{also}",
+            truncates=True,
         )
     return LobChoice(
         "unlimited",

@@ -280,6 +280,13 @@ def _lob_and_parallel(
     removed = {r.column for r in out.removed if (r.schema, r.table) == (t.owner, t.name)}
     kept = [c for c, m in mapped if m.is_lob and c.name not in removed]
     lob = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB) if kept else None
+    if lob is not None and lob.truncates:
+        # LONG / LONG RAW / XMLTYPE rule out full LOB mode; a bigger LOB cannot move whole in limited mode, so
+        # the task would stop at it (failTasksOnLobTruncation) or cut it.
+        raise ConfigError(
+            f"{stack.project}:inventory: {t.owner}.{t.name} cannot move whole: {lob.reason.split('; WARNING')[0]}; "
+            "move the big LOBs to a table without LONG/XMLTYPE columns, remove those columns, or exclude the table"
+        )
     if lob is not None:
         out.reasons.append(f"{t.owner}.{t.name}: LOB mode {lob.mode}: {lob.reason}")
         limit = lob.bulk_max_size_kb if lob.mode == "limited" else DEFAULT_LOB_CHUNK_KB

@@ -645,3 +645,15 @@ def test_near_misses_of_an_instance_class_and_a_numeric_engine_version_say_what_
     assert message.endswith("got 'dms.t3.larg' (did you mean dms.t3.large?)")
     message = config_error(set_path(valid_raw(), "replicationInstance.engineVersion", 3.6))
     assert "must be a pinned DMS engine version like 3.6.1 in quotes, got the number 3.6" in message
+
+
+def test_the_reverse_users_control_schema_and_the_forward_filter_must_fit_the_reverse_user() -> None:
+    from migration.config.stackfile import read_stack_file
+    from tests.helpers import ROOT
+
+    with pytest.raises(ConfigError, match="reverse.controlSchema: APP is a migrated or Oracle-maintained schema"):
+        read_stack_file(ROOT, "prod", ["reverse.controlSchema=APP"]).load()
+    with pytest.raises(ConfigError, match="reverse.controlSchema: SYS is a migrated or Oracle-maintained schema"):
+        read_stack_file(ROOT, "prod", ["reverse.controlSchema=SYS"]).load()
+    with pytest.raises(ConfigError, match="lists DMS_FB, but the reverse task writes as DMS_REVERSE"):
+        read_stack_file(ROOT, "prod", ["source.settings.filterTransactionsOfUser=[DMS_FB]"]).load()
