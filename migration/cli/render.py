@@ -105,6 +105,26 @@ def task_settings_summary(settings_json: str) -> list[str]:
     ]
 
 
+def table_lob_summary(mappings_json: str) -> list[str]:
+    """The per-table LOB settings a task carries (its table-settings rules win over the task's LobMaxSize)."""
+    rules = json.loads(mappings_json).get("rules", [])
+    sizes = [
+        (r["lob-settings"].get("mode"), int(r["lob-settings"].get("bulk-max-size", 0)))
+        for r in rules
+        if r.get("rule-type") == "table-settings" and isinstance(r.get("lob-settings"), dict)
+    ]
+    if not sizes:
+        return []
+    full = sum(1 for mode, _ in sizes if mode == "unlimited")
+    limited = [kb for mode, kb in sizes if mode == "limited"]
+    text = f"lobTables={len(sizes)}"
+    if limited:
+        text += f"(limited up to {max(limited)}KB)"
+    if full:
+        text += f"(full LOB mode: {full})"
+    return [text]
+
+
 def describe(rec: Recorded) -> str:
     inputs = mask_secrets(rec.inputs)
     keys = KEY_INPUTS.get(rec.type)
@@ -113,6 +133,7 @@ def describe(rec: Recorded) -> str:
     parts = [f"{k}={value_text(inputs[k])}" for k in keys if inputs.get(k) not in (None, "", [])]
     if rec.type == _TASK:
         parts += task_settings_summary(inputs.get("replicationTaskSettings", "{}"))
+        parts += table_lob_summary(inputs.get("tableMappings", "{}"))
     flags = [
         flag
         for flag, on in (

@@ -140,3 +140,9 @@ def test_before_stands_for_a_deployed_stack_so_an_expired_pin_can_be_moved(capsy
     assert (
         "update   migration-server-instance  (aws:dms/replicationInstance:ReplicationInstance) (engineVersion)" in out
     )
+
+
+def test_a_tasks_line_shows_the_lob_settings_of_its_tables(capsys, tmp_path):
+    code, out, _ = run(capsys, "plan", "--stack", "prod", "--out", str(tmp_path))
+    line = next(x for x in out.splitlines() if "migration-task-big-documents  (aws:dms/replicationTask" in x)
+    assert "commitRate=256 lob=limited/64KB" in line and "lobTables=1(limited up to 15360KB)" in line
