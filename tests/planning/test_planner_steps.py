@@ -6,7 +6,6 @@ Defaults used: dms.r6i.xlarge (4 vCPU) = 12 MB/s per stream, 48 MB/s per instanc
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import pytest
 
@@ -41,43 +40,7 @@ from migration.planning.planner import (
     _tab,
     _table_warnings,
 )
-
-XL = "dms.r6i.xlarge"
-BIG = "dms.r6i.8xlarge"
-
-
-@dataclass(frozen=True)
-class Col:
-    name: str
-    data_type: str
-    data_precision: int | None = None
-    data_scale: int | None = None
-
-
-@dataclass
-class Tab:
-    owner: str
-    name: str
-    bytes: int
-    num_rows: int = 1000
-    has_primary_key: bool = True
-    has_unique_key: bool = False
-    partitioned: bool = False
-    lobs: list[str] = field(default_factory=list)
-    key_columns: list[str] = field(default_factory=lambda: ["ID"])
-    columns: list[Col] = field(default_factory=lambda: [Col("ID", "NUMBER", 12, 0), Col("NOTE", "VARCHAR2")])
-
-    @property
-    def lob_columns(self) -> list[str]:
-        return list(self.lobs)
-
-    @property
-    def has_key(self) -> bool:
-        return self.has_primary_key or self.has_unique_key
-
-
-def tab(name: str, size: int, **kw) -> Tab:
-    return Tab("APP", name, size, **kw)
+from tests.planning.test_planner import BIG, XL, Tab, tab  # noqa: E402  the same fake inventory tables
 
 
 def ctx_for(
