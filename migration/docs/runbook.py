@@ -1004,17 +1004,23 @@ def _take_back(ctx: RunbookContext, d: _Doc, rev: str) -> None:
         "",
     )
     d.code("sh", f"dms_metric CDCLatencyTarget {rev}", f"dms_metric CDCIncomingChanges {rev}")
-    d.add("3. Stop all tasks:", "")
+    d.add(
+        "3. With PostgreSQL frozen and the reverse task drained, compare the two sides once more, this time before "
+        "Oracle takes production back: every count must match, or a change did not come back.",
+        "",
+    )
+    d.add(*_row_count_queries(ctx))
+    d.add("4. Stop all tasks:", "")
     d.code("sh", *d.pulumi_phase("complete"))
-    d.add("4. Re-enable Oracle's triggers and FK constraints:", "")
+    d.add("5. Re-enable Oracle's triggers and FK constraints:", "")
     d.code("sql", oracle_fallback_enable_sql().rstrip())
-    d.add("5. Move Oracle's sequences past PostgreSQL's (query saved in step 6):", "")
+    d.add("6. Move Oracle's sequences past PostgreSQL's (query saved in step 6):", "")
     d.code(
         "sh",
         'psql "$PG_URL" -At -v ON_ERROR_STOP=1 -f oracle_sequences_query.sql > oracle_sequences.sql',
         'sqlplus "$ORA" @oracle_sequences.sql',
     )
-    d.add("6. Switch the applications back to Oracle.", "")
+    d.add("7. Switch the applications back to Oracle.", "")
 
 
 def _teardown(ctx: RunbookContext, d: _Doc) -> None:

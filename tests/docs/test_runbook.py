@@ -120,10 +120,12 @@ def test_take_back_order_stop_drain_complete_enable_sequences_switch():
     steps = [
         "1. Stop the applications on PostgreSQL.",
         "dms_metric CDCIncomingChanges prod-rev",
+        "compare the two sides once more, this time before Oracle takes production back",
+        "Exact row counts on both sides",
         "pulumi config set phase complete --stack prod",
         "ENABLE CONSTRAINT",
         'sqlplus "$ORA" @oracle_sequences.sql',
-        "6. Switch the applications back to Oracle.",
+        "7. Switch the applications back to Oracle.",
     ]
     positions = [take_back.index(s) for s in steps]
     assert positions == sorted(positions)
