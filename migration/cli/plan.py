@@ -128,18 +128,15 @@ def _comparison(args: argparse.Namespace) -> Comparison | None:
 def _as_deployed(stack: Any) -> dict[str, Any]:
     """ "Before" stands for a deployed stack: its instance already exists (an engine pin past its no-new-instance
     date is then a warning, not a refusal) and its phase is its own."""
-    from migration.planning.tasks import instance_count
-    from migration.planning.transitions import DEPLOYED_STATE_OUTPUT
+    from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, instance_state
 
-    ri, count = stack.config.replication_instance, instance_count(stack)
-    instance = {"engineVersion": ri.engine_version, "allocatedStorage": ri.allocated_storage, "count": count}
     return {
         DEPLOYED_STATE_OUTPUT: {
             "project": stack.project,
             "stack": stack.stack,
             "region": stack.region,
             "phase": stack.config.phase,
-            "replicationInstance": instance if count else None,
+            "replicationInstance": instance_state(stack),
         }
     }
 

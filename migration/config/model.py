@@ -101,6 +101,15 @@ def _pattern(value: str, regex: re.Pattern[str], what: str) -> str:
     return value
 
 
+def _distinct(values: list[str], regex: re.Pattern[str], what: str, twice: str) -> list[str]:
+    """A list of names that each match `regex` (else `what`) and are all different (else `twice`)."""
+    for v in values:
+        _pattern(v, regex, what)
+    if len(set(values)) != len(values):
+        raise ValueError(twice)
+    return values
+
+
 # ------------------------------------------------------------------------------------------------------ sections
 
 
@@ -121,11 +130,12 @@ class NetworkConfig(StrictModel):
     @field_validator("subnet_ids")
     @classmethod
     def _subnets(cls, v: list[str]) -> list[str]:
-        for s in v:
-            _pattern(s, SUBNET_ID_RE, "must be subnet ids like subnet-0a1b2c3d4e5f60718")
-        if len(set(v)) != len(v):
-            raise ValueError("subnet ids must be distinct (DMS needs subnets in at least two AZs)")
-        return v
+        return _distinct(
+            v,
+            SUBNET_ID_RE,
+            "must be subnet ids like subnet-0a1b2c3d4e5f60718",
+            "subnet ids must be distinct (DMS needs subnets in at least two AZs)",
+        )
 
     @field_validator("database_cidrs")
     @classmethod
@@ -415,11 +425,12 @@ class MigrationConfig(StrictModel):
     @field_validator("schemas")
     @classmethod
     def _schemas(cls, v: list[str]) -> list[str]:
-        for s in v:
-            _pattern(s, ORACLE_NAME_RE, "must be Oracle schema names as stored (upper case, e.g. APP)")
-        if len(set(v)) != len(v):
-            raise ValueError("schemas are listed twice")
-        return v
+        return _distinct(
+            v,
+            ORACLE_NAME_RE,
+            "must be Oracle schema names as stored (upper case, e.g. APP)",
+            "schemas are listed twice",
+        )
 
     @field_validator("schema_renames")
     @classmethod

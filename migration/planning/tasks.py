@@ -331,8 +331,27 @@ def _frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
     return plan
 
 
+# The plans of the last few Stack objects, keyed by identity (a Stack is frozen; holding it keeps its id from
+# being reused): one program run asks for the plan from the instance count, the task specs, the checks and the
+# docs, and with `capacity.instances: auto` the planner (seconds on 100,000 tables) would otherwise run each time.
+_PLAN_CACHE: dict[int, tuple[Stack, MigrationPlan | None]] = {}
+_PLAN_CACHE_SIZE = 8
+
+
 def migration_plan(stack: Stack) -> MigrationPlan | None:
-    """The planner's split of the inventory into tasks, when `sizing.mode` is auto (frozen by `sizing.planFile`)."""
+    """The planner's split of the inventory into tasks, when `sizing.mode` is auto (frozen by `sizing.planFile`);
+    worked out once per Stack object."""
+    hit = _PLAN_CACHE.get(id(stack))
+    if hit is not None and hit[0] is stack:
+        return hit[1]
+    plan = _work_out_plan(stack)
+    if len(_PLAN_CACHE) >= _PLAN_CACHE_SIZE:
+        del _PLAN_CACHE[next(iter(_PLAN_CACHE))]
+    _PLAN_CACHE[id(stack)] = (stack, plan)
+    return plan
+
+
+def _work_out_plan(stack: Stack) -> MigrationPlan | None:
     cfg = stack.config
     inv = stack_inventory(stack)
     if cfg.sizing.mode != "auto" or inv is None:

@@ -105,15 +105,18 @@ def deployed_state(stack: Stack, specs: Sequence[TaskSpec], previous: DeployedSt
         "stack": stack.stack,
         "region": stack.region,
         "phase": cfg.phase,
-        "replicationInstance": None
-        if instance_count(stack) == 0
-        else {
-            "engineVersion": cfg.replication_instance.engine_version,
-            "allocatedStorage": cfg.replication_instance.allocated_storage,
-            "count": instance_count(stack),
-        },
+        "replicationInstance": instance_state(stack),
         "tasks": tasks,
     }
+
+
+def instance_state(stack: Stack) -> dict[str, Any] | None:
+    """The replication instance part of `deployedState`: None when the stack runs no instance. Computes the
+    instance count once (with `capacity.instances: auto` that runs the planner)."""
+    ri, count = stack.config.replication_instance, instance_count(stack)
+    if not count:
+        return None
+    return {"engineVersion": ri.engine_version, "allocatedStorage": ri.allocated_storage, "count": count}
 
 
 def check_transition(

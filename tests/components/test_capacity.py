@@ -51,6 +51,21 @@ def test_the_planner_places_prod_tasks_on_several_instances_and_the_frozen_plan_
         all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={bad}"]).load())
 
 
+def test_one_program_run_works_out_the_plan_once_with_auto_instances(monkeypatch):
+    """The instance count, the task specs, the checks and the docs all ask for the plan; the planner (seconds on a
+    big inventory) runs once per run, and the instances follow its placement."""
+    import migration.planning.tasks as tasks
+
+    calls = []
+    real = tasks.plan_migration
+    monkeypatch.setattr(tasks, "plan_migration", lambda *a, **k: calls.append(1) or real(*a, **k))
+    auto = ["sizing.planFile=null", "capacity.instances=auto"]
+    run = run_stack(auto, stack="prod")
+    assert len(calls) == 1
+    planned = {s.instance for s in all_tasks(read_stack_file(ROOT, "prod", auto).load()) if s.direction == "forward"}
+    assert len(of_type(run.resources, INSTANCE)) == max(planned) + 1 == 2
+
+
 def test_a_serverless_stack_renders_replication_configs_with_the_providers_input_names():
     run = run_stack(["capacity.mode=serverless"])
     assert of_type(run.resources, INSTANCE) == [] and of_type(run.resources, TASK) == []
