@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "migration"
 # Higher may import lower (or its own layer's package); never the other way round.
 LAYER = {
     "_model": 0,
+    "notices": 0,
     "dms": 1,
     "inventory": 1,
     "config": 2,

@@ -70,7 +70,14 @@ ORACLE_SCHEMA_30_RE = re.compile(r"^[A-Z][A-Z0-9_$#]{0,29}$")  # DMS supports Or
 
 
 class ConfigError(ValueError):
-    """A stack-config problem, as one line: `<project>:<key>.<path>: <what is wrong and what is allowed>`."""
+    """A stack-config problem, as one line: `<project>:<key>.<path>: <what is wrong and what is allowed>`.
+
+    `key` is the config key it belongs to (camelCase, without the project), when one is known: code that groups
+    or routes errors reads it, never the message."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def _starts_now(position: str | None) -> bool:
