@@ -1,18 +1,17 @@
-"""The Pulumi program: validate the stack config once, build the migration, export what operators need."""
+"""The Pulumi program: validate the stack config, work the migration out once, build it, export what operators need."""
 
 import pulumi
 
 from migration.components.pipeline import MigrationPipeline
 from migration.config.model import ConfigError
 from migration.config.runtime import from_pulumi
-from migration.planning.tasks import all_tasks
+from migration.planning.design import resolve
 
 try:
-    stack = from_pulumi()
-    specs = all_tasks(stack)
+    design = resolve(from_pulumi())
 except ConfigError as exc:
     raise pulumi.RunError(str(exc)) from None
 
-pipeline = MigrationPipeline("migration", stack, specs)
+pipeline = MigrationPipeline("migration", design)
 for key, value in pipeline.outputs.items():
     pulumi.export(key, value)

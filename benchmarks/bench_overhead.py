@@ -43,7 +43,7 @@ from migration.cli.offline import (  # noqa: E402
 )
 from migration.config.stackfile import read_stack_file  # noqa: E402
 from migration.inventory.load import COLUMNS_HEADER  # noqa: E402
-from migration.planning import tasks as task_module  # noqa: E402
+from migration.planning.design import resolve  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = 2000
@@ -233,7 +233,7 @@ def main() -> None:
         sf = read_stack_file(root, "bench")
         stack = sf.load()
         start = time.perf_counter()
-        specs = task_module.all_tasks(stack)
+        specs = resolve(stack).tasks
         logic = time.perf_counter() - start
         forward = sum(1 for s in specs if s.direction == "forward")
         print(
@@ -248,7 +248,7 @@ def main() -> None:
         hand, hand_run = best_of(lambda: run_hand_written(sf, recorded))
         tree, tree_run = best_of(lambda: run_hand_written(sf, recorded, with_components=True))
         start = time.perf_counter()
-        task_module.all_tasks(sf.load())
+        resolve(sf.load())
         warm_logic = time.perf_counter() - start
 
         same = signature(ours_run) == signature(hand_run) == signature(tree_run)

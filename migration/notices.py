@@ -7,13 +7,14 @@ never the wording, which stays free to improve. `line` is how a notice prints.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Iterable
 
 
-class Level(str, Enum):
-    INFO = "info"
-    WARNING = "warning"
+class Level(StrEnum):
+    INFO = "info"  # printed as the text alone
+    NOTE = "note"  # printed after NOTE: worth reading, not a risk
+    WARNING = "warning"  # printed after WARNING: a risk the user should act on
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,17 @@ class Notice:
 
     @property
     def line(self) -> str:
-        """The notice as printed: warnings start with WARNING, information is the text alone."""
-        return f"WARNING {self.text}" if self.level is Level.WARNING else self.text
+        """The notice as printed: warnings start with WARNING, notes with NOTE, information is the text alone."""
+        prefix = {Level.WARNING: "WARNING ", Level.NOTE: "NOTE "}.get(self.level, "")
+        return prefix + self.text
 
 
 def info(code: str, text: str) -> Notice:
     return Notice(Level.INFO, code, text)
+
+
+def note(code: str, text: str) -> Notice:
+    return Notice(Level.NOTE, code, text)
 
 
 def warning(code: str, text: str, *, destructive: bool = False) -> Notice:

@@ -288,7 +288,7 @@ def _from_stack(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list
     """A stack's inventory under its schema renames and NumberDatatypeScale, limited to the tables it selects."""
     from migration.config.stackfile import read_stack_file
     from migration.planning.naming import check_patterns, stack_names
-    from migration.planning.tasks import selected_tables, stack_inventory
+    from migration.planning.stack_inventory import load_stack_inventory, selected_tables
 
     given = [f"--{n.replace('_', '-')}" for n in _FILE_FLAGS if getattr(args, n, None) is not None]
     given += ["--schema-map"] if args.schema_map else []
@@ -297,7 +297,7 @@ def _from_stack(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list
             f"--stack reads the inventory, renames and NumberDatatypeScale from the stack; drop {given[0]}"
         )
     stack = read_stack_file(args.root, args.stack).load()
-    inv = stack_inventory(stack)
+    inv = load_stack_inventory(stack)
     if inv is None:
         raise ConfigError(f"{stack.project}:inventory: stack {args.stack} has no inventory configured")
     check_patterns(stack, inv)

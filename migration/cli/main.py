@@ -30,23 +30,25 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     return cmd_plan(args)
 
 
-def _load(args: argparse.Namespace) -> Any:
+def _design(args: argparse.Namespace) -> Any:
+    """The stack's migration, worked out once for this command."""
     from migration.config.stackfile import read_stack_file
+    from migration.planning.design import resolve
 
-    return read_stack_file(args.root, args.stack, args.set or []).load()
+    return resolve(read_stack_file(args.root, args.stack, args.set or []).load())
 
 
 def cmd_prereqs(args: argparse.Namespace) -> int:
     from migration.docs.stack_docs import prerequisites
 
-    print(prerequisites(_load(args), side=args.side))
+    print(prerequisites(_design(args), side=args.side))
     return 0
 
 
 def cmd_runbook(args: argparse.Namespace) -> int:
     from migration.docs.stack_docs import runbook
 
-    text = runbook(_load(args))
+    text = runbook(_design(args))
     if args.output == "-":
         print(text)
         return 0

@@ -156,6 +156,7 @@ class ProgramRun:
     resources: list[Recorded]
     outputs: dict[str, Any]
     warnings: list[str] = field(default_factory=list)  # what the program logs as warnings (pulumi.log.warn)
+    design: Any = None  # the MigrationDesign the program worked out (its global `design`), when it got that far
 
 
 class _Collected(logging.Handler):
@@ -194,10 +195,11 @@ def run_program(sf: StackFile, program: Path | None = None, deployed: dict[str, 
         mocks, project=sf.project, stack=sf.stack, preview=False, logger=logger, monitor=RecordingMonitor(mocks)
     )
     outputs: dict[str, Any] = {}
+    program_globals: dict[str, Any] = {}
 
     @pulumi.runtime.test
     def _run() -> Any:
-        runpy.run_path(str(program), run_name="__main__")
+        program_globals.update(runpy.run_path(str(program), run_name="__main__"))
         stack_resource = pulumi.runtime.settings.get_root_resource()
         exported = dict(getattr(stack_resource, "outputs", {}) or {})
         return pulumi.Output.from_input(exported).apply(outputs.update)
@@ -208,7 +210,8 @@ def run_program(sf: StackFile, program: Path | None = None, deployed: dict[str, 
         _run()
     finally:
         os.chdir(cwd)
-    return ProgramRun(resources=mocks.resources, outputs=outputs, warnings=collected.lines)
+    design = program_globals.get("design")
+    return ProgramRun(resources=mocks.resources, outputs=outputs, warnings=collected.lines, design=design)
 
 
 @dataclass

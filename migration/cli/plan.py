@@ -21,6 +21,8 @@ from migration.cli.offline import Change, ProgramRun, diff_runs, mask_secrets, r
 from migration.cli.render import render_tree, section
 from migration.config.model import ConfigError
 from migration.config.stackfile import StackFile, read_stack_file, shown
+from migration.notices import Notice, any_destructive, note, warning
+from migration.planning.design import resolve
 
 EXIT_CLEAN, EXIT_CONFIG, EXIT_DESTRUCTIVE = 0, 2, 3
 _TASK = "aws:dms/replicationTask:ReplicationTask"
@@ -29,8 +31,6 @@ _DOCUMENTS = {
     _TASK: ("replicationTaskId", "replicationTaskSettings"),
     "aws:dms/replicationConfig:ReplicationConfig": ("replicationConfigIdentifier", "replicationSettings"),
 }
-# Program warnings (pulumi.log.warn) that announce a destructive step rather than a date or a note.
-_DESTRUCTIVE_PROGRAM_WARNINGS = ("phase goes back", "abandons the migration")
 
 
 @dataclass
@@ -42,21 +42,23 @@ class Comparison:
 
 @dataclass
 class PlanResult:
-    stack: Any
+    design: Any  # the MigrationDesign the program worked out
     run: ProgramRun
-    specs: list[Any]
-    migration_plan: Any
     comparison: Comparison | None
     edits: list[str] = field(default_factory=list)  # the --set items, as shown to people
     changes: list[Change] = field(default_factory=list)
-    change_warnings: list[str] = field(default_factory=list)
+    change_notices: list[Notice] = field(default_factory=list)
+    transition_notices: list[Notice] = field(default_factory=list)  # what the deployed-state check said
     written: list[str] = field(default_factory=list)
     out_dir: Path | None = None
 
     @property
+    def stack(self) -> Any:
+        return self.design.stack
+
+    @property
     def destructive(self) -> bool:
-        program = any(marker in w for w in self.run.warnings for marker in _DESTRUCTIVE_PROGRAM_WARNINGS)
-        return program or any(w.startswith("WARNING") for w in self.change_warnings)
+        return any_destructive([*self.transition_notices, *self.change_notices])
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -79,12 +81,10 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
     """Plan the stack (after the edit, if any) against its comparison, and write the documents."""
     import pulumi
 
-    from migration.planning.tasks import all_tasks, migration_plan
+    from migration.planning.transitions import check_transition, read_deployed
 
     sf = read_stack_file(args.root, args.stack, args.set or [])
-    stack = sf.load()  # fail fast with the one-line config error, before anything runs
-    specs = all_tasks(stack)
-    plan = migration_plan(stack)
+    sf.load()  # fail fast with the one-line config error, before anything runs
     comparison = _comparison(args)
     deployed = _deployed_outputs(args.deployed) if args.deployed else None
     if deployed is None and comparison is not None and comparison.before is not None:
@@ -93,10 +93,12 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
         run = run_program(sf, deployed=deployed)
     except pulumi.RunError as exc:  # the program's own one-line error: bad config, or a change up refuses
         raise ConfigError(str(exc)) from None
-    result = PlanResult(stack, run, specs, plan, comparison, edits=[shown(i) for i in args.set or []])
+    result = PlanResult(run.design, run, comparison, edits=[shown(i) for i in args.set or []])
+    # What the program's check said, as typed notices (the program only logs their text).
+    result.transition_notices = check_transition(run.design, read_deployed(deployed))
     if comparison is not None and comparison.before is not None:
         result.changes = diff_runs(comparison.before, run)
-        result.change_warnings = [w for w in change_warnings(result.changes, comparison.before, run) if w]
+        result.change_notices = change_notices(result.changes)
     _write_documents(args, result)
     return result
 
@@ -117,7 +119,7 @@ def _comparison(args: argparse.Namespace) -> Comparison | None:
         return None
     try:
         base: StackFile = make()
-        deployed = _deployed_outputs(args.deployed) if args.deployed else _as_deployed(base.load())
+        deployed = _deployed_outputs(args.deployed) if args.deployed else _as_deployed(resolve(base.load()))
         return Comparison(label, run_program(base, deployed=deployed))
     except (ConfigError, pulumi.RunError) as exc:
         if args.against or args.against_file:
@@ -125,18 +127,19 @@ def _comparison(args: argparse.Namespace) -> Comparison | None:
         return Comparison(label, None, str(exc))
 
 
-def _as_deployed(stack: Any) -> dict[str, Any]:
+def _as_deployed(design: Any) -> dict[str, Any]:
     """ "Before" stands for a deployed stack: its instance already exists (an engine pin past its no-new-instance
     date is then a warning, not a refusal) and its phase is its own."""
     from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, instance_state
 
+    stack = design.stack
     return {
         DEPLOYED_STATE_OUTPUT: {
             "project": stack.project,
             "stack": stack.stack,
             "region": stack.region,
             "phase": stack.config.phase,
-            "replicationInstance": instance_state(stack),
+            "replicationInstance": instance_state(design),
         }
     }
 
@@ -201,8 +204,8 @@ def _write_documents(args: argparse.Namespace, result: PlanResult) -> None:
     (out_dir / "resources.json").write_text(json.dumps(_resources(result.run), indent=2, sort_keys=True) + "\n")
     (out_dir / "outputs.json").write_text(json.dumps(mask_secrets(result.run.outputs), indent=2, sort_keys=True) + "\n")
     written += ["resources.json", "outputs.json"]
-    if result.migration_plan is not None:
-        (out_dir / "migration-plan.json").write_text(result.migration_plan.to_json() + "\n")
+    if result.design.plan is not None:
+        (out_dir / "migration-plan.json").write_text(result.design.plan.to_json() + "\n")
         written.append("migration-plan.json")
     result.written, result.out_dir = written, out_dir
 
@@ -254,8 +257,8 @@ def _changes_text(result: PlanResult) -> str:
 
 def _decisions(result: PlanResult) -> str:
     """The stack's own notes first (the split, LogMiner, names), then each task's reasons."""
-    stack = [f"  stack: {note}" for spec in result.specs for note in spec.stack_notes]
-    tasks = [f"  {spec.task_id}: {reason}" for spec in result.specs for reason in spec.reasons]
+    stack = [f"  stack: {n.line}" for n in result.design.notices]
+    tasks = [f"  {spec.task_id}: {reason}" for spec in result.design.tasks for reason in spec.reasons]
     return "\n".join(stack + tasks)
 
 
@@ -267,13 +270,16 @@ def render_text(result: PlanResult, *, verbose: bool) -> str:
         if result.edits:
             parts.append("Config edits previewed: " + ", ".join(result.edits))
         parts.append(_changes_text(result))
-    warnings = [*(f"WARNING (pulumi up would say it too): {w}" for w in result.run.warnings), *result.change_warnings]
+    warnings = [
+        *(f"WARNING (pulumi up would say it too): {w}" for w in result.run.warnings),
+        *(_change_line(n) for n in result.change_notices),
+    ]
     parts.append(section("Warnings", "\n".join(warnings)))
     if result.comparison is None or verbose:
         custom = [r for r in result.run.resources if r.custom]
         parts.append(section(f"Resources ({len(custom)}), by component", render_tree(result.run.resources)))
-    if result.migration_plan is not None:
-        parts.append(section("Migration plan (sizing: auto)", render_plan_text(result.migration_plan)))
+    if result.design.plan is not None:
+        parts.append(section("Migration plan (sizing: auto)", render_plan_text(result.design.plan)))
     parts.append(section("Decisions", _decisions(result)))
     where = f"{result.out_dir}/: {', '.join(result.written)}"
     parts.append(section("Files", f"DMS documents and the full resource list written to {where}"))
@@ -301,11 +307,11 @@ def to_json(result: PlanResult) -> dict[str, Any]:
             }
             for c in result.changes
         ],
-        "warnings": [*result.run.warnings, *result.change_warnings],
+        "warnings": [*result.run.warnings, *(_change_line(n) for n in result.change_notices)],
         "destructive": result.destructive,
-        "migrationPlan": None if result.migration_plan is None else json.loads(result.migration_plan.to_json()),
-        "stackNotes": [note for spec in result.specs for note in spec.stack_notes],
-        "decisions": {spec.task_id: list(spec.reasons) for spec in result.specs},
+        "migrationPlan": None if result.design.plan is None else json.loads(result.design.plan.to_json()),
+        "stackNotes": [n.line for n in result.design.notices],
+        "decisions": {spec.task_id: list(spec.reasons) for spec in result.design.tasks},
         "outputs": mask_secrets(result.run.outputs),
         "files": [str((result.out_dir or Path(".")) / name) for name in result.written],
     }
@@ -329,51 +335,62 @@ def _replaced_why() -> dict[str, str]:
 PROTECTED = "; it is protected, so pulumi up stops there: nothing is replaced until you unprotect it"
 
 
-def change_warnings(changes: Sequence[Any], before: Any, after: Any) -> list[str]:
-    """The changes a DBA must not apply to a running migration without thinking, one line each, in the terms of
-    what the provider does under `pulumi up` (migration.dms.provider_facts)."""
+def _change_line(n: Notice) -> str:
+    """A change notice as the plan prints it: `WARNING: ...` or `NOTE: ...`."""
+    return f"{n.level.value.upper()}: {n.text}"
+
+
+def change_notices(changes: Sequence[Any]) -> list[Notice]:
+    """The changes a DBA must not apply to a running migration without thinking, one notice each, in the terms of
+    what the provider does under `pulumi up` (migration.dms.provider_facts). Warnings here are destructive."""
     from migration.dms.provider_facts import TASK
 
-    out = []
+    out: list[Notice] = []
     replaced_why = _replaced_why()
     for c in changes:
         fields = ", ".join(c.fields)
         guard = PROTECTED if c.protected else ""
         if c.kind == "replace":
             why = replaced_why.get(c.type, "it gets a new id and ARN")
-            out.append(f"WARNING: {c.name} would be REPLACED, delete then create ({fields}): {why}{guard}.")
+            text = f"{c.name} would be REPLACED, delete then create ({fields}): {why}{guard}."
+            out.append(warning("replace", text, destructive=True))
         elif c.kind == "refused":
             refused = ", ".join(f for f, e in c.effects.items() if e == "refused")
-            out.append(
-                f"WARNING: {c.name} changes {refused}: AWS cannot change a deployed task's migration type; the "
+            text = (
+                f"{c.name} changes {refused}: AWS cannot change a deployed task's migration type; the "
                 "provider stops the task first, the modify fails and the task stays stopped. pulumi up refuses it on "
                 "a deployed task."
             )
+            out.append(warning("migration-type-change", text, destructive=True))
         elif c.kind == "delete" and (c.type == TASK or c.protected):
             what = ": its tables stop replicating" if c.type == TASK else ""
-            out.append(f"WARNING: {c.name} would be DELETED{what}{guard.replace('replaced', 'deleted')}.")
+            text = f"{c.name} would be DELETED{what}{guard.replace('replaced', 'deleted')}."
+            out.append(warning("delete", text, destructive=True))
         elif c.kind == "update" and c.type == TASK:
-            out += _task_update_warnings(c)
-    return ([""] if out else []) + out
+            out += _task_update_notices(c)
+    return out
 
 
-def _task_update_warnings(c: Any) -> list[str]:
+def _task_update_notices(c: Any) -> list[Notice]:
     out = []
     if "tableMappings" in c.fields:
-        out.append(
-            f"WARNING: {c.name} changes its table mappings: a table that moves into a running CDC task is loaded "
+        text = (
+            f"{c.name} changes its table mappings: a table that moves into a running CDC task is loaded "
             "again, one that moves out stops replicating. Freeze the split with sizing.planFile before the "
             "first pulumi up."
         )
+        out.append(warning("table-mappings-change", text, destructive=True))
     if "move" in c.effects.values():
-        out.append(
-            f"NOTE: {c.name} moves to another replication instance: the provider stops it, moves it "
+        text = (
+            f"{c.name} moves to another replication instance: the provider stops it, moves it "
             "(MoveReplicationTask) and starts it again only if startReplicationTask is true."
         )
+        out.append(note("task-move", text))
     restart = sorted(f for f, e in c.effects.items() if e == "restart")
     if restart:
-        out.append(
-            f"NOTE: {c.name} is modified in place ({', '.join(restart)}): a running task is stopped, modified and "
+        text = (
+            f"{c.name} is modified in place ({', '.join(restart)}): a running task is stopped, modified and "
             "started again (each wait is 5 minutes in the provider; if up times out on a big task, run it again)."
         )
+        out.append(note("task-restart", text))
     return out

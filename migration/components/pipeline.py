@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from typing import Any, Sequence
+from typing import Any
 
 import pulumi
 
@@ -20,10 +20,9 @@ from migration.components.migration_task import MigrationTasks, ServerlessComput
 from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
 from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
 from migration.config.model import ConfigError, Stack, _Connection
-from migration.dms.identifiers import StackNames, partition_for
+from migration.dms.identifiers import partition_for
 from migration.planning.capacity import serverless_dcu
-from migration.planning.lifecycle import phase_state
-from migration.planning.tasks import TaskSpec, ca_bundles, instance_count
+from migration.planning.design import MigrationDesign
 from migration.planning.transitions import (
     DEPLOYED_STATE_OUTPUT,
     DeployedState,
@@ -72,8 +71,8 @@ def self_reference_name(stack: Stack) -> str:
 
 
 class MigrationPipeline(pulumi.ComponentResource):
-    """Everything one stack needs. `specs` are the stack's tasks (see `migration.planning.tasks.all_tasks`),
-    computed before any resource exists so config problems stop the program with one line.
+    """Everything one stack needs, from its design (`migration.planning.design.resolve`), worked out before any
+    resource exists so config problems stop the program with one line.
 
     The first child reads the stack's own last outputs (a self StackReference); every other resource waits for
     the check of this `up` against them (migration.planning.transitions), so a refused change stops the program
@@ -83,21 +82,22 @@ class MigrationPipeline(pulumi.ComponentResource):
     def __init__(
         self,
         name: str,
-        stack: Stack,
-        specs: Sequence[TaskSpec],
+        design: MigrationDesign,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("oracle2pg:dms:MigrationPipeline", name, None, opts)
-        self.name, self.stack, self.specs = name, stack, list(specs)
-        self.names = StackNames(stack.project, stack.stack)
+        stack = design.stack
+        self.name, self.design, self.stack, self.specs = name, design, stack, design.tasks
+        self.names = design.ids
         self.tags = stack_tags(stack)
-        self.state = phase_state(stack.config)
-        self.instance_ids = self.names.instance_ids(instance_count(stack))
+        self.state = design.phase
+        self.bundles = design.ca_bundles
+        self.instance_ids = design.instance_ids
         self.deployed = pulumi.StackReference(
             f"{name}-deployed", stack_name=self_reference_name(stack), opts=pulumi.ResourceOptions(parent=self)
         )
         previous = self.deployed.outputs.apply(lambda outputs: self._read(outputs))
-        gate = previous.apply(lambda old: self._checked(stack, specs, old))
+        gate = previous.apply(lambda old: self._checked(design, old))
         self.child = pulumi.ResourceOptions(parent=self, transformations=[_waiting_for(gate)])
 
         self.roles = DmsServiceRoles(
@@ -110,7 +110,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         self.server = self._server()
         self._endpoints()
         self.tasks = self._tasks()
-        self.table_mappings: dict[str, str] = {spec.name: spec.mappings_json for spec in specs}
+        self.table_mappings: dict[str, str] = {spec.name: spec.mappings_json for spec in self.specs}
         self.monitoring = self._monitoring()
         self.outputs = self._outputs(previous)
         self.register_outputs(self.outputs)
@@ -174,7 +174,6 @@ class MigrationPipeline(pulumi.ComponentResource):
     def _endpoints(self) -> None:
         """The forward endpoints always; the reverse ones from cutover on."""
         cfg, names, name = self.stack.config, self.names, self.name
-        self.bundles = ca_bundles(self.stack)
         src = cfg.source
         self.source = OracleSourceEndpoint(
             f"{name}-source",
@@ -306,9 +305,9 @@ class MigrationPipeline(pulumi.ComponentResource):
         )
 
     def _outputs(self, previous: pulumi.Output[DeployedState | None]) -> dict[str, Any]:
-        stack, specs = self.stack, self.specs
+        stack, design = self.stack, self.design
         outputs: dict[str, Any] = {
-            DEPLOYED_STATE_OUTPUT: previous.apply(lambda old: deployed_state(stack, specs, old)),
+            DEPLOYED_STATE_OUTPUT: previous.apply(lambda old: deployed_state(design, old)),
             "phase": stack.config.phase,
             "sourceEndpointArn": self.source.endpoint_arn,
             "targetEndpointArn": self.target.endpoint_arn,
@@ -332,14 +331,14 @@ class MigrationPipeline(pulumi.ComponentResource):
         except ConfigError as exc:
             raise _refusal(str(exc)) from None
 
-    def _checked(self, stack: Stack, specs: Sequence[TaskSpec], old: DeployedState | None) -> pulumi.Resource:
+    def _checked(self, design: MigrationDesign, old: DeployedState | None) -> pulumi.Resource:
         """Check this up against the deployed state; a refusal ends the program before any resource is sent."""
         try:
-            warnings = check_transition(stack, specs, old)
+            notices = check_transition(design, old)
         except ConfigError as exc:
             raise _refusal(str(exc)) from None
-        for line in warnings:
-            pulumi.log.warn(line, resource=self)
+        for notice in notices:
+            pulumi.log.warn(notice.text, resource=self)
         return self.deployed
 
 

@@ -52,6 +52,26 @@ class MappingError(ValueError):
     """A table-mapping document DMS would reject or misread."""
 
 
+class MappingTooLargeError(MappingError):
+    """A table-mapping document over the size DMS processes (MAX_MAPPING_BYTES)."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One selection rule: include or exclude a table (pattern with `%`/`_`, or an exact name). `exact` marks the
+    planner's or inventory's exact names (their rule names keep `%` as it is); `load_order` makes one load first."""
+
+    action: str  # include | exclude
+    schema: str
+    table: str
+    exact: bool = False
+    load_order: int | None = None
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.schema, self.table)
+
+
 @dataclass(frozen=True)
 class TableSettings:
     """Per-table settings DMS applies through a `table-settings` rule."""
@@ -106,6 +126,24 @@ def _scoped(patterns: Iterable[str], schemas: Sequence[str]) -> list[tuple[str, 
     return out
 
 
+def forward_selections(
+    schemas: Sequence[str],
+    *,
+    include: Sequence[str] = ("%",),
+    exclude: Sequence[str] = (),
+    explicit_tables: Sequence[tuple[str, str]] | None = None,
+    load_order: Mapping[tuple[str, str], int] | None = None,
+) -> list[Selection]:
+    """The selection rules of a forward mapping, in rule order: `explicit_tables` (a planner's or inventory's exact
+    table list, some with a DMS load-order: higher loads first) replace the `include` patterns; excludes follow."""
+    order = load_order or {}
+    if explicit_tables is not None:
+        out = [Selection("include", s, t, exact=True, load_order=order.get((s, t))) for s, t in explicit_tables]
+    else:
+        out = [Selection("include", s, t) for s, t in _scoped(include, schemas)]
+    return out + [Selection("exclude", s, t) for s, t in _scoped(exclude, schemas)]
+
+
 def build_forward_mappings(
     schemas: Sequence[str],
     *,
@@ -117,6 +155,7 @@ def build_forward_mappings(
     removed_columns: Sequence[ColumnRemoval] = (),
     load_order: Mapping[tuple[str, str], int] | None = None,
     renames: Sequence[Rename] = (),
+    selection: Sequence[Selection] | None = None,
 ) -> dict[str, Any]:
     """Oracle -> PostgreSQL mapping: select the tables, remove the columns left behind, rename the tables and columns
     whose names are not plain upper case (`renames`, from the inventory's name map), then lower-case every other
@@ -126,16 +165,16 @@ def build_forward_mappings(
     Removals and renames come before the case folds: of several transformation rules matching one object, DMS
     applies the one with the lowest rule-id, so a wildcard fold placed first would win over them.
 
-    `explicit_tables` (a planner's or inventory's exact table list) replaces `include` patterns; `load_order`
-    gives some of them a DMS load-order (higher loads first), so the largest tables start first.
+    The selection is `selection` when given (see `forward_selections`), else worked out from `include`, `exclude`,
+    `explicit_tables` and `load_order` the same way.
     """
     schema_map = dict(schema_renames or {})
+    if selection is None:
+        selection = forward_selections(
+            schemas, include=include, exclude=exclude, explicit_tables=explicit_tables, load_order=load_order
+        )
     b = _Builder()
-    if explicit_tables is not None:
-        _add_explicit_selections(b, explicit_tables, load_order or {})
-    else:
-        _add_pattern_selections(b, "include", include, schemas)
-    _add_pattern_selections(b, "exclude", exclude, schemas)
+    _add_selections(b, selection)
     _add_column_removals(b, removed_columns)
     _add_renames(b, renames)
     _add_naming_rules(b, schemas, schema_map)
@@ -145,33 +184,19 @@ def build_forward_mappings(
     return doc
 
 
-def _add_explicit_selections(
-    b: _Builder, tables: Sequence[tuple[str, str]], load_order: Mapping[tuple[str, str], int]
-) -> None:
-    """One include rule per exact table, with its load-order when it has one. These are names, not patterns, so
-    the rule name keeps them as they are (lower-cased) instead of spelling `%` as `all`."""
-    for schema, table in tables:
-        order = load_order.get((schema, table))
-        b.add(
-            "selection",
-            f"include-{schema}-{table}".lower(),
-            **{
-                "object-locator": {"schema-name": schema, "table-name": table},
-                "rule-action": "include",
-                "filters": [],
-                **({"load-order": order} if order is not None else {}),
-            },
-        )
-
-
-def _add_pattern_selections(b: _Builder, action: str, patterns: Iterable[str], schemas: Sequence[str]) -> None:
-    """Include or exclude rules for table patterns (see `_scoped`); `%` reads as `all` in the rule name."""
-    for schema, table in _scoped(patterns, schemas):
-        b.add(
-            "selection",
-            f"{action}-{schema}-{table}".lower().replace("%", "all"),
-            **{"object-locator": {"schema-name": schema, "table-name": table}, "rule-action": action, "filters": []},
-        )
+def _add_selections(b: _Builder, selection: Sequence[Selection]) -> None:
+    """One selection rule each. Exact names keep their characters in the rule name (lower-cased); in patterns `%`
+    reads as `all`."""
+    for sel in selection:
+        name = f"{sel.action}-{sel.schema}-{sel.table}".lower()
+        body: dict[str, Any] = {
+            "object-locator": {"schema-name": sel.schema, "table-name": sel.table},
+            "rule-action": sel.action,
+            "filters": [],
+        }
+        if sel.load_order is not None:
+            body["load-order"] = sel.load_order
+        b.add("selection", name if sel.exact else name.replace("%", "all"), **body)
 
 
 def _add_naming_rules(b: _Builder, schemas: Sequence[str], renames: Mapping[str, str]) -> None:
@@ -249,7 +274,7 @@ def _add_column_removals(b: _Builder, removed: Sequence[ColumnRemoval]) -> None:
 
 def build_reverse_mappings(
     schema_map: Mapping[str, str],
-    selection: Sequence[Mapping[str, Any]] | None = None,
+    selection: Sequence[Selection] | None = None,
     *,
     renames: Sequence[Rename] = (),
     table_settings: Sequence[TableSettings] = (),
@@ -258,7 +283,7 @@ def build_reverse_mappings(
     """PostgreSQL -> Oracle mapping for the fallback task: `schema_map` is {postgres_schema: ORACLE_SCHEMA}.
     `removed_columns` (PostgreSQL names): columns the forward tasks left behind never flow back either.
 
-    Selects `selection` (rules `{"object-locator": ..., "rule-action": include|exclude}` in PostgreSQL names;
+    Selects `selection` (include/exclude `Selection`s in PostgreSQL names;
     default: every table of each schema), renames the tables and columns whose Oracle names are not plain upper
     case (`renames`, in PostgreSQL names: before the folds, which they must win over), renames the schema back to
     its Oracle name and upper-cases every other table and column name so changes land in the original Oracle
@@ -266,16 +291,16 @@ def build_reverse_mappings(
     """
     b = _Builder()
     if selection is None:
-        selection = [
-            {"object-locator": {"schema-name": s, "table-name": "%"}, "rule-action": "include"} for s in schema_map
-        ]
-    for rule in selection:
-        loc = rule["object-locator"]
-        action = rule["rule-action"]
+        selection = [Selection("include", s, "%") for s in schema_map]
+    for sel in selection:
         b.add(
             "selection",
-            f"{action}-{loc['schema-name']}-{loc['table-name']}".replace("%", "all"),
-            **{"object-locator": dict(loc), "rule-action": action, "filters": []},
+            f"{sel.action}-{sel.schema}-{sel.table}".replace("%", "all"),
+            **{
+                "object-locator": {"schema-name": sel.schema, "table-name": sel.table},
+                "rule-action": sel.action,
+                "filters": [],
+            },
         )
     _add_renames(b, renames)
     _add_column_removals(b, removed_columns)
@@ -369,7 +394,7 @@ def validate_mappings(doc: Mapping[str, Any]) -> None:
         raise MappingError("table mapping selects nothing: it needs at least one include selection rule")
     # The size of what the task receives: compact, and ASCII (json escapes the rest), so characters are bytes.
     if len(json.dumps(doc, separators=(",", ":"))) > MAX_MAPPING_BYTES:
-        raise MappingError("table mapping is larger than 2 MB; split the tables across more tasks")
+        raise MappingTooLargeError("table mapping is larger than 2 MB; split the tables across more tasks")
 
 
 def _check_transformation(rule: Mapping[str, Any], locator: Mapping[str, Any]) -> None:

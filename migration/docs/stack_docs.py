@@ -7,16 +7,13 @@ Pure logic: the stack config (and its inventory when configured) fills the gener
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from migration.config.model import Stack, _Connection
-from migration.dms.identifiers import StackNames
 from migration.docs import prereqs
 from migration.docs.runbook import RunbookContext, render_runbook
 from migration.inventory.names import quote_postgres
-from migration.planning.naming import stack_names
-from migration.planning.tasks import TaskSpec, check_task_scopes, forward_tasks, postgres_schema
-from migration.planning.tasks import stack_inventory as load_inventory
+from migration.planning.design import MigrationDesign
+from migration.planning.naming import postgres_schema
 
 DEFAULT_ORACLE_USER = "DMS_USER"
 DEFAULT_POSTGRES_USER = "dms_user"
@@ -53,15 +50,16 @@ def _where(conn: _Connection) -> str:
     return f"{conn.database_name} at {host}:{conn.port}"
 
 
-def prerequisites(stack: Stack, side: str = "all") -> str:
+def prerequisites(design: MigrationDesign, side: str = "all") -> str:
+    stack = design.stack
     cfg = stack.config
     m = cfg.migration
     pg_schemas = [postgres_schema(cfg, s) for s in m.schemas]
-    inv = load_inventory(stack)
+    inv = design.inventory
     no_key: list[tuple[str, str]] = []
     uk_only: dict[tuple[str, str], list[str]] = {}
     if inv is not None:  # the tables the stack migrates, under their Oracle names as stored
-        for key in sorted(check_task_scopes(stack, forward_tasks(stack)), key=list(inv.tables).index):
+        for key in sorted(design.moved, key=list(inv.tables).index):
             table = inv.tables[key]
             if not table.has_primary_key and table.has_unique_key and table.key_columns:
                 uk_only[key] = list(table.key_columns)
@@ -110,7 +108,7 @@ def prerequisites(stack: Stack, side: str = "all") -> str:
                     plugin="pglogical" if src.plugin_name == "pglogical" else "test-decoding",
                     heartbeat_schema=src.heartbeat_schema or "public",
                     engine=cfg.target.engine,
-                    replica_identity_full=_pg_tables(stack, inv, [*no_key, *uk_only]),
+                    replica_identity_full=_pg_tables(design, [*no_key, *uk_only]),
                 )
             )
         if side in ("all", "oracle"):
@@ -122,23 +120,22 @@ def prerequisites(stack: Stack, side: str = "all") -> str:
     return "\n\n".join(p.rstrip() for p in parts) + "\n"
 
 
-def _pg_tables(stack: Stack, inv: Any, tables: Sequence[tuple[str, str]]) -> list[str]:
+def _pg_tables(design: MigrationDesign, tables: Sequence[tuple[str, str]]) -> list[str]:
     """Qualified, quoted PostgreSQL names of these migrated Oracle tables (from the inventory's name map)."""
-    if inv is None or not tables:
+    names = design.names
+    if names is None or not tables:
         return []
-    names = stack_names(stack, inv)
     return [f"{quote_postgres(names.schema(o))}.{quote_postgres(names.table(o, t))}" for o, t in tables]
 
 
-def renamed_objects(stack: Stack, forward: Sequence[TaskSpec]) -> list[tuple[str, str]] | None:
+def renamed_objects(design: MigrationDesign) -> list[tuple[str, str]] | None:
     """(Oracle name, PostgreSQL name) of the migrated tables and columns whose PostgreSQL name is not the case
     fold, in inventory order; None without an inventory."""
-    inv = load_inventory(stack)
-    if inv is None:
+    inv, names = design.inventory, design.names
+    if inv is None or names is None:
         return None
-    names = stack_names(stack, inv)
     out: list[tuple[str, str]] = []
-    for owner, table in sorted(check_task_scopes(stack, forward), key=list(inv.tables).index):
+    for owner, table in sorted(design.moved, key=list(inv.tables).index):
         pg_table = f"{names.schema(owner)}.{names.table(owner, table)}"
         if (owner, table) in names.tables:
             out.append((f"{owner}.{table}", pg_table))
@@ -146,33 +143,32 @@ def renamed_objects(stack: Stack, forward: Sequence[TaskSpec]) -> list[tuple[str
     return out
 
 
-def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext:
+def runbook_context(design: MigrationDesign) -> RunbookContext:
     # The pictures and loops need where each task runs, the plan's estimates and the exact tables moved.
     from migration.docs.runbook import EndpointIds, MigratedTable
     from migration.planning.capacity import serverless_dcu
-    from migration.planning.tasks import instance_count, migration_plan
 
+    stack, forward = design.stack, design.forward
     cfg = stack.config
-    names = StackNames(stack.project, stack.stack)
+    names = design.ids
     rev = cfg.reverse
     has_reverse = rev.enabled and rev.postgres_source is not None
     reverse_id = names.task_id("reverse") if has_reverse else None
-    instance_ids = names.instance_ids(instance_count(stack))  # [] on DMS Serverless
+    instance_ids = design.instance_ids  # [] on DMS Serverless
     task_instances = {t.task_id: instance_ids[t.instance] for t in forward} if instance_ids else {}
     if reverse_id and instance_ids:
         task_instances[reverse_id] = instance_ids[0]  # the reverse task runs on the first instance
-    plan = migration_plan(stack)
+    plan = design.plan
     estimates = None
     if plan is not None and "cdc" not in (plan.migration_type, cfg.migration.type):
         planned = {pt.name: pt.estimated_seconds for pt in plan.tasks}
         estimates = [(t.task_id, planned[t.name]) for t in forward if t.name in planned]
-    inv = load_inventory(stack)
     migrated = None
-    if inv is not None:
-        pg = stack_names(stack, inv)
+    pg = design.names
+    if pg is not None:
         migrated = [
             MigratedTable(owner, table, pg.schema(owner), pg.table(owner, table))
-            for owner, table in sorted(check_task_scopes(stack, forward))
+            for owner, table in sorted(design.moved)
         ]
     return RunbookContext(
         project=stack.project,
@@ -193,7 +189,7 @@ def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext
         lob_updates_not_replicated=tuple(cfg.migration.lob_updates_not_replicated)
         if cfg.source.settings.reader == "logminer"
         else (),
-        renamed=renamed_objects(stack, forward),
+        renamed=renamed_objects(design),
         instance_ids=instance_ids,
         task_instances=task_instances,
         serverless_dcu=serverless_dcu(cfg) if cfg.capacity.mode == "serverless" else None,
@@ -208,8 +204,9 @@ def runbook_context(stack: Stack, forward: Sequence[TaskSpec]) -> RunbookContext
     )
 
 
-def assessment_section(stack: Stack, forward: Sequence[TaskSpec]) -> str:
+def assessment_section(design: MigrationDesign) -> str:
     """How to run a DMS premigration assessment on each forward task, with the values this stack knows."""
+    stack, forward = design.stack, design.forward
     a = stack.config.assessment
     bucket = a.result_bucket or "<results-bucket>"
     role = a.service_access_role_arn or "<assessment-role-arn>"
@@ -243,6 +240,5 @@ def assessment_section(stack: Stack, forward: Sequence[TaskSpec]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def runbook(stack: Stack) -> str:
-    forward = forward_tasks(stack)
-    return render_runbook(runbook_context(stack, forward)).rstrip() + "\n\n" + assessment_section(stack, forward)
+def runbook(design: MigrationDesign) -> str:
+    return render_runbook(runbook_context(design)).rstrip() + "\n\n" + assessment_section(design)

@@ -23,8 +23,6 @@ NO_INVENTORY_NOTE = (
     "names Oracle does not have"
 )
 
-_NAMES: dict[int, tuple[Inventory, tuple[object, ...], NameMap]] = {}
-
 
 def postgres_schema(cfg: StackConfig, oracle_schema: str) -> str:
     """The PostgreSQL schema an Oracle schema lands in: the configured rename, else its lower-case name (shortened
@@ -37,14 +35,10 @@ def postgres_schema(cfg: StackConfig, oracle_schema: str) -> str:
 
 
 def stack_names(stack: Stack, inv: Inventory) -> NameMap:
-    """The name map of the stack's schemas in `inv`, built once per inventory and schema renames."""
+    """The name map of the stack's schemas in `inv` under the stack's schema renames (the design builds it once)."""
     m = stack.config.migration
     renames = {s: postgres_schema(stack.config, s) for s in m.schemas if not is_plain(s) or s in m.schema_renames}
-    key = (tuple(m.schemas), tuple(sorted(renames.items())))
-    cached = _NAMES.get(id(inv))
-    if cached is None or cached[0] is not inv or cached[1] != key:
-        cached = _NAMES[id(inv)] = (inv, key, build_name_map(inv, renames, owners=m.schemas))
-    return cached[2]
+    return build_name_map(inv, renames, owners=m.schemas)
 
 
 def forward_renames(names: NameMap, tables: Iterable[Table], removed: set[tuple[str, str, str]]) -> list[Rename]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 from migration.config.model import split_table_pattern
+from migration.dms.mappings import Selection
 
 Pair = tuple[str, str]  # (schema, table)
 
@@ -36,18 +36,15 @@ def matches(patterns: Sequence[str], owner: str, table: str) -> bool:
     return False
 
 
-def selected(rules: Iterable[Mapping[str, Any]], pairs: Sequence[Pair]) -> set[Pair]:
-    """The pairs the selection rules among `rules` pick (includes minus excludes). Locators without `%` are exact
-    names (a set look-up) plus, as DMS reads `_` as one character, the names of the same length that `_` lets
-    them match (PAY_LOG also selects PAY$LOG); the rest go through one combined expression per side."""
+def selected(rules: Iterable[Selection], pairs: Sequence[Pair]) -> set[Pair]:
+    """The pairs the selection rules pick (includes minus excludes). Locators without `%` are exact names (a set
+    look-up) plus, as DMS reads `_` as one character, the names of the same length that `_` lets them match
+    (PAY_LOG also selects PAY$LOG); the rest go through one combined expression per side."""
     sides: dict[bool, list[str]] = {True: [], False: []}
     exact: dict[bool, set[Pair]] = {True: set(), False: set()}
     for rule in rules:
-        if rule["rule-type"] != "selection":
-            continue
-        loc = rule["object-locator"]
-        side = rule["rule-action"] != "exclude"
-        schema, table = loc["schema-name"], loc["table-name"]
+        side = rule.action != "exclude"
+        schema, table = rule.schema, rule.table
         if "%" not in schema + table:
             exact[side].add((schema, table))
             continue

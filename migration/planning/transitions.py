@@ -27,7 +27,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from migration.config.model import PHASES, ConfigError, Stack
 from migration.dms.engine_versions import EngineVersionError, check_engine_version
-from migration.planning.tasks import TaskSpec, instance_count
+from migration.notices import Notice, warning
+from migration.planning.design import MigrationDesign
+from migration.planning.spec import TaskSpec
 
 DEPLOYED_STATE_OUTPUT = "deployedState"
 Phase = Literal["replicate", "cutover", "fallback", "complete"]
@@ -85,10 +87,10 @@ def read_deployed(outputs: Mapping[str, Any] | None) -> DeployedState | None:
         ) from None
 
 
-def deployed_state(stack: Stack, specs: Sequence[TaskSpec], previous: DeployedState | None) -> dict[str, Any]:
+def deployed_state(design: MigrationDesign, previous: DeployedState | None) -> dict[str, Any]:
     """The stack output the next `pulumi up` checks its changes against (plain values, no secrets). `hasRun`
     stays true once a task has run, whatever later phases do."""
-    cfg = stack.config
+    stack = design.stack
     before = previous.tasks if previous else {}
     tasks = {
         spec.task_id: {
@@ -98,41 +100,44 @@ def deployed_state(stack: Stack, specs: Sequence[TaskSpec], previous: DeployedSt
             "cdcStartPosition": spec.cdc_start_position or spec.cdc_start_time,
             "hasRun": spec.start or (spec.task_id in before and before[spec.task_id].hasRun),
         }
-        for spec in specs
+        for spec in design.tasks
     }
     return {
         "project": stack.project,
         "stack": stack.stack,
         "region": stack.region,
-        "phase": cfg.phase,
-        "replicationInstance": instance_state(stack),
+        "phase": stack.config.phase,
+        "replicationInstance": instance_state(design),
         "tasks": tasks,
     }
 
 
-def instance_state(stack: Stack) -> dict[str, Any] | None:
-    """The replication instance part of `deployedState`: None when the stack runs no instance. Computes the
-    instance count once (with `capacity.instances: auto` that runs the planner)."""
-    ri, count = stack.config.replication_instance, instance_count(stack)
+def instance_state(design: MigrationDesign) -> dict[str, Any] | None:
+    """The replication instance part of `deployedState`: None when the stack runs no instance."""
+    ri, count = design.config.replication_instance, design.instance_count
     if not count:
         return None
     return {"engineVersion": ri.engine_version, "allocatedStorage": ri.allocated_storage, "count": count}
 
 
 def check_transition(
-    stack: Stack, specs: Sequence[TaskSpec], deployed: DeployedState | None, today: date | None = None
-) -> list[str]:
-    """Raise ConfigError (one line) for a change `pulumi up` must not make; return the warnings it should show."""
+    design: MigrationDesign, deployed: DeployedState | None, today: date | None = None
+) -> list[Notice]:
+    """Raise ConfigError (one line) for a change `pulumi up` must not make; return the notices it should show."""
+    stack = design.stack
     if deployed is not None:
         _check_identity(stack, deployed)
-    warnings = _check_instance(stack, deployed.replicationInstance if deployed else None, today or _today())
+    old_instance = deployed.replicationInstance if deployed else None
+    notices = _check_instance(stack, design.instance_count, old_instance, today or _today())
     if deployed is None:
         if stack.config.allow_phase_back is not None:
-            warnings.append("allowPhaseBack has no effect on a first deployment: remove it")
-        return warnings
-    warnings += _check_phase(stack, deployed.phase)
-    _check_tasks(stack, specs, deployed.tasks)
-    return warnings
+            notices.append(
+                warning("allow-phase-back-unused", "allowPhaseBack has no effect on a first deployment: remove it")
+            )
+        return notices
+    notices += _check_phase(stack, deployed.phase)
+    _check_tasks(stack, design.tasks, deployed.tasks)
+    return notices
 
 
 def _today() -> date:
@@ -154,11 +159,10 @@ def _check_identity(stack: Stack, deployed: DeployedState) -> None:
         )
 
 
-def _check_instance(stack: Stack, deployed: DeployedInstance | None, today: date) -> list[str]:
+def _check_instance(stack: Stack, count: int, deployed: DeployedInstance | None, today: date) -> list[Notice]:
     """The engine version DMS can create (or keeps running) and storage that only grows. An instance added to the
     deployed ones is a new instance: its version must still be creatable. DMS Serverless has no instance."""
     p, ri = stack.project, stack.config.replication_instance
-    count = instance_count(stack)
     if count == 0:
         return []
     try:
@@ -177,7 +181,7 @@ def _check_instance(stack: Stack, deployed: DeployedInstance | None, today: date
             f"{p}:replicationInstance.allocatedStorage: {ri.allocated_storage} GB is less than the deployed "
             f"{deployed.allocatedStorage} GB; DMS storage cannot shrink: keep {deployed.allocatedStorage} or more"
         )
-    return list(check.warnings)
+    return [warning("engine-version", w) for w in check.warnings]
 
 
 # What going back to a phase would do, by the phase it goes back to.
@@ -188,7 +192,7 @@ _BACK_TO = {
 }
 
 
-def _check_phase(stack: Stack, old: str) -> list[str]:
+def _check_phase(stack: Stack, old: str) -> list[Notice]:
     p, cfg = stack.project, stack.config
     new, allowed = cfg.phase, cfg.allow_phase_back
     if allowed is not None and allowed != old:
@@ -198,28 +202,31 @@ def _check_phase(stack: Stack, old: str) -> list[str]:
         )
     if PHASES.index(new) < PHASES.index(old):
         if allowed == old:
-            return [
+            text = (
                 f"phase goes back from {old} to {new} (allowPhaseBack: {old}); resources of the later phase are "
                 "deleted, and protected ones stop this up: unprotect them first (pulumi state unprotect); remove "
                 "allowPhaseBack after this up"
-            ]
+            )
+            return [warning("phase-back", text, destructive=True)]
         raise ConfigError(
             f"{p}:phase: the stack is deployed at {old}; going back to {new} would {_BACK_TO[new]}. For a "
             f"deliberate exception (e.g. a cutover where the applications never wrote to PostgreSQL) set "
             f"{p}:allowPhaseBack: {old} for this one up"
         )
     if allowed is not None:
-        return [f"allowPhaseBack: {allowed} has no effect: the phase does not go back; remove it"]
+        text = f"allowPhaseBack: {allowed} has no effect: the phase does not go back; remove it"
+        return [warning("allow-phase-back-unused", text)]
     if old == "replicate" and new == "fallback":
         raise ConfigError(
             f"{p}:phase: the stack is deployed at replicate; fallback runs the reverse task from the cutover "
             "position, so go through cutover first (replicate -> cutover -> fallback)"
         )
     if old == "replicate" and new == "complete":
-        return [
+        text = (
             "phase goes from replicate straight to complete: this abandons the migration (forward tasks stop, "
             "protection is lifted, nothing replicates any more)"
-        ]
+        )
+        return [warning("abandon-migration", text, destructive=True)]
     return []
 
 

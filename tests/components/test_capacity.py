@@ -8,8 +8,9 @@ import pytest
 
 from migration.config.model import ConfigError
 from migration.config.stackfile import read_stack_file
+from migration.notices import Level
 from migration.planning.capacity import dcu_for_memory, serverless_dcu
-from migration.planning.tasks import all_tasks
+from migration.planning.design import resolve
 from tests.helpers import ROOT, of_type, run_stack
 
 TASK = "aws:dms/replicationTask:ReplicationTask"
@@ -38,31 +39,33 @@ def test_a_stack_with_two_instances_renders_tasks_on_both():
 
 def test_the_planner_places_prod_tasks_on_several_instances_and_the_frozen_plan_keeps_them(tmp_path):
     stack = read_stack_file(ROOT, "prod", ["sizing.planFile=null", "capacity.instances=2"]).load()
-    specs = [s for s in all_tasks(stack) if s.direction == "forward"]
+    specs = [s for s in resolve(stack).tasks if s.direction == "forward"]
     assert {s.instance for s in specs} == {0, 1}
     # The shipped frozen plan predates several instances: every task stays on the first, as deployed.
-    frozen = all_tasks(read_stack_file(ROOT, "prod", ["capacity.instances=2"]).load())
+    frozen = resolve(read_stack_file(ROOT, "prod", ["capacity.instances=2"]).load()).tasks
     assert {s.instance for s in frozen} == {0}
     doc = json.loads((ROOT / "tests/data/inventory/prod-migration-plan.json").read_text())
     doc["tasks"][0]["instance"] = 5
     bad = tmp_path / "plan.json"
     bad.write_text(json.dumps(doc))
     with pytest.raises(ConfigError, match=r"task big-documents is placed on instance 6, but the stack runs 1"):
-        all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={bad}"]).load())
+        resolve(read_stack_file(ROOT, "prod", [f"sizing.planFile={bad}"]).load())
 
 
 def test_one_program_run_works_out_the_plan_once_with_auto_instances(monkeypatch):
     """The instance count, the task specs, the checks and the docs all ask for the plan; the planner (seconds on a
     big inventory) runs once per run, and the instances follow its placement."""
-    import migration.planning.tasks as tasks
+    import migration.planning.plan_source as plan_source
 
     calls = []
-    real = tasks.plan_migration
-    monkeypatch.setattr(tasks, "plan_migration", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = plan_source.plan_migration
+    monkeypatch.setattr(plan_source, "plan_migration", lambda *a, **k: calls.append(1) or real(*a, **k))
     auto = ["sizing.planFile=null", "capacity.instances=auto"]
     run = run_stack(auto, stack="prod")
     assert len(calls) == 1
-    planned = {s.instance for s in all_tasks(read_stack_file(ROOT, "prod", auto).load()) if s.direction == "forward"}
+    planned = {
+        s.instance for s in resolve(read_stack_file(ROOT, "prod", auto).load()).tasks if s.direction == "forward"
+    }
     assert len(of_type(run.resources, INSTANCE)) == max(planned) + 1 == 2
 
 
@@ -125,7 +128,7 @@ def test_unpinned_tasks_keep_their_instance_when_the_task_list_changes():
 
     def placement(tasks: str) -> dict[str, int]:
         stack = read_stack_file(ROOT, "dev", ["capacity.instances=3", f"migration.tasks={tasks}"]).load()
-        return {s.name: s.instance for s in all_tasks(stack)}
+        return {s.name: s.instance for s in resolve(stack).tasks}
 
     before = placement("[{name: app, include: [APP.%]}, {name: hr, include: [HR.%]}]")
     after = placement("[{name: hr, include: [HR.%]}, {name: x, include: [APP.X%]}, {name: app, include: [APP.%]}]")
@@ -146,15 +149,14 @@ def test_a_count_that_is_neither_a_number_nor_auto_is_one_line():
 
 
 def test_an_idle_instance_is_said_and_the_plan_table_shows_each_tasks_instance():
-    frozen = all_tasks(read_stack_file(ROOT, "prod", ["capacity.instances=2"]).load())
-    assert any(
-        n.startswith("WARNING replication instance(s) oracle2pg-prod-2 run no task") for n in frozen[0].stack_notes
-    )
+    frozen = resolve(read_stack_file(ROOT, "prod", ["capacity.instances=2"]).load())
+    (idle,) = [n for n in frozen.notices if n.code == "idle-instances"]
+    assert idle.level is Level.WARNING
+    assert idle.line.startswith("WARNING replication instance(s) oracle2pg-prod-2 run no task")
     from migration.planning.planner import render_plan_text
-    from migration.planning.tasks import migration_plan
 
     text = render_plan_text(
-        migration_plan(read_stack_file(ROOT, "prod", ["capacity.instances=2", "sizing.planFile=null"]).load())
+        resolve(read_stack_file(ROOT, "prod", ["capacity.instances=2", "sizing.planFile=null"]).load()).plan
     )
     assert text.splitlines()[0].startswith("full-load on 2 x dms.r6i.xlarge")
     assert text.splitlines()[1].split()[:2] == ["task", "inst"]

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from migration.cli.offline import ProgramRun, Recorded, diff_runs
-from migration.cli.plan import change_warnings
+from migration.cli.plan import change_notices
 from migration.dms.provider_facts import DELETE_BEFORE_REPLACE, ENDPOINT, PROVIDER_FACTS, TASK, effect_of
+from migration.notices import Level
 from tests.helpers import of_type, run_stack
 
 
@@ -69,8 +70,9 @@ def test_event_subscription_source_ids_are_force_new():
     after = Recorded(token, "s", {"sourceIds": ["a", "b"]}, custom=True)
     changes = diff_runs(_run(before), _run(after))
     assert [c.kind for c in changes] == ["replace"]
-    (line,) = [x for x in change_warnings(changes, _run(before), _run(after)) if x]
-    assert line.startswith("WARNING: s would be REPLACED, delete then create (sourceIds)")
+    (notice,) = change_notices(changes)
+    assert notice.destructive and notice.code == "replace"
+    assert notice.text.startswith("s would be REPLACED, delete then create (sourceIds)")
 
 
 def test_a_task_move_and_a_restart_are_notes_not_replacements():
@@ -78,6 +80,8 @@ def test_a_task_move_and_a_restart_are_notes_not_replacements():
     after = Recorded(TASK, "t", {"replicationInstanceArn": "y", "tableMappings": "{1}"}, custom=True)
     changes = diff_runs(_run(before), _run(after))
     assert [c.kind for c in changes] == ["update"]
-    lines = change_warnings(changes, _run(before), _run(after))
-    assert any(x.startswith("NOTE: t moves to another replication instance") for x in lines)
-    assert any(x.startswith("NOTE: t is modified in place (tableMappings)") for x in lines)
+    notices = change_notices(changes)
+    notes = [n.text for n in notices if n.level is Level.NOTE]
+    assert any(x.startswith("t moves to another replication instance") for x in notes)
+    assert any(x.startswith("t is modified in place (tableMappings)") for x in notes)
+    assert not any(n.destructive for n in notices if n.level is Level.NOTE)

@@ -7,13 +7,10 @@ from migration.dms.mappings import (
     ColumnRemoval,
     MappingError,
     Rename,
+    Selection,
     TableSettings,
-    _add_column_removals,
-    _add_explicit_selections,
-    _add_naming_rules,
-    _add_pattern_selections,
-    _Builder,
     build_forward_mappings,
+    forward_selections,
 )
 
 
@@ -26,9 +23,8 @@ def test_range_column_limit_is_the_one_in_limits():
 
 
 def test_explicit_selections_keep_percent_and_carry_load_order():
-    b = _Builder()
-    _add_explicit_selections(b, [("APP", "A%B"), ("APP", "C")], {("APP", "C"): 3})
-    assert b.rules == [
+    doc = build_forward_mappings(["APP"], explicit_tables=[("APP", "A%B"), ("APP", "C")], load_order={("APP", "C"): 3})
+    assert doc["rules"][:2] == [
         {
             "rule-type": "selection",
             "rule-id": "1",
@@ -50,40 +46,51 @@ def test_explicit_selections_keep_percent_and_carry_load_order():
 
 
 def test_pattern_selections_scope_and_name():
-    b = _Builder()
-    _add_pattern_selections(b, "exclude", ["TMP_%", "HR.TMP_%"], ["APP", "HR"])
-    assert [(r["rule-name"], r["rule-action"], r["object-locator"]) for r in b.rules] == [
-        ("1-exclude-app-tmp_all", "exclude", {"schema-name": "APP", "table-name": "TMP_%"}),
-        ("2-exclude-hr-tmp_all", "exclude", {"schema-name": "HR", "table-name": "TMP_%"}),
+    doc = build_forward_mappings(["APP", "HR"], include=["HR.%"], exclude=["TMP_%", "HR.TMP_%"])
+    assert [(r["rule-name"], r["rule-action"], r["object-locator"]) for r in doc["rules"][:3]] == [
+        ("1-include-hr-all", "include", {"schema-name": "HR", "table-name": "%"}),
+        ("2-exclude-app-tmp_all", "exclude", {"schema-name": "APP", "table-name": "TMP_%"}),
+        ("3-exclude-hr-tmp_all", "exclude", {"schema-name": "HR", "table-name": "TMP_%"}),
     ]
 
 
+def test_the_typed_selection_is_what_the_document_selects():
+    typed = forward_selections(["APP", "HR"], include=["T%"], exclude=["HR.TX"])
+    assert typed == [
+        Selection("include", "APP", "T%"),
+        Selection("include", "HR", "T%"),
+        Selection("exclude", "HR", "TX"),
+    ]
+    doc = build_forward_mappings(["APP", "HR"], selection=typed)
+    selections = [r for r in doc["rules"] if r["rule-type"] == "selection"]
+    assert [
+        (r["rule-action"], r["object-locator"]["schema-name"], r["object-locator"]["table-name"]) for r in selections
+    ] == [(t.action, t.schema, t.table) for t in typed]
+
+
 def test_naming_rules_rename_or_lowercase_then_tables_and_columns():
-    b = _Builder()
-    _add_naming_rules(b, ["APP", "HR"], {"HR": "people"})
-    assert [(r["rule-name"], r["rule-target"], r["rule-action"], r.get("value")) for r in b.rules] == [
-        ("1-lowercase-schema-app", "schema", "convert-lowercase", None),
-        ("2-lowercase-tables-app", "table", "convert-lowercase", None),
-        ("3-lowercase-columns-app", "column", "convert-lowercase", None),
-        ("4-rename-schema-hr", "schema", "rename", "people"),
-        ("5-lowercase-tables-hr", "table", "convert-lowercase", None),
-        ("6-lowercase-columns-hr", "column", "convert-lowercase", None),
+    doc = build_forward_mappings(["APP", "HR"], schema_renames={"HR": "people"})
+    rules = [r for r in doc["rules"] if r["rule-type"] == "transformation"]
+    assert [(r["rule-name"], r["rule-target"], r["rule-action"], r.get("value")) for r in rules] == [
+        ("3-lowercase-schema-app", "schema", "convert-lowercase", None),
+        ("4-lowercase-tables-app", "table", "convert-lowercase", None),
+        ("5-lowercase-columns-app", "column", "convert-lowercase", None),
+        ("6-rename-schema-hr", "schema", "rename", "people"),
+        ("7-lowercase-tables-hr", "table", "convert-lowercase", None),
+        ("8-lowercase-columns-hr", "column", "convert-lowercase", None),
     ]
 
 
 def test_column_removals():
-    b = _Builder()
-    _add_column_removals(b, [ColumnRemoval("APP", "T", "Old_Col")])
-    assert b.rules == [
-        {
-            "rule-type": "transformation",
-            "rule-id": "1",
-            "rule-name": "1-remove-app-t-old_col",
-            "rule-target": "column",
-            "object-locator": {"schema-name": "APP", "table-name": "T", "column-name": "Old_Col"},
-            "rule-action": "remove-column",
-        }
-    ]
+    doc = build_forward_mappings(["APP"], removed_columns=[ColumnRemoval("APP", "T", "Old_Col")])
+    assert doc["rules"][1] == {
+        "rule-type": "transformation",
+        "rule-id": "2",
+        "rule-name": "2-remove-app-t-old_col",
+        "rule-target": "column",
+        "object-locator": {"schema-name": "APP", "table-name": "T", "column-name": "Old_Col"},
+        "rule-action": "remove-column",
+    }
 
 
 def test_steps_run_in_document_order():

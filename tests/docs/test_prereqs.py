@@ -16,6 +16,7 @@ from migration.docs.prereqs import (
     postgres_source_prereqs,
     postgres_target_prereqs,
 )
+from migration.planning.design import resolve
 
 
 def _oracle(**overrides: Any) -> str:
@@ -203,7 +204,7 @@ def test_stack_prerequisites_use_exact_oracle_names_and_the_reverse_control_sche
     from migration.docs.stack_docs import prerequisites
 
     shop = Path(__file__).resolve().parents[1] / "data" / "shop"
-    sql = prerequisites(read_stack_file(shop, "shop").load(), side="oracle")
+    sql = prerequisites(resolve(read_stack_file(shop, "shop").load()), side="oracle")
     assert "EXECUTE IMMEDIATE 'ALTER TABLE SHOP.\"EventLog\" ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS'" in sql
     assert "EVENTLOG" not in sql
     assert "ADD SUPPLEMENTAL LOG GROUP CUSTOMER_LOYALTY_PROGRAM_M_DLG (MEMBER_ID, TIER_CODE) ALWAYS" in sql
@@ -346,9 +347,9 @@ def test_secrets_manager_users_are_marked_as_placeholders_unless_named():
     from migration.docs.stack_docs import prerequisites
     from tests.helpers import ROOT
 
-    sql = prerequisites(read_stack_file(ROOT, "prod").load(), side="oracle")
+    sql = prerequisites(resolve(read_stack_file(ROOT, "prod").load()), side="oracle")
     assert "-- PLACEHOLDER: DMS_USER stands for the user stored in arn:aws:secretsmanager:" in sql
-    named = prerequisites(read_stack_file(ROOT, "prod", ["source.username=DMS_PROD"]).load(), side="oracle")
+    named = prerequisites(resolve(read_stack_file(ROOT, "prod", ["source.username=DMS_PROD"]).load()), side="oracle")
     assert "PLACEHOLDER: DMS_USER" not in named and "CREATE USER DMS_PROD" in named.upper().replace('"', "")
 
 
@@ -357,10 +358,14 @@ def test_the_reverse_source_logs_whole_old_rows_of_tables_without_a_primary_key(
     from migration.docs.stack_docs import prerequisites
     from tests.helpers import ROOT
 
-    sql = prerequisites(read_stack_file(ROOT, "prod", ["phase=cutover"]).load(), side="postgres")
+    sql = prerequisites(resolve(read_stack_file(ROOT, "prod", ["phase=cutover"]).load()), side="postgres")
     assert "ALTER TABLE app.audit_log REPLICA IDENTITY FULL;" in sql
     pglogical = prerequisites(
-        read_stack_file(ROOT, "prod", ["phase=cutover", "reverse.postgresSource.settings.pluginName=pglogical"]).load(),
+        resolve(
+            read_stack_file(
+                ROOT, "prod", ["phase=cutover", "reverse.postgresSource.settings.pluginName=pglogical"]
+            ).load()
+        ),
         side="postgres",
     )
     assert "REPLICA IDENTITY FULL;" not in pglogical and "does not help: give them a primary key" in pglogical
@@ -368,10 +373,10 @@ def test_the_reverse_source_logs_whole_old_rows_of_tables_without_a_primary_key(
 
 def test_columns_left_behind_going_forward_never_flow_back():
     from migration.config.stackfile import read_stack_file
-    from migration.planning.tasks import all_tasks
+    from migration.planning.design import resolve
     from tests.helpers import ROOT
 
-    specs = all_tasks(read_stack_file(ROOT, "prod", ["phase=cutover"]).load())
+    specs = resolve(read_stack_file(ROOT, "prod", ["phase=cutover"]).load()).tasks
     (rev,) = [s for s in specs if s.direction == "reverse"]
     removed = {
         (r["object-locator"]["table-name"], r["object-locator"]["column-name"])

@@ -5,6 +5,7 @@ import pytest
 
 from migration.docs.prereqs import LSN_QUERY, SCN_QUERY
 from migration.docs.runbook import RunbookContext, RunbookError, render_runbook
+from migration.planning.design import resolve
 
 PROD = RunbookContext(
     project="oracle2pg",
@@ -227,7 +228,7 @@ def test_runbook_lists_the_names_that_are_not_a_case_fold():
     from migration.docs.stack_docs import runbook
 
     shop = Path(__file__).resolve().parents[1] / "data" / "shop"
-    text = runbook(read_stack_file(shop, "shop").load())
+    text = runbook(resolve(read_stack_file(shop, "shop").load()))
     appendix = text[text.index("## Appendix: names in Oracle and PostgreSQL") :]
     assert "15 migrated table(s) and column(s) are named differently from the case fold" in appendix
     for row in (

@@ -28,7 +28,7 @@ from migration.docs.runbook import (
     render_runbook,
 )
 from migration.docs.stack_docs import runbook, runbook_context
-from migration.planning.tasks import check_task_scopes, forward_tasks, migration_plan
+from migration.planning.design import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "tests" / "data" / "shop"
@@ -88,7 +88,7 @@ def section(text: str, title: str) -> str:
 
 @pytest.fixture(scope="module")
 def prod_text() -> str:
-    return runbook(prod())
+    return runbook(resolve(prod()))
 
 
 # ------------------------------------------------------------------------------------------------- topology
@@ -102,7 +102,7 @@ def test_prod_topology_draws_the_real_ids_in_order(prod_text):
     assert found["src_ep"] == f"{names.source_endpoint_id}<br/>source endpoint"
     assert found["tgt_ep"] == f"{names.target_endpoint_id}<br/>target endpoint"
     assert found["inst_1"] == f"{names.instance_id}<br/>replication instance"
-    tasks = [s.task_id for s in forward_tasks(prod())]
+    tasks = [s.task_id for s in list(resolve(prod()).forward)]
     assert [found[f"task_{i}"] for i in range(1, 5)] == [f"{t}<br/>forward task" for t in tasks]
     assert found["rev_task"].startswith(f"{names.task_id('reverse')}<br/>reverse task, cdc")
     assert found["rev_src_ep"].startswith(names.reverse_source_endpoint_id)
@@ -134,9 +134,9 @@ def test_reverse_path_is_drawn_only_when_the_stack_has_one():
 
 def test_several_instances_draw_each_task_under_its_own_instance():
     stack = prod("capacity.instances=2", "sizing.planFile=null")
-    specs = forward_tasks(stack)
+    specs = list(resolve(stack).forward)
     assert {s.instance for s in specs} == {0, 1}
-    chart = block(runbook(stack), "flowchart LR")
+    chart = block(runbook(resolve(stack)), "flowchart LR")
     found = nodes(chart)
     ids = StackNames("oracle2pg", "prod").instance_ids(2)
     assert [found["inst_1"], found["inst_2"]] == [f"{i}<br/>replication instance" for i in ids]
@@ -149,7 +149,7 @@ def test_several_instances_draw_each_task_under_its_own_instance():
 
 
 def test_serverless_draws_replication_configs_and_no_instance():
-    text = runbook(prod("capacity.mode=serverless", "reverse.enabled=false"))
+    text = runbook(resolve(prod("capacity.mode=serverless", "reverse.enabled=false")))
     chart = block(text, "flowchart LR")
     assert "inst_" not in chart and "replication instance" not in chart
     assert re.search(r'^    subgraph serverless\["DMS Serverless, \d+-\d+ DCU"\]$', chart, flags=re.M)
@@ -249,10 +249,10 @@ def test_phase_diagram_has_no_fallback_without_a_reverse_path():
 
 def test_gantt_rows_match_the_plan_estimates(prod_text):
     stack = prod()
-    plan = migration_plan(stack)
+    plan = resolve(stack).plan
     assert plan is not None
     by_name = {t.name: t.estimated_seconds for t in plan.tasks}
-    expected = [(s.task_id, math.ceil(by_name[s.name])) for s in forward_tasks(stack)]
+    expected = [(s.task_id, math.ceil(by_name[s.name])) for s in list(resolve(stack).forward)]
     chart = block(prod_text, "gantt")
     rows = re.findall(r"^    (\S+) \([^)]*\) :t\d+, 00:00, (\d+)s$", chart, flags=re.M)
     assert [(task, int(seconds)) for task, seconds in rows] == expected
@@ -298,8 +298,8 @@ def test_gantt_keeps_the_longest_tasks_of_a_big_plan():
 @pytest.mark.parametrize(
     "text_of",
     [
-        lambda: runbook(read_stack_file(ROOT, "dev").load()),  # no plan (sizing manual, no inventory)
-        lambda: runbook(prod("migration.type=cdc")),  # a cdc-only stack has no full load to plan
+        lambda: runbook(resolve(read_stack_file(ROOT, "dev").load())),  # no plan (sizing manual, no inventory)
+        lambda: runbook(resolve(prod("migration.type=cdc"))),  # a cdc-only stack has no full load to plan
         lambda: render_runbook(dataclasses.replace(BASE, migration_type="cdc", full_load_estimates=[("big-t1", 9.0)])),
     ],
     ids=["dev", "prod-cdc", "cdc-context"],
@@ -312,7 +312,7 @@ def test_no_gantt_without_a_planned_full_load(text_of):
 
 def test_gantt_leaves_out_tasks_the_plan_made_but_the_stack_dropped():
     stack = prod("inventory.unsupportedColumns=exclude-table")  # nokey-01's only table is excluded
-    ctx = runbook_context(stack, forward_tasks(stack))
+    ctx = runbook_context(resolve(stack))
     assert ctx.full_load_estimates == [
         ("oracle2pg-prod-big-documents", 1140.0),
         ("oracle2pg-prod-big-orders", 960.0),
@@ -325,11 +325,11 @@ def test_gantt_leaves_out_tasks_the_plan_made_but_the_stack_dropped():
 
 def _all_texts() -> dict[str, str]:
     return {
-        "prod": runbook(prod()),
-        "dev": runbook(read_stack_file(ROOT, "dev").load()),
-        "shop": runbook(shop()),
-        "serverless": runbook(prod("capacity.mode=serverless", "reverse.enabled=false")),
-        "instances": runbook(prod("capacity.instances=2", "sizing.planFile=null")),
+        "prod": runbook(resolve(prod())),
+        "dev": runbook(resolve(read_stack_file(ROOT, "dev").load())),
+        "shop": runbook(resolve(shop())),
+        "serverless": runbook(resolve(prod("capacity.mode=serverless", "reverse.enabled=false"))),
+        "instances": runbook(resolve(prod("capacity.instances=2", "sizing.planFile=null"))),
     }
 
 
@@ -364,7 +364,7 @@ def test_metric_command_is_written_once_and_the_loops_use_the_task_list(prod_tex
     assert prod_text.count("aws cloudwatch get-metric-statistics") == 1
     assert "aws cloudwatch get-metric-statistics" in helpers
     assert prod_text.count("dms_metric() {") == 1
-    tasks = [s.task_id for s in forward_tasks(prod())]
+    tasks = [s.task_id for s in list(resolve(prod()).forward)]
     assert f'FORWARD_TASKS="{" ".join(tasks)}"' in helpers.splitlines()
     after = prod_text[prod_text.index("## 0. ") :]
     assert after.count("for t in $FORWARD_TASKS; do") == 3  # latency, table states, drain
@@ -398,10 +398,10 @@ def test_the_latency_loop_measures_each_task_on_its_own_instance(tmp_path):
     """Runs the helpers and section 1's loop under sh with a stand-in `aws` that answers like DMS: every
     get-metric-statistics call names the task's own instance and its resource id, over the last 15 minutes."""
     stack = prod("capacity.instances=2", "sizing.planFile=null")
-    specs = forward_tasks(stack)
+    specs = list(resolve(stack).forward)
     ids = StackNames("oracle2pg", "prod").instance_ids(2)
     placement = {s.task_id: ids[s.instance] for s in specs}
-    text = runbook(stack)
+    text = runbook(resolve(stack))
     helpers = sh_blocks(section(text, "Shell helpers"))[0]
     loop = next(b for b in sh_blocks(section(text, "1. Pre-checks")) if b.startswith("for t in $FORWARD_TASKS"))
     bin_dir = tmp_path / "bin"
@@ -449,8 +449,8 @@ def test_counting_happens_after_the_freeze(texts):
 
 def test_row_counts_cover_exactly_the_tables_shop_migrates():
     stack = shop()
-    moved = check_task_scopes(stack, forward_tasks(stack))
-    text = runbook(stack)
+    moved = resolve(stack).moved
+    text = runbook(resolve(stack))
     drain = section(text, "3. Drain")
     ora = _sql_after(drain, '-- Oracle (sqlplus "$ORA")')
     pg = _sql_after(drain, '-- PostgreSQL (psql "$PG_URL")')
@@ -488,16 +488,16 @@ def test_row_counts_cover_exactly_the_tables_shop_migrates():
 
 
 def test_prod_row_counts_leave_out_excluded_tables():
-    full = section(runbook(prod()), "3. Drain")
+    full = section(runbook(resolve(prod())), "3. Drain")
     assert "APP.AUDIT_LOG" in full and "app.addresses" in full
-    excluded = section(runbook(prod("inventory.unsupportedColumns=exclude-table")), "3. Drain")
+    excluded = section(runbook(resolve(prod("inventory.unsupportedColumns=exclude-table"))), "3. Drain")
     assert "AUDIT_LOG" not in excluded and "ADDRESSES" not in excluded.upper()
     assert "6 table(s) the forward tasks migrate" in excluded
     assert "UNION ALL SELECT 6, 'HR.JOB_HISTORY', 'hr.job_history', count(*) FROM hr.job_history" in excluded
 
 
 def test_without_an_inventory_the_counts_say_they_cover_whole_schemas():
-    drain = section(runbook(read_stack_file(ROOT, "dev").load()), "3. Drain")
+    drain = section(runbook(resolve(read_stack_file(ROOT, "dev").load())), "3. Drain")
     assert "this stack has no inventory, so these count every table of the schemas APP, HR" in drain.replace(
         "This", "this"
     )

@@ -248,10 +248,10 @@ def test_shop_ddl_creates_exactly_the_names_of_the_name_map(pg_server):
     verbatim names all exist in PostgreSQL under the names the task mappings rename to."""
     from migration.config.stackfile import read_stack_file
     from migration.planning.naming import stack_names
-    from migration.planning.tasks import selected_tables, stack_inventory
+    from migration.planning.stack_inventory import load_stack_inventory, selected_tables
 
     stack = read_stack_file(Path(__file__).resolve().parents[1] / "data" / "shop", "shop").load()
-    inv = stack_inventory(stack)
+    inv = load_stack_inventory(stack)
     names = stack_names(stack, inv)
     m = stack.config.migration
     chosen = selected_tables(stack, inv, m.include, m.exclude)

@@ -396,12 +396,12 @@ def test_a_task_with_a_lob_that_cannot_move_whole_is_refused():
     """With failTasksOnLobTruncation the task would stop at the first such LOB: refused before anything runs."""
     from migration.config.model import ConfigError
     from migration.config.stackfile import read_stack_file
-    from migration.planning.tasks import _table_rules
+    from migration.planning.table_rules import table_rules
     from tests.helpers import ROOT
 
     table = lob_table(("DETAILS", "LONG"), measured={"DETAILS": 50 * 1024 * 1024})
     with pytest.raises(ConfigError, match=r"^oracle2pg:inventory: APP.T cannot move whole: largest LOB 50.0 MB"):
-        _table_rules(read_stack_file(ROOT, "prod").load(), [table])
+        table_rules(read_stack_file(ROOT, "prod").load(), [table])
 
 
 def test_unmeasured_is_limited_at_the_default():

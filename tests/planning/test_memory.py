@@ -6,6 +6,7 @@ import pytest
 
 from migration.config.model import ConfigError
 from migration.config.stackfile import read_stack_file
+from migration.planning.design import resolve
 from migration.planning.memory import (
     GIB,
     LOB_MEMORY_SHARE,
@@ -15,7 +16,6 @@ from migration.planning.memory import (
     fit_lob_buffers,
     smallest_class_with,
 )
-from migration.planning.tasks import all_tasks
 from tests.helpers import ROOT
 
 DOCUMENTS = LobTable("APP.DOCUMENTS", 15360, 3)  # 3 LOB columns, limited at 15 MB (3x the largest 5 MB LOB)
@@ -68,7 +68,7 @@ def test_smallest_class_prefers_the_family_then_the_newest_generation():
 
 
 def _prod(*overrides):
-    return all_tasks(read_stack_file(ROOT, "prod", list(overrides)).load())
+    return resolve(read_stack_file(ROOT, "prod", list(overrides)).load()).tasks
 
 
 def test_prod_big_documents_task_gets_buffers_that_fit_and_validates_its_own_lob_limit():
@@ -116,16 +116,16 @@ def test_a_full_load_stack_needs_no_acknowledgement():
 
 
 def test_a_recommended_class_too_small_for_the_lob_buffers_is_said_once_for_the_stack():
-    specs = _prod()
-    (note,) = [n for n in specs[0].stack_notes if n.startswith("NOTE the recommended")]
+    design = resolve(read_stack_file(ROOT, "prod").load())
+    (note,) = [n.line for n in design.notices if n.code == "recommended-class-lob-buffers"]
     assert note.startswith("NOTE the recommended dms.r6i.large is sized for throughput, but the LOB buffers")
     assert "use dms.r6i.xlarge" in note
-    assert not any(n.startswith("NOTE the recommended") for s in specs[1:] for n in s.stack_notes)
+    assert not any("the recommended" in r for s in design.tasks for r in s.reasons)
 
 
 def test_an_acknowledgement_pattern_covers_the_tables_it_matches():
-    specs = _prod("migration.lobUpdatesNotReplicated=[APP.%]")
-    (note,) = [n for n in specs[0].stack_notes if "LogMiner" in n]
+    design = resolve(read_stack_file(ROOT, "prod", ["migration.lobUpdatesNotReplicated=[APP.%]"]).load())
+    (note,) = [n.line for n in design.notices if n.code == "logminer-lob-updates-accepted"]
     assert "of APP.DOCUMENTS are not replicated" in note and "not a LOB table" not in note
 
 

@@ -8,7 +8,7 @@ import pytest
 from migration.cli.main import main
 from migration.config.model import ConfigError
 from migration.config.stackfile import read_stack_file
-from migration.planning.tasks import all_tasks
+from migration.planning.design import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 KMS = "arn:aws:kms:eu-west-1:210987654321:key/11111111-2222-3333-4444-555555555555"
@@ -78,7 +78,7 @@ def test_broken_frozen_plan_is_one_error_line(tmp_path, edit, message):
     frozen = tmp_path / "frozen.json"
     frozen.write_text(json.dumps(doc))
     with pytest.raises(ConfigError) as err:
-        all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
+        resolve(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
     assert message in str(err.value) and "\n" not in str(err.value)
 
 
@@ -93,7 +93,7 @@ def test_two_oracle_tables_folding_into_one_postgres_name_are_refused(tmp_path):
         fh.write('"APP","Orders","ID","NUMBER",22,10,0,"N",,0\n')
     paths = [f"inventory.{n}={inv / (n + '.csv')}" for n in ("columns", "tables", "lobs", "keys")]
     with pytest.raises(ConfigError, match=r"APP.ORDERS and APP.Orders both become app.orders in PostgreSQL"):
-        all_tasks(read_stack_file(ROOT, "prod", [*paths, "sizing.mode=manual", "sizing.planFile=null"]).load())
+        resolve(read_stack_file(ROOT, "prod", [*paths, "sizing.mode=manual", "sizing.planFile=null"]).load())
 
 
 @pytest.mark.parametrize(
@@ -106,10 +106,10 @@ def test_two_oracle_tables_folding_into_one_postgres_name_are_refused(tmp_path):
 def test_overlapping_tasks_without_inventory(tasks, message):
     stack = read_stack_file(ROOT, "dev", [f"migration.tasks={tasks}"]).load()
     if message is None:  # without an inventory nothing tells a pattern matches no table
-        assert all_tasks(stack)
+        assert resolve(stack).tasks
         return
     with pytest.raises(ConfigError, match=message):
-        all_tasks(stack)
+        resolve(stack)
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_overlapping_tasks_without_inventory(tasks, message):
 def test_task_scopes_are_exact_with_an_inventory(tasks, message):
     stack = read_stack_file(ROOT, "prod", ["sizing.mode=manual", "sizing.planFile=null", f"migration.tasks={tasks}"])
     with pytest.raises(ConfigError, match=message):
-        all_tasks(stack.load())
+        resolve(stack.load())
 
 
 def test_frozen_plan_keeps_the_split_when_the_class_changes(capsys, tmp_path):
@@ -144,29 +144,30 @@ def test_frozen_plan_keeps_the_split_when_the_class_changes(capsys, tmp_path):
 def test_frozen_plan_reports_tables_it_does_not_know(tmp_path):
     doc = None
     stack = read_stack_file(ROOT, "prod").load()
-    from migration.planning.tasks import migration_plan
+    from migration.planning.design import resolve
 
-    doc = migration_plan(stack).to_dict()
+    doc = resolve(stack).plan.to_dict()
     for task in doc["tasks"]:
         task["tables"] = [t for t in task["tables"] if t != ["APP", "CUSTOMERS"]]
     frozen = tmp_path / "frozen.json"
     frozen.write_text(json.dumps(doc))
-    specs = all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
-    notes = specs[0].stack_notes
+    design = resolve(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
+    specs = design.tasks
+    notes = [n.line for n in design.notices if n.code == "table-not-in-frozen-plan"]
     assert any(r.startswith("WARNING APP.CUSTOMERS is not in the frozen plan") for r in notes)
     assert not any('"CUSTOMERS"' in s.mappings_json for s in specs)
 
 
 def test_frozen_plan_naming_an_unknown_table_is_a_config_error(tmp_path):
     stack = read_stack_file(ROOT, "prod").load()
-    from migration.planning.tasks import migration_plan
+    from migration.planning.design import resolve
 
-    doc = migration_plan(stack).to_dict()
+    doc = resolve(stack).plan.to_dict()
     doc["tasks"][0]["tables"].append(["APP", "GHOST"])
     frozen = tmp_path / "frozen.json"
     frozen.write_text(json.dumps(doc))
     with pytest.raises(ConfigError, match=r"sizing.planFile: task .* names APP.GHOST, which the inventory lacks"):
-        all_tasks(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
+        resolve(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
 
 
 def _prod_at_cutover(tmp_path):
@@ -259,14 +260,14 @@ def test_plain_password_next_to_a_secure_one_is_refused(tmp_path):
 )
 def test_task_settings_overrides_cannot_bypass_a_guard(override, message):
     with pytest.raises(ConfigError, match="oracle2pg:migration.taskSettingsOverrides") as err:
-        all_tasks(read_stack_file(ROOT, "dev", [f"migration.taskSettingsOverrides={override}"]).load())
+        resolve(read_stack_file(ROOT, "dev", [f"migration.taskSettingsOverrides={override}"]).load())
     assert message in str(err.value)
 
 
 def test_task_settings_overrides_merge_into_the_document():
-    specs = all_tasks(
+    specs = resolve(
         read_stack_file(ROOT, "dev", ["migration.taskSettingsOverrides={FullLoadSettings: {CommitRate: 20000}}"]).load()
-    )
+    ).tasks
     settings = specs[0].settings
     assert settings["FullLoadSettings"]["CommitRate"] == 20000
     assert settings["FullLoadSettings"]["TargetTablePrepMode"] == "TRUNCATE_BEFORE_LOAD"
@@ -276,7 +277,7 @@ def test_non_strict_errors_only_on_a_disposable_target():
     with pytest.raises(ConfigError, match="strictErrors: false lets DMS log and skip rows"):
         read_stack_file(ROOT, "dev", ["migration.strictErrors=false"]).load()
     stack = read_stack_file(ROOT, "dev", ["migration.strictErrors=false", "migration.targetIsDisposable=true"]).load()
-    assert all_tasks(stack)[0].settings["ErrorBehavior"]["DataErrorPolicy"] == "LOG_ERROR"
+    assert resolve(stack).tasks[0].settings["ErrorBehavior"]["DataErrorPolicy"] == "LOG_ERROR"
 
 
 def test_set_with_a_list_index_edits_one_element():

@@ -9,8 +9,8 @@ import pytest
 
 from migration.config.model import ConfigError
 from migration.config.stackfile import read_stack_file
+from migration.planning.design import resolve
 from migration.planning.naming import NO_INVENTORY_NOTE
-from migration.planning.tasks import all_tasks, forward_tasks
 from tests.helpers import load, valid_raw
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +22,7 @@ def shop(*overrides: str):
 
 
 def reverse_of(stack):
-    (rev,) = [s for s in all_tasks(stack) if s.direction == "reverse"]
+    (rev,) = [s for s in resolve(stack).tasks if s.direction == "reverse"]
     return rev
 
 
@@ -67,7 +67,7 @@ def test_the_fallback_may_not_truncate_lobs_the_forward_path_refuses_to_truncate
 
 def test_a_pattern_that_matches_no_table_is_refused():
     with pytest.raises(ConfigError) as err:
-        all_tasks(shop("migration.exclude=[SHOP.CUSTOMERS, SHOP.LEGACY_CODES, SHOP.EVENTLOG]"))
+        resolve(shop("migration.exclude=[SHOP.CUSTOMERS, SHOP.LEGACY_CODES, SHOP.EVENTLOG]"))
     assert str(err.value) == (
         "oracle2pg:migration.exclude: pattern 'SHOP.EVENTLOG' matches no table of the inventory in schemas SHOP, "
         "ARCHIVE (names are case-sensitive: SHOP.EventLog differs in case; a % wildcard matches it); fix or remove it"
@@ -76,18 +76,19 @@ def test_a_pattern_that_matches_no_table_is_refused():
 
 def test_a_collision_among_the_migrated_tables_is_refused_naming_both():
     with pytest.raises(ConfigError) as err:
-        all_tasks(shop("migration.exclude=[SHOP.LEGACY_CODES]"))
+        resolve(shop("migration.exclude=[SHOP.LEGACY_CODES]"))
     assert str(err.value) == (
         "oracle2pg:migration: SHOP.CUSTOMERS and SHOP.Customers both become shop.customers in PostgreSQL (names "
         "fold to lower case); rename one in Oracle or leave one out"
     )
     with pytest.raises(ConfigError, match=r"SHOP.LEGACY_CODES.Code and SHOP.LEGACY_CODES.CODE both become"):
-        all_tasks(shop("migration.exclude=[SHOP.CUSTOMERS]"))
+        resolve(shop("migration.exclude=[SHOP.CUSTOMERS]"))
 
 
 def test_without_an_inventory_the_plan_says_which_names_need_one():
-    dev = forward_tasks(read_stack_file(ROOT, "dev", []).load())
-    assert NO_INVENTORY_NOTE in dev[0].stack_notes and NO_INVENTORY_NOTE not in dev[0].reasons
+    dev = resolve(read_stack_file(ROOT, "dev", []).load())
+    assert [n.text for n in dev.notices if n.code == "no-inventory"] == [NO_INVENTORY_NOTE]
+    assert NO_INVENTORY_NOTE not in dev.forward[0].reasons
     assert "need the inventory for exact rename rules both ways" in NO_INVENTORY_NOTE
 
 
@@ -113,7 +114,7 @@ def test_reverse_selects_exactly_what_moved_even_when_an_exclude_names_a_twin():
         ("include", {"schema-name": "archive", "table-name": "%"}),
         ("exclude", {"schema-name": "shop", "table-name": "legacy_codes"}),
     ]
-    forward = json.dumps([s.mappings for s in all_tasks(shop()) if s.direction == "forward"])
+    forward = json.dumps([s.mappings for s in resolve(shop()).tasks if s.direction == "forward"])
     assert '"value": "orderlines"' in forward
 
 
@@ -124,7 +125,7 @@ def test_a_reverse_mapping_over_the_limit_says_the_renames_fill_it(monkeypatch):
 
     monkeypatch.setattr(mappings, "MAX_MAPPING_BYTES", 6000)
     with pytest.raises(ConfigError) as err:
-        all_tasks(shop("sizing.mode=auto", "sizing.windowHours=6"))
+        resolve(shop("sizing.mode=auto", "sizing.windowHours=6"))
     assert str(err.value) == (
         "oracle2pg:reverse: table mapping is larger than 2 MB; split the tables across more tasks (the fallback is "
         "one task; 15 of its rules rename names that are not plain upper case)"
@@ -132,7 +133,6 @@ def test_a_reverse_mapping_over_the_limit_says_the_renames_fill_it(monkeypatch):
 
 
 def test_oracle_names_over_30_bytes_are_warned_about_once_for_the_stack():
-    specs = all_tasks(shop())
-    (note,) = [n for n in specs[0].stack_notes if "over 30 bytes" in n]
+    (note,) = [n.line for n in resolve(shop()).notices if n.code == "oracle-names-over-30-bytes"]
     assert note.startswith("WARNING 3 Oracle name(s) over 30 bytes (SHOP.CUSTOMER_LOYALTY_PROGRAM_MEMBERSHIP_TIER")
     assert "oracle-check-object-30-bytes-limit" in note

@@ -15,8 +15,9 @@ from migration.config.stackfile import read_stack_file
 from migration.dms.mappings import Rename, build_forward_mappings, build_reverse_mappings
 from migration.inventory.model import Column, Inventory, Table
 from migration.inventory.names import build_name_map
+from migration.planning.design import resolve
 from migration.planning.naming import stack_names
-from migration.planning.tasks import all_tasks, stack_inventory
+from migration.planning.stack_inventory import load_stack_inventory
 from tests.dms_rules import Rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,11 +37,11 @@ class Trip:
 
 
 def round_trip(stack: Stack) -> Trip:
-    specs = all_tasks(stack)
+    specs = resolve(stack).tasks
     forward = [Rules(s.mappings) for s in specs if s.direction == "forward" and s.name != "validate"]
     (reverse_spec,) = [s for s in specs if s.direction == "reverse"]
     back = Rules(reverse_spec.mappings)
-    inv = stack_inventory(stack)
+    inv = load_stack_inventory(stack)
     assert inv is not None
     names = stack_names(stack, inv)
     trip = Trip()
@@ -116,7 +117,7 @@ def test_the_old_reverse_mapping_fails_the_round_trip():
     """The evaluator is not a rubber stamp: the reverse document without the inventory's renames sends "OrderLines"
     back as ORDERLINES and "select" as SELECT."""
     stack = shop()
-    specs = all_tasks(stack)
+    specs = resolve(stack).tasks
     (rev,) = [s for s in specs if s.direction == "reverse"]
     renames = ("table", "column")
     rules = [r for r in rev.mappings["rules"] if r.get("rule-action") != "rename" or r["rule-target"] not in renames]

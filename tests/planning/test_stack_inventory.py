@@ -10,7 +10,8 @@ from migration.config.model import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.docs.stack_docs import prerequisites, runbook
 from migration.inventory.model import Column, Table
-from migration.planning.tasks import _table_rules, all_tasks, migration_plan
+from migration.planning.design import resolve
+from migration.planning.table_rules import table_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,7 @@ def rules_of(spec, kind):
 
 @pytest.fixture(scope="module")
 def specs():
-    return {s.name: s for s in all_tasks(prod())}
+    return {s.name: s for s in resolve(prod()).tasks}
 
 
 def test_planner_splits_the_sample_schema_into_tasks(specs):
@@ -76,13 +77,13 @@ def test_unsupported_columns_are_removed_by_explicit_choice(specs):
 
 def test_unsupported_columns_fail_by_default():
     with pytest.raises(ConfigError) as err:
-        all_tasks(prod("inventory.unsupportedColumns=fail"))
+        resolve(prod("inventory.unsupportedColumns=fail"))
     assert str(err.value).startswith("oracle2pg:inventory.unsupportedColumns: APP.ADDRESSES.ADDRESS (ADDRESS_T)")
     assert "choose remove-column or exclude-table" in str(err.value)
 
 
 def test_exclude_table_drops_the_whole_table():
-    specs = all_tasks(prod("inventory.unsupportedColumns=exclude-table"))
+    specs = resolve(prod("inventory.unsupportedColumns=exclude-table")).tasks
     selected = {
         r["object-locator"]["table-name"]
         for s in specs
@@ -103,26 +104,26 @@ def test_key_less_lob_column_follows_the_unsupported_columns_choice(specs):
         "APP", "NOTES", 10, 8192, False, columns=[Column("APP", "NOTES", "BODY", "CLOB", 4000, None, None, True, None)]
     )
     with pytest.raises(ConfigError) as err:
-        _table_rules(prod("inventory.unsupportedColumns=fail"), [keyless])
+        table_rules(prod("inventory.unsupportedColumns=fail"), [keyless])
     assert str(err.value).startswith("oracle2pg:inventory.unsupportedColumns: APP.NOTES.BODY (CLOB) cannot be moved")
     assert "only for tables with a primary or unique key" in str(err.value)
-    specs_excluded = all_tasks(prod("inventory.unsupportedColumns=exclude-table"))
+    specs_excluded = resolve(prod("inventory.unsupportedColumns=exclude-table")).tasks
     assert not [s for s in specs_excluded if "AUDIT_LOG" in json.dumps(s.mappings)]
 
 
 def test_planner_reasons_and_window(specs):
-    plan = migration_plan(prod())
+    plan = resolve(prod()).plan
     assert plan.migration_type == "full-load-and-cdc" and plan.fits_window is False
     assert plan.window_hours == 0.25
 
 
 def test_missing_inventory_file_is_one_line():
     with pytest.raises(ConfigError, match=r"^oracle2pg:inventory.lobs: file not found: .*nope.csv$"):
-        all_tasks(prod("inventory.lobs=tests/data/inventory/nope.csv"))
+        resolve(prod("inventory.lobs=tests/data/inventory/nope.csv"))
 
 
 def test_stack_without_inventory_selects_whole_schemas():
-    (spec,) = all_tasks(read_stack_file(ROOT, "dev").load())
+    (spec,) = resolve(read_stack_file(ROOT, "dev").load()).tasks
     includes = [
         (r["object-locator"]["schema-name"], r["object-locator"]["table-name"])
         for r in rules_of(spec, "selection")
@@ -133,26 +134,26 @@ def test_stack_without_inventory_selects_whole_schemas():
 
 
 def test_prerequisites_follow_the_stack_and_its_inventory():
-    sql = prerequisites(prod())
+    sql = prerequisites(resolve(prod()))
     assert "EXEC rdsadmin.rdsadmin_util.set_configuration('archivelog retention hours', 48);" in sql
     assert "ALTER TABLE APP.AUDIT_LOG ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS" in sql
     assert "DBMS_LOGMNR" in sql
     assert "pg_create_logical_replication_slot('dms_reverse_slot', 'test_decoding')" in sql  # reverse source
     assert "rds.logical_replication" in sql
     binary = prerequisites(
-        prod("source.settings.reader=binary-reader", "source.settings.filterTransactionsOfUser=null")
+        resolve(prod("source.settings.reader=binary-reader", "source.settings.filterTransactionsOfUser=null"))
     )
     assert "create_archivelog_dir" in binary and "create_archivelog_dir" not in sql
 
 
 def test_prerequisites_of_a_full_load_stack_skip_cdc_logging():
-    sql = prerequisites(read_stack_file(ROOT, "dev").load(), side="oracle")
+    sql = prerequisites(resolve(read_stack_file(ROOT, "dev").load()), side="oracle")
     assert "alter_supplemental_logging" not in sql
     assert "DMS_USER" in sql
 
 
 def test_runbook_names_this_stacks_tasks_and_commands():
-    text = runbook(prod())
+    text = runbook(resolve(prod()))
     assert "pulumi config set phase cutover --stack prod" in text
     assert (
         'FORWARD_TASKS="oracle2pg-prod-big-documents oracle2pg-prod-big-orders oracle2pg-prod-load-01 oracle2pg-prod-nokey-01"'
@@ -166,7 +167,7 @@ def test_runbook_names_this_stacks_tasks_and_commands():
 
 def test_planner_errors_name_the_stack_file_key():
     with pytest.raises(ConfigError) as err:
-        migration_plan(prod("sizing.planFile=null", "sizing.keyRanges={APP.NOPE: [1, 2]}"))
+        resolve(prod("sizing.planFile=null", "sizing.keyRanges={APP.NOPE: [1, 2]}"))
     assert str(err.value) == (
         "oracle2pg:sizing.keyRanges: unknown table 'APP.NOPE'; use OWNER.TABLE exactly as in the inventory"
     )

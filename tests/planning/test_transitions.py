@@ -14,28 +14,40 @@ from pulumi.runtime.config import set_all_config
 from migration.cli.offline import RecordingMocks, RecordingMonitor, run_program
 from migration.config.model import ConfigError
 from migration.config.stackfile import read_stack_file
-from migration.planning.tasks import all_tasks
+from migration.notices import Level, Notice
+from migration.planning.design import resolve
 from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, check_transition, deployed_state, read_deployed
 from tests.helpers import ROOT
 
 LSN = "0/16B3748"
 
 
-def _stack(*overrides: str, stack: str = "prod"):
-    loaded = read_stack_file(ROOT, stack, list(overrides)).load()
-    return loaded, all_tasks(loaded)
+def _design(*overrides: str, stack: str = "prod"):
+    return resolve(read_stack_file(ROOT, stack, list(overrides)).load())
 
 
 def _deployed(*overrides: str, stack: str = "prod", previous: dict | None = None) -> dict:
     """The deployedState output a stack with these overrides exports (after `previous`, if given)."""
-    loaded, specs = _stack(*overrides, stack=stack)
-    return deployed_state(loaded, specs, read_deployed({DEPLOYED_STATE_OUTPUT: previous} if previous else None))
+    design = _design(*overrides, stack=stack)
+    return deployed_state(design, read_deployed({DEPLOYED_STATE_OUTPUT: previous} if previous else None))
+
+
+def _notices(deployed: dict | None, *overrides: str, stack: str = "prod", today: date | None = None) -> list[Notice]:
+    state = read_deployed({DEPLOYED_STATE_OUTPUT: deployed} if deployed is not None else None)
+    return check_transition(_design(*overrides, stack=stack), state, today=today)
 
 
 def _check(deployed: dict | None, *overrides: str, stack: str = "prod", today: date | None = None) -> list[str]:
-    loaded, specs = _stack(*overrides, stack=stack)
-    state = read_deployed({DEPLOYED_STATE_OUTPUT: deployed} if deployed is not None else None)
-    return check_transition(loaded, specs, state, today=today)
+    return [n.text for n in _notices(deployed, *overrides, stack=stack, today=today)]
+
+
+def test_going_back_and_abandoning_are_destructive_and_a_date_warning_is_not():
+    (back,) = _notices(_deployed("phase=cutover"), "phase=replicate", "allowPhaseBack=cutover")
+    (abandon,) = _notices(_deployed(), "phase=complete")
+    (engine,) = _notices(None, "replicationInstance.engineVersion=3.5.4", today=date(2026, 12, 1))
+    assert (back.code, back.destructive) == ("phase-back", True)
+    assert (abandon.code, abandon.destructive) == ("abandon-migration", True)
+    assert engine.level is Level.WARNING and not engine.destructive
 
 
 def test_the_first_deployment_passes():
@@ -231,9 +243,8 @@ def test_outputs_this_program_did_not_write_are_refused_not_taken_as_nothing(out
 def test_a_stack_deployed_by_an_older_version_is_checked_on_its_phase():
     legacy = read_deployed({"phase": "fallback", "taskArns": {}})
     assert legacy is not None and legacy.phase == "fallback" and legacy.tasks == {}
-    loaded, specs = _stack()
     with pytest.raises(ConfigError, match="the stack is deployed at fallback; going back to replicate"):
-        check_transition(loaded, specs, legacy)
+        check_transition(_design(), legacy)
 
 
 def test_outputs_of_another_stack_are_refused():

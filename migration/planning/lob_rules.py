@@ -1,0 +1,131 @@
+"""The DMS LOB rules that span a stack's tasks: LOB buffers that fit each instance's memory (CommitRate and
+StreamBufferSizeInMB per LOB task), and LogMiner's LOB-only updates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, Sequence
+
+from migration.config.model import ConfigError, Stack, did_you_mean
+from migration.notices import Notice, info, warning
+from migration.planning.capacity import serverless_dcu
+from migration.planning.memory import MemoryFitError, TaskLobs, fit_lob_buffers
+from migration.planning.settings import forward_settings
+from migration.planning.spec import TaskSpec
+from migration.planning.table_rules import TableRules
+
+
+def with_lob_rules(
+    stack: Stack, specs: list[TaskSpec], rules: dict[str, tuple[TableRules, int]]
+) -> tuple[list[TaskSpec], list[Notice]]:
+    """The specs with LOB buffers that fit each instance, and the stack notices that go with them."""
+    accepted = _check_logminer_lob_updates(stack, [r for r, _ in rules.values()])
+    fitted, summaries = _fit_per_instance(stack, specs, rules)
+    _check_commit_rate_override(stack, fitted)
+    out = []
+    for spec in specs:
+        buffers = fitted.get(spec.name)
+        if buffers is None:
+            out.append(spec)
+            continue
+        r, subtasks = rules[spec.name]
+        settings = forward_settings(
+            stack,
+            _subtasks(spec, subtasks),
+            r.lob_sizes_kb,
+            commit_rate=buffers.commit_rate,
+            stream_buffer_size_mb=buffers.stream_buffer_size_mb,
+        )
+        gib = (buffers.lob_buffer_bytes + buffers.stream_buffer_bytes) / 2**30
+        why = f"{spec.name}: LOB buffers CommitRate {buffers.commit_rate}, StreamBufferSizeInMB "
+        why += f"{buffers.stream_buffer_size_mb}: {gib:.1f} GiB"
+        out.append(replace(spec, settings=settings, reasons=(*spec.reasons, why)))
+    return out, [*summaries, *([accepted] if accepted else [])]
+
+
+def _fit_per_instance(
+    stack: Stack, specs: Sequence[TaskSpec], rules: dict[str, tuple[TableRules, int]]
+) -> tuple[dict[str, Any], list[Notice]]:
+    by_instance: dict[int, list[TaskLobs]] = {}
+    for spec in specs:
+        if spec.name in rules:
+            r, subtasks = rules[spec.name]
+            by_instance.setdefault(spec.instance, []).append(TaskLobs(spec.name, subtasks, tuple(r.lobs)))
+    instance_class = stack.config.replication_instance.instance_class
+    serverless = stack.config.capacity.mode == "serverless"
+    dcu = serverless_dcu(stack.config)[1] if serverless else None
+    key = "capacity.maxDcu" if serverless else "replicationInstance.instanceClass"
+    fitted: dict[str, Any] = {}
+    summaries: list[Notice] = []
+    for demands in by_instance.values():
+        try:
+            plan = fit_lob_buffers(demands, instance_class, serverless_dcu=dcu)
+        except MemoryFitError as exc:
+            raise ConfigError(f"{stack.project}:{key}: {exc}", key=key) from None
+        fitted |= plan.tasks
+        if plan.tasks:
+            summaries.append(info("lob-buffers", plan.summary()))
+    return fitted, summaries
+
+
+def _subtasks(spec: TaskSpec, default: int) -> int:
+    return int(spec.settings.get("FullLoadSettings", {}).get("MaxFullLoadSubTasks", default))
+
+
+def _check_commit_rate_override(stack: Stack, fitted: Mapping[str, Any]) -> None:
+    """An override may lower CommitRate, never raise it past what keeps the LOB tasks' buffers in memory."""
+    override = stack.config.migration.task_settings_overrides.get("FullLoadSettings", {})
+    rate = override.get("CommitRate") if isinstance(override, dict) else None
+    if not isinstance(rate, int) or not fitted:
+        return
+    most = min(b.commit_rate for b in fitted.values())
+    if rate > most:
+        key = "migration.taskSettingsOverrides.FullLoadSettings.CommitRate"
+        raise ConfigError(
+            f"{stack.project}:{key}: {rate} would not fit the "
+            f"LOB buffers in {stack.config.replication_instance.instance_class}'s memory; at most {most} (DMS guide: "
+            "Setting LOB support)",
+            key=key,
+        )
+
+
+def _like(pattern: str) -> re.Pattern[str]:
+    """An acknowledgement pattern (SCHEMA.TABLE with % wildcards) as a regular expression."""
+    return re.compile(".*".join(re.escape(part) for part in pattern.split("%")))
+
+
+def _check_logminer_lob_updates(stack: Stack, rules: Sequence[TableRules]) -> Notice | None:
+    """With LogMiner, DMS does not replicate UPDATEs that change only LOB columns (on Oracle 11 no LOB or XMLTYPE
+    UPDATE at all): DMS guide, "Limitations on using Oracle as a source". A CDC stack with such tables must say
+    which way it goes: Binary Reader, or an acknowledgement naming exactly the affected tables."""
+    cfg = stack.config
+    m = cfg.migration
+    if not m.has_cdc or cfg.source.settings.reader != "logminer":
+        return None
+    affected = sorted({lob.label for r in rules for lob in r.lobs})
+    accepted = set(m.lob_updates_not_replicated)
+    patterns = [_like(p) for p in accepted if "%" in p]
+    missing = [t for t in affected if t not in accepted and not any(rx.fullmatch(t) for rx in patterns)]
+    if missing:
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        raise ConfigError(
+            f"{stack.project}:source.settings.reader: with LogMiner, DMS does not replicate UPDATEs that change only "
+            f"LOB columns, and these CDC tables have LOBs: {shown}; use reader: binary-reader, or list them (or a "
+            "pattern like APP.%) in migration.lobUpdatesNotReplicated to accept it",
+            key="source.settings.reader",
+        )
+    stale = sorted(p for p in accepted if "%" not in p and p not in affected)
+    note = ""
+    if stale:
+        hints = "".join(did_you_mean(t, affected) for t in stale[:1])
+        note = f"; {', '.join(stale)} listed there but not a LOB table of the CDC tasks{hints}"
+    if not affected and not note:
+        return None
+    return warning(
+        "logminer-lob-updates-accepted",
+        f"LogMiner: UPDATEs that change only LOB columns of {', '.join(affected) or 'no table'} are not "
+        f"replicated (accepted in migration.lobUpdatesNotReplicated); compare those LOBs after the load, before "
+        f"cutover{note}",
+    )

@@ -1,0 +1,131 @@
+"""The fallback task PostgreSQL -> Oracle: what moved forward, moved back under the Oracle names it came from."""
+
+from __future__ import annotations
+
+from typing import Collection, Sequence
+
+from migration.config.model import ConfigError, StackConfig
+from migration.dms import mappings
+from migration.dms.mappings import Selection
+from migration.dms.positions import parse_postgres_start
+from migration.inventory.names import NameMap
+from migration.planning import naming
+from migration.planning.basis import Basis
+from migration.planning.lifecycle import phase_state
+from migration.planning.naming import postgres_schema
+from migration.planning.selection import Pair, selected
+from migration.planning.settings import reverse_settings
+from migration.planning.spec import TaskSpec
+
+
+def reverse_task(basis: Basis, forward: Sequence[TaskSpec], moved: Collection[Pair]) -> TaskSpec | None:
+    """CDC only, DO_NOTHING, every name turned back into the Oracle name it came from (case folds, plus explicit
+    renames from the inventory), each LOB table's forward LOB settings, and settings of its own: control tables in
+    the reverse user's schema, strict errors (it writes into production). `moved`: the Oracle tables the forward
+    tasks select (migration.planning.scopes)."""
+    stack, cfg, names = basis.stack, basis.config, basis.names
+    state = phase_state(cfg)
+    if not state.reverse_created:
+        return None
+    rev = cfg.reverse
+    assert rev.postgres_source is not None
+    renames: list[mappings.Rename] = []
+    lobs: list[mappings.TableSettings] = []
+    removed: list[mappings.ColumnRemoval] = []
+    reasons = [naming.NO_INVENTORY_NOTE] if names is None else []
+    if names is not None:
+        left_behind = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns}
+        renames = naming.reverse_renames(names, sorted(moved), left_behind)
+        # A column the forward tasks did not move (a pre-created table may still have it) never flows back: it
+        # would write NULLs, or land in a column of another spelling, in the Oracle table.
+        removed = [
+            mappings.ColumnRemoval(names.schema(o), names.table(o, t), names.column(o, t, c))
+            for o, t, c in sorted(left_behind)
+        ]
+        lobs = _reverse_lob_settings(names, forward)
+        reasons += naming.names_note(names, sorted(moved), "PostgreSQL -> Oracle")
+        reasons += [
+            f"{ts.schema}.{ts.table}: LOB mode {ts.lob['mode']}, bulk-max-size {ts.lob['bulk-max-size']} KB, as "
+            "forward: a LOB that went forward comes back whole"
+            for ts in lobs
+            if ts.lob is not None
+        ]
+    selection = _reverse_selection(cfg, forward, names, moved)
+    try:
+        doc = mappings.build_reverse_mappings(
+            {postgres_schema(cfg, s): s for s in cfg.migration.schemas},
+            selection=selection,
+            renames=renames,
+            table_settings=lobs,
+            removed_columns=removed,
+        )
+    except mappings.MappingError as exc:
+        too_large = isinstance(exc, mappings.MappingTooLargeError) and renames
+        hint = (
+            f" (the fallback is one task; {len(renames)} of its rules rename names that are not plain upper case)"
+            if too_large
+            else ""
+        )
+        raise ConfigError(f"{stack.project}:reverse: {exc}{hint}", key="reverse") from None
+    start = parse_postgres_start(rev.cdc_start_position, slot_name=rev.postgres_source.settings.slot_name)
+    return TaskSpec(
+        name="reverse",
+        task_id=basis.ids.task_id("reverse"),
+        direction="reverse",
+        migration_type="cdc",
+        mappings=doc,
+        settings=reverse_settings(stack),
+        start=state.reverse_running,
+        cdc_start_position=start.cdc_start_position,
+        cdc_start_time=start.cdc_start_time,
+        reasons=tuple(reasons),
+        selection=tuple(selection),
+        table_settings=tuple(lobs),
+        removed_columns=tuple(removed),
+    )
+
+
+def _reverse_selection(
+    cfg: StackConfig, forward: Sequence[TaskSpec], names: NameMap | None, moved: Collection[Pair]
+) -> list[Selection]:
+    """The forward tasks' selection rules in PostgreSQL names: the fallback moves back exactly what moved forward,
+    never a table the forward path left out.
+
+    Exact names go through the name map, patterns are lower-cased. With an inventory the result is made exact over
+    the PostgreSQL names of every inventory table: an exclude that would hit a table that moved (SHOP.CUSTOMERS
+    lower-cased is also "Customers"'s name) is dropped, since excludes win over includes in DMS; then tables the
+    rules pick that did not move forward get an exclude rule of their own, and tables they miss an include rule."""
+    rules: list[Selection] = []
+    for spec in forward:
+        for sel in spec.selection:
+            if names is not None and "%" not in sel.table and sel.pair in moved:
+                pg = (names.schema(sel.schema), names.table(sel.schema, sel.table))
+            else:
+                pg = (postgres_schema(cfg, sel.schema), sel.table.lower())
+            item = Selection(sel.action, *pg)
+            if item not in rules:
+                rules.append(item)
+    if names is None:
+        return rules
+    universe = [(names.schema(o), names.table(o, t)) for o, t in names.all_tables()]
+    expected = {(names.schema(o), names.table(o, t)) for o, t in moved}
+    wanted = sorted(expected)
+    rules = [r for r in rules if r.action != "exclude" or not selected([Selection("include", *r.pair)], wanted)]
+    got = selected(rules, universe)
+    rules += [Selection("exclude", *pg) for pg in sorted(got - expected)]
+    rules += [Selection("include", *pg) for pg in sorted(expected - got)]
+    return rules
+
+
+def _reverse_lob_settings(names: NameMap, forward: Sequence[TaskSpec]) -> list[mappings.TableSettings]:
+    """Each table's forward LOB settings, in PostgreSQL names: the fallback carries every LOB size that went forward
+    (limited at the same bulk-max-size, full LOB mode where the forward task needed it). Columns that only the
+    reverse path sees as LOBs (varchar beyond 2000 characters becomes NCLOB) fit the task's 64 KB LobMaxSize."""
+    out: dict[Pair, mappings.TableSettings] = {}
+    for spec in forward:
+        for ts in spec.table_settings:
+            if ts.lob is None:
+                continue
+            pg = (names.schema(ts.schema), names.table(ts.schema, ts.table))
+            out.setdefault(pg, mappings.TableSettings(pg[0], pg[1], lob=dict(ts.lob)))
+    return list(out.values())

@@ -1,0 +1,46 @@
+"""The stack's Oracle inventory: read from the files `oracle2pg:inventory` names, and the tables the stack selects."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+from migration.config.model import ConfigError, Stack
+from migration.inventory.load import load_inventory
+from migration.inventory.model import Inventory, InventoryError, Table
+from migration.planning.selection import matches
+
+
+def load_stack_inventory(stack: Stack) -> Inventory | None:
+    """The stack's Oracle inventory, or None when the stack has none configured. Reads the files each call: the
+    design (migration.planning.design.resolve) reads it once per run and hands it on."""
+    inv_cfg = stack.config.inventory
+    if inv_cfg is None:
+        return None
+    root = Path(stack.root)
+    paths = {
+        k: (root / v if v else None)
+        for k, v in (
+            ("columns", inv_cfg.columns),
+            ("tables", inv_cfg.tables),
+            ("lobs", inv_cfg.lobs),
+            ("keys", inv_cfg.keys),
+        )
+    }
+    for name, path in paths.items():
+        if path is not None and not path.is_file():
+            raise ConfigError(f"{stack.project}:inventory.{name}: file not found: {path}", key=f"inventory.{name}")
+    try:
+        return load_inventory(root / inv_cfg.columns, root / inv_cfg.tables, paths["lobs"], paths["keys"])
+    except InventoryError as exc:
+        raise ConfigError(f"{stack.project}:inventory: {exc}", key="inventory") from None
+
+
+def selected_tables(stack: Stack, inv: Inventory, include: Sequence[str], exclude: Sequence[str]) -> list[Table]:
+    """The inventory tables of the stack's schemas that the include patterns pick and the exclude patterns leave."""
+    schemas = set(stack.config.migration.schemas)
+    return [
+        t
+        for t in inv.tables.values()
+        if t.owner in schemas and matches(include, t.owner, t.name) and not matches(exclude, t.owner, t.name)
+    ]
