@@ -1,6 +1,7 @@
 """What `plan --set` warns about, frozen task splits, task-settings overrides and secrets in edits."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -290,12 +291,18 @@ def test_sns_topic_in_another_region_is_a_config_error():
         read_stack_file(ROOT, "dev", ["monitoring.snsTopicArn=arn:aws:sns:us-east-1:123456789012:alerts"]).load()
 
 
-def test_preview_documents_never_overwrite_the_stack_documents(capsys):
-    assert main(["plan", "--stack", "dev", "--set", "migration.validation=true"]) == 0
+def test_preview_documents_never_overwrite_the_stack_documents(capsys, tmp_path):
+    for name in ("Pulumi.yaml", "Pulumi.dev.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    settings = "oracle2pg-dev-main.task-settings.json"
+    assert main(["--root", str(tmp_path), "plan", "--stack", "dev"]) == 0
+    stack_docs = {p.name: p.read_bytes() for p in (tmp_path / "plan" / "dev").iterdir()}
+    assert json.loads(stack_docs[settings])["ValidationSettings"]["EnableValidation"] is False
+    assert main(["--root", str(tmp_path), "plan", "--stack", "dev", "--set", "migration.validation=true"]) == 0
     capsys.readouterr()
-    preview = json.loads((ROOT / "plan" / "dev-preview" / "oracle2pg-dev-main.task-settings.json").read_text())
-    assert preview["FullLoadSettings"]["TargetTablePrepMode"] == "TRUNCATE_BEFORE_LOAD"
-    assert (ROOT / "plan" / "dev-preview" / "resources.json").is_file()
+    preview = json.loads((tmp_path / "plan" / "dev-preview" / settings).read_text())
+    assert preview["ValidationSettings"]["EnableValidation"] is True
+    assert {p.name: p.read_bytes() for p in (tmp_path / "plan" / "dev").iterdir()} == stack_docs
 
 
 def test_plan_table_summarises_each_tasks_settings(capsys, tmp_path):
