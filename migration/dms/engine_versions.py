@@ -2,8 +2,8 @@
 
 Source: AWS DMS User Guide, "AWS DMS release notes" (CHAP_ReleaseNotes), the table of versions with the date after
 which no new replication instance can be created with a version and its end-of-life date, after which DMS
-upgrades instances itself whatever `auto_minor_version_upgrade` says. Two stored copies of that page disagree
-(../shared/reference/provider-facts.md); this table follows the newer one (it names 3.5.4 the default engine and
+upgrades instances itself whatever `auto_minor_version_upgrade` says. Two published copies of that page disagree;
+this table follows the newer one (it names 3.5.4 the default engine and
 extends 3.5.3/3.5.4), and notes the other copy's dates where they differ. None means "to be announced".
 Re-check the page when you move the default: a pinned version past its no-new-instance date fails at create, and
 after a forced upgrade a pinned older version is a permanent diff asking for a downgrade, which DMS does not do

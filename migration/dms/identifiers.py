@@ -1,6 +1,6 @@
 """DMS identifier rules in one place, and stable identifiers derived from project/stack/name.
 
-DMS rules (reference section 11): replication instance, endpoint and task identifiers are letters, digits and
+DMS rules (DMS User Guide: the CreateReplicationInstance, CreateEndpoint and CreateReplicationTask identifier rules): replication instance, endpoint and task identifiers are letters, digits and
 hyphens, start with a letter, never end with a hyphen nor contain two hyphens in a row; instance ids are at most
 63 characters, endpoint and task ids at most 255; all are stored lower-case. Identifiers are part of what makes
 a resource: changing one replaces it (for a task, a full reload), so derivation must be deterministic.

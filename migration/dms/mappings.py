@@ -1,4 +1,4 @@
-"""DMS table-mapping documents: selection, naming transformations and table settings (reference section 7).
+"""DMS table-mapping documents: selection, naming transformations and table settings (DMS User Guide: Specifying table selection and transformations rules using JSON).
 
 Pure logic. Every document is checked by `validate_mappings` before any resource uses it, so a bad rule is a
 plan-time error rather than a failed task hours into a migration.

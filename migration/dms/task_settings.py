@@ -1,4 +1,4 @@
-"""Builds the complete ReplicationTaskSettings document for a DMS task (reference sections 2, 4.4, 6, 8, 10).
+"""Builds the complete ReplicationTaskSettings document for a DMS task (DMS User Guide: Specifying task settings; LOB support; Target metadata, Full-load and Data validation task settings).
 
 Why a builder instead of a JSON file per task: DMS accepts contradictory settings (batch apply with loopback
 prevention, full LOB mode with batch apply, ValidationOnly with a loading prep mode) and fails only when the
@@ -46,7 +46,7 @@ ALLOWED_SECTIONS = frozenset(
         "FailTaskWhenCleanTaskResourceFailed",
     }
 )
-# AWS fills these; sending them fails on create and diffs forever (reference section 12, #21512).
+# AWS fills these; sending them fails on create and diffs forever (terraform-provider-aws issue #21512).
 READ_ONLY_FIELDS = frozenset({"Logging.CloudWatchLogGroup", "Logging.CloudWatchLogStream"})
 
 LOG_COMPONENTS = ("SOURCE_UNLOAD", "SOURCE_CAPTURE", "TARGET_LOAD", "TARGET_APPLY", "TASK_MANAGER")
@@ -84,7 +84,7 @@ class TaskSettingsOptions(StrictModel):
     migration_type: MigrationType
     target_engine: TargetEngine = "postgresql"
     target_table_prep_mode: PrepMode = "DO_NOTHING"
-    # LOBs (reference section 2). Mode-specific sizes stay None unless that mode uses them.
+    # LOBs (DMS User Guide: Setting LOB support for source databases in an AWS DMS task). Mode-specific sizes stay None unless that mode uses them.
     lob_mode: LobMode = "limited"
     lob_max_size_kb: int | None = Field(default=None, ge=1, le=102400)
     lob_chunk_size_kb: int | None = Field(default=None, ge=1, le=64)  # > 64 KB can fail tasks (section 2.1)
@@ -102,7 +102,7 @@ class TaskSettingsOptions(StrictModel):
     loopback: Loopback | None = None
     strict_errors: bool = True
     fail_on_no_tables_captured: bool = True
-    # Validation (reference section 10).
+    # Validation (DMS User Guide: Data validation task settings).
     validation: bool = False
     validation_only: bool = False
     validation_threads: int = Field(default=5, ge=1)
@@ -153,7 +153,7 @@ def check_options(opts: TaskSettingsOptions) -> None:
     if opts.loopback is not None and not cdc:
         _fail("loopback needs migrationType cdc or full-load-and-cdc")
     if opts.target_engine == "oracle":
-        # The reverse task writes into the original Oracle tables (reference sections 0, 4.4, 8).
+        # The reverse task writes into the original Oracle tables (DMS User Guide: Full-load task settings, TargetTablePrepMode; Using an Oracle database as a target).
         if opts.migration_type != "cdc":
             _fail("an oracle target (reverse task) must use migrationType cdc: only the forward task loads data")
         if opts.target_table_prep_mode != "DO_NOTHING":
@@ -314,7 +314,7 @@ def _validation(opts: TaskSettingsOptions) -> dict[str, Any]:
     """Partial LOB size defaults, in limited mode, to the most of a LOB the task carries: LobMaxSize, or the
     largest per-table bulk-max-size of its tables, so validation compares every byte each table moved and LOBs
     truncated by design don't fail it; 0 (whole LOBs) when a table is in full LOB mode. CDC validation-only tasks
-    wait 180 s for changes to settle (reference section 10)."""
+    wait 180 s for changes to settle (DMS User Guide: Data validation task settings)."""
     partial = opts.validation_partial_lob_size_kb
     if partial is None:
         limited = opts.validation and opts.lob_mode == "limited" and not opts.skip_lob_columns
