@@ -211,7 +211,10 @@ def run_program(sf: StackFile, program: Path | None = None, deployed: dict[str, 
     finally:
         os.chdir(cwd)
     design = program_globals.get("design")
-    return ProgramRun(resources=mocks.resources, outputs=outputs, warnings=collected.lines, design=design)
+    # Pulumi registers from a thread pool, so the order the mocks saw changes from run to run: sort it, so the
+    # resource list, the tree and the written documents are the same bytes for the same program and config.
+    resources = sorted(mocks.resources, key=lambda r: (r.name, r.type))
+    return ProgramRun(resources=resources, outputs=outputs, warnings=collected.lines, design=design)
 
 
 @dataclass

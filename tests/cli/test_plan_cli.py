@@ -221,3 +221,16 @@ def test_set_previews_a_fix_of_a_stack_file_that_does_not_validate(tmp_path, cap
         "No comparison: Pulumi.shop.yaml as it is cannot be planned (oracle2pg:migration.exclude: pattern "
         "'SHOP.LEGACY' matches no table of the inventory in schemas SHOP, ARCHIVE; fix or remove it)." in out
     )
+
+
+def test_the_resource_list_is_the_same_bytes_on_every_run(tmp_path, capsys):
+    """Pulumi registers resources from a thread pool: the list is sorted, not in the order the mocks saw."""
+    written = []
+    for run in range(3):
+        out = tmp_path / str(run)
+        assert main(["plan", "--stack", "prod", "--out", str(out)]) == 0
+        written.append((out / "resources.json").read_bytes())
+    capsys.readouterr()
+    assert written[0] == written[1] == written[2]
+    names = [r["name"] for r in json.loads(written[0])]
+    assert names == sorted(names)
