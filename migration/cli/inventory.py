@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from migration.cli.argparsing import OneLineParser, UsageError
+from migration.cli.outputs import project_inputs, stack_inputs, write_file
 from migration.config.model import ConfigError
 from migration.inventory.ddl import render_ddl, schema_renames
 from migration.inventory.load import gc_paused, load_inventory
@@ -306,6 +307,16 @@ def _from_stack(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list
     return inv, stack_names(stack, inv), stack.config.source.settings.number_datatype_scale, tables
 
 
+def _inputs(args: argparse.Namespace) -> set[Path]:
+    """The files this run reads, which --output must never replace."""
+    if args.stack:
+        from migration.config.stackfile import read_stack_file
+
+        return stack_inputs(args.root, read_stack_file(args.root, args.stack).load())
+    flags = [getattr(args, n, None) for n in ("columns", "tables", "keys", "lobs")]
+    return project_inputs(Path.cwd(), [Path(f).resolve() for f in flags if f])
+
+
 def main(argv: list[str]) -> int:
     """Exit 0 on success, 2 on bad arguments, a bad stack or bad inventory files (one `error:` line, no traceback)."""
     try:
@@ -323,8 +334,7 @@ def main(argv: list[str]) -> int:
         else:
             text = render_ddl(inv, names=names, tables=tables, number_datatype_scale=scale)
         if getattr(args, "output", None):
-            with open(args.output, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            write_file(Path(args.output), text, flag="--output", inputs=_inputs(args))
         else:
             sys.stdout.write(text)
     except (InventoryError, ValueError) as exc:  # ConfigError and UsageError are ValueErrors too

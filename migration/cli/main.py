@@ -11,6 +11,7 @@ Every command turns bad input into one line on stderr and exit code 2 — never 
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from pathlib import Path
@@ -46,15 +47,16 @@ def cmd_prereqs(args: argparse.Namespace) -> int:
 
 
 def cmd_runbook(args: argparse.Namespace) -> int:
+    from migration.cli.outputs import stack_inputs, write_file
     from migration.docs.stack_docs import runbook
 
-    text = runbook(_design(args))
+    design = _design(args)
+    text = runbook(design)
     if args.output == "-":
         print(text)
         return 0
     out = Path(args.output) if args.output else args.root / "plan" / args.stack / "runbook.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    write_file(out, text, flag="--output", inputs=stack_inputs(args.root, design.stack))
     print(f"Runbook for stack '{args.stack}' written to {out}")
     return 0
 
@@ -118,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets an escape, not a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
+    if argv and argv[0].startswith("--root="):  # the same as `--root X`
+        argv = ["--root", argv[0].split("=", 1)[1], *argv[1:]]
     if len(argv) >= 3 and argv[0] == "--root" and argv[2] == "inventory":
         argv = ["inventory", *argv[3:], "--root", argv[1]]  # the root matters to `inventory ... --stack`
     if argv and argv[0] == "inventory":
@@ -126,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return inventory_cli.main(argv[1:])
     try:
         args = build_parser().parse_args(argv)
+        args.root = args.root.resolve()  # the program runs in the project directory: paths must not depend on cwd
         return int(args.func(args))
     except (ConfigError, UsageError, PrereqsError, RunbookError) as exc:
         return _fail(str(exc))

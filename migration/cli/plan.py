@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from migration.cli.offline import Change, ProgramRun, diff_runs, mask_secrets, run_program
+from migration.cli.outputs import publish_dir, stack_inputs
 from migration.cli.render import render_tree, section
 from migration.config.model import ConfigError
 from migration.config.stackfile import StackFile, read_stack_file, shown
@@ -183,31 +184,35 @@ def _deployed_outputs(path: Path) -> dict[str, Any]:
 
 
 def _write_documents(args: argparse.Namespace, result: PlanResult) -> None:
-    """The task documents, resources and outputs, as files a reviewer can diff. A preview of an edit never
-    overwrites the documents of the stack as it is."""
+    """The task documents, resources and outputs, as files a reviewer can diff, put in place together once all of
+    them are ready. A preview of an edit never overwrites the documents of the stack as it is; no input is written
+    over, and a directory plan did not fill loses nothing."""
     edited = bool(args.set)
     out_dir = args.out or (args.root / "plan" / (f"{args.stack}-preview" if edited else args.stack))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stale = [*out_dir.glob("*.table-mappings.json"), *out_dir.glob("*.task-settings.json")]
-    for path in [*stale, *out_dir.glob("migration-plan.json")]:
-        path.unlink()  # documents of tasks that no longer exist would mislead
-    written = []
+    files = _documents(result)
+    publish_dir(out_dir, files, flag="--out", inputs=stack_inputs(args.root, result.stack), owned=_OWNED)
+    result.written, result.out_dir = list(files), out_dir
+
+
+# What plan writes into its directory, for removing what an earlier run wrote for tasks that no longer exist.
+_OWNED = ("*.table-mappings.json", "*.task-settings.json", "migration-plan.json")
+
+
+def _documents(result: PlanResult) -> dict[str, str]:
+    files: dict[str, str] = {}
     for r in result.run.resources:
         documents = _DOCUMENTS.get(r.type)
         if documents is not None:
             id_field, settings_field = documents
             task_id = r.inputs[id_field]
             for field_name, suffix in (("tableMappings", "table-mappings"), (settings_field, "task-settings")):
-                path = out_dir / f"{task_id}.{suffix}.json"
-                path.write_text(json.dumps(json.loads(r.inputs[field_name]), indent=2, sort_keys=True) + "\n")
-                written.append(path.name)
-    (out_dir / "resources.json").write_text(json.dumps(_resources(result.run), indent=2, sort_keys=True) + "\n")
-    (out_dir / "outputs.json").write_text(json.dumps(mask_secrets(result.run.outputs), indent=2, sort_keys=True) + "\n")
-    written += ["resources.json", "outputs.json"]
+                doc = json.loads(r.inputs[field_name])
+                files[f"{task_id}.{suffix}.json"] = json.dumps(doc, indent=2, sort_keys=True) + "\n"
+    files["resources.json"] = json.dumps(_resources(result.run), indent=2, sort_keys=True) + "\n"
+    files["outputs.json"] = json.dumps(mask_secrets(result.run.outputs), indent=2, sort_keys=True) + "\n"
     if result.design.plan is not None:
-        (out_dir / "migration-plan.json").write_text(result.design.plan.to_json() + "\n")
-        written.append("migration-plan.json")
-    result.written, result.out_dir = written, out_dir
+        files["migration-plan.json"] = result.design.plan.to_json() + "\n"
+    return files
 
 
 def _resources(run: ProgramRun) -> list[dict[str, Any]]:
