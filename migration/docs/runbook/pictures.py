@@ -46,6 +46,33 @@ def _task_nodes(ctx: RunbookContext, group: str, tasks: Sequence[str], out: list
     return [node]
 
 
+def _instance_groups(ctx: RunbookContext, out: list[str], edges: list[str]) -> str:
+    """The replication instances (one node each, or one for all beyond MAX_INSTANCE_NODES) with their forward
+    tasks; returns the node the reverse task runs through ("" without a reverse task)."""
+    fwd = list(ctx.forward_task_ids)
+    instances = ctx.instances
+    reverse_hub = ""
+    groups: list[tuple[str, list[str]]]  # (instance node, its tasks)
+    if len(instances) <= MAX_INSTANCE_NODES:
+        groups = []
+        for i, instance in enumerate(instances, start=1):
+            out.append(f"    inst_{i}{{{{{_label(instance, 'replication instance')}}}}}")
+            groups.append((f"inst_{i}", [t for t in fwd if ctx.instance_of(t) == instance]))
+        if ctx.reverse_task_id:
+            reverse_hub = f"inst_{instances.index(ctx.instance_of(ctx.reverse_task_id)) + 1}"
+    else:
+        out.append(f"    insts{{{{{_label(f'{len(instances)} replication instances', _span(instances))}}}}}")
+        groups = [("insts", fwd)]
+        reverse_hub = "insts"
+    edges.append(f"    src_ep --> {' & '.join(node for node, _ in groups)}")
+    for node, tasks in groups:
+        if tasks:
+            nodes = _task_nodes(ctx, node.removeprefix("inst_"), tasks, out)
+            edges.append(f"    {node} --> {' & '.join(nodes)}")
+            edges.append(f"    {' & '.join(nodes)} --> tgt_ep")
+    return reverse_hub
+
+
 def topology_mermaid(ctx: RunbookContext) -> list[str]:
     """Oracle -> source endpoint -> replication instance(s) -> tasks -> target endpoint -> PostgreSQL, with the
     real ids, and the reverse path (dashed) back to Oracle when the stack has one."""
@@ -61,34 +88,15 @@ def topology_mermaid(ctx: RunbookContext) -> list[str]:
     ]
     edges = ["    oracle --> src_ep"]
     reverse_hub = ""
-    fwd = list(ctx.forward_task_ids)
     if ctx.serverless_dcu is not None:
         low, high = ctx.serverless_dcu
         out.append(f"    subgraph serverless[{_label(f'DMS Serverless, {low}-{high} DCU')}]")
-        nodes = _task_nodes(ctx, "serverless", fwd, out)
+        nodes = _task_nodes(ctx, "serverless", list(ctx.forward_task_ids), out)
         out.append("    end")
         edges.append(f"    src_ep --> {' & '.join(nodes)}")
         edges.append(f"    {' & '.join(nodes)} --> tgt_ep")
     else:
-        instances = ctx.instances
-        groups: list[tuple[str, list[str]]]  # (instance node, its tasks)
-        if len(instances) <= MAX_INSTANCE_NODES:
-            groups = []
-            for i, instance in enumerate(instances, start=1):
-                out.append(f"    inst_{i}{{{{{_label(instance, 'replication instance')}}}}}")
-                groups.append((f"inst_{i}", [t for t in fwd if ctx.instance_of(t) == instance]))
-            if ctx.reverse_task_id:
-                reverse_hub = f"inst_{instances.index(ctx.instance_of(ctx.reverse_task_id)) + 1}"
-        else:
-            out.append(f"    insts{{{{{_label(f'{len(instances)} replication instances', _span(instances))}}}}}")
-            groups = [("insts", fwd)]
-            reverse_hub = "insts"
-        edges.append(f"    src_ep --> {' & '.join(node for node, _ in groups)}")
-        for node, tasks in groups:
-            if tasks:
-                nodes = _task_nodes(ctx, node.removeprefix("inst_"), tasks, out)
-                edges.append(f"    {node} --> {' & '.join(nodes)}")
-                edges.append(f"    {' & '.join(nodes)} --> tgt_ep")
+        reverse_hub = _instance_groups(ctx, out, edges)
     edges.append("    tgt_ep --> postgres")
     if ctx.reverse_task_id and reverse_hub:
         out += [
