@@ -8,10 +8,12 @@ REPLICATION attribute themselves (test setup only, the scripts never do).
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import psycopg
 import pytest
 
+from migration.config.stackfile import read_stack_file
 from migration.dms.positions import parse_postgres_start
 from migration.docs.prereqs import LSN_QUERY, postgres_source_prereqs, postgres_target_prereqs
 from migration.docs.runbook import (
@@ -21,6 +23,7 @@ from migration.docs.runbook import (
     postgres_sequence_resync_sql,
     render_runbook,
 )
+from migration.docs.stack_docs import prerequisites
 from tests.pgserver import _tool
 
 PASSWORD = "prq-test-pw"
@@ -347,3 +350,22 @@ def test_runbook_row_count_query_counts_exactly_the_migrated_tables(pg):
         ('SHOP."ORDER"', 'prq_shop."order"', 1),
         ('SHOP."Weird Name"', 'prq_shop."Weird Name"', 0),
     ]
+
+
+def test_a_reserved_word_schema_rename_runs_on_real_postgres(pg):
+    """`migration.schemaRenames={"APP":"window"}`: `window` is reserved in PostgreSQL, so the script must quote it
+    (it used to emit `CREATE SCHEMA IF NOT EXISTS window;`, which PostgreSQL rejects)."""
+    overrides = [
+        'migration.schemaRenames={"APP":"window"}',
+        "target.username=prq_window_dms",
+        "target.databaseName=prq_window_app",
+    ]
+    stack = read_stack_file(Path(__file__).resolve().parents[2], "dev", overrides).load()
+    script = prerequisites(stack, side="postgres")
+    db = pg.create_database("prq_window_app")
+    _run(pg, script, db)
+    _run(pg, script, db)  # re-runnable
+    with pg.connect(db, user="prq_window_dms", password=PASSWORD) as conn:
+        conn.execute('CREATE TABLE "window".orders (id int PRIMARY KEY)')
+        conn.execute('INSERT INTO "window".orders VALUES (1)')
+        assert conn.execute('SELECT id FROM "window".orders').fetchall() == [(1,)]

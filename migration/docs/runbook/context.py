@@ -1,0 +1,148 @@
+"""What a runbook describes: the stack's facts (`RunbookContext`), checked for consistency before anything renders.
+
+The context is filled from a validated stack by `migration.docs.stack_docs.runbook_context`; tests build it directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from migration.config.model import MIGRATION_TYPES, PHASES
+from migration.dms.identifiers import StackNames
+
+
+class RunbookError(ValueError):
+    """A context the runbook cannot describe truthfully; one line naming the field."""
+
+
+@dataclass(frozen=True)
+class EndpointIds:
+    """The DMS endpoint identifiers of a stack (migration.dms.identifiers.StackNames)."""
+
+    source: str
+    target: str
+    reverse_source: str
+    reverse_target: str
+
+    @classmethod
+    def of(cls, project: str, stack: str) -> EndpointIds:
+        names = StackNames(project, stack)
+        return cls(
+            names.source_endpoint_id,
+            names.target_endpoint_id,
+            names.reverse_source_endpoint_id,
+            names.reverse_target_endpoint_id,
+        )
+
+
+class MigratedTable(NamedTuple):
+    """A table a forward task migrates, under its exact name on each side (the inventory's name map)."""
+
+    oracle_owner: str
+    oracle_table: str
+    postgres_schema: str
+    postgres_table: str
+
+
+@dataclass(frozen=True)
+class RunbookContext:
+    project: str
+    stack: str
+    region: str
+    phase: str
+    migration_type: str
+    forward_task_ids: Sequence[str]
+    reverse_task_id: str | None
+    instance_id: str
+    source_description: str
+    target_description: str
+    oracle_schemas: Sequence[str]
+    postgres_schemas: Sequence[str]
+    reverse_slot_name: str | None
+    loopback_prevention: bool
+    validation_enabled: bool
+    # LOB tables whose LOB-only UPDATEs LogMiner does not replicate (migration.lobUpdatesNotReplicated)
+    lob_updates_not_replicated: Sequence[str] = ()
+    # (Oracle name, PostgreSQL name) of every migrated table and column whose PostgreSQL name is not the plain
+    # case fold, from the inventory's name map; None when the stack has no inventory (names folded by case only).
+    renamed: Sequence[tuple[str, str]] | None = None
+    # Every replication instance of the stack, the first being `instance_id`; empty: `instance_id` alone.
+    instance_ids: Sequence[str] = ()
+    # Task id (forward and reverse) -> the instance it runs on; a task not listed runs on `instance_id`.
+    task_instances: Mapping[str, str] = field(default_factory=dict)
+    # DMS Serverless: (min, max) capacity units of the replication configs; the stack then has no instance.
+    serverless_dcu: tuple[int, int] | None = None
+    # None: the ids StackNames derives from project and stack (what the stack deploys).
+    endpoint_ids: EndpointIds | None = None
+    # (task id, estimated seconds of its full load) from the migration plan (sizing.mode auto); None without a plan
+    # or without a full load.
+    full_load_estimates: Sequence[tuple[str, float]] | None = None
+    # Every table the forward tasks migrate; None without an inventory (the runbook then counts whole schemas).
+    migrated_tables: Sequence[MigratedTable] | None = None
+
+    def __post_init__(self) -> None:
+        if self.phase not in PHASES:
+            raise RunbookError(f"phase: {self.phase!r} is not a phase; allowed: {', '.join(PHASES)}")
+        if self.migration_type not in MIGRATION_TYPES:
+            raise RunbookError(
+                f"migration_type: {self.migration_type!r} is not allowed; allowed: {', '.join(MIGRATION_TYPES)}"
+            )
+        if isinstance(self.forward_task_ids, str) or not self.forward_task_ids:
+            raise RunbookError("forward_task_ids: give at least one replication task identifier as a list")
+        if not self.postgres_schemas or isinstance(self.postgres_schemas, str):
+            raise RunbookError("postgres_schemas: give at least one schema as a list")
+        if not self.reverse_task_id and self.reverse_slot_name:
+            raise RunbookError("reverse_slot_name: a replication slot is set but the stack has no reverse task")
+        if not self.reverse_task_id and self.phase == "fallback":
+            raise RunbookError("phase: 'fallback' needs a reverse path, and this stack has no reverse task")
+        self._check_capacity()
+        self._check_estimates()
+
+    def _check_capacity(self) -> None:
+        if isinstance(self.instance_ids, str):
+            raise RunbookError("instance_ids: give the replication instance identifiers as a list")
+        if self.serverless_dcu is not None:
+            if self.instance_ids or self.task_instances:
+                raise RunbookError("instance_ids: DMS Serverless runs no replication instance; leave them empty")
+            if self.reverse_task_id:
+                raise RunbookError("reverse_task_id: DMS Serverless cannot run the reverse task (no CDC start point)")
+            return
+        if self.instance_ids and self.instance_ids[0] != self.instance_id:
+            raise RunbookError(f"instance_ids: the first must be instance_id {self.instance_id!r}")
+        tasks = {*self.forward_task_ids, *([self.reverse_task_id] if self.reverse_task_id else [])}
+        for task, instance in self.task_instances.items():
+            if task not in tasks:
+                raise RunbookError(f"task_instances: {task!r} is not a task of this runbook")
+            if instance not in self.instances:
+                raise RunbookError(f"task_instances: {task!r} runs on {instance!r}, which is not an instance listed")
+
+    def _check_estimates(self) -> None:
+        for task, seconds in self.full_load_estimates or ():
+            if task not in self.forward_task_ids:
+                raise RunbookError(f"full_load_estimates: {task!r} is not a forward task")
+            if not seconds >= 0:
+                raise RunbookError(f"full_load_estimates: {task!r} has a negative estimate")
+
+    @property
+    def cdc(self) -> bool:
+        return self.migration_type != "full-load"
+
+    @property
+    def serverless(self) -> bool:
+        return self.serverless_dcu is not None
+
+    @property
+    def instances(self) -> list[str]:
+        """The replication instances the tasks run on; none on DMS Serverless."""
+        if self.serverless:
+            return []
+        return list(self.instance_ids) or [self.instance_id]
+
+    def instance_of(self, task: str) -> str:
+        return self.task_instances.get(task, self.instances[0])
+
+    @property
+    def endpoints(self) -> EndpointIds:
+        return self.endpoint_ids or EndpointIds.of(self.project, self.stack)

@@ -1,0 +1,38 @@
+# dms_task_arn TASK_ID: the replication task's ARN
+dms_task_arn() {
+  aws dms describe-replication-tasks --region "$REGION" --filters "Name=replication-task-id,Values=$1" \
+    --query 'ReplicationTasks[0].ReplicationTaskArn' --output text
+}
+# dms_task_instance TASK_ID: the replication instance the task runs on, asked from DMS (with several
+# instances each task is measured on its own one)
+dms_task_instance() {
+  _instance_arn=$(aws dms describe-replication-tasks --region "$REGION" \
+    --filters "Name=replication-task-id,Values=$1" \
+    --query 'ReplicationTasks[0].ReplicationInstanceArn' --output text)
+  aws dms describe-replication-instances --region "$REGION" \
+    --filters "Name=replication-instance-arn,Values=$_instance_arn" \
+    --query 'ReplicationInstances[0].ReplicationInstanceIdentifier' --output text
+}
+# dms_metric METRIC TASK_ID: the last five 1-minute maxima of a task metric over the past 15 minutes
+dms_metric() {
+  _now=$(date -u +%s)
+  printf '%s %s: ' "$2" "$1"
+  aws cloudwatch get-metric-statistics --region "$REGION" --namespace AWS/DMS --metric-name "$1" \
+    --dimensions "Name=ReplicationInstanceIdentifier,Value=$(dms_task_instance "$2")" \
+      "Name=ReplicationTaskIdentifier,Value=$(dms_task_arn "$2" | awk -F: '{print $NF}')" \
+    --start-time $((_now - 900)) --end-time "$_now" --period 60 --statistics Maximum \
+    --query 'sort_by(Datapoints,&Timestamp)[-5:].Maximum' --output text
+}
+# dms_status TASK_ID...: status, stop reason and full-load progress of the tasks
+dms_status() {
+  aws dms describe-replication-tasks --region "$REGION" \
+    --filters "Name=replication-task-id,Values=$(echo "$@" | tr ' ' ',')" \
+    --query 'ReplicationTasks[].[ReplicationTaskIdentifier,Status,MigrationType,StopReason,ReplicationTaskStats.FullLoadProgressPercent]' \
+    --output table
+}
+# dms_table_stats TASK_ID: state, rows and validation of each table of the task
+dms_table_stats() {
+  aws dms describe-table-statistics --region "$REGION" --replication-task-arn "$(dms_task_arn "$1")" \
+    --query 'TableStatistics[].[SchemaName,TableName,TableState,FullLoadRows,Inserts,Updates,Deletes,ValidationState,ValidationFailedRecords,ValidationPendingRecords]' \
+    --output table
+}

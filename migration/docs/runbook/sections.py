@@ -1,0 +1,471 @@
+"""The runbook's sections, in the order they are run: header, pictures, shell helpers, sections 0-9 and the names
+appendix; `render_runbook` joins them. Content is chosen by migration type, capacity and reverse path."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from migration.docs.prereqs import (
+    FALLBACK_TRACKING_TABLE,
+    LSN_QUERY,
+    SCN_QUERY,
+    oracle_fallback_disable_sql,
+    oracle_fallback_enable_sql,
+    slot_creation_sql,
+)
+from migration.docs.prereqs.shared import sql_literal
+from migration.docs.runbook.context import RunbookContext
+from migration.docs.runbook.markdown import Doc
+from migration.docs.runbook.pictures import pictures_section
+from migration.docs.runbook.shell import shell_helpers_section
+from migration.docs.runbook.sql import (
+    SESSIONS_QUERY,
+    oracle_sequence_resync_query,
+    postgres_sequence_resync_sql,
+    row_count_queries,
+    sequence_schema_map,
+)
+
+_NEXT_SECTION = {"replicate": 1, "cutover": 5, "fallback": 8, "complete": 9}
+_MAX_NAMES_LISTED = 500
+_MAX_TASKS_IN_HEADER = 20
+
+
+def render_runbook(ctx: RunbookContext) -> str:
+    """Markdown runbook for the stack: pictures, shell helpers, sections 0-9, content chosen by migration type,
+    capacity and reverse path."""
+    d = Doc(ctx)
+    for section in (
+        _header,
+        pictures_section,
+        shell_helpers_section,
+        _prerequisites,
+        _pre_checks,
+        _freeze_writes,
+        _drain,
+        _cutover,
+        _capture_position,
+        _resync_sequences,
+        _switch_applications,
+        _fallback,
+        _teardown,
+        _names,
+    ):
+        section(ctx, d)
+    return "\n".join(d.lines).rstrip() + "\n"
+
+
+def _where_tasks_run(ctx: RunbookContext) -> str:
+    if ctx.serverless_dcu is not None:
+        low, high = ctx.serverless_dcu
+        return f"DMS Serverless ({low}-{high} DCU; no replication instance)"
+    if len(ctx.instances) == 1:
+        return f"replication instance `{ctx.instance_id}`"
+    return f"{len(ctx.instances)} replication instances ({', '.join(f'`{i}`' for i in ctx.instances)})"
+
+
+def _header(ctx: RunbookContext, d: Doc) -> None:
+    """Title and facts: whoever opens the runbook mid-migration sees which stack, tasks and phase it describes, and
+    the section to continue at, before running anything."""
+    rev = ctx.reverse_task_id
+    fwd = ctx.forward_task_ids
+    listed = ", ".join(f"`{t}`" for t in fwd[:_MAX_TASKS_IN_HEADER])
+    if len(fwd) > _MAX_TASKS_IN_HEADER:
+        listed += f" and {len(fwd) - _MAX_TASKS_IN_HEADER} more (all {len(fwd)} in `FORWARD_TASKS`, Shell helpers)"
+    d.add(
+        f"# Cutover runbook: {ctx.project} / stack {ctx.stack}",
+        "",
+        f"- Region `{ctx.region}`, {_where_tasks_run(ctx)}, migration type `{ctx.migration_type}`",
+        f"- Source: {ctx.source_description}",
+        f"- Target: {ctx.target_description}",
+        f"- Forward tasks (Oracle -> PostgreSQL): {listed}",
+        f"- Reverse task (PostgreSQL -> Oracle): `{rev}`"
+        if rev
+        else "- Reverse task: none - this stack has no fallback path to Oracle",
+        f"- Current phase: **{ctx.phase}** - continue at section {_NEXT_SECTION[ctx.phase]}. "
+        "Phase order: replicate -> cutover -> fallback -> complete.",
+        "",
+        "Shell variables: `PG_URL` = libpq URL of the target database as its master user, `ORA` = SQL*Plus "
+        "connect string of the Oracle master user. Keep passwords out of this file.",
+        "",
+    )
+
+
+def _prerequisites(ctx: RunbookContext, d: Doc) -> None:
+    """Section 0: DMS cannot read or write until the DBAs have run the stack's SQL prerequisites; points at the
+    `prereqs` command instead of repeating the SQL, so there is one source for it."""
+    d.add(
+        "## 0. Prerequisites",
+        "",
+        "Print this stack's SQL prerequisites and have a DBA run each script as the "
+        "master user of its database (replace `<password>`):",
+        "",
+    )
+    d.code("sh", f"python -m migration prereqs --stack {ctx.stack}")
+    d.add(
+        "Oracle source: supplemental logging, archive log retention, DMS user. PostgreSQL target: DMS role, "
+        "schema privileges. Pre-create the PostgreSQL schema (SCT) without FKs/triggers firing during the load."
+        + (
+            " Reverse path: PostgreSQL source (create the slot at step 5, not now) and the Oracle target user."
+            if ctx.reverse_task_id
+            else ""
+        ),
+        "",
+    )
+
+
+def _latency_loop(ctx: RunbookContext, d: Doc, metrics: Sequence[str], what: str) -> None:
+    """A loop over the forward tasks reading `metrics`; on DMS Serverless, where to read them instead."""
+    if ctx.serverless:
+        d.add(f"DMS Serverless: read {what} of each replication on the DMS console (monitoring tab).", "")
+        return
+    d.code("sh", "for t in $FORWARD_TASKS; do", *(f'  dms_metric {m} "$t"' for m in metrics), "done")
+
+
+def _pre_checks(ctx: RunbookContext, d: Doc) -> None:
+    """Section 1: cutting over is only safe when the forward tasks are healthy and caught up (CDC latency near
+    zero) or, for a full load, complete; this is the go/no-go check before any freeze. Row counts wait for the
+    freeze (step 3): counted while applications write, they differ for no reason or match by chance."""
+    d.add("## 1. Pre-checks (phase replicate)", "")
+    d.add("Task status:", "")
+    d.code("sh", "dms_status $FORWARD_TASKS")
+    if ctx.cdc:
+        d.add("Expect `running`. CDC latency must be near zero (seconds) for every forward task:", "")
+        _latency_loop(ctx, d, ("CDCLatencySource", "CDCLatencyTarget"), "CDCLatencySource and CDCLatencyTarget")
+        if not ctx.serverless:
+            d.add(
+                "The task dimension is the task's resource ID (the last `:` field of `ReplicationTaskArn`), the "
+                "same value the stack's CloudWatch alarms use, and the instance dimension is the instance DMS "
+                "runs the task on; if a line shows no datapoints, list the dimension values with `aws cloudwatch "
+                f"list-metrics --region {ctx.region} --namespace AWS/DMS --metric-name CDCLatencyTarget`.",
+                "",
+            )
+    else:
+        d.add(
+            "Full load only: expect `stopped` with FullLoadProgressPercent 100 (there is no CDC latency to watch). "
+            "Row counts come in step 3, once step 2 has confirmed that nothing writes to Oracle: counted while "
+            "applications write, tables differ for no reason (or match by chance).",
+            "",
+        )
+    d.add(
+        "Table states"
+        + (
+            " and validation (every table `Validated`, 0 failed, 0 pending):"
+            if ctx.validation_enabled
+            else " (validation is off: rely on the row counts in step 3):"
+        ),
+        "",
+    )
+    d.code("sh", 'for t in $FORWARD_TASKS; do dms_table_stats "$t"; done')
+    if ctx.cdc and ctx.lob_updates_not_replicated:
+        d.add(
+            "LogMiner does not replicate UPDATEs that change only LOB columns, and the stack accepts that for "
+            f"{', '.join(ctx.lob_updates_not_replicated)}: before cutover, compare those LOBs (e.g. a checksum of "
+            "each LOB column per key range on both sides) and copy the rows that differ.",
+            "",
+        )
+
+
+def _freeze_writes(ctx: RunbookContext, d: Doc) -> None:
+    """Section 2: a write to Oracle after the freeze would be lost at cutover, so applications stop first; the SCN
+    is recorded so the log shows where Oracle stopped. A full load cannot pick up later writes at all."""
+    d.add("## 2. Freeze writes on Oracle", "")
+    if ctx.cdc:
+        d.add(
+            "Stop the applications (or lock their accounts) so nothing writes to Oracle, then check that no "
+            "application sessions remain and record the SCN for the log:",
+            "",
+        )
+        d.code("sql", SESSIONS_QUERY, SCN_QUERY + ";")
+    else:
+        d.add(
+            "Full load only: writes must have been frozen before the load started; any write since then is "
+            "missing from PostgreSQL. Keep Oracle frozen until step 7. Confirm that no application session "
+            "remains before counting rows in step 3:",
+            "",
+        )
+        d.code("sql", SESSIONS_QUERY)
+
+
+def _drain(ctx: RunbookContext, d: Doc) -> None:
+    """Section 3: the forward tasks must apply every change captured before the freeze before they are stopped,
+    or PostgreSQL starts production behind Oracle; row counts confirm it table by table. Counting happens here,
+    after the freeze, because only then do both sides stand still."""
+    d.add("## 3. Drain", "")
+    if ctx.cdc:
+        d.add("Wait until CDCLatencySource and CDCLatencyTarget (step 1) are 0 and CDCIncomingChanges is 0:", "")
+        _latency_loop(ctx, d, ("CDCIncomingChanges",), "CDCIncomingChanges")
+        d.add(
+            "Now count: writes are frozen (step 2) and the tasks have applied every change, so both sides stand "
+            "still. Counted earlier, a table still being written differs by the changes in flight.",
+            "",
+        )
+    else:
+        d.add(
+            "The full load must be complete: every table `Table completed` in step 1's table statistics. Writes "
+            "are frozen (step 2), so both sides stand still and the row counts must be equal.",
+            "",
+        )
+    d.add(*row_count_queries(ctx))
+
+
+# What a stop or start looks like under `pulumi up` (migration.dms.provider_facts; terraform-provider-aws,
+# internal/service/dms/replication_task.go, which pulumi-aws wraps).
+PROVIDER_WAIT_NOTE = (
+    "In provider terms: `startReplicationTask: false` makes the provider stop each task and wait for `stopped`, "
+    "a fixed 5 minutes per task. A big task that takes longer makes `pulumi up` fail on the safe side: check the "
+    "task status below and run `pulumi up` again. The EventBridge rule for DMS events adds the reverse task in "
+    "place (with `monitoring.events: sns-subscriptions` the task-events subscription is deleted and re-created)."
+)
+
+
+def _cutover(ctx: RunbookContext, d: Doc) -> None:
+    """Section 4: phase `cutover` stops the forward tasks through Pulumi (so the stack stays the source of truth)
+    and, with a reverse path, creates the reverse task stopped, ready for the fallback."""
+    rev = ctx.reverse_task_id
+    d.add("## 4. Cutover", "")
+    d.code("sh", *d.pulumi_phase("cutover"))
+    d.add(
+        "Stops the forward tasks (they are kept, not replaced)"
+        + (
+            f"; creates the reverse endpoints and the reverse task `{rev}` (cdc, DO_NOTHING) without starting it."
+            if rev
+            else "."
+        ),
+        "",
+        PROVIDER_WAIT_NOTE,
+        "",
+        "Check:",
+        "",
+    )
+    d.code("sh", "dms_status $FORWARD_TASKS" + (f" {rev}" if rev else ""))
+    d.add("Expect the forward tasks `stopped`" + (f" and `{rev}` `ready`." if rev else "."), "")
+
+
+def _capture_position(ctx: RunbookContext, d: Doc) -> None:
+    """Section 5: the reverse task must start from PostgreSQL's position before the first application write, or
+    those writes never reach Oracle; with a slot the LSN goes into the stack config, without one the order of
+    steps 7 and 8 has to change."""
+    rev = ctx.reverse_task_id
+    slot = ctx.reverse_slot_name
+    d.add("## 5. Capture the PostgreSQL position (before any application writes)", "")
+    if rev and slot:
+        d.add(
+            f"Create the replication slot `{slot}` (no-op if it exists), then capture the LSN the reverse task "
+            "starts from:",
+            "",
+        )
+        d.code(
+            "sh",
+            f'psql "$PG_URL" -c "{" ".join(slot_creation_sql(slot).splitlines())}"',
+            f'LSN=$(psql "$PG_URL" -Atc "{LSN_QUERY}")',
+            'echo "$LSN"',
+            f'pulumi config set --path reverse.cdcStartPosition "$LSN" --stack {ctx.stack}',
+        )
+        d.add("The next `pulumi up` (step 8) starts the reverse task from this LSN.", "")
+    elif rev:
+        d.add(
+            "No replication slot is configured, so DMS cannot start from an LSN (it needs SlotName): the reverse "
+            "task starts from the moment it starts. **Run step 8 before step 7**, or PostgreSQL writes made before "
+            "the reverse task starts never reach Oracle. Record the LSN for the log:",
+            "",
+        )
+        d.code("sh", f'psql "$PG_URL" -Atc "{LSN_QUERY}"')
+    else:
+        d.add(
+            "No reverse path: nothing to capture. Once applications write to PostgreSQL there is no replicated "
+            "way back to Oracle.",
+            "",
+        )
+
+
+def _resync_sequences(ctx: RunbookContext, d: Doc) -> None:
+    """Section 6: DMS does not replicate sequences, so PostgreSQL's would hand out keys that already exist; with a
+    reverse path the query that later moves Oracle's sequences forward is saved now, while it is at hand."""
+    d.add(
+        "## 6. Resync sequences",
+        "",
+        "DMS does not replicate sequences. Set every sequence used by a column in "
+        f"{', '.join(ctx.postgres_schemas)} to max(column)+1:",
+        "",
+    )
+    d.code(
+        "sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", postgres_sequence_resync_sql(ctx.postgres_schemas), "SQL"
+    )
+    d.add(
+        "Sequences not tied to a column (used only by application code) need a manual `setval`. If FKs or "
+        "triggers were left out for the load, create/enable them now.",
+        "",
+    )
+    if ctx.reverse_task_id:
+        d.add(
+            "Oracle side, for the take-back in step 8: save this query now. Run on PostgreSQL once it has stopped "
+            "writing, it prints the SQL*Plus script that advances Oracle's sequences (same names, upper-case) past "
+            "PostgreSQL's values:",
+            "",
+        )
+        d.code(
+            "sh",
+            "cat > oracle_sequences_query.sql <<'SQL'",
+            oracle_sequence_resync_query(sequence_schema_map(ctx)),
+            "SQL",
+        )
+        d.add(
+            "Oracle identity columns use system sequences: `ALTER TABLE t MODIFY (c GENERATED BY DEFAULT AS "
+            "IDENTITY (START WITH LIMIT VALUE))`.",
+            "",
+        )
+
+
+def _switch_applications(ctx: RunbookContext, d: Doc) -> None:
+    """Section 7: the moment PostgreSQL becomes production; without a slot it must wait for step 8 so the reverse
+    task sees every write."""
+    d.add("## 7. Switch applications to PostgreSQL", "")
+    d.add(
+        f"Point the applications at {ctx.target_description}, smoke-test, then open traffic."
+        + (" (No slot: only after step 8 is done.)" if ctx.reverse_task_id and not ctx.reverse_slot_name else ""),
+        "",
+    )
+
+
+def _fallback(ctx: RunbookContext, d: Doc) -> None:
+    """Section 8: keeps Oracle current from PostgreSQL so production can go back to it; a stack without a reverse
+    path gets a note instead, so nobody looks for a fallback that does not exist."""
+    d.add("## 8. Fallback", "")
+    rev = ctx.reverse_task_id
+    if rev:
+        _start_reverse_replication(ctx, d, rev)
+        _take_back(ctx, d, rev)
+    else:
+        d.add(
+            "This stack has no reverse path, so there is no replicated fallback: after step 7, returning to Oracle "
+            "means a new migration. Keep Oracle unchanged and read-only until PostgreSQL is trusted.",
+            "",
+        )
+
+
+def _start_reverse_replication(ctx: RunbookContext, d: Doc, rev: str) -> None:
+    """Section 8, first part: Oracle's FKs and triggers are disabled before the reverse task starts, or DMS's
+    changes would fire them; then how to watch the reverse task and, with a slot, the WAL it retains."""
+    slot = ctx.reverse_slot_name
+    d.add(
+        "Oracle is no longer production: disable its FK constraints and triggers on the replicated tables so "
+        'DMS\'s changes do not fire them (`sqlplus "$ORA"`):',
+        "",
+    )
+    d.code("sql", oracle_fallback_disable_sql(schemas=ctx.oracle_schemas).rstrip())
+    d.add("Start the reverse task:", "")
+    d.code("sh", *d.pulumi_phase("fallback"))
+    d.add(
+        "In provider terms this `up` sets the reverse task's start position (a modify of the stopped task) and "
+        "starts it (`start-replication`); `pulumi up` refuses a phase that goes back, so a mistaken edit cannot "
+        "resume the forward tasks.",
+        "",
+    )
+    d.add(
+        f"The reverse task `{rev}` (cdc) applies PostgreSQL's changes to Oracle"
+        + (" from `reverse.cdcStartPosition`" if slot else "")
+        + "; the forward tasks stay stopped. "
+        + (
+            "Loopback prevention is configured on both tasks."
+            if ctx.loopback_prevention
+            else "Never resume a forward task while the reverse task runs: without loopback prevention changes "
+            "would loop."
+        ),
+        "",
+        "Watch it:",
+        "",
+    )
+    d.code("sh", f"dms_status {rev}", f"dms_metric CDCLatencySource {rev}", f"dms_metric CDCLatencyTarget {rev}")
+    if slot:
+        d.add("WAL retained by the slot (grows if the reverse task stops):", "")
+        d.code(
+            "sql",
+            "SELECT slot_name, active, pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), "
+            f"restart_lsn)) AS retained FROM pg_replication_slots WHERE slot_name = {sql_literal(slot)};",
+        )
+
+
+def _take_back(ctx: RunbookContext, d: Doc, rev: str) -> None:
+    """Section 8, second part: returning production to Oracle only loses nothing in this order: stop writes, drain
+    the reverse task, stop it, restore Oracle's constraints and sequences, then switch."""
+    d.add(
+        "### Taking production back to Oracle",
+        "",
+        "1. Stop the applications on PostgreSQL.",
+        "2. Wait until the reverse task's CDCLatencyTarget and CDCIncomingChanges are 0:",
+        "",
+    )
+    d.code("sh", f"dms_metric CDCLatencyTarget {rev}", f"dms_metric CDCIncomingChanges {rev}")
+    d.add(
+        "3. With PostgreSQL frozen and the reverse task drained, compare the two sides once more, this time before "
+        "Oracle takes production back: every count must match, or a change did not come back.",
+        "",
+    )
+    d.add(*row_count_queries(ctx))
+    d.add("4. Stop all tasks:", "")
+    d.code("sh", *d.pulumi_phase("complete"))
+    d.add("5. Re-enable Oracle's triggers and FK constraints:", "")
+    d.code("sql", oracle_fallback_enable_sql().rstrip())
+    d.add("6. Move Oracle's sequences past PostgreSQL's (query saved in step 6):", "")
+    d.code(
+        "sh",
+        'psql "$PG_URL" -At -v ON_ERROR_STOP=1 -f oracle_sequences_query.sql > oracle_sequences.sql',
+        'sqlplus "$ORA" @oracle_sequences.sql',
+    )
+    d.add("7. Switch the applications back to Oracle.", "")
+
+
+def _teardown(ctx: RunbookContext, d: Doc) -> None:
+    """Section 9: protected resources can only be destroyed after phase `complete`, and what Pulumi does not own
+    (the replication slot, the fallback tracking table, the DMS users) has to be removed by hand."""
+    slot = ctx.reverse_slot_name
+    d.add("## 9. Teardown", "")
+    d.code("sh", *d.pulumi_phase("complete"), f"pulumi destroy --stack {ctx.stack}")
+    d.add(
+        "Phase `complete` stops every task and lifts `protect` from the production tasks and endpoints; "
+        "`pulumi destroy` fails before that. The shared DMS IAM roles (`dms-vpc-role`, "
+        "`dms-cloudwatch-logs-role`) are account-wide and retained.",
+        "",
+    )
+    if slot:
+        d.add("Drop the replication slot, or it keeps retaining WAL:", "")
+        d.code(
+            "sql",
+            f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = {sql_literal(slot)};",
+        )
+    if ctx.reverse_task_id:
+        d.add(f"On Oracle drop `{FALLBACK_TRACKING_TABLE}` once it is empty, and drop the DMS users on both sides.", "")
+
+
+def _names(ctx: RunbookContext, d: Doc) -> None:
+    """Appendix: which Oracle object each PostgreSQL name stands for, where it is not the case fold. Row counts,
+    validation failures and the fallback are read by these names; without an inventory, say what is assumed."""
+    d.add("## Appendix: names in Oracle and PostgreSQL", "")
+    if ctx.renamed is None:
+        d.add(
+            "This stack has no inventory: the task mappings fold names by case only (`APP.ORDERS` <-> `app.orders`). "
+            'An Oracle table or column that is not plain upper case (`"OrderLines"`, `"select"`) or is longer '
+            "than 63 bytes would come back under a name Oracle does not have: configure `oracle2pg:inventory` to "
+            "get exact rename rules both ways.",
+            "",
+        )
+        return
+    if not ctx.renamed:
+        d.add("Every migrated name is plain upper case in Oracle and its lower-case form in PostgreSQL.", "")
+        return
+    d.add(
+        f"{len(ctx.renamed)} migrated table(s) and column(s) are named differently from the case fold; the forward "
+        "and reverse mappings carry a rename rule for each:",
+        "",
+        "| Oracle | PostgreSQL |",
+        "|---|---|",
+    )
+    d.add(*[f"| `{ora}` | `{pg}` |" for ora, pg in ctx.renamed[:_MAX_NAMES_LISTED]])
+    if len(ctx.renamed) > _MAX_NAMES_LISTED:
+        d.add(
+            "",
+            f"... and {len(ctx.renamed) - _MAX_NAMES_LISTED} more: `python -m migration inventory report --stack "
+            f"{ctx.stack} --format json` lists every column's PostgreSQL name.",
+        )
+    d.add("")
