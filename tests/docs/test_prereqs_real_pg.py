@@ -24,6 +24,7 @@ from migration.docs.runbook import (
     render_runbook,
 )
 from migration.docs.stack_docs import prerequisites
+from migration.planning.design import resolve
 from tests.pgserver import _tool
 
 PASSWORD = "prq-test-pw"
@@ -361,7 +362,7 @@ def test_a_reserved_word_schema_rename_runs_on_real_postgres(pg):
         "target.databaseName=prq_window_app",
     ]
     stack = read_stack_file(Path(__file__).resolve().parents[2], "dev", overrides).load()
-    script = prerequisites(stack, side="postgres")
+    script = prerequisites(resolve(stack), side="postgres")
     db = pg.create_database("prq_window_app")
     _run(pg, script, db)
     _run(pg, script, db)  # re-runnable
