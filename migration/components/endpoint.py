@@ -10,6 +10,7 @@ from typing import Any, Literal, Mapping
 import pulumi
 import pulumi_aws as aws
 
+from migration.components.options import Children, own_options
 from migration.config.model import _Connection
 
 
@@ -26,7 +27,6 @@ class EndpointArgs:
     ca_bundle_pem: str | None = None  # imported as a DMS certificate for verify-ca / verify-full
     certificate_id: str = ""
     tags: dict[str, str] = field(default_factory=dict)
-    protect: bool = False
 
 
 def secrets_trust_policy(region: str) -> str:
@@ -74,64 +74,20 @@ def _region(arn: str) -> str:
 
 
 class _DmsEndpoint(pulumi.ComponentResource):
+    """`opts.protect` protects the endpoint (not its secrets role or certificate)."""
+
     endpoint_type: Literal["source", "target"]
     settings_kind: Literal["oracle", "postgres"]
     type_token: str
 
     def __init__(self, name: str, args: EndpointArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__(self.type_token, name, None, opts)
+        super().__init__(self.type_token, name, None, own_options(opts))
+        children = Children.of(self, opts)
         conn = args.connection
-        child = pulumi.ResourceOptions(parent=self)
-        creds: dict[str, Any] = {}
         self.secrets_role: aws.iam.Role | None = None
-        if conn.secrets_manager_secret_arn:
-            self.secrets_role = aws.iam.Role(
-                f"{name}-secrets-role",
-                name=args.secrets_role_name,
-                assume_role_policy=secrets_trust_policy(args.region),
-                description=f"Lets DMS read the credentials of endpoint {args.endpoint_id}",
-                tags=args.tags,
-                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),  # a fixed role name
-            )
-            policy = aws.iam.RolePolicy(
-                f"{name}-secrets-read",
-                role=self.secrets_role.id,
-                policy=secret_read_policy(conn.secrets_manager_secret_arn, conn.secrets_kms_key_arn),
-                opts=child,
-            )
-            creds = {
-                "secrets_manager_arn": conn.secrets_manager_secret_arn,
-                "secrets_manager_access_role_arn": self.secrets_role.arn,
-            }
-            depends: list[pulumi.Resource] = [policy]
-        else:
-            assert conn.password is not None
-            creds = {
-                "server_name": conn.host,
-                "port": conn.port,
-                "username": conn.username,
-                "password": pulumi.Output.secret(conn.password.get_secret_value()),
-            }
-            depends = []
-        certificate_arn: pulumi.Input[str] | None = conn.certificate_arn
         self.certificate: aws.dms.Certificate | None = None
-        if args.ca_bundle_pem:
-            self.certificate = aws.dms.Certificate(
-                f"{name}-ca",
-                certificate_id=args.certificate_id,
-                certificate_pem=args.ca_bundle_pem,
-                tags=args.tags,
-                opts=child,
-            )
-            certificate_arn = self.certificate.certificate_arn
-        settings: dict[str, Any] = {}
-        if args.settings:
-            settings_cls = (
-                aws.dms.EndpointOracleSettingsArgs
-                if self.settings_kind == "oracle"
-                else aws.dms.EndpointPostgresSettingsArgs
-            )
-            settings[f"{self.settings_kind}_settings"] = settings_cls(**args.settings)
+        creds, depends = self._credentials(name, args, children)
+        certificate_arn = self._certificate_arn(name, args, children)
         self.endpoint = aws.dms.Endpoint(
             f"{name}-endpoint",
             endpoint_id=args.endpoint_id,
@@ -147,13 +103,67 @@ class _DmsEndpoint(pulumi.ComponentResource):
             # modify and resumes them (provider issue #27661, PR #34316).
             pause_replication_tasks=True,
             **creds,
-            **settings,
-            opts=pulumi.ResourceOptions(
-                parent=self, depends_on=depends, protect=args.protect, delete_before_replace=True
-            ),
+            **self._settings(args),
+            opts=children.opts(aws.dms.Endpoint, protect=children.protect, depends_on=depends),
         )
         self.endpoint_arn: pulumi.Output[str] = self.endpoint.endpoint_arn
         self.register_outputs({"endpointArn": self.endpoint_arn})
+
+    def _credentials(
+        self, name: str, args: EndpointArgs, children: Children
+    ) -> tuple[dict[str, Any], list[pulumi.Resource]]:
+        """The endpoint's credential inputs, and what it must wait for: with Secrets Manager, a role that can read
+        the secret (and its policy, so DMS can read it when it tests the connection); else the password, secret."""
+        conn = args.connection
+        if not conn.secrets_manager_secret_arn:
+            assert conn.password is not None
+            return {
+                "server_name": conn.host,
+                "port": conn.port,
+                "username": conn.username,
+                "password": pulumi.Output.secret(conn.password.get_secret_value()),
+            }, []
+        self.secrets_role = aws.iam.Role(
+            f"{name}-secrets-role",
+            name=args.secrets_role_name,
+            assume_role_policy=secrets_trust_policy(args.region),
+            description=f"Lets DMS read the credentials of endpoint {args.endpoint_id}",
+            tags=args.tags,
+            opts=children.opts(aws.iam.Role),  # a fixed role name: replaced delete-first
+        )
+        policy = aws.iam.RolePolicy(
+            f"{name}-secrets-read",
+            role=self.secrets_role.id,
+            policy=secret_read_policy(conn.secrets_manager_secret_arn, conn.secrets_kms_key_arn),
+            opts=children.opts(aws.iam.RolePolicy),
+        )
+        return {
+            "secrets_manager_arn": conn.secrets_manager_secret_arn,
+            "secrets_manager_access_role_arn": self.secrets_role.arn,
+        }, [policy]
+
+    def _certificate_arn(self, name: str, args: EndpointArgs, children: Children) -> pulumi.Input[str] | None:
+        """The CA bundle imported as a DMS certificate, or the certificate the connection names (if any)."""
+        if not args.ca_bundle_pem:
+            return args.connection.certificate_arn
+        self.certificate = aws.dms.Certificate(
+            f"{name}-ca",
+            certificate_id=args.certificate_id,
+            certificate_pem=args.ca_bundle_pem,
+            tags=args.tags,
+            opts=children.opts(aws.dms.Certificate),
+        )
+        return self.certificate.certificate_arn
+
+    def _settings(self, args: EndpointArgs) -> dict[str, Any]:
+        if not args.settings:
+            return {}
+        settings_cls = (
+            aws.dms.EndpointOracleSettingsArgs
+            if self.settings_kind == "oracle"
+            else aws.dms.EndpointPostgresSettingsArgs
+        )
+        return {f"{self.settings_kind}_settings": settings_cls(**args.settings)}
 
 
 class OracleSourceEndpoint(_DmsEndpoint):

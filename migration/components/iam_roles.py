@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from migration.components.options import Children, own_options
+
 DMS_VPC_ROLE = "dms-vpc-role"
 DMS_CLOUDWATCH_ROLE = "dms-cloudwatch-logs-role"
 _POLICIES = {
@@ -39,26 +41,26 @@ class DmsServiceRoles(pulumi.ComponentResource):
     """Creates (or, when `create` is false, only stands for) the account-wide DMS roles."""
 
     def __init__(self, name: str, args: DmsRolesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("oracle2pg:dms:DmsServiceRoles", name, None, opts)
+        super().__init__("oracle2pg:dms:DmsServiceRoles", name, None, own_options(opts))
+        children = Children.of(self, opts)
         self.attachments: list[pulumi.Resource] = []
         self.role_names = list(_POLICIES)
         if args.create:
             for role_name, policy in _POLICIES.items():
-                keep = pulumi.ResourceOptions(parent=self, retain_on_delete=True)
                 role = aws.iam.Role(
                     f"{name}-{role_name}",
                     name=role_name,
                     assume_role_policy=DMS_TRUST_POLICY,
                     description="Account-wide role AWS DMS looks up by name (shared by stacks)",
                     tags=args.tags,
-                    opts=keep,
+                    opts=children.opts(aws.iam.Role, retain_on_delete=True),
                 )
                 self.attachments.append(
                     aws.iam.RolePolicyAttachment(
                         f"{name}-{role_name}-policy",
                         role=role.name,
                         policy_arn=f"arn:{args.partition}:iam::aws:policy/{policy}",
-                        opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+                        opts=children.opts(aws.iam.RolePolicyAttachment, retain_on_delete=True),
                     )
                 )
         self.register_outputs({"roleNames": self.role_names, "created": args.create})

@@ -13,6 +13,8 @@ from typing import Sequence
 import pulumi
 import pulumi_aws as aws
 
+from migration.components.options import Children, own_options
+
 
 @dataclass
 class ServerlessCompute:
@@ -41,31 +43,30 @@ class TaskArgs:
     cdc_start_position: str | None = None
     cdc_start_time: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
-    protect: bool = False
-    after: Sequence[str] = ()  # tasks Pulumi must update first (the forward tasks stop before the reverse starts)
+    # Tasks of the same component Pulumi must update first (the forward tasks stop before the reverse starts): an
+    # order among the component's own children, which no caller's option can name.
+    after: Sequence[str] = ()
     serverless: ServerlessCompute | None = None
 
 
 class MigrationTasks(pulumi.ComponentResource):
-    """One DMS replication task (or serverless replication config) per `TaskArgs`, all under one component."""
+    """One DMS replication task (or serverless replication config) per `TaskArgs`, all under one component.
+    `opts.protect` protects every task."""
 
     def __init__(self, name: str, tasks: Sequence[TaskArgs], opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("oracle2pg:dms:MigrationTasks", name, None, opts)
+        super().__init__("oracle2pg:dms:MigrationTasks", name, None, own_options(opts))
+        children = Children.of(self, opts)
         self.tasks: dict[str, pulumi.CustomResource] = {}
         self.task_arns: dict[str, pulumi.Output[str]] = {}
         for args in sorted(tasks, key=lambda a: len(a.after)):  # those others wait for come first
-            # A fixed id: a replacement must delete the old one first (provider_facts.DELETE_BEFORE_REPLACE).
-            opts_ = pulumi.ResourceOptions(
-                parent=self,
-                protect=args.protect,
-                depends_on=[self.tasks[n] for n in args.after],
-                delete_before_replace=True,
-            )
+            kind = aws.dms.ReplicationTask if args.serverless is None else aws.dms.ReplicationConfig
+            after = [self.tasks[n] for n in args.after]
+            task_opts = children.opts(kind, protect=children.protect, depends_on=after)
             if args.serverless is None:
-                task = self._task(name, args, opts_)
+                task = self._task(name, args, task_opts)
                 self.tasks[args.name], self.task_arns[args.name] = task, task.replication_task_arn
             else:
-                config = self._config(name, args, args.serverless, opts_)
+                config = self._config(name, args, args.serverless, task_opts)
                 self.tasks[args.name], self.task_arns[args.name] = config, config.arn
         self.register_outputs({"taskArns": self.task_arns})
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from migration.components.options import Children, own_options
 from migration.dms.identifiers import dms_id
 from migration.dms.monitoring_settings import (
     ALARM_NAME_MAX,
@@ -135,14 +136,15 @@ class Monitoring(pulumi.ComponentResource):
     dashboard_name: str | None
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None):
-        super().__init__("oracle2pg:dms:Monitoring", name, None, opts)
+        super().__init__("oracle2pg:dms:Monitoring", name, None, own_options(opts))
+        self._children = Children.of(self, opts)
         cfg = args.config
         self.topic_arn, self.alarm_names, self.event_subscription_names, self.dashboard_name = None, [], [], None
         self.event_rule_name: str | None = None
         if not cfg.enabled:
             self.register_outputs({})
             return
-        self.name, self.args, self.child = name, args, pulumi.ResourceOptions(parent=self)
+        self.name, self.args = name, args
         self.instance_id = args.instance_id.lower()  # DMS stores it lower-case; CloudWatch dimensions use that form
         self.base = (args.name_prefix, self.instance_id)
         self.tags = dict(args.tags)
@@ -179,10 +181,16 @@ class Monitoring(pulumi.ComponentResource):
             topic_arn: pulumi.Output[str] = pulumi.Output.from_input(cfg.sns_topic_arn)
         else:
             name = dms_id(*self.base, "dms-alerts", max_len=TOPIC_NAME_MAX)
-            topic_arn = aws.sns.Topic(f"{self.name}-topic", name=name, tags=self.tags, opts=self.child).arn
+            topic_arn = aws.sns.Topic(
+                f"{self.name}-topic", name=name, tags=self.tags, opts=self._children.opts(aws.sns.Topic)
+            ).arn
         for email in cfg.email_endpoints:
             aws.sns.TopicSubscription(
-                f"{self.name}-email-{email.lower()}", topic=topic_arn, protocol="email", endpoint=email, opts=self.child
+                f"{self.name}-email-{email.lower()}",
+                topic=topic_arn,
+                protocol="email",
+                endpoint=email,
+                opts=self._children.opts(aws.sns.TopicSubscription),
             )
         return topic_arn
 
@@ -216,7 +224,7 @@ class Monitoring(pulumi.ComponentResource):
             alarm_actions=[topic_arn],
             ok_actions=[topic_arn],
             tags=self.tags,
-            opts=self.child,
+            opts=self._children.opts(aws.cloudwatch.MetricAlarm),
         )
         self.alarm_names.append(physical)
 
@@ -284,7 +292,10 @@ class Monitoring(pulumi.ComponentResource):
         )
         self.dashboard_name = dms_id(*self.base, max_len=DASHBOARD_NAME_MAX)
         aws.cloudwatch.Dashboard(
-            f"{self.name}-dashboard", dashboard_name=self.dashboard_name, dashboard_body=body, opts=self.child
+            f"{self.name}-dashboard",
+            dashboard_name=self.dashboard_name,
+            dashboard_body=body,
+            opts=self._children.opts(aws.cloudwatch.Dashboard),
         )
 
     def _event_rule(
@@ -303,13 +314,19 @@ class Monitoring(pulumi.ComponentResource):
             description=f"DMS events of {args.instance_id} and its tasks, to the alarm topic",
             event_pattern=pattern,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),  # a fixed name
+            opts=self._children.opts(aws.cloudwatch.EventRule),  # a fixed name: replaced delete-first
         )
-        target = pulumi.ResourceOptions(parent=self)
-        aws.cloudwatch.EventTarget(f"{name}-dms-events-target", rule=rule.name, arn=topic_arn, opts=target)
+        aws.cloudwatch.EventTarget(
+            f"{name}-dms-events-target",
+            rule=rule.name,
+            arn=topic_arn,
+            opts=self._children.opts(aws.cloudwatch.EventTarget),
+        )
         if own_topic:  # a topic given by ARN is the owner's to open to EventBridge (README: monitoring)
             policy = pulumi.Output.all(topic_arn, rule.arn).apply(lambda a: topic_policy(a[0], a[1]))
-            aws.sns.TopicPolicy(f"{name}-topic-policy", arn=topic_arn, policy=policy, opts=target)
+            aws.sns.TopicPolicy(
+                f"{name}-topic-policy", arn=topic_arn, policy=policy, opts=self._children.opts(aws.sns.TopicPolicy)
+            )
 
     def _event_subscriptions(
         self,
@@ -339,7 +356,7 @@ class Monitoring(pulumi.ComponentResource):
                 event_categories=list(categories),
                 source_ids=source_ids,
                 tags=tags,
-                opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),  # a fixed name
+                opts=self._children.opts(aws.dms.EventSubscription),  # a fixed name: replaced delete-first
             )
             self.event_subscription_names.append(sub_name)
 

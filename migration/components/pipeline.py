@@ -18,7 +18,8 @@ from migration.components.endpoint import (
 from migration.components.iam_roles import DmsRolesArgs, DmsServiceRoles
 from migration.components.migration_task import MigrationTasks, ServerlessCompute, TaskArgs
 from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
-from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
+from migration.components.options import Children, own_options
+from migration.components.replication_server import EgressRule, InstanceArgs, ReplicationServer, ServerArgs
 from migration.config.model import ConfigError, Stack, _Connection
 from migration.dms.identifiers import partition_for
 from migration.planning.capacity import serverless_dcu
@@ -85,7 +86,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         design: MigrationDesign,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("oracle2pg:dms:MigrationPipeline", name, None, opts)
+        super().__init__("oracle2pg:dms:MigrationPipeline", name, None, own_options(opts))
         stack = design.stack
         self.name, self.design, self.stack, self.specs = name, design, stack, design.tasks
         self.names = design.ids
@@ -93,19 +94,20 @@ class MigrationPipeline(pulumi.ComponentResource):
         self.state = design.phase
         self.bundles = design.ca_bundles
         self.instance_ids = design.instance_ids
+        children = Children.of(self, opts)
         self.deployed = pulumi.StackReference(
-            f"{name}-deployed", stack_name=self_reference_name(stack), opts=pulumi.ResourceOptions(parent=self)
+            f"{name}-deployed", stack_name=self_reference_name(stack), opts=children.opts()
         )
         previous = self.deployed.outputs.apply(lambda outputs: self._read(outputs))
         gate = previous.apply(lambda old: self._checked(design, old))
-        self.child = pulumi.ResourceOptions(parent=self, transformations=[_waiting_for(gate)])
+        self._children = children.with_transformation(_waiting_for(gate))
 
         self.roles = DmsServiceRoles(
             f"{name}-roles",
             DmsRolesArgs(
                 create=stack.config.iam.create_dms_roles, partition=partition_for(stack.region), tags=self.tags
             ),
-            opts=self.child,
+            opts=self._children.opts(),
         )
         self.server = self._server()
         self._endpoints()
@@ -116,33 +118,40 @@ class MigrationPipeline(pulumi.ComponentResource):
         self.register_outputs(self.outputs)
 
     def _server(self) -> ReplicationServer:
-        cfg, ri = self.stack.config, self.stack.config.replication_instance
+        cfg = self.stack.config
         return ReplicationServer(
             f"{self.name}-server",
             ServerArgs(
-                instance_id=self.names.instance_id,
+                server_id=self.names.instance_id,
                 subnet_group_id=self.names.subnet_group_id,
                 security_group_name=self.names.security_group_name,
                 vpc_id=cfg.network.vpc_id,
                 subnet_ids=cfg.network.subnet_ids,
-                instance_class=ri.instance_class,
-                allocated_storage=ri.allocated_storage,
-                engine_version=ri.engine_version,
-                multi_az=ri.multi_az,
-                publicly_accessible=ri.publicly_accessible,
-                auto_minor_version_upgrade=ri.auto_minor_version_upgrade,
                 egress=egress_rules(self.stack),
+                instances=self._instance_args(),
                 extra_security_group_ids=cfg.network.extra_security_group_ids,
-                kms_key_arn=ri.kms_key_arn,
-                preferred_maintenance_window=ri.preferred_maintenance_window,
                 tags=self.tags,
-                depends_on=self.roles.attachments,
-                apply_immediately=ri.apply_immediately,
-                protect=self.state.protect,
-                more_instance_ids=self.instance_ids[1:],
-                serverless=not self.instance_ids,
             ),
-            opts=self.child,
+            # dms-vpc-role (and its policy) must exist before DMS can create the subnet group
+            opts=self._children.opts(protect=self.state.protect, depends_on=self.roles.attachments),
+        )
+
+    def _instance_args(self) -> InstanceArgs | None:
+        """The replication instances; None on DMS Serverless (no instance id)."""
+        if not self.instance_ids:
+            return None
+        ri = self.stack.config.replication_instance
+        return InstanceArgs(
+            instance_ids=self.instance_ids,
+            instance_class=ri.instance_class,
+            allocated_storage=ri.allocated_storage,
+            engine_version=ri.engine_version,
+            multi_az=ri.multi_az,
+            publicly_accessible=ri.publicly_accessible,
+            auto_minor_version_upgrade=ri.auto_minor_version_upgrade,
+            kms_key_arn=ri.kms_key_arn,
+            preferred_maintenance_window=ri.preferred_maintenance_window,
+            apply_immediately=ri.apply_immediately,
         )
 
     def _endpoint_args(
@@ -168,7 +177,6 @@ class MigrationPipeline(pulumi.ComponentResource):
             ca_bundle_pem=bundles.get(bundle_key),
             certificate_id=f"{endpoint_id}-ca-{_digest(bundles.get(bundle_key, ''))}",
             tags=self.tags,
-            protect=self.state.protect,
         )
 
     def _endpoints(self) -> None:
@@ -185,7 +193,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                 src.settings.to_provider_args(),
                 src.settings.extra_connection_attributes(),
             ),
-            opts=self.child,
+            opts=self._children.opts(protect=self.state.protect),
         )
         self.target = PostgresTargetEndpoint(
             f"{name}-target",
@@ -197,7 +205,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                 cfg.target.settings.to_provider_args(),
                 bundle_key="target",
             ),
-            opts=self.child,
+            opts=self._children.opts(protect=self.state.protect),
         )
         self.reverse_source: PostgresSourceEndpoint | None = None
         self.reverse_target: OracleTargetEndpoint | None = None
@@ -215,7 +223,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                 rev.postgres_source.settings.to_provider_args(),
                 bundle_key="reverse.postgresSource",
             ),
-            opts=self.child,
+            opts=self._children.opts(protect=self.state.protect),
         )
         self.reverse_target = OracleTargetEndpoint(
             f"{name}-reverse-target",
@@ -226,7 +234,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                 "oracle-target",
                 rev.oracle_target.settings.to_provider_args(),
             ),
-            opts=self.child,
+            opts=self._children.opts(protect=self.state.protect),
         )
 
     def _tasks(self) -> MigrationTasks:
@@ -255,12 +263,11 @@ class MigrationPipeline(pulumi.ComponentResource):
                     cdc_start_position=spec.cdc_start_position,
                     cdc_start_time=spec.cdc_start_time,
                     tags=self.tags,
-                    protect=self.state.protect,
                     after=forward if spec.direction == "reverse" else [],
                     serverless=compute,
                 )
             )
-        return MigrationTasks(f"{self.name}-task", args, opts=self.child)
+        return MigrationTasks(f"{self.name}-task", args, opts=self._children.opts(protect=self.state.protect))
 
     def _serverless_compute(self) -> ServerlessCompute | None:
         if self.instance_ids:
@@ -269,7 +276,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         low, high = serverless_dcu(cfg)
         return ServerlessCompute(
             subnet_group_id=self.server.subnet_group.replication_subnet_group_id,
-            security_group_ids=[self.server.security_group.id, *cfg.network.extra_security_group_ids],
+            security_group_ids=self.server.security_group_ids,
             min_dcu=low,
             max_dcu=high,
             multi_az=cfg.replication_instance.multi_az,
@@ -301,7 +308,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                 more_instances=list(zip(ids[1:], self.server.instance_arns[1:], strict=True)),
                 serverless=not ids,
             ),
-            opts=self.child,
+            opts=self._children.opts(),
         )
 
     def _outputs(self, previous: pulumi.Output[DeployedState | None]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ Under mocks an input is only a value; under `pulumi up` the Terraform AWS provid
 whether a change is an in-place update, a replacement, or something AWS refuses. The offline plan's diff and its
 warnings read this table, and the tests check the program against it. Sources are the provider's schema and
 update code (hashicorp/terraform-provider-aws `internal/service/dms/*.go`), provider issues, and the AWS DMS user
-guide, as collected in ../shared/reference/provider-facts.md.
+guide; tests/components/test_provider_fidelity.py checks the table against its own reading of that source.
 """
 
 from __future__ import annotations
@@ -85,6 +85,9 @@ PROVIDER_FACTS: tuple[InputFact, ...] = (
     InputFact(REPLICATION_CONFIG, "replicationType", "restart", "replication_config.go: stop, modify, start"),
     InputFact(REPLICATION_CONFIG, "tableMappings", "restart", "replication_config.go: stop, modify, start"),
     InputFact(REPLICATION_CONFIG, "replicationSettings", "restart", "replication_config.go: stop, modify, start"),
+    # Not ForceNew on a config (unlike a task): resourceReplicationConfigUpdate stops, modifies, starts.
+    InputFact(REPLICATION_CONFIG, "sourceEndpointArn", "restart", "replication_config.go: stop, modify, start"),
+    InputFact(REPLICATION_CONFIG, "targetEndpointArn", "restart", "replication_config.go: stop, modify, start"),
     InputFact(
         REPLICATION_CONFIG,
         "computeConfig",
