@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from migration.config.model import ConfigError, Stack
 from migration.live import assessment, readiness, render
-from migration.live.connections import test_all
+from migration.live.connections import run_connection_tests
 from migration.live.discovery import find_endpoints, find_instances, find_replication_configs, find_tasks
 from migration.live.session import LiveError, clients
 from migration.live.snapshot import collect
@@ -133,7 +133,7 @@ def cmd_test_connections(args: argparse.Namespace) -> int:
     missing = [e.endpoint_id for e in targets.endpoints if e.endpoint_id not in endpoints]
     wanted = [endpoints[e.endpoint_id] for e in targets.endpoints if e.endpoint_id in endpoints]
     progress = _progress(args)
-    results = test_all(
+    results = run_connection_tests(
         c.dms,
         wanted,
         [instances[i] for i in targets.instance_ids if i in instances],

@@ -63,7 +63,7 @@ def last_results(dms: Any, endpoints: Sequence[Endpoint]) -> dict[str, list[Conn
     return out
 
 
-def test_all(
+def run_connection_tests(
     dms: Any,
     endpoints: Sequence[Endpoint],
     instances: Sequence[Instance],

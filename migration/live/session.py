@@ -26,7 +26,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-RETRIES = Config(retries={"mode": "standard", "max_attempts": 5})
+RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 5})
 
 # Error codes AWS returns when a caller is throttled (botocore's standard retry mode retries these first).
 THROTTLING_CODES = frozenset(
