@@ -42,6 +42,13 @@ def add_parsers(sub: Any, stack_args: Callable[[argparse.ArgumentParser], None])
     status.add_argument(
         "--ready-for", choices=PHASES, help="exit 0 when moving to this phase is safe, 1 with every reason when not"
     )
+    status.add_argument(
+        "--chart",
+        nargs="?",
+        const="",
+        metavar="SVG",
+        help="also draw the planned full load next to the actual (default: plan/<stack>/load-progress.svg)",
+    )
     status.set_defaults(func=_run("cmd_status"))
     assess = sub.add_parser("assess", help="run the DMS premigration assessment of the forward tasks")
     common(assess)

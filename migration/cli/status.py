@@ -16,13 +16,14 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 from migration.config.model import ConfigError, Stack
-from migration.live import assessment, readiness, render
+from migration.live import assessment, chart, readiness, render
 from migration.live.connections import run_connection_tests
 from migration.live.discovery import find_endpoints, find_instances, find_replication_configs, find_tasks
 from migration.live.session import LiveError, clients
-from migration.live.snapshot import collect
+from migration.live.snapshot import Snapshot, collect
 from migration.live.targets import EndpointTarget, Targets, TaskTarget, Thresholds
 from migration.live.watch import watch
 
@@ -104,6 +105,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         if args.watch:
             raise ConfigError("status: --watch and --ready-for do not combine (--ready-for answers once)")
         snap = collect(c, targets, _now(), table_rows=args.tables, connections=args.ready_for == "fallback")
+        _write_chart(args, snap)
         found = readiness.reasons(args.ready_for, snap)
         if args.format == "json":
             print(json.dumps(render.document(snap, args.ready_for, found), indent=2, default=str))
@@ -113,6 +115,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     def frame(bars: bool) -> list[str]:
         snap = collect(c, targets, _now(), table_rows=args.tables)
+        _write_chart(args, snap)
         if args.format == "json":
             return [json.dumps(render.document(snap), indent=None if args.watch else 2, default=str)]
         return render.text(snap, bars=bars)
@@ -122,6 +125,16 @@ def cmd_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     tty = sys.stdout.isatty() and args.format == "text"
     return watch(lambda: frame(tty), sys.stdout, interval=args.watch, sleep=time.sleep, tty=tty)
+
+
+def _write_chart(args: argparse.Namespace, snap: Snapshot) -> None:
+    """--chart: the planned full load next to the actual, beside the plan documents unless a path is given."""
+    if args.chart is None:
+        return
+    path = Path(args.chart) if args.chart else args.root / "plan" / args.stack / "load-progress.svg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(chart.svg(snap), encoding="utf-8")
+    print(f"chart written to {path}", file=sys.stderr)
 
 
 @_live

@@ -38,9 +38,15 @@ def task_lines(t: TaskStatus, bars: bool) -> list[str]:
     if t.failure:
         out.append(f"  last failure: {' '.join(t.failure.split())}")
     p = t.progress
-    if p is not None and t.target.full_load:
+    planned = t.target.planned_full_load_seconds
+    if p is not None and t.target.full_load and t.full_load_done:
+        out.append(
+            f"  full load done in {duration(p.full_load_seconds)}"
+            + (f" ({duration(planned)} planned)" if planned is not None else "")
+            + f": tables loaded {p.loaded}, errored {p.errored}"
+        )
+    elif p is not None and t.target.full_load:
         shown = f"{bar(p.percent)} {p.percent}%" if bars else f"{p.percent}%"
-        planned = t.target.planned_full_load_seconds
         out.append(
             f"  full load {shown}: tables loaded {p.loaded}, loading {p.loading}, queued {p.queued}, "
             f"errored {p.errored}; elapsed {duration(p.elapsed_seconds)}"

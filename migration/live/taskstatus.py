@@ -24,6 +24,15 @@ class LoadProgress:
     errored: int
     elapsed_seconds: float
     finished: bool  # the full load is over (FullLoadFinishDate set, or every table loaded and none left)
+    started_at: datetime | None = None  # FullLoadStartDate
+    finished_at: datetime | None = None  # FullLoadFinishDate
+
+    @property
+    def full_load_seconds(self) -> float:
+        """How long the full load took (finished) or has taken so far: ElapsedTimeMillis counts CDC time too."""
+        if self.started_at is not None and self.finished_at is not None and self.finished_at >= self.started_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return self.elapsed_seconds
 
     @classmethod
     def of(cls, stats: dict[str, Any] | None) -> LoadProgress | None:
@@ -42,6 +51,8 @@ class LoadProgress:
             elapsed_seconds=int(stats.get("ElapsedTimeMillis") or 0) / 1000,
             finished=(isinstance(finish, datetime) and (not isinstance(start, datetime) or finish >= start))
             or (percent >= 100 and loading == 0 and queued == 0),
+            started_at=start if isinstance(start, datetime) else None,
+            finished_at=finish if isinstance(finish, datetime) else None,
         )
 
 

@@ -110,6 +110,16 @@ def test_status_json_parses_and_carries_the_plans_estimates(in_moto: None, capsy
     assert doc["tasks"][0]["planned_full_load_seconds"] == 1140.0  # from the prod stack's frozen plan
 
 
+def test_the_chart_is_written_where_asked(in_moto: None, capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    out_file = tmp_path / "charts" / "prod.svg"
+    code, _, err = run(capsys, "status", "--stack", "prod", "--chart", str(out_file))
+    assert code == 0
+    assert err == f"chart written to {out_file}\n"
+    svg = out_file.read_text(encoding="utf-8")
+    for task_id in PROD_TASKS:
+        assert f'class="planned" data-task="{task_id}"' in svg
+
+
 def test_ready_for_cutover_exits_1_with_every_reason(in_moto: None, capsys: pytest.CaptureFixture[str]):
     code, out, err = run(capsys, "status", "--stack", "prod", "--ready-for", "cutover")
     assert (code, err) == (1, "")

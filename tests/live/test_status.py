@@ -88,6 +88,7 @@ def test_cdc_with_everything_validated_and_low_latency_is_ready_for_cutover(aws:
     assert status.changes_on_disk == 12
     assert status.tables.tables == 3
     assert readiness.reasons("cutover", snap) == []
+    assert "  full load done in 7m30s (10m00s planned): tables loaded 3, errored 0" in render.text(snap)
     assert render.readiness_lines("cutover", []) == ["ready for cutover"]
 
 
