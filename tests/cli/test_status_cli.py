@@ -16,7 +16,7 @@ from moto.server import ThreadedMotoServer
 from migration.cli.main import main
 from migration.config.stackfile import read_stack_file
 from tests.helpers import ROOT
-from tests.live.conftest import REGION, fake_aws_env
+from tests.live.aws_env import REGION, fake_aws_env
 
 PROD_TASKS = (
     "oracle2pg-prod-big-documents",

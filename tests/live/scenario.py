@@ -9,7 +9,8 @@ from typing import Any
 from botocore.stub import ANY
 
 from migration.live.targets import EndpointTarget, Targets, TaskTarget, Thresholds
-from tests.live.conftest import Stubbed, endpoint_arn, instance_arn, task_arn
+from tests.live.aws_env import endpoint_arn, instance_arn, task_arn
+from tests.live.conftest import Stubbed
 
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 INSTANCE = "oracle2pg-prod"

@@ -14,7 +14,8 @@ from migration.live.discovery import Endpoint, Instance
 from migration.live.session import LiveError
 from migration.live.snapshot import collect
 from migration.live.targets import TaskTarget
-from tests.live.conftest import Stubbed, endpoint_arn, instance_arn, task_arn
+from tests.live.aws_env import endpoint_arn, instance_arn, task_arn
+from tests.live.conftest import Stubbed
 from tests.live.scenario import FORWARD, INSTANCE, NOW, REVERSE, queue_discovery, queue_metrics, targets, task
 
 SOURCE = Endpoint("oracle2pg-prod-oracle-source", endpoint_arn("SRC"), "SOURCE", "oracle", "active")

@@ -198,3 +198,48 @@ def test_the_reverse_task_has_to_drain_before_complete(aws: Stubbed):
     found = readiness.reasons("complete", collect(aws.clients, t, NOW))
     assert [(r.code, r.subject) for r in found] == [("reverse-not-drained", REVERSE)]
     assert "3/0 s" in found[0].text
+
+
+def test_serverless_replications_are_found_by_their_config_ids(aws: Stubbed):
+    t = targets(TaskTarget(FORWARD, "forward", "full-load-and-cdc", 600.0), instance_ids=())
+    config_arn = "arn:aws:dms:eu-west-1:123456789012:replication-config:CFG1"
+    aws.dms.add_response("describe_endpoints", {"Endpoints": []})
+    aws.dms.add_response(
+        "describe_replication_configs",
+        {"ReplicationConfigs": [{"ReplicationConfigIdentifier": FORWARD, "ReplicationConfigArn": config_arn}]},
+        {"Filters": [{"Name": "replication-config-id", "Values": [FORWARD]}]},
+    )
+    replication = {
+        "ReplicationConfigIdentifier": FORWARD,
+        "ReplicationConfigArn": config_arn,
+        "Status": "running",
+        "ReplicationStats": {"FullLoadProgressPercent": 25, "ElapsedTimeMillis": 300_000, "TablesLoading": 3},
+    }
+    aws.dms.add_response(
+        "describe_replications",
+        {"Replications": [replication]},
+        {"Filters": [{"Name": "replication-config-id", "Values": [FORWARD]}]},
+    )
+    aws.dms.add_response(
+        "describe_replication_table_statistics",
+        {"ReplicationConfigArn": config_arn, "ReplicationTableStatistics": [table("APP", "ORDERS", "Full load")]},
+        {"ReplicationConfigArn": config_arn},
+    )
+    snap = collect(aws.clients, t, NOW)  # no CloudWatch call: serverless task metrics are not read
+    status = snap.tasks[0]
+    assert (status.arn, status.phase, status.eta_seconds()) == (config_arn, "full load", pytest.approx(900))
+    assert status.tables.states == {"Full load": 1}
+    assert render.text(snap)[0].startswith("stack prod in eu-west-1 (DMS Serverless)")
+
+
+def test_a_serverless_config_never_started_has_no_replication(aws: Stubbed):
+    t = targets(TaskTarget(FORWARD, "forward", "full-load-and-cdc"), instance_ids=())
+    config_arn = "arn:aws:dms:eu-west-1:123456789012:replication-config:CFG1"
+    aws.dms.add_response("describe_endpoints", {"Endpoints": []})
+    aws.dms.add_response(
+        "describe_replication_configs",
+        {"ReplicationConfigs": [{"ReplicationConfigIdentifier": FORWARD, "ReplicationConfigArn": config_arn}]},
+    )
+    aws.dms.add_client_error("describe_replications", "ResourceNotFoundFault", "none", 400)
+    status = collect(aws.clients, t, NOW).tasks[0]
+    assert (status.status, status.found) == ("not started", True)
