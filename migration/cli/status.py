@@ -34,7 +34,6 @@ def targets_of(stack: Stack) -> Targets:
     """The one adapter from the offline program to the live commands: deterministic ids, directions, the plan's
     estimates and the thresholds. (The integrator rewrites this against the new MigrationDesign.)"""
     from migration.dms.identifiers import StackNames
-    from migration.planning.lifecycle import phase_state
     from migration.planning.tasks import all_tasks, instance_count, migration_plan
 
     cfg, names = stack.config, StackNames(stack.project, stack.stack)
@@ -44,7 +43,7 @@ def targets_of(stack: Stack) -> Targets:
         EndpointTarget(names.source_endpoint_id, "oracle-source", "forward"),
         EndpointTarget(names.target_endpoint_id, "postgres-target", "forward"),
     ]
-    if phase_state(cfg).reverse_created or cfg.reverse.enabled:
+    if cfg.reverse.enabled:  # DMS holds the reverse endpoints from phase cutover on
         endpoints += [
             EndpointTarget(names.reverse_source_endpoint_id, "postgres-source", "reverse"),
             EndpointTarget(names.reverse_target_endpoint_id, "oracle-target", "reverse"),

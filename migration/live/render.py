@@ -6,6 +6,7 @@ from typing import Any
 
 from migration.live.readiness import Reason
 from migration.live.snapshot import InstanceHealth, Snapshot
+from migration.live.targets import Thresholds
 from migration.live.taskstatus import TaskStatus
 
 BAR_WIDTH = 20
@@ -72,10 +73,16 @@ def task_lines(t: TaskStatus, bars: bool) -> list[str]:
     return out
 
 
-def instance_line(h: InstanceHealth) -> str:
+def instance_line(h: InstanceHealth, th: Thresholds) -> str:
+    """The instance's headroom, flagged LOW under the stack's alarm thresholds (monitoring.freeableMemoryMb,
+    monitoring.freeStorageGb)."""
     i = h.instance
     mem = "?" if h.free_memory_bytes is None else f"{h.free_memory_bytes / MIB:.0f} MiB"
+    if h.free_memory_bytes is not None and h.free_memory_bytes < th.freeable_memory_mb * MIB:
+        mem += " LOW"
     disk = "?" if h.free_storage_bytes is None else f"{h.free_storage_bytes / GIB:.1f} of {i.allocated_storage_gb} GiB"
+    if h.free_storage_bytes is not None and h.free_storage_bytes < th.free_storage_gb * GIB:
+        disk += " LOW"
     return f"instance {i.instance_id} ({i.instance_class}): {i.status}; free memory {mem}, free storage {disk}"
 
 
@@ -83,7 +90,7 @@ def text(snap: Snapshot, *, bars: bool = False) -> list[str]:
     t = snap.targets
     where = "DMS Serverless" if t.serverless else f"{len(t.instance_ids)} instance(s)"
     out = [f"stack {t.stack} in {t.region} ({where}), {snap.taken_at:%Y-%m-%d %H:%M:%S} UTC"]
-    out += [instance_line(h) for h in snap.instances]
+    out += [instance_line(h, t.thresholds) for h in snap.instances]
     out += [f"instance {i}: missing in DMS" for i in snap.missing_instances]
     for task in snap.tasks:
         out += task_lines(task, bars)

@@ -26,6 +26,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
+MESSAGE_MAX = 300  # AWS's own message, cut: an HTML error page from a proxy must not flood the one line
 RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 5})
 
 # Error codes AWS returns when a caller is throttled (botocore's standard retry mode retries these first).
@@ -96,7 +97,7 @@ def aws_errors(doing: str) -> Iterator[None]:
             raise LiveError(f"{doing}: access denied ({code})", "access") from None
         if code in NOT_FOUND_CODES:
             raise LiveError(f"{doing}: not found ({code})", "not-found") from None
-        message = str(exc.response.get("Error", {}).get("Message", ""))
+        message = " ".join(str(exc.response.get("Error", {}).get("Message", "")).split())[:MESSAGE_MAX]
         raise LiveError(f"{doing}: AWS error {code or type(exc).__name__}: {message}".rstrip(": "), "aws") from None
     except BotoCoreError as exc:
         raise LiveError(f"{doing}: {type(exc).__name__}", "aws") from None

@@ -62,6 +62,14 @@ def test_full_load_running_shows_progress_eta_and_the_plan(aws: Stubbed):
     assert "free memory 2048 MiB, free storage 80.0 of 500 GiB" in render.text(snap)[1]
 
 
+def test_instance_headroom_under_the_alarm_thresholds_is_flagged(aws: Stubbed):
+    t = targets()
+    queue_discovery(aws, t, [task(FORWARD, "creating", stats=False)])
+    queue_metrics(aws, [None] * 4 + [series(512 * 1024 * 1024), series(4 * GIB)])
+    line = render.text(collect(aws.clients, t, NOW))[1]
+    assert line.endswith("free memory 512 MiB LOW, free storage 4.0 of 500 GiB LOW")
+
+
 def test_eta_falls_back_to_the_plan_before_any_progress(aws: Stubbed):
     t = targets()
     queue_discovery(aws, t, [task(FORWARD, "running", percent=0, queued=10, elapsed_s=100)])
