@@ -20,6 +20,7 @@ LAYER = {
     "planning": 3,
     "docs": 4,
     "components": 4,
+    "live": 4,
     "cli": 5,
     "__main__": 6,
 }

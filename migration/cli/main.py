@@ -5,6 +5,7 @@ plan       run the real program under Pulumi mocks with a stack file; print what
 prereqs    the SQL DBAs run on Oracle and PostgreSQL before the first `pulumi up`, derived from the stack config
 runbook    the Markdown cutover / fallback / teardown runbook of a stack
 inventory  report / ddl from an Oracle inventory export (columns, tables, LOB sizes, keys)
+status, assess, test-connections: the deployed stack as AWS sees it (migration/cli/status.py)
 Every command turns bad input into one line on stderr and exit code 2 — never a traceback.
 """
 
@@ -114,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     stack_args(runbook)
     runbook.add_argument("--output", help="file to write, or - for stdout (default: plan/<stack>/runbook.md)")
     runbook.set_defaults(func=cmd_runbook)
+    from migration.cli.live_args import add_parsers as add_live_parsers
+
+    add_live_parsers(sub, stack_args)  # status, assess, test-connections (AWS, boto3)
     sub.add_parser("inventory", help="Oracle inventory report and PostgreSQL DDL (see: inventory --help)")
     return parser
 

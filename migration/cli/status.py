@@ -1,0 +1,217 @@
+"""`python -m migration status | assess | test-connections`: the stack's DMS resources as AWS sees them now.
+
+status            per task: state, stop reason, full-load progress against the plan, CDC latency, tables and
+                  validation; instance headroom. `--ready-for PHASE` exits 0 when the move is safe, 1 with every
+                  reason when not. Read-only: describe/list/get calls only.
+assess            start the premigration assessment of every forward task, wait, print results by severity.
+test-connections  test every endpoint from every replication instance, wait, print each result.
+AWS errors (no credentials, throttled, unreachable, no such resource) are one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from migration.config.model import ConfigError, Stack
+from migration.live import assessment, chart, readiness, render
+from migration.live.connections import run_connection_tests
+from migration.live.discovery import find_endpoints, find_instances, find_replication_configs, find_tasks
+from migration.live.session import LiveError, clients
+from migration.live.snapshot import Snapshot, collect
+from migration.live.targets import EndpointTarget, Targets, TaskTarget, Thresholds
+from migration.live.watch import watch
+
+EXIT_OK, EXIT_NOT_READY, EXIT_ERROR = 0, 1, 2
+
+
+def targets_of(stack: Stack) -> Targets:
+    """The one adapter from the offline program to the live commands: deterministic ids, directions, the plan's
+    estimates and the thresholds. (The integrator rewrites this against the new MigrationDesign.)"""
+    from migration.dms.identifiers import StackNames
+    from migration.planning.tasks import all_tasks, instance_count, migration_plan
+
+    cfg, names = stack.config, StackNames(stack.project, stack.stack)
+    plan = migration_plan(stack)
+    planned = {t.name: t.estimated_seconds for t in plan.tasks} if plan is not None else {}
+    endpoints = [
+        EndpointTarget(names.source_endpoint_id, "oracle-source", "forward"),
+        EndpointTarget(names.target_endpoint_id, "postgres-target", "forward"),
+    ]
+    if cfg.reverse.enabled:  # DMS holds the reverse endpoints from phase cutover on
+        endpoints += [
+            EndpointTarget(names.reverse_source_endpoint_id, "postgres-source", "reverse"),
+            EndpointTarget(names.reverse_target_endpoint_id, "oracle-target", "reverse"),
+        ]
+    m = cfg.monitoring
+    return Targets(
+        stack=stack.stack,
+        region=stack.region,
+        instance_ids=tuple(names.instance_ids(instance_count(stack))),
+        tasks=tuple(
+            TaskTarget(s.task_id, s.direction, s.migration_type, planned.get(s.name)) for s in all_tasks(stack)
+        ),
+        endpoints=tuple(endpoints),
+        thresholds=Thresholds(
+            cdc_latency_source_seconds=m.cdc_latency_source_seconds,
+            cdc_latency_target_seconds=m.cdc_latency_target_seconds,
+            window_minutes=m.evaluation_minutes,
+            free_storage_gb=m.free_storage_gb,
+            freeable_memory_mb=m.freeable_memory_mb,
+        ),
+        assessment_bucket=cfg.assessment.result_bucket,
+        assessment_role_arn=cfg.assessment.service_access_role_arn,
+    )
+
+
+def _targets(args: argparse.Namespace) -> Targets:
+    from migration.config.stackfile import read_stack_file
+
+    return targets_of(read_stack_file(args.root, args.stack, args.set or []).load())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _one_line(exc: Exception) -> int:
+    print("error: " + " ".join(str(exc).split()), file=sys.stderr)
+    return EXIT_ERROR
+
+
+def _live(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """AWS errors end the command with one line and exit 2 (config errors go through the CLI's own handler)."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except LiveError as exc:
+            return _one_line(exc)
+
+    return run
+
+
+@_live
+def cmd_status(args: argparse.Namespace) -> int:
+    targets = _targets(args)
+    c = clients(targets.region, args.profile)
+    if args.ready_for:
+        if args.watch:
+            raise ConfigError("status: --watch and --ready-for do not combine (--ready-for answers once)")
+        snap = collect(c, targets, _now(), table_rows=args.tables, connections=args.ready_for == "fallback")
+        _write_chart(args, snap)
+        found = readiness.reasons(args.ready_for, snap)
+        if args.format == "json":
+            print(json.dumps(render.document(snap, args.ready_for, found), indent=2, default=str))
+        else:
+            print("\n".join(render.readiness_lines(args.ready_for, found)))
+        return EXIT_NOT_READY if found else EXIT_OK
+
+    def frame(bars: bool) -> list[str]:
+        snap = collect(c, targets, _now(), table_rows=args.tables)
+        _write_chart(args, snap)
+        if args.format == "json":
+            return [json.dumps(render.document(snap), indent=None if args.watch else 2, default=str)]
+        return render.text(snap, bars=bars)
+
+    if not args.watch:
+        print("\n".join(frame(sys.stdout.isatty())))
+        return EXIT_OK
+    tty = sys.stdout.isatty() and args.format == "text"
+    return watch(lambda: frame(tty), sys.stdout, interval=args.watch, sleep=time.sleep, tty=tty)
+
+
+def _write_chart(args: argparse.Namespace, snap: Snapshot) -> None:
+    """--chart: the planned full load next to the actual, beside the plan documents unless a path is given."""
+    if args.chart is None:
+        return
+    path = Path(args.chart) if args.chart else args.root / "plan" / args.stack / "load-progress.svg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(chart.svg(snap), encoding="utf-8")
+    print(f"chart written to {path}", file=sys.stderr)
+
+
+@_live
+def cmd_test_connections(args: argparse.Namespace) -> int:
+    targets = _targets(args)
+    c = clients(targets.region, args.profile)
+    instances = find_instances(c.dms, targets.instance_ids)
+    endpoints = find_endpoints(c.dms, [e.endpoint_id for e in targets.endpoints])
+    missing = [e.endpoint_id for e in targets.endpoints if e.endpoint_id not in endpoints]
+    wanted = [endpoints[e.endpoint_id] for e in targets.endpoints if e.endpoint_id in endpoints]
+    progress = _progress(args)
+    results = run_connection_tests(
+        c.dms,
+        wanted,
+        [instances[i] for i in targets.instance_ids if i in instances],
+        sleep=time.sleep,
+        clock=time.monotonic,
+        timeout_seconds=args.timeout,
+        progress=progress,
+    )
+    if args.format == "json":
+        print(json.dumps({"results": [r.to_dict() for r in results], "missing": missing}, indent=2))
+    else:
+        for r in results:
+            print(f"{r.endpoint_id} from {r.instance_id}: {r.status}" + (f": {r.message}" if r.message else ""))
+        for endpoint_id in missing:
+            print(f"{endpoint_id}: not in DMS (not deployed in this phase?)")
+    return EXIT_OK if results and all(r.ok for r in results) else EXIT_NOT_READY
+
+
+@_live
+def cmd_assess(args: argparse.Namespace) -> int:
+    targets = _targets(args)
+    c = clients(targets.region, args.profile)
+    forward = [t.task_id for t in targets.forward()]
+    suffix = _now().strftime("%Y%m%d%H%M%S")
+    folder = f"{targets.stack}/assessments"
+    if targets.serverless:
+        if not args.start_serverless:
+            raise ConfigError(
+                "assess: on DMS Serverless the assessment runs inside StartReplication, which starts the "
+                "replication when the assessment passes; pass --start-serverless to accept that"
+            )
+        arns = find_replication_configs(c.dms, forward)
+        runs = [assessment.start_serverless_run(c.dms, i, arns[i], folder=folder) for i in forward if i in arns]
+        config_arns: dict[str, str] | None = arns
+    else:
+        bucket, role = targets.assessment_bucket, targets.assessment_role_arn
+        if not bucket or not role:
+            raise ConfigError(
+                "assess: set assessment.resultBucket and assessment.serviceAccessRoleArn (the bucket DMS writes "
+                "the results to and the role it assumes to write them)"
+            )
+        tasks = find_tasks(c.dms, forward)
+        pairs = [(i, str(tasks[i]["ReplicationTaskArn"])) for i in forward if i in tasks]
+        runs = assessment.start_task_runs(c.dms, pairs, role_arn=role, bucket=bucket, folder=folder, run_suffix=suffix)
+        config_arns = None
+    if not runs:
+        raise LiveError("assess: none of the stack's forward tasks exists in DMS yet", "not-found")
+    assessment.wait(
+        c.dms,
+        runs,
+        sleep=time.sleep,
+        clock=time.monotonic,
+        config_arns=config_arns,
+        timeout_seconds=args.timeout,
+        progress=_progress(args),
+    )
+    if args.format == "json":
+        print(json.dumps({"runs": [r.to_dict() for r in runs]}, indent=2))
+    else:
+        print("\n".join(assessment.lines(runs)))
+    return EXIT_NOT_READY if any(r.failed or not r.done for r in runs) else EXIT_OK
+
+
+def _progress(args: argparse.Namespace) -> Callable[[str], None]:
+    def show(line: str) -> None:
+        if args.format == "text":
+            print(line, file=sys.stderr, flush=True)
+
+    return show

@@ -1,0 +1,98 @@
+"""Everything `status` shows, gathered in one pass: the tasks, their CloudWatch figures and table statistics, the
+instances' headroom and, when asked, the last endpoint connection tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from migration.live import discovery, metrics, tables
+from migration.live.connections import ConnectionResult, last_results
+from migration.live.discovery import Endpoint, Instance
+from migration.live.session import Clients
+from migration.live.targets import Targets
+from migration.live.taskstatus import TaskStatus, replication_status, task_status
+
+# Task states in which DMS holds table statistics (a task never started has none).
+STARTED_STATES = frozenset({"running", "stopped", "failed", "stopping"})
+
+
+@dataclass
+class InstanceHealth:
+    instance: Instance
+    free_memory_bytes: float | None = None
+    free_storage_bytes: float | None = None
+
+
+@dataclass
+class Snapshot:
+    targets: Targets
+    taken_at: datetime
+    tasks: list[TaskStatus]
+    instances: list[InstanceHealth]
+    missing_instances: list[str]
+    endpoints: dict[str, Endpoint]
+    connections: dict[str, list[ConnectionResult]] = field(default_factory=dict)
+
+    def task(self, task_id: str) -> TaskStatus | None:
+        return next((t for t in self.tasks if t.task_id == task_id), None)
+
+
+def collect(
+    c: Clients, targets: Targets, now: datetime, *, table_rows: bool = False, connections: bool = False
+) -> Snapshot:
+    """Read-only: describe/list/get calls only."""
+    instances = discovery.find_instances(c.dms, targets.instance_ids)
+    endpoints = discovery.find_endpoints(c.dms, [e.endpoint_id for e in targets.endpoints])
+    statuses = _task_statuses(c.dms, targets)
+    snap = Snapshot(
+        targets=targets,
+        taken_at=now,
+        tasks=statuses,
+        instances=[InstanceHealth(instances[i]) for i in targets.instance_ids if i in instances],
+        missing_instances=[i for i in targets.instance_ids if i not in instances],
+        endpoints=endpoints,
+    )
+    _add_metrics(c.cloudwatch, snap, now)
+    for status in statuses:
+        if status.arn and status.status in STARTED_STATES:
+            rows = tables.table_statistics(c.dms, status.arn, targets.serverless)
+            status.tables = tables.summarize(rows)
+            status.table_rows = rows if table_rows else []
+    if connections:
+        snap.connections = last_results(c.dms, list(endpoints.values()))
+    return snap
+
+
+def _task_statuses(dms: Any, targets: Targets) -> list[TaskStatus]:
+    ids = [t.task_id for t in targets.tasks]
+    if targets.serverless:
+        configs = discovery.find_replication_configs(dms, ids)
+        found = discovery.find_replications(dms, ids)
+        return [replication_status(t, found.get(t.task_id), configs.get(t.task_id)) for t in targets.tasks]
+    found = discovery.find_tasks(dms, ids)
+    return [task_status(t, found.get(t.task_id)) for t in targets.tasks]
+
+
+def _add_metrics(cloudwatch: Any, snap: Snapshot, now: datetime) -> None:
+    """Task metrics need the instance the task runs on; DMS Serverless replications are not read here (their
+    CloudWatch dimensions differ and the stack's alarms do not cover them either)."""
+    by_arn = {h.instance.arn: h.instance.instance_id for h in snap.instances}
+    queries: list[metrics.MetricQuery] = []
+    for status in snap.tasks:
+        instance_id = by_arn.get(status.instance_arn or "")
+        if status.resource_id and instance_id and status.target.cdc:
+            queries += metrics.task_queries(status.task_id, instance_id, status.resource_id)
+    for health in snap.instances:
+        queries += metrics.instance_queries(health.instance.instance_id)
+    if not queries:
+        return
+    series = metrics.fetch(cloudwatch, queries, now, snap.targets.thresholds.window_minutes)
+    for status in snap.tasks:
+        metrics.apply_to_task(status, series)
+    for health in snap.instances:
+        key = health.instance.instance_id
+        mem, disk = series.get((key, metrics.FREE_MEMORY)), series.get((key, metrics.FREE_STORAGE))
+        health.free_memory_bytes = mem.latest if mem else None
+        health.free_storage_bytes = disk.latest if disk else None

@@ -1,0 +1,183 @@
+"""`status`, `--ready-for` and `test-connections` end to end against moto's server on loopback, holding the prod
+stack's instance, endpoints and tasks under their deterministic ids; and the one-line errors when AWS cannot be
+asked. moto implements the DMS calls used here (instances, endpoints, tasks, connections) and CloudWatch's
+get_metric_data; table statistics and assessments are covered with the Stubber in tests/live/."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from migration.cli.main import main
+from migration.config.stackfile import read_stack_file
+from tests.helpers import ROOT
+from tests.live.aws_env import REGION, fake_aws_env
+
+PROD_TASKS = (
+    "oracle2pg-prod-big-documents",
+    "oracle2pg-prod-big-orders",
+    "oracle2pg-prod-load-01",
+    "oracle2pg-prod-nokey-01",
+)
+PROD_ENDPOINTS = (
+    ("oracle2pg-prod-oracle-source", "source", "oracle"),
+    ("oracle2pg-prod-postgres-target", "target", "aurora-postgresql"),
+    ("oracle2pg-prod-postgres-source", "source", "aurora-postgresql"),
+    ("oracle2pg-prod-oracle-target", "target", "oracle"),
+)
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def prod_in_moto(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The prod stack's resources, created once under the ids the program derives."""
+    with pytest.MonkeyPatch.context() as mp:
+        fake_aws_env(mp, tmp_path_factory.mktemp("aws"), moto_url)
+        dms = boto3.client("dms", region_name=REGION)
+        instance = dms.create_replication_instance(
+            ReplicationInstanceIdentifier="oracle2pg-prod",
+            ReplicationInstanceClass="dms.r6i.xlarge",
+            AllocatedStorage=500,
+        )["ReplicationInstance"]["ReplicationInstanceArn"]
+        arns = {
+            eid: dms.create_endpoint(
+                EndpointIdentifier=eid, EndpointType=kind, EngineName=engine, ServerName="db.internal", Port=5432
+            )["Endpoint"]["EndpointArn"]
+            for eid, kind, engine in PROD_ENDPOINTS
+        }
+        for task_id in PROD_TASKS:
+            dms.create_replication_task(
+                ReplicationTaskIdentifier=task_id,
+                SourceEndpointArn=arns["oracle2pg-prod-oracle-source"],
+                TargetEndpointArn=arns["oracle2pg-prod-postgres-target"],
+                ReplicationInstanceArn=instance,
+                MigrationType="full-load-and-cdc",
+                TableMappings='{"rules": []}',
+            )
+    return moto_url
+
+
+@pytest.fixture
+def in_moto(prod_in_moto: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake_aws_env(monkeypatch, tmp_path, prod_in_moto)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["--root", str(ROOT), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_ids_the_fixture_creates_are_the_stacks(in_moto: None):
+    from migration.cli.status import targets_of
+
+    t = targets_of(read_stack_file(ROOT, "prod", []).load())
+    assert [x.task_id for x in t.tasks] == list(PROD_TASKS)
+    assert t.instance_ids == ("oracle2pg-prod",)
+    assert [e.endpoint_id for e in t.endpoints] == [e for e, _, _ in PROD_ENDPOINTS]
+
+
+def test_status_lists_every_task_with_its_state(in_moto: None, capsys: pytest.CaptureFixture[str]):
+    code, out, err = run(capsys, "status", "--stack", "prod")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0].startswith("stack prod in eu-west-1 (1 instance(s))")
+    assert "instance oracle2pg-prod (dms.r6i.xlarge): available" in out
+    for task_id in PROD_TASKS:
+        assert f"{task_id} (forward, full-load-and-cdc): creating" in out
+
+
+def test_status_json_parses_and_carries_the_plans_estimates(in_moto: None, capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run(capsys, "status", "--stack", "prod", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0
+    assert [t["task_id"] for t in doc["tasks"]] == list(PROD_TASKS)
+    assert {t["status"] for t in doc["tasks"]} == {"creating"}
+    assert doc["tasks"][0]["planned_full_load_seconds"] == 1140.0  # from the prod stack's frozen plan
+
+
+def test_the_chart_is_written_where_asked(in_moto: None, capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    out_file = tmp_path / "charts" / "prod.svg"
+    code, _, err = run(capsys, "status", "--stack", "prod", "--chart", str(out_file))
+    assert code == 0
+    assert err == f"chart written to {out_file}\n"
+    svg = out_file.read_text(encoding="utf-8")
+    for task_id in PROD_TASKS:
+        assert f'class="planned" data-task="{task_id}"' in svg
+
+
+def test_ready_for_cutover_exits_1_with_every_reason(in_moto: None, capsys: pytest.CaptureFixture[str]):
+    code, out, err = run(capsys, "status", "--stack", "prod", "--ready-for", "cutover")
+    assert (code, err) == (1, "")
+    lines = out.splitlines()
+    assert lines[0] == "not ready for cutover: 12 reason(s)"
+    for task_id in PROD_TASKS:
+        assert f"  - {task_id}: creating, not running in CDC" in lines
+
+
+def test_ready_for_as_json(in_moto: None, capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run(capsys, "status", "--stack", "prod", "--ready-for", "cutover", "--format", "json")
+    ready = json.loads(out)["ready_for"]
+    assert (code, ready["phase"], ready["ready"]) == (1, "cutover", False)
+    assert {r["code"] for r in ready["reasons"]} == {"not-in-cdc", "latency-unknown"}
+
+
+def test_test_connections_reports_each_endpoint(in_moto: None, capsys: pytest.CaptureFixture[str]):
+    code, out, _ = run(capsys, "test-connections", "--stack", "prod", "--format", "json")
+    results = json.loads(out)["results"]
+    assert code == 0
+    assert sorted(r["endpoint"] for r in results) == sorted(e for e, _, _ in PROD_ENDPOINTS)
+    assert {(r["instance"], r["status"]) for r in results} == {("oracle2pg-prod", "successful")}
+
+
+def test_no_credentials_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    fake_aws_env(monkeypatch, tmp_path, "http://127.0.0.1:9")
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    code, out, err = run(capsys, "status", "--stack", "prod")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: describe replication instances: no AWS credentials found")
+    assert err.count("\n") == 1
+
+
+def test_an_unreachable_endpoint_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    fake_aws_env(monkeypatch, tmp_path, "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    code, _, err = run(capsys, "status", "--stack", "prod")
+    assert code == 2
+    assert err.startswith("error: describe replication instances: AWS endpoint unreachable")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["status", "--stack", "prod", "--watch", "0"], "must be a positive number of seconds"),
+        (["status", "--stack", "prod", "--ready-for", "replicate"], "invalid choice"),
+        (["status", "--stack", "prod", "--watch", "5", "--ready-for", "cutover"], "do not combine"),
+        (["assess", "--stack", "prod"], "set assessment.resultBucket and assessment.serviceAccessRoleArn"),
+    ],
+)
+def test_bad_arguments_are_one_line(in_moto: None, capsys: pytest.CaptureFixture[str], args: list[str], message: str):
+    code, _, err = run(capsys, *args)
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1

@@ -1,0 +1,97 @@
+"""The assessment resources under Pulumi mocks: a private, encrypted bucket with a lifecycle rule and a TLS-only
+policy, and a role DMS assumes with the bucket permissions the DMS guide lists, on that bucket only."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+from pulumi.runtime.mocks import MockMonitor
+
+from migration.components.assessment import AssessmentArgs, AssessmentResources
+
+ACCOUNT = "123456789012"
+
+
+class Mocks(pulumi.runtime.Mocks):
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, dict[str, Any]]] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.calls.append((args.typ, args.name, args.inputs))
+        outputs = dict(args.inputs)
+        if args.typ == "aws:s3/bucket:Bucket":
+            name = args.inputs.get("bucket") or args.inputs["bucketPrefix"] + "20261202"
+            outputs.update(bucket=name, arn=f"arn:aws:s3:::{name}")
+            return name, outputs
+        outputs["arn"] = f"arn:aws:iam::{ACCOUNT}:role/{args.inputs.get('name', args.name)}"
+        return args.name + "-id", outputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+        return {}, None
+
+
+def declare(args: AssessmentArgs) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """{resource type: inputs} of the component's children, and its resolved outputs."""
+    mocks = Mocks()
+    pulumi.runtime.set_mocks(mocks, project="p", stack="prod", preview=False, monitor=MockMonitor(mocks))
+    outputs: dict[str, Any] = {}
+
+    @pulumi.runtime.test
+    def run() -> pulumi.Output[Any]:
+        res = AssessmentResources("assess", args)
+        return pulumi.Output.all(res.bucket_name, res.role_arn).apply(lambda v: outputs.update(bucket=v[0], role=v[1]))
+
+    run()
+    by_type = {typ: inputs for typ, _, inputs in mocks.calls if typ != "oracle2pg:dms:AssessmentResources"}
+    return by_type, outputs
+
+
+ARGS = AssessmentArgs(
+    role_name="oracle2pg-prod-assessment", bucket_prefix="oracle2pg-prod-assessments-", tags={"project": "oracle2pg"}
+)
+
+
+def test_the_bucket_is_private_encrypted_and_expires_results():
+    got, outputs = declare(ARGS)
+    assert got["aws:s3/bucket:Bucket"]["bucketPrefix"] == "oracle2pg-prod-assessments-"
+    block = got["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"]
+    assert all(
+        block[k] is True for k in ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    )
+    sse = got["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"]
+    assert sse["rules"][0]["applyServerSideEncryptionByDefault"]["sseAlgorithm"] == "AES256"
+    rule = got["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"]["rules"][0]
+    assert (rule["status"], rule["expiration"]["days"]) == ("Enabled", 90)
+    ownership = got["aws:s3/bucketOwnershipControls:BucketOwnershipControls"]
+    assert ownership["rule"]["objectOwnership"] == "BucketOwnerEnforced"
+    deny = json.loads(got["aws:s3/bucketPolicy:BucketPolicy"]["policy"])["Statement"][0]
+    assert (deny["Effect"], deny["Condition"]) == ("Deny", {"Bool": {"aws:SecureTransport": "false"}})
+    assert outputs["bucket"] == "oracle2pg-prod-assessments-20261202"
+
+
+def test_the_role_trusts_dms_and_may_only_touch_its_bucket():
+    got, outputs = declare(
+        AssessmentArgs(role_name="oracle2pg-prod-assessment", bucket_prefix="x", bucket_name="results-bucket")
+    )
+    role = got["aws:iam/role:Role"]
+    trust = json.loads(role["assumeRolePolicy"])["Statement"]
+    assert trust == [{"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "dms.amazonaws.com"}}]
+    assert role["name"] == "oracle2pg-prod-assessment"
+    statements = json.loads(got["aws:iam/rolePolicy:RolePolicy"]["policy"])["Statement"]
+    assert statements == [
+        {
+            "Action": ["s3:PutObject", "s3:DeleteObject", "s3:GetObject", "s3:PutObjectTagging"],
+            "Effect": "Allow",
+            "Resource": "arn:aws:s3:::results-bucket/*",
+        },
+        {
+            "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+            "Effect": "Allow",
+            "Resource": "arn:aws:s3:::results-bucket",
+        },
+    ]
+    assert got["aws:s3/bucket:Bucket"]["bucket"] == "results-bucket"
+    assert "bucketPrefix" not in got["aws:s3/bucket:Bucket"]
+    assert outputs == {"bucket": "results-bucket", "role": f"arn:aws:iam::{ACCOUNT}:role/oracle2pg-prod-assessment"}
