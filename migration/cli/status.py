@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from migration.config.model import ConfigError, Stack
+from migration.config.model import ConfigError
 from migration.live import assessment, chart, readiness, render
 from migration.live.connections import run_connection_tests
 from migration.live.discovery import find_endpoints, find_instances, find_replication_configs, find_tasks
@@ -26,18 +26,16 @@ from migration.live.session import LiveError, clients
 from migration.live.snapshot import Snapshot, collect
 from migration.live.targets import EndpointTarget, Targets, TaskTarget, Thresholds
 from migration.live.watch import watch
+from migration.planning.design import MigrationDesign
 
 EXIT_OK, EXIT_NOT_READY, EXIT_ERROR = 0, 1, 2
 
 
-def targets_of(stack: Stack) -> Targets:
-    """The one adapter from the offline program to the live commands: deterministic ids, directions, the plan's
-    estimates and the thresholds. (The integrator rewrites this against the new MigrationDesign.)"""
-    from migration.dms.identifiers import StackNames
-    from migration.planning.tasks import all_tasks, instance_count, migration_plan
-
-    cfg, names = stack.config, StackNames(stack.project, stack.stack)
-    plan = migration_plan(stack)
+def targets_of(design: MigrationDesign) -> Targets:
+    """The one adapter from the offline design to the live commands: deterministic ids, directions, the plan's
+    estimates and the thresholds."""
+    stack, cfg, names = design.stack, design.config, design.ids
+    plan = design.plan
     planned = {t.name: t.estimated_seconds for t in plan.tasks} if plan is not None else {}
     endpoints = [
         EndpointTarget(names.source_endpoint_id, "oracle-source", "forward"),
@@ -52,10 +50,8 @@ def targets_of(stack: Stack) -> Targets:
     return Targets(
         stack=stack.stack,
         region=stack.region,
-        instance_ids=tuple(names.instance_ids(instance_count(stack))),
-        tasks=tuple(
-            TaskTarget(s.task_id, s.direction, s.migration_type, planned.get(s.name)) for s in all_tasks(stack)
-        ),
+        instance_ids=tuple(design.instance_ids),
+        tasks=tuple(TaskTarget(s.task_id, s.direction, s.migration_type, planned.get(s.name)) for s in design.tasks),
         endpoints=tuple(endpoints),
         thresholds=Thresholds(
             cdc_latency_source_seconds=m.cdc_latency_source_seconds,
@@ -71,8 +67,9 @@ def targets_of(stack: Stack) -> Targets:
 
 def _targets(args: argparse.Namespace) -> Targets:
     from migration.config.stackfile import read_stack_file
+    from migration.planning.design import resolve
 
-    return targets_of(read_stack_file(args.root, args.stack, args.set or []).load())
+    return targets_of(resolve(read_stack_file(args.root, args.stack, args.set or []).load()))
 
 
 def _now() -> datetime:

@@ -85,8 +85,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def test_the_ids_the_fixture_creates_are_the_stacks(in_moto: None):
     from migration.cli.status import targets_of
+    from migration.planning.design import resolve
 
-    t = targets_of(read_stack_file(ROOT, "prod", []).load())
+    t = targets_of(resolve(read_stack_file(ROOT, "prod", []).load()))
     assert [x.task_id for x in t.tasks] == list(PROD_TASKS)
     assert t.instance_ids == ("oracle2pg-prod",)
     assert [e.endpoint_id for e in t.endpoints] == [e for e, _, _ in PROD_ENDPOINTS]
