@@ -1,26 +1,28 @@
 """Planner rules: migration type vs window, task split, parallel load, DMS limits, errors, output formats.
 
-Expected numbers follow the documented model (module docstring of migration.planner) with the defaults for
-dms.r6i.xlarge (12 MB/s per stream, 48 MB/s per instance) or dms.r6i.8xlarge (12 and 384 MB/s)."""
+Expected numbers follow the documented model (module docstring of migration.planning.planner.simulate) with the
+defaults for dms.r6i.xlarge (12 MB/s per stream, 48 MB/s per instance) or dms.r6i.8xlarge (12 and 384 MB/s)."""
 
 from __future__ import annotations
 
 import json
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pydantic
 import pytest
 
+from migration.config.model import CapacityConfig, SizingConfig
+from migration.dms.limits import INSTANCE_CLASSES
+from migration.notices import Level
 from migration.planning.planner import (
     GB,
-    INSTANCE_CLASSES,
     MB,
+    PLAN_FILE_WARNING,
     MigrationPlan,
     PlannerError,
     Throughput,
-    _fmt_time,
     plan_migration,
     render_plan_text,
     single_task_makespan_seconds,
@@ -72,6 +74,13 @@ def task_of(plan: MigrationPlan, owner: str, name: str):
     return next(t for t in plan.tasks if (owner, name) in t.tables)
 
 
+def warning_text(plan: MigrationPlan, code: str) -> str:
+    """The text of the plan's one warning with this code (decisions read the code, people the text)."""
+    (found,) = [w for w in plan.warnings if w.code == code]
+    assert found.level is Level.WARNING
+    return found.text
+
+
 # --- migration type -------------------------------------------------------------------------------------------
 
 
@@ -103,8 +112,8 @@ def test_full_load_and_cdc_when_the_window_is_too_short_with_catch_up_time():
         for r in plan.reasons
     )
     # the 240 s lower bound is over the 180 s window: no split can make an offline load fit
-    assert any(
-        w.startswith("even the lower bound (4 min) exceeds the 0.05 h window on dms.r6i.xlarge") for w in plan.warnings
+    assert warning_text(plan, "lower-bound-over-window").startswith(
+        "even the lower bound (4 min) exceeds the 0.05 h window on dms.r6i.xlarge"
     )
     # storage = 50 + 2 x (1 MB/s x (250 + 125) s) = 50.75 -> 60 GB
     assert plan.recommended_storage_gb == 60
@@ -116,7 +125,7 @@ def test_cdc_that_cannot_catch_up_is_a_warning_not_a_number():
     plan = plan_migration(ten_gb(), window_hours=0.05, instance_class=XL, throughput=tp)
     assert plan.migration_type == "full-load-and-cdc"
     assert plan.catch_up_seconds is None
-    assert any("replication never catches up" in w for w in plan.warnings)
+    assert "replication never catches up" in warning_text(plan, "cdc-never-catches-up")
 
 
 def test_preloaded_target_gives_cdc_tasks_without_full_load():
@@ -169,7 +178,9 @@ def test_big_table_without_bounds_says_what_to_measure():
     big = task_of(plan, "APP", "ORDERS")
     assert big.parallel_load == {("APP", "ORDERS"): {"type": "none"}}
     assert "measure SELECT MIN(ID), MAX(ID) FROM APP.ORDERS" in big.reason
-    assert any("loads on one stream until you run SELECT MIN(ID), MAX(ID) FROM APP.ORDERS" in w for w in plan.warnings)
+    assert "loads on one stream until you run SELECT MIN(ID), MAX(ID) FROM APP.ORDERS" in warning_text(
+        plan, "key-range-needed"
+    )
     assert plan.lower_bound_seconds == 75000.0  # a single 900 GB unit at 12 MB/s
 
 
@@ -177,14 +188,14 @@ def test_big_table_with_text_key_gets_no_ranges():
     orders = tab("ORDERS", 900 * GB, key_columns=["CODE"], columns=[Col("CODE", "VARCHAR2")])
     plan = plan_migration([orders], window_hours=8, instance_class=BIG)
     assert plan.tasks[0].parallel_load == {("APP", "ORDERS"): {"type": "none"}}
-    assert any("no single NUMBER(p,0)/INTEGER key" in w for w in plan.warnings)
+    assert "no single NUMBER(p,0)/INTEGER key" in warning_text(plan, "big-table-without-split-key")
 
 
 def test_range_key_from_a_unique_key_warns_about_null_rows():
     orders = tab("ORDERS", 900 * GB, has_primary_key=False, has_unique_key=True)
     plan = plan_migration([orders], window_hours=8, instance_class=BIG, key_ranges={"APP.ORDERS": (0, 10**9)})
     assert plan.tasks[0].parallel_load[("APP", "ORDERS")]["type"] == "ranges"
-    assert any("skip rows whose ID is NULL" in w for w in plan.warnings)
+    assert "skip rows whose ID is NULL" in warning_text(plan, "ranges-skip-null-keys")
 
 
 def test_many_tiny_tables_are_chunked_by_table_count_and_balanced():
@@ -219,8 +230,10 @@ def test_keyless_tables_are_separated_with_a_warning():
     nokey = next(t for t in plan.tasks if t.name == "nokey-01")
     assert nokey.tables == (("APP", "AUDIT"), ("APP", "BLOBS"))
     assert "CDC can't apply UPDATE/DELETE" in nokey.reason
-    assert any(w.startswith("2 table(s) without primary or unique key (APP.AUDIT, APP.BLOBS)") for w in plan.warnings)
-    assert any(w.startswith("LOB table(s) without a key (APP.BLOBS)") for w in plan.warnings)
+    assert warning_text(plan, "tables-without-key").startswith(
+        "2 table(s) without primary or unique key (APP.AUDIT, APP.BLOBS)"
+    )
+    assert warning_text(plan, "lob-tables-without-key").startswith("LOB table(s) without a key (APP.BLOBS)")
 
 
 def test_groups_land_in_one_task_and_overlapping_groups_merge():
@@ -263,20 +276,18 @@ def test_too_many_tables_for_200_tasks_is_an_error_with_the_fix():
         PlannerError,
         match=r"2001 tables need 201 tasks at max_tables_per_task=10, over the "
         r"200-task limit .* raise max_tables_per_task to at least 11",
-    ):
+    ) as err:
         plan_migration(tables, window_hours=8, instance_class=XL, max_tables_per_task=10)
+    assert err.value.field is None  # about the table count against the task limit, not one argument
+    assert str(err.value) == err.value.detail
 
 
 def test_big_tables_share_tasks_when_the_task_budget_runs_out():
     tables = [tab(f"BIG{i}", (60 + i) * GB, partitioned=True) for i in range(5)] + ten_gb()
     plan = plan_migration(tables, window_hours=8, instance_class=XL, max_tasks=3)
     assert [t.name for t in plan.tasks] == ["big-big4", "big-big3", "load-01"]
-    assert any(
-        w.startswith(
-            "3 large table(s) (APP.BIG0, APP.BIG1, APP.BIG2) share tasks without parallel load "
-            "because of the 3-task limit"
-        )
-        for w in plan.warnings
+    assert warning_text(plan, "big-tables-share-tasks").startswith(
+        "3 large table(s) (APP.BIG0, APP.BIG1, APP.BIG2) share tasks without parallel load because of the 3-task limit"
     )
 
 
@@ -284,49 +295,49 @@ def test_big_tables_share_tasks_when_the_task_budget_runs_out():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "field", "message"),
     [
-        ({"window_hours": 0}, "window_hours must be a number of hours > 0 (allowed downtime), got 0"),
-        ({"window_hours": -2.5}, "window_hours must be a number of hours > 0 (allowed downtime), got -2.5"),
-        ({"window_hours": float("nan")}, "window_hours must be a number of hours > 0 (allowed downtime), got nan"),
-        ({"window_hours": "8"}, "window_hours must be a number of hours > 0 (allowed downtime), got '8'"),
         (
             {"instance_class": "dms.r6i.huge"},
+            "instance_class",
             "instance_class 'dms.r6i.huge' is not a known DMS class; allowed: dms.c5, "
             "dms.c6i, dms.r5, dms.r6i, dms.t3 with sizes large..24xlarge",
         ),
-        ({"tables": []}, "tables is empty: the inventory selected no tables to migrate"),
-        ({"tables": {"a": 1}}, "tables must be a list of inventory tables, got dict (pass inventory.tables.values())"),
-        ({"tables": [tab("A", 1), tab("A", 2)]}, "tables[1]: APP.A appears twice in the inventory"),
-        ({"tables": [tab("A", -1)]}, "tables[0] APP.A: bytes must be an integer >= 0, got -1"),
+        ({"tables": []}, "tables", "tables is empty: the inventory selected no tables to migrate"),
+        (
+            {"tables": {"a": 1}},
+            "tables",
+            "tables must be a list of inventory tables, got dict (pass inventory.tables.values())",
+        ),
+        ({"tables": [tab("A", 1), tab("A", 2)]}, "tables", "tables[1]: APP.A appears twice in the inventory"),
+        ({"tables": [tab("A", -1)]}, "tables", "tables[0] APP.A: bytes must be an integer >= 0, got -1"),
         (
             {"groups": [["app.t1"]]},
+            "groups",
             "groups[0]: unknown table 'app.t1'; use OWNER.TABLE as in the inventory (did you "
             "mean 'APP.T1'? names are case-sensitive)",
         ),
-        ({"groups": ["APP.T1"]}, "groups[0] must be a list of OWNER.TABLE names, got 'APP.T1'"),
         (
             {"groups": [["APP.T1", "APP.T2", "APP.T3"]], "max_tables_per_task": 2},
+            "groups",
             "groups: 3 tables (APP.T1, ...) must share one task but max_tables_per_task is 2",
         ),
-        ({"key_ranges": {"APP.NOPE": (1, 2)}}, "key_ranges: unknown table 'APP.NOPE'"),
-        (
-            {"key_ranges": {"APP.T1": (9, 2)}},
-            "key_ranges['APP.T1'] must be (min, max) numbers with min <= max, got (9, 2)",
-        ),
-        ({"key_ranges": {"APP.T1": (True, 2)}}, "key_ranges['APP.T1'] must be (min, max) numbers"),
+        ({"key_ranges": {"APP.NOPE": (1, 2)}}, "key_ranges", "key_ranges: unknown table 'APP.NOPE'"),
         (
             {"key_ranges": {"APP.T2": (1, 2)}},
+            "key_ranges",
             "key_ranges['APP.T2']: ranges need a single NUMBER(p,0)/INTEGER key column, "
             "table has key columns ['A', 'B']",
         ),
-        ({"max_tables_per_task": 0}, "max_tables_per_task must be an integer 1..1000"),
-        ({"max_tables_per_task": 1001}, "max_tables_per_task must be an integer 1..1000"),
-        ({"max_tasks": 201}, "max_tasks must be an integer 1..200 (DMS quota: 200 tasks per replication instance)"),
-        ({"throughput": {"maxStreams": 8}}, "throughput must be a migration.planner.Throughput, got dict"),
+        ({"max_tasks": 0}, "max_tasks", "max_tasks must be an integer 1..200"),
+        (
+            {"max_tasks": 201},
+            "max_tasks",
+            "max_tasks must be an integer 1..200 (DMS quota: 200 tasks per replication instance)",
+        ),
     ],
 )
-def test_bad_input_raises_one_line_planner_error(kwargs, message):
+def test_bad_input_raises_one_line_planner_error_naming_the_argument(kwargs, field, message):
     args = {
         "tables": [tab("T1", GB), tab("T2", GB, key_columns=["A", "B"]), tab("T3", GB)],
         "window_hours": 8,
@@ -337,6 +348,29 @@ def test_bad_input_raises_one_line_planner_error(kwargs, message):
         plan_migration(args.pop("tables"), **args)
     assert message in str(err.value)
     assert "\n" not in str(err.value)
+    # callers map the argument to their own key without reading the message
+    assert err.value.field == field
+    assert str(err.value) == field + err.value.detail
+
+
+@pytest.mark.parametrize(
+    ("model", "data"),
+    [
+        (SizingConfig, {"mode": "auto", "windowHours": 0}),
+        (SizingConfig, {"mode": "auto", "windowHours": "eight"}),
+        (SizingConfig, {"maxTablesPerTask": 0}),
+        (SizingConfig, {"maxTablesPerTask": 1001}),
+        (SizingConfig, {"throughput": {"maxStreams": 50}}),
+        (SizingConfig, {"keyRanges": {"APP.T1": [9, 2]}}),
+        (SizingConfig, {"groups": ["APP.T1"]}),
+        (CapacityConfig, {"instances": 61}),
+        (CapacityConfig, {"instances": 0}),
+    ],
+)
+def test_options_the_config_model_validates_are_not_checked_again_by_the_planner(model, data):
+    """One validation per input: these reach the planner only through the stack config, which refuses them."""
+    with pytest.raises(pydantic.ValidationError):
+        model.model_validate(data)
 
 
 def test_throughput_model_is_strict_camel_case_and_bounded():
@@ -385,7 +419,13 @@ def test_to_dict_is_json_and_round_trips():
     plan = sample_plan()
     data = plan.to_dict()
     assert json.loads(json.dumps(data)) == data
-    assert MigrationPlan.from_dict(json.loads(plan.to_json())) == plan
+    again = MigrationPlan.from_dict(json.loads(plan.to_json()))
+    assert again.to_json() == plan.to_json()
+    # the file keeps each warning's text; read back, a warning is a warning with the plan-file code
+    assert again == replace(plan, warnings=again.warnings)
+    assert [w.text for w in again.warnings] == [w.text for w in plan.warnings] and plan.warnings
+    assert {(w.level, w.code) for w in again.warnings} == {(Level.WARNING, PLAN_FILE_WARNING)}
+    assert data["warnings"] == [w.text for w in plan.warnings]
     big = next(t for t in data["tasks"] if t["name"] == "big-orders")
     assert big["tables"] == [["APP", "ORDERS"]]
     assert big["parallel_load"] == {"APP.ORDERS": {"type": "partitions-auto"}}
@@ -416,5 +456,6 @@ def test_render_text_shows_tasks_numbers_and_verdict():
     total = next(line for line in text.splitlines() if line.startswith("total "))
     assert total.split()[1] == "304"
     finish = next(line for line in text.splitlines() if line.startswith("big-orders ")).split()[4:6]
-    assert " ".join(total.split()[3:5]) == _fmt_time(plan.estimated_makespan_seconds)  # the total row's time
+    verdict = re.search(r"^Full load: (.+?) estimated", text, re.MULTILINE)
+    assert verdict and " ".join(total.split()[3:5]) == verdict.group(1)  # the total row's time is the makespan
     assert finish and text.splitlines()[1].split()[4] == "finishes"
