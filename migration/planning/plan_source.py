@@ -4,7 +4,6 @@ the planner run on the selected inventory tables; and the replication instance c
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from migration.config.model import RESERVED_TASK_NAMES, TASK_NAME_RE, ConfigError, Stack, StackConfig
@@ -17,10 +16,6 @@ from migration.planning.stack_inventory import selected_tables
 PLANNER_KEYS = {
     "key_ranges": "sizing.keyRanges",
     "groups": "sizing.groups",
-    "window_hours": "sizing.windowHours",
-    "max_tables_per_task": "sizing.maxTablesPerTask",
-    "throughput": "sizing.throughput",
-    "instances": "capacity.instances",
 }
 
 
@@ -50,12 +45,11 @@ def work_out_plan(stack: Stack, inv: Inventory | None) -> MigrationPlan | None:
 
 
 def _planner_config_error(stack: Stack, exc: PlannerError) -> ConfigError:
-    message = str(exc)
-    match = re.match(r"(\w+)", message)
-    key = PLANNER_KEYS.get(match.group(1)) if match else None
-    if key and match:
-        return ConfigError(f"{stack.project}:{key}{message[len(match.group(1)) :]}", key=key)
-    return ConfigError(f"{stack.project}:sizing: {message}", key="sizing")
+    """The planner's error under the stack-file key of the argument it names (`exc.field`)."""
+    key = PLANNER_KEYS.get(exc.field or "")
+    if key is None:
+        return ConfigError(f"{stack.project}:sizing: {exc}", key="sizing")
+    return ConfigError(f"{stack.project}:{key}{exc.detail}", key=key)
 
 
 def _planned_instances(cfg: StackConfig) -> int | None:
