@@ -19,7 +19,7 @@ from typing import Any
 
 from migration.cli.offline import Change, ProgramRun, diff_runs, mask_secrets, run_program
 from migration.cli.render import render_tree, section
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.stackfile import StackFile, read_stack_file, shown
 
 EXIT_CLEAN, EXIT_CONFIG, EXIT_DESTRUCTIVE = 0, 2, 3

@@ -10,7 +10,7 @@ from typing import Any, Literal, Mapping
 import pulumi
 import pulumi_aws as aws
 
-from migration.config.model import _Connection
+from migration.config import Connection as _Connection
 
 
 @dataclass

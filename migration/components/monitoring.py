@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from migration.config import MonitoringConfig
 from migration.dms.identifiers import dms_id
 from migration.dms.monitoring_settings import (
     ALARM_NAME_MAX,
@@ -25,7 +26,6 @@ from migration.dms.monitoring_settings import (
     PERIOD_SECONDS,
     TASK_EVENT_CATEGORIES,
     TOPIC_NAME_MAX,
-    MonitoringConfig,
     dms_event_pattern,
     topic_policy,
     topic_region,

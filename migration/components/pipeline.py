@@ -19,7 +19,8 @@ from migration.components.iam_roles import DmsRolesArgs, DmsServiceRoles
 from migration.components.migration_task import MigrationTasks, ServerlessCompute, TaskArgs
 from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
 from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
-from migration.config.model import ConfigError, Stack, _Connection
+from migration.config import ConfigError, Stack
+from migration.config import Connection as _Connection
 from migration.dms.identifiers import StackNames, partition_for
 from migration.planning.capacity import serverless_dcu
 from migration.planning.lifecycle import phase_state

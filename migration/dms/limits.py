@@ -5,6 +5,7 @@ from __future__ import annotations
 MAX_FULL_LOAD_SUBTASKS = 49  # FullLoadSettings.MaxFullLoadSubTasks maximum
 DEFAULT_FULL_LOAD_SUBTASKS = 8  # its DMS default
 MAX_TASKS_PER_INSTANCE = 200  # DMS quota: tasks per replication instance
+MAX_REPLICATION_INSTANCES = 60  # DMS quota: replication instances per account and region (AWS DMS User Guide, Quotas)
 MAX_RANGE_COLUMNS = 10  # parallel-load "ranges" accepts at most 10 columns (this planner uses one)
 MAX_STORAGE_GB = 6144  # AllocatedStorage maximum
 DEFAULT_COMMIT_RATE = 10000  # FullLoadSettings.CommitRate default ("Full-load task settings")

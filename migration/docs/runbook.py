@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from migration.config.model import MIGRATION_TYPES, PHASES
+from migration.config import MIGRATION_TYPES, PHASES
 from migration.dms.identifiers import StackNames
 from migration.docs.prereqs import (
     FALLBACK_TRACKING_TABLE,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from migration.config.model import Stack, _Connection
+from migration.config import Connection as _Connection
+from migration.config import Stack
 from migration.dms.identifiers import StackNames
 from migration.docs import prereqs
 from migration.docs.runbook import RunbookContext, render_runbook

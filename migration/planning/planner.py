@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from migration.config.model import Throughput
+from migration.config import Throughput
 from migration.dms.limits import (
     DEFAULT_FULL_LOAD_SUBTASKS,
     INSTANCE_CLASSES,

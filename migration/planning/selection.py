@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from migration.config.model import split_table_pattern
+from migration.config import split_table_pattern
 
 Pair = tuple[str, str]  # (schema, table)
 

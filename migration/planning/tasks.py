@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Collection, Literal, Sequence
 
-from migration.config.model import (
+from migration.config import (
     RESERVED_TASK_NAMES,
     TASK_NAME_RE,
     ConfigError,

@@ -25,12 +25,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from migration.config.model import PHASES, ConfigError, Stack
+from migration.config import PHASES, ConfigError, Phase, Stack
 from migration.dms.engine_versions import EngineVersionError, check_engine_version
 from migration.planning.tasks import TaskSpec, instance_count
 
 DEPLOYED_STATE_OUTPUT = "deployedState"
-Phase = Literal["replicate", "cutover", "fallback", "complete"]
 
 
 class _Strict(BaseModel):

@@ -25,7 +25,7 @@ from migration.components.iam_roles import DmsRolesArgs, DmsServiceRoles
 from migration.components.migration_task import MigrationTasks, TaskArgs
 from migration.components.pipeline import egress_rules
 from migration.components.replication_server import EgressRule, ReplicationServer, ServerArgs
-from migration.config.model import OracleSourceConfig, PostgresTargetConfig
+from migration.config import OracleSourceConfig, PostgresTargetConfig
 from migration.config.stackfile import SECRET_PLACEHOLDER
 from tests.helpers import (
     KMS_ARN,

@@ -12,7 +12,7 @@ import pytest
 from pulumi.runtime.config import set_all_config
 
 from migration.cli.offline import RecordingMocks, RecordingMonitor, run_program
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.planning.tasks import all_tasks
 from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, check_transition, deployed_state, read_deployed
