@@ -42,20 +42,14 @@ def load_stack_config(
     unknown = sorted(set(raw) - set(CONFIG_KEYS))
     if unknown:
         hint = did_you_mean(unknown[0], CONFIG_KEYS)
-        raise ConfigError(f"{project}:{unknown[0]}: unknown config key{hint}; known keys: {', '.join(CONFIG_KEYS)}")
+        raise ConfigError(
+            f"{project}:{unknown[0]}: unknown config key{hint}; known keys: {', '.join(CONFIG_KEYS)}", key=unknown[0]
+        )
     if not region:
         raise ConfigError("aws:region: required key is missing (pulumi config set aws:region eu-west-1)")
     if not isinstance(region, str) or not REGION_RE.match(region):
         raise ConfigError(f"aws:region: must be an AWS region like eu-west-1, got {region!r}")
-    for key, value in raw.items():
-        for path in password_paths(value):
-            plain = f"{key}{path}" not in secret_paths if secret_paths is not None else key not in secret_keys
-            if not plain:
-                continue
-            raise ConfigError(
-                f"{project}:{key}{path}: stored in plain text; set it with "
-                f"`pulumi config set --secret --path {key}{path} <value>`"
-            )
+    _refuse_plain_passwords(raw, project, secret_keys, secret_paths)
     try:
         config = StackConfig.model_validate(dict(raw))
     except ValidationError as exc:
@@ -64,14 +58,35 @@ def load_stack_config(
         line = format_error(project, errors[0], StackConfig)
         if len(errors) > 1:
             line += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-        raise ConfigError(line) from None
+        loc = errors[0].get("loc") or (None,)
+        raise ConfigError(line, key=str(loc[0]) if loc[0] is not None else None) from None
     topic = config.monitoring.sns_topic_arn
     if topic and topic_region(topic) != region:
         raise ConfigError(
             f"{project}:monitoring.snsTopicArn: the topic is in {topic_region(topic)} but the stack deploys to "
-            f"{region}; CloudWatch alarms and DMS events can only notify a topic in their own region"
+            f"{region}; CloudWatch alarms and DMS events can only notify a topic in their own region",
+            key="monitoring",
         )
     return Stack(project=project, stack=stack, region=region, config=config, root=root)
+
+
+def _refuse_plain_passwords(
+    raw: Mapping[str, Any],
+    project: str,
+    secret_keys: frozenset[str] | set[str],
+    secret_paths: frozenset[str] | set[str] | None,
+) -> None:
+    """A password written in plain text into the stack file is refused (see load_stack_config)."""
+    for key, value in raw.items():
+        for path in password_paths(value):
+            plain = f"{key}{path}" not in secret_paths if secret_paths is not None else key not in secret_keys
+            if not plain:
+                continue
+            raise ConfigError(
+                f"{project}:{key}{path}: stored in plain text; set it with "
+                f"`pulumi config set --secret --path {key}{path} <value>`",
+                key=key,
+            )
 
 
 def check_secret_leaves(project: str, secret_paths: frozenset[str] | set[str]) -> None:
@@ -82,7 +97,8 @@ def check_secret_leaves(project: str, secret_paths: frozenset[str] | set[str]) -
             raise ConfigError(
                 f"{project}:{leaf}: only passwords are kept secret by this program; this value would reach "
                 "resource inputs and state in plain text. Store it plainly, or put the credentials in Secrets "
-                "Manager (secretsManagerSecretArn)"
+                "Manager (secretsManagerSecretArn)",
+                key=leaf.split(".")[0],
             )
 
 
@@ -107,7 +123,7 @@ def read_ca_bundle(stack: Stack, key: str, conn: Connection | None) -> str | Non
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
     except OSError:
-        raise ConfigError(f"{stack.project}:{key}.caBundleFile: cannot read {path}") from None
+        raise ConfigError(f"{stack.project}:{key}.caBundleFile: cannot read {path}", key=key.split(".")[0]) from None
     if "-----BEGIN CERTIFICATE-----" not in text:
-        raise ConfigError(f"{stack.project}:{key}.caBundleFile: {path} holds no PEM certificate")
+        raise ConfigError(f"{stack.project}:{key}.caBundleFile: {path} holds no PEM certificate", key=key.split(".")[0])
     return text
