@@ -3,7 +3,7 @@
 import pulumi
 
 from migration.components.pipeline import MigrationPipeline
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.runtime import from_pulumi
 from migration.planning.design import resolve
 

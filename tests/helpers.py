@@ -13,7 +13,7 @@ import pytest
 
 from migration.cli import offline
 from migration.cli.offline import SECRET_SIG, ProgramRun, Recorded, RecordingMocks, RecordingMonitor
-from migration.config.model import ConfigError, Stack, load_stack_config
+from migration.config import ConfigError, Stack, load_stack_config
 from migration.config.stackfile import read_stack_file
 
 ROOT = Path(__file__).resolve().parent.parent

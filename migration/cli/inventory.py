@@ -11,7 +11,7 @@ from typing import Any
 
 from migration.cli.argparsing import OneLineParser, UsageError
 from migration.cli.outputs import project_inputs, stack_inputs, write_file
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.inventory.ddl import render_ddl, schema_renames
 from migration.inventory.load import gc_paused, load_inventory
 from migration.inventory.lobs import choose_lob_mode

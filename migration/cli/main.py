@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from migration.cli.argparsing import OneLineParser, UsageError
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.docs.prereqs import PrereqsError
 from migration.docs.runbook import RunbookError
 

@@ -18,7 +18,7 @@ import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime.config import set_all_config
 
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.stackfile import StackFile
 from migration.dms.provider_facts import CERTIFICATE, ENDPOINT, EVENT_SUBSCRIPTION, INSTANCE, TASK, Effect, effect_of
 

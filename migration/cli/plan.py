@@ -20,7 +20,7 @@ from typing import Any
 from migration.cli.offline import Change, ProgramRun, diff_runs, mask_secrets, run_program
 from migration.cli.outputs import publish_dir, stack_inputs
 from migration.cli.render import render_tree, section
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.stackfile import StackFile, read_stack_file, shown
 from migration.notices import Notice, any_destructive, note, warning
 from migration.planning.design import resolve

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.live import assessment, chart, readiness, render
 from migration.live.connections import run_connection_tests
 from migration.live.discovery import find_endpoints, find_instances, find_replication_configs, find_tasks

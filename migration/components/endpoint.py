@@ -11,14 +11,14 @@ import pulumi
 import pulumi_aws as aws
 
 from migration.components.options import Children, own_options
-from migration.config.model import _Connection
+from migration.config import Connection
 
 
 @dataclass
 class EndpointArgs:
     endpoint_id: str
     engine_name: str  # "oracle" | "postgres" | "aurora-postgresql"
-    connection: _Connection
+    connection: Connection
     region: str
     secrets_role_name: str  # used only with Secrets Manager
     settings: Mapping[str, Any] = field(default_factory=dict)  # EndpointOracleSettingsArgs / Postgres kwargs

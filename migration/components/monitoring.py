@@ -16,6 +16,7 @@ import pulumi
 import pulumi_aws as aws
 
 from migration.components.options import Children, own_options
+from migration.config import MonitoringConfig
 from migration.dms.identifiers import dms_id
 from migration.dms.monitoring_settings import (
     ALARM_NAME_MAX,
@@ -26,7 +27,6 @@ from migration.dms.monitoring_settings import (
     PERIOD_SECONDS,
     TASK_EVENT_CATEGORIES,
     TOPIC_NAME_MAX,
-    MonitoringConfig,
     dms_event_pattern,
     topic_policy,
     topic_region,

@@ -20,7 +20,7 @@ from migration.components.migration_task import MigrationTasks, ServerlessComput
 from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
 from migration.components.options import Children, own_options
 from migration.components.replication_server import EgressRule, InstanceArgs, ReplicationServer, ServerArgs
-from migration.config.model import ConfigError, Stack, _Connection
+from migration.config import ConfigError, Connection, Stack
 from migration.dms.identifiers import partition_for
 from migration.planning.capacity import serverless_dcu
 from migration.planning.design import MigrationDesign
@@ -158,7 +158,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         self,
         endpoint_id: str,
         engine: str,
-        conn: _Connection,
+        conn: Connection,
         role: str,
         settings: dict[str, Any],
         eca: str | None = None,

@@ -1,6 +1,6 @@
 """The stack config as `pulumi up` hands it to the program, checked exactly as the offline plan checks the stack file.
 
-Two things the runtime alone would let through (../shared/reference/provider-facts.md, "Pulumi config at run time"):
+Two things the runtime alone would let through (Pulumi docs, "Accessing configuration from code"):
 - the program sees every key of its namespace, not only the ones it asks for: a typo such as `requireSSL` must be
   refused, not ignored;
 - `pulumi config set --secret --path source.password` marks the whole top-level key secret, so the runtime cannot
@@ -15,7 +15,9 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
-from migration.config.model import ConfigError, Stack, check_secret_leaves, load_stack_config, password_paths
+from migration.config.errors import ConfigError
+from migration.config.load import check_secret_leaves, load_stack_config, password_paths
+from migration.config.models.stack import Stack
 from migration.config.stackfile import read_stack_file
 
 

@@ -15,7 +15,9 @@ from typing import Any, Sequence
 
 import yaml
 
-from migration.config.model import ConfigError, Stack, check_secret_leaves, load_stack_config
+from migration.config.errors import ConfigError
+from migration.config.load import check_secret_leaves, load_stack_config
+from migration.config.models.stack import Stack
 
 SECRET_PLACEHOLDER = "offline-plan-placeholder"  # never a real secret: the stack file holds only ciphertext
 

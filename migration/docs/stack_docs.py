@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from migration.config.model import Stack, _Connection
+from migration.config import Connection, Stack
 from migration.docs import prereqs
 from migration.docs.runbook import RunbookContext, render_runbook
 from migration.inventory.names import quote_postgres
@@ -19,7 +19,7 @@ DEFAULT_ORACLE_USER = "DMS_USER"
 DEFAULT_POSTGRES_USER = "dms_user"
 
 
-def _user(conn: _Connection | None, default: str) -> str:
+def _user(conn: Connection | None, default: str) -> str:
     """The configured DMS user; with Secrets Manager the name lives in the secret, so a conventional default."""
     return conn.username if conn is not None and conn.username else default
 
@@ -28,7 +28,7 @@ def _placeholder_users(stack: Stack) -> list[str]:
     """With Secrets Manager the user name lives in the secret: say which names below are placeholders that must
     match it (set `<key>.username` next to the secret ARN to write the real one)."""
     cfg, rev = stack.config, stack.config.reverse
-    conns: list[tuple[str, _Connection | None, str]] = [
+    conns: list[tuple[str, Connection | None, str]] = [
         ("source", cfg.source, DEFAULT_ORACLE_USER),
         ("target", cfg.target, DEFAULT_POSTGRES_USER),
     ]
@@ -45,7 +45,7 @@ def _placeholder_users(stack: Stack) -> list[str]:
     ]
 
 
-def _where(conn: _Connection) -> str:
+def _where(conn: Connection) -> str:
     host = conn.host or "(host from Secrets Manager)"
     return f"{conn.database_name} at {host}:{conn.port}"
 

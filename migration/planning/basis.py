@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from migration.config.model import Stack, StackConfig
+from migration.config import Stack, StackConfig
 from migration.dms.identifiers import StackNames
 from migration.inventory.model import Inventory
 from migration.inventory.names import NameMap

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 
-from migration.config.model import DCU_VALUES, StackConfig
+from migration.config import DCU_VALUES, StackConfig
 from migration.dms.limits import INSTANCE_CLASSES
 
 GB_PER_DCU = 2

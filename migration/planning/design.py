@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from migration.config.model import ConfigError, Stack, StackConfig, read_ca_bundle
+from migration.config import ConfigError, Stack, StackConfig, read_ca_bundle
 from migration.dms.identifiers import StackNames
 from migration.inventory.model import Inventory
 from migration.inventory.names import NameMap

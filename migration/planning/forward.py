@@ -7,7 +7,7 @@ import zlib
 from dataclasses import dataclass, replace
 from typing import Any
 
-from migration.config.model import ConfigError, Stack
+from migration.config import ConfigError, Stack
 from migration.dms import mappings
 from migration.dms.limits import DEFAULT_FULL_LOAD_SUBTASKS
 from migration.dms.positions import parse_oracle_start

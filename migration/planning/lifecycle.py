@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from migration.config.model import StackConfig
+from migration.config import StackConfig
 
 
 @dataclass(frozen=True)

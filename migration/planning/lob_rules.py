@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Sequence
 
-from migration.config.model import ConfigError, Stack, did_you_mean
+from migration.config import ConfigError, Stack, did_you_mean
 from migration.notices import Notice, info, warning
 from migration.planning.capacity import serverless_dcu
 from migration.planning.memory import MemoryFitError, TaskLobs, fit_lob_buffers

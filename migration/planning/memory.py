@@ -21,7 +21,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from migration.config.model import DCU_VALUES
+from migration.config import DCU_VALUES
 from migration.dms.limits import (
     DEFAULT_COMMIT_RATE,
     DEFAULT_STREAM_BUFFER_MB,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from migration.config.model import ConfigError, Stack, StackConfig
+from migration.config import ConfigError, Stack, StackConfig
 from migration.dms.mappings import Rename
 from migration.inventory.model import Inventory, Table
 from migration.inventory.names import NameMap, build_name_map, is_plain, shortened

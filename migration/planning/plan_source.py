@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from migration.config.model import RESERVED_TASK_NAMES, TASK_NAME_RE, ConfigError, Stack, StackConfig
+from migration.config import RESERVED_TASK_NAMES, TASK_NAME_RE, ConfigError, Stack, StackConfig
 from migration.dms.limits import MAX_FULL_LOAD_SUBTASKS
 from migration.inventory.model import Inventory
 from migration.planning.planner import MigrationPlan, PlannerError, Throughput, plan_migration

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Collection, Sequence
 
-from migration.config.model import ConfigError, StackConfig
+from migration.config import ConfigError, StackConfig
 from migration.dms import mappings
 from migration.dms.mappings import Selection
 from migration.dms.positions import parse_postgres_start

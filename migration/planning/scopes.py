@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.planning import naming
 from migration.planning.basis import Basis
 from migration.planning.selection import Pair, selected

@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 
-from migration.config.model import split_table_pattern
+from migration.config import split_table_pattern
 from migration.dms.mappings import Selection
 
 Pair = tuple[str, str]  # (schema, table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from migration.config.model import ConfigError, Stack, StackConfig
+from migration.config import ConfigError, Stack, StackConfig
 from migration.dms import task_settings
 from migration.dms.limits import DEFAULT_FULL_LOAD_SUBTASKS, MAX_COMMIT_RATE, MAX_FULL_LOAD_SUBTASKS
 from migration.planning.naming import postgres_schema

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from migration.config.model import ConfigError, Stack
+from migration.config import ConfigError, Stack
 from migration.inventory.load import load_inventory
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.planning.selection import matches

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from migration.config.model import Stack
+from migration.config import Stack
 from migration.inventory.model import Inventory
 from migration.notices import Notice, info, note, warning
 from migration.planning import naming

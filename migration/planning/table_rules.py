@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from migration.config.model import ConfigError, Stack
+from migration.config import ConfigError, Stack
 from migration.dms import mappings
 from migration.dms.limits import DEFAULT_LOB_CHUNK_KB
 from migration.inventory.lobs import choose_lob_mode

@@ -25,14 +25,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from migration.config.model import PHASES, ConfigError, Stack
+from migration.config import PHASES, ConfigError, Phase, Stack
 from migration.dms.engine_versions import EngineVersionError, check_engine_version
 from migration.notices import Notice, warning
 from migration.planning.design import MigrationDesign
 from migration.planning.spec import TaskSpec
 
 DEPLOYED_STATE_OUTPUT = "deployedState"
-Phase = Literal["replicate", "cutover", "fallback", "complete"]
 
 
 class _Strict(BaseModel):

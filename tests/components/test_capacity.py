@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.notices import Level
 from migration.planning.capacity import dcu_for_memory, serverless_dcu

@@ -17,7 +17,7 @@ from migration.components.endpoint import (
     PostgresSourceEndpoint,
     PostgresTargetEndpoint,
 )
-from migration.config.model import OracleSourceConfig, PostgresTargetConfig
+from migration.config import OracleSourceConfig, PostgresTargetConfig
 from tests.components.kinds import CERTIFICATE, ENDPOINT, ROLE, ROLE_POLICY, custom, named
 from tests.helpers import KMS_ARN, SECRET_MARK, SOURCE_PASSWORD, TARGET_SECRET_ARN, one, plain_strings, render
 

@@ -12,7 +12,7 @@ from pulumi.runtime.mocks import MockMonitor
 from pydantic import ValidationError
 
 from migration.components.monitoring import Monitoring, MonitoringArgs, TaskRef
-from migration.dms.monitoring_settings import MonitoringConfig
+from migration.config import MonitoringConfig
 
 ACCOUNT = "123456789012"
 TOPIC = f"arn:aws:sns:eu-west-1:{ACCOUNT}:ops-alerts"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from migration.config.model import CONFIG_KEYS, ConfigError
+from migration.config import CONFIG_KEYS, ConfigError
 from tests.helpers import (
     CERT_ARN,
     KMS_ARN,

@@ -12,7 +12,7 @@ import pulumi
 import pytest
 from pulumi.runtime.config import set_all_config
 
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.runtime import from_pulumi, namespace_values, secret_leaves
 from migration.config.stackfile import read_stack_file
 from tests.helpers import ROOT

@@ -4,7 +4,7 @@ import pulumi_aws.dms as aws_dms
 import pytest
 from pydantic import ValidationError
 
-from migration.dms.endpoint_settings import (
+from migration.config import (
     OracleSourceSettings,
     OracleTargetSettings,
     PostgresSourceSettings,

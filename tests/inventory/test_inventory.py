@@ -394,7 +394,7 @@ def test_large_limited_only_column_is_capped_with_truncation_warning():
 
 def test_a_task_with_a_lob_that_cannot_move_whole_is_refused():
     """With failTasksOnLobTruncation the task would stop at the first such LOB: refused before anything runs."""
-    from migration.config.model import ConfigError
+    from migration.config import ConfigError
     from migration.config.stackfile import read_stack_file
     from migration.planning.table_rules import table_rules
     from tests.helpers import ROOT

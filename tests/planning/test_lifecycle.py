@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from migration.cli.offline import diff_runs, run_program
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.stackfile import read_stack_file
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.planning.design import resolve
 from migration.planning.memory import (

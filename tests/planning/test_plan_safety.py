@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from migration.cli.main import main
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.planning.design import resolve
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 import pydantic
 import pytest
 
-from migration.config.model import CapacityConfig, SizingConfig
+from migration.config import CapacityConfig, SizingConfig
 from migration.dms.limits import INSTANCE_CLASSES
 from migration.notices import Level
 from migration.planning.planner import (

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from migration.config.model import Stack
+from migration.config import Stack
 from migration.config.stackfile import read_stack_file
 from migration.dms.mappings import Rename, build_forward_mappings, build_reverse_mappings
 from migration.inventory.model import Column, Inventory, Table

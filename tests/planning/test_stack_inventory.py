@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.docs.stack_docs import prerequisites, runbook
 from migration.inventory.model import Column, Table

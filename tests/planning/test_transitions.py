@@ -12,7 +12,7 @@ import pytest
 from pulumi.runtime.config import set_all_config
 
 from migration.cli.offline import RecordingMocks, RecordingMonitor, run_program
-from migration.config.model import ConfigError
+from migration.config import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.notices import Level, Notice
 from migration.planning.design import resolve

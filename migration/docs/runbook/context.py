@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from migration.config.model import MIGRATION_TYPES, PHASES
+from migration.config import MIGRATION_TYPES, PHASES
 from migration.dms.identifiers import StackNames
 
 

@@ -13,7 +13,7 @@ Pure logic (no Pulumi). The public API is re-exported here; the modules, in the 
 - plan: plan_migration, which runs the steps in that order.
 """
 
-from migration.config.model import Throughput
+from migration.config import Throughput
 from migration.planning.planner.model import (
     PLAN_FILE_WARNING,
     ColumnLike,

@@ -1,6 +1,6 @@
 """Checks of the planner inputs that the stack config does not validate.
 
-The config model (migration.config.model) validates windowHours, the instance class, throughput,
+The config model (migration.config) validates windowHours, the instance class, throughput,
 maxTablesPerTask, capacity.instances and the shape of keyRanges and groups once; the planner checks only what
 needs the inventory (tables, the tables keyRanges name) or is a planner-only argument (max_tasks). The group
 names are checked where the groups are bundled (split.bundles)."""

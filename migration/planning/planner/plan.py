@@ -9,7 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from migration.config.model import Throughput
+from migration.config import Throughput
 from migration.dms.limits import MAX_REPLICATION_INSTANCES
 from migration.notices import Notice
 from migration.planning.planner.checks import check_max_tasks, check_ranges, check_tables

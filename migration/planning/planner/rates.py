@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from migration.config.model import Throughput
+from migration.config import Throughput
 from migration.dms.limits import DEFAULT_FULL_LOAD_SUBTASKS, INSTANCE_CLASSES
 from migration.planning.planner.model import PlannerError
 

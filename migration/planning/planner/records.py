@@ -8,7 +8,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from migration.config.model import Throughput
+from migration.config import Throughput
 from migration.planning.planner.model import TableLike
 from migration.planning.planner.rates import GB, Rates, vcpus
 

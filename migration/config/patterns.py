@@ -1,0 +1,77 @@
+"""The shapes config values must have (AWS ids and ARNs, host and database names) and the checks applying them.
+
+Each check raises ValueError with the wording users see after the key (`<project>:<key>: <message>`)."""
+
+from __future__ import annotations
+
+import re
+
+from migration.config.errors import CREDENTIALS_IN_URL_RE
+
+ENGINE_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+$")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY = f"(?:{'|'.join(DAYS)})"
+MAINTENANCE_WINDOW_RE = re.compile(rf"^{_DAY}:\d{{2}}:\d{{2}}-{_DAY}:\d{{2}}:\d{{2}}$")
+REGION_RE = re.compile(r"^[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d$")
+VPC_ID_RE = re.compile(r"^vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
+SUBNET_ID_RE = re.compile(r"^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
+SG_ID_RE = re.compile(r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
+KMS_KEY_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
+KMS_ALIAS_ARN_RE = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:alias/")
+SECRET_ARN_RE = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$")
+CERT_ARN_RE = re.compile(r"^arn:aws[a-z-]*:dms:[a-z0-9-]+:\d{12}:cert:[A-Za-z0-9-]+$")
+HOST_RE = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}"
+    r"[A-Za-z0-9])?)*$"
+)
+ORACLE_NAME_RE = re.compile(r"^[A-Z][A-Z0-9_$#]{0,127}$")
+ORACLE_PATTERN_RE = re.compile(r"^[A-Z0-9_$#%]{1,128}$")
+PG_NAME_RE = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
+TASK_NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+TAG_KEY_RE = re.compile(r"^[\w .:/=+@-]{1,128}$")
+ORACLE_SCHEMA_30_RE = re.compile(r"^[A-Z][A-Z0-9_$#]{0,29}$")  # DMS supports Oracle names up to 30 bytes
+
+
+def check_pattern(value: str, regex: re.Pattern[str], what: str) -> str:
+    """`value` when it matches `regex`, else ValueError `<what>, got <value>` (a URL with credentials never shown)."""
+    if not regex.match(value):
+        if CREDENTIALS_IN_URL_RE.search(value):
+            raise ValueError(f"{what}, got a URL with credentials in it")
+        raise ValueError(f"{what}, got {value!r}")
+    return value
+
+
+def check_distinct(values: list[str], regex: re.Pattern[str], what: str, twice: str) -> list[str]:
+    """A list of names that each match `regex` (else `what`) and are all different (else `twice`)."""
+    for v in values:
+        check_pattern(v, regex, what)
+    if len(set(values)) != len(values):
+        raise ValueError(twice)
+    return values
+
+
+def check_kms_key_arn(value: str | None) -> str | None:
+    """Key ARNs only. DMS stores and returns the key ARN, so an alias ARN differs from what a refresh reads back,
+    and `kms_key_arn` is ForceNew on the instance and the endpoints: a replace (a reload) on every `pulumi up`
+    (pulumi-aws issue #2671). An IAM policy naming an alias ARN does not grant use of the key either."""
+    if value is None:
+        return None
+    if KMS_ALIAS_ARN_RE.match(value):
+        raise ValueError(
+            f"must be a KMS key ARN (…:key/<id>), not an alias ARN: DMS reads back the key ARN, so an alias would "
+            f"replace the resource on every pulumi up; find it with `aws kms describe-key --key-id {value}`"
+        )
+    return check_pattern(
+        value, KMS_KEY_ARN_RE, "must be a KMS key ARN like arn:aws:kms:eu-west-1:111122223333:key/<id>"
+    )
+
+
+def starts_now(position: str | None) -> bool:
+    """True when a CDC start position means "from whenever the task starts" (absent, or any spelling of now)."""
+    return position is None or position.strip().lower() == "now"
+
+
+def split_table_pattern(pattern: str) -> tuple[str | None, str]:
+    """`APP.ORDERS%` -> ("APP", "ORDERS%"); `ORDERS` -> (None, "ORDERS") meaning every configured schema."""
+    schema, _, table = pattern.rpartition(".")
+    return (schema or None), table
