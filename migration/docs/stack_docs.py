@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from migration.config import Connection, Stack
 from migration.docs import prereqs
-from migration.docs.runbook import RunbookContext, render_runbook
+from migration.docs.runbook import EndpointIds, MigratedTable, RunbookContext, render_runbook
 from migration.inventory.names import quote_postgres
 from migration.planning.design import MigrationDesign
 from migration.planning.naming import postgres_schema
@@ -51,73 +51,95 @@ def _where(conn: Connection) -> str:
 
 
 def prerequisites(design: MigrationDesign, side: str = "all") -> str:
+    """The SQL DBAs run before the first `pulumi up`: Oracle source and PostgreSQL target, and both sides of the
+    way back when the stack has one; `side` keeps only the Oracle or only the PostgreSQL scripts."""
     stack = design.stack
-    cfg = stack.config
-    m = cfg.migration
-    pg_schemas = [postgres_schema(cfg, s) for s in m.schemas]
-    inv = design.inventory
-    no_key: list[tuple[str, str]] = []
-    uk_only: dict[tuple[str, str], list[str]] = {}
-    if inv is not None:  # the tables the stack migrates, under their Oracle names as stored
-        for key in sorted(design.moved, key=list(inv.tables).index):
-            table = inv.tables[key]
-            if not table.has_primary_key and table.has_unique_key and table.key_columns:
-                uk_only[key] = list(table.key_columns)
-            elif not table.has_key:
-                no_key.append(key)
-    validation_with_lobs = m.validation and (inv is None or any(t.lob_columns for t in inv.tables.values()))
+    no_key, uk_only = _key_gaps(design)
     parts: list[str] = [
         f"-- Prerequisites for stack {stack.stack} (project {stack.project}); generated from "
         f"Pulumi.{stack.stack}.yaml by `python -m migration prereqs`."
         + "".join(f"\n{line}" for line in _placeholder_users(stack))
     ]
     if side in ("all", "oracle"):
-        parts.append(
-            prereqs.oracle_source_prereqs(
-                dms_user=_user(cfg.source, DEFAULT_ORACLE_USER),
-                schemas=m.schemas,
-                reader=cfg.source.settings.reader,
-                archive_log_retention_hours=cfg.source.settings.archive_log_retention_hours,
-                cdc=m.has_cdc,
-                tables_without_key=no_key,
-                unique_key_only=uk_only,
-                validation_with_lobs=validation_with_lobs,
-                add_supplemental_logging=cfg.source.settings.add_supplemental_logging,
-            )
-        )
+        parts.append(_oracle_source(design, no_key, uk_only))
     if side in ("all", "postgres"):
-        parts.append(
-            prereqs.postgres_target_prereqs(
-                dms_user=_user(cfg.target, DEFAULT_POSTGRES_USER),
-                database=cfg.target.database_name,
-                schemas=pg_schemas,
-                control_schema="awsdms_control",
-                engine=cfg.target.engine,
-            )
-        )
-    rev = cfg.reverse
+        parts.append(_postgres_target(design))
+    rev = stack.config.reverse
     if rev.enabled and rev.postgres_source is not None and rev.oracle_target is not None:
-        src = rev.postgres_source.settings
         if side in ("all", "postgres"):
-            parts.append(
-                prereqs.postgres_source_prereqs(
-                    dms_user=_user(rev.postgres_source, "dms_reverse"),
-                    database=rev.postgres_source.database_name,
-                    schemas=pg_schemas,
-                    slot_name=src.slot_name,
-                    plugin="pglogical" if src.plugin_name == "pglogical" else "test-decoding",
-                    heartbeat_schema=src.heartbeat_schema or "public",
-                    engine=cfg.target.engine,
-                    replica_identity_full=_pg_tables(design, [*no_key, *uk_only]),
-                )
-            )
+            parts.append(_postgres_source(design, [*no_key, *uk_only]))
         if side in ("all", "oracle"):
             parts.append(
                 prereqs.oracle_target_prereqs(
-                    dms_user=rev.oracle_user, schemas=m.schemas, control_schema=rev.oracle_control_schema
+                    dms_user=rev.oracle_user,
+                    schemas=stack.config.migration.schemas,
+                    control_schema=rev.oracle_control_schema,
                 )
             )
     return "\n\n".join(p.rstrip() for p in parts) + "\n"
+
+
+def _key_gaps(design: MigrationDesign) -> tuple[list[tuple[str, str]], dict[tuple[str, str], list[str]]]:
+    """The migrated tables without a key, and those keyed by a unique key only (with its columns), in inventory
+    order under their Oracle names as stored."""
+    inv = design.inventory
+    no_key: list[tuple[str, str]] = []
+    uk_only: dict[tuple[str, str], list[str]] = {}
+    if inv is None:
+        return no_key, uk_only
+    for key in sorted(design.moved, key=list(inv.tables).index):
+        table = inv.tables[key]
+        if not table.has_primary_key and table.has_unique_key and table.key_columns:
+            uk_only[key] = list(table.key_columns)
+        elif not table.has_key:
+            no_key.append(key)
+    return no_key, uk_only
+
+
+def _oracle_source(
+    design: MigrationDesign, no_key: list[tuple[str, str]], uk_only: dict[tuple[str, str], list[str]]
+) -> str:
+    cfg, inv = design.config, design.inventory
+    m = cfg.migration
+    return prereqs.oracle_source_prereqs(
+        dms_user=_user(cfg.source, DEFAULT_ORACLE_USER),
+        schemas=m.schemas,
+        reader=cfg.source.settings.reader,
+        archive_log_retention_hours=cfg.source.settings.archive_log_retention_hours,
+        cdc=m.has_cdc,
+        tables_without_key=no_key,
+        unique_key_only=uk_only,
+        validation_with_lobs=m.validation and (inv is None or any(t.lob_columns for t in inv.tables.values())),
+        add_supplemental_logging=cfg.source.settings.add_supplemental_logging,
+    )
+
+
+def _postgres_target(design: MigrationDesign) -> str:
+    cfg = design.config
+    return prereqs.postgres_target_prereqs(
+        dms_user=_user(cfg.target, DEFAULT_POSTGRES_USER),
+        database=cfg.target.database_name,
+        schemas=[postgres_schema(cfg, s) for s in cfg.migration.schemas],
+        control_schema="awsdms_control",
+        engine=cfg.target.engine,
+    )
+
+
+def _postgres_source(design: MigrationDesign, keyless: Sequence[tuple[str, str]]) -> str:
+    cfg = design.config
+    conn = cfg.reverse.postgres_source
+    assert conn is not None
+    src = conn.settings
+    return prereqs.postgres_source_prereqs(
+        dms_user=_user(conn, "dms_reverse"),
+        database=conn.database_name,
+        schemas=[postgres_schema(cfg, s) for s in cfg.migration.schemas],
+        slot_name=src.slot_name,
+        plugin="pglogical" if src.plugin_name == "pglogical" else "test-decoding",
+        heartbeat_schema=src.heartbeat_schema or "public",
+        engine=cfg.target.engine,
+        replica_identity_full=_pg_tables(design, keyless),
+    )
 
 
 def _pg_tables(design: MigrationDesign, tables: Sequence[tuple[str, str]]) -> list[str]:
@@ -144,8 +166,7 @@ def renamed_objects(design: MigrationDesign) -> list[tuple[str, str]] | None:
 
 
 def runbook_context(design: MigrationDesign) -> RunbookContext:
-    # The pictures and loops need where each task runs, the plan's estimates and the exact tables moved.
-    from migration.docs.runbook import EndpointIds, MigratedTable
+    """What the runbook needs of the design: ids, where each task runs, the plan's estimates, the exact tables."""
     from migration.planning.capacity import serverless_dcu
 
     stack, forward = design.stack, design.forward
@@ -155,21 +176,6 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
     has_reverse = rev.enabled and rev.postgres_source is not None
     reverse_id = names.task_id("reverse") if has_reverse else None
     instance_ids = design.instance_ids  # [] on DMS Serverless
-    task_instances = {t.task_id: instance_ids[t.instance] for t in forward} if instance_ids else {}
-    if reverse_id and instance_ids:
-        task_instances[reverse_id] = instance_ids[0]  # the reverse task runs on the first instance
-    plan = design.plan
-    estimates = None
-    if plan is not None and "cdc" not in (plan.migration_type, cfg.migration.type):
-        planned = {pt.name: pt.estimated_seconds for pt in plan.tasks}
-        estimates = [(t.task_id, planned[t.name]) for t in forward if t.name in planned]
-    migrated = None
-    pg = design.names
-    if pg is not None:
-        migrated = [
-            MigratedTable(owner, table, pg.schema(owner), pg.table(owner, table))
-            for owner, table in sorted(design.moved)
-        ]
     return RunbookContext(
         project=stack.project,
         stack=stack.stack,
@@ -191,7 +197,7 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
         else (),
         renamed=renamed_objects(design),
         instance_ids=instance_ids,
-        task_instances=task_instances,
+        task_instances=_task_instances(design, reverse_id),
         serverless_dcu=serverless_dcu(cfg) if cfg.capacity.mode == "serverless" else None,
         endpoint_ids=EndpointIds(
             names.source_endpoint_id,
@@ -199,9 +205,37 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
             names.reverse_source_endpoint_id,
             names.reverse_target_endpoint_id,
         ),
-        full_load_estimates=estimates,
-        migrated_tables=migrated,
+        full_load_estimates=_estimates(design),
+        migrated_tables=_migrated(design),
     )
+
+
+def _task_instances(design: MigrationDesign, reverse_id: str | None) -> dict[str, str]:
+    """The instance each task runs on ({} on DMS Serverless); the reverse task runs on the first instance."""
+    ids = design.instance_ids
+    if not ids:
+        return {}
+    out = {t.task_id: ids[t.instance] for t in design.forward}
+    if reverse_id:
+        out[reverse_id] = ids[0]
+    return out
+
+
+def _estimates(design: MigrationDesign) -> list[tuple[str, float]] | None:
+    """The plan's full-load estimate of each forward task (none for a CDC-only plan or stack)."""
+    plan = design.plan
+    if plan is None or "cdc" in (plan.migration_type, design.config.migration.type):
+        return None
+    planned = {pt.name: pt.estimated_seconds for pt in plan.tasks}
+    return [(t.task_id, planned[t.name]) for t in design.forward if t.name in planned]
+
+
+def _migrated(design: MigrationDesign) -> list[MigratedTable] | None:
+    """Every migrated table under both names (None without an inventory)."""
+    pg = design.names
+    if pg is None:
+        return None
+    return [MigratedTable(o, t, pg.schema(o), pg.table(o, t)) for o, t in sorted(design.moved)]
 
 
 def assessment_section(design: MigrationDesign) -> str:
