@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Collection, Sequence
 
 from migration.config import ConfigError, StackConfig
 from migration.dms import mappings
@@ -18,71 +19,89 @@ from migration.planning.settings import reverse_settings
 from migration.planning.spec import TaskSpec
 
 
+@dataclass(frozen=True)
+class _ReverseRules:
+    """The reverse mapping's rules in PostgreSQL names, and why (reasons, for people)."""
+
+    renames: list[mappings.Rename] = field(default_factory=list)
+    lobs: list[mappings.TableSettings] = field(default_factory=list)
+    removed: list[mappings.ColumnRemoval] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+
 def reverse_task(basis: Basis, forward: Sequence[TaskSpec], moved: Collection[Pair]) -> TaskSpec | None:
     """CDC only, DO_NOTHING, every name turned back into the Oracle name it came from (case folds, plus explicit
     renames from the inventory), each LOB table's forward LOB settings, and settings of its own: control tables in
     the reverse user's schema, strict errors (it writes into production). `moved`: the Oracle tables the forward
     tasks select (migration.planning.scopes)."""
-    stack, cfg, names = basis.stack, basis.config, basis.names
+    cfg = basis.config
     state = phase_state(cfg)
     if not state.reverse_created:
         return None
-    rev = cfg.reverse
-    assert rev.postgres_source is not None
-    renames: list[mappings.Rename] = []
-    lobs: list[mappings.TableSettings] = []
-    removed: list[mappings.ColumnRemoval] = []
-    reasons = [naming.NO_INVENTORY_NOTE] if names is None else []
-    if names is not None:
-        left_behind = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns}
-        renames = naming.reverse_renames(names, sorted(moved), left_behind)
-        # A column the forward tasks did not move (a pre-created table may still have it) never flows back: it
-        # would write NULLs, or land in a column of another spelling, in the Oracle table.
-        removed = [
-            mappings.ColumnRemoval(names.schema(o), names.table(o, t), names.column(o, t, c))
-            for o, t, c in sorted(left_behind)
-        ]
-        lobs = _reverse_lob_settings(names, forward)
-        reasons += naming.names_note(names, sorted(moved), "PostgreSQL -> Oracle")
-        reasons += [
-            f"{ts.schema}.{ts.table}: LOB mode {ts.lob['mode']}, bulk-max-size {ts.lob['bulk-max-size']} KB, as "
-            "forward: a LOB that went forward comes back whole"
-            for ts in lobs
-            if ts.lob is not None
-        ]
-    selection = _reverse_selection(cfg, forward, names, moved)
-    try:
-        doc = mappings.build_reverse_mappings(
-            {postgres_schema(cfg, s): s for s in cfg.migration.schemas},
-            selection=selection,
-            renames=renames,
-            table_settings=lobs,
-            removed_columns=removed,
-        )
-    except mappings.MappingError as exc:
-        too_large = isinstance(exc, mappings.MappingTooLargeError) and renames
-        hint = (
-            f" (the fallback is one task; {len(renames)} of its rules rename names that are not plain upper case)"
-            if too_large
-            else ""
-        )
-        raise ConfigError(f"{stack.project}:reverse: {exc}{hint}", key="reverse") from None
-    start = parse_postgres_start(rev.cdc_start_position, slot_name=rev.postgres_source.settings.slot_name)
+    assert cfg.reverse.postgres_source is not None
+    rules = _reverse_rules(basis.names, forward, moved)
+    selection = _reverse_selection(cfg, forward, basis.names, moved)
+    start = parse_postgres_start(
+        cfg.reverse.cdc_start_position, slot_name=cfg.reverse.postgres_source.settings.slot_name
+    )
     return TaskSpec(
         name="reverse",
         task_id=basis.ids.task_id("reverse"),
         direction="reverse",
         migration_type="cdc",
-        mappings=doc,
-        settings=reverse_settings(stack),
+        mappings=_reverse_mapping(basis, selection, rules),
+        settings=reverse_settings(basis.stack),
         start=state.reverse_running,
         cdc_start_position=start.cdc_start_position,
         cdc_start_time=start.cdc_start_time,
-        reasons=tuple(reasons),
+        reasons=tuple(rules.reasons),
         selection=tuple(selection),
-        table_settings=tuple(lobs),
-        removed_columns=tuple(removed),
+        table_settings=tuple(rules.lobs),
+        removed_columns=tuple(rules.removed),
     )
+
+
+def _reverse_rules(names: NameMap | None, forward: Sequence[TaskSpec], moved: Collection[Pair]) -> _ReverseRules:
+    """Renames back to the Oracle names, the forward LOB settings, and the columns the forward tasks left behind
+    (a pre-created table may still have them: flowing back they would write NULLs, or land in a column of another
+    spelling, in the Oracle table). Without an inventory: case folds only, said once."""
+    if names is None:
+        return _ReverseRules(reasons=[naming.NO_INVENTORY_NOTE])
+    left_behind = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns}
+    lobs = _reverse_lob_settings(names, forward)
+    reasons = naming.names_note(names, sorted(moved), "PostgreSQL -> Oracle")
+    reasons += [
+        f"{ts.schema}.{ts.table}: LOB mode {ts.lob['mode']}, bulk-max-size {ts.lob['bulk-max-size']} KB, as "
+        "forward: a LOB that went forward comes back whole"
+        for ts in lobs
+        if ts.lob is not None
+    ]
+    return _ReverseRules(
+        renames=naming.reverse_renames(names, sorted(moved), left_behind),
+        lobs=lobs,
+        removed=[
+            mappings.ColumnRemoval(names.schema(o), names.table(o, t), names.column(o, t, c))
+            for o, t, c in sorted(left_behind)
+        ],
+        reasons=reasons,
+    )
+
+
+def _reverse_mapping(basis: Basis, selection: list[Selection], rules: _ReverseRules) -> dict[str, Any]:
+    cfg = basis.config
+    try:
+        return mappings.build_reverse_mappings(
+            {postgres_schema(cfg, s): s for s in cfg.migration.schemas},
+            selection=selection,
+            renames=rules.renames,
+            table_settings=rules.lobs,
+            removed_columns=rules.removed,
+        )
+    except mappings.MappingError as exc:
+        hint = ""
+        if isinstance(exc, mappings.MappingTooLargeError) and rules.renames:
+            hint = f" (the fallback is one task; {len(rules.renames)} of its rules rename names that are not plain upper case)"
+        raise ConfigError(f"{basis.project}:reverse: {exc}{hint}", key="reverse") from None
 
 
 def _reverse_selection(
