@@ -209,8 +209,11 @@ class MigrationPipeline(pulumi.ComponentResource):
         )
         self.reverse_source: PostgresSourceEndpoint | None = None
         self.reverse_target: OracleTargetEndpoint | None = None
-        if not self.state.reverse_created:
-            return
+        if self.state.reverse_created:
+            self._reverse_endpoints()
+
+    def _reverse_endpoints(self) -> None:
+        cfg, names, name = self.stack.config, self.names, self.name
         rev = cfg.reverse
         assert rev.postgres_source is not None and rev.oracle_target is not None
         self.reverse_source = PostgresSourceEndpoint(

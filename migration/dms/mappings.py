@@ -304,6 +304,15 @@ def build_reverse_mappings(
         )
     _add_renames(b, renames)
     _add_column_removals(b, removed_columns)
+    _add_reverse_naming_rules(b, schema_map)
+    _add_table_settings(b, table_settings)
+    doc = {"rules": b.rules}
+    validate_mappings(doc)
+    return doc
+
+
+def _add_reverse_naming_rules(b: _Builder, schema_map: Mapping[str, str]) -> None:
+    """Per PostgreSQL schema: rename it back to its Oracle name, and upper-case its tables and columns."""
     for pg_schema, ora_schema in schema_map.items():
         b.add(
             "transformation",
@@ -333,10 +342,6 @@ def build_reverse_mappings(
                 "rule-action": "convert-uppercase",
             },
         )
-    _add_table_settings(b, table_settings)
-    doc = {"rules": b.rules}
-    validate_mappings(doc)
-    return doc
 
 
 def _add_table_settings(b: _Builder, settings: Sequence[TableSettings]) -> None:
