@@ -147,9 +147,11 @@ def load_inventory(
             _load_lobs(lobs, inv)
         if keys is not None:
             _load_keys(keys, inv)
-    # The inventory lives as long as the process: move its (acyclic) objects out of the collector's sight, or every
-    # later collection rescans a million columns and report, mappings and planner slow down superlinearly.
-    gc.freeze()
+        # The inventory lives as long as the process: move its (acyclic) objects out of the collector's sight, or
+        # every later collection rescans a million columns and report, mappings and planner slow down
+        # superlinearly. Before the collector is back on: freezing also resets the allocation count, which would
+        # otherwise start a collection of the million new objects at the first allocation.
+        gc.freeze()
     return inv
 
 
