@@ -1,7 +1,8 @@
 """The Oracle inventory a DBA exports as CSV (migration/sql/oracle_inventory.sql), loaded for planning.
 
 Streaming and frugal because real estates reach a million columns: csv rows are turned straight into compact
-objects (a Column is a named tuple), repeated strings and numbers are shared, and the cyclic GC is paused while the (acyclic) objects pile up.
+objects (a Column is a named tuple), repeated strings and numbers are shared, and the cyclic GC is paused while the
+(acyclic) objects pile up.
 Every bad value stops the load with the file, line and field, because a silently skipped row means a silently
 wrong DDL or task plan.
 """

@@ -241,6 +241,22 @@ def test_duplicate_column(tmp_path):
     assert error_of(tmp_path, columns=bad) == "columns.csv line 5: COLUMN_NAME: duplicate column APP.T1.ID"
 
 
+def test_a_table_listed_in_two_places_gets_all_its_columns(tmp_path):
+    columns = GOOD_COLUMNS + ["APP,T1,NOTE,CLOB,4000,,,Y,", " APP , T1 ,CODE,VARCHAR2,30,,,Y,B"]
+    t1 = load(tmp_path, columns=columns).tables[("APP", "T1")]
+    assert [c.name for c in t1.columns] == ["ID", "NAME", "NOTE", "CODE"]
+    assert t1.lob_columns == ["NOTE"]
+    code = t1.columns[3]
+    assert (code.owner, code.table, code.data_type, code.data_length, code.char_used) == (
+        "APP",
+        "T1",
+        "VARCHAR2",
+        30,
+        "B",
+    )
+    assert code.data_type is t1.columns[1].data_type  # one string per distinct type, shared
+
+
 def test_column_of_unknown_table(tmp_path):
     bad = GOOD_COLUMNS + ["APP,NOPE,ID,NUMBER,22,10,0,N,"]
     assert error_of(tmp_path, columns=bad) == "columns.csv line 5: TABLE_NAME: APP.NOPE is not in tables.csv"
