@@ -1,7 +1,8 @@
 """The Oracle inventory a DBA exports as CSV (migration/sql/oracle_inventory.sql), loaded for planning.
 
-Streaming and frugal because real estates reach a million columns: csv rows are turned straight into slotted
-objects, repeated strings and numbers are shared, and the cyclic GC is paused while the (acyclic) objects pile up.
+Streaming and frugal because real estates reach a million columns: csv rows are turned straight into compact
+objects (a Column is a named tuple), repeated strings and numbers are shared, and the cyclic GC is paused while the
+(acyclic) objects pile up.
 Every bad value stops the load with the file, line and field, because a silently skipped row means a silently
 wrong DDL or task plan.
 """
@@ -13,7 +14,6 @@ import gc
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 from operator import itemgetter
 from pathlib import Path
 
@@ -148,9 +148,11 @@ def load_inventory(
             _load_lobs(lobs, inv)
         if keys is not None:
             _load_keys(keys, inv)
-    # The inventory lives as long as the process: move its (acyclic) objects out of the collector's sight, or every
-    # later collection rescans a million columns and report, mappings and planner slow down superlinearly.
-    gc.freeze()
+        # The inventory lives as long as the process: move its (acyclic) objects out of the collector's sight, or
+        # every later collection rescans a million columns and report, mappings and planner slow down
+        # superlinearly. Before the collector is back on: freezing also resets the allocation count, which would
+        # otherwise start a collection of the million new objects at the first allocation.
+        gc.freeze()
     return inv
 
 
@@ -180,9 +182,14 @@ def _load_tables(path: str | Path) -> tuple[Inventory, dict[tuple[str, str], int
     return Inventory(tables), lines
 
 
-def _column_attributes(f: _Csv, raw: tuple[str, ...]) -> tuple[object, ...]:
-    """Parse and check the type fields of a column row (DATA_TYPE .. CHAR_USED [, CHAR_LENGTH]) once per distinct
-    raw text."""
+# A column's type fields as Column holds them: DATA_TYPE, DATA_LENGTH, DATA_PRECISION, DATA_SCALE, NULLABLE,
+# CHAR_USED, CHAR_LENGTH.
+_TypeFields = tuple[str, int | None, int | None, int | None, bool, str | None, int | None]
+
+
+def _column_type(f: _Csv, raw: tuple[str, ...]) -> tuple[_TypeFields, bool]:
+    """Parse and check the type fields of a column row (DATA_TYPE .. CHAR_USED [, CHAR_LENGTH]), once per distinct
+    raw text: the Column fields they fill, and whether DMS moves that type as a LOB."""
     s_type, s_len, s_prec, s_scale, s_null, s_cu, *s_cl = raw
     dtype = sys.intern(s_type.strip())
     if not dtype:
@@ -197,69 +204,55 @@ def _column_attributes(f: _Csv, raw: tuple[str, ...]) -> tuple[object, ...]:
     if char_used not in (None, "B", "C"):
         raise f.error("CHAR_USED", f"expected B, C or empty, got {s_cu!r}")
     char_length = f.number(s_cl[0], "CHAR_LENGTH", 0) if s_cl else None
-    return dtype, length, precision, scale, nullable, char_used, char_length
+    values: _TypeFields = (dtype, length, precision, scale, nullable, char_used, char_length)
+    return values, oracle_to_postgres(Column("", "", "", *values)).is_lob
 
 
 def _load_columns(path: str | Path, inv: Inventory) -> None:
-    """The hot loop. A few hundred distinct type signatures cover a million columns, so the seven type fields are
-    parsed once per distinct raw text (which also shares the int objects). Columns are filled through the slot
-    descriptors: the frozen dataclass __init__ goes through object.__setattr__ per field and costs twice as much
-    (same fields, same result)."""
+    """The hot loop, kept to what each row needs. A big estate has a million columns but a few hundred distinct type
+    signatures, so the type fields are parsed, checked and mapped once per distinct raw text (memoized for this
+    call, which also shares the int objects); the export lists a table's columns together, so the table is looked
+    up once per run of rows; and each Column (a named tuple) is one C call on the table's names, the column name and
+    the shared type fields."""
     tables = inv.tables
-    signatures: dict[tuple[str, ...], tuple[object, ...]] = {}
-    lob_signatures: dict[tuple[str, ...], bool] = {}  # whether DMS moves that type as a LOB, once per signature
-    intern, new = sys.intern, object.__new__
-    s_own, s_tab, s_name, s_type, s_len, s_prec, s_scale, s_null, s_cu, s_cl = (
-        getattr(Column, fld.name).__set__ for fld in fields(Column)
-    )
+    signatures: dict[tuple[str, ...], tuple[_TypeFields, bool]] = {}  # raw type fields -> (fields, is LOB)
+    intern, new = sys.intern, tuple.__new__
     with _open_csv(path, COLUMNS_HEADER, ("CHAR_LENGTH",)) as f:
         names = itemgetter(*(f.pos[h] for h in COLUMNS_HEADER[:3]))
         attributes = itemgetter(*(f.pos[h] for h in (*COLUMNS_HEADER[3:], "CHAR_LENGTH") if h in f.pos))
         width = f.width
         last_owner = last_name = None
         table: Table | None = None
+        owner = tname = ""
         columns: list[Column] = []
+        lob_columns: list[str] = []
+        append, lob_append = columns.append, lob_columns.append  # the current table's, bound once per run
         seen: set[str] = set()
-        for row in f.reader:
+        for row in f.reader:  # f.rows() inlined: a generator step per row costs more than the test
             if len(row) < width:
                 if not row:
                     continue
                 raise f.short_row(row)
-            owner, tname, cname = names(row)
-            if owner != last_owner or tname != last_name or table is None:
-                table = tables.get((owner.strip(), tname.strip()))
+            row_owner, row_table, cname = names(row)
+            if row_owner != last_owner or row_table != last_name or table is None:
+                table = tables.get((row_owner.strip(), row_table.strip()))
                 if table is None:
-                    raise f.error("TABLE_NAME", f"{owner.strip()}.{tname.strip()} is not in tables.csv")
-                last_owner, last_name, columns = owner, tname, table.columns
-                seen = {c.name for c in columns}
+                    raise f.error("TABLE_NAME", f"{row_owner.strip()}.{row_table.strip()} is not in tables.csv")
+                last_owner, last_name, owner, tname = row_owner, row_table, table.owner, table.name
+                append, lob_append = table.columns.append, table.lob_columns.append
+                seen = {c.name for c in table.columns}
             cname = intern(cname.strip())
             if cname in seen or not cname:
-                raise f.error(
-                    "COLUMN_NAME", f"duplicate column {table.owner}.{table.name}.{cname}" if cname else "empty value"
-                )
+                raise f.error("COLUMN_NAME", f"duplicate column {owner}.{tname}.{cname}" if cname else "empty value")
             seen.add(cname)
             raw = attributes(row)
-            parsed = signatures.get(raw)
-            if parsed is None:
-                parsed = signatures[raw] = _column_attributes(f, raw)
-            dtype, length, precision, scale, nullable, char_used, char_length = parsed
-            col = new(Column)
-            s_own(col, table.owner)
-            s_tab(col, table.name)
-            s_name(col, cname)
-            s_type(col, dtype)
-            s_len(col, length)
-            s_prec(col, precision)
-            s_scale(col, scale)
-            s_null(col, nullable)
-            s_cu(col, char_used)
-            s_cl(col, char_length)
-            columns.append(col)
-            is_lob = lob_signatures.get(raw)
-            if is_lob is None:
-                is_lob = lob_signatures[raw] = oracle_to_postgres(col).is_lob
+            signature = signatures.get(raw)
+            if signature is None:
+                signature = signatures[raw] = _column_type(f, raw)
+            values, is_lob = signature
+            append(new(Column, (owner, tname, cname, *values)))
             if is_lob:
-                table.lob_columns.append(cname)
+                lob_append(cname)
 
 
 def _table_for(f: _Csv, inv: Inventory, row: list[str], i_own: int, i_tab: int) -> Table:

@@ -14,8 +14,20 @@ from migration.inventory.typemap import oracle_to_postgres
 class LobChoice:
     mode: Literal["limited", "unlimited", "none"]  # table-settings lob-settings mode
     bulk_max_size_kb: int  # limited: >= 3x the largest LOB (DMS converts LOBs to binary); 0 for unlimited
-    reason: str
+    basis: str  # why this mode and size, from the measured sizes and the column types
+    # What this choice cannot do, for the caller to raise or print as a warning: LOBs it truncates, columns that
+    # cannot move in the mode a table needs. None when the choice moves every LOB whole.
+    warning: str | None = None
     truncates: bool = False  # a measured LOB does not fit the limited-mode cap and full mode is not possible
+    unmeasured: tuple[str, ...] = ()  # LOB columns without a size when the choice came from the measured others
+
+    @property
+    def reason(self) -> str:
+        """The one-line explanation reports and task reasons print: the basis, then the warning, then the
+        columns that were not measured."""
+        warning = f"; WARNING: {self.warning}" if self.warning else ""
+        unmeasured = f"; not measured: {', '.join(self.unmeasured)}" if self.unmeasured else ""
+        return f"{self.basis}{warning}{unmeasured}"
 
 
 def _size_text(n: int) -> str:
@@ -48,15 +60,15 @@ def choose_lob_mode(table: Table, *, default_limited_kb: int = 64, max_limited_k
     limited_only = [name for name, m in lobs if m.limited_lob_only]
     full_only = [name for name, m in lobs if m.full_lob_only]
     if full_only:
-        reason = f"SDO_GEOMETRY in {', '.join(full_only)} needs full LOB mode -> unlimited"
-        if limited_only:
-            reason += (
-                f"; WARNING: {', '.join(limited_only)} cannot move in full LOB mode: split them into a "
-                "separate table or exclude them"
-            )
-        return LobChoice("unlimited", 0, reason)
+        basis = f"SDO_GEOMETRY in {', '.join(full_only)} needs full LOB mode -> unlimited"
+        warning = (
+            f"{', '.join(limited_only)} cannot move in full LOB mode: split them into a separate table or exclude them"
+            if limited_only
+            else None
+        )
+        return LobChoice("unlimited", 0, basis, warning)
     measured = {name: table.lob_max_bytes[name] for name, _ in lobs if name in table.lob_max_bytes}
-    unmeasured = [name for name, _ in lobs if name not in table.lob_max_bytes]
+    unmeasured = tuple(name for name, _ in lobs if name not in table.lob_max_bytes)
     if not measured:
         return LobChoice(
             "limited",
@@ -68,22 +80,22 @@ def choose_lob_mode(table: Table, *, default_limited_kb: int = 64, max_limited_k
     biggest = max(measured, key=lambda name: measured[name])
     size = measured[biggest]
     need_kb = max(default_limited_kb, math.ceil(3 * size / 1024))
-    also = f"; not measured: {', '.join(unmeasured)}" if unmeasured else ""
     head = f"largest LOB {_size_text(size)} in {biggest}"
     if need_kb <= max_limited_kb:
-        return LobChoice("limited", need_kb, f"{head} -> limited, bulk-max-size {need_kb} KB{also}")
+        return LobChoice("limited", need_kb, f"{head} -> limited, bulk-max-size {need_kb} KB", unmeasured=unmeasured)
     if limited_only:
         return LobChoice(
             "limited",
             max_limited_kb,
             f"{head}: 3x is {need_kb} KB, above the {max_limited_kb} KB cap, but "
-            f"{', '.join(limited_only)} cannot move in full LOB mode -> limited at {max_limited_kb} KB; "
-            f"WARNING: LOBs above {max_limited_kb // 3} KB will be truncated{also}",
+            f"{', '.join(limited_only)} cannot move in full LOB mode -> limited at {max_limited_kb} KB",
+            f"LOBs above {max_limited_kb // 3} KB will be truncated",
             truncates=True,
+            unmeasured=unmeasured,
         )
     return LobChoice(
         "unlimited",
         0,
-        f"{head}: 3x is {need_kb} KB, above the {max_limited_kb} KB limited-mode cap "
-        f"-> unlimited (full LOB mode){also}",
+        f"{head}: 3x is {need_kb} KB, above the {max_limited_kb} KB limited-mode cap -> unlimited (full LOB mode)",
+        unmeasured=unmeasured,
     )

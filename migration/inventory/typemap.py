@@ -36,7 +36,7 @@ class TypeMapping:
 
 # PostgreSQL 15 key words that cannot be a table or column name unquoted: the "reserved" and
 # "reserved (can be function or type)" entries of the SQL Key Words appendix (pg_get_keywords catcode R and T).
-_PG_RESERVED_WORDS = """
+_PG_RESERVED_TEXT = """
 all analyse analyze and any array as asc asymmetric both case cast check collate column constraint create
 current_catalog current_date current_role current_time current_timestamp current_user default deferrable desc
 distinct do else end except false fetch for foreign from grant group having in initially intersect into lateral
@@ -46,14 +46,14 @@ with
 authorization binary collation concurrently cross current_schema freeze full ilike inner is isnull join left like
 natural notnull outer overlaps right similar tablesample verbose
 """
-_PG_RESERVED = frozenset(_PG_RESERVED_WORDS.split())
+PG_RESERVED_WORDS = frozenset(_PG_RESERVED_TEXT.split())
 
 PG_MAX_IDENTIFIER_BYTES = 63
 
 
 def is_reserved_postgres_word(name: str) -> bool:
     """True when `name` must be quoted to be used as a table or column name in PostgreSQL."""
-    return name.lower() in _PG_RESERVED
+    return name.lower() in PG_RESERVED_WORDS
 
 
 def identifier_too_long(name: str) -> bool:

@@ -9,7 +9,7 @@ from migration.inventory.ddl import quote_ident, render_ddl
 from migration.inventory.load import load_inventory
 from migration.inventory.model import Column, Inventory, InventoryError, Table
 from migration.inventory.names import build_name_map, shortened
-from migration.inventory.typemap import _PG_RESERVED, oracle_to_postgres
+from migration.inventory.typemap import PG_RESERVED_WORDS, oracle_to_postgres
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "inventory"
 SAMPLE = [DATA / n for n in ("columns.csv", "tables.csv", "lobs.csv", "keys.csv")]
@@ -240,7 +240,7 @@ def test_reserved_word_list_matches_the_server(pg_server):
     """The hard-coded list must be exactly PostgreSQL's reserved + type/function-name key words."""
     with pg_server.connect() as conn:
         words = {r[0] for r in conn.execute("SELECT word FROM pg_get_keywords() WHERE catcode IN ('R', 'T')")}
-    assert words == set(_PG_RESERVED)
+    assert words == set(PG_RESERVED_WORDS)
 
 
 def test_shop_ddl_creates_exactly_the_names_of_the_name_map(pg_server):

@@ -241,6 +241,22 @@ def test_duplicate_column(tmp_path):
     assert error_of(tmp_path, columns=bad) == "columns.csv line 5: COLUMN_NAME: duplicate column APP.T1.ID"
 
 
+def test_a_table_listed_in_two_places_gets_all_its_columns(tmp_path):
+    columns = GOOD_COLUMNS + ["APP,T1,NOTE,CLOB,4000,,,Y,", " APP , T1 ,CODE,VARCHAR2,30,,,Y,B"]
+    t1 = load(tmp_path, columns=columns).tables[("APP", "T1")]
+    assert [c.name for c in t1.columns] == ["ID", "NAME", "NOTE", "CODE"]
+    assert t1.lob_columns == ["NOTE"]
+    code = t1.columns[3]
+    assert (code.owner, code.table, code.data_type, code.data_length, code.char_used) == (
+        "APP",
+        "T1",
+        "VARCHAR2",
+        30,
+        "B",
+    )
+    assert code.data_type is t1.columns[1].data_type  # one string per distinct type, shared
+
+
 def test_column_of_unknown_table(tmp_path):
     bad = GOOD_COLUMNS + ["APP,NOPE,ID,NUMBER,22,10,0,N,"]
     assert error_of(tmp_path, columns=bad) == "columns.csv line 5: TABLE_NAME: APP.NOPE is not in tables.csv"
@@ -386,10 +402,23 @@ def test_large_limited_only_column_is_capped_with_truncation_warning():
         "limited",
         102400,
         "largest LOB 50.0 MB in DETAILS: 3x is 153600 KB, above the 102400 KB cap, but DETAILS "
-        "cannot move in full LOB mode -> limited at 102400 KB; WARNING: LOBs above 34133 KB will "
-        "be truncated",
+        "cannot move in full LOB mode -> limited at 102400 KB",
+        "LOBs above 34133 KB will be truncated",
         truncates=True,
     )
+    assert choice.reason == (
+        "largest LOB 50.0 MB in DETAILS: 3x is 153600 KB, above the 102400 KB cap, but DETAILS "
+        "cannot move in full LOB mode -> limited at 102400 KB; WARNING: LOBs above 34133 KB will "
+        "be truncated"
+    )
+
+
+def test_truncation_warning_comes_before_the_unmeasured_columns():
+    table = lob_table(("DETAILS", "LONG"), ("NOTE", "CLOB"), measured={"DETAILS": 50 * 1024 * 1024})
+    choice = choose_lob_mode(table)
+    assert choice is not None and choice.truncates
+    assert (choice.warning, choice.unmeasured) == ("LOBs above 34133 KB will be truncated", ("NOTE",))
+    assert choice.reason == (f"{choice.basis}; WARNING: LOBs above 34133 KB will be truncated; not measured: NOTE")
 
 
 def test_a_task_with_a_lob_that_cannot_move_whole_is_refused():
@@ -413,19 +442,25 @@ def test_unmeasured_is_limited_at_the_default():
 def test_partly_measured_names_the_rest():
     choice = choose_lob_mode(lob_table(("A", "CLOB"), ("B", "XMLTYPE"), measured={"A": 2 * 1024 * 1024}))
     assert choice == LobChoice(
-        "limited", 6144, "largest LOB 2.0 MB in A -> limited, bulk-max-size 6144 KB; not measured: B"
+        "limited", 6144, "largest LOB 2.0 MB in A -> limited, bulk-max-size 6144 KB", unmeasured=("B",)
     )
+    assert choice.warning is None
+    assert choice.reason == "largest LOB 2.0 MB in A -> limited, bulk-max-size 6144 KB; not measured: B"
 
 
 def test_geometry_needs_full_lob_mode():
     choice = choose_lob_mode(lob_table(("SHAPE", "SDO_GEOMETRY"), measured={"SHAPE": 100}))
     assert choice == LobChoice("unlimited", 0, "SDO_GEOMETRY in SHAPE needs full LOB mode -> unlimited")
+    assert choice.warning is None and choice.reason == choice.basis
 
 
 def test_geometry_with_limited_only_column_warns():
     choice = choose_lob_mode(lob_table(("SHAPE", "SDO_GEOMETRY"), ("X", "XMLTYPE")))
-    assert choice is not None and choice.mode == "unlimited"
-    assert choice.reason.endswith(
+    assert choice is not None and choice.mode == "unlimited" and not choice.truncates
+    assert choice.basis == "SDO_GEOMETRY in SHAPE needs full LOB mode -> unlimited"
+    assert choice.warning == "X cannot move in full LOB mode: split them into a separate table or exclude them"
+    assert choice.reason == (
+        "SDO_GEOMETRY in SHAPE needs full LOB mode -> unlimited; "
         "WARNING: X cannot move in full LOB mode: split them into a separate table or exclude them"
     )
 
