@@ -103,7 +103,7 @@ def _lob_and_parallel(
         # LONG / LONG RAW / XMLTYPE rule out full LOB mode; a bigger LOB cannot move whole in limited mode, so
         # the task would stop at it (failTasksOnLobTruncation) or cut it.
         raise ConfigError(
-            f"{stack.project}:inventory: {t.owner}.{t.name} cannot move whole: {lob.reason.split('; WARNING')[0]}; "
+            f"{stack.project}:inventory: {t.owner}.{t.name} cannot move whole: {lob.basis}; "
             "move the big LOBs to a table without LONG/XMLTYPE columns, remove those columns, or exclude the table",
             key="inventory",
         )
