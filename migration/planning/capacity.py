@@ -6,7 +6,7 @@ size the planner sized the load for (its LOB buffers fit that class: migration.p
 is the smallest DCU value holding that class's memory, and the minimum a quarter of it, for the quiet CDC hours.
 Either can be set in capacity.minDcu / capacity.maxDcu.
 
-Why one or the other (README, "Capacity"): replication instances have a fixed price and let the stack pin the
+Why one or the other (docs/capacity.md): replication instances have a fixed price and let the stack pin the
 engine, run the reverse task from the cutover LSN and move tasks; DMS Serverless sizes itself, but takes no custom
 CDC start point (no fallback from a captured LSN, no cdc task from an SCN) and no engine pin.
 """
