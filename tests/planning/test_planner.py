@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import pydantic
 import pytest
@@ -27,59 +27,7 @@ from migration.planning.planner import (
     render_plan_text,
     single_task_makespan_seconds,
 )
-
-XL = "dms.r6i.xlarge"
-BIG = "dms.r6i.8xlarge"
-
-
-@dataclass(frozen=True)
-class Col:
-    name: str
-    data_type: str
-    data_precision: int | None = None
-    data_scale: int | None = None
-
-
-@dataclass
-class Tab:
-    owner: str
-    name: str
-    bytes: int
-    num_rows: int = 1000
-    has_primary_key: bool = True
-    has_unique_key: bool = False
-    partitioned: bool = False
-    lobs: list[str] = field(default_factory=list)
-    key_columns: list[str] = field(default_factory=lambda: ["ID"])
-    columns: list[Col] = field(default_factory=lambda: [Col("ID", "NUMBER", 12, 0), Col("NOTE", "VARCHAR2")])
-
-    @property
-    def lob_columns(self) -> list[str]:
-        return list(self.lobs)
-
-    @property
-    def has_key(self) -> bool:
-        return self.has_primary_key or self.has_unique_key
-
-
-def tab(name: str, size: int, **kw) -> Tab:
-    return Tab("APP", name, size, **kw)
-
-
-def ten_gb() -> list[Tab]:
-    return [tab(f"T{i}", GB) for i in range(10)]
-
-
-def task_of(plan: MigrationPlan, owner: str, name: str):
-    return next(t for t in plan.tasks if (owner, name) in t.tables)
-
-
-def warning_text(plan: MigrationPlan, code: str) -> str:
-    """The text of the plan's one warning with this code (decisions read the code, people the text)."""
-    (found,) = [w for w in plan.warnings if w.code == code]
-    assert found.level is Level.WARNING
-    return found.text
-
+from tests.planning.planner_tables import BIG, XL, Col, Tab, tab, task_of, ten_gb, warning_text  # noqa: F401
 
 # --- migration type -------------------------------------------------------------------------------------------
 

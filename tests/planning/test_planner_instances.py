@@ -8,7 +8,7 @@ import pytest
 
 from migration.dms.limits import MAX_REPLICATION_INSTANCES
 from migration.planning.planner import GB, MigrationPlan, plan_migration
-from tests.planning.test_planner import tab
+from tests.planning.planner_tables import tab
 
 INSTANCE = "dms.r6i.large"  # 2 vCPU: 24 MB/s per instance by the planning defaults
 

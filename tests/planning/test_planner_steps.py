@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from migration.planning.planner import GB, MB, MigrationPlan, PlannerError, Throughput, plan_migration
-from tests.planning.test_planner import BIG, XL, tab, task_of, warning_text
+from tests.planning.planner_tables import BIG, XL, tab, task_of, warning_text
 
 
 def codes(plan: MigrationPlan) -> list[str]:
