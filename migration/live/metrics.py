@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from migration.dms.monitoring_settings import NAMESPACE
 from migration.live.session import aws_errors
 
-# The DMS CloudWatch namespace. The stack's alarms and dashboard name it in migration/components/monitoring.py,
-# which this pulumi-free package cannot import: the integrator may move both to migration/dms/.
-NAMESPACE = "AWS/DMS"
 PERIOD_SECONDS = 60  # 1-minute maxima, as the runbook's dms_metric helper reads them
 MAX_QUERIES = 500  # get_metric_data accepts at most 500 queries per call (CloudWatch API reference)
 
