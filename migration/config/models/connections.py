@@ -201,7 +201,7 @@ class PostgresSourceConfig(PostgresConnection):
     db_instance_identifier: str | None = Field(
         default=None,
         max_length=63,
-        pattern=r"^[a-zA-Z](?:-?[a-zA-Z0-9])*$",  # RDS: a letter first, no "--", no trailing "-", <= 63
+        pattern=r"^[a-zA-Z][a-zA-Z0-9]*(?:-[a-zA-Z0-9]+)*$",  # RDS: a letter first, no "--", no trailing "-"
         description="The RDS DB instance identifier of this database (Aurora: the writer instance), so `status` "
         "shows the reverse task's replication slot lag (CloudWatch AWS/RDS OldestReplicationSlotLag and "
         "ReplicationSlotDiskUsage, dimension DBInstanceIdentifier).",
