@@ -12,7 +12,7 @@ from botocore.stub import ANY
 from migration.cli.main import main
 from migration.cli.status import assessment_location
 from migration.config.stackfile import read_stack_file
-from migration.planning.design import resolve
+from migration.planning.design import MigrationDesign, resolve
 from tests.helpers import ROOT
 from tests.live.aws_env import ACCOUNT, task_arn
 from tests.live.conftest import Stubbed
@@ -32,7 +32,7 @@ def identity(partition: str = "aws") -> dict[str, str]:
     return {"UserId": "AIDEXAMPLE", "Account": ACCOUNT, "Arn": f"arn:{partition}:iam::{ACCOUNT}:user/dba"}
 
 
-def design(*overrides: str):  # type: ignore[no-untyped-def]
+def design(*overrides: str) -> MigrationDesign:
     return resolve(read_stack_file(ROOT, "prod", list(overrides)).load())
 
 
