@@ -17,12 +17,13 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from migration.config import ConfigError
 from migration.live import assessment, chart, readiness, render
 from migration.live.connections import run_connection_tests
 from migration.live.discovery import find_endpoints, find_instances, find_replication_configs, find_tasks
-from migration.live.session import LiveError, clients
+from migration.live.session import LiveError, caller_account, clients
 from migration.live.snapshot import Snapshot, collect
 from migration.live.targets import EndpointTarget, Targets, TaskTarget, Thresholds
 from migration.live.watch import watch
@@ -53,6 +54,7 @@ def targets_of(design: MigrationDesign) -> Targets:
         instance_ids=tuple(design.instance_ids),
         tasks=tuple(TaskTarget(s.task_id, s.direction, s.migration_type, planned.get(s.name)) for s in design.tasks),
         endpoints=tuple(endpoints),
+        reverse_source_db_instance=_slot_instance(design),
         thresholds=Thresholds(
             cdc_latency_source_seconds=m.cdc_latency_source_seconds,
             cdc_latency_target_seconds=m.cdc_latency_target_seconds,
@@ -60,16 +62,34 @@ def targets_of(design: MigrationDesign) -> Targets:
             free_storage_gb=m.free_storage_gb,
             freeable_memory_mb=m.freeable_memory_mb,
         ),
-        assessment_bucket=cfg.assessment.result_bucket,
-        assessment_role_arn=cfg.assessment.service_access_role_arn,
     )
 
 
-def _targets(args: argparse.Namespace) -> Targets:
+def _slot_instance(design: MigrationDesign) -> str | None:
+    rev = design.config.reverse
+    return rev.postgres_source.db_instance_identifier if rev.enabled and rev.postgres_source else None
+
+
+def assessment_location(design: MigrationDesign, sts: Any) -> tuple[str | None, str | None]:
+    """The results bucket and role ARN `assess` gives DMS: the user's (assessment.resultBucket and
+    .serviceAccessRoleArn), or those the stack creates (assessment.create), named from the account in use the way
+    the stack names them, so `assess` needs neither the stack outputs nor a Pulumi login."""
+    a, prefix = design.config.assessment, design.ids.prefix
+    if not a.creates(serverless=not design.instance_ids):
+        return a.result_bucket, a.service_access_role_arn
+    partition, account = caller_account(sts)
+    return a.bucket_name(prefix, account), f"arn:{partition}:iam::{account}:role/{a.role_name(prefix)}"
+
+
+def _design(args: argparse.Namespace) -> MigrationDesign:
     from migration.config.stackfile import read_stack_file
     from migration.planning.design import resolve
 
-    return targets_of(resolve(read_stack_file(args.root, args.stack, args.set or []).load()))
+    return resolve(read_stack_file(args.root, args.stack, args.set or []).load())
+
+
+def _targets(args: argparse.Namespace) -> Targets:
+    return targets_of(_design(args))
 
 
 def _now() -> datetime:
@@ -163,7 +183,8 @@ def cmd_test_connections(args: argparse.Namespace) -> int:
 
 @_live
 def cmd_assess(args: argparse.Namespace) -> int:
-    targets = _targets(args)
+    design = _design(args)
+    targets = targets_of(design)
     c = clients(targets.region, args.profile)
     forward = [t.task_id for t in targets.forward()]
     suffix = _now().strftime("%Y%m%d%H%M%S")
@@ -178,11 +199,13 @@ def cmd_assess(args: argparse.Namespace) -> int:
         runs = [assessment.start_serverless_run(c.dms, i, arns[i], folder=folder) for i in forward if i in arns]
         config_arns: dict[str, str] | None = arns
     else:
-        bucket, role = targets.assessment_bucket, targets.assessment_role_arn
+        bucket, role = assessment_location(design, c.sts)
         if not bucket or not role:
             raise ConfigError(
                 "assess: set assessment.resultBucket and assessment.serviceAccessRoleArn (the bucket DMS writes "
-                "the results to and the role it assumes to write them)"
+                "the results to and the role it assumes to write them), or let the stack create them "
+                "(assessment.create)",
+                key="assessment",
             )
         tasks = find_tasks(c.dms, forward)
         pairs = [(i, str(tasks[i]["ReplicationTaskArn"])) for i in forward if i in tasks]

@@ -4,7 +4,8 @@ The DMS guide ("Creating IAM resources for premigration assessments") asks for a
 trusts dms.amazonaws.com with s3:PutObject, s3:DeleteObject, s3:GetObject and s3:PutObjectTagging on the bucket's
 objects, and s3:ListBucket and s3:GetBucketLocation on the bucket. The role gets exactly that, on this bucket only.
 The bucket blocks public access, encrypts at rest with S3-managed keys (so the role needs no KMS grant), refuses
-plain HTTP, and expires results after `expire_days`. DMS Serverless stores its assessment results in a
+plain HTTP, and expires results after `expire_days`. Both names are known before they exist (the bucket's from the
+stack prefix and the account id, `AssessmentConfig.bucket_name`), so `assess` finds them without the stack outputs. DMS Serverless stores its assessment results in a
 DMS-managed bucket ("AWS DMS Serverless premigration") and needs neither.
 """
 
@@ -17,6 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from migration.components.iam_roles import DMS_TRUST_POLICY
+from migration.components.options import Children, own_options
 
 OBJECT_ACTIONS = ("s3:PutObject", "s3:DeleteObject", "s3:GetObject", "s3:PutObjectTagging")
 BUCKET_ACTIONS = ("s3:ListBucket", "s3:GetBucketLocation")
@@ -24,10 +26,9 @@ BUCKET_ACTIONS = ("s3:ListBucket", "s3:GetBucketLocation")
 
 @dataclass
 class AssessmentArgs:
-    role_name: str  # iam_role_name(prefix, "assessment")
-    bucket_prefix: str  # when `bucket_name` is unset: S3 names the bucket from this (<= 37 characters)
-    bucket_name: str | None = None  # assessment.resultBucket, when the stack names it
-    expire_days: int = 90
+    role_name: str  # AssessmentConfig.role_name(prefix)
+    bucket_name: pulumi.Input[str]  # AssessmentConfig.bucket_name(prefix, account)
+    expire_days: int = 90  # assessment.resultExpirationDays
     tags: dict[str, str] = field(default_factory=dict)
 
 
@@ -67,14 +68,14 @@ class AssessmentResources(pulumi.ComponentResource):
     """The results bucket and the DMS assessment role; outputs bucketName and roleArn (what `assess` needs)."""
 
     def __init__(self, name: str, args: AssessmentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("oracle2pg:dms:AssessmentResources", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        super().__init__("oracle2pg:dms:AssessmentResources", name, None, own_options(opts))
+        children = Children.of(self, opts)
+        child = children.opts(aws.s3.BucketPolicy)  # the bucket's settings and the role policy: no fixed ids
         bucket = aws.s3.Bucket(
             f"{name}-bucket",
             bucket=args.bucket_name,
-            bucket_prefix=None if args.bucket_name else args.bucket_prefix[:37],
             tags=args.tags,
-            opts=child,
+            opts=children.opts(aws.s3.Bucket),
         )
         aws.s3.BucketPublicAccessBlock(
             f"{name}-public-access",
@@ -126,7 +127,7 @@ class AssessmentResources(pulumi.ComponentResource):
             assume_role_policy=DMS_TRUST_POLICY,
             description="DMS writes premigration assessment results into one bucket",
             tags=args.tags,
-            opts=child,
+            opts=children.opts(aws.iam.Role),  # a fixed name: replaced delete-first
         )
         aws.iam.RolePolicy(f"{name}-role-policy", role=role.id, policy=bucket.arn.apply(role_policy), opts=child)
         self.bucket_name: pulumi.Output[str] = bucket.bucket

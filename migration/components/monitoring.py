@@ -24,6 +24,7 @@ from migration.dms.monitoring_settings import (
     EVENT_SUBSCRIPTION_NAME_MAX,
     INSTANCE_EVENT_CATEGORIES,
     MAX_DASHBOARD_WIDGETS,
+    NAMESPACE,
     PERIOD_SECONDS,
     TASK_EVENT_CATEGORIES,
     TOPIC_NAME_MAX,
@@ -34,7 +35,6 @@ from migration.dms.monitoring_settings import (
 
 RULE_NAME_MAX = 64  # EventBridge rule names: 1-64 characters
 
-NAMESPACE = "AWS/DMS"
 MIB = 1024 * 1024
 GIB = 1024 * MIB
 

@@ -7,7 +7,9 @@ import logging
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
+from migration.components.assessment import AssessmentArgs, AssessmentResources
 from migration.components.endpoint import (
     EndpointArgs,
     OracleSourceEndpoint,
@@ -78,7 +80,7 @@ class MigrationPipeline(pulumi.ComponentResource):
     The first child reads the stack's own last outputs (a self StackReference); every other resource waits for
     the check of this `up` against them (migration.planning.transitions), so a refused change stops the program
     before anything is created, updated or stopped. Then, each a step: roles, the replication server (its
-    instances, or none on DMS Serverless), endpoints, tasks, monitoring, outputs."""
+    instances, or none on DMS Serverless), endpoints, tasks, monitoring, the assessment bucket and role, outputs."""
 
     def __init__(
         self,
@@ -114,6 +116,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         self.tasks = self._tasks()
         self.table_mappings: dict[str, str] = {spec.name: spec.mappings_json for spec in self.specs}
         self.monitoring = self._monitoring()
+        self.assessment = self._assessment()
         self.outputs = self._outputs(previous)
         self.register_outputs(self.outputs)
 
@@ -314,6 +317,22 @@ class MigrationPipeline(pulumi.ComponentResource):
             opts=self._children.opts(),
         )
 
+    def _assessment(self) -> AssessmentResources | None:
+        """The premigration assessment's bucket and role (assessment.create); DMS Serverless needs neither."""
+        a, prefix = self.stack.config.assessment, self.names.prefix
+        if not a.creates(serverless=not self.instance_ids):
+            return None
+        bucket: pulumi.Input[str] = a.result_bucket or aws.get_caller_identity_output(
+            opts=pulumi.InvokeOutputOptions(parent=self)
+        ).account_id.apply(lambda account: a.bucket_name(prefix, account))
+        return AssessmentResources(
+            f"{self.name}-assessment",
+            AssessmentArgs(
+                role_name=a.role_name(prefix), bucket_name=bucket, expire_days=a.result_expiration_days, tags=self.tags
+            ),
+            opts=self._children.opts(),
+        )
+
     def _outputs(self, previous: pulumi.Output[DeployedState | None]) -> dict[str, Any]:
         stack, design = self.stack, self.design
         outputs: dict[str, Any] = {
@@ -333,6 +352,9 @@ class MigrationPipeline(pulumi.ComponentResource):
             outputs["reverseTargetEndpointArn"] = self.reverse_target.endpoint_arn
         if self.monitoring.topic_arn is not None:
             outputs["alarmTopicArn"] = self.monitoring.topic_arn
+        if self.assessment is not None:
+            outputs["assessmentBucketName"] = self.assessment.bucket_name
+            outputs["assessmentRoleArn"] = self.assessment.role_arn
         return outputs
 
     def _read(self, outputs: Any) -> DeployedState | None:

@@ -9,6 +9,10 @@ import json
 import re
 from collections.abc import Sequence
 
+NAMESPACE = "AWS/DMS"
+"""The CloudWatch namespace of every DMS metric, instance, task and Serverless replication alike (DMS User Guide,
+"Monitoring AWS DMS tasks": AWS DMS metrics)."""
+
 PERIOD_SECONDS = 300
 """DMS publishes its CloudWatch metrics at 5-minute resolution by default, so finer alarm periods see gaps."""
 

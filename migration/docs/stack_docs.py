@@ -239,37 +239,46 @@ def _migrated(design: MigrationDesign) -> list[MigratedTable] | None:
 
 
 def assessment_section(design: MigrationDesign) -> str:
-    """How to run a DMS premigration assessment on each forward task, with the values this stack knows."""
-    stack, forward = design.stack, design.forward
+    """How to run the DMS premigration assessment of the forward tasks: `python -m migration assess`, which picks
+    the right API (task assessment runs on instances; StartReplication with premigration settings on DMS
+    Serverless) and the bucket and role this stack creates or names."""
+    stack = design.stack
     a = stack.config.assessment
-    bucket = a.result_bucket or "<results-bucket>"
-    role = a.service_access_role_arn or "<assessment-role-arn>"
+    serverless = not design.instance_ids
+    command = f"python -m migration assess --stack {stack.stack}" + (" --start-serverless" if serverless else "")
+    if serverless:
+        where = (
+            "DMS Serverless runs the assessment inside StartReplication and keeps the results in a DMS-managed "
+            "bucket; with `--start-serverless` you accept that a passing assessment starts the replication "
+            "(a failing one keeps it stopped)."
+        )
+    elif a.creates(serverless=False):
+        where = (
+            f"The stack creates the results bucket (`{a.bucket_name(design.ids.prefix, '<account id>')}`, stack "
+            f"output `assessmentBucketName`, results kept {a.result_expiration_days} days) and the role DMS writes "
+            f"them with (`{a.role_name(design.ids.prefix)}`, least privilege on that bucket); `assess` finds both "
+            "from the account in use."
+        )
+    else:
+        where = (
+            f"Results go to your bucket `{a.result_bucket or '<assessment.resultBucket>'}`, written with your role "
+            f"`{a.service_access_role_arn or '<assessment.serviceAccessRoleArn>'}` (trusts `dms.amazonaws.com`, may "
+            "put objects into the bucket)."
+        )
     lines = [
         "## Appendix: premigration assessment",
         "",
-        "Run it after the first `pulumi up` with `migration.startTask: false` (the task must exist and be stopped"
+        "Run it after the first `pulumi up` with `migration.startTask: false` (the tasks must exist and be stopped"
         " or ready), before starting the load. It checks unsupported data types, tables without keys, LOB columns"
-        " without keys, supplemental logging and privileges. The role must trust `dms.amazonaws.com` and may put"
-        f" objects into `{bucket}`.",
+        f" without keys, supplemental logging and privileges. {where}",
         "",
-        "```bash",
-    ]
-    for spec in forward:
-        lines += [
-            f"aws dms start-replication-task-assessment-run --region {stack.region} \\",
-            f'  --replication-task-arn "$(pulumi stack output taskArns --stack {stack.stack} --json'
-            f' | python3 -c \'import json,sys; print(json.load(sys.stdin)["{spec.name}"])\')" \\',
-            f"  --service-access-role-arn {role} \\",
-            f"  --result-location-bucket {bucket} --result-location-folder {stack.stack}/{spec.task_id} \\",
-            f"  --assessment-run-name {spec.task_id}-assessment",
-        ]
-    lines += [
-        "aws dms describe-replication-task-assessment-runs --region "
-        + stack.region
-        + " --filters Name=replication-task-arn,Values=<task-arn>",
+        "```sh",
+        command,
         "```",
         "",
-        "Results: `summary.json` and one JSON file per check under the result folder; fix every `failed` check.",
+        "It waits with progress, prints each task's result grouped by severity with the failing checks, and exits 0"
+        f" only when every run passed. The per-check JSON files (and the tables they name) are under"
+        f" `{stack.stack}/assessments/<task id>` in the {'DMS-managed' if serverless else 'results'} bucket; fix every `failed` check.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -1,9 +1,14 @@
-"""CloudWatch figures of the tasks and instances: CDC latency (source and target), changes spilled to disk, and the
-instances' free memory and storage, in one paginated get_metric_data call.
+"""CloudWatch figures of the tasks and instances: CDC latency (source and target), changes spilled to disk, the
+instances' free memory and storage, and the reverse source's replication slot, in one paginated get_metric_data call.
 
 Dimensions are those of the DMS guide ("Monitoring AWS DMS tasks", replication task metrics): a task metric has
 ReplicationInstanceIdentifier and ReplicationTaskIdentifier, the latter being the task's resource id (the last
-field of its ARN); an instance metric has ReplicationInstanceIdentifier only.
+field of its ARN); an instance metric has ReplicationInstanceIdentifier only. DMS Serverless publishes CDCLatencySource
+and CDCLatencyTarget per replication, in the same namespace (DMS guide, "Monitoring AWS DMS serverless replications");
+the guide does not name the dimension, so both the replication config's identifier and its ARN are asked for
+(ReplicationConfigIdentifier, ReplicationConfigArn) and whichever has datapoints is read. The slot figures are RDS
+instance metrics (RDS User Guide, "Amazon CloudWatch metrics for Amazon RDS": OldestReplicationSlotLag and
+ReplicationSlotDiskUsage, in bytes, dimension DBInstanceIdentifier).
 """
 
 from __future__ import annotations
@@ -13,11 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from migration.dms.monitoring_settings import NAMESPACE
 from migration.live.session import aws_errors
 
-# The DMS CloudWatch namespace. The stack's alarms and dashboard name it in migration/components/monitoring.py,
-# which this pulumi-free package cannot import: the integrator may move both to migration/dms/.
-NAMESPACE = "AWS/DMS"
+RDS_NAMESPACE = "AWS/RDS"
 PERIOD_SECONDS = 60  # 1-minute maxima, as the runbook's dms_metric helper reads them
 MAX_QUERIES = 500  # get_metric_data accepts at most 500 queries per call (CloudWatch API reference)
 
@@ -26,6 +30,8 @@ DISK_SOURCE, DISK_TARGET = "CDCChangesDiskSource", "CDCChangesDiskTarget"
 TASK_METRICS = (LATENCY_SOURCE, LATENCY_TARGET, DISK_SOURCE, DISK_TARGET)
 FREE_MEMORY, FREE_STORAGE = "FreeableMemory", "FreeStorageSpace"  # bytes
 INSTANCE_METRICS = (FREE_MEMORY, FREE_STORAGE)
+SLOT_LAG, SLOT_DISK = "OldestReplicationSlotLag", "ReplicationSlotDiskUsage"  # bytes
+SERVERLESS_DIMENSIONS = ("ReplicationConfigIdentifier", "ReplicationConfigArn")
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,7 @@ class MetricQuery:
     metric: str
     dimensions: tuple[tuple[str, str], ...]
     stat: str  # Maximum for latency and disk, Minimum for headroom
+    namespace: str = NAMESPACE
 
 
 def task_queries(task_id: str, instance_id: str, resource_id: str) -> list[MetricQuery]:
@@ -63,13 +70,32 @@ def instance_queries(instance_id: str) -> list[MetricQuery]:
     return [MetricQuery(instance_id, m, dims, "Minimum") for m in INSTANCE_METRICS]
 
 
+def serverless_queries(config_id: str, config_arn: str) -> list[MetricQuery]:
+    """A DMS Serverless replication's CDC latency, under either dimension (see the module docstring)."""
+    values = dict(zip(SERVERLESS_DIMENSIONS, (config_id, config_arn), strict=True))
+    latency = (LATENCY_SOURCE, LATENCY_TARGET)
+    return [MetricQuery(config_id, m, ((name, value),), "Maximum") for name, value in values.items() for m in latency]
+
+
+def slot_queries(db_instance_id: str) -> list[MetricQuery]:
+    dims = (("DBInstanceIdentifier", db_instance_id),)
+    return [MetricQuery(db_instance_id, m, dims, "Maximum", RDS_NAMESPACE) for m in (SLOT_LAG, SLOT_DISK)]
+
+
+def _merge(into: dict[tuple[str, str], Series], more: Mapping[tuple[str, str], Series]) -> None:
+    """Two queries for one (key, metric) (a Serverless replication's two dimensions): the one with datapoints wins."""
+    for k, series in more.items():
+        if series.values or k not in into:
+            into[k] = series
+
+
 def fetch(
     cloudwatch: Any, queries: list[MetricQuery], now: datetime, window_minutes: int
 ) -> dict[tuple[str, str], Series]:
     """(key, metric) -> the series over the last `window_minutes`; a metric without datapoints is empty."""
     out: dict[tuple[str, str], Series] = {}
     for start in range(0, len(queries), MAX_QUERIES):
-        out.update(_fetch_batch(cloudwatch, queries[start : start + MAX_QUERIES], now, window_minutes))
+        _merge(out, _fetch_batch(cloudwatch, queries[start : start + MAX_QUERIES], now, window_minutes))
     return out
 
 
@@ -86,7 +112,7 @@ def _fetch_batch(
                 "Id": i,
                 "MetricStat": {
                     "Metric": {
-                        "Namespace": NAMESPACE,
+                        "Namespace": q.namespace,
                         "MetricName": q.metric,
                         "Dimensions": [{"Name": n, "Value": v} for n, v in q.dimensions],
                     },
@@ -108,7 +134,10 @@ def _fetch_batch(
                     points[result["Id"]].extend(
                         zip(result.get("Timestamps", []), result.get("Values", []), strict=True)
                     )
-    return {(q.key, q.metric): Series(tuple(v for _, v in sorted(points[i]))) for i, q in ids.items()}
+    out: dict[tuple[str, str], Series] = {}
+    for i, q in ids.items():
+        _merge(out, {(q.key, q.metric): Series(tuple(v for _, v in sorted(points[i])))})
+    return out
 
 
 def apply_to_task(status: Any, series: Mapping[tuple[str, str], Series]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from migration.live.readiness import Reason
-from migration.live.snapshot import InstanceHealth, Snapshot
+from migration.live.snapshot import InstanceHealth, SlotHealth, Snapshot
 from migration.live.targets import Thresholds
 from migration.live.taskstatus import TaskStatus
 
@@ -86,6 +86,18 @@ def instance_line(h: InstanceHealth, th: Thresholds) -> str:
     return f"instance {i.instance_id} ({i.instance_class}): {i.status}; free memory {mem}, free storage {disk}"
 
 
+def slot_line(slot: SlotHealth) -> str:
+    """The reverse source's replication slots: WAL held back for the slot DMS reads, and the disk it takes."""
+
+    def mib(value: float | None) -> str:
+        return "?" if value is None else f"{value / MIB:.0f} MiB"
+
+    return (
+        f"reverse source {slot.db_instance_id}: oldest replication slot lag {mib(slot.oldest_lag_bytes)}, "
+        f"slot disk usage {mib(slot.disk_usage_bytes)}"
+    )
+
+
 def text(snap: Snapshot, *, bars: bool = False) -> list[str]:
     t = snap.targets
     where = "DMS Serverless" if t.serverless else f"{len(t.instance_ids)} instance(s)"
@@ -94,6 +106,8 @@ def text(snap: Snapshot, *, bars: bool = False) -> list[str]:
     out += [f"instance {i}: missing in DMS" for i in snap.missing_instances]
     for task in snap.tasks:
         out += task_lines(task, bars)
+    if snap.slot is not None:
+        out.append(slot_line(snap.slot))
     for endpoint_id, results in snap.connections.items():
         shown = ", ".join(f"{r.instance_id} {r.status}" for r in results) or "not tested"
         out.append(f"endpoint {endpoint_id}: {shown}")
@@ -158,6 +172,7 @@ def document(snap: Snapshot, phase: str | None = None, found: list[Reason] | Non
         "missing_instances": list(snap.missing_instances),
         "tasks": [task_dict(task) for task in snap.tasks],
         "connections": {k: [r.to_dict() for r in v] for k, v in snap.connections.items()},
+        "reverse_slot": None if snap.slot is None else vars(snap.slot),
     }
     if phase is not None:
         doc["ready_for"] = {"phase": phase, "ready": not found, "reasons": [r.to_dict() for r in found or []]}

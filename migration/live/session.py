@@ -50,10 +50,11 @@ class LiveError(Exception):
 
 @dataclass
 class Clients:
-    """The DMS and CloudWatch clients of one region; tests pass stubbed clients in."""
+    """The DMS, CloudWatch and STS clients of one region; tests pass stubbed clients in."""
 
     dms: Any
     cloudwatch: Any
+    sts: Any = None  # only `assess` asks it (for the account the stack's assessment role and bucket are named in)
 
 
 def clients(region: str, profile: str | None = None) -> Clients:
@@ -61,7 +62,18 @@ def clients(region: str, profile: str | None = None) -> Clients:
         session = boto3.session.Session(region_name=region, profile_name=profile)
     except ProfileNotFound as exc:
         raise LiveError(f"AWS profile {exc.kwargs.get('profile')!r} is not configured", "credentials") from None
-    return Clients(dms=session.client("dms", config=RETRIES), cloudwatch=session.client("cloudwatch", config=RETRIES))
+    return Clients(
+        dms=session.client("dms", config=RETRIES),
+        cloudwatch=session.client("cloudwatch", config=RETRIES),
+        sts=session.client("sts", config=RETRIES),
+    )
+
+
+def caller_account(sts: Any) -> tuple[str, str]:
+    """(partition, account id) of the credentials in use, from sts:GetCallerIdentity (needs no permission)."""
+    with aws_errors("read the AWS account (sts get-caller-identity)"):
+        identity = sts.get_caller_identity()
+    return str(identity["Arn"]).split(":")[1], str(identity["Account"])
 
 
 def error_code(exc: ClientError) -> str:

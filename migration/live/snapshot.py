@@ -12,7 +12,7 @@ from migration.live.connections import ConnectionResult, last_results
 from migration.live.discovery import Endpoint, Instance
 from migration.live.session import Clients
 from migration.live.targets import Targets
-from migration.live.taskstatus import TaskStatus, replication_status, task_status
+from migration.live.taskstatus import MISSING, NOT_STARTED, TaskStatus, replication_status, task_status
 
 # Task states in which DMS holds table statistics (a task never started has none).
 STARTED_STATES = frozenset({"running", "stopped", "failed", "stopping"})
@@ -26,6 +26,15 @@ class InstanceHealth:
 
 
 @dataclass
+class SlotHealth:
+    """The reverse source's logical replication slots (RDS metrics of its DB instance)."""
+
+    db_instance_id: str
+    oldest_lag_bytes: float | None = None
+    disk_usage_bytes: float | None = None
+
+
+@dataclass
 class Snapshot:
     targets: Targets
     taken_at: datetime
@@ -34,6 +43,7 @@ class Snapshot:
     missing_instances: list[str]
     endpoints: dict[str, Endpoint]
     connections: dict[str, list[ConnectionResult]] = field(default_factory=dict)
+    slot: SlotHealth | None = None
 
     def task(self, task_id: str) -> TaskStatus | None:
         return next((t for t in self.tasks if t.task_id == task_id), None)
@@ -53,6 +63,7 @@ def collect(
         instances=[InstanceHealth(instances[i]) for i in targets.instance_ids if i in instances],
         missing_instances=[i for i in targets.instance_ids if i not in instances],
         endpoints=endpoints,
+        slot=SlotHealth(targets.reverse_source_db_instance) if targets.reverse_source_db_instance else None,
     )
     _add_metrics(c.cloudwatch, snap, now)
     for status in statuses:
@@ -76,16 +87,13 @@ def _task_statuses(dms: Any, targets: Targets) -> list[TaskStatus]:
 
 
 def _add_metrics(cloudwatch: Any, snap: Snapshot, now: datetime) -> None:
-    """Task metrics need the instance the task runs on; DMS Serverless replications are not read here (their
-    CloudWatch dimensions differ and the stack's alarms do not cover them either)."""
-    by_arn = {h.instance.arn: h.instance.instance_id for h in snap.instances}
-    queries: list[metrics.MetricQuery] = []
-    for status in snap.tasks:
-        instance_id = by_arn.get(status.instance_arn or "")
-        if status.resource_id and instance_id and status.target.cdc:
-            queries += metrics.task_queries(status.task_id, instance_id, status.resource_id)
+    """Task metrics of instance tasks need the instance the task runs on; DMS Serverless replications are asked by
+    their replication config; the slot by the reverse source's DB instance."""
+    queries = _task_queries(snap)
     for health in snap.instances:
         queries += metrics.instance_queries(health.instance.instance_id)
+    if snap.slot is not None:
+        queries += metrics.slot_queries(snap.slot.db_instance_id)
     if not queries:
         return
     series = metrics.fetch(cloudwatch, queries, now, snap.targets.thresholds.window_minutes)
@@ -96,3 +104,21 @@ def _add_metrics(cloudwatch: Any, snap: Snapshot, now: datetime) -> None:
         mem, disk = series.get((key, metrics.FREE_MEMORY)), series.get((key, metrics.FREE_STORAGE))
         health.free_memory_bytes = mem.latest if mem else None
         health.free_storage_bytes = disk.latest if disk else None
+    if snap.slot is not None:
+        key = snap.slot.db_instance_id
+        lag, used = series.get((key, metrics.SLOT_LAG)), series.get((key, metrics.SLOT_DISK))
+        snap.slot.oldest_lag_bytes = lag.latest if lag else None
+        snap.slot.disk_usage_bytes = used.latest if used else None
+
+
+def _task_queries(snap: Snapshot) -> list[metrics.MetricQuery]:
+    by_arn = {h.instance.arn: h.instance.instance_id for h in snap.instances}
+    queries: list[metrics.MetricQuery] = []
+    for status in snap.tasks:
+        if not (status.target.cdc and status.arn) or status.status in (MISSING, NOT_STARTED):
+            continue
+        if snap.targets.serverless:
+            queries += metrics.serverless_queries(status.task_id, status.arn)
+        elif status.resource_id and (instance_id := by_arn.get(status.instance_arn or "")):
+            queries += metrics.task_queries(status.task_id, instance_id, status.resource_id)
+    return queries

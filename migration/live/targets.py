@@ -57,8 +57,7 @@ class Targets:
     tasks: tuple[TaskTarget, ...]
     endpoints: tuple[EndpointTarget, ...]
     thresholds: Thresholds = field(default_factory=Thresholds)
-    assessment_bucket: str | None = None
-    assessment_role_arn: str | None = None
+    reverse_source_db_instance: str | None = None  # reverse.postgresSource.dbInstanceIdentifier: its slot lag
 
     @property
     def serverless(self) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from migration.live.targets import TaskTarget
 
 MISSING = "missing"  # no such task in DMS (not deployed yet, or deleted)
+NOT_STARTED = "not started"  # DMS Serverless: the replication config exists, no replication has run
 RUNNING = "running"
 
 
@@ -134,7 +135,7 @@ def task_status(target: TaskTarget, task: dict[str, Any] | None) -> TaskStatus:
 def replication_status(target: TaskTarget, replication: dict[str, Any] | None, config_arn: str | None) -> TaskStatus:
     """From describe_replications (DMS Serverless); a config never started has no replication yet."""
     if replication is None:
-        return TaskStatus(target, arn=config_arn, status="not started" if config_arn else MISSING)
+        return TaskStatus(target, arn=config_arn, status=NOT_STARTED if config_arn else MISSING)
     failures = replication.get("FailureMessages") or []
     return TaskStatus(
         target,

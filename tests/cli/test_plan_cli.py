@@ -43,7 +43,8 @@ def test_dev_plan_prints_the_table_and_writes_the_documents(tmp_path: Path, caps
     code, out, err = plan(tmp_path, capsys, "--stack", "dev")
     assert code == 0, err
     assert out.startswith("Offline plan of stack 'dev' (project oracle2pg, region eu-west-1)")
-    assert "\n== Resources (21), by component\nmigration  (oracle2pg:dms:MigrationPipeline)\n" in out
+    # 20 and the premigration assessment's bucket and role with their 7 settings (assessment.create, issue 24)
+    assert "\n== Resources (29), by component\nmigration  (oracle2pg:dms:MigrationPipeline)\n" in out
     task_row = next(line for line in out.splitlines() if f"({TASK})" in line)
     assert task_row.startswith("├─ migration-task  ") is False and "└─ migration-task-main  (" in task_row
     assert "replicationTaskId=oracle2pg-dev-main" in task_row and "migrationType=full-load" in task_row

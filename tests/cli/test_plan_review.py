@@ -128,7 +128,7 @@ def test_a_new_stack_against_a_ref_without_it_is_all_creates(capsys, tmp_path):
         capsys, "--root", str(repo), "plan", "--stack", "qa", "--against", "HEAD", "--out", str(tmp_path)
     )
     assert code == 0, err
-    assert "compared with Pulumi.qa.yaml at HEAD (absent there: a new stack): 21 to create" in out.splitlines()[0]
+    assert "compared with Pulumi.qa.yaml at HEAD (absent there: a new stack): 29 to create" in out.splitlines()[0]
 
 
 def test_before_stands_for_a_deployed_stack_so_an_expired_pin_can_be_moved(capsys, tmp_path):

@@ -174,7 +174,7 @@ def test_an_unreachable_endpoint_is_one_line_and_exit_2(
         (["status", "--stack", "prod", "--watch", "0"], "must be a positive number of seconds"),
         (["status", "--stack", "prod", "--ready-for", "replicate"], "invalid choice"),
         (["status", "--stack", "prod", "--watch", "5", "--ready-for", "cutover"], "do not combine"),
-        (["assess", "--stack", "prod"], "set assessment.resultBucket and assessment.serviceAccessRoleArn"),
+        (["assess", "--stack", "prod", "--set", "assessment.create=false"], "set assessment.resultBucket"),
     ],
 )
 def test_bad_arguments_are_one_line(in_moto: None, capsys: pytest.CaptureFixture[str], args: list[str], message: str):

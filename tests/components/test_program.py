@@ -49,7 +49,9 @@ def test_dev_program() -> None:
         ("oracle2pg-dev-main", "full-load")
     ]
     assert_parents(run.resources, "dev")
-    roles = of_type(run.resources, ROLE) + of_type(run.resources, ATTACHMENT)
+    roles = [
+        r for r in of_type(run.resources, ROLE) + of_type(run.resources, ATTACHMENT) if r.parent == "migration-roles"
+    ]
     assert len(roles) == 4 and all(r.retain_on_delete for r in roles)
     inst = one(run.resources, INSTANCE)
     assert inst.inputs["replicationInstanceClass"] == "dms.t3.medium"
@@ -89,6 +91,7 @@ def test_prod_program() -> None:
     assert policies == {
         "migration-source-secrets-read": SOURCE_SECRET_ARN,
         "migration-target-secrets-read": TARGET_SECRET_ARN,
+        "migration-assessment-role-policy": "arn:aws:mock:eu-west-1:123456789012:migration-assessment-bucket/*",
     }
     assert_no_plain_placeholder(run)
 

@@ -45,21 +45,42 @@ def test_prerequisites_command_names_the_stack():
     assert "python -m migration prereqs --stack prod" in _section(render_runbook(PROD), 0)
 
 
-def test_latency_checks_loop_over_the_tasks_with_the_metric_helper():
-    # Was: one get-metric-statistics command per task and metric; now the helpers (Shell helpers) run the AWS CLI
-    # and section 1 loops over FORWARD_TASKS.
+def test_pre_checks_read_aws_with_the_live_commands():
+    # Was: dms_status, a dms_metric loop per task and a dms_table_stats loop (the console on Serverless); since
+    # issue 24 section 1 watches the load, lists the tables and decides go/no-go with `status`.
     text = render_runbook(PROD)
     pre = _section(text, 1)
-    assert 'FORWARD_TASKS="prod-fwd-core prod-fwd-lobs"' in text
     assert (
-        "```sh\nfor t in $FORWARD_TASKS; do\n"
-        '  dms_metric CDCLatencySource "$t"\n  dms_metric CDCLatencyTarget "$t"\ndone\n```'
-    ) in pre
-    assert "```sh\ndms_status $FORWARD_TASKS\n```" in pre
-    assert '```sh\nfor t in $FORWARD_TASKS; do dms_table_stats "$t"; done\n```' in pre
-    assert "\naws " not in pre  # every AWS CLI command is in a helper
-    assert "ValidationState,ValidationFailedRecords,ValidationPendingRecords" in text
+        "```sh\npython -m migration status --stack prod --watch 30\npython -m migration status --stack prod --chart\n```"
+        in pre
+    )
+    assert "```sh\npython -m migration status --stack prod --tables\n```" in pre
+    assert "```sh\npython -m migration status --stack prod --ready-for cutover\n```" in pre
+    assert "$FORWARD_TASKS" not in pre and "\naws " not in pre
     assert "every table `Validated`, 0 failed, 0 pending" in pre
+
+
+def test_endpoints_are_tested_and_the_assessment_runs_before_the_load():
+    prereq = _section(render_runbook(PROD), 0)
+    assert (
+        "```sh\npython -m migration test-connections --stack prod\npython -m migration assess --stack prod\n```"
+        in prereq
+    )
+    serverless = _section(render_runbook(dataclasses.replace(NO_REVERSE, stack="prod", serverless_dcu=(2, 16))), 0)
+    assert "python -m migration assess --stack prod --start-serverless" in serverless
+
+
+@pytest.mark.parametrize(("number", "phase"), [(4, "cutover"), (8, "fallback"), (8, "complete")])
+def test_every_phase_edit_is_preceded_by_its_readiness_check(number: int, phase: str):
+    section = _section(render_runbook(PROD), number)
+    check = section.index(f"python -m migration status --stack prod --ready-for {phase}\n")
+    assert check < section.index(f"pulumi config set phase {phase} --stack prod")
+
+
+def test_the_reverse_endpoints_are_tested_right_after_cutover_creates_them():
+    cutover = _section(render_runbook(PROD), 4)
+    assert cutover.index("pulumi up --stack prod") < cutover.index("python -m migration test-connections --stack prod")
+    assert "test-connections" not in _section(render_runbook(NO_REVERSE), 4)
 
 
 def test_drain_waits_for_incoming_changes_on_each_task_and_compares_row_counts():
@@ -111,7 +132,7 @@ def test_fallback_disables_oracle_constraints_before_starting_the_reverse_task()
     disable = fallback.index("DISABLE CONSTRAINT")
     start = fallback.index("pulumi config set phase fallback --stack prod")
     assert disable < start
-    assert "dms_status prod-rev\ndms_metric CDCLatencySource prod-rev\ndms_metric CDCLatencyTarget prod-rev" in fallback
+    assert "```sh\npython -m migration status --stack prod --watch 30\n```" in fallback  # the reverse task, its slot
     assert "Never resume a forward task while the reverse task runs" in fallback
     assert "WHERE slot_name = 'dms_rev_slot'" in fallback
 
@@ -170,7 +191,8 @@ def test_full_load_only_has_row_counts_instead_of_cdc_latency():
     text = render_runbook(FULL_LOAD)
     assert "CDCLatency" not in text and "CDCIncomingChanges" not in text
     pre = _section(text, 1)
-    assert "Full load only: expect `stopped` with FullLoadProgressPercent 100" in pre
+    assert "Full load only: expect `stopped` with the full load at 100%" in pre
+    assert "--ready-for" not in pre and "--ready-for" not in _section(text, 4)  # cutover readiness is about CDC
     # Was: the row counts in section 1, before the freeze; they now come in section 3, after it.
     assert "Exact row counts" not in pre and "Row counts come in step 3" in pre
     assert "Exact row counts on both sides" in _section(text, 3)

@@ -367,7 +367,8 @@ def test_metric_command_is_written_once_and_the_loops_use_the_task_list(prod_tex
     tasks = [s.task_id for s in list(resolve(prod()).forward)]
     assert f'FORWARD_TASKS="{" ".join(tasks)}"' in helpers.splitlines()
     after = prod_text[prod_text.index("## 0. ") :]
-    assert after.count("for t in $FORWARD_TASKS; do") == 3  # latency, table states, drain
+    # the drain; latency and table states are `python -m migration status` since issue 24
+    assert after.count("for t in $FORWARD_TASKS; do") == 1
     for task in tasks:
         assert task not in after.split("## Appendix: premigration assessment")[0]  # named once, in the helpers
     assert not re.search(r"^aws ", after.split("## Appendix: premigration assessment")[0], flags=re.M)
@@ -395,15 +396,16 @@ elif args[:2] == ["cloudwatch", "get-metric-statistics"]:
 
 
 def test_the_latency_loop_measures_each_task_on_its_own_instance(tmp_path):
-    """Runs the helpers and section 1's loop under sh with a stand-in `aws` that answers like DMS: every
-    get-metric-statistics call names the task's own instance and its resource id, over the last 15 minutes."""
+    """Runs the helpers and a latency loop over FORWARD_TASKS under sh with a stand-in `aws` that answers like DMS:
+    every get-metric-statistics call names the task's own instance and its resource id, over the last 15 minutes.
+    (Section 1 reads latency with `python -m migration status` since issue 24; the helper stays for the drain.)"""
     stack = prod("capacity.instances=2", "sizing.planFile=null")
     specs = list(resolve(stack).forward)
     ids = StackNames("oracle2pg", "prod").instance_ids(2)
     placement = {s.task_id: ids[s.instance] for s in specs}
     text = runbook(resolve(stack))
     helpers = sh_blocks(section(text, "Shell helpers"))[0]
-    loop = next(b for b in sh_blocks(section(text, "1. Pre-checks")) if b.startswith("for t in $FORWARD_TASKS"))
+    loop = 'for t in $FORWARD_TASKS; do\n  dms_metric CDCLatencySource "$t"\n  dms_metric CDCLatencyTarget "$t"\ndone\n'
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "aws"

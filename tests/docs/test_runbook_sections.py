@@ -110,10 +110,10 @@ def test_pre_checks_for_a_full_load_leave_the_row_counts_until_writes_are_frozen
 
 def test_cutover_checks_the_reverse_task_alongside_the_forward_tasks():
     text = _section(CTX, "## 4. ")
-    assert "```sh\ndms_status $FORWARD_TASKS prod-rev\n```" in text
+    assert "```sh\npython -m migration status --stack prod\n```" in text  # lists every task, the reverse one too
     assert "Expect the forward tasks `stopped` and `prod-rev` `ready`." in text
     no_rev = _section(NO_REVERSE, "## 4. ")
-    assert "```sh\ndms_status $FORWARD_TASKS\n```" in no_rev
+    assert "```sh\npython -m migration status --stack prod\n```" in no_rev
     assert "Expect the forward tasks `stopped`." in no_rev
 
 

@@ -27,6 +27,7 @@ class Stubbed:
     clients: Clients
     dms: Stubber
     cloudwatch: Stubber
+    sts: Stubber
 
 
 @pytest.fixture
@@ -35,8 +36,13 @@ def aws() -> Iterator[Stubbed]:
     per call, so a stubbed throttling error reaches the code instead of being retried."""
     session = boto3.session.Session(region_name=REGION)
     once = Config(retries={"mode": "standard", "max_attempts": 1})
-    c = Clients(dms=session.client("dms", config=once), cloudwatch=session.client("cloudwatch", config=once))
-    with Stubber(c.dms) as dms, Stubber(c.cloudwatch) as cw:
-        yield Stubbed(c, dms, cw)
+    c = Clients(
+        dms=session.client("dms", config=once),
+        cloudwatch=session.client("cloudwatch", config=once),
+        sts=session.client("sts", config=once),
+    )
+    with Stubber(c.dms) as dms, Stubber(c.cloudwatch) as cw, Stubber(c.sts) as sts:
+        yield Stubbed(c, dms, cw, sts)
         dms.assert_no_pending_responses()
         cw.assert_no_pending_responses()
+        sts.assert_no_pending_responses()

@@ -233,7 +233,8 @@ def test_serverless_replications_are_found_by_their_config_ids(aws: Stubbed):
         {"ReplicationConfigArn": config_arn, "ReplicationTableStatistics": [table("APP", "ORDERS", "Full load")]},
         {"ReplicationConfigArn": config_arn},
     )
-    snap = collect(aws.clients, t, NOW)  # no CloudWatch call: serverless task metrics are not read
+    queue_metrics(aws, [None] * 4)  # its CDC latency, under both dimensions (tests/live/test_metrics.py)
+    snap = collect(aws.clients, t, NOW)
     status = snap.tasks[0]
     assert (status.arn, status.phase, status.eta_seconds()) == (config_arn, "full load", pytest.approx(900))
     assert status.tables.states == {"Full load": 1}

@@ -161,7 +161,7 @@ def test_runbook_names_this_stacks_tasks_and_commands():
     )
     assert "oracle2pg-prod-reverse" in text
     assert "## Appendix: premigration assessment" in text
-    assert "--assessment-run-name oracle2pg-prod-big-orders-assessment" in text
+    assert "```sh\npython -m migration assess --stack prod\n```" in text  # was: raw aws dms commands per task
     assert "pg_current_wal_lsn()" in text
 
 

@@ -198,6 +198,14 @@ class PostgresSourceConfig(PostgresConnection):
     settings: PostgresSourceSettings = Field(
         default_factory=PostgresSourceSettings, description="PostgreSQL source endpoint settings (PostgreSQLSettings)."
     )
+    db_instance_identifier: str | None = Field(
+        default=None,
+        max_length=63,
+        pattern=r"^[a-zA-Z][a-zA-Z0-9]*(?:-[a-zA-Z0-9]+)*$",  # RDS: a letter first, no "--", no trailing "-"
+        description="The RDS DB instance identifier of this database (Aurora: the writer instance), so `status` "
+        "shows the reverse task's replication slot lag (CloudWatch AWS/RDS OldestReplicationSlotLag and "
+        "ReplicationSlotDiskUsage, dimension DBInstanceIdentifier).",
+    )
 
 
 class OracleTargetConfig(OracleConnection):

@@ -16,6 +16,7 @@ from migration.config.models.network import NetworkConfig
 from migration.config.models.reverse import ReverseConfig
 from migration.config.models.sizing import InventoryConfig, SizingConfig
 from migration.config.patterns import TAG_KEY_RE, starts_now
+from migration.dms.identifiers import iam_role_name
 
 Phase = Literal["replicate", "cutover", "fallback", "complete"]
 PHASES: tuple[Phase, ...] = get_args(Phase)  # in the order a migration goes through them
@@ -35,18 +36,63 @@ class IamConfig(StrictModel):
 
 
 class AssessmentConfig(StrictModel):
-    """Where premigration assessment results go (used by the runbook's filled-in AWS CLI commands)."""
+    """Premigration assessments (`python -m migration assess`): the results bucket and the role DMS assumes to write
+    into it, created by the stack or brought by the user. DMS Serverless keeps its results in a DMS-managed bucket
+    and needs neither (DMS User Guide, "AWS DMS Serverless premigration")."""
 
+    create: bool | None = Field(
+        default=None,
+        description="Create the results bucket (private, encrypted, TLS only, expiring) and a least-privilege role "
+        "for DMS to write into it. Unset: created on instance stacks unless resultBucket or serviceAccessRoleArn "
+        "names your own; true is refused on DMS Serverless and together with serviceAccessRoleArn.",
+    )
     result_bucket: str | None = Field(
         default=None,
         pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
-        description="S3 bucket (ResultLocationBucket) for premigration assessment results.",
+        description="S3 bucket (ResultLocationBucket) for premigration assessment results: yours, or with create "
+        "true the name of the bucket the stack creates (default <project>-<stack>-assess-<account id>).",
     )
     service_access_role_arn: str | None = Field(
         default=None,
         pattern=r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$",
-        description="IAM role ARN (ServiceAccessRoleArn) DMS uses to write the assessment results.",
+        description="Your IAM role ARN (ServiceAccessRoleArn) DMS uses to write the assessment results; not with "
+        "create true (the stack then creates <project>-<stack>-assessment).",
     )
+    result_expiration_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Days the bucket the stack creates keeps assessment results before S3 expires them.",
+    )
+
+    @model_validator(mode="after")
+    def _one_owner(self) -> AssessmentConfig:
+        if self.create and self.service_access_role_arn:
+            raise ValueError(
+                "assessment: create true makes the stack create the role DMS writes the results with; remove "
+                "serviceAccessRoleArn, or set create false to use your own role"
+            )
+        if self.create is False and "result_expiration_days" in self.model_fields_set:
+            raise ValueError(
+                "assessment.resultExpirationDays: applies to the bucket the stack creates, and create is false"
+            )
+        return self
+
+    def creates(self, serverless: bool) -> bool:
+        """Whether the stack creates the bucket and the role (never on DMS Serverless)."""
+        if self.create is None:
+            return not serverless and not (self.result_bucket or self.service_access_role_arn)
+        return self.create and not serverless
+
+    def bucket_name(self, prefix: str, account: str) -> str:
+        """The created bucket's name, known before it exists: resultBucket, else the stack's prefix (<= 40
+        characters, lower case) and the account id, unique because S3 bucket names are global (<= 63)."""
+        return self.result_bucket or f"{prefix}-assess-{account}"
+
+    @staticmethod
+    def role_name(prefix: str) -> str:
+        """The created role's name: its ARN follows from the account id."""
+        return iam_role_name(prefix, "assessment")
 
 
 class StackConfig(StrictModel):
@@ -87,7 +133,8 @@ class StackConfig(StrictModel):
     )
     sizing: SizingConfig = Field(default_factory=SizingConfig, description="How the tables are split into tasks.")
     assessment: AssessmentConfig = Field(
-        default_factory=AssessmentConfig, description="Where premigration assessment results go."
+        default_factory=AssessmentConfig,
+        description="Premigration assessments: the results bucket and the DMS role, created or your own.",
     )
     capacity: CapacityConfig = Field(
         default_factory=CapacityConfig, description="How many instances, or DMS Serverless."
@@ -109,6 +156,11 @@ class StackConfig(StrictModel):
                 "needs sizing.mode: auto"
             )
         if cap.mode == "serverless":
+            if self.assessment.create:
+                raise ValueError(
+                    "assessment.create: DMS Serverless writes its assessment results to a DMS-managed bucket and "
+                    "needs no bucket or role; remove create, or use capacity.mode: instances"
+                )
             # DMS guide, "Limitations of DMS Serverless": custom CDC start points are not supported.
             if self.reverse.enabled:
                 raise ValueError(

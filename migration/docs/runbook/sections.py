@@ -112,6 +112,23 @@ def _prerequisites(ctx: RunbookContext, d: Doc) -> None:
         ),
         "",
     )
+    _before_the_load(ctx, d)
+
+
+def _before_the_load(ctx: RunbookContext, d: Doc) -> None:
+    """Section 0, last: DMS's own checks before any row moves: every endpoint reachable from where the tasks run,
+    and the premigration assessment the DMS guide recommends (appendix)."""
+    d.add(
+        "Before the load starts (first `pulumi up` with `migration.startTask: false`): test every endpoint from "
+        "where the tasks run (exit 0 only when all succeed; each failure prints DMS's message), then run the "
+        "premigration assessment (appendix) and fix every failed check:",
+        "",
+    )
+    d.code(
+        "sh",
+        d.live("test-connections"),
+        d.live("assess", *(("--start-serverless",) if ctx.serverless else ())),
+    )
 
 
 def _latency_loop(ctx: RunbookContext, d: Doc, metrics: Sequence[str], what: str) -> None:
@@ -127,26 +144,12 @@ def _pre_checks(ctx: RunbookContext, d: Doc) -> None:
     zero) or, for a full load, complete; this is the go/no-go check before any freeze. Row counts wait for the
     freeze (step 3): counted while applications write, they differ for no reason or match by chance."""
     d.add("## 1. Pre-checks (phase replicate)", "")
-    d.add("Task status:", "")
-    d.code("sh", "dms_status $FORWARD_TASKS")
-    if ctx.cdc:
-        d.add("Expect `running`. CDC latency must be near zero (seconds) for every forward task:", "")
-        _latency_loop(ctx, d, ("CDCLatencySource", "CDCLatencyTarget"), "CDCLatencySource and CDCLatencyTarget")
-        if not ctx.serverless:
-            d.add(
-                "The task dimension is the task's resource ID (the last `:` field of `ReplicationTaskArn`), the "
-                "same value the stack's CloudWatch alarms use, and the instance dimension is the instance DMS "
-                "runs the task on; if a line shows no datapoints, list the dimension values with `aws cloudwatch "
-                f"list-metrics --region {ctx.region} --namespace AWS/DMS --metric-name CDCLatencyTarget`.",
-                "",
-            )
-    else:
-        d.add(
-            "Full load only: expect `stopped` with FullLoadProgressPercent 100 (there is no CDC latency to watch). "
-            "Row counts come in step 3, once step 2 has confirmed that nothing writes to Oracle: counted while "
-            "applications write, tables differ for no reason (or match by chance).",
-            "",
-        )
+    d.add(
+        "Watch the load (redraws every 30 s with progress bars, ETA against the plan, CDC latency from CloudWatch; "
+        "Ctrl-C stops it). `--chart` also draws the planned load next to the actual beside the plan documents:",
+        "",
+    )
+    d.code("sh", d.live("status", "--watch", "30"), d.live("status", "--chart"))
     d.add(
         "Table states"
         + (
@@ -156,7 +159,22 @@ def _pre_checks(ctx: RunbookContext, d: Doc) -> None:
         ),
         "",
     )
-    d.code("sh", 'for t in $FORWARD_TASKS; do dms_table_stats "$t"; done')
+    d.code("sh", d.live("status", "--tables"))
+    if ctx.cdc:
+        d.add(
+            "Go/no-go: every forward task running in CDC with its full load complete, no table errored or "
+            "suspended, validation pending and failed 0, CDC latency under the stack's alarm thresholds for the "
+            "whole window. Exit 0 means go; 1 lists every reason:",
+            "",
+        )
+        d.code("sh", d.live("status", "--ready-for", "cutover"))
+    else:
+        d.add(
+            "Full load only: expect `stopped` with the full load at 100% (there is no CDC latency to watch). "
+            "Row counts come in step 3, once step 2 has confirmed that nothing writes to Oracle: counted while "
+            "applications write, tables differ for no reason (or match by chance).",
+            "",
+        )
     if ctx.cdc and ctx.lob_updates_not_replicated:
         d.add(
             "LogMiner does not replicate UPDATEs that change only LOB columns, and the stack accepts that for "
@@ -224,6 +242,8 @@ def _cutover(ctx: RunbookContext, d: Doc) -> None:
     and, with a reverse path, creates the reverse task stopped, ready for the fallback."""
     rev = ctx.reverse_task_id
     d.add("## 4. Cutover", "")
+    if ctx.cdc:
+        d.ready_for("cutover")
     d.code("sh", *d.pulumi_phase("cutover"))
     d.add(
         "Stops the forward tasks (they are kept, not replaced)"
@@ -238,8 +258,15 @@ def _cutover(ctx: RunbookContext, d: Doc) -> None:
         "Check:",
         "",
     )
-    d.code("sh", "dms_status $FORWARD_TASKS" + (f" {rev}" if rev else ""))
+    d.code("sh", d.live("status"))
     d.add("Expect the forward tasks `stopped`" + (f" and `{rev}` `ready`." if rev else "."), "")
+    if rev:
+        d.add(
+            "Test the reverse endpoints now, long before a fallback needs them (`--ready-for fallback` requires a "
+            "successful test from every instance):",
+            "",
+        )
+        d.code("sh", d.live("test-connections"))
 
 
 def _capture_position(ctx: RunbookContext, d: Doc) -> None:
@@ -354,7 +381,8 @@ def _start_reverse_replication(ctx: RunbookContext, d: Doc, rev: str) -> None:
         "",
     )
     d.code("sql", oracle_fallback_disable_sql(schemas=ctx.oracle_schemas).rstrip())
-    d.add("Start the reverse task:", "")
+    d.add("Start the reverse task.", "")
+    d.ready_for("fallback")
     d.code("sh", *d.pulumi_phase("fallback"))
     d.add(
         "In provider terms this `up` sets the reverse task's start position (a modify of the stopped task) and "
@@ -376,7 +404,12 @@ def _start_reverse_replication(ctx: RunbookContext, d: Doc, rev: str) -> None:
         "Watch it:",
         "",
     )
-    d.code("sh", f"dms_status {rev}", f"dms_metric CDCLatencySource {rev}", f"dms_metric CDCLatencyTarget {rev}")
+    d.code("sh", d.live("status", "--watch", "30"))
+    d.add(
+        "It shows the reverse task's state and CDC latency and, with `reverse.postgresSource.dbInstanceIdentifier` "
+        "set, the slot lag from CloudWatch (`OldestReplicationSlotLag`, `ReplicationSlotDiskUsage`).",
+        "",
+    )
     if slot:
         d.add("WAL retained by the slot (grows if the reverse task stops):", "")
         d.code(
@@ -403,7 +436,8 @@ def _take_back(ctx: RunbookContext, d: Doc, rev: str) -> None:
         "",
     )
     d.add(*row_count_queries(ctx))
-    d.add("4. Stop all tasks:", "")
+    d.add("4. Stop all tasks.", "")
+    d.ready_for("complete")
     d.code("sh", *d.pulumi_phase("complete"))
     d.add("5. Re-enable Oracle's triggers and FK constraints:", "")
     d.code("sql", oracle_fallback_enable_sql().rstrip())

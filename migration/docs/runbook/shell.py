@@ -37,8 +37,8 @@ def shell_helpers_section(ctx: RunbookContext, d: Doc) -> None:
     )
     if ctx.serverless:
         d.add(
-            "DMS Serverless: each task is a replication config. The stack wires no CloudWatch metrics for "
-            "serverless replications, so CDC latency is read on the DMS console (the replication's monitoring tab) "
-            "where the steps below ask for it.",
+            "DMS Serverless: each task is a replication config. The stack's alarms do not cover serverless "
+            "replications; `python -m migration status` reads their CDC latency from CloudWatch, and a step that "
+            "asks for another metric reads it on the DMS console (the replication's monitoring tab).",
             "",
         )
