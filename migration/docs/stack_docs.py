@@ -120,7 +120,7 @@ def _postgres_target(design: MigrationDesign) -> str:
         dms_user=_user(cfg.target, DEFAULT_POSTGRES_USER),
         database=cfg.target.database_name,
         schemas=[postgres_schema(cfg, s) for s in cfg.migration.schemas],
-        control_schema="awsdms_control",
+        control_schema=design.forward[0].control_schema,
         engine=cfg.target.engine,
     )
 

@@ -28,6 +28,15 @@ class TaskSpec:
     removed_columns: tuple[ColumnRemoval, ...] = ()
 
     @property
+    def control_schema(self) -> str:
+        """The schema of its control tables on its target (ControlSchema; an override wins over the default), ""
+        for the target user's own schema."""
+        chosen = self.settings.get("ControlTablesSettings", {}).get("ControlSchema")
+        return str(
+            chosen or task_settings.DEFAULT_CONTROL_SCHEMA["postgresql" if self.direction == "forward" else "oracle"]
+        )
+
+    @property
     def mappings_json(self) -> str:
         return mappings.render_json(self.mappings)
 

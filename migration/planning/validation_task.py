@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from migration.dms import mappings
 from migration.planning.basis import Basis
 from migration.planning.forward import forward_spec
@@ -23,7 +25,7 @@ def validation_task(basis: Basis) -> TaskSpec | None:
     if inv is not None:
         rules = table_rules(stack, selected_tables(stack, inv, m.include, m.exclude), names=basis.names)
         exclude += [f"{o}.{t}" for o, t in rules.excluded]
-    return forward_spec(
+    spec = forward_spec(
         stack,
         "validate",
         mappings.forward_selections(m.schemas, include=m.include, exclude=exclude),
@@ -34,8 +36,9 @@ def validation_task(basis: Basis) -> TaskSpec | None:
         migration_type=kind,
         settings=validation_settings(stack, kind, rules.lob_sizes_kb),
         start=phase_state(basis.config).forward_running,
-        reasons=(
-            "validate: ValidationOnly task, compares Oracle and PostgreSQL row by row without "
-            "writing; read results in awsdms_control.awsdms_validation_failures_v1",
-        ),
     )
+    why = (
+        "validate: ValidationOnly task, compares Oracle and PostgreSQL row by row without writing; read results "
+        f"in {spec.control_schema}.awsdms_validation_failures_v1"
+    )
+    return replace(spec, reasons=(why,))
