@@ -6,6 +6,7 @@ Regenerate after changing a config model: `python -m migration.docs.config_refer
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 import types
@@ -62,6 +63,8 @@ def type_name(annotation: Any) -> str:
         return " or ".join(_union_part(a) for a in get_args(annotation) if a is not type(None))
     if _model(annotation) is not None:
         return "object"
+    if annotation is Any:
+        return "any value"
     return str(annotation)
 
 
@@ -174,5 +177,18 @@ def write(root: Path = ROOT) -> Path:
     return path
 
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m migration.docs.config_reference",
+        description=f"Regenerate {OUTPUT} from the config models' field descriptions.",
+    )
+    parser.add_argument("root", nargs="?", type=Path, default=ROOT, help="project directory (default: this checkout)")
+    root = parser.parse_args(argv).root
+    if not (root / "Pulumi.yaml").is_file():
+        parser.error(f"{root} is not a project directory (no Pulumi.yaml)")
+    print(f"wrote {write(root)}")
+    return 0
+
+
 if __name__ == "__main__":
-    print(f"wrote {write(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT)}")
+    sys.exit(main())

@@ -12,7 +12,7 @@ from migration.dms.limits import MAX_FULL_LOAD_SUBTASKS
 
 
 class Throughput(StrictModel):
-    """Throughput assumptions; a field left empty takes the instance-class default from FAMILY_RATES.
+    """Throughput assumptions; a field left empty takes the instance class family's default rate.
 
     Set the fields from a pilot load (CloudWatch FullLoadThroughputBandwidthTarget, CDCThroughputBandwidthTarget)
     and the source change volume (archived redo per hour from V$ARCHIVED_LOG is an upper bound).
