@@ -98,6 +98,11 @@ class TaskSettingsOptions(StrictModel):
     transaction_consistency_timeout: int = Field(default=600, ge=0)
     # Change processing.
     batch_apply: bool = False
+    # Batch-apply tuning (DMS User Guide: Change processing tuning settings); emitted only with batch_apply.
+    batch_apply_timeout_min: int = Field(default=1, ge=1)
+    batch_apply_timeout_max: int = Field(default=30, ge=1)
+    batch_apply_memory_limit_mb: int = Field(default=500, ge=1)
+    batch_split_size: int = Field(default=0, ge=0)  # 0: no limit on the changes in one batch
     ddl_handling: bool | None = None  # None: on for a PostgreSQL target, off for the reverse (Oracle) target
     loopback: Loopback | None = None
     strict_errors: bool = True
@@ -145,6 +150,8 @@ def check_options(opts: TaskSettingsOptions) -> None:
             _fail("batchApply is only allowed on a postgresql target (the reverse task applies transactionally)")
         if opts.loopback is not None:
             _fail("batchApply cannot be combined with loopback (loopback prevention needs BatchApplyEnabled=false)")
+        if opts.batch_apply_timeout_min > opts.batch_apply_timeout_max:
+            _fail("BatchApplyTimeoutMin must not exceed BatchApplyTimeoutMax")
         if opts.lob_mode in ("full", "inline"):
             _fail(
                 f"batchApply cannot be combined with lobMode {opts.lob_mode} (batch apply supports limited LOB "
@@ -250,7 +257,8 @@ def _logging(opts: TaskSettingsOptions) -> dict[str, Any]:
 
 def _change_tuning(opts: TaskSettingsOptions) -> dict[str, Any]:
     """Transactional-apply and memory fields always (DMS defaults); batch fields only when batch apply is on.
-    BatchApplyPreserveTransaction exists only for Oracle targets: keep source transactions whole there."""
+    BatchApplyPreserveTransaction is never sent: DMS reads it only for Oracle targets with BatchApplyEnabled true
+    (Target metadata task settings), and batch apply is refused on the (Oracle) reverse target."""
     doc: dict[str, Any] = {
         "MinTransactionSize": 1000,
         "CommitTimeout": 1,
@@ -260,10 +268,13 @@ def _change_tuning(opts: TaskSettingsOptions) -> dict[str, Any]:
     }
     if opts.batch_apply:
         doc.update(
-            {"BatchApplyTimeoutMin": 1, "BatchApplyTimeoutMax": 30, "BatchApplyMemoryLimit": 500, "BatchSplitSize": 0}
+            {
+                "BatchApplyTimeoutMin": opts.batch_apply_timeout_min,
+                "BatchApplyTimeoutMax": opts.batch_apply_timeout_max,
+                "BatchApplyMemoryLimit": opts.batch_apply_memory_limit_mb,
+                "BatchSplitSize": opts.batch_split_size,
+            }
         )
-    if opts.target_engine == "oracle":
-        doc["BatchApplyPreserveTransaction"] = True
     return doc
 
 

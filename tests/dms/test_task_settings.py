@@ -229,7 +229,8 @@ def test_reverse_task_has_loopback_and_oracle_only_fields():
         "SourceSchema": "app",
         "TargetSchema": "APP",
     }
-    assert doc["ChangeProcessingTuning"]["BatchApplyPreserveTransaction"] is True
+    # DMS reads BatchApplyPreserveTransaction only with BatchApplyEnabled true (Target metadata task settings)
+    assert "BatchApplyPreserveTransaction" not in doc["ChangeProcessingTuning"]
     assert doc["TargetMetadata"]["BatchApplyEnabled"] is False
     assert doc["ChangeProcessingDdlHandlingPolicy"] == {
         "HandleSourceTableDropped": False,

@@ -97,6 +97,13 @@ class MigrationConfig(StrictModel):
         default=False,
         description="Add a ValidationOnly task comparing source and target; needs targetTablePrepMode DO_NOTHING.",
     )
+    batch_apply: bool = Field(
+        default=True,
+        description="TargetMetadata.BatchApplyEnabled on the forward CDC tasks whose every table DMS can apply in "
+        "batches (a primary or unique key but not both, 2 x columns + key columns <= 999, no XMLTYPE, limited LOB "
+        "mode) and that run without loopback prevention; the others apply changes one by one. false: every task "
+        "applies one by one.",
+    )
     # Every data, table and apply error stops the task (default). false = DMS's own defaults, which log and skip
     # bad rows: only for throw-away loads.
     strict_errors: bool = Field(

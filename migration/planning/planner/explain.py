@@ -55,7 +55,7 @@ def split_reason(ctx: Context, drafts: Sequence[Draft], est: Estimate) -> str:
     )
     return (
         f"{len(drafts)} tasks ({split}): tables of {BIG_TABLE_BYTES // GB} GB or more, or too big for one "
-        f"stream, in their own task with parallel load; LOB and key-less tables apart; the rest balanced by "
+        f"stream, in their own task with parallel load; LOB and key-less tables, and those batch apply cannot take, apart; the rest balanced by "
         f"bytes (largest first onto the least-loaded task, <= {ctx.max_tables} tables per task). Estimated "
         f"{fmt_time(est.rounded)} against {fmt_time(minutes(single))} for one task holding every "
         f"table; set load-order so the largest tables start first, as the estimate assumes"
@@ -75,8 +75,9 @@ def table_warnings(ctx: Context, demoted: Sequence[Tab], drafts: Sequence[Draft]
             else "they share tasks with keyed tables (big tables or groups)"
         )
         text = (
-            f"{len(nokey)} table(s) without primary or unique key ({names(nokey)}): CDC can't apply UPDATE/DELETE "
-            f"to them and validation skips them; {where} - add a key or accept a reload at cutover"
+            f"{len(nokey)} table(s) without primary or unique key ({names(nokey)}): DMS applies their UPDATE/DELETE "
+            f"by matching every column (slow; full supplemental logging on them), never in batches, and validation "
+            f"skips them; {where} - add a key or accept a reload at cutover"
         )
         warnings.append(warning("tables-without-key", text))
     lob_nokey = [t for t in nokey if t.lob]
