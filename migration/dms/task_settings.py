@@ -43,6 +43,7 @@ ALLOWED_SECTIONS = frozenset(
         "ErrorBehavior",
         "ValidationSettings",
         "PostProcessingRules",
+        "ResyncSettings",
         "FailTaskWhenCleanTaskResourceFailed",
     }
 )
@@ -113,6 +114,13 @@ class TaskSettingsOptions(StrictModel):
     validation_threads: int = Field(default=5, ge=1)
     validation_partial_lob_size_kb: int | None = Field(default=None, ge=0)
     skip_lob_columns: bool = False
+    # GROUP_LEVEL from engine 3.5.4 on the paths data resync lists (Oracle -> PostgreSQL); ROW_LEVEL elsewhere.
+    validation_mode: Literal["ROW_LEVEL", "GROUP_LEVEL"] = "ROW_LEVEL"
+    handle_collation_diff: bool = False  # character keys sort differently on Oracle and PostgreSQL
+    # Data resync (DMS User Guide: Data resync settings): repairs validation failures from the source.
+    resync: bool = False
+    resync_schedule: str | None = None  # cron; required with CDC, not allowed without
+    max_resync_minutes: int | None = Field(default=None, ge=5, le=14400)
     # The task's per-table LOB settings (table-settings rules): each LOB table's bulk-max-size in KB, 0 for a table
     # in full LOB mode. Validation then compares as much of each LOB as the tables carry, not LobMaxSize.
     table_lob_sizes_kb: tuple[int, ...] = ()
@@ -167,6 +175,11 @@ def check_options(opts: TaskSettingsOptions) -> None:
             _fail("an oracle target (reverse task) needs targetTablePrepMode DO_NOTHING to protect the original tables")
         if opts.ddl_handling:
             _fail("ddlHandling must be false on an oracle target (no DDL flows back on the reverse path)")
+    if opts.resync:
+        if not opts.validation or opts.validation_only:
+            _fail("data resync repairs what validation finds: it needs validation on a task that writes")
+        if cdc and (opts.resync_schedule is None or opts.max_resync_minutes is None):
+            _fail("data resync on a CDC task needs ResyncSchedule and MaxResyncTime (Data resync settings)")
     if opts.validation_only:
         if not opts.validation:
             _fail("validationOnly needs validation: true")
@@ -333,7 +346,7 @@ def _validation(opts: TaskSettingsOptions) -> dict[str, Any]:
     cdc_delay = 180 if opts.validation_only and opts.migration_type == "cdc" else 0
     return {
         "EnableValidation": opts.validation,
-        "ValidationMode": "ROW_LEVEL",
+        "ValidationMode": opts.validation_mode,
         "ThreadCount": opts.validation_threads,
         "PartitionSize": 10000,
         "FailureMaxCount": 10000,
@@ -343,7 +356,7 @@ def _validation(opts: TaskSettingsOptions) -> dict[str, Any]:
         "RecordFailureDelayLimitInMinutes": 0,
         "MaxKeyColumnSize": 8096,
         "ValidationOnly": opts.validation_only,
-        "HandleCollationDiff": False,
+        "HandleCollationDiff": opts.handle_collation_diff,
         "SkipLobColumns": opts.skip_lob_columns,
         "ValidationPartialLobSize": partial,
         "ValidationQueryCdcDelaySeconds": cdc_delay,
@@ -380,6 +393,11 @@ def build_task_settings(opts: TaskSettingsOptions) -> dict[str, Any]:
         "ErrorBehavior": _error_behavior(opts),
         "ValidationSettings": _validation(opts),
     }
+    if opts.resync:
+        resync: dict[str, Any] = {"EnableResync": True}
+        if opts.migration_type in _CDC_TYPES:  # "Cannot be set for tasks without CDC component"
+            resync.update({"ResyncSchedule": opts.resync_schedule, "MaxResyncTime": opts.max_resync_minutes})
+        doc["ResyncSettings"] = resync
     if opts.loopback is not None:
         doc["LoopbackPreventionSettings"] = {
             "EnableLoopbackPrevention": True,

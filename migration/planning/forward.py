@@ -115,7 +115,9 @@ def _planned_tasks(basis: Basis, plan: MigrationPlan, all_rules: dict[str, tuple
                 table_settings=tuple(rules.settings),
                 removed_columns=tuple(rules.removed),
                 renames=rules.renames,
-                settings=forward_settings(stack, pt.max_full_load_subtasks, rules.lob_sizes_kb, batch),
+                settings=forward_settings(
+                    stack, pt.max_full_load_subtasks, rules.lob_sizes_kb, batch, rules.character_keys
+                ),
                 reasons=tuple(notes + [f"{pt.name}: {pt.reason}"] + rules.reasons + _batch_reason(stack, batch)),
                 instance=pt.instance,
                 **common,
@@ -159,7 +161,9 @@ def _configured_tasks(basis: Basis, all_rules: dict[str, tuple[TableRules, int]]
                 table_settings=tuple(rules.settings),
                 removed_columns=tuple(rules.removed),
                 renames=rules.renames,
-                settings=forward_settings(stack, table_lob_sizes_kb=rules.lob_sizes_kb, batch=batch),
+                settings=forward_settings(
+                    stack, table_lob_sizes_kb=rules.lob_sizes_kb, batch=batch, character_keys=rules.character_keys
+                ),
                 reasons=tuple(rules.reasons + _batch_reason(stack, batch)),
                 instance=configured_instance(basis, name),
                 **common,

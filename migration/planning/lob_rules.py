@@ -36,6 +36,7 @@ def with_lob_rules(
             _subtasks(spec, subtasks),
             r.lob_sizes_kb,
             r.batch,
+            r.character_keys,
             commit_rate=buffers.commit_rate,
             stream_buffer_size_mb=buffers.stream_buffer_size_mb,
         )

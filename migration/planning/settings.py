@@ -9,6 +9,7 @@ from typing import Any
 
 from migration.config import ConfigError, Stack, StackConfig
 from migration.dms import task_settings
+from migration.dms.engine_versions import version_key
 from migration.dms.limits import DEFAULT_FULL_LOAD_SUBTASKS, MAX_COMMIT_RATE, MAX_FULL_LOAD_SUBTASKS
 from migration.planning.naming import postgres_schema
 from migration.planning.planner import DEFAULT_BATCH_APPLY_MEMORY_MB, batch_apply_memory_mb
@@ -90,6 +91,43 @@ def batch_apply(stack: Stack, blockers: Sequence[str], change_mb_per_s: float | 
     )
 
 
+# AWS DMS User Guide, *Data validation task settings* (ValidationMode): from engine 3.5.4 DMS validates at group
+# level on the paths *AWS DMS data resync* lists, which include Oracle -> PostgreSQL / Aurora PostgreSQL; and the
+# 3.6.1 release notes introduce data resync for those paths.
+GROUP_VALIDATION_FROM = "3.5.4"
+DATA_RESYNC_FROM = "3.6.1"
+RESYNC_TARGET_ENGINES = ("postgres", "aurora-postgresql")
+
+
+def resync_supported(stack: Stack) -> bool:
+    cfg = stack.config
+    return version_key(cfg.replication_instance.engine_version) >= version_key(DATA_RESYNC_FROM) and (
+        cfg.target.engine in RESYNC_TARGET_ENGINES
+    )
+
+
+def _validation_options(stack: Stack, character_keys: bool, *, writes: bool) -> dict[str, Any]:
+    """Validation settings that follow the engine version: group-level validation from 3.5.4, data resync from
+    3.6.1 (on by default where supported, refused where not); HandleCollationDiff where a key is character data,
+    which Oracle and PostgreSQL may sort differently."""
+    cfg = stack.config
+    m = cfg.migration
+    group = version_key(cfg.replication_instance.engine_version) >= version_key(GROUP_VALIDATION_FROM)
+    out: dict[str, Any] = {
+        "validation_mode": "GROUP_LEVEL" if group else "ROW_LEVEL",
+        "handle_collation_diff": character_keys,
+    }
+    if m.data_resync and not resync_supported(stack):
+        raise ConfigError(
+            f"{stack.project}:migration.dataResync: data resync needs engine {DATA_RESYNC_FROM}+ and an RDS/Aurora "
+            f"PostgreSQL target (engine is {cfg.replication_instance.engine_version}, target {cfg.target.engine})",
+            key="migration.dataResync",
+        )
+    if writes and m.validation and m.data_resync is not False and resync_supported(stack):
+        out.update(resync=True, resync_schedule=m.resync_schedule, max_resync_minutes=m.max_resync_minutes)
+    return out
+
+
 def _loopback(cfg: StackConfig, direction: str) -> task_settings.Loopback | None:
     """Loopback prevention marks one schema pair on both tasks (mirrored), here the first migrated schema."""
     if not (cfg.reverse.enabled and cfg.reverse.loopback_prevention):
@@ -113,6 +151,7 @@ def forward_settings(
     max_full_load_subtasks: int = DEFAULT_FULL_LOAD_SUBTASKS,
     table_lob_sizes_kb: tuple[int, ...] = (),
     batch: BatchApply | None = None,
+    character_keys: bool = False,
     **buffers: Any,
 ) -> dict[str, Any]:
     """A forward task's settings; `table_lob_sizes_kb` are its tables' LOB sizes (validation compares that much),
@@ -136,6 +175,8 @@ def forward_settings(
         table_lob_sizes_kb=table_lob_sizes_kb,
         batch_apply=batch.on,
         batch_apply_memory_limit_mb=batch.memory_limit_mb,
+        ddl_handling=m.ddl_handling,
+        **_validation_options(stack, character_keys, writes=True),
         **buffers,
     )
     if not m.task_settings_overrides:
@@ -219,4 +260,5 @@ def validation_settings(stack: Stack, migration_type: str, table_lob_sizes_kb: t
         validation=True,
         validation_only=True,
         table_lob_sizes_kb=table_lob_sizes_kb,
+        **_validation_options(stack, True, writes=False),
     )

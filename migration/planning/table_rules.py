@@ -18,6 +18,7 @@ from migration.planning.memory import LobTable
 from migration.planning.planner import batch_apply_blocker
 from migration.planning.settings import DEFAULT_LOB_KB, BatchApply
 
+CHARACTER_TYPES = frozenset({"CHAR", "NCHAR", "VARCHAR2", "NVARCHAR2", "VARCHAR"})
 KEYLESS_LOB_NOTE = "DMS moves LOB columns only for tables with a primary or unique key, in full load too"
 
 
@@ -35,6 +36,13 @@ class TableRules:
     # Tables DMS cannot apply in batches ("OWNER.TABLE: why"): their task applies changes one by one.
     row_apply: list[str] = field(default_factory=list)
     batch: BatchApply | None = None  # the task's batch-apply choice, once the task builder made it
+
+    @property
+    def character_keys(self) -> bool:
+        """A table keyed (PK, else first unique key) by character data: validation must allow for collation."""
+        return any(
+            c.name in t.key_columns and c.data_type.upper() in CHARACTER_TYPES for t in self.tables for c in t.columns
+        )
 
     @property
     def lob_sizes_kb(self) -> tuple[int, ...]:
