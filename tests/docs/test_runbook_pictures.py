@@ -367,7 +367,7 @@ def test_metric_command_is_written_once_and_the_loops_use_the_task_list(prod_tex
     tasks = [s.task_id for s in list(resolve(prod()).forward)]
     assert f'FORWARD_TASKS="{" ".join(tasks)}"' in helpers.splitlines()
     after = prod_text[prod_text.index("## 0. ") :]
-    assert after.count("for t in $FORWARD_TASKS; do") == 3  # latency, table states, drain
+    assert after.count("for t in $FORWARD_TASKS; do") == 2  # latency, table states (the drain is dms_drain_to)
     for task in tasks:
         assert task not in after.split("## Appendix: premigration assessment")[0]  # named once, in the helpers
     assert not re.search(r"^aws ", after.split("## Appendix: premigration assessment")[0], flags=re.M)
