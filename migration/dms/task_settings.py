@@ -302,7 +302,8 @@ def _error_behavior(opts: TaskSettingsOptions) -> dict[str, Any]:
       absorbed by FullLoadIgnoreConflicts) an apply conflict means source and target diverged. LOG_ERROR plus
       escalation would rely on ApplyErrorEscalationCount, where 0 means "never escalate" — a swallowed error.
     - Escalation policies STOP_TASK with count 0: unused because the first-level policies already stop.
-    - FailOnTransactionConsistencyBreached true: never start a full load past a long-open transaction.
+    - FailOnTransactionConsistencyBreached true on the forward (Oracle-source) tasks: never start a full load past
+      a long-open transaction; DMS documents it for Oracle sources, so the reverse task keeps false.
     - Recoverable (connection) errors keep DMS's retry-with-throttling defaults: they are transient.
     Non-strict (dev) is exactly the DMS defaults, spelled out.
     """
@@ -328,7 +329,9 @@ def _error_behavior(opts: TaskSettingsOptions) -> dict[str, Any]:
         "ApplyErrorEscalationCount": 0,
         "ApplyErrorFailOnTruncationDdl": False,
         "FailOnNoTablesCaptured": opts.fail_on_no_tables_captured,
-        "FailOnTransactionConsistencyBreached": strict,
+        # Documented for Oracle sources only (Error handling task settings): the forward tasks; the reverse task
+        # (PostgreSQL source, Oracle target) keeps DMS's default false.
+        "FailOnTransactionConsistencyBreached": strict and opts.target_engine == "postgresql",
         "FullLoadIgnoreConflicts": True,
         "EventErrorPolicy": "IGNORE",
     }

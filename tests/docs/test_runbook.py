@@ -266,3 +266,9 @@ def test_runbook_lists_the_names_that_are_not_a_case_fold():
 def test_runbook_without_inventory_says_names_fold_by_case_only():
     text = render_runbook(PROD)
     assert "This stack has no inventory: the task mappings fold names by case only" in text
+
+
+def test_the_fallback_slot_uses_the_plugin_prereqs_create_it_with():
+    text = _section(render_runbook(dataclasses.replace(PROD, reverse_slot_plugin="pglogical")), 5)
+    assert "'pglogical_output'" in text and "test_decoding" not in text
+    assert "'test_decoding'" in _section(render_runbook(PROD), 5)

@@ -265,7 +265,7 @@ def _capture_position(ctx: RunbookContext, d: Doc) -> None:
         )
         d.code(
             "sh",
-            f'psql "$PG_URL" -c "{" ".join(slot_creation_sql(slot).splitlines())}"',
+            f'psql "$PG_URL" -c "{" ".join(slot_creation_sql(slot, ctx.reverse_slot_plugin).splitlines())}"',
             f'LSN=$(psql "$PG_URL" -Atc "{LSN_QUERY}")',
             'echo "$LSN"',
             f'pulumi config set --path reverse.cdcStartPosition "$LSN" --stack {ctx.stack}',
