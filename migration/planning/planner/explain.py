@@ -33,13 +33,31 @@ def throughput_reasons(ctx: Context) -> list[str]:
 
 
 def instances_reason(ctx: Context, est: Estimate, *, chosen: bool) -> str:
-    how = "the fewest whose estimated full load fits the window" if chosen else "as configured"
+    """One account of the instance count that agrees with the window check: "fits" only when the estimate does."""
+    fits = minutes(est.makespan) <= ctx.window_s
+    if not chosen:
+        how = "as configured"
+    elif fits:
+        how = "the fewest whose estimated full load fits the window"
+    else:
+        how = "the count past which more instances stop shortening the estimate; it still does not fit the window"
     return (
         f"{ctx.instances} replication instance(s) of {ctx.instance_class} ({how}): the split plans for their "
         f"combined {ctx.capacity / MB:.0f} MB/s, tasks are placed largest first on the least-loaded instance (at "
         f"most {ctx.task_cap // ctx.instances} each); estimated {fmt_time(minutes(est.makespan))} against a lower "
         f"bound of {fmt_time(minutes(est.lower))}"
     )
+
+
+def redo_readers_reason(ctx: Context, drafts: Sequence[Draft], mtype: str) -> list[str]:
+    """Every CDC task reads the source's redo on its own: N tasks are N LogMiner (or Binary Reader) sessions."""
+    if mtype == "full-load" or len(drafts) < 2:
+        return []
+    return [
+        f"CDC source load: {len(drafts)} CDC tasks are {len(drafts)} redo readers on the source, each mining the "
+        "same redo; fewer, larger tasks lighten the source (sizing.groups, sizing.maxTablesPerTask), more tasks apply "
+        "changes in parallel"
+    ]
 
 
 def split_reason(ctx: Context, drafts: Sequence[Draft], est: Estimate) -> str:
