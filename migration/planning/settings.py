@@ -114,7 +114,8 @@ def _validation_options(stack: Stack, character_keys: bool, *, writes: bool) -> 
     m = cfg.migration
     group = version_key(cfg.replication_instance.engine_version) >= version_key(GROUP_VALIDATION_FROM)
     out: dict[str, Any] = {
-        "validation_mode": "GROUP_LEVEL" if group else "ROW_LEVEL",
+        # validation off: the DMS default stays, so a stack without validation sees no change
+        "validation_mode": "GROUP_LEVEL" if group and (m.validation or not writes) else "ROW_LEVEL",
         "handle_collation_diff": character_keys,
     }
     if m.data_resync and not resync_supported(stack):

@@ -91,3 +91,8 @@ def test_batch_memory_grows_with_the_change_rate():
     assert batch_apply_memory_mb(0.5) == DEFAULT_BATCH_APPLY_MEMORY_MB  # 0.5 x 30 s x 3 = 45 MB
     assert batch_apply_memory_mb(10) == 900  # 10 MB/s x 30 s x 3
     assert batch_apply_memory_mb(1000) == 4096  # capped
+
+
+def test_the_cdc_apply_estimate_says_it_is_the_one_by_one_rate():
+    plan = plan_migration([tab("A", 1 << 30)], window_hours=8, instance_class=XL)
+    assert "CDC apply 4.8 MB/s (applied one by one: tasks in batch apply should catch up faster" in plan.reasons[0]

@@ -70,3 +70,9 @@ def test_a_varchar_key_counts_as_a_character_key():
     keyed = Table("APP", "T", 1, 1, True, columns=[col], key_columns=["CODE"])
     assert TableRules(tables=[keyed]).character_keys
     assert not TableRules(tables=[Table("APP", "U", 1, 1, True, columns=[col], key_columns=["ID"])]).character_keys
+
+
+def test_a_stack_without_validation_keeps_the_dms_default_mode():
+    dev = resolve(read_stack_file(ROOT, "dev").load()).forward[0].settings
+    assert dev["ValidationSettings"]["ValidationMode"] == "ROW_LEVEL"
+    assert "ResyncSettings" not in dev

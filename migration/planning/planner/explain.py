@@ -19,8 +19,9 @@ def throughput_reasons(ctx: Context) -> list[str]:
         (
             f"Throughput on {ctx.instance_class}: {r.stream / MB:g} MB/s per stream, {r.instance / MB:g} MB/s per "
             f"instance, {r.max_streams} subtasks per task, LOB tables x{r.lob_penalty:g}, CDC apply "
-            f"{r.cdc_apply / MB:g} MB/s. These are planning assumptions: AWS publishes no fixed rows/s per "
-            f"instance figure, so replace them with a pilot-load measurement"
+            f"{r.cdc_apply / MB:g} MB/s (applied one by one: tasks in batch apply should catch up faster, so the "
+            f"catch-up estimate is an upper bound for them). These are planning assumptions: AWS publishes no "
+            f"fixed rows/s per instance figure, so replace them with a pilot-load measurement"
         )
     ]
     if r.change_assumed:
