@@ -189,6 +189,10 @@ def test_big_table_with_text_key_gets_no_ranges():
     plan = plan_migration([orders], window_hours=8, instance_class=BIG)
     assert plan.tasks[0].parallel_load == {("APP", "ORDERS"): {"type": "none"}}
     assert "no single NUMBER(p,0)/INTEGER key" in warning_text(plan, "big-table-without-split-key")
+    # issue 22: the plan says how long the one stream takes and which key stopped the split
+    text = warning_text(plan, "big-table-without-split-key")
+    assert "APP.ORDERS (900 GB) loads on one stream (about 21 h): not partitioned" in text
+    assert "(key: CODE VARCHAR2)" in text
 
 
 def test_range_key_from_a_unique_key_warns_about_null_rows():

@@ -159,7 +159,7 @@ def big_draft(b: Bundle, level: float, ctx: Context, warnings: list[Notice]) -> 
     for t in b.tabs:
         d.tabs.append(t)
         if needs_own_task(t, ctx.target):
-            settings, segs, why = parallel_load(t, level, ctx.ranges.get(t.label), warnings)
+            settings, segs, why = parallel_load(t, level, ctx.ranges.get(t.label), warnings, ctx.rates.stream)
             d.parallel[t.key] = settings
             d.units += [t.work / segs] * segs
             d.notes.append(
