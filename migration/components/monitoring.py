@@ -46,6 +46,7 @@ class TaskRef:
     cdc: bool
     """False for full-load-only tasks: they publish no CDC metrics, so CDC alarms on them would mean nothing."""
     instance_id: str | None = None  # the instance it runs on, when the stack has several (default: the first)
+    validation: bool = False  # ValidationSettings.EnableValidation: alarm on ValidationFailedOverallCount
 
 
 @dataclass
@@ -250,30 +251,29 @@ class Monitoring(pulumi.ComponentResource):
                 )
 
     def _task_alarms(self, topic_arn: pulumi.Output[str]) -> None:
-        """CDC latency (source and target) of every CDC task, on the instance it runs on."""
-        args, cfg = self.args, self.args.config
+        """Per task, on the instance it runs on: CDC latency and changes spilled to disk (source and target) of
+        every CDC task, and validation failures of every validating task (metric names: AWS DMS User Guide,
+        *Replication task statistics with Amazon CloudWatch*; *AWS DMS metrics*)."""
+        args = self.args
         for key, ref in args.tasks.items():
-            if not ref.cdc or args.serverless:
+            if args.serverless:
                 continue
             task_instance = (ref.instance_id or self.instance_id).lower()
             dims: dict[str, pulumi.Input[str]] = {
                 "ReplicationInstanceIdentifier": task_instance,
                 "ReplicationTaskIdentifier": self.resource_ids[key],
             }
-            for side, seconds in (
-                ("source", cfg.cdc_latency_source_seconds),
-                ("target", cfg.cdc_latency_target_seconds),
-            ):
+            for suffix, metric, threshold, why in _task_alarms(args.config, ref):
                 self._alarm(
                     topic_arn,
-                    f"{key}-cdc-latency-{side}",
-                    dms_id(args.name_prefix, ref.task_id, "cdc-latency", side, max_len=ALARM_NAME_MAX),
-                    f"CDCLatency{side.capitalize()}",
+                    f"{key}-{suffix}",
+                    dms_id(args.name_prefix, ref.task_id, suffix, max_len=ALARM_NAME_MAX),
+                    metric,
                     "GreaterThanThreshold",
-                    seconds,
+                    threshold,
                     dims,
                     "notBreaching",
-                    f"DMS task {ref.task_id}: CDC latency {side} above {seconds} s for {cfg.evaluation_minutes} min",
+                    f"DMS task {ref.task_id}: {why} for {args.config.evaluation_minutes} min",
                 )
 
     def _dashboard(self) -> None:
@@ -359,6 +359,40 @@ class Monitoring(pulumi.ComponentResource):
                 opts=self._children.opts(aws.dms.EventSubscription),  # a fixed name: replaced delete-first
             )
             self.event_subscription_names.append(sub_name)
+
+
+def _task_alarms(cfg: MonitoringConfig, ref: TaskRef) -> list[tuple[str, str, float, str]]:
+    """(name suffix, metric, threshold, why) of one task's alarms; the latency suffixes keep their names."""
+    out: list[tuple[str, str, float, str]] = []
+    if ref.cdc:
+        for side, seconds in (("source", cfg.cdc_latency_source_seconds), ("target", cfg.cdc_latency_target_seconds)):
+            out.append(
+                (
+                    f"cdc-latency-{side}",
+                    f"CDCLatency{side.capitalize()}",
+                    seconds,
+                    f"CDC latency {side} above {seconds} s",
+                )
+            )
+        for side in ("source", "target"):
+            out.append(
+                (
+                    f"cdc-changes-disk-{side}",
+                    f"CDCChangesDisk{side.capitalize()}",
+                    cfg.cdc_changes_on_disk,
+                    f"more than {cfg.cdc_changes_on_disk} changes spilled to disk on the {side} side (CDC falls behind)",
+                )
+            )
+    if ref.validation:
+        out.append(
+            (
+                "validation-failures",
+                "ValidationFailedOverallCount",
+                cfg.validation_failures,
+                f"more than {cfg.validation_failures} rows failed validation (runbook: validation failures)",
+            )
+        )
+    return out
 
 
 def _instance_alarms(cfg: MonitoringConfig, minutes: int) -> list[tuple[str, str, str, float, str]]:

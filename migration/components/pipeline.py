@@ -305,6 +305,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                         task_arn=self.tasks.task_arns[s.name],
                         cdc=s.migration_type != "full-load",
                         instance_id=ids[s.instance] if ids else None,
+                        validation=s.settings["ValidationSettings"]["EnableValidation"],
                     )
                     for s in self.specs
                 },

@@ -43,6 +43,7 @@ ALLOWED_SECTIONS = frozenset(
         "ErrorBehavior",
         "ValidationSettings",
         "PostProcessingRules",
+        "ResyncSettings",
         "FailTaskWhenCleanTaskResourceFailed",
     }
 )
@@ -98,6 +99,11 @@ class TaskSettingsOptions(StrictModel):
     transaction_consistency_timeout: int = Field(default=600, ge=0)
     # Change processing.
     batch_apply: bool = False
+    # Batch-apply tuning (DMS User Guide: Change processing tuning settings); emitted only with batch_apply.
+    batch_apply_timeout_min: int = Field(default=1, ge=1)
+    batch_apply_timeout_max: int = Field(default=30, ge=1)
+    batch_apply_memory_limit_mb: int = Field(default=500, ge=1)
+    batch_split_size: int = Field(default=0, ge=0)  # 0: no limit on the changes in one batch
     ddl_handling: bool | None = None  # None: on for a PostgreSQL target, off for the reverse (Oracle) target
     loopback: Loopback | None = None
     strict_errors: bool = True
@@ -108,6 +114,13 @@ class TaskSettingsOptions(StrictModel):
     validation_threads: int = Field(default=5, ge=1)
     validation_partial_lob_size_kb: int | None = Field(default=None, ge=0)
     skip_lob_columns: bool = False
+    # GROUP_LEVEL from engine 3.5.4 on the paths data resync lists (Oracle -> PostgreSQL); ROW_LEVEL elsewhere.
+    validation_mode: Literal["ROW_LEVEL", "GROUP_LEVEL"] = "ROW_LEVEL"
+    handle_collation_diff: bool = False  # character keys sort differently on Oracle and PostgreSQL
+    # Data resync (DMS User Guide: Data resync settings): repairs validation failures from the source.
+    resync: bool = False
+    resync_schedule: str | None = None  # cron; required with CDC, not allowed without
+    max_resync_minutes: int | None = Field(default=None, ge=5, le=14400)
     # The task's per-table LOB settings (table-settings rules): each LOB table's bulk-max-size in KB, 0 for a table
     # in full LOB mode. Validation then compares as much of each LOB as the tables carry, not LobMaxSize.
     table_lob_sizes_kb: tuple[int, ...] = ()
@@ -145,6 +158,8 @@ def check_options(opts: TaskSettingsOptions) -> None:
             _fail("batchApply is only allowed on a postgresql target (the reverse task applies transactionally)")
         if opts.loopback is not None:
             _fail("batchApply cannot be combined with loopback (loopback prevention needs BatchApplyEnabled=false)")
+        if opts.batch_apply_timeout_min > opts.batch_apply_timeout_max:
+            _fail("BatchApplyTimeoutMin must not exceed BatchApplyTimeoutMax")
         if opts.lob_mode in ("full", "inline"):
             _fail(
                 f"batchApply cannot be combined with lobMode {opts.lob_mode} (batch apply supports limited LOB "
@@ -160,6 +175,11 @@ def check_options(opts: TaskSettingsOptions) -> None:
             _fail("an oracle target (reverse task) needs targetTablePrepMode DO_NOTHING to protect the original tables")
         if opts.ddl_handling:
             _fail("ddlHandling must be false on an oracle target (no DDL flows back on the reverse path)")
+    if opts.resync:
+        if not opts.validation or opts.validation_only:
+            _fail("data resync repairs what validation finds: it needs validation on a task that writes")
+        if cdc and (opts.resync_schedule is None or opts.max_resync_minutes is None):
+            _fail("data resync on a CDC task needs ResyncSchedule and MaxResyncTime (Data resync settings)")
     if opts.validation_only:
         if not opts.validation:
             _fail("validationOnly needs validation: true")
@@ -250,7 +270,8 @@ def _logging(opts: TaskSettingsOptions) -> dict[str, Any]:
 
 def _change_tuning(opts: TaskSettingsOptions) -> dict[str, Any]:
     """Transactional-apply and memory fields always (DMS defaults); batch fields only when batch apply is on.
-    BatchApplyPreserveTransaction exists only for Oracle targets: keep source transactions whole there."""
+    BatchApplyPreserveTransaction is never sent: DMS reads it only for Oracle targets with BatchApplyEnabled true
+    (Target metadata task settings), and batch apply is refused on the (Oracle) reverse target."""
     doc: dict[str, Any] = {
         "MinTransactionSize": 1000,
         "CommitTimeout": 1,
@@ -260,10 +281,13 @@ def _change_tuning(opts: TaskSettingsOptions) -> dict[str, Any]:
     }
     if opts.batch_apply:
         doc.update(
-            {"BatchApplyTimeoutMin": 1, "BatchApplyTimeoutMax": 30, "BatchApplyMemoryLimit": 500, "BatchSplitSize": 0}
+            {
+                "BatchApplyTimeoutMin": opts.batch_apply_timeout_min,
+                "BatchApplyTimeoutMax": opts.batch_apply_timeout_max,
+                "BatchApplyMemoryLimit": opts.batch_apply_memory_limit_mb,
+                "BatchSplitSize": opts.batch_split_size,
+            }
         )
-    if opts.target_engine == "oracle":
-        doc["BatchApplyPreserveTransaction"] = True
     return doc
 
 
@@ -278,7 +302,8 @@ def _error_behavior(opts: TaskSettingsOptions) -> dict[str, Any]:
       absorbed by FullLoadIgnoreConflicts) an apply conflict means source and target diverged. LOG_ERROR plus
       escalation would rely on ApplyErrorEscalationCount, where 0 means "never escalate" — a swallowed error.
     - Escalation policies STOP_TASK with count 0: unused because the first-level policies already stop.
-    - FailOnTransactionConsistencyBreached true: never start a full load past a long-open transaction.
+    - FailOnTransactionConsistencyBreached true on the forward (Oracle-source) tasks: never start a full load past
+      a long-open transaction; DMS documents it for Oracle sources, so the reverse task keeps false.
     - Recoverable (connection) errors keep DMS's retry-with-throttling defaults: they are transient.
     Non-strict (dev) is exactly the DMS defaults, spelled out.
     """
@@ -304,7 +329,9 @@ def _error_behavior(opts: TaskSettingsOptions) -> dict[str, Any]:
         "ApplyErrorEscalationCount": 0,
         "ApplyErrorFailOnTruncationDdl": False,
         "FailOnNoTablesCaptured": opts.fail_on_no_tables_captured,
-        "FailOnTransactionConsistencyBreached": strict,
+        # Documented for Oracle sources only (Error handling task settings): the forward tasks; the reverse task
+        # (PostgreSQL source, Oracle target) keeps DMS's default false.
+        "FailOnTransactionConsistencyBreached": strict and opts.target_engine == "postgresql",
         "FullLoadIgnoreConflicts": True,
         "EventErrorPolicy": "IGNORE",
     }
@@ -322,7 +349,7 @@ def _validation(opts: TaskSettingsOptions) -> dict[str, Any]:
     cdc_delay = 180 if opts.validation_only and opts.migration_type == "cdc" else 0
     return {
         "EnableValidation": opts.validation,
-        "ValidationMode": "ROW_LEVEL",
+        "ValidationMode": opts.validation_mode,
         "ThreadCount": opts.validation_threads,
         "PartitionSize": 10000,
         "FailureMaxCount": 10000,
@@ -332,7 +359,7 @@ def _validation(opts: TaskSettingsOptions) -> dict[str, Any]:
         "RecordFailureDelayLimitInMinutes": 0,
         "MaxKeyColumnSize": 8096,
         "ValidationOnly": opts.validation_only,
-        "HandleCollationDiff": False,
+        "HandleCollationDiff": opts.handle_collation_diff,
         "SkipLobColumns": opts.skip_lob_columns,
         "ValidationPartialLobSize": partial,
         "ValidationQueryCdcDelaySeconds": cdc_delay,
@@ -369,6 +396,11 @@ def build_task_settings(opts: TaskSettingsOptions) -> dict[str, Any]:
         "ErrorBehavior": _error_behavior(opts),
         "ValidationSettings": _validation(opts),
     }
+    if opts.resync:
+        resync: dict[str, Any] = {"EnableResync": True}
+        if opts.migration_type in _CDC_TYPES:  # "Cannot be set for tasks without CDC component"
+            resync.update({"ResyncSchedule": opts.resync_schedule, "MaxResyncTime": opts.max_resync_minutes})
+        doc["ResyncSettings"] = resync
     if opts.loopback is not None:
         doc["LoopbackPreventionSettings"] = {
             "EnableLoopbackPrevention": True,

@@ -207,6 +207,9 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
         ),
         full_load_estimates=_estimates(design),
         migrated_tables=_migrated(design),
+        reverse_slot_plugin="pglogical"
+        if has_reverse and rev.postgres_source and rev.postgres_source.settings.plugin_name == "pglogical"
+        else "test-decoding",
     )
 
 

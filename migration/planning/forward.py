@@ -17,7 +17,7 @@ from migration.planning.lifecycle import phase_state
 from migration.planning.lob_rules import with_lob_rules
 from migration.planning.naming import postgres_schema
 from migration.planning.planner import MigrationPlan
-from migration.planning.settings import forward_settings
+from migration.planning.settings import BatchApply, batch_apply, forward_settings
 from migration.planning.spec import TaskSpec
 from migration.planning.stack_inventory import selected_tables
 from migration.planning.stack_notes import plan_notes, stack_notes
@@ -97,6 +97,7 @@ def _planned_tasks(basis: Basis, plan: MigrationPlan, all_rules: dict[str, tuple
             notes.extend(rules.reasons)
             continue
         all_rules[pt.name] = (rules, pt.max_full_load_subtasks)
+        batch = rules.batch = batch_apply(stack, rules.row_apply, _change_share(plan, pt.bytes))
         by_size = sorted(rules.tables, key=lambda t: (t.bytes, t.owner, t.name))
         order = {(t.owner, t.name): rank for rank, t in enumerate(by_size, start=1)} if len(by_size) > 1 else {}
         selection = mappings.forward_selections(
@@ -114,8 +115,10 @@ def _planned_tasks(basis: Basis, plan: MigrationPlan, all_rules: dict[str, tuple
                 table_settings=tuple(rules.settings),
                 removed_columns=tuple(rules.removed),
                 renames=rules.renames,
-                settings=forward_settings(stack, pt.max_full_load_subtasks, rules.lob_sizes_kb),
-                reasons=tuple(notes + [f"{pt.name}: {pt.reason}"] + rules.reasons),
+                settings=forward_settings(
+                    stack, pt.max_full_load_subtasks, rules.lob_sizes_kb, batch, rules.character_keys
+                ),
+                reasons=tuple(notes + [f"{pt.name}: {pt.reason}"] + rules.reasons + _batch_reason(stack, batch)),
                 instance=pt.instance,
                 **common,
             )
@@ -142,6 +145,13 @@ def _configured_tasks(basis: Basis, all_rules: dict[str, tuple[TableRules, int]]
             exclude = [*exclude, *(f"{o}.{t}" for o, t in rules.excluded)]
             all_rules[name] = (rules, subtasks)
         selection = mappings.forward_selections(m.schemas, include=include, exclude=exclude)
+        batch = rules.batch = (
+            batch_apply(stack, rules.row_apply)
+            if inv is not None
+            else BatchApply(
+                False, "changes applied one by one: without an inventory no table is checked for batch apply"
+            )
+        )
         specs.append(
             forward_spec(
                 stack,
@@ -151,13 +161,26 @@ def _configured_tasks(basis: Basis, all_rules: dict[str, tuple[TableRules, int]]
                 table_settings=tuple(rules.settings),
                 removed_columns=tuple(rules.removed),
                 renames=rules.renames,
-                settings=forward_settings(stack, table_lob_sizes_kb=rules.lob_sizes_kb),
-                reasons=tuple(rules.reasons),
+                settings=forward_settings(
+                    stack, table_lob_sizes_kb=rules.lob_sizes_kb, batch=batch, character_keys=rules.character_keys
+                ),
+                reasons=tuple(rules.reasons + _batch_reason(stack, batch)),
                 instance=configured_instance(basis, name),
                 **common,
             )
         )
     return specs
+
+
+def _change_share(plan: MigrationPlan, task_bytes: int) -> float | None:
+    """A planned task's share of the source change rate (MB/s), by its share of the planned bytes."""
+    total = sum(t.bytes for t in plan.tasks)
+    rate = plan.assumptions.get("change_rate_mb_per_s")
+    return rate * task_bytes / total if rate and total else None
+
+
+def _batch_reason(stack: Stack, batch: BatchApply) -> list[str]:
+    return [f"CDC: {batch.reason}"] if stack.config.migration.has_cdc else []
 
 
 def configured_instance(basis: Basis, name: str) -> int:

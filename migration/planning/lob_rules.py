@@ -35,6 +35,8 @@ def with_lob_rules(
             stack,
             _subtasks(spec, subtasks),
             r.lob_sizes_kb,
+            r.batch,
+            r.character_keys,
             commit_rate=buffers.commit_rate,
             stream_buffer_size_mb=buffers.stream_buffer_size_mb,
         )

@@ -10,6 +10,7 @@ from migration.dms import mappings
 from migration.dms.mappings import Selection
 from migration.dms.positions import parse_postgres_start
 from migration.inventory.names import NameMap
+from migration.inventory.typemap import oracle_to_postgres, postgres_to_oracle
 from migration.planning import naming
 from migration.planning.basis import Basis
 from migration.planning.lifecycle import phase_state
@@ -39,7 +40,7 @@ def reverse_task(basis: Basis, forward: Sequence[TaskSpec], moved: Collection[Pa
     if not state.reverse_created:
         return None
     assert cfg.reverse.postgres_source is not None
-    rules = _reverse_rules(basis.names, forward, moved)
+    rules = _reverse_rules(basis.names, forward, moved, _not_movable_back(basis, forward, moved))
     selection = _reverse_selection(cfg, forward, basis.names, moved)
     start = parse_postgres_start(
         cfg.reverse.cdc_start_position, slot_name=cfg.reverse.postgres_source.settings.slot_name
@@ -61,15 +62,47 @@ def reverse_task(basis: Basis, forward: Sequence[TaskSpec], moved: Collection[Pa
     )
 
 
-def _reverse_rules(names: NameMap | None, forward: Sequence[TaskSpec], moved: Collection[Pair]) -> _ReverseRules:
+def _not_movable_back(
+    basis: Basis, forward: Sequence[TaskSpec], moved: Collection[Pair]
+) -> dict[tuple[str, str, str], str]:
+    """(OWNER, TABLE, COLUMN) -> why: the moved columns whose PostgreSQL type DMS cannot carry back into Oracle
+    (the type map's fallback direction, e.g. PostGIS geometry, which DMS moves only between PostgreSQL databases).
+    They leave the reverse task, said once each, instead of failing the fallback when it is needed."""
+    inv = basis.inventory
+    if inv is None:
+        return {}
+    removed = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns}
+    nds = basis.config.source.settings.number_datatype_scale
+    out = {}
+    for o, t in sorted(moved):
+        table = inv.tables.get((o, t))
+        for col in table.columns if table is not None else ():
+            pg = oracle_to_postgres(col, nds).postgres_type
+            if (o, t, col.name) in removed or pg is None:
+                continue
+            back = postgres_to_oracle(pg)
+            if not back.supported:
+                out[(o, t, col.name)] = f"{col.data_type} arrives as {pg}, which DMS cannot move back: {back.note}"
+    return out
+
+
+def _reverse_rules(
+    names: NameMap | None,
+    forward: Sequence[TaskSpec],
+    moved: Collection[Pair],
+    not_back: dict[tuple[str, str, str], str] | None = None,
+) -> _ReverseRules:
     """Renames back to the Oracle names, the forward LOB settings, and the columns the forward tasks left behind
     (a pre-created table may still have them: flowing back they would write NULLs, or land in a column of another
-    spelling, in the Oracle table). Without an inventory: case folds only, said once."""
+    spelling, in the Oracle table) or that DMS cannot move back (`not_back`). Without an inventory: case folds
+    only, said once."""
     if names is None:
         return _ReverseRules(reasons=[naming.NO_INVENTORY_NOTE])
-    left_behind = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns}
+    not_back = not_back or {}
+    left_behind = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns} | set(not_back)
     lobs = _reverse_lob_settings(names, forward)
     reasons = naming.names_note(names, sorted(moved), "PostgreSQL -> Oracle")
+    reasons += [f"{o}.{t}.{c}: not in the reverse task ({why})" for (o, t, c), why in sorted(not_back.items())]
     reasons += [
         f"{ts.schema}.{ts.table}: LOB mode {ts.lob['mode']}, bulk-max-size {ts.lob['bulk-max-size']} KB, as "
         "forward: a LOB that went forward comes back whole"

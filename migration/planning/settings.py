@@ -3,12 +3,16 @@ checked against the guards and DMS's ranges."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from migration.config import ConfigError, Stack, StackConfig
 from migration.dms import task_settings
+from migration.dms.engine_versions import version_key
 from migration.dms.limits import DEFAULT_FULL_LOAD_SUBTASKS, MAX_COMMIT_RATE, MAX_FULL_LOAD_SUBTASKS
 from migration.planning.naming import postgres_schema
+from migration.planning.planner import DEFAULT_BATCH_APPLY_MEMORY_MB, batch_apply_memory_mb
 
 DEFAULT_LOB_KB = 64  # LobMaxSize of every task; tables with bigger LOBs get their own bulk-max-size
 # Task settings the config owns because guards depend on them: an override must not slip past a guard.
@@ -16,7 +20,6 @@ GUARDED_SETTINGS = (
     ("FullLoadSettings", "TargetTablePrepMode", "migration.targetTablePrepMode"),
     ("LoopbackPreventionSettings", "*", "reverse.loopbackPrevention"),
     ("ValidationSettings", "ValidationOnly", "migration.validationOnlyTask"),
-    ("TargetMetadata", "BatchApplyEnabled", "batch apply is off: it breaks loopback prevention and full LOB mode"),
     ("ErrorBehavior", "*", "migration.strictErrors"),
     ("TargetMetadata", "SupportLobs", "switching LOB support off drops every LOB column from the tasks"),
 )
@@ -49,6 +52,83 @@ def _check_overrides(key: str, built: dict[str, Any], overrides: dict[str, Any])
                 raise ConfigError(f"{key}.{section}.{name}: must be {bounds[0]}..{bounds[1]}, got {value}")
 
 
+@dataclass(frozen=True)
+class BatchApply:
+    """Whether a forward task applies changes in batches (TargetMetadata.BatchApplyEnabled), and why.
+
+    The rules, checked against the AWS DMS User Guide: batch apply needs CDC and a PostgreSQL target; loopback
+    prevention works only with BatchApplyEnabled false (*Change processing tuning settings*: "For bidirectional
+    replication, the following settings apply only when BatchApplyEnabled is false"); with LOB columns only limited
+    LOB mode (*Target metadata task settings*); and every table of the task must be one DMS batches
+    (migration.planning.planner.batch). `migration.batchApply: false` keeps every task transactional."""
+
+    on: bool
+    reason: str
+    memory_limit_mb: int = DEFAULT_BATCH_APPLY_MEMORY_MB
+
+
+def batch_apply(stack: Stack, blockers: Sequence[str], change_mb_per_s: float | None = None) -> BatchApply:
+    """The batch-apply choice of a forward task whose tables batch apply cannot take are `blockers`
+    ("OWNER.TABLE: why"); `change_mb_per_s` is the task's share of the source change rate, if planned."""
+    cfg = stack.config
+    m = cfg.migration
+    if not m.has_cdc:
+        return BatchApply(False, "a full-load task applies no changes")
+    if not m.batch_apply:
+        return BatchApply(False, "changes applied one by one (migration.batchApply: false)")
+    if _loopback(cfg, "forward") is not None:
+        return BatchApply(False, "changes applied one by one: loopback prevention needs BatchApplyEnabled false")
+    if blockers:
+        shown = "; ".join(blockers[:3]) + (f"; +{len(blockers) - 3} more" if len(blockers) > 3 else "")
+        return BatchApply(False, f"changes applied one by one, batch apply cannot take {shown}")
+    memory = batch_apply_memory_mb(change_mb_per_s)
+    rate = f" for {change_mb_per_s:.2g} MB/s of changes" if change_mb_per_s else ""
+    return BatchApply(
+        True,
+        f"batch apply on (BatchApplyEnabled; BatchApplyMemoryLimit {memory} MB{rate}): DMS groups the changes "
+        "of up to 30 s and applies each table's net changes in bulk",
+        memory,
+    )
+
+
+# AWS DMS User Guide, *Data validation task settings* (ValidationMode): from engine 3.5.4 DMS validates at group
+# level on the paths *AWS DMS data resync* lists, which include Oracle -> PostgreSQL / Aurora PostgreSQL; and the
+# 3.6.1 release notes introduce data resync for those paths.
+GROUP_VALIDATION_FROM = "3.5.4"
+DATA_RESYNC_FROM = "3.6.1"
+RESYNC_TARGET_ENGINES = ("postgres", "aurora-postgresql")
+
+
+def resync_supported(stack: Stack) -> bool:
+    cfg = stack.config
+    return version_key(cfg.replication_instance.engine_version) >= version_key(DATA_RESYNC_FROM) and (
+        cfg.target.engine in RESYNC_TARGET_ENGINES
+    )
+
+
+def _validation_options(stack: Stack, character_keys: bool, *, writes: bool) -> dict[str, Any]:
+    """Validation settings that follow the engine version: group-level validation from 3.5.4, data resync from
+    3.6.1 (on by default where supported, refused where not); HandleCollationDiff where a key is character data,
+    which Oracle and PostgreSQL may sort differently."""
+    cfg = stack.config
+    m = cfg.migration
+    group = version_key(cfg.replication_instance.engine_version) >= version_key(GROUP_VALIDATION_FROM)
+    out: dict[str, Any] = {
+        # validation off: the DMS default stays, so a stack without validation sees no change
+        "validation_mode": "GROUP_LEVEL" if group and (m.validation or not writes) else "ROW_LEVEL",
+        "handle_collation_diff": character_keys,
+    }
+    if m.data_resync and not resync_supported(stack):
+        raise ConfigError(
+            f"{stack.project}:migration.dataResync: data resync needs engine {DATA_RESYNC_FROM}+ and an RDS/Aurora "
+            f"PostgreSQL target (engine is {cfg.replication_instance.engine_version}, target {cfg.target.engine})",
+            key="migration.dataResync",
+        )
+    if writes and m.validation and m.data_resync is not False and resync_supported(stack):
+        out.update(resync=True, resync_schedule=m.resync_schedule, max_resync_minutes=m.max_resync_minutes)
+    return out
+
+
 def _loopback(cfg: StackConfig, direction: str) -> task_settings.Loopback | None:
     """Loopback prevention marks one schema pair on both tasks (mirrored), here the first migrated schema."""
     if not (cfg.reverse.enabled and cfg.reverse.loopback_prevention):
@@ -71,12 +151,16 @@ def forward_settings(
     stack: Stack,
     max_full_load_subtasks: int = DEFAULT_FULL_LOAD_SUBTASKS,
     table_lob_sizes_kb: tuple[int, ...] = (),
+    batch: BatchApply | None = None,
+    character_keys: bool = False,
     **buffers: Any,
 ) -> dict[str, Any]:
     """A forward task's settings; `table_lob_sizes_kb` are its tables' LOB sizes (validation compares that much),
-    `buffers` the CommitRate and StreamBufferSizeInMB that keep its LOB buffers in memory (migration.planning.memory)."""
+    `batch` its batch-apply choice (`batch_apply`), `buffers` the CommitRate and StreamBufferSizeInMB that keep its
+    LOB buffers in memory (migration.planning.memory)."""
     cfg = stack.config
     m = cfg.migration
+    batch = batch if batch is not None else BatchApply(False, "not decided: changes applied one by one")
     doc = _settings(
         "migration",
         stack.project,
@@ -90,6 +174,10 @@ def forward_settings(
         max_full_load_subtasks=max_full_load_subtasks,
         strict_errors=m.strict_errors,
         table_lob_sizes_kb=table_lob_sizes_kb,
+        batch_apply=batch.on,
+        batch_apply_memory_limit_mb=batch.memory_limit_mb,
+        ddl_handling=m.ddl_handling,
+        **_validation_options(stack, character_keys, writes=True),
         **buffers,
     )
     if not m.task_settings_overrides:
@@ -104,11 +192,41 @@ def forward_settings(
                 + f": set by the stack and guarded ({owner}); overrides cannot change it",
                 key=key,
             )
-    _check_overrides(f"{stack.project}:{key}", doc, m.task_settings_overrides)
+    overrides = _for_this_task(m.task_settings_overrides, batch)
+    _check_batch_override(f"{stack.project}:{key}", batch, overrides)
+    _check_overrides(f"{stack.project}:{key}", doc, overrides)
     try:
-        return task_settings.merge_overrides(doc, m.task_settings_overrides)
+        return task_settings.merge_overrides(doc, overrides)
     except (task_settings.TaskSettingsError, ValueError) as exc:
         raise ConfigError(f"{stack.project}:{key}: {exc}", key=key) from None
+
+
+BATCH_TUNING_FIELDS = frozenset(
+    {"BatchApplyTimeoutMin", "BatchApplyTimeoutMax", "BatchApplyMemoryLimit", "BatchSplitSize"}
+)
+
+
+def _for_this_task(overrides: dict[str, Any], batch: BatchApply) -> dict[str, Any]:
+    """The overrides as they apply to one task: batch tuning only reaches the tasks that apply in batches (DMS
+    reads it only with BatchApplyEnabled true, Change processing tuning settings)."""
+    tuning = overrides.get("ChangeProcessingTuning")
+    if batch.on or not isinstance(tuning, dict) or not BATCH_TUNING_FIELDS & set(tuning):
+        return overrides
+    kept = {k: v for k, v in tuning.items() if k not in BATCH_TUNING_FIELDS}
+    return {
+        **{k: v for k, v in overrides.items() if k != "ChangeProcessingTuning"},
+        **({"ChangeProcessingTuning": kept} if kept else {}),
+    }
+
+
+def _check_batch_override(key: str, batch: BatchApply, overrides: dict[str, Any]) -> None:
+    """An override may turn batch apply off, or tune it where it is on; it may not turn it on where a rule keeps
+    it off (loopback prevention and full LOB mode are refused again by task_settings.check_document)."""
+    wanted = (overrides.get("TargetMetadata") or {}).get("BatchApplyEnabled")
+    if wanted is True and not batch.on:
+        raise ConfigError(
+            f"{key}.TargetMetadata.BatchApplyEnabled: {batch.reason}", key="migration.taskSettingsOverrides"
+        )
 
 
 def reverse_settings(stack: Stack) -> dict[str, Any]:
@@ -143,4 +261,5 @@ def validation_settings(stack: Stack, migration_type: str, table_lob_sizes_kb: t
         validation=True,
         validation_only=True,
         table_lob_sizes_kb=table_lob_sizes_kb,
+        **_validation_options(stack, True, writes=False),
     )

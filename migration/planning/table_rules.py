@@ -15,8 +15,10 @@ from migration.inventory.names import NameMap
 from migration.inventory.typemap import oracle_to_postgres
 from migration.planning import naming
 from migration.planning.memory import LobTable
-from migration.planning.settings import DEFAULT_LOB_KB
+from migration.planning.planner import batch_apply_blocker
+from migration.planning.settings import DEFAULT_LOB_KB, BatchApply
 
+CHARACTER_TYPES = frozenset({"CHAR", "NCHAR", "VARCHAR2", "NVARCHAR2", "VARCHAR"})
 KEYLESS_LOB_NOTE = "DMS moves LOB columns only for tables with a primary or unique key, in full load too"
 
 
@@ -31,6 +33,16 @@ class TableRules:
     renames: list[mappings.Rename] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)
     lobs: list[LobTable] = field(default_factory=list)  # LOB tables that keep their LOBs, for the memory fit
+    # Tables DMS cannot apply in batches ("OWNER.TABLE: why"): their task applies changes one by one.
+    row_apply: list[str] = field(default_factory=list)
+    batch: BatchApply | None = None  # the task's batch-apply choice, once the task builder made it
+
+    @property
+    def character_keys(self) -> bool:
+        """A table keyed (PK, else first unique key) by character data: validation must allow for collation."""
+        return any(
+            c.name in t.key_columns and c.data_type.upper() in CHARACTER_TYPES for t in self.tables for c in t.columns
+        )
 
     @property
     def lob_sizes_kb(self) -> tuple[int, ...]:
@@ -52,6 +64,9 @@ def table_rules(
         if not _unsupported_columns(stack, t, mapped, out):
             continue
         out.tables.append(t)
+        blocker = batch_apply_blocker(t)
+        if blocker is not None:
+            out.row_apply.append(f"{t.owner}.{t.name}: {blocker}")
         _lob_and_parallel(stack, t, mapped, (parallel or {}).get((t.owner, t.name)), out)
     if names is not None:
         removed = {(r.schema, r.table, r.column) for r in out.removed}
@@ -109,6 +124,8 @@ def _lob_and_parallel(
         )
     if lob is not None:
         out.reasons.append(f"{t.owner}.{t.name}: LOB mode {lob.mode}: {lob.reason}")
+        if lob.mode == "unlimited":  # "you can use BatchApplyEnabled only in limited LOB mode" (Target metadata)
+            out.row_apply.append(f"{t.owner}.{t.name}: full LOB mode (batch apply needs limited LOB mode)")
         limit = lob.bulk_max_size_kb if lob.mode == "limited" else DEFAULT_LOB_CHUNK_KB
         out.lobs.append(LobTable(f"{t.owner}.{t.name}", limit, len(kept)))
     if lob is not None or parallel is not None:

@@ -106,6 +106,8 @@ def test_cdc_alarms_only_for_cdc_tasks_keyed_by_task_resource_id():
     got = alarms(render(make_args({"cdcLatencySourceSeconds": 300, "evaluationMinutes": 30})))
     assert sorted(got) == [
         "mon-cpu",
+        "mon-hr-cdc-changes-disk-source",
+        "mon-hr-cdc-changes-disk-target",
         "mon-hr-cdc-latency-source",
         "mon-hr-cdc-latency-target",
         "mon-memory",
@@ -124,6 +126,22 @@ def test_cdc_alarms_only_for_cdc_tasks_keyed_by_task_resource_id():
         assert alarm["comparisonOperator"] == "GreaterThanThreshold"
         assert alarm["evaluationPeriods"] == 6
     assert source["name"] == "oracle2pg-prod-oracle2pg-prod-hr-cdc-latency-source"
+
+
+def test_changes_spilled_to_disk_and_validation_failures_alarm_per_task():
+    tasks = {
+        "hr": TaskRef("oracle2pg-prod-hr", task_arn("HRTASKEXTERNALID"), cdc=True, validation=True),
+        "archive": TaskRef("oracle2pg-prod-archive", task_arn("ARCHIVEEXTID"), cdc=False, validation=True),
+    }
+    got = alarms(render(make_args({"cdcChangesOnDisk": 5000}, tasks)))
+    for side in ("source", "target"):
+        disk = got[f"mon-hr-cdc-changes-disk-{side}"]
+        assert (disk["metricName"], disk["threshold"]) == (f"CDCChangesDisk{side.capitalize()}", 5000)
+    assert "mon-archive-cdc-changes-disk-source" not in got  # a full-load task publishes no CDC metrics
+    for key, rid in (("hr", "HRTASKEXTERNALID"), ("archive", "ARCHIVEEXTID")):
+        failures = got[f"mon-{key}-validation-failures"]
+        assert (failures["metricName"], failures["threshold"]) == ("ValidationFailedOverallCount", 0)
+        assert failures["dimensions"]["ReplicationTaskIdentifier"] == rid
 
 
 def test_task_dimension_resolves_from_an_output_arn():
@@ -271,7 +289,7 @@ def test_disabled_creates_nothing():
 
 def test_every_child_is_parented_and_named_after_the_component():
     created = render(make_args({"emailEndpoints": ["dba@example.com"]}), name="fwd-mon")
-    assert len(created) == 1 + 1 + 6 + 3 + 1  # topic, email, alarms, event rule + target + topic policy, dashboard
+    assert len(created) == 1 + 1 + 8 + 3 + 1  # topic, email, alarms, event rule + target + topic policy, dashboard
     for child in created:
         assert child.name.startswith("fwd-mon-")
         assert child.urn == f"urn:pulumi:dev::p::oracle2pg:dms:Monitoring${child.typ}::{child.name}"

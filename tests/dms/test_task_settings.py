@@ -229,7 +229,8 @@ def test_reverse_task_has_loopback_and_oracle_only_fields():
         "SourceSchema": "app",
         "TargetSchema": "APP",
     }
-    assert doc["ChangeProcessingTuning"]["BatchApplyPreserveTransaction"] is True
+    # DMS reads BatchApplyPreserveTransaction only with BatchApplyEnabled true (Target metadata task settings)
+    assert "BatchApplyPreserveTransaction" not in doc["ChangeProcessingTuning"]
     assert doc["TargetMetadata"]["BatchApplyEnabled"] is False
     assert doc["ChangeProcessingDdlHandlingPolicy"] == {
         "HandleSourceTableDropped": False,
@@ -238,6 +239,8 @@ def test_reverse_task_has_loopback_and_oracle_only_fields():
     }
     assert doc["ControlTablesSettings"]["ControlSchema"] == ""  # Oracle: the target user's schema, DMS creates none
     assert doc["FullLoadSettings"]["TargetTablePrepMode"] == "DO_NOTHING"
+    # documented for Oracle sources; the reverse task reads PostgreSQL
+    assert doc["ErrorBehavior"]["FailOnTransactionConsistencyBreached"] is False
 
 
 def test_forward_task_with_loopback_uses_mapping_form():

@@ -389,3 +389,19 @@ def test_columns_left_behind_going_forward_never_flow_back():
         ("audit_log", "details"),
         ("audit_log", "source_rowid"),
     }
+
+
+def test_reverse_source_checks_slot_wal_limit_sender_timeout_wal_level_and_the_replication_grant():
+    sql = postgres_source_prereqs(
+        dms_user="dms_rev",
+        database="d",
+        schemas=["s"],
+        slot_name="slot",
+        plugin="test-decoding",
+        heartbeat_schema="h",
+        engine="postgres",
+    )
+    settings = next(line for line in sql.splitlines() if line.startswith("SELECT name, setting FROM pg_settings"))
+    for name in ("wal_level", "wal_sender_timeout", "max_slot_wal_keep_size"):
+        assert f"'{name}'" in settings
+    assert "SELECT pg_has_role('dms_rev', 'rds_replication', 'MEMBER') AS has_rds_replication;" in sql

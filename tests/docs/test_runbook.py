@@ -83,11 +83,32 @@ def test_the_reverse_endpoints_are_tested_right_after_cutover_creates_them():
     assert "test-connections" not in _section(render_runbook(NO_REVERSE), 4)
 
 
-def test_drain_waits_for_incoming_changes_on_each_task_and_compares_row_counts():
-    drain = _section(render_runbook(PROD), 3)
-    assert '```sh\nfor t in $FORWARD_TASKS; do\n  dms_metric CDCIncomingChanges "$t"\ndone\n```' in drain
+def test_drain_stops_each_task_exactly_at_the_freeze_and_compares_row_counts():
+    # Was: wait for 1-minute CloudWatch maxima of CDCIncomingChanges; now a CDC stop position at the freeze time
+    text = render_runbook(PROD)
+    drain = _section(text, 3)
+    assert '```sh\ndms_drain_to "$FREEZE_UTC" $FORWARD_TASKS\ndms_status $FORWARD_TASKS\n```' in drain
+    assert '--cdc-stop-position "commit_time:$_stop_at"' in text  # the helper, written once
+    assert "SYS_EXTRACT_UTC(SYSTIMESTAMP)" in _section(text, 2)
     assert "FROM all_tables WHERE owner IN ('APP', 'HR')" in drain
     assert "FROM information_schema.tables WHERE table_schema IN ('app', 'hr')" in drain
+
+
+def test_validation_failures_and_apply_exceptions_are_read_with_reload_commands():
+    pre = _section(render_runbook(PROD), 1)
+    assert "FROM awsdms_control.awsdms_validation_failures_v1" in pre
+    assert "FROM awsdms_control.awsdms_apply_exceptions" in pre
+    assert "dms_reload TASK_ID SCHEMA TABLE data-reload" in pre
+    assert "ResyncSchedule" in pre
+
+
+def test_lob_only_updates_are_reconciled_after_the_freeze_and_the_drain():
+    text = render_runbook(dataclasses.replace(PROD, lob_updates_not_replicated=("APP.DOCUMENTS",)))
+    assert "compare those LOBs" not in _section(text, 1)
+    drain = _section(text, 3)
+    assert "compare those LOBs" in drain
+    assert drain.index("dms_drain_to") < drain.index("compare those LOBs")
+    assert "binary-reader" in drain
 
 
 def test_freeze_records_the_oracle_scn():
@@ -267,3 +288,9 @@ def test_runbook_lists_the_names_that_are_not_a_case_fold():
 def test_runbook_without_inventory_says_names_fold_by_case_only():
     text = render_runbook(PROD)
     assert "This stack has no inventory: the task mappings fold names by case only" in text
+
+
+def test_the_fallback_slot_uses_the_plugin_prereqs_create_it_with():
+    text = _section(render_runbook(dataclasses.replace(PROD, reverse_slot_plugin="pglogical")), 5)
+    assert "'pglogical_output'" in text and "test_decoding" not in text
+    assert "'test_decoding'" in _section(render_runbook(PROD), 5)

@@ -359,9 +359,23 @@ def test_no_lob_columns_means_no_choice():
     assert choose_lob_mode(lob_table()) is None
 
 
-def test_measured_small_lob_is_limited_at_three_times_rounded_up():
+def test_a_character_lob_gets_one_margin_its_four_bytes_per_character():
+    # Was 6144 KB: 3x on a size the export already counts at 4 bytes per character (issue 22)
     choice = choose_lob_mode(lob_table(("DOC_BODY", "CLOB"), measured={"DOC_BODY": 2 * 1024 * 1024}))
-    assert choice == LobChoice("limited", 6144, "largest LOB 2.0 MB in DOC_BODY -> limited, bulk-max-size 6144 KB")
+    assert choice == LobChoice("limited", 2048, "largest LOB 2.0 MB in DOC_BODY -> limited, bulk-max-size 2048 KB")
+
+
+def test_a_38_mb_xmltype_fits_limited_mode():
+    choice = choose_lob_mode(lob_table(("DOC", "XMLTYPE"), measured={"DOC": 38 * 1024 * 1024}))
+    assert choice is not None and (choice.mode, choice.bulk_max_size_kb, choice.truncates) == ("limited", 38912, False)
+
+
+def test_an_unmeasured_long_raw_uses_the_exports_average_row():
+    table = lob_table(("IMG", "LONG RAW"))
+    table.num_rows, table.bytes = 611_000, 41 * 1024**3  # ~70 KB a row
+    choice = choose_lob_mode(table)
+    assert choice is not None and choice.bulk_max_size_kb == 3 * 71
+    assert "3x the table's average row of 71 KB (BYTES / NUM_ROWS of the export)" in choice.basis
 
 
 def test_measured_tiny_lob_gets_the_default_minimum():
@@ -397,7 +411,7 @@ def test_custom_cap_and_default():
 
 
 def test_large_limited_only_column_is_capped_with_truncation_warning():
-    choice = choose_lob_mode(lob_table(("DETAILS", "LONG"), measured={"DETAILS": 50 * 1024 * 1024}))
+    choice = choose_lob_mode(lob_table(("DETAILS", "LONG RAW"), measured={"DETAILS": 50 * 1024 * 1024}))
     assert choice == LobChoice(
         "limited",
         102400,
@@ -414,7 +428,7 @@ def test_large_limited_only_column_is_capped_with_truncation_warning():
 
 
 def test_truncation_warning_comes_before_the_unmeasured_columns():
-    table = lob_table(("DETAILS", "LONG"), ("NOTE", "CLOB"), measured={"DETAILS": 50 * 1024 * 1024})
+    table = lob_table(("DETAILS", "LONG RAW"), ("NOTE", "CLOB"), measured={"DETAILS": 50 * 1024 * 1024})
     choice = choose_lob_mode(table)
     assert choice is not None and choice.truncates
     assert (choice.warning, choice.unmeasured) == ("LOBs above 34133 KB will be truncated", ("NOTE",))
@@ -428,7 +442,7 @@ def test_a_task_with_a_lob_that_cannot_move_whole_is_refused():
     from migration.planning.table_rules import table_rules
     from tests.helpers import ROOT
 
-    table = lob_table(("DETAILS", "LONG"), measured={"DETAILS": 50 * 1024 * 1024})
+    table = lob_table(("DETAILS", "LONG RAW"), measured={"DETAILS": 50 * 1024 * 1024})
     with pytest.raises(ConfigError, match=r"^oracle2pg:inventory: APP.T cannot move whole: largest LOB 50.0 MB"):
         table_rules(read_stack_file(ROOT, "prod").load(), [table])
 
@@ -440,7 +454,7 @@ def test_unmeasured_is_limited_at_the_default():
 
 
 def test_partly_measured_names_the_rest():
-    choice = choose_lob_mode(lob_table(("A", "CLOB"), ("B", "XMLTYPE"), measured={"A": 2 * 1024 * 1024}))
+    choice = choose_lob_mode(lob_table(("A", "BLOB"), ("B", "XMLTYPE"), measured={"A": 2 * 1024 * 1024}))
     assert choice == LobChoice(
         "limited", 6144, "largest LOB 2.0 MB in A -> limited, bulk-max-size 6144 KB", unmeasured=("B",)
     )
@@ -455,7 +469,7 @@ def test_geometry_needs_full_lob_mode():
 
 
 def test_geometry_with_limited_only_column_warns():
-    choice = choose_lob_mode(lob_table(("SHAPE", "SDO_GEOMETRY"), ("X", "XMLTYPE")))
+    choice = choose_lob_mode(lob_table(("SHAPE", "SDO_GEOMETRY"), ("X", "LONG")))
     assert choice is not None and choice.mode == "unlimited" and not choice.truncates
     assert choice.basis == "SDO_GEOMETRY in SHAPE needs full LOB mode -> unlimited"
     assert choice.warning == "X cannot move in full LOB mode: split them into a separate table or exclude them"

@@ -247,7 +247,13 @@ def test_lobs(data_type, pg):
     assert "primary or unique key" in m.note
 
 
-@pytest.mark.parametrize("data_type, pg", [("LONG", "text"), ("LONG RAW", "bytea"), ("XMLTYPE", "text")])
+def test_xmltype_is_a_clob_in_either_lob_mode():
+    # DMS guide, Source data types for Oracle (the awsdocs copy followed): XMLTYPE -> CLOB, no LOB-mode restriction
+    m = oracle_to_postgres(col("XMLTYPE", 0))
+    assert (m.postgres_type, m.is_lob, m.limited_lob_only, m.full_lob_only) == ("text", True, False, False)
+
+
+@pytest.mark.parametrize("data_type, pg", [("LONG", "text"), ("LONG RAW", "bytea")])
 def test_limited_lob_only_types(data_type, pg):
     m = oracle_to_postgres(col(data_type, 0))
     assert (m.dms_type, m.postgres_type, m.is_lob, m.limited_lob_only, m.full_lob_only) == (pg, pg, True, True, False)

@@ -57,3 +57,21 @@ def test_auto_never_plans_more_instances_than_the_dms_quota():
     # one 20 GB table per instance-hour of a 0.1 h window would want far more than the quota
     plan = plan_migration(estate(200), window_hours=0.1, instance_class=INSTANCE, instances=None)
     assert 1 < plan.instances <= MAX_REPLICATION_INSTANCES
+
+
+def test_an_instance_count_that_does_not_fit_never_claims_to_fit():
+    # Was: "... (the fewest whose estimated full load fits the window)" right after "does not fit" (issue 22)
+    plan = plan_migration(estate(200), window_hours=0.1, instance_class=INSTANCE, instances=None)
+    assert not plan.fits_window
+    (reason,) = [r for r in plan.reasons if r.startswith(f"{plan.instances} replication instance(s)")]
+    assert "fits the window" not in reason and "still does not fit the window" in reason
+
+
+def test_the_plan_says_each_cdc_task_is_a_redo_reader_on_the_source():
+    tables = [*estate(4), tab("NK", 20 * GB, has_primary_key=False)]  # a load task and a nokey task
+    plan = plan_migration(tables, window_hours=0.5, instance_class=INSTANCE)
+    assert plan.migration_type != "full-load" and len(plan.tasks) > 1
+    assert any(
+        r.startswith(f"CDC source load: {len(plan.tasks)} CDC tasks are {len(plan.tasks)} redo readers")
+        for r in plan.reasons
+    )

@@ -271,8 +271,9 @@ def test_warnings_for_keyless_and_keyless_lob_tables():
     plan = plan_migration([tab("OK", GB), nk], window_hours=8, instance_class=XL)
     assert codes(plan) == ["tables-without-key", "lob-tables-without-key"]
     assert warning_text(plan, "tables-without-key").startswith(
-        "1 table(s) without primary or unique key (APP.NK): CDC can't apply UPDATE/DELETE to them and validation "
-        "skips them; they are in their own nokey task(s)"
+        "1 table(s) without primary or unique key (APP.NK): DMS applies their UPDATE/DELETE by matching every "
+        "column (slow; full supplemental logging on them), never in batches, and validation skips them; they are "
+        "in their own nokey task(s)"
     )
     assert warning_text(plan, "lob-tables-without-key").startswith("LOB table(s) without a key (APP.NK)")
     # a key-less table big enough for its own task is no longer apart from keyed tables' kind of task

@@ -136,3 +136,20 @@ def test_oracle_names_over_30_bytes_are_warned_about_once_for_the_stack():
     (note,) = [n.line for n in resolve(shop()).notices if n.code == "oracle-names-over-30-bytes"]
     assert note.startswith("WARNING 3 Oracle name(s) over 30 bytes (SHOP.CUSTOMER_LOYALTY_PROGRAM_MEMBERSHIP_TIER")
     assert "oracle-check-object-30-bytes-limit" in note
+
+
+def test_a_postgis_column_stays_out_of_the_reverse_task_with_the_reason(tmp_path):
+    # The type map: DMS moves PostGIS types only between PostgreSQL databases, so geometry cannot flow back
+    import shutil
+
+    shutil.copytree(SHOP, tmp_path / "shop")
+    with (tmp_path / "shop" / "columns.csv").open("a", encoding="utf-8") as f:
+        f.write('"SHOP","OrderLines","SHAPE","SDO_GEOMETRY",1,"","","Y","",""\n')
+    stack = read_stack_file(tmp_path / "shop", "shop", ["phase=cutover"]).load()
+    rev = reverse_of(stack)
+    removed = {(r.schema, r.table, r.column) for r in rev.removed_columns}
+    assert ("shop", "orderlines", "shape") in removed
+    assert any(
+        "SHOP.OrderLines.SHAPE: not in the reverse task (SDO_GEOMETRY arrives as geometry" in r for r in rev.reasons
+    )
+    assert not any("SHAPE" in r for r in reverse_of(shop()).reasons)

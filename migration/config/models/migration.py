@@ -97,6 +97,33 @@ class MigrationConfig(StrictModel):
         default=False,
         description="Add a ValidationOnly task comparing source and target; needs targetTablePrepMode DO_NOTHING.",
     )
+    batch_apply: bool = Field(
+        default=True,
+        description="TargetMetadata.BatchApplyEnabled on the forward CDC tasks whose every table DMS can apply in "
+        "batches (a primary or unique key but not both, 2 x columns + key columns <= 999, no XMLTYPE, limited LOB "
+        "mode) and that run without loopback prevention; the others apply changes one by one. false: every task "
+        "applies one by one.",
+    )
+    data_resync: bool | None = Field(
+        default=None,
+        description="ResyncSettings.EnableResync on the validating forward tasks: DMS re-reads the rows validation "
+        "found different from the source and rewrites them (engine 3.6.1+, Oracle -> RDS/Aurora PostgreSQL). "
+        "Default: on where supported; true where it is not is refused.",
+    )
+    resync_schedule: str = Field(
+        default="0 2 ? * *",
+        description="ResyncSchedule (cron: minute hour day-of-month month day-of-week, UTC) of a CDC task's data "
+        "resync: replication and validation pause while it runs, so keep it out of the cutover window.",
+    )
+    max_resync_minutes: int = Field(
+        default=60, ge=5, le=14400, description="MaxResyncTime: the longest a scheduled data resync runs, in minutes."
+    )
+    ddl_handling: bool = Field(
+        default=False,
+        description="ChangeProcessingDdlHandlingPolicy on the forward tasks: true lets a source DROP/TRUNCATE/ALTER "
+        "TABLE reach PostgreSQL (a DROP drops the target table; an ADD COLUMN lands with DMS's default type, not "
+        "the mapped one). Default false: apply source DDL to the target by hand.",
+    )
     # Every data, table and apply error stops the task (default). false = DMS's own defaults, which log and skip
     # bad rows: only for throw-away loads.
     strict_errors: bool = Field(

@@ -39,6 +39,18 @@ class MonitoringConfig(StrictModel):
     cdc_latency_target_seconds: int = Field(
         900, gt=0, description="Alarm when CDCLatencyTarget stays above this many seconds."
     )
+    cdc_changes_on_disk: int = Field(
+        0,
+        ge=0,
+        description="Alarm when CDCChangesDiskSource or CDCChangesDiskTarget (changes DMS spilled to disk: waiting "
+        "for their commit, or for the target) stays above this many: CDC is falling behind.",
+    )
+    validation_failures: int = Field(
+        0,
+        ge=0,
+        description="Alarm when ValidationFailedOverallCount of a validating task stays above this many rows "
+        "(see the runbook: awsdms_validation_failures_v1, reload or resync).",
+    )
     evaluation_minutes: int = Field(
         15,
         ge=5,

@@ -75,9 +75,11 @@ def _logical_replication_step(engine: str, parameter_group: str | None, db_insta
         "--    It sets wal_level=logical and raises max_replication_slots / max_wal_senders.",
         "--    wal_sender_timeout must be 0 or >= 10000 ms (DMS fails below 10 s); keep it < 5 min for Multi-AZ",
         "--    DMS failover. Do not let idle_in_transaction_session_timeout kill DMS sessions.",
+        "--    max_slot_wal_keep_size: -1 (no limit) or more WAL than the reverse task can fall behind; past it",
+        "--    PostgreSQL invalidates the slot and the fallback cannot start from it.",
         (
             "SELECT name, setting FROM pg_settings WHERE name IN ('wal_level', 'max_replication_slots', "
-            "'max_wal_senders', 'wal_sender_timeout') ORDER BY name;"
+            "'max_wal_senders', 'wal_sender_timeout', 'max_slot_wal_keep_size') ORDER BY name;"
         ),
         "",
     ]
@@ -91,6 +93,7 @@ def _postgres_source_grants(user: str, db: str, sources: Sequence[str], owners: 
     out += [
         f"GRANT CONNECT ON DATABASE {quote_postgres(db)} TO {u};",
         f"GRANT rds_replication TO {u};",
+        f"SELECT pg_has_role({sql_literal(user)}, 'rds_replication', 'MEMBER') AS has_rds_replication;",
         "-- AWS documents rds_superuser + rds_replication for a non-master DMS source user; with CaptureDdls=false",
         "-- and a pre-created slot, rds_replication may be enough (uncertain: if the task fails on permissions,",
         f"-- GRANT rds_superuser TO {u};).",

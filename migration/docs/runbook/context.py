@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from migration.config import MIGRATION_TYPES, PHASES
 from migration.dms.identifiers import StackNames
@@ -81,6 +81,8 @@ class RunbookContext:
     full_load_estimates: Sequence[tuple[str, float]] | None = None
     # Every table the forward tasks migrate; None without an inventory (the runbook then counts whole schemas).
     migrated_tables: Sequence[MigratedTable] | None = None
+    # The output plugin of the reverse slot, as prereqs creates it (reverse.postgresSource.settings.pluginName).
+    reverse_slot_plugin: Literal["test-decoding", "pglogical"] = "test-decoding"
 
     def __post_init__(self) -> None:
         if self.phase not in PHASES:

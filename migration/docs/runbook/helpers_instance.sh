@@ -36,3 +36,26 @@ dms_table_stats() {
     --query 'TableStatistics[].[SchemaName,TableName,TableState,FullLoadRows,Inserts,Updates,Deletes,ValidationState,ValidationFailedRecords,ValidationPendingRecords]' \
     --output table
 }
+# dms_reload TASK_ID SCHEMA TABLE OPTION: revalidate (validate-only) or reload from Oracle (data-reload) one table
+dms_reload() {
+  aws dms reload-tables --region "$REGION" --replication-task-arn "$(dms_task_arn "$1")" \
+    --tables-to-reload "SchemaName=$2,TableName=$3" --reload-option "$4"
+}
+# dms_wait_stopped TASK_ID: poll until the task is stopped
+dms_wait_stopped() {
+  until [ "$(aws dms describe-replication-tasks --region "$REGION" --filters "Name=replication-task-id,Values=$1" \
+    --query 'ReplicationTasks[0].Status' --output text)" = stopped ]; do sleep 30; done
+}
+# dms_drain_to COMMIT_TIME TASK_ID...: stop each task, resume it with a CDC stop position at COMMIT_TIME (UTC, from
+# the freeze) and wait until each has applied every change committed up to it and stopped by itself
+dms_drain_to() {
+  _stop_at=$1
+  shift
+  for _t in "$@"; do
+    aws dms stop-replication-task --region "$REGION" --replication-task-arn "$(dms_task_arn "$_t")" >/dev/null
+    dms_wait_stopped "$_t"
+    aws dms start-replication-task --region "$REGION" --replication-task-arn "$(dms_task_arn "$_t")" \
+      --start-replication-task-type resume-processing --cdc-stop-position "commit_time:$_stop_at" >/dev/null
+  done
+  for _t in "$@"; do dms_wait_stopped "$_t"; done
+}

@@ -15,6 +15,12 @@ from migration.docs.prereqs import (
 )
 from migration.docs.prereqs.shared import sql_literal
 from migration.docs.runbook.context import RunbookContext
+from migration.docs.runbook.drain import (
+    exact_drain_step,
+    freeze_time_step,
+    lob_reconciliation_step,
+    validation_failures_step,
+)
 from migration.docs.runbook.markdown import Doc
 from migration.docs.runbook.pictures import pictures_section
 from migration.docs.runbook.shell import shell_helpers_section
@@ -175,11 +181,12 @@ def _pre_checks(ctx: RunbookContext, d: Doc) -> None:
             "applications write, tables differ for no reason (or match by chance).",
             "",
         )
+    if ctx.validation_enabled:
+        validation_failures_step(ctx, d)
     if ctx.cdc and ctx.lob_updates_not_replicated:
         d.add(
-            "LogMiner does not replicate UPDATEs that change only LOB columns, and the stack accepts that for "
-            f"{', '.join(ctx.lob_updates_not_replicated)}: before cutover, compare those LOBs (e.g. a checksum of "
-            "each LOB column per key range on both sides) and copy the rows that differ.",
+            f"LOB-only updates of {', '.join(ctx.lob_updates_not_replicated)} are not replicated (LogMiner): they are "
+            "reconciled after the freeze and the drain (step 3), not here.",
             "",
         )
 
@@ -195,6 +202,7 @@ def _freeze_writes(ctx: RunbookContext, d: Doc) -> None:
             "",
         )
         d.code("sql", SESSIONS_QUERY, SCN_QUERY + ";")
+        freeze_time_step(ctx, d)
     else:
         d.add(
             "Full load only: writes must have been frozen before the load started; any write since then is "
@@ -211,8 +219,7 @@ def _drain(ctx: RunbookContext, d: Doc) -> None:
     after the freeze, because only then do both sides stand still."""
     d.add("## 3. Drain", "")
     if ctx.cdc:
-        d.add("Wait until CDCLatencySource and CDCLatencyTarget (step 1) are 0 and CDCIncomingChanges is 0:", "")
-        _latency_loop(ctx, d, ("CDCIncomingChanges",), "CDCIncomingChanges")
+        exact_drain_step(ctx, d)
         d.add(
             "Now count: writes are frozen (step 2) and the tasks have applied every change, so both sides stand "
             "still. Counted earlier, a table still being written differs by the changes in flight.",
@@ -225,6 +232,7 @@ def _drain(ctx: RunbookContext, d: Doc) -> None:
             "",
         )
     d.add(*row_count_queries(ctx))
+    lob_reconciliation_step(ctx, d)
 
 
 # What a stop or start looks like under `pulumi up` (migration.dms.provider_facts; terraform-provider-aws,
@@ -284,7 +292,7 @@ def _capture_position(ctx: RunbookContext, d: Doc) -> None:
         )
         d.code(
             "sh",
-            f'psql "$PG_URL" -c "{" ".join(slot_creation_sql(slot).splitlines())}"',
+            f'psql "$PG_URL" -c "{" ".join(slot_creation_sql(slot, ctx.reverse_slot_plugin).splitlines())}"',
             f'LSN=$(psql "$PG_URL" -Atc "{LSN_QUERY}")',
             'echo "$LSN"',
             f'pulumi config set --path reverse.cdcStartPosition "$LSN" --stack {ctx.stack}',

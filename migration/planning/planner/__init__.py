@@ -2,6 +2,7 @@
 
 Pure logic (no Pulumi). The public API is re-exported here; the modules, in the order a plan is made:
 - model: the plan records (MigrationPlan, PlannedTask), PlannerError and what the planner reads from a table;
+- batch: which tables DMS can apply in batches, and the batch memory planned from the change rate;
 - rates: the throughput defaults per instance family and the rates one plan runs on;
 - records: the working records of one run (tables with their work, bundles, task drafts, the shared context);
 - checks: the input checks the stack config does not already make;
@@ -14,6 +15,11 @@ Pure logic (no Pulumi). The public API is re-exported here; the modules, in the 
 """
 
 from migration.config import Throughput
+from migration.planning.planner.batch import (
+    DEFAULT_BATCH_APPLY_MEMORY_MB,
+    batch_apply_blocker,
+    batch_apply_memory_mb,
+)
 from migration.planning.planner.model import (
     PLAN_FILE_WARNING,
     ColumnLike,
@@ -27,6 +33,9 @@ from migration.planning.planner.rates import FAMILY_RATES, GB, MB, default_throu
 from migration.planning.planner.render import render_plan_text
 
 __all__ = [
+    "DEFAULT_BATCH_APPLY_MEMORY_MB",
+    "batch_apply_blocker",
+    "batch_apply_memory_mb",
     "FAMILY_RATES",
     "GB",
     "MB",

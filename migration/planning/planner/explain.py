@@ -19,8 +19,9 @@ def throughput_reasons(ctx: Context) -> list[str]:
         (
             f"Throughput on {ctx.instance_class}: {r.stream / MB:g} MB/s per stream, {r.instance / MB:g} MB/s per "
             f"instance, {r.max_streams} subtasks per task, LOB tables x{r.lob_penalty:g}, CDC apply "
-            f"{r.cdc_apply / MB:g} MB/s. These are planning assumptions: AWS publishes no fixed rows/s per "
-            f"instance figure, so replace them with a pilot-load measurement"
+            f"{r.cdc_apply / MB:g} MB/s (applied one by one: tasks in batch apply should catch up faster, so the "
+            f"catch-up estimate is an upper bound for them). These are planning assumptions: AWS publishes no "
+            f"fixed rows/s per instance figure, so replace them with a pilot-load measurement"
         )
     ]
     if r.change_assumed:
@@ -33,13 +34,31 @@ def throughput_reasons(ctx: Context) -> list[str]:
 
 
 def instances_reason(ctx: Context, est: Estimate, *, chosen: bool) -> str:
-    how = "the fewest whose estimated full load fits the window" if chosen else "as configured"
+    """One account of the instance count that agrees with the window check: "fits" only when the estimate does."""
+    fits = minutes(est.makespan) <= ctx.window_s
+    if not chosen:
+        how = "as configured"
+    elif fits:
+        how = "the fewest whose estimated full load fits the window"
+    else:
+        how = "the count past which more instances stop shortening the estimate; it still does not fit the window"
     return (
         f"{ctx.instances} replication instance(s) of {ctx.instance_class} ({how}): the split plans for their "
         f"combined {ctx.capacity / MB:.0f} MB/s, tasks are placed largest first on the least-loaded instance (at "
         f"most {ctx.task_cap // ctx.instances} each); estimated {fmt_time(minutes(est.makespan))} against a lower "
         f"bound of {fmt_time(minutes(est.lower))}"
     )
+
+
+def redo_readers_reason(ctx: Context, drafts: Sequence[Draft], mtype: str) -> list[str]:
+    """Every CDC task reads the source's redo on its own: N tasks are N LogMiner (or Binary Reader) sessions."""
+    if mtype == "full-load" or len(drafts) < 2:
+        return []
+    return [
+        f"CDC source load: {len(drafts)} CDC tasks are {len(drafts)} redo readers on the source, each mining the "
+        "same redo; fewer, larger tasks lighten the source (sizing.groups, sizing.maxTablesPerTask), more tasks apply "
+        "changes in parallel"
+    ]
 
 
 def split_reason(ctx: Context, drafts: Sequence[Draft], est: Estimate) -> str:
@@ -55,7 +74,7 @@ def split_reason(ctx: Context, drafts: Sequence[Draft], est: Estimate) -> str:
     )
     return (
         f"{len(drafts)} tasks ({split}): tables of {BIG_TABLE_BYTES // GB} GB or more, or too big for one "
-        f"stream, in their own task with parallel load; LOB and key-less tables apart; the rest balanced by "
+        f"stream, in their own task with parallel load; LOB and key-less tables, and those batch apply cannot take, apart; the rest balanced by "
         f"bytes (largest first onto the least-loaded task, <= {ctx.max_tables} tables per task). Estimated "
         f"{fmt_time(est.rounded)} against {fmt_time(minutes(single))} for one task holding every "
         f"table; set load-order so the largest tables start first, as the estimate assumes"
@@ -75,8 +94,9 @@ def table_warnings(ctx: Context, demoted: Sequence[Tab], drafts: Sequence[Draft]
             else "they share tasks with keyed tables (big tables or groups)"
         )
         text = (
-            f"{len(nokey)} table(s) without primary or unique key ({names(nokey)}): CDC can't apply UPDATE/DELETE "
-            f"to them and validation skips them; {where} - add a key or accept a reload at cutover"
+            f"{len(nokey)} table(s) without primary or unique key ({names(nokey)}): DMS applies their UPDATE/DELETE "
+            f"by matching every column (slow; full supplemental logging on them), never in batches, and validation "
+            f"skips them; {where} - add a key or accept a reload at cutover"
         )
         warnings.append(warning("tables-without-key", text))
     lob_nokey = [t for t in nokey if t.lob]

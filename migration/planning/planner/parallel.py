@@ -9,9 +9,9 @@ import math
 
 from migration.dms.limits import MAX_FULL_LOAD_SUBTASKS
 from migration.notices import Notice, warning
-from migration.planning.planner.fmt import fmt_gb
+from migration.planning.planner.fmt import fmt_gb, fmt_time
 from migration.planning.planner.model import TableLike
-from migration.planning.planner.records import Tab
+from migration.planning.planner.records import Tab, minutes
 
 _INTEGER_TYPES = {"INTEGER", "INT", "SMALLINT"}
 
@@ -32,7 +32,11 @@ def integer_key(t: TableLike) -> str | None:
 
 
 def parallel_load(
-    t: Tab, target: float, key_range: tuple[int | float, int | float] | None, warnings: list[Notice]
+    t: Tab,
+    target: float,
+    key_range: tuple[int | float, int | float] | None,
+    warnings: list[Notice],
+    stream_rate: float | None = None,
 ) -> Settings:
     """parallel-load settings for one big table, its segment count and the reason.
 
@@ -50,11 +54,14 @@ def parallel_load(
         )
     col = integer_key(t.src)
     if col is None:
+        keyed = ", ".join(f"{c.name} {c.data_type}" for c in t.src.columns if c.name in t.src.key_columns)
+        alone = f" (about {fmt_time(minutes(t.work / stream_rate))})" if stream_rate else ""
         warnings.append(
             warning(
                 "big-table-without-split-key",
-                f"{t.label} ({fmt_gb(t.bytes)} GB) loads on one stream: not partitioned and no single NUMBER(p,0)/"
-                f"INTEGER key for parallel-load ranges; partition it or pre-load it natively",
+                f"{t.label} ({fmt_gb(t.bytes)} GB) loads on one stream{alone}: not partitioned and no single "
+                f"NUMBER(p,0)/INTEGER key for parallel-load ranges (key: {keyed or 'none'}); partition it (DMS then "
+                "loads partitions or subpartitions in parallel) or pre-load it natively",
             )
         )
         return {"type": "none"}, 1, f"{t.label}: no partitions and no single integer key, so no parallel load"

@@ -14,7 +14,13 @@ from migration.dms.limits import MAX_REPLICATION_INSTANCES
 from migration.notices import Notice
 from migration.planning.planner.checks import check_max_tasks, check_ranges, check_tables
 from migration.planning.planner.decide import choose_migration_type, finest_unit, recommend, storage
-from migration.planning.planner.explain import instances_reason, split_reason, table_warnings, throughput_reasons
+from migration.planning.planner.explain import (
+    instances_reason,
+    redo_readers_reason,
+    split_reason,
+    table_warnings,
+    throughput_reasons,
+)
 from migration.planning.planner.model import MigrationPlan, PlannedTask, TableLike
 from migration.planning.planner.placement import place
 from migration.planning.planner.rates import MB, rates_for
@@ -84,6 +90,7 @@ def _decide_and_explain(
     if ctx.instances > 1 or chosen:
         reasons.append(instances_reason(ctx, est, chosen=chosen))
     mtype, fits, catch_up = choose_migration_type(ctx, est, reasons, warnings)
+    reasons += redo_readers_reason(ctx, drafts, mtype)
     reasons.append(split_reason(ctx, drafts, est))
     warnings += table_warnings(ctx, demoted, drafts)
     rec = recommend(ctx, mtype, finest_unit(ctx), reasons, warnings)

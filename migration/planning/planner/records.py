@@ -9,13 +9,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from migration.config import Throughput
+from migration.planning.planner.batch import batch_apply_blocker
 from migration.planning.planner.model import TableLike
 from migration.planning.planner.rates import GB, Rates, vcpus
 
 DEFAULT_MAX_TABLES_PER_TASK = 200  # "a few hundred tables per task"
 BIG_TABLE_BYTES = 50 * GB  # tables at least this big always get their own task
 MIN_SPLIT_BYTES = 10 * GB  # smaller tables (minutes on one stream) never get their own task or parallel load
-KINDS = ("load", "lob", "nokey")  # shared-task kinds, in the order their tasks are built and named
+# Shared-task kinds, in the order their tasks are built and named: rowapply holds keyed tables batch apply cannot
+# take (planner.batch), so the load and lob tasks can apply in batches.
+KINDS = ("load", "lob", "rowapply", "nokey")
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Tab:
     lob: bool
     keyed: bool
     src: TableLike
+    batch: bool = True  # DMS can apply its changes in batch mode (planner.batch)
 
 
 def make_tab(t: TableLike, r: Rates) -> Tab:
@@ -39,6 +43,7 @@ def make_tab(t: TableLike, r: Rates) -> Tab:
         lob,
         bool(t.has_key),
         t,
+        batch_apply_blocker(t) is None,
     )
 
 
@@ -53,7 +58,7 @@ class Bundle:
 
     tabs: list[Tab]
     work: float
-    kind: str  # nokey if any table lacks a key, else lob if any has LOBs, else load
+    kind: str  # nokey if any table lacks a key, rowapply if one cannot batch-apply, lob if any has LOBs, else load
     big: bool = False
 
 

@@ -1,6 +1,6 @@
 """The split: tables into bundles (configured groups), bundles into task drafts within the task budget.
 
-Big tables get their own task with parallel load; the rest share tasks by kind (load, lob, nokey), balanced by
+Big tables get their own task with parallel load; the rest share tasks by kind (load, lob, rowapply, nokey), balanced by
 work, each with just the subtasks its work needs; drafts are then named."""
 
 from __future__ import annotations
@@ -52,7 +52,15 @@ def bundles(
                 f": {len(m)} tables ({m[0].label}, ...) must share one task but max_tables_per_task is "
                 f"{max_tables}; split the group or raise max_tables_per_task",
             )
-        kind = "nokey" if not all(t.keyed for t in m) else "lob" if any(t.lob for t in m) else "load"
+        kind = (
+            "nokey"
+            if not all(t.keyed for t in m)
+            else "rowapply"
+            if not all(t.batch for t in m)
+            else "lob"
+            if any(t.lob for t in m)
+            else "load"
+        )
         out.append(Bundle(m, sum(t.work for t in m), kind))
     out.sort(key=lambda b: (-b.work, b.tabs[0].key))
     return out
@@ -151,7 +159,7 @@ def big_draft(b: Bundle, level: float, ctx: Context, warnings: list[Notice]) -> 
     for t in b.tabs:
         d.tabs.append(t)
         if needs_own_task(t, ctx.target):
-            settings, segs, why = parallel_load(t, level, ctx.ranges.get(t.label), warnings)
+            settings, segs, why = parallel_load(t, level, ctx.ranges.get(t.label), warnings, ctx.rates.stream)
             d.parallel[t.key] = settings
             d.units += [t.work / segs] * segs
             d.notes.append(
@@ -209,7 +217,10 @@ def set_subtasks(tasks: Sequence[Draft], kind: str, level: float, ctx: Context) 
         "load": "balanced by bytes (largest first onto the least-loaded task)",
         "lob": f"with LOB columns, kept apart: LOB lookups are slow (estimated x{r.lob_penalty:g}) and "
         f"need limited/full LOB settings",
-        "nokey": "without primary or unique key, kept apart: CDC can't apply UPDATE/DELETE without a key",
+        "rowapply": "that batch apply cannot take (both a primary key and a unique constraint, too many columns, "
+        "XMLTYPE), kept apart so the other tasks apply changes in batches",
+        "nokey": "without primary or unique key, kept apart: DMS applies their UPDATE/DELETE by matching every "
+        "column (slow, needs full supplemental logging) and cannot batch them",
     }[kind]
     for d in tasks:
         note = f"{len(d.tabs)} table(s) {blurb}; {len(tasks)} {kind} task(s), <= {ctx.max_tables} tables each"
@@ -227,7 +238,7 @@ def set_subtasks(tasks: Sequence[Draft], kind: str, level: float, ctx: Context) 
 def name_drafts(drafts: list[Draft]) -> None:
     """big-<largest table>, else <kind>-NN numbered per kind in draft order."""
     used: set[str] = set()
-    counters = {"load": 0, "lob": 0, "nokey": 0}
+    counters = dict.fromkeys(KINDS, 0)
     width = max(2, len(str(len(drafts))))
     for d in drafts:
         if d.kind == "big":
