@@ -1,0 +1,72 @@
+"""What the schema objects DMS does not move mean for the tasks: the pause after the full load when there is a
+post-load part to build (indexes, foreign keys, checks), its estimated build time, and the exports a stack left out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+
+from migration.config import Stack
+from migration.inventory.model import Inventory
+from migration.inventory.objects import SchemaObjects
+from migration.notices import Notice, note
+from migration.planning.selection import Pair
+from migration.planning.settings import paused_after_full_load
+from migration.planning.spec import TaskSpec
+
+# An assumption, not a measurement: each index build and each foreign key / check validation reads its table once
+# (PostgreSQL builds a B-tree by scanning and sorting). Rehearse the after-load part on a restored copy and use
+# what it took; this figure only puts an order of magnitude beside the window.
+POST_LOAD_SCAN_MB_PER_S = 100.0
+
+
+def tables_with_post_load(objects: SchemaObjects | None, tables: set[Pair]) -> set[Pair]:
+    """The tables among `tables` that have indexes, foreign keys or checks to build after the full load."""
+    if objects is None:
+        return set()
+    return set(objects.post_load_tables()) & tables
+
+
+def with_pause(
+    stack: Stack, objects: SchemaObjects | None, moved: Mapping[Pair, str], specs: Sequence[TaskSpec]
+) -> list[TaskSpec]:
+    """Forward full-load-and-cdc tasks that move a table with a post-load part stop after the full load, before
+    the cached changes (unless the stack's `inventory.pauseBeforeCachedChanges` is false)."""
+    cfg = stack.config.inventory
+    if objects is None or cfg is None or not cfg.pause_before_cached_changes:
+        return list(specs)
+    waiting = {moved[p] for p in tables_with_post_load(objects, set(moved))}
+    return [
+        dataclasses.replace(s, settings=paused_after_full_load(s.settings))
+        if s.name in waiting and s.migration_type == "full-load-and-cdc"
+        else s
+        for s in specs
+    ]
+
+
+def paused(spec: TaskSpec) -> bool:
+    """Whether the task stops after its full load, before applying the cached changes."""
+    return bool(spec.settings.get("FullLoadSettings", {}).get("StopTaskCachedChangesNotApplied"))
+
+
+def post_load_hours(objects: SchemaObjects | None, inv: Inventory | None, tables: set[Pair]) -> float:
+    """Estimated hours to build the post-load part on `tables`: one read of the table per object."""
+    if objects is None or inv is None:
+        return 0.0
+    total = sum(inv.tables[pair].bytes for pair in objects.post_load_tables() if pair in tables)
+    return total / (1024 * 1024) / POST_LOAD_SCAN_MB_PER_S / 3600
+
+
+def missing_exports_notice(objects: SchemaObjects | None) -> list[Notice]:
+    """One note naming the object exports an older inventory lacks: what `inventory ddl` cannot build."""
+    if objects is None or not objects.missing:
+        return []
+    names = ", ".join(f"{m}.csv" for m in objects.missing)
+    return [
+        note(
+            "inventory-objects-missing",
+            f"inventory: no {names} export: the DDL parts cannot create what they hold (re-run "
+            "migration/sql/oracle_inventory.sql and name the files under oracle2pg:inventory)",
+        )
+    ]
