@@ -19,6 +19,7 @@ from migration.inventory.objects import SchemaObjects
 from migration.notices import Notice
 from migration.planning.basis import Basis
 from migration.planning.forward import forward_tasks
+from migration.planning.left_behind import LeftBehind, left_behind, left_behind_notices
 from migration.planning.lifecycle import PhaseState, phase_state
 from migration.planning.naming import check_patterns, stack_names
 from migration.planning.plan_source import instance_count, work_out_plan
@@ -48,6 +49,8 @@ class MigrationDesign:
     notices: tuple[Notice, ...]  # about the stack as a whole, printed once
     # The schema objects DMS does not move (sequences, indexes, ...; None without an inventory)
     objects: SchemaObjects | None = None
+    # Every table and column no task moves, why, and how to move it by hand
+    left_behind: tuple[LeftBehind, ...] = ()
 
     @property
     def config(self) -> StackConfig:
@@ -85,7 +88,8 @@ def resolve(stack: Stack) -> MigrationDesign:
     moved = check_task_scopes(basis, built.specs)
     objects = load_stack_objects(stack, inv) if inv is not None else None
     forward = with_pause(stack, objects, moved, built.specs)
-    notices = [*built.notices, *missing_exports_notice(objects)]
+    behind = left_behind(stack, inv, objects, forward, moved)
+    notices = [*built.notices, *missing_exports_notice(objects), *left_behind_notices(behind)]
     return MigrationDesign(
         stack=stack,
         inventory=inv,
@@ -100,6 +104,7 @@ def resolve(stack: Stack) -> MigrationDesign:
         phase=phase_state(stack.config),
         notices=tuple(notices),
         objects=objects,
+        left_behind=tuple(behind),
     )
 
 
