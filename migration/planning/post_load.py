@@ -70,3 +70,30 @@ def missing_exports_notice(objects: SchemaObjects | None) -> list[Notice]:
             "migration/sql/oracle_inventory.sql and name the files under oracle2pg:inventory)",
         )
     ]
+
+
+def post_load_notice(
+    stack: Stack, objects: SchemaObjects | None, inv: Inventory | None, specs: Sequence[TaskSpec], moved: set[Pair]
+) -> list[Notice]:
+    """One note for the plan: how much the after-load part builds, its estimated time beside the window, and
+    whether the forward tasks pause for it."""
+    built = tables_with_post_load(objects, moved)
+    if objects is None or not built:
+        return []
+    hours = post_load_hours(objects, inv, moved)
+    window = stack.config.sizing.window_hours
+    beside = f" (window {window:g} h)" if window else ""
+    waiting = [s.name for s in specs if paused(s)]
+    when = (
+        f"task(s) {', '.join(waiting)} stop after the full load, before the cached changes, for "
+        "`inventory ddl --part after-load`; resume them with start-replication-task resume-processing"
+        if waiting
+        else "no task pauses for it: apply `inventory ddl --part after-load` at cutover, inside the window"
+    )
+    return [
+        note(
+            "post-load-build",
+            f"after-load DDL: {objects.post_load_count(built)} indexes, foreign keys and checks on {len(built)} "
+            f"table(s), estimated {hours:.1f} h at {POST_LOAD_SCAN_MB_PER_S:g} MB/s per table read{beside}; {when}",
+        )
+    ]

@@ -124,3 +124,16 @@ def test_the_take_back_query_skips_identity_sequences_oracle_does_not_have(pg_se
         (script,) = conn.execute(oracle_sequence_resync_query({"hosp": "HOSP"})).fetchone()
     bumps = [line for line in script.splitlines() if line.startswith("  bump(")]
     assert bumps == ["  bump('HOSP', 'WARD_SEQ', 160);"]
+
+
+def test_without_the_pause_the_after_load_part_runs_at_cutover_before_the_sequences():
+    design = _design("inventory.pauseBeforeCachedChanges=false")
+    resync = _section(runbook(design), "## 6. Resync sequences")
+    assert resync.index("--part after-load") < resync.index("--part cutover")
+    (note,) = [n for n in design.notices if n.code == "post-load-build"]
+    assert "no task pauses for it" in note.text
+
+
+def test_the_plan_puts_the_build_estimate_beside_the_window():
+    (note,) = [n for n in _design("sizing.windowHours=4").notices if n.code == "post-load-build"]
+    assert re.search(r"estimated \d+\.\d h at 100 MB/s per table read \(window 4 h\); task\(s\) main stop", note.text)

@@ -73,9 +73,22 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
 
 
 def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
-    """Step 6 with a sequences export: the cutover DDL part moves every sequence and identity, not only those
-    tied to a column. False when the stack has no sequences export (step 6 keeps its generic resync)."""
-    if not _facts(ctx).sequences_exported:
+    """Step 6: the after-load part when no task paused for it, then, with a sequences export, the cutover DDL
+    part, which moves every sequence and identity, not only those tied to a column. False when the stack has no
+    sequences export (step 6 keeps its generic resync)."""
+    facts = _facts(ctx)
+    if facts.post_load_objects and not facts.paused_task_ids:
+        d.add(
+            f"No task paused for the after-load part ({facts.post_load_objects} indexes, foreign keys and checks, "
+            f"estimated {facts.post_load_hours:.1f} h): apply it first, before the cutover part:",
+            "",
+        )
+        d.code(
+            "sh",
+            f"python -m migration inventory ddl --stack {ctx.stack} --part after-load --output after-load.sql",
+            'psql "$PG_URL" -v ON_ERROR_STOP=1 -f after-load.sql',
+        )
+    if not facts.sequences_exported:
         return False
     d.add(
         "At the write freeze, export Oracle's sequences again (every value handed out until now is below "
