@@ -25,7 +25,7 @@ from migration.inventory.ddl_scope import BIGINT, Scope, missing_note, object_na
 from migration.inventory.model import Inventory, Table
 from migration.inventory.names import NameMap
 from migration.inventory.objects import ForeignKey, Partitioning, SchemaObjects, Sequence
-from migration.inventory.oracle_expr import translate_check, translate_default
+from migration.inventory.oracle_expr import nextval_sequence, translate_check, translate_default
 from migration.inventory.typemap import oracle_to_postgres
 
 PARTS = ("before-load", "after-load", "cutover")
@@ -123,6 +123,9 @@ def _column_extras(s: Scope, table: Table, column: str, pg_type: str | None) -> 
     default = s.defaults.get((table.owner, table.name, column))
     if default is None:
         return "", []
+    fed_by = nextval_sequence(default.expression, table.owner)
+    if fed_by is not None and fed_by not in {(q.owner, q.name) for q in s.standalone_sequences()}:
+        return "", [f"-- {where}: DEFAULT {default.expression}: that sequence is not created here; add it by hand"]
     pg = translate_default(default.expression, pg_type, table.owner, s.sequence)
     if pg is None:
         return "", [f"-- {where}: Oracle DEFAULT {default.expression} not converted: add it by hand"]
