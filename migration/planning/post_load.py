@@ -97,3 +97,21 @@ def post_load_notice(
             f"table(s), estimated {hours:.1f} h at {POST_LOAD_SCAN_MB_PER_S:g} MB/s per table read{beside}; {when}",
         )
     ]
+
+
+def reverse_identity_notice(stack: Stack, objects: SchemaObjects | None, moved: set[Pair]) -> list[Notice]:
+    """With the fallback path: the Oracle identity columns GENERATED ALWAYS that the reverse task would write refuse
+    its key values (ORA-32795) until they are BY DEFAULT, which the runbook does before starting it (step 8)."""
+    if objects is None or not stack.config.reverse.enabled:
+        return []
+    always = [f"{i.owner}.{i.table}.{i.column}" for i in objects.identities if i.always and (i.owner, i.table) in moved]
+    if not always:
+        return []
+    return [
+        note(
+            "reverse-identity-always",
+            f"fallback: Oracle identity column(s) {', '.join(always)} are GENERATED ALWAYS and would refuse the "
+            "reverse task's inserts: the runbook makes them BY DEFAULT before the reverse task starts (step 8) and "
+            "restores them at take-back",
+        )
+    ]

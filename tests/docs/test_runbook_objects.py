@@ -137,3 +137,9 @@ def test_without_the_pause_the_after_load_part_runs_at_cutover_before_the_sequen
 def test_the_plan_puts_the_build_estimate_beside_the_window():
     (note,) = [n for n in _design("sizing.windowHours=4").notices if n.code == "post-load-build"]
     assert re.search(r"estimated \d+\.\d h at 100 MB/s per table read \(window 4 h\); task\(s\) main stop", note.text)
+
+
+def test_the_plan_says_the_always_identities_become_by_default_before_the_reverse_task():
+    (note,) = [n for n in _design().notices if n.code == "reverse-identity-always"]
+    assert "HOSP.PATIENTS.PATIENT_ID" in note.text and "ADMISSION_ID" not in note.text
+    assert not [n for n in _design("reverse.enabled=false").notices if n.code == "reverse-identity-always"]
