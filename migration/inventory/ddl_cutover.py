@@ -42,7 +42,7 @@ def render_cutover(s: Scope) -> str:
         *missing_note(s.objects),
     ]
     fed = _columns_fed_by(s)
-    for seq in s.standalone_sequences():
+    for seq in s.standalone:
         name = s.sequence(seq.owner, seq.name).replace("'", "''")
         value = str(_next_value(seq))
         if seq.increment_by > 0 and fed.get((seq.owner, seq.name)):

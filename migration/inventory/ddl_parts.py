@@ -45,7 +45,7 @@ def render_before_load(s: Scope) -> str:
     if any(oracle_to_postgres(c).postgres_type == "geometry" for t in s.chosen for c in t.columns):
         out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
     out += [f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s.names.schema(o))};" for o in s.owners]
-    for seq in s.standalone_sequences():
+    for seq in s.standalone:
         out.append(_create_sequence(s, seq))
     for table in s.chosen:
         out.append("")
@@ -91,8 +91,7 @@ def _table(s: Scope, table: Table) -> list[str]:
     lines += [
         f"-- {where}.{v.column}: virtual column ({v.expression}) left out: DMS does not move it; add it by hand "
         "as GENERATED ALWAYS AS (...) STORED or compute it in a view"
-        for v in s.objects.virtual_columns
-        if (v.owner, v.table) == (table.owner, table.name)
+        for v in s.on(table.owner, table.name).virtual_columns
     ]
     keys, key_notes = _load_keys(table, s.created_columns(table))
     partition, part_notes = _partition_clause(s, table)
@@ -124,7 +123,7 @@ def _column_extras(s: Scope, table: Table, column: str, pg_type: str | None) -> 
     if default is None:
         return "", []
     fed_by = nextval_sequence(default.expression, table.owner)
-    if fed_by is not None and fed_by not in {(q.owner, q.name) for q in s.standalone_sequences()}:
+    if fed_by is not None and fed_by not in {(q.owner, q.name) for q in s.standalone}:
         return "", [f"-- {where}: DEFAULT {default.expression}: that sequence is not created here; add it by hand"]
     pg = translate_default(default.expression, pg_type, table.owner, s.sequence)
     if pg is None:
@@ -146,7 +145,7 @@ def _load_keys(table: Table, created: Mapping[str, str]) -> tuple[list[str], lis
 def _partition_of(s: Scope, table: Table) -> tuple[Partitioning | None, list[str]]:
     """The Oracle partitioning the before-load part reproduces (None when the table has none or PostgreSQL cannot
     have it), with the notes that say which."""
-    part = next((p for p in s.objects.partitions if (p.owner, p.table) == (table.owner, table.name)), None)
+    part = s.on(table.owner, table.name).partitioning
     if part is None:
         return None, []
     where = f"{table.owner}.{table.name}"
@@ -177,7 +176,8 @@ def _partition_clause(s: Scope, table: Table) -> tuple[str, list[str]]:
 
 
 def _partitions(s: Scope, table: Table) -> list[str]:
-    part = next(p for p in s.objects.partitions if (p.owner, p.table) == (table.owner, table.name))
+    part = s.on(table.owner, table.name).partitioning
+    assert part is not None  # only called for a table _partition_clause partitions
     schema = quote_ident(s.names.schema(table.owner))
     base = s.names.table(table.owner, table.name)
     if part.kind != "HASH":
@@ -213,7 +213,7 @@ def render_after_load(s: Scope) -> str:
         lines = _after_load_table(s, table)
         if lines:
             out += ["", *lines]
-        for fk in (k for k in s.objects.foreign_keys if (k.owner, k.table) == (table.owner, table.name)):
+        for fk in s.on(table.owner, table.name).foreign_keys:
             added, checked = _foreign_key(s, table, fk)
             fks += added
             validate += checked
@@ -247,7 +247,7 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
             lines.append(f"-- {where}: unique key ({', '.join(cols)}) lacks the partition key: not created")
         elif all(c in created for c in cols):
             lines.append(f"ALTER TABLE {target} ADD UNIQUE ({', '.join(quote_ident(created[c]) for c in cols)});")
-    for index in (i for i in s.objects.indexes if (i.owner, i.table) == (table.owner, table.name)):
+    for index in s.on(table.owner, table.name).indexes:
         cols_text = ", ".join(c.name + (" DESC" if c.descending else "") for c in index.columns)
         if index.function_based:
             lines.append(
@@ -263,7 +263,7 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
         on = ", ".join(quote_ident(created[c.name]) + (" DESC" if c.descending else "") for c in index.columns)
         unique = "UNIQUE " if index.unique else ""
         lines.append(f"CREATE {unique}INDEX {quote_ident(object_name(index.name))} ON {target} ({on});")
-    for check in (c for c in s.objects.checks if (c.owner, c.table) == (table.owner, table.name)):
+    for check in s.on(table.owner, table.name).checks:
         condition = translate_check(check.condition, created, quote_ident)
         if condition is None:
             lines.append(f"-- {where}: check {check.name} ({check.condition}) not converted: write it by hand")

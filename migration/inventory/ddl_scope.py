@@ -10,7 +10,16 @@ from migration.inventory.ddl import quote_ident, schema_renames
 from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.names import NameMap, build_name_map, is_plain, shortened
-from migration.inventory.objects import Default, Identity, SchemaObjects, Sequence
+from migration.inventory.objects import (
+    Check,
+    Default,
+    ForeignKey,
+    Identity,
+    Index,
+    Partitioning,
+    SchemaObjects,
+    Sequence,
+)
 from migration.inventory.typemap import identifier_too_long, oracle_to_postgres
 
 BIGINT = (-(2**63), 2**63 - 1)  # PostgreSQL sequences are bigint; Oracle's default bounds lie beyond it
@@ -24,9 +33,20 @@ def object_name(oracle: str) -> str:
 
 
 @dataclass
+class TableObjects:
+    """One table's objects the parts build or list."""
+
+    indexes: list[Index] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    virtual_columns: list[Default] = field(default_factory=list)
+    partitioning: Partitioning | None = None
+
+
+@dataclass
 class Scope:
-    """What every part reads: the tables chosen, their names, their objects by table and the LOB columns that
-    stay nullable until after the load."""
+    """What every part reads: the tables chosen, their names, and their objects looked up by table and column,
+    worked out once per render (a big estate has tens of thousands of tables and indexes)."""
 
     inv: Inventory
     objects: SchemaObjects
@@ -36,19 +56,35 @@ class Scope:
     identities: dict[tuple[str, str, str], Identity] = field(default_factory=dict)
     defaults: dict[tuple[str, str, str], Default] = field(default_factory=dict)
     sequences: dict[tuple[str, str], Sequence] = field(default_factory=dict)
+    owners: list[str] = field(default_factory=list)  # the chosen tables' owners, in order
+    keys: set[tuple[str, str]] = field(default_factory=set)  # the chosen (owner, table) pairs
+    standalone: list[Sequence] = field(default_factory=list)  # sequences the before-load part creates
+    by_table: dict[tuple[str, str], TableObjects] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.identities = {(i.owner, i.table, i.column): i for i in self.objects.identities}
-        self.defaults = {(d.owner, d.table, d.column): d for d in self.objects.defaults if not d.virtual}
-        self.sequences = {(s.owner, s.name): s for s in self.objects.sequences}
+        o = self.objects
+        self.identities = {(i.owner, i.table, i.column): i for i in o.identities}
+        self.defaults = {(d.owner, d.table, d.column): d for d in o.defaults if not d.virtual}
+        self.sequences = {(s.owner, s.name): s for s in o.sequences}
+        self.owners = list(dict.fromkeys(t.owner for t in self.chosen))
+        self.keys = {(t.owner, t.name) for t in self.chosen}
+        # The schemas' sequences that are not an identity column's own (PostgreSQL creates those itself).
+        backing = {(i.owner, i.sequence) for i in o.identities}
+        self.standalone = [s for s in o.sequences if s.owner in self.owners and (s.owner, s.name) not in backing]
+        for attr, items in (
+            ("indexes", o.indexes),
+            ("foreign_keys", o.foreign_keys),
+            ("checks", o.checks),
+            ("virtual_columns", o.virtual_columns),
+        ):
+            for item in items:
+                getattr(self.on(item.owner, item.table), attr).append(item)
+        for part in o.partitions:
+            self.on(part.owner, part.table).partitioning = part
 
-    @property
-    def owners(self) -> list[str]:
-        return list(dict.fromkeys(t.owner for t in self.chosen))
-
-    @property
-    def keys(self) -> set[tuple[str, str]]:
-        return {(t.owner, t.name) for t in self.chosen}
+    def on(self, owner: str, table: str) -> TableObjects:
+        """The objects of one table (an empty set for a table without any)."""
+        return self.by_table.setdefault((owner, table), TableObjects())
 
     def table(self, owner: str, name: str) -> str:
         return f"{quote_ident(self.names.schema(owner))}.{quote_ident(self.names.table(owner, name))}"
@@ -64,12 +100,6 @@ class Scope:
             for c in table.columns
             if oracle_to_postgres(c, self.scale).supported
         }
-
-    def standalone_sequences(self) -> list[Sequence]:
-        """The schemas' sequences that are not an identity column's own (PostgreSQL creates those itself)."""
-        backing = {(i.owner, i.sequence) for i in self.objects.identities}
-        owners = set(self.owners)
-        return [s for s in self.objects.sequences if s.owner in owners and (s.owner, s.name) not in backing]
 
 
 def relaxed_lob_columns(table: Table) -> list[str]:
