@@ -69,16 +69,19 @@ def _table(s: Scope, table: Table) -> list[str]:
     lines = [n for n in [_name_note(where, table.name, s.names.table(table.owner, table.name))] if n]
     relaxed = relaxed_lob_columns(table)
     body: list[str] = []
+    created: dict[str, str] = {}  # Oracle column -> PostgreSQL column, for the keys
     for col in table.columns:
         mapping = oracle_to_postgres(col, s.scale)
         if not mapping.supported:
             lines.append(f"-- {where}.{col.name} ({col.data_type}) left out: {mapping.note}")
             continue
-        name = s.names.column(table.owner, table.name, col.name)
+        name = created[col.name] = s.names.column(table.owner, table.name, col.name)
         note = _name_note(f"{where}.{col.name}", col.name, name, column=True)
         lines += [note] if note else []
-        extra, notes = _column_extras(s, table, col.name, mapping.postgres_type)
-        lines += notes
+        extra = ""
+        if (table.owner, table.name, col.name) in s.with_extras:
+            extra, notes = _column_extras(s, table, col.name, mapping.postgres_type)
+            lines += notes
         null = "" if col.nullable or col.name in relaxed else " NOT NULL"
         if col.name in relaxed:
             lines.append(
@@ -93,7 +96,7 @@ def _table(s: Scope, table: Table) -> list[str]:
         "as GENERATED ALWAYS AS (...) STORED or compute it in a view"
         for v in s.on(table.owner, table.name).virtual_columns
     ]
-    keys, key_notes = _load_keys(table, s.created_columns(table))
+    keys, key_notes = _load_keys(table, created)
     partition, part_notes = _partition_clause(s, table)
     lines += key_notes + part_notes
     lines.append(f"CREATE TABLE {s.table(table.owner, table.name)} (")

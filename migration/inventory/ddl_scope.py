@@ -60,12 +60,15 @@ class Scope:
     keys: set[tuple[str, str]] = field(default_factory=set)  # the chosen (owner, table) pairs
     standalone: list[Sequence] = field(default_factory=list)  # sequences the before-load part creates
     by_table: dict[tuple[str, str], TableObjects] = field(default_factory=dict)
+    with_extras: set[tuple[str, str, str]] = field(default_factory=set)  # columns with an identity or a default
+    created: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # see created_columns
 
     def __post_init__(self) -> None:
         o = self.objects
         self.identities = {(i.owner, i.table, i.column): i for i in o.identities}
         self.defaults = {(d.owner, d.table, d.column): d for d in o.defaults if not d.virtual}
         self.sequences = {(s.owner, s.name): s for s in o.sequences}
+        self.with_extras = {*self.identities, *self.defaults}
         self.owners = list(dict.fromkeys(t.owner for t in self.chosen))
         self.keys = {(t.owner, t.name) for t in self.chosen}
         # The schemas' sequences that are not an identity column's own (PostgreSQL creates those itself).
@@ -94,12 +97,16 @@ class Scope:
         return f"{quote_ident(schema)}.{quote_ident(object_name(name))}"
 
     def created_columns(self, table: Table) -> dict[str, str]:
-        """Oracle column -> PostgreSQL column, for the columns the DDL creates."""
-        return {
-            c.name: self.names.column(table.owner, table.name, c.name)
-            for c in table.columns
-            if oracle_to_postgres(c, self.scale).supported
-        }
+        """Oracle column -> PostgreSQL column, for the columns the DDL creates (worked out once per table and
+        render: the after-load part asks again for every index, check and foreign key)."""
+        key = (table.owner, table.name)
+        if key not in self.created:
+            self.created[key] = {
+                c.name: self.names.column(table.owner, table.name, c.name)
+                for c in table.columns
+                if oracle_to_postgres(c, self.scale).supported
+            }
+        return self.created[key]
 
 
 def relaxed_lob_columns(table: Table) -> list[str]:
