@@ -21,7 +21,15 @@ from collections.abc import Iterable, Mapping
 
 from migration.inventory.ddl import _keys, _name_note, quote_ident
 from migration.inventory.ddl_cutover import render_cutover
-from migration.inventory.ddl_scope import BIGINT, Scope, missing_note, object_name, relaxed_lob_columns, scope
+from migration.inventory.ddl_scope import (
+    BIGINT,
+    Scope,
+    after_load_unique_keys,
+    missing_note,
+    object_name,
+    relaxed_lob_columns,
+    scope,
+)
 from migration.inventory.model import Inventory, Table
 from migration.inventory.names import NameMap
 from migration.inventory.objects import ForeignKey, Partitioning, SchemaObjects, Sequence
@@ -243,9 +251,7 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
     target = s.table(table.owner, table.name)
     created = s.created_columns(table)
     lines: list[str] = []
-    for cols in table.unique_keys:
-        if cols == load_key(table):
-            continue
+    for cols in after_load_unique_keys(table):
         if _partitioned(s, table) and not set(_partitioned(s, table)) <= set(cols):
             lines.append(f"-- {where}: unique key ({', '.join(cols)}) lacks the partition key: not created")
         elif all(c in created for c in cols):

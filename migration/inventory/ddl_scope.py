@@ -109,6 +109,12 @@ class Scope:
         return self.created[key]
 
 
+def after_load_unique_keys(table: Table) -> list[list[str]]:
+    """The unique keys the after-load part adds: all but the load key (the primary key, or without one the
+    unique key DMS applies changes by, which the before-load part creates)."""
+    return [cols for cols in table.unique_keys if cols != table.key_columns]
+
+
 def relaxed_lob_columns(table: Table) -> list[str]:
     """NOT NULL LOB columns of a table DMS moves in full LOB mode: nullable until the after-load part."""
     choice = choose_lob_mode(table)

@@ -87,7 +87,7 @@ def resolve(stack: Stack) -> MigrationDesign:
         )
     moved = check_task_scopes(basis, built.specs)
     objects = load_stack_objects(stack, inv) if inv is not None else None
-    forward = with_pause(stack, objects, moved, built.specs)
+    forward = with_pause(stack, objects, inv, moved, built.specs)
     behind = left_behind(stack, inv, objects, forward, moved)
     notices = [
         *built.notices,

@@ -8,8 +8,9 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from migration.config import Stack
+from migration.inventory.ddl_scope import after_load_unique_keys, relaxed_lob_columns
 from migration.inventory.model import Inventory
-from migration.inventory.objects import SchemaObjects
+from migration.inventory.objects import OBJECT_FILES, SchemaObjects
 from migration.notices import Notice, note
 from migration.planning.selection import Pair
 from migration.planning.settings import paused_after_full_load
@@ -21,22 +22,38 @@ from migration.planning.spec import TaskSpec
 POST_LOAD_SCAN_MB_PER_S = 100.0
 
 
-def tables_with_post_load(objects: SchemaObjects | None, tables: set[Pair]) -> set[Pair]:
-    """The tables among `tables` that have indexes, foreign keys or checks to build after the full load."""
-    if objects is None:
-        return set()
-    return set(objects.post_load_tables()) & tables
+def post_load_work(objects: SchemaObjects | None, inv: Inventory | None, tables: set[Pair]) -> list[Pair]:
+    """The table of every object the after-load part builds on `tables`, once per object: indexes, foreign keys
+    and checks from the object exports, and from the inventory the unique keys the load does not need and the
+    NOT NULL restored on full-LOB columns."""
+    if objects is None or inv is None:
+        return []
+    work = [pair for pair in objects.post_load_tables() if pair in tables]
+    for pair in sorted(tables):
+        table = inv.tables[pair]
+        work += [pair] * (len(after_load_unique_keys(table)) + len(relaxed_lob_columns(table)))
+    return work
+
+
+def tables_with_post_load(objects: SchemaObjects | None, inv: Inventory | None, tables: set[Pair]) -> set[Pair]:
+    """The tables among `tables` with something to build after the full load."""
+    return set(post_load_work(objects, inv, tables))
 
 
 def with_pause(
-    stack: Stack, objects: SchemaObjects | None, moved: Mapping[Pair, str], specs: Sequence[TaskSpec]
+    stack: Stack,
+    objects: SchemaObjects | None,
+    inv: Inventory | None,
+    moved: Mapping[Pair, str],
+    specs: Sequence[TaskSpec],
 ) -> list[TaskSpec]:
     """Forward full-load-and-cdc tasks that move a table with a post-load part stop after the full load, before
-    the cached changes (unless the stack's `inventory.pauseBeforeCachedChanges` is false)."""
+    the cached changes (unless the stack's `inventory.pauseBeforeCachedChanges` is false). Only with object
+    exports: a stack on an older export keeps its task settings as they were deployed."""
     cfg = stack.config.inventory
-    if objects is None or cfg is None or not cfg.pause_before_cached_changes:
+    if objects is None or cfg is None or not cfg.pause_before_cached_changes or objects.missing == OBJECT_FILES:
         return list(specs)
-    waiting = {moved[p] for p in tables_with_post_load(objects, set(moved))}
+    waiting = {moved[p] for p in tables_with_post_load(objects, inv, set(moved))}
     return [
         dataclasses.replace(s, settings=paused_after_full_load(s.settings))
         if s.name in waiting and s.migration_type == "full-load-and-cdc"
@@ -52,9 +69,9 @@ def paused(spec: TaskSpec) -> bool:
 
 def post_load_hours(objects: SchemaObjects | None, inv: Inventory | None, tables: set[Pair]) -> float:
     """Estimated hours to build the post-load part on `tables`: one read of the table per object."""
-    if objects is None or inv is None:
+    if inv is None:
         return 0.0
-    total = sum(inv.tables[pair].bytes for pair in objects.post_load_tables() if pair in tables)
+    total = sum(inv.tables[pair].bytes for pair in post_load_work(objects, inv, tables))
     return total / (1024 * 1024) / POST_LOAD_SCAN_MB_PER_S / 3600
 
 
@@ -77,8 +94,8 @@ def post_load_notice(
 ) -> list[Notice]:
     """One note for the plan: how much the after-load part builds, its estimated time beside the window, and
     whether the forward tasks pause for it."""
-    built = tables_with_post_load(objects, moved)
-    if objects is None or not built:
+    work = post_load_work(objects, inv, moved)
+    if objects is None or not work:
         return []
     hours = post_load_hours(objects, inv, moved)
     window = stack.config.sizing.window_hours
@@ -93,7 +110,7 @@ def post_load_notice(
     return [
         note(
             "post-load-build",
-            f"after-load DDL: {objects.post_load_count(built)} indexes, foreign keys and checks on {len(built)} "
+            f"after-load DDL: {len(work)} indexes, unique keys, foreign keys, checks and NOT NULLs on {len(set(work))} "
             f"table(s), estimated {hours:.1f} h at {POST_LOAD_SCAN_MB_PER_S:g} MB/s per table read{beside}; {when}",
         )
     ]

@@ -40,10 +40,20 @@ def test_a_stack_turns_the_pause_off():
     ] == [False]
 
 
-def test_no_pause_without_indexes_or_constraints_to_build():
+def test_unique_keys_and_not_null_lobs_alone_are_worth_the_pause():
     design = _design("inventory.indexes=null", "inventory.foreignKeys=null", "inventory.checks=null")
+    assert [s["StopTaskCachedChangesNotApplied"] for s in _full_load(design)] == [True]
+    (note,) = [n for n in design.notices if n.code == "post-load-build"]
+    assert note.text.startswith("after-load DDL: 3 indexes, unique keys")  # MRN, ward NAME, CLINICAL_NOTES.BODY
+
+
+def test_an_older_export_keeps_the_task_settings_as_deployed():
+    objects = ["sequences", "identity", "defaults", "indexes", "foreignKeys", "checks", "triggers", "partitions"]
+    design = _design(*(f"inventory.{k}=null" for k in objects))
     assert [s["StopTaskCachedChangesNotApplied"] for s in _full_load(design)] == [False]
-    assert "## 0b." not in runbook(design)
+    text = runbook(design)
+    assert "## 0b." not in text
+    assert "--part after-load" in _section(text, "## 6. Resync sequences")  # applied at cutover instead
 
 
 def test_an_older_export_is_named_once_in_the_plan():

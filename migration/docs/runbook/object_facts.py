@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from migration.docs.runbook.context import LeftBehindItem, SchemaObjectFacts
 from migration.planning.design import MigrationDesign
-from migration.planning.post_load import paused, post_load_hours, tables_with_post_load
+from migration.planning.post_load import paused, post_load_hours, post_load_work
 
 
 def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
@@ -14,14 +14,13 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
     if objects is None:
         return None
     moved = set(design.moved)
-    built = tables_with_post_load(objects, moved)
     identities = [i for i in objects.identities if (i.owner, i.table) in moved]
     reverse = design.config.reverse.enabled
     return SchemaObjectFacts(
         paused_task_ids=tuple(t.task_id for t in design.forward if paused(t)),
         post_load_hours=post_load_hours(objects, design.inventory, moved),
         window_hours=design.config.sizing.window_hours,
-        post_load_objects=objects.post_load_count(built),
+        post_load_objects=len(post_load_work(objects, design.inventory, moved)),
         sequences_exported="sequences" not in objects.missing,
         identity_always=tuple(f"{i.owner}.{i.table}.{i.column}" for i in identities if i.always and reverse),
         identity_by_default=tuple(f"{i.owner}.{i.table}.{i.column}" for i in identities if not i.always and reverse),

@@ -16,9 +16,28 @@ from migration.docs.runbook.context import RunbookContext, SchemaObjectFacts
 from migration.docs.runbook.markdown import Doc
 from migration.inventory.names import quote_oracle
 
+_WORK = "indexes, unique keys, foreign keys, checks and NOT NULLs"
+
 
 def _facts(ctx: RunbookContext) -> SchemaObjectFacts:
     return ctx.schema_objects or SchemaObjectFacts()
+
+
+def before_load_step(ctx: RunbookContext, d: Doc) -> None:
+    """Step 0, with an inventory: the target tables come from the before-load DDL part, before the first `up`
+    starts the forward tasks (they run with targetTablePrepMode DO_NOTHING or TRUNCATE_BEFORE_LOAD)."""
+    if ctx.schema_objects is None:
+        return
+    d.add(
+        "Create the target schema from the inventory before the forward tasks start: tables, primary keys, "
+        "defaults, identity columns (BY DEFAULT) and sequences; indexes and constraints wait for the full load:",
+        "",
+    )
+    d.code(
+        "sh",
+        f"python -m migration inventory ddl --stack {ctx.stack} --part before-load --output before-load.sql",
+        'psql "$PG_URL" -v ON_ERROR_STOP=1 -f before-load.sql',
+    )
 
 
 def post_load_section(ctx: RunbookContext, d: Doc) -> None:
@@ -39,7 +58,7 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
     )
     d.code("sh", "dms_status $FORWARD_TASKS")
     d.add(
-        f"Build the after-load part ({facts.post_load_objects} indexes, foreign keys and checks; estimated "
+        f"Build the after-load part ({facts.post_load_objects} {_WORK}; estimated "
         f"{facts.post_load_hours:.1f} h{window}, one read of each table per object: rehearse it on a restored copy "
         "and use what it took):",
         "",
@@ -79,8 +98,8 @@ def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
     facts = _facts(ctx)
     if facts.post_load_objects and not facts.paused_task_ids:
         d.add(
-            f"No task paused for the after-load part ({facts.post_load_objects} indexes, foreign keys and checks, "
-            f"estimated {facts.post_load_hours:.1f} h): apply it first, before the cutover part:",
+            f"No task paused for the after-load part ({facts.post_load_objects} {_WORK}, estimated "
+            f"{facts.post_load_hours:.1f} h): apply it now, while nothing writes to PostgreSQL:",
             "",
         )
         d.code(

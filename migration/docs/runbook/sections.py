@@ -17,6 +17,7 @@ from migration.docs.prereqs.shared import sql_literal
 from migration.docs.runbook.context import RunbookContext
 from migration.docs.runbook.markdown import Doc
 from migration.docs.runbook.objects import (
+    before_load_step,
     cutover_sequences,
     identity_before_reverse,
     identity_take_back,
@@ -121,6 +122,7 @@ def _prerequisites(ctx: RunbookContext, d: Doc) -> None:
         ),
         "",
     )
+    before_load_step(ctx, d)
 
 
 def _latency_loop(ctx: RunbookContext, d: Doc, metrics: Sequence[str], what: str) -> None:
