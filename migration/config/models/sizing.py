@@ -63,9 +63,10 @@ class InventoryConfig(StrictModel):
     partitions: str | None = Field(default=None, description="Path of the partitioning CSV export.")
     pause_before_cached_changes: bool = Field(
         default=True,
-        description="With secondary indexes, foreign keys or checks to build, full-load-and-cdc tasks stop after "
-        "the full load, before applying cached changes (StopTaskCachedChangesNotApplied), so the DBA builds them "
-        "outside the downtime window; false: no pause (build them at cutover).",
+        description="With object exports and something to build after the load (indexes, unique keys, foreign "
+        "keys, checks, NOT NULL on full-LOB columns), full-load-and-cdc tasks stop after the full load, before "
+        "applying cached changes (StopTaskCachedChangesNotApplied), so the DBA builds it outside the downtime "
+        "window; false: no pause (the runbook builds it at cutover).",
     )
     unsupported_columns: Literal["fail", "remove-column", "exclude-table"] = Field(
         default="fail",
