@@ -13,10 +13,13 @@ from migration.cli.argparsing import OneLineParser, UsageError
 from migration.cli.outputs import project_inputs, stack_inputs, write_file
 from migration.config import ConfigError
 from migration.inventory.ddl import render_ddl, schema_renames
+from migration.inventory.ddl_parts import PARTS, render_ddl_part
 from migration.inventory.load import gc_paused, load_inventory
+from migration.inventory.load_objects import load_objects
 from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain
+from migration.inventory.objects import OBJECT_FILES, SchemaObjects
 from migration.inventory.typemap import (
     TypeMapping,
     identifier_too_long,
@@ -268,6 +271,14 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--format", choices=("text", "json"), default="text")
         else:
             p.add_argument("--output", help="write the DDL to this file instead of stdout")
+            p.add_argument(
+                "--part",
+                choices=PARTS,
+                help="one part of the DDL, applied at its moment: before-load (tables, keys, defaults, identity, "
+                "sequences), after-load (indexes, unique keys, checks, foreign keys; before the cached changes), "
+                "cutover (sequences and identities past Oracle's); without it, today's tables and keys alone. "
+                "Reads the object exports named by the stack, or next to --columns",
+            )
     return parser
 
 
@@ -307,6 +318,17 @@ def _from_stack(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list
     return inv, stack_names(stack, inv), stack.config.source.settings.number_datatype_scale, tables
 
 
+def _objects(args: argparse.Namespace, inv: Inventory) -> SchemaObjects:
+    """The schema-object exports: those the stack names, or those oracle_inventory.sql wrote next to --columns."""
+    if args.stack:
+        from migration.config.stackfile import read_stack_file
+        from migration.planning.stack_inventory import load_stack_objects
+
+        return load_stack_objects(read_stack_file(args.root, args.stack).load(), inv)
+    folder = Path(args.columns).parent
+    return load_objects(inv, {k: folder / f"{k}.csv" for k in OBJECT_FILES if (folder / f"{k}.csv").is_file()})
+
+
 def _inputs(args: argparse.Namespace) -> set[Path]:
     """The files this run reads, which --output must never replace."""
     if args.stack:
@@ -331,6 +353,9 @@ def main(argv: list[str]) -> int:
         if args.command == "report":
             report = build_report(inv, scale, names=names, tables=tables)
             text = json.dumps(report, indent=2) + "\n" if args.format == "json" else render_text(report)
+        elif args.part:
+            objects = _objects(args, inv)
+            text = render_ddl_part(inv, objects, args.part, names=names, tables=tables, number_datatype_scale=scale)
         else:
             text = render_ddl(inv, names=names, tables=tables, number_datatype_scale=scale)
         if getattr(args, "output", None):

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from migration.config import Connection, Stack
 from migration.docs import prereqs
 from migration.docs.runbook import EndpointIds, MigratedTable, RunbookContext, render_runbook
+from migration.docs.runbook.object_facts import left_behind_items, schema_object_facts
 from migration.inventory.names import quote_postgres
 from migration.planning.design import MigrationDesign
 from migration.planning.naming import postgres_schema
@@ -210,6 +211,8 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
         reverse_slot_plugin="pglogical"
         if has_reverse and rev.postgres_source and rev.postgres_source.settings.plugin_name == "pglogical"
         else "test-decoding",
+        schema_objects=schema_object_facts(design),
+        left_behind=left_behind_items(design),
     )
 
 

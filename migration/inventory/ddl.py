@@ -104,11 +104,15 @@ def _table_ddl(table: Table, names: NameMap, number_datatype_scale: int) -> list
     return lines
 
 
-def _keys(table: Table, created: Mapping[str, str]) -> tuple[list[str], list[str]]:
-    """PRIMARY KEY and every UNIQUE constraint whose columns all exist in PostgreSQL; comments for the rest."""
+def _keys(
+    table: Table, created: Mapping[str, str], uniques: list[list[str]] | None = None
+) -> tuple[list[str], list[str]]:
+    """PRIMARY KEY and every UNIQUE constraint (or those of `uniques`) whose columns all exist in PostgreSQL;
+    comments for the rest."""
     where = f"{table.owner}.{table.name}"
     primary = table.key_columns if table.has_primary_key else []
-    uniques = table.unique_keys or ([table.key_columns] if not table.has_primary_key and table.key_columns else [])
+    if uniques is None:
+        uniques = table.unique_keys or ([table.key_columns] if not table.has_primary_key and table.key_columns else [])
     lines: list[str] = []
     notes: list[str] = []
     for kind, cols in [("PRIMARY KEY", primary), *(("UNIQUE", u) for u in uniques if u != primary)]:

@@ -15,18 +15,21 @@ from migration.config import ConfigError, Stack, StackConfig, read_ca_bundle
 from migration.dms.identifiers import StackNames
 from migration.inventory.model import Inventory
 from migration.inventory.names import NameMap
+from migration.inventory.objects import SchemaObjects
 from migration.notices import Notice
 from migration.planning.basis import Basis
 from migration.planning.forward import forward_tasks
+from migration.planning.left_behind import LeftBehind, left_behind, left_behind_notices
 from migration.planning.lifecycle import PhaseState, phase_state
 from migration.planning.naming import check_patterns, stack_names
 from migration.planning.plan_source import instance_count, work_out_plan
 from migration.planning.planner import MigrationPlan
+from migration.planning.post_load import missing_exports_notice, post_load_notice, reverse_identity_notice, with_pause
 from migration.planning.reverse import reverse_task
 from migration.planning.scopes import check_task_scopes
 from migration.planning.selection import Pair
 from migration.planning.spec import TaskSpec
-from migration.planning.stack_inventory import load_stack_inventory
+from migration.planning.stack_inventory import load_stack_inventory, load_stack_objects
 from migration.planning.validation_task import validation_task
 
 
@@ -44,6 +47,10 @@ class MigrationDesign:
     ca_bundles: Mapping[str, str]  # PEM bundles to import, by endpoint role
     phase: PhaseState
     notices: tuple[Notice, ...]  # about the stack as a whole, printed once
+    # The schema objects DMS does not move (sequences, indexes, ...; None without an inventory)
+    objects: SchemaObjects | None = None
+    # Every table and column no task moves, why, and how to move it by hand
+    left_behind: tuple[LeftBehind, ...] = ()
 
     @property
     def config(self) -> StackConfig:
@@ -79,19 +86,31 @@ def resolve(stack: Stack) -> MigrationDesign:
             f"{stack.project}:migration: no forward task is left to run (every table excluded?)", key="migration"
         )
     moved = check_task_scopes(basis, built.specs)
+    objects = load_stack_objects(stack, inv) if inv is not None else None
+    forward = with_pause(stack, objects, inv, moved, built.specs)
+    behind = left_behind(stack, inv, objects, forward, moved)
+    notices = [
+        *built.notices,
+        *missing_exports_notice(objects),
+        *post_load_notice(stack, objects, inv, forward, set(moved)),
+        *reverse_identity_notice(stack, objects, set(moved)),
+        *left_behind_notices(behind),
+    ]
     return MigrationDesign(
         stack=stack,
         inventory=inv,
         names=names,
         plan=plan,
-        forward=tuple(built.specs),
+        forward=tuple(forward),
         validation=validation_task(basis),
         reverse=reverse_task(basis, built.specs, moved),
         moved=MappingProxyType(dict(moved)),
         instance_count=basis.instance_count,
         ca_bundles=MappingProxyType(bundles),
         phase=phase_state(stack.config),
-        notices=tuple(built.notices),
+        notices=tuple(notices),
+        objects=objects,
+        left_behind=tuple(behind),
     )
 
 

@@ -263,3 +263,15 @@ def validation_settings(stack: Stack, migration_type: str, table_lob_sizes_kb: t
         table_lob_sizes_kb=table_lob_sizes_kb,
         **_validation_options(stack, True, writes=False),
     )
+
+
+def paused_after_full_load(doc: dict[str, Any]) -> dict[str, Any]:
+    """A full-load-and-cdc task's settings with the pause after the full load, before the cached changes are
+    applied (FullLoadSettings.StopTaskCachedChangesNotApplied; DMS User Guide, "Full-load task settings"), so the
+    secondary indexes, foreign keys and checks are built between the full load and the CDC catch-up (DMS User
+    Guide, "Best practices: indexes, triggers and referential integrity"). A task whose overrides already stop it
+    after the cached changes (the two are exclusive) is left as it is."""
+    full_load = doc.get("FullLoadSettings", {})
+    if full_load.get("StopTaskCachedChangesApplied"):
+        return doc
+    return {**doc, "FullLoadSettings": {**full_load, "StopTaskCachedChangesNotApplied": True}}

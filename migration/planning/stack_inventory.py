@@ -7,7 +7,9 @@ from typing import Sequence
 
 from migration.config import ConfigError, Stack
 from migration.inventory.load import load_inventory
+from migration.inventory.load_objects import load_objects
 from migration.inventory.model import Inventory, InventoryError, Table
+from migration.inventory.objects import OBJECT_FILES, SchemaObjects
 from migration.planning.selection import matches
 
 
@@ -34,6 +36,28 @@ def load_stack_inventory(stack: Stack) -> Inventory | None:
         return load_inventory(root / inv_cfg.columns, root / inv_cfg.tables, paths["lobs"], paths["keys"])
     except InventoryError as exc:
         raise ConfigError(f"{stack.project}:inventory: {exc}", key="inventory") from None
+
+
+def load_stack_objects(stack: Stack, inv: Inventory) -> SchemaObjects:
+    """The schema-object exports the stack's `inventory` names (sequences, indexes, ...), next to its inventory;
+    the ones it does not name are in `missing`."""
+    inv_cfg = stack.config.inventory
+    assert inv_cfg is not None  # only called with the inventory loaded from it
+    root = Path(stack.root)
+    paths = {k: (root / v if (v := getattr(inv_cfg, k)) else None) for k in OBJECT_FILES}
+    for name, path in paths.items():
+        if path is not None and not path.is_file():
+            key = f"inventory.{_camel(name)}"
+            raise ConfigError(f"{stack.project}:{key}: file not found: {path}", key=key)
+    try:
+        return load_objects(inv, paths)
+    except InventoryError as exc:
+        raise ConfigError(f"{stack.project}:inventory: {exc}", key="inventory") from None
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(w.title() for w in rest)
 
 
 def selected_tables(stack: Stack, inv: Inventory, include: Sequence[str], exclude: Sequence[str]) -> list[Table]:

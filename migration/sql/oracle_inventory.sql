@@ -1,11 +1,25 @@
 -- oracle_inventory.sql: export the Oracle inventory that `python -m migration inventory report|ddl` reads.
 --
--- Writes four CSV files into the current directory: columns.csv, tables.csv, lobs.csv, keys.csv.
+-- Writes CSV files into the current directory: columns.csv, tables.csv, lobs.csv, keys.csv (the tables DMS moves)
+-- and the schema objects DMS does not move (DMS User Guide, "Best practices: Migration planning"): sequences.csv,
+-- identity.csv, defaults.csv (column defaults and virtual columns), indexes.csv, foreign_keys.csv, checks.csv,
+-- triggers.csv, partitions.csv. `inventory ddl --part before-load|after-load|cutover` turns them into PostgreSQL DDL;
+-- an older export without them still loads (the plan names what is missing).
 -- Needs SQL*Plus 12.2 or later (SET MARKUP CSV; the Instant Client sqlplus is enough). Run it as a user that can
 -- read the schemas' dictionary views and DBA_SEGMENTS (the RDS master user can; otherwise grant
 -- SELECT_CATALOG_ROLE), passing the schemas as one comma-separated argument:
 --
---   sqlplus -S admin@//mydb.xxxx.eu-west-1.rds.amazonaws.com:1521/ORCL @oracle_inventory.sql "APP,HR"
+--   NLS_LANG=AMERICAN_AMERICA.AL32UTF8 sqlplus -S admin@//mydb.xxxx.eu-west-1.rds.amazonaws.com:1521/ORCL \
+--       @oracle_inventory.sql "APP,HR"
+--
+-- Character set: the files are read as UTF-8, so the client must convert to AL32UTF8. SQL*Plus takes its client
+-- character set from NLS_LANG before it connects, so this script cannot set it: set it on the command line as above
+-- (Windows: `set NLS_LANG=AMERICAN_AMERICA.AL32UTF8` first). Under a US7ASCII or WE8 client, "Témoin" arrives as
+-- "T?moin" in the CSV and the loader cannot tell. The script sets the session's number format itself (below).
+--
+-- At the write freeze, run the sequences.csv query again (the section "sequences.csv" below, alone) and point
+-- `inventory.sequences` at that file before `inventory ddl --part cutover`: the cutover part moves every
+-- PostgreSQL sequence and identity past the values Oracle handed out until the freeze.
 --
 -- Before running:
 --   * Statistics must be fresh: NUM_ROWS comes from the optimizer statistics, and the loader refuses an empty
@@ -20,7 +34,7 @@
 --       SELECT MAX(DBMS_LOB.GETLENGTH(details)) * 4 FROM scratch_long;
 --
 -- What is left out, on purpose (DMS does not migrate it, so it would only produce noise):
---   hidden and virtual columns (add virtual columns to the PostgreSQL DDL as generated columns by hand),
+--   hidden columns (virtual columns are listed in defaults.csv with VIRTUAL_COLUMN=YES, not in columns.csv),
 --   temporary, nested, external, secondary (domain index), IOT overflow/mapping, recycle-bin and materialized-view
 --   container tables, and materialized-view logs. Every query below applies the same table filter; keep the copies
 --   identical, because the loader rejects a row naming a table that tables.csv does not list.
@@ -35,13 +49,17 @@ SET HEADING OFF PAGESIZE 0 LINESIZE 32767 TRIMSPOOL ON NUMWIDTH 40
 SET MARKUP CSV ON DELIMITER , QUOTE ON
 
 DEFINE schemas = "&1"
+-- A decimal point and no group separator whatever the territory, so numbers stay one CSV field.
+ALTER SESSION SET NLS_NUMERIC_CHARACTERS = '.,';
 DEFINE clob_bytes_per_char = 4
 -- Schema filter used below: OWNER must appear in ",APP,HR," (the argument upper-cased, blanks removed, since the
 -- dictionary stores unquoted names in upper case).
 
 -- ---------------------------------------------------------------------------------------------------- tables.csv
 -- HAS_PRIMARY_KEY / HAS_UNIQUE_KEY: enabled constraints (and constraint-less unique indexes for the unique key).
--- BYTES: table and LOB segments (all partitions); 0 when no segment exists yet (deferred segment creation).
+-- BYTES: table and LOB segments (all partitions), and for an index-organized table (IOT) its primary key index
+-- segment, which holds the rows; 0 when no segment exists yet (deferred segment creation). Secondary index
+-- segments are in indexes.csv (BYTES), where they size the index build between full load and CDC catch-up.
 SPOOL tables.csv
 PROMPT "OWNER","TABLE_NAME","NUM_ROWS","BYTES","HAS_PRIMARY_KEY","HAS_UNIQUE_KEY","PARTITIONED"
 SELECT t.owner,
@@ -54,7 +72,12 @@ SELECT t.owner,
                                 AND s.segment_type IN ('TABLE', 'TABLE PARTITION', 'TABLE SUBPARTITION'))
                             OR (s.segment_type IN ('LOBSEGMENT', 'LOB PARTITION', 'LOB SUBPARTITION')
                                 AND s.segment_name IN (SELECT l.segment_name FROM all_lobs l
-                                                        WHERE l.owner = t.owner AND l.table_name = t.table_name)))),
+                                                        WHERE l.owner = t.owner AND l.table_name = t.table_name))
+                            OR (t.iot_type = 'IOT'
+                                AND s.segment_type IN ('INDEX', 'INDEX PARTITION', 'INDEX SUBPARTITION')
+                                AND s.segment_name IN (SELECT k.index_name FROM all_constraints k
+                                                        WHERE k.owner = t.owner AND k.table_name = t.table_name
+                                                          AND k.constraint_type = 'P')))),
                    0)) AS bytes,
        CASE WHEN EXISTS (SELECT 1 FROM all_constraints k
                           WHERE k.owner = t.owner AND k.table_name = t.table_name
@@ -177,6 +200,172 @@ BEGIN
             INTO v_max;
         DBMS_OUTPUT.PUT_LINE('"' || c.owner || '","' || c.table_name || '","' || c.column_name || '",'
                              || TO_CHAR(v_max));
+    END LOOP;
+END;
+/
+SPOOL OFF
+
+-- ================================================================ what DMS does not move: the schema objects
+-- The files below feed `inventory ddl --part before-load|after-load|cutover`. Each query applies the table filter
+-- above (keep the copies identical).
+
+-- -------------------------------------------------------------------------------------------------- sequences.csv
+-- Every sequence of the schemas, including identity-column sequences (ISEQ$$_n) and those only a trigger or the
+-- application calls. LAST_NUMBER is the next value Oracle writes to disk: every value handed out, cached ones
+-- included, is below it (above it for a descending sequence). Run this section again at the write freeze.
+@@oracle_sequences.sql
+
+-- --------------------------------------------------------------------------------------------------- identity.csv
+-- 12c identity columns: GENERATION_TYPE ALWAYS or BY DEFAULT, the backing sequence and its options.
+SET MARKUP CSV ON DELIMITER , QUOTE ON
+SPOOL identity.csv
+PROMPT "OWNER","TABLE_NAME","COLUMN_NAME","GENERATION_TYPE","SEQUENCE_NAME","IDENTITY_OPTIONS"
+SELECT i.owner, i.table_name, i.column_name, i.generation_type, i.sequence_name, i.identity_options
+  FROM all_tab_identity_cols i
+  JOIN all_tables t ON t.owner = i.owner AND t.table_name = i.table_name
+ WHERE 1 = 1
+   AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
+   AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
+   AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
+   AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
+   AND NOT EXISTS (SELECT 1 FROM all_mviews m WHERE m.owner = t.owner AND m.mview_name = t.table_name)
+   AND NOT EXISTS (SELECT 1 FROM all_external_tables x WHERE x.owner = t.owner AND x.table_name = t.table_name)
+ ORDER BY i.owner, i.table_name, i.column_name;
+SPOOL OFF
+
+-- ------------------------------------------------------------------------------------------------ foreign_keys.csv
+-- Enabled foreign keys, one row per column by POSITION, with the referenced column at the same position.
+SPOOL foreign_keys.csv
+PROMPT "OWNER","TABLE_NAME","CONSTRAINT_NAME","COLUMN_NAME","POSITION","R_OWNER","R_TABLE_NAME","R_COLUMN_NAME","DELETE_RULE"
+SELECT k.owner, k.table_name, k.constraint_name, cc.column_name, cc.position,
+       r.owner, r.table_name, rc.column_name, k.delete_rule
+  FROM all_constraints k
+  JOIN all_cons_columns cc ON cc.owner = k.owner AND cc.constraint_name = k.constraint_name
+  JOIN all_constraints r ON r.owner = k.r_owner AND r.constraint_name = k.r_constraint_name
+  JOIN all_cons_columns rc ON rc.owner = r.owner AND rc.constraint_name = r.constraint_name
+                          AND rc.position = cc.position
+  JOIN all_tables t ON t.owner = k.owner AND t.table_name = k.table_name
+ WHERE k.constraint_type = 'R' AND k.status = 'ENABLED'
+   AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
+   AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
+   AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
+   AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
+   AND NOT EXISTS (SELECT 1 FROM all_mviews m WHERE m.owner = t.owner AND m.mview_name = t.table_name)
+   AND NOT EXISTS (SELECT 1 FROM all_external_tables x WHERE x.owner = t.owner AND x.table_name = t.table_name)
+ ORDER BY k.owner, k.table_name, k.constraint_name, cc.position;
+SPOOL OFF
+
+-- ------------------------------------------------------------------------------------------------------ checks.csv
+-- Enabled check constraints written by hand (the NOT NULL checks Oracle generates are in columns.csv NULLABLE).
+-- SEARCH_CONDITION_VC (12.1+) is the VARCHAR2 copy of the LONG SEARCH_CONDITION.
+SPOOL checks.csv
+PROMPT "OWNER","TABLE_NAME","CONSTRAINT_NAME","SEARCH_CONDITION"
+SELECT k.owner, k.table_name, k.constraint_name, k.search_condition_vc
+  FROM all_constraints k
+  JOIN all_tables t ON t.owner = k.owner AND t.table_name = k.table_name
+ WHERE k.constraint_type = 'C' AND k.status = 'ENABLED'
+   AND NOT (k.generated = 'GENERATED NAME' AND k.search_condition_vc LIKE '% IS NOT NULL')
+   AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
+   AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
+   AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
+   AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
+   AND NOT EXISTS (SELECT 1 FROM all_mviews m WHERE m.owner = t.owner AND m.mview_name = t.table_name)
+   AND NOT EXISTS (SELECT 1 FROM all_external_tables x WHERE x.owner = t.owner AND x.table_name = t.table_name)
+ ORDER BY k.owner, k.table_name, k.constraint_name;
+SPOOL OFF
+
+-- ---------------------------------------------------------------------------------------------------- triggers.csv
+-- Triggers on the tables: listed for the DBA (PL/SQL is not converted), e.g. the BEFORE INSERT trigger that feeds a
+-- key from a sequence; DMS writes with triggers firing unless they are disabled on the target.
+SPOOL triggers.csv
+PROMPT "OWNER","TABLE_NAME","TRIGGER_NAME","TRIGGER_TYPE","TRIGGERING_EVENT","STATUS"
+SELECT g.table_owner, g.table_name, g.trigger_name, g.trigger_type, g.triggering_event, g.status
+  FROM all_triggers g
+  JOIN all_tables t ON t.owner = g.table_owner AND t.table_name = g.table_name
+ WHERE g.base_object_type = 'TABLE'
+   AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
+   AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
+   AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
+   AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
+   AND NOT EXISTS (SELECT 1 FROM all_mviews m WHERE m.owner = t.owner AND m.mview_name = t.table_name)
+   AND NOT EXISTS (SELECT 1 FROM all_external_tables x WHERE x.owner = t.owner AND x.table_name = t.table_name)
+ ORDER BY g.table_owner, g.table_name, g.trigger_name;
+SPOOL OFF
+
+-- -------------------------------------------------------------------------------------------------- partitions.csv
+-- Partitioned tables: the partitioning type, the key columns by position and the partition count (the bounds are
+-- in LONG HIGH_VALUE columns and stay with the DBA: the DDL creates a DEFAULT partition or HASH partitions).
+SPOOL partitions.csv
+PROMPT "OWNER","TABLE_NAME","PARTITIONING_TYPE","SUBPARTITIONING_TYPE","PARTITION_COUNT","COLUMN_NAME","COLUMN_POSITION"
+SELECT p.owner, p.table_name, p.partitioning_type, p.subpartitioning_type, p.partition_count,
+       kc.column_name, kc.column_position
+  FROM all_part_tables p
+  JOIN all_part_key_columns kc ON kc.owner = p.owner AND kc.name = p.table_name AND kc.object_type = 'TABLE'
+  JOIN all_tables t ON t.owner = p.owner AND t.table_name = p.table_name
+ WHERE 1 = 1
+   AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
+   AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
+   AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
+   AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
+   AND NOT EXISTS (SELECT 1 FROM all_mviews m WHERE m.owner = t.owner AND m.mview_name = t.table_name)
+   AND NOT EXISTS (SELECT 1 FROM all_external_tables x WHERE x.owner = t.owner AND x.table_name = t.table_name)
+ ORDER BY p.owner, p.table_name, kc.column_position;
+SPOOL OFF
+
+-- ----------------------------------------------------------------------------------------------------- indexes.csv
+-- Indexes that back no primary key or unique constraint, one row per column by position; plain unique indexes are
+-- in keys.csv (as unique keys) and LOB indexes and an IOT's own key are left out. INDEX_TYPE says NORMAL, BITMAP, FUNCTION-BASED ... or DOMAIN:
+-- function-based (DESC columns included, COLUMN_NAME is then a hidden SYS_NC column) and domain indexes are listed
+-- for the DBA, not converted. BYTES: the index segments (all partitions), for the build-time estimate.
+SPOOL indexes.csv
+PROMPT "OWNER","TABLE_NAME","INDEX_NAME","UNIQUENESS","INDEX_TYPE","COLUMN_NAME","COLUMN_POSITION","DESCEND","BYTES"
+SELECT i.table_owner, i.table_name, i.index_name, i.uniqueness, i.index_type, ic.column_name, ic.column_position,
+       ic.descend,
+       TO_CHAR(NVL((SELECT SUM(s.bytes) FROM dba_segments s
+                     WHERE s.owner = i.owner AND s.segment_name = i.index_name
+                       AND s.segment_type IN ('INDEX', 'INDEX PARTITION', 'INDEX SUBPARTITION')), 0)) AS bytes
+  FROM all_indexes i
+  JOIN all_ind_columns ic ON ic.index_owner = i.owner AND ic.index_name = i.index_name
+  JOIN all_tables t ON t.owner = i.table_owner AND t.table_name = i.table_name
+ WHERE i.index_type NOT IN ('LOB', 'IOT - TOP') AND i.status <> 'UNUSABLE'
+   AND NOT (i.uniqueness = 'UNIQUE' AND i.index_type NOT LIKE 'FUNCTION-BASED%')
+   AND NOT EXISTS (SELECT 1 FROM all_constraints k
+                    WHERE k.index_owner = i.owner AND k.index_name = i.index_name
+                      AND k.constraint_type IN ('P', 'U'))
+   AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
+   AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
+   AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
+   AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
+   AND NOT EXISTS (SELECT 1 FROM all_mviews m WHERE m.owner = t.owner AND m.mview_name = t.table_name)
+   AND NOT EXISTS (SELECT 1 FROM all_external_tables x WHERE x.owner = t.owner AND x.table_name = t.table_name)
+ ORDER BY i.table_owner, i.table_name, i.index_name, ic.column_position;
+SPOOL OFF
+
+-- ---------------------------------------------------------------------------------------------------- defaults.csv
+-- Column defaults and virtual columns (VIRTUAL_COLUMN=YES: the expression; they are not in columns.csv). DATA_DEFAULT
+-- is a LONG, which SQL cannot read, so a PL/SQL loop prints it (up to 32 KB) as a quoted CSV field.
+SET MARKUP CSV OFF
+SET SERVEROUTPUT ON SIZE UNLIMITED FORMAT WRAPPED
+SPOOL defaults.csv
+PROMPT "OWNER","TABLE_NAME","COLUMN_NAME","VIRTUAL_COLUMN","DATA_TYPE","DATA_DEFAULT"
+BEGIN
+    FOR c IN (SELECT c.owner, c.table_name, c.column_name, c.virtual_column, c.data_type, c.data_default
+                FROM all_tab_cols c
+                JOIN all_tables t ON t.owner = c.owner AND t.table_name = c.table_name
+               WHERE c.hidden_column = 'NO' AND c.default_length > 0
+                 AND c.column_name NOT IN (SELECT i.column_name FROM all_tab_identity_cols i
+                                            WHERE i.owner = c.owner AND i.table_name = c.table_name)
+                 AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
+                 AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
+                 AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
+                 AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
+                 AND NOT EXISTS (SELECT 1 FROM all_mviews m WHERE m.owner = t.owner AND m.mview_name = t.table_name)
+                 AND NOT EXISTS (SELECT 1 FROM all_external_tables x WHERE x.owner = t.owner AND x.table_name = t.table_name)
+               ORDER BY c.owner, c.table_name, c.column_id)
+    LOOP
+        DBMS_OUTPUT.PUT_LINE('"' || c.owner || '","' || c.table_name || '","' || c.column_name || '","'
+                             || c.virtual_column || '","' || c.data_type || '","'
+                             || REPLACE(TRIM(c.data_default), '"', '""') || '"');
     END LOOP;
 END;
 /

@@ -45,6 +45,29 @@ class InventoryConfig(StrictModel):
     tables: str = Field(min_length=1, description="Path of the tables CSV export (sizes, row counts).")
     lobs: str | None = Field(default=None, description="Path of the LOB sizes CSV export.")
     keys: str | None = Field(default=None, description="Path of the primary/unique keys CSV export.")
+    # The schema objects DMS does not move (DMS User Guide, "Best practices: Migration planning"): `inventory ddl
+    # --part before-load|after-load|cutover` builds them; an export left out is named once in the plan.
+    sequences: str | None = Field(
+        default=None,
+        description="Path of the sequences CSV export; at the write freeze, point it at a fresh export "
+        "(oracle_sequences.sql) before `inventory ddl --part cutover`.",
+    )
+    identity: str | None = Field(default=None, description="Path of the identity columns CSV export.")
+    defaults: str | None = Field(
+        default=None, description="Path of the column defaults and virtual columns CSV export."
+    )
+    indexes: str | None = Field(default=None, description="Path of the secondary indexes CSV export.")
+    foreign_keys: str | None = Field(default=None, description="Path of the foreign keys CSV export.")
+    checks: str | None = Field(default=None, description="Path of the check constraints CSV export.")
+    triggers: str | None = Field(default=None, description="Path of the triggers CSV export.")
+    partitions: str | None = Field(default=None, description="Path of the partitioning CSV export.")
+    pause_before_cached_changes: bool = Field(
+        default=True,
+        description="With object exports and something to build after the load (indexes, unique keys, foreign "
+        "keys, checks, NOT NULL on full-LOB columns), full-load-and-cdc tasks stop after the full load, before "
+        "applying cached changes (StopTaskCachedChangesNotApplied), so the DBA builds it outside the downtime "
+        "window; false: no pause (the runbook builds it at cutover).",
+    )
     unsupported_columns: Literal["fail", "remove-column", "exclude-table"] = Field(
         default="fail",
         description="What to do with a column DMS cannot migrate: fail the plan, remove the column, or exclude "

@@ -3,10 +3,18 @@
 Rendered from the stack's facts so the commands cannot drift from what Pulumi deployed; deterministic (no clock) so
 it can be committed and diffed. The parts: `context` (the facts, `RunbookContext`), `sql` (the SQL it embeds),
 `pictures` (Mermaid topology, phases, Gantt), `shell` with the `helpers_*.sh` files (the AWS CLI helpers), and
-`sections` (sections 0-9, joined by `render_runbook`).
+`sections` (sections 0-9, joined by `render_runbook`), with `objects` the steps for what DMS does not move (the
+build between full load and catch-up, the cutover sequences, identities on the way back, what is left behind).
 """
 
-from migration.docs.runbook.context import EndpointIds, MigratedTable, RunbookContext, RunbookError
+from migration.docs.runbook.context import (
+    EndpointIds,
+    LeftBehindItem,
+    MigratedTable,
+    RunbookContext,
+    RunbookError,
+    SchemaObjectFacts,
+)
 from migration.docs.runbook.pictures import (
     MAX_GANTT_ROWS,
     MAX_INSTANCE_NODES,
@@ -27,6 +35,8 @@ from migration.docs.runbook.sql import (
 )
 
 __all__ = [
+    "LeftBehindItem",
+    "SchemaObjectFacts",
     "MAX_GANTT_ROWS",
     "MAX_INSTANCE_NODES",
     "MAX_TASK_NODES",

@@ -37,6 +37,29 @@ class EndpointIds:
         )
 
 
+class LeftBehindItem(NamedTuple):
+    """A table or column the migration does not move (migration.planning.left_behind)."""
+
+    what: str
+    why: str
+    how: str
+
+
+@dataclass(frozen=True)
+class SchemaObjectFacts:
+    """What the schema objects DMS does not move mean for the runbook (migration.inventory.objects)."""
+
+    paused_task_ids: Sequence[str] = ()  # forward tasks that stop after the full load, before the cached changes
+    post_load_hours: float = 0.0  # estimated build time of the after-load DDL part
+    window_hours: float | None = None  # sizing.windowHours, beside the estimate
+    post_load_objects: int = 0  # indexes, foreign keys and checks the after-load part builds
+    sequences_exported: bool = False  # sequences.csv is given: the cutover DDL part moves every sequence
+    # Oracle identity columns (OWNER.TABLE.COLUMN) the reverse task writes, by generation: ALWAYS must become
+    # BY DEFAULT before it starts; both are moved past PostgreSQL's values at take-back.
+    identity_always: Sequence[str] = ()
+    identity_by_default: Sequence[str] = ()
+
+
 class MigratedTable(NamedTuple):
     """A table a forward task migrates, under its exact name on each side (the inventory's name map)."""
 
@@ -83,6 +106,9 @@ class RunbookContext:
     migrated_tables: Sequence[MigratedTable] | None = None
     # The output plugin of the reverse slot, as prereqs creates it (reverse.postgresSource.settings.pluginName).
     reverse_slot_plugin: Literal["test-decoding", "pglogical"] = "test-decoding"
+    # The schema objects DMS does not move (None: no inventory) and every table and column left behind.
+    schema_objects: SchemaObjectFacts | None = None
+    left_behind: Sequence[LeftBehindItem] = ()
 
     def __post_init__(self) -> None:
         if self.phase not in PHASES:

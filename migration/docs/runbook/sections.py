@@ -22,6 +22,14 @@ from migration.docs.runbook.drain import (
     validation_failures_step,
 )
 from migration.docs.runbook.markdown import Doc
+from migration.docs.runbook.objects import (
+    before_load_step,
+    cutover_sequences,
+    identity_before_reverse,
+    identity_take_back,
+    left_behind_section,
+    post_load_section,
+)
 from migration.docs.runbook.pictures import pictures_section
 from migration.docs.runbook.shell import shell_helpers_section
 from migration.docs.runbook.sql import (
@@ -46,6 +54,7 @@ def render_runbook(ctx: RunbookContext) -> str:
         pictures_section,
         shell_helpers_section,
         _prerequisites,
+        post_load_section,
         _pre_checks,
         _freeze_writes,
         _drain,
@@ -55,6 +64,7 @@ def render_runbook(ctx: RunbookContext) -> str:
         _switch_applications,
         _fallback,
         _teardown,
+        left_behind_section,
         _names,
     ):
         section(ctx, d)
@@ -118,6 +128,7 @@ def _prerequisites(ctx: RunbookContext, d: Doc) -> None:
         ),
         "",
     )
+    before_load_step(ctx, d)
     _before_the_load(ctx, d)
 
 
@@ -317,21 +328,24 @@ def _capture_position(ctx: RunbookContext, d: Doc) -> None:
 def _resync_sequences(ctx: RunbookContext, d: Doc) -> None:
     """Section 6: DMS does not replicate sequences, so PostgreSQL's would hand out keys that already exist; with a
     reverse path the query that later moves Oracle's sequences forward is saved now, while it is at hand."""
-    d.add(
-        "## 6. Resync sequences",
-        "",
-        "DMS does not replicate sequences. Set every sequence used by a column in "
-        f"{', '.join(ctx.postgres_schemas)} to max(column)+1:",
-        "",
-    )
-    d.code(
-        "sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", postgres_sequence_resync_sql(ctx.postgres_schemas), "SQL"
-    )
-    d.add(
-        "Sequences not tied to a column (used only by application code) need a manual `setval`. If FKs or "
-        "triggers were left out for the load, create/enable them now.",
-        "",
-    )
+    d.add("## 6. Resync sequences", "")
+    if not cutover_sequences(ctx, d):
+        d.add(
+            "DMS does not replicate sequences. Set every sequence used by a column in "
+            f"{', '.join(ctx.postgres_schemas)} to max(column)+1:",
+            "",
+        )
+        d.code(
+            "sh",
+            "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'",
+            postgres_sequence_resync_sql(ctx.postgres_schemas),
+            "SQL",
+        )
+        d.add(
+            "Sequences not tied to a column (used only by application code) need a manual `setval`. If FKs or "
+            "triggers were left out for the load, create/enable them now.",
+            "",
+        )
     if ctx.reverse_task_id:
         d.add(
             "Oracle side, for the take-back in step 8: save this query now. Run on PostgreSQL once it has stopped "
@@ -389,8 +403,9 @@ def _start_reverse_replication(ctx: RunbookContext, d: Doc, rev: str) -> None:
         "",
     )
     d.code("sql", oracle_fallback_disable_sql(schemas=ctx.oracle_schemas).rstrip())
-    d.add("Start the reverse task.", "")
+    identity_before_reverse(ctx, d)
     d.ready_for("fallback")
+    d.add("Start the reverse task:", "")
     d.code("sh", *d.pulumi_phase("fallback"))
     d.add(
         "In provider terms this `up` sets the reverse task's start position (a modify of the stopped task) and "
@@ -455,6 +470,7 @@ def _take_back(ctx: RunbookContext, d: Doc, rev: str) -> None:
         'psql "$PG_URL" -At -v ON_ERROR_STOP=1 -f oracle_sequences_query.sql > oracle_sequences.sql',
         'sqlplus "$ORA" @oracle_sequences.sql',
     )
+    identity_take_back(ctx, d)
     d.add("7. Switch the applications back to Oracle.", "")
 
 

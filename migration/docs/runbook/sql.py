@@ -62,7 +62,9 @@ def oracle_sequence_resync_query(schema_map: Mapping[str, str]) -> str:
     """A PostgreSQL query whose output is a SQL*Plus script moving each Oracle sequence to PostgreSQL's last value.
 
     Run at take-back, when PostgreSQL has stopped writing. Oracle sequences of the same (upper-case) name are
-    advanced with the INCREMENT BY trick, which works on every Oracle version (no RESTART needed)."""
+    advanced with the INCREMENT BY trick, which works on every Oracle version (no RESTART needed). Identity
+    columns' own sequences are left out: Oracle names them ISEQ$$_n, so no such sequence exists there (the
+    runbook moves Oracle's identities with START WITH LIMIT VALUE instead)."""
     cases = " ".join(f"WHEN {sql_literal(pg)} THEN {sql_literal(ora.upper())}" for pg, ora in schema_map.items())
     return f"""SELECT $o$DECLARE
   PROCEDURE bump(p_owner VARCHAR2, p_name VARCHAR2, p_last NUMBER) IS
@@ -85,7 +87,9 @@ $o$ || coalesce(string_agg(format('  bump(%L, %L, %s);',
                 '  NULL;')
    || E'\\nEND;\\n/\\nEXIT'
 FROM pg_sequences
-WHERE schemaname IN ({sql_in_list(list(schema_map))}) AND last_value IS NOT NULL AND increment_by > 0;"""
+WHERE schemaname IN ({sql_in_list(list(schema_map))}) AND last_value IS NOT NULL AND increment_by > 0
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.objid = format('%I.%I', schemaname, sequencename)::regclass AND d.deptype = 'i');"""
 
 
 def sequence_schema_map(ctx: RunbookContext) -> dict[str, str]:

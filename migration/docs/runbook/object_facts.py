@@ -1,0 +1,31 @@
+"""The runbook's facts about the schema objects DMS does not move, read from the design: the paused tasks and the
+build estimate, whether sequences were exported, the Oracle identity columns the reverse task writes, and what is
+left behind."""
+
+from __future__ import annotations
+
+from migration.docs.runbook.context import LeftBehindItem, SchemaObjectFacts
+from migration.planning.design import MigrationDesign
+from migration.planning.post_load import paused, post_load_hours, post_load_work
+
+
+def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
+    objects = design.objects
+    if objects is None:
+        return None
+    moved = set(design.moved)
+    identities = [i for i in objects.identities if (i.owner, i.table) in moved]
+    reverse = design.config.reverse.enabled
+    return SchemaObjectFacts(
+        paused_task_ids=tuple(t.task_id for t in design.forward if paused(t)),
+        post_load_hours=post_load_hours(objects, design.inventory, moved),
+        window_hours=design.config.sizing.window_hours,
+        post_load_objects=len(post_load_work(objects, design.inventory, moved)),
+        sequences_exported="sequences" not in objects.missing,
+        identity_always=tuple(f"{i.owner}.{i.table}.{i.column}" for i in identities if i.always and reverse),
+        identity_by_default=tuple(f"{i.owner}.{i.table}.{i.column}" for i in identities if not i.always and reverse),
+    )
+
+
+def left_behind_items(design: MigrationDesign) -> tuple[LeftBehindItem, ...]:
+    return tuple(LeftBehindItem(*item) for item in design.left_behind)

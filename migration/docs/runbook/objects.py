@@ -1,0 +1,180 @@
+"""The runbook's steps for what DMS does not move: the build between full load and catch-up (and the resume), the
+sequences at cutover, the identity columns on the way back, and the appendix of what is left behind.
+
+Facts about the resume (DMS API Reference, ReplicationTask.StopReason; terraform-provider-aws
+internal/service/dms/replication_task.go, which pulumi-aws wraps): with StopTaskCachedChangesNotApplied the task
+stops after the full load with StopReason `STOPPED_AFTER_FULL_LOAD`, status `stopped`. `pulumi up` does not start
+it again: the provider starts a task only when `startReplicationTask` changes, or after modifying it for a changed
+setting (then with `resume-processing`, since the task is no longer `ready`). Resuming is
+`aws dms start-replication-task --start-replication-task-type resume-processing`: the task applies the changes it
+cached during the load, then goes on with CDC.
+"""
+
+from __future__ import annotations
+
+from migration.docs.runbook.context import RunbookContext, SchemaObjectFacts
+from migration.docs.runbook.markdown import Doc
+from migration.inventory.names import quote_oracle
+
+_WORK = "indexes, unique keys, foreign keys, checks and NOT NULLs"
+
+
+def _facts(ctx: RunbookContext) -> SchemaObjectFacts:
+    return ctx.schema_objects or SchemaObjectFacts()
+
+
+def before_load_step(ctx: RunbookContext, d: Doc) -> None:
+    """Step 0, with an inventory: the target tables come from the before-load DDL part, before the first `up`
+    starts the forward tasks (they run with targetTablePrepMode DO_NOTHING or TRUNCATE_BEFORE_LOAD)."""
+    if ctx.schema_objects is None:
+        return
+    d.add(
+        "Create the target schema from the inventory before the forward tasks start: tables, primary keys, "
+        "defaults, identity columns (BY DEFAULT) and sequences; indexes and constraints wait for the full load:",
+        "",
+    )
+    d.code(
+        "sh",
+        f"python -m migration inventory ddl --stack {ctx.stack} --part before-load --output before-load.sql",
+        'psql "$PG_URL" -v ON_ERROR_STOP=1 -f before-load.sql',
+    )
+
+
+def post_load_section(ctx: RunbookContext, d: Doc) -> None:
+    """Between full load and catch-up: the paused tasks wait for the after-load DDL (indexes, constraints), built
+    outside the downtime window (DMS User Guide, Best practices: indexes, triggers and referential integrity)."""
+    facts = _facts(ctx)
+    if not facts.paused_task_ids:
+        return
+    window = f" (the downtime window is {facts.window_hours:g} h)" if facts.window_hours else ""
+    d.add(
+        "## 0b. After the full load: build indexes and constraints, then resume",
+        "",
+        f"The forward task(s) {', '.join(f'`{t}`' for t in facts.paused_task_ids)} stop after their full load, "
+        "before applying the changes cached during it (StopTaskCachedChangesNotApplied): status `stopped`, "
+        "StopReason `STOPPED_AFTER_FULL_LOAD`. Loading without secondary indexes and constraints is faster, and "
+        "building them now keeps them out of the cutover window.",
+        "",
+    )
+    d.code("sh", "dms_status $FORWARD_TASKS")
+    d.add(
+        f"Build the after-load part ({facts.post_load_objects} {_WORK}; estimated "
+        f"{facts.post_load_hours:.1f} h{window}, one read of each table per object: rehearse it on a restored copy "
+        "and use what it took):",
+        "",
+    )
+    d.code(
+        "sh",
+        f"python -m migration inventory ddl --stack {ctx.stack} --part after-load --output after-load.sql",
+        'psql "$PG_URL" -v ON_ERROR_STOP=1 -f after-load.sql',
+    )
+    d.add(
+        "Then resume each paused task: it applies the cached changes and goes on with CDC. `pulumi up` does not "
+        "resume it (the provider starts a task only when `startReplicationTask` or a setting changes):",
+        "",
+    )
+    if ctx.serverless:
+        resume = (
+            '  aws dms start-replication --region "$REGION" --replication-config-arn "<the replication config ARN '
+            'of $t>" --start-replication-type resume-processing'
+        )
+    else:
+        resume = (
+            '  aws dms start-replication-task --region "$REGION" --replication-task-arn "$(dms_task_arn "$t")" '
+            "--start-replication-task-type resume-processing"
+        )
+    d.code("sh", "for t in " + " ".join(facts.paused_task_ids) + "; do", resume, "done")
+    d.add(
+        "The stack can skip the pause (`inventory.pauseBeforeCachedChanges: false`); the after-load part then runs "
+        "at cutover, inside the window.",
+        "",
+    )
+
+
+def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
+    """Step 6: the after-load part when no task paused for it, then, with a sequences export, the cutover DDL
+    part, which moves every sequence and identity, not only those tied to a column. False when the stack has no
+    sequences export (step 6 keeps its generic resync)."""
+    facts = _facts(ctx)
+    if facts.post_load_objects and not facts.paused_task_ids:
+        d.add(
+            f"No task paused for the after-load part ({facts.post_load_objects} {_WORK}, estimated "
+            f"{facts.post_load_hours:.1f} h): apply it now, while nothing writes to PostgreSQL:",
+            "",
+        )
+        d.code(
+            "sh",
+            f"python -m migration inventory ddl --stack {ctx.stack} --part after-load --output after-load.sql",
+            'psql "$PG_URL" -v ON_ERROR_STOP=1 -f after-load.sql',
+        )
+    if not facts.sequences_exported:
+        return False
+    d.add(
+        "At the write freeze, export Oracle's sequences again (every value handed out until now is below "
+        "LAST_NUMBER), point `inventory.sequences` at the new file and apply the cutover part: it moves every "
+        "sequence and identity past Oracle's values, trigger-fed and application-called ones included:",
+        "",
+    )
+    d.code(
+        "sh",
+        f'NLS_LANG=AMERICAN_AMERICA.AL32UTF8 sqlplus -S "$ORA" @migration/sql/oracle_sequences.sql '
+        f'"{",".join(ctx.oracle_schemas)}"',
+        f"pulumi config set --path inventory.sequences sequences.csv --stack {ctx.stack}",
+        f"python -m migration inventory ddl --stack {ctx.stack} --part cutover --output cutover.sql",
+        'psql "$PG_URL" -v ON_ERROR_STOP=1 -f cutover.sql',
+    )
+    d.add("Create the PL/pgSQL versions of the Oracle triggers the after-load part lists, now.", "")
+    return True
+
+
+def identity_before_reverse(ctx: RunbookContext, d: Doc) -> None:
+    """Before the reverse task starts: it inserts PostgreSQL's key values, which a GENERATED ALWAYS identity in
+    Oracle refuses (ORA-32795), so those columns become BY DEFAULT first."""
+    always = _facts(ctx).identity_always
+    if not always:
+        return
+    d.add(
+        "Oracle identity columns GENERATED ALWAYS refuse the key values the reverse task writes (ORA-32795): make "
+        "them BY DEFAULT before it starts (step 8's take-back restores them):",
+        "",
+    )
+    d.code("sql", *(_modify_identity(c, "BY DEFAULT") for c in always))
+
+
+def identity_take_back(ctx: RunbookContext, d: Doc) -> None:
+    """At take-back: every Oracle identity moves past the keys PostgreSQL handed out (START WITH LIMIT VALUE), the
+    ALWAYS ones back to ALWAYS."""
+    facts = _facts(ctx)
+    if not (facts.identity_always or facts.identity_by_default):
+        return
+    d.add("   Oracle identity columns move past PostgreSQL's keys (and ALWAYS comes back):", "")
+    d.code(
+        "sql",
+        *(_modify_identity(c, "ALWAYS", limit=True) for c in facts.identity_always),
+        *(_modify_identity(c, "BY DEFAULT", limit=True) for c in facts.identity_by_default),
+    )
+
+
+def _modify_identity(column: str, generation: str, *, limit: bool = False) -> str:
+    owner, table, name = column.split(".", 2)
+    start = " (START WITH LIMIT VALUE)" if limit else ""
+    return (
+        f"ALTER TABLE {quote_oracle(owner)}.{quote_oracle(table)} MODIFY ({quote_oracle(name)} GENERATED "
+        f"{generation} AS IDENTITY{start});"
+    )
+
+
+def left_behind_section(ctx: RunbookContext, d: Doc) -> None:
+    """Every table and column the migration does not move, why, and how to move it by hand."""
+    if not ctx.left_behind:
+        return
+    d.add(
+        "## Appendix: left behind",
+        "",
+        "What no task moves: move it by hand after the freeze (step 2), before the switch (step 7).",
+        "",
+        "| Not moved | Why | By hand |",
+        "|---|---|---|",
+        *(f"| {i.what} | {i.why} | {i.how} |".replace("\n", " ") for i in ctx.left_behind),
+        "",
+    )

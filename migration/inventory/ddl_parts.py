@@ -1,0 +1,330 @@
+"""The target DDL in the three parts a DBA applies at three moments of the migration (`inventory ddl --part`):
+
+* before-load: schemas, sequences, tables with their defaults, identity columns as BY DEFAULT (DMS writes the key
+  values), primary keys (and the unique key DMS applies changes by when there is no primary key), PostgreSQL
+  partitioning where Oracle partitions; NOT NULL left off the LOB columns of full-LOB tables, because DMS inserts
+  the row first and writes the LOB after it (DMS User Guide, "Best practices: Migrating LOBs"; premigration
+  assessment `full-lob-not-nullable-at-target`).
+* after-load: once the full load finished and before the cached changes are applied (the task pauses there,
+  StopTaskCachedChangesNotApplied): the other unique keys, secondary indexes, checks, NOT NULL back on those LOB
+  columns, then foreign keys NOT VALID and VALIDATE (DMS User Guide, "Best practices: indexes, triggers and
+  referential integrity").
+* cutover (ddl_cutover): every sequence and identity moved past the values Oracle handed out until the freeze.
+
+What the project cannot convert (expression indexes, PL/SQL triggers, virtual columns, defaults and checks that
+call functions) is listed with the Oracle text, not guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from migration.inventory.ddl import _keys, _name_note, quote_ident
+from migration.inventory.ddl_cutover import render_cutover
+from migration.inventory.ddl_scope import (
+    BIGINT,
+    Scope,
+    after_load_unique_keys,
+    missing_note,
+    object_name,
+    relaxed_lob_columns,
+    scope,
+)
+from migration.inventory.model import Inventory, Table
+from migration.inventory.names import NameMap
+from migration.inventory.objects import ForeignKey, Partitioning, SchemaObjects, Sequence
+from migration.inventory.oracle_expr import nextval_sequence, translate_check, translate_default
+from migration.inventory.typemap import oracle_to_postgres
+
+PARTS = ("before-load", "after-load", "cutover")
+_INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
+
+
+# ------------------------------------------------------------------------------------------------- before load
+
+
+def render_before_load(s: Scope) -> str:
+    out = [
+        "-- Part 1 of 3, before the load: tables, primary keys, defaults, identity columns (BY DEFAULT), sequences.",
+        "-- Apply before starting the forward tasks (targetTablePrepMode DO_NOTHING or TRUNCATE_BEFORE_LOAD).",
+        f"-- Unconstrained NUMBER columns assume the Oracle endpoint setting NumberDatatypeScale={s.scale}.",
+        *missing_note(s.objects),
+    ]
+    if any(oracle_to_postgres(c).postgres_type == "geometry" for t in s.chosen for c in t.columns):
+        out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
+    out += [f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s.names.schema(o))};" for o in s.owners]
+    for seq in s.standalone:
+        out.append(_create_sequence(s, seq))
+    for table in s.chosen:
+        out.append("")
+        out.extend(_table(s, table))
+    return "\n".join(out) + "\n"
+
+
+def _create_sequence(s: Scope, seq: Sequence) -> str:
+    low = "NO MINVALUE" if seq.min_value < BIGINT[0] else f"MINVALUE {seq.min_value}"
+    high = "NO MAXVALUE" if seq.max_value > BIGINT[1] else f"MAXVALUE {seq.max_value}"
+    start = min(max(seq.last_number, seq.min_value, BIGINT[0]), seq.max_value, BIGINT[1])
+    cycle = "CYCLE" if seq.cycle else "NO CYCLE"
+    return (
+        f"CREATE SEQUENCE {s.sequence(seq.owner, seq.name)} AS bigint INCREMENT BY {seq.increment_by} {low} {high} "
+        f"START WITH {start} CACHE {max(seq.cache_size, 1)} {cycle};"
+    )
+
+
+def _table(s: Scope, table: Table) -> list[str]:
+    where = f"{table.owner}.{table.name}"
+    lines = [n for n in [_name_note(where, table.name, s.names.table(table.owner, table.name))] if n]
+    relaxed = relaxed_lob_columns(table)
+    body: list[str] = []
+    created: dict[str, str] = {}  # Oracle column -> PostgreSQL column, for the keys
+    for col in table.columns:
+        mapping = oracle_to_postgres(col, s.scale)
+        if not mapping.supported:
+            lines.append(f"-- {where}.{col.name} ({col.data_type}) left out: {mapping.note}")
+            continue
+        name = created[col.name] = s.names.column(table.owner, table.name, col.name)
+        note = _name_note(f"{where}.{col.name}", col.name, name, column=True)
+        lines += [note] if note else []
+        extra = ""
+        if (table.owner, table.name, col.name) in s.with_extras:
+            extra, notes = _column_extras(s, table, col.name, mapping.postgres_type)
+            lines += notes
+        null = "" if col.nullable or col.name in relaxed else " NOT NULL"
+        if col.name in relaxed:
+            lines.append(
+                f"-- {where}.{col.name}: NOT NULL in Oracle, nullable until the after-load part: DMS writes a "
+                "full-LOB column after inserting its row (DMS User Guide, Best practices: Migrating LOBs)"
+            )
+        body.append(f"    {quote_ident(name)} {mapping.postgres_type}{extra}{null}")
+    if not body:
+        return [*lines, f"-- {where} skipped: none of its columns can be migrated"]
+    lines += [
+        f"-- {where}.{v.column}: virtual column ({v.expression}) left out: DMS does not move it; add it by hand "
+        "as GENERATED ALWAYS AS (...) STORED or compute it in a view"
+        for v in s.on(table.owner, table.name).virtual_columns
+    ]
+    keys, key_notes = _load_keys(table, created)
+    partition, part_notes = _partition_clause(s, table)
+    lines += key_notes + part_notes
+    lines.append(f"CREATE TABLE {s.table(table.owner, table.name)} (")
+    lines.append(",\n".join(body + keys))
+    lines.append(f"){partition};")
+    if partition:
+        lines += _partitions(s, table)
+    return lines
+
+
+def _column_extras(s: Scope, table: Table, column: str, pg_type: str | None) -> tuple[str, list[str]]:
+    """` GENERATED BY DEFAULT AS IDENTITY (...)` or ` DEFAULT ...` for a column, and notes for the reader."""
+    where = f"{table.owner}.{table.name}.{column}"
+    ident = s.identities.get((table.owner, table.name, column))
+    if ident is not None:
+        if pg_type not in _INTEGER_TYPES:
+            return "", [f"-- {where}: identity column on {pg_type}: not created as identity, add a sequence by hand"]
+        seq = s.sequences.get((ident.owner, ident.sequence))
+        start = f"START WITH {seq.last_number} INCREMENT BY {seq.increment_by}" if seq else "START WITH 1"
+        notes = (
+            [f"-- {where}: GENERATED ALWAYS in Oracle, BY DEFAULT here: DMS writes the key values it moves"]
+            if ident.always
+            else []
+        )
+        return f" GENERATED BY DEFAULT AS IDENTITY ({start})", notes
+    default = s.defaults.get((table.owner, table.name, column))
+    if default is None:
+        return "", []
+    fed_by = nextval_sequence(default.expression, table.owner)
+    if fed_by is not None and fed_by not in {(q.owner, q.name) for q in s.standalone}:
+        return "", [f"-- {where}: DEFAULT {default.expression}: that sequence is not created here; add it by hand"]
+    pg = translate_default(default.expression, pg_type, table.owner, s.sequence)
+    if pg is None:
+        return "", [f"-- {where}: Oracle DEFAULT {default.expression} not converted: add it by hand"]
+    return f" DEFAULT {pg}", []
+
+
+def load_key(table: Table) -> list[str]:
+    """The key the before-load part creates: the primary key, or without one the unique key DMS applies changes by
+    (the other unique keys wait for the after-load part)."""
+    return table.key_columns
+
+
+def _load_keys(table: Table, created: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    uniques = [] if table.has_primary_key or not table.key_columns else [table.key_columns]
+    return _keys(table, created, uniques)
+
+
+def _partition_of(s: Scope, table: Table) -> tuple[Partitioning | None, list[str]]:
+    """The Oracle partitioning the before-load part reproduces (None when the table has none or PostgreSQL cannot
+    have it), with the notes that say which."""
+    part = s.on(table.owner, table.name).partitioning
+    if part is None:
+        return None, []
+    where = f"{table.owner}.{table.name}"
+    if part.kind not in ("RANGE", "LIST", "HASH"):
+        return None, [f"-- {where}: {part.kind} partitioning has no PostgreSQL counterpart: created as one table"]
+    created = s.created_columns(table)
+    if any(c not in created for c in part.columns):
+        return None, [f"-- {where}: a partition key column is not migrated: created as one table"]
+    if load_key(table) and not set(part.columns) <= set(load_key(table)):
+        return None, [
+            f"-- {where}: its key does not hold the partition key ({', '.join(part.columns)}), which PostgreSQL "
+            "requires: created as one table"
+        ]
+    if part.kind == "HASH":
+        return part, [f"-- {where}: HASH partitioned in Oracle: {part.count} hash partitions"]
+    return part, [
+        f"-- {where}: {part.kind} partitioned in Oracle ({part.count} partitions, subpartitioning {part.subkind}); "
+        "the bounds stay with the DBA: split the DEFAULT partition before the load if wanted"
+    ]
+
+
+def _partition_clause(s: Scope, table: Table) -> tuple[str, list[str]]:
+    part, notes = _partition_of(s, table)
+    if part is None:
+        return "", notes
+    created = s.created_columns(table)
+    return f" PARTITION BY {part.kind} ({', '.join(quote_ident(created[c]) for c in part.columns)})", notes
+
+
+def _partitions(s: Scope, table: Table) -> list[str]:
+    part = s.on(table.owner, table.name).partitioning
+    assert part is not None  # only called for a table _partition_clause partitions
+    schema = quote_ident(s.names.schema(table.owner))
+    base = s.names.table(table.owner, table.name)
+    if part.kind != "HASH":
+        return [
+            f"CREATE TABLE {schema}.{quote_ident(base + '_default')} PARTITION OF {s.table(table.owner, table.name)} DEFAULT;"
+        ]
+    return [
+        f"CREATE TABLE {schema}.{quote_ident(f'{base}_p{i}')} PARTITION OF {s.table(table.owner, table.name)} "
+        f"FOR VALUES WITH (MODULUS {part.count}, REMAINDER {i});"
+        for i in range(part.count)
+    ]
+
+
+# -------------------------------------------------------------------------------------------------- after load
+
+
+def _partitioned(s: Scope, table: Table) -> tuple[str, ...]:
+    """The partition key columns when the before-load part partitions the table, else ()."""
+    part, _ = _partition_of(s, table)
+    return part.columns if part is not None else ()
+
+
+def render_after_load(s: Scope) -> str:
+    out = [
+        "-- Part 2 of 3, after the full load and before the cached changes are applied (the forward task stops",
+        "-- there when it has these objects: StopTaskCachedChangesNotApplied; resume it when this part is done).",
+        "-- Foreign keys do not fire in DMS sessions (afterConnectScript SET session_replication_role = 'replica').",
+        *missing_note(s.objects),
+    ]
+    fks: list[str] = []
+    validate: list[str] = []
+    for table in s.chosen:
+        lines = _after_load_table(s, table)
+        if lines:
+            out += ["", *lines]
+        for fk in s.on(table.owner, table.name).foreign_keys:
+            added, checked = _foreign_key(s, table, fk)
+            fks += added
+            validate += checked
+    if fks:
+        out += [
+            "",
+            "-- Foreign keys: added NOT VALID (no scan), then validated (a scan without blocking writes).",
+            *fks,
+        ]
+        out += validate
+    triggers = [t for t in s.objects.triggers if (t.owner, t.table) in s.keys]
+    if triggers:
+        out += ["", "-- Triggers (PL/SQL, not converted): write them in PL/pgSQL; create them after cutover, since"]
+        out += ["-- DMS moves the rows they wrote in Oracle (a trigger-fed key's sequence moves at cutover)."]
+        out += [
+            f"--   {t.owner}.{t.table}: {t.name} {t.trigger_type} {t.event}{'' if t.enabled else ' (DISABLED)'}"
+            for t in triggers
+        ]
+    return "\n".join(out) + "\n"
+
+
+def _after_load_table(s: Scope, table: Table) -> list[str]:
+    where = f"{table.owner}.{table.name}"
+    target = s.table(table.owner, table.name)
+    created = s.created_columns(table)
+    lines: list[str] = []
+    for cols in after_load_unique_keys(table):
+        if _partitioned(s, table) and not set(_partitioned(s, table)) <= set(cols):
+            lines.append(f"-- {where}: unique key ({', '.join(cols)}) lacks the partition key: not created")
+        elif all(c in created for c in cols):
+            lines.append(f"ALTER TABLE {target} ADD UNIQUE ({', '.join(quote_ident(created[c]) for c in cols)});")
+    for index in s.on(table.owner, table.name).indexes:
+        cols_text = ", ".join(c.name + (" DESC" if c.descending else "") for c in index.columns)
+        if index.function_based:
+            lines.append(
+                f"-- {where}: {index.index_type} index {index.name} ({cols_text}) not converted: write it "
+                "by hand (Oracle: SELECT column_expression FROM all_ind_expressions)"
+            )
+            continue
+        if any(c.name not in created for c in index.columns):
+            lines.append(f"-- {where}: index {index.name} uses a column that is not migrated: not created")
+            continue
+        if index.index_type.upper() == "BITMAP":
+            lines.append(f"-- {where}: {index.name} is a BITMAP index in Oracle: a B-tree here")
+        on = ", ".join(quote_ident(created[c.name]) + (" DESC" if c.descending else "") for c in index.columns)
+        unique = "UNIQUE " if index.unique else ""
+        lines.append(f"CREATE {unique}INDEX {quote_ident(object_name(index.name))} ON {target} ({on});")
+    for check in s.on(table.owner, table.name).checks:
+        condition = translate_check(check.condition, created, quote_ident)
+        if condition is None:
+            lines.append(f"-- {where}: check {check.name} ({check.condition}) not converted: write it by hand")
+            continue
+        name = quote_ident(object_name(check.name))
+        lines.append(f"ALTER TABLE {target} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID;")
+        lines.append(f"ALTER TABLE {target} VALIDATE CONSTRAINT {name};")
+    for column in relaxed_lob_columns(table):
+        if column in created:
+            lines.append(f"ALTER TABLE {target} ALTER COLUMN {quote_ident(created[column])} SET NOT NULL;")
+    return lines
+
+
+def _foreign_key(s: Scope, table: Table, fk: ForeignKey) -> tuple[list[str], list[str]]:
+    where = f"{fk.owner}.{fk.table}"
+    ref = s.inv.tables.get((fk.ref_owner, fk.ref_table))
+    if ref is None or (fk.ref_owner, fk.ref_table) not in s.keys:
+        return [f"-- {where}: foreign key {fk.name} references {fk.ref_owner}.{fk.ref_table}, not migrated"], []
+    created, ref_created = s.created_columns(table), s.created_columns(ref)
+    if any(c not in created for c in fk.columns) or any(c not in ref_created for c in fk.ref_columns):
+        return [f"-- {where}: foreign key {fk.name} uses a column that is not migrated: not created"], []
+    keys = [ref.key_columns] if ref.has_primary_key else []
+    if list(fk.ref_columns) not in keys + ref.unique_keys:
+        return [f"-- {where}: foreign key {fk.name}: {fk.ref_table} has no key on ({', '.join(fk.ref_columns)})"], []
+    target, name = s.table(table.owner, table.name), quote_ident(object_name(fk.name))
+    cols = ", ".join(quote_ident(created[c]) for c in fk.columns)
+    ref_cols = ", ".join(quote_ident(ref_created[c]) for c in fk.ref_columns)
+    add = (
+        f"ALTER TABLE {target} ADD CONSTRAINT {name} FOREIGN KEY ({cols}) REFERENCES "
+        f"{s.table(ref.owner, ref.name)} ({ref_cols}) ON DELETE {fk.delete_rule}"
+    )
+    if _partitioned(s, table):  # PostgreSQL 15 refuses NOT VALID foreign keys on a partitioned table
+        return [f"-- {where}: partitioned: {fk.name} is added and validated in one step", f"{add};"], []
+    return [f"{add} NOT VALID;"], [f"ALTER TABLE {target} VALIDATE CONSTRAINT {name};"]
+
+
+def render_ddl_part(
+    inv: Inventory,
+    objects: SchemaObjects,
+    part: str,
+    *,
+    schema_map: Mapping[str, str] | None = None,
+    number_datatype_scale: int = 10,
+    names: NameMap | None = None,
+    tables: Iterable[tuple[str, str]] | None = None,
+) -> str:
+    """One part of the target DDL (PARTS), in inventory order, identical for identical input; `names` and `tables`
+    as for `render_ddl`."""
+    renderers = {"before-load": render_before_load, "after-load": render_after_load, "cutover": render_cutover}
+    if part not in renderers:
+        raise ValueError(f"part: expected one of {', '.join(PARTS)}, got {part!r}")
+    s = scope(
+        inv, objects, schema_map=schema_map, number_datatype_scale=number_datatype_scale, names=names, tables=tables
+    )
+    return renderers[part](s)

@@ -1,0 +1,148 @@
+"""What every part of the target DDL reads (ddl_parts, ddl_cutover): the chosen tables under their PostgreSQL
+names, their schema objects looked up by table and column, and the names of sequences, indexes and constraints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from migration.inventory.ddl import quote_ident, schema_renames
+from migration.inventory.lobs import choose_lob_mode
+from migration.inventory.model import Inventory, InventoryError, Table
+from migration.inventory.names import NameMap, build_name_map, is_plain, shortened
+from migration.inventory.objects import (
+    Check,
+    Default,
+    ForeignKey,
+    Identity,
+    Index,
+    Partitioning,
+    SchemaObjects,
+    Sequence,
+)
+from migration.inventory.typemap import identifier_too_long, oracle_to_postgres
+
+BIGINT = (-(2**63), 2**63 - 1)  # PostgreSQL sequences are bigint; Oracle's default bounds lie beyond it
+
+
+def object_name(oracle: str) -> str:
+    """A sequence's, index's or constraint's PostgreSQL name: folded to lower case when it is plain upper case
+    (as tables are), shortened past 63 bytes."""
+    folded = oracle.lower() if is_plain(oracle) else oracle
+    return shortened(folded, oracle) if identifier_too_long(folded) else folded
+
+
+@dataclass
+class TableObjects:
+    """One table's objects the parts build or list."""
+
+    indexes: list[Index] = field(default_factory=list)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    virtual_columns: list[Default] = field(default_factory=list)
+    partitioning: Partitioning | None = None
+
+
+@dataclass
+class Scope:
+    """What every part reads: the tables chosen, their names, and their objects looked up by table and column,
+    worked out once per render (a big estate has tens of thousands of tables and indexes)."""
+
+    inv: Inventory
+    objects: SchemaObjects
+    names: NameMap
+    chosen: list[Table]
+    scale: int
+    identities: dict[tuple[str, str, str], Identity] = field(default_factory=dict)
+    defaults: dict[tuple[str, str, str], Default] = field(default_factory=dict)
+    sequences: dict[tuple[str, str], Sequence] = field(default_factory=dict)
+    owners: list[str] = field(default_factory=list)  # the chosen tables' owners, in order
+    keys: set[tuple[str, str]] = field(default_factory=set)  # the chosen (owner, table) pairs
+    standalone: list[Sequence] = field(default_factory=list)  # sequences the before-load part creates
+    by_table: dict[tuple[str, str], TableObjects] = field(default_factory=dict)
+    with_extras: set[tuple[str, str, str]] = field(default_factory=set)  # columns with an identity or a default
+    created: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # see created_columns
+
+    def __post_init__(self) -> None:
+        o = self.objects
+        self.identities = {(i.owner, i.table, i.column): i for i in o.identities}
+        self.defaults = {(d.owner, d.table, d.column): d for d in o.defaults if not d.virtual}
+        self.sequences = {(s.owner, s.name): s for s in o.sequences}
+        self.with_extras = {*self.identities, *self.defaults}
+        self.owners = list(dict.fromkeys(t.owner for t in self.chosen))
+        self.keys = {(t.owner, t.name) for t in self.chosen}
+        # The schemas' sequences that are not an identity column's own (PostgreSQL creates those itself).
+        backing = {(i.owner, i.sequence) for i in o.identities}
+        self.standalone = [s for s in o.sequences if s.owner in self.owners and (s.owner, s.name) not in backing]
+        for attr, items in (
+            ("indexes", o.indexes),
+            ("foreign_keys", o.foreign_keys),
+            ("checks", o.checks),
+            ("virtual_columns", o.virtual_columns),
+        ):
+            for item in items:
+                getattr(self.on(item.owner, item.table), attr).append(item)
+        for part in o.partitions:
+            self.on(part.owner, part.table).partitioning = part
+
+    def on(self, owner: str, table: str) -> TableObjects:
+        """The objects of one table (an empty set for a table without any)."""
+        return self.by_table.setdefault((owner, table), TableObjects())
+
+    def table(self, owner: str, name: str) -> str:
+        return f"{quote_ident(self.names.schema(owner))}.{quote_ident(self.names.table(owner, name))}"
+
+    def sequence(self, owner: str, name: str) -> str:
+        schema = self.names.schema(owner) if owner in self.owners else object_name(owner)
+        return f"{quote_ident(schema)}.{quote_ident(object_name(name))}"
+
+    def created_columns(self, table: Table) -> dict[str, str]:
+        """Oracle column -> PostgreSQL column, for the columns the DDL creates (worked out once per table and
+        render: the after-load part asks again for every index, check and foreign key)."""
+        key = (table.owner, table.name)
+        if key not in self.created:
+            self.created[key] = {
+                c.name: self.names.column(table.owner, table.name, c.name)
+                for c in table.columns
+                if oracle_to_postgres(c, self.scale).supported
+            }
+        return self.created[key]
+
+
+def after_load_unique_keys(table: Table) -> list[list[str]]:
+    """The unique keys the after-load part adds: all but the load key (the primary key, or without one the
+    unique key DMS applies changes by, which the before-load part creates)."""
+    return [cols for cols in table.unique_keys if cols != table.key_columns]
+
+
+def relaxed_lob_columns(table: Table) -> list[str]:
+    """NOT NULL LOB columns of a table DMS moves in full LOB mode: nullable until the after-load part."""
+    choice = choose_lob_mode(table)
+    if choice is None or choice.mode != "unlimited":
+        return []
+    return [c.name for c in table.columns if c.name in table.lob_columns and not c.nullable]
+
+
+def scope(
+    inv: Inventory,
+    objects: SchemaObjects,
+    *,
+    schema_map: Mapping[str, str] | None = None,
+    number_datatype_scale: int = 10,
+    names: NameMap | None = None,
+    tables: Iterable[tuple[str, str]] | None = None,
+) -> Scope:
+    if names is None:
+        names = build_name_map(inv, schema_renames(inv, schema_map))
+    chosen = [inv.tables[k] for k in tables] if tables is not None else list(inv.tables.values())
+    conflicts = names.conflicts_among((t.owner, t.name) for t in chosen)
+    if conflicts:
+        raise InventoryError(conflicts[0].message())
+    return Scope(inv, objects, names, chosen, number_datatype_scale)
+
+
+def missing_note(objects: SchemaObjects) -> list[str]:
+    if not objects.missing:
+        return []
+    names = ", ".join(f"{m}.csv" for m in objects.missing)
+    return [f"-- Not in this export: {names}; what they hold is not created (re-run oracle_inventory.sql)."]

@@ -1,0 +1,274 @@
+"""Load the schema-object exports (sequences.csv, identity.csv, ... from oracle_inventory.sql) next to a loaded
+inventory. Same rules as the table exports: every bad value stops the load with one line naming the file, line and
+field, and every row must name a table tables.csv lists (and a column columns.csv lists, where it names one).
+An export that is not given is recorded in `SchemaObjects.missing`: older exports still load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from migration.inventory.load import _Csv, _open_csv
+from migration.inventory.model import Inventory, InventoryError, Table
+from migration.inventory.objects import (
+    OBJECT_FILES,
+    Check,
+    Default,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexColumn,
+    Partitioning,
+    SchemaObjects,
+    Sequence,
+    Trigger,
+)
+
+SEQUENCES_HEADER = (
+    "SEQUENCE_OWNER",
+    "SEQUENCE_NAME",
+    "LAST_NUMBER",
+    "INCREMENT_BY",
+    "CACHE_SIZE",
+    "MIN_VALUE",
+    "MAX_VALUE",
+    "CYCLE_FLAG",
+)
+IDENTITY_HEADER = ("OWNER", "TABLE_NAME", "COLUMN_NAME", "GENERATION_TYPE", "SEQUENCE_NAME")
+DEFAULTS_HEADER = ("OWNER", "TABLE_NAME", "COLUMN_NAME", "VIRTUAL_COLUMN", "DATA_DEFAULT")
+INDEXES_HEADER = ("OWNER", "TABLE_NAME", "INDEX_NAME", "UNIQUENESS", "INDEX_TYPE", "COLUMN_NAME", "COLUMN_POSITION")
+FOREIGN_KEYS_HEADER = (
+    "OWNER",
+    "TABLE_NAME",
+    "CONSTRAINT_NAME",
+    "COLUMN_NAME",
+    "POSITION",
+    "R_OWNER",
+    "R_TABLE_NAME",
+    "R_COLUMN_NAME",
+    "DELETE_RULE",
+)
+CHECKS_HEADER = ("OWNER", "TABLE_NAME", "CONSTRAINT_NAME", "SEARCH_CONDITION")
+TRIGGERS_HEADER = ("OWNER", "TABLE_NAME", "TRIGGER_NAME", "TRIGGER_TYPE", "TRIGGERING_EVENT", "STATUS")
+PARTITIONS_HEADER = ("OWNER", "TABLE_NAME", "PARTITIONING_TYPE", "PARTITION_COUNT", "COLUMN_NAME", "COLUMN_POSITION")
+_DELETE_RULES = ("NO ACTION", "CASCADE", "SET NULL")
+
+
+class _Rows:
+    """One open object export: each row's fields by header name, and the checks every file shares."""
+
+    def __init__(self, f: _Csv, inv: Inventory):
+        self.f, self.inv = f, inv
+
+    def each(self) -> Any:
+        for row in self.f.rows():
+            yield {h: row[i] for h, i in self.f.pos.items()}
+
+    def error(self, row: Mapping[str, Any], fld: str, message: str) -> InventoryError:
+        """An error naming the row's own line (grouped rows are checked after the file was read)."""
+        return InventoryError(f"{self.f.name} line {row.get('_line', self.f.line)}: {fld}: {message}")
+
+    def text(self, row: Mapping[str, Any], fld: str) -> str:
+        value = str(row[fld]).strip()
+        if not value:
+            raise self.error(row, fld, "empty value")
+        return value
+
+    def table(self, row: Mapping[str, Any]) -> Table:
+        owner, name = self.text(row, "OWNER"), self.text(row, "TABLE_NAME")
+        table = self.inv.tables.get((owner, name))
+        if table is None:
+            raise self.error(row, "TABLE_NAME", f"{owner}.{name} is not in tables.csv")
+        return table
+
+    def column(self, table: Table, row: Mapping[str, Any], fld: str = "COLUMN_NAME") -> str:
+        name = self.text(row, fld)
+        if not any(c.name == name for c in table.columns):
+            raise self.error(row, fld, f"{table.owner}.{table.name}.{name} is not in columns.csv")
+        return name
+
+    def number(self, row: Mapping[str, Any], fld: str, minimum: int | None = None) -> int:
+        text = str(row[fld]).strip()
+        if not text:
+            raise self.error(row, fld, "expected a whole number, got an empty value")
+        try:
+            value = int(text)
+        except ValueError:
+            raise self.error(row, fld, f"expected a whole number, got {row[fld]!r}") from None
+        if minimum is not None and value < minimum:
+            raise self.error(row, fld, f"expected a whole number >= {minimum}, got {row[fld]!r}")
+        return value
+
+    def choice(self, row: Mapping[str, Any], fld: str, allowed: tuple[str, ...]) -> str:
+        value = " ".join(row[fld].split()).upper()
+        if value not in allowed:
+            raise self.error(row, fld, f"expected {' or '.join(allowed)}, got {row[fld]!r}")
+        return value
+
+
+def _sequences(r: _Rows) -> list[Sequence]:
+    out = []
+    for row in r.each():
+        out.append(
+            Sequence(
+                r.text(row, "SEQUENCE_OWNER"),
+                r.text(row, "SEQUENCE_NAME"),
+                r.number(row, "LAST_NUMBER"),
+                r.number(row, "INCREMENT_BY"),
+                r.number(row, "CACHE_SIZE", 0),
+                r.number(row, "MIN_VALUE"),
+                r.number(row, "MAX_VALUE"),
+                r.choice(row, "CYCLE_FLAG", ("Y", "N")) == "Y",
+            )
+        )
+    return out
+
+
+def _identities(r: _Rows) -> list[Identity]:
+    out = []
+    for row in r.each():
+        table = r.table(row)
+        kind = r.choice(row, "GENERATION_TYPE", ("ALWAYS", "BY DEFAULT"))
+        options = row.get("IDENTITY_OPTIONS", "").strip()
+        column = r.column(table, row)
+        out.append(Identity(table.owner, table.name, column, kind == "ALWAYS", r.text(row, "SEQUENCE_NAME"), options))
+    return out
+
+
+def _defaults(r: _Rows) -> list[Default]:
+    out = []
+    for row in r.each():
+        table = r.table(row)
+        virtual = r.f.yes_no(row["VIRTUAL_COLUMN"], "VIRTUAL_COLUMN")
+        column = r.text(row, "COLUMN_NAME") if virtual else r.column(table, row)
+        dtype = row.get("DATA_TYPE", "").strip()
+        out.append(Default(table.owner, table.name, column, r.text(row, "DATA_DEFAULT"), virtual, dtype))
+    return out
+
+
+def _grouped(r: _Rows, name_field: str, position_field: str) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    """Rows of multi-column objects (indexes, foreign keys, partition keys) by (owner, table, name), each with its
+    table and position; positions must run 1..n."""
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for row in r.each():
+        table = r.table(row)
+        name = r.text(row, name_field) if name_field else ""
+        item = dict(row, _table=table, _position=r.number(row, position_field, 1), _line=r.f.line)
+        groups.setdefault((table.owner, table.name, name), []).append(item)
+    for (owner, tname, name), rows in groups.items():
+        positions = sorted(x["_position"] for x in rows)
+        if positions != list(range(1, len(rows) + 1)):
+            what = f"{owner}.{tname} {name}".rstrip()
+            raise r.error(rows[0], position_field, f"{what} positions {positions} are not 1..{len(rows)}")
+        rows.sort(key=lambda x: x["_position"])
+    return groups
+
+
+def _indexes(r: _Rows) -> list[Index]:
+    out = []
+    for (owner, tname, name), rows in _grouped(r, "INDEX_NAME", "COLUMN_POSITION").items():
+        first = rows[0]
+        kind = " ".join(first["INDEX_TYPE"].split()).upper()
+        function_based = kind.startswith("FUNCTION-BASED") or kind == "DOMAIN"
+        cols = tuple(
+            IndexColumn(
+                x["COLUMN_NAME"].strip() if function_based else r.column(x["_table"], x),
+                x.get("DESCEND", "ASC").strip().upper() == "DESC",
+            )
+            for x in rows
+        )
+        unique = r.choice(first, "UNIQUENESS", ("UNIQUE", "NONUNIQUE", "BITMAP")) == "UNIQUE"
+        size = r.number(first, "BYTES", 0) if first.get("BYTES", "").strip() else 0
+        out.append(Index(owner, tname, name, unique, kind, cols, size))
+    return out
+
+
+def _foreign_keys(r: _Rows) -> list[ForeignKey]:
+    out = []
+    for (owner, tname, name), rows in _grouped(r, "CONSTRAINT_NAME", "POSITION").items():
+        first = rows[0]
+        out.append(
+            ForeignKey(
+                owner,
+                tname,
+                name,
+                tuple(r.column(x["_table"], x) for x in rows),
+                r.text(first, "R_OWNER"),
+                r.text(first, "R_TABLE_NAME"),
+                tuple(r.text(x, "R_COLUMN_NAME") for x in rows),
+                r.choice(first, "DELETE_RULE", _DELETE_RULES),
+            )
+        )
+    return out
+
+
+def _checks(r: _Rows) -> list[Check]:
+    out = []
+    for row in r.each():
+        table = r.table(row)
+        out.append(Check(table.owner, table.name, r.text(row, "CONSTRAINT_NAME"), r.text(row, "SEARCH_CONDITION")))
+    return out
+
+
+def _triggers(r: _Rows) -> list[Trigger]:
+    out = []
+    for row in r.each():
+        table = r.table(row)
+        status = r.choice(row, "STATUS", ("ENABLED", "DISABLED"))
+        event = " ".join(row["TRIGGERING_EVENT"].split())
+        kind = " ".join(row["TRIGGER_TYPE"].split())
+        out.append(Trigger(table.owner, table.name, r.text(row, "TRIGGER_NAME"), kind, event, status == "ENABLED"))
+    return out
+
+
+def _partitions(r: _Rows) -> list[Partitioning]:
+    out = []
+    for (owner, tname, _), rows in _grouped(r, "", "COLUMN_POSITION").items():
+        first = rows[0]
+        kind = r.text(first, "PARTITIONING_TYPE").upper()
+        sub = first.get("SUBPARTITIONING_TYPE", "").strip().upper() or "NONE"
+        count = r.number(first, "PARTITION_COUNT", 1)
+        out.append(Partitioning(owner, tname, kind, sub, count, tuple(r.column(x["_table"], x) for x in rows)))
+    return out
+
+
+_READERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], Callable[[_Rows], list[Any]]]] = {
+    "sequences": (SEQUENCES_HEADER, (), _sequences),
+    "identity": (IDENTITY_HEADER, ("IDENTITY_OPTIONS",), _identities),
+    "defaults": (DEFAULTS_HEADER, ("DATA_TYPE",), _defaults),
+    "indexes": (INDEXES_HEADER, ("DESCEND", "BYTES"), _indexes),
+    "foreign_keys": (FOREIGN_KEYS_HEADER, (), _foreign_keys),
+    "checks": (CHECKS_HEADER, (), _checks),
+    "triggers": (TRIGGERS_HEADER, (), _triggers),
+    "partitions": (PARTITIONS_HEADER, ("SUBPARTITIONING_TYPE",), _partitions),
+}
+_FIELDS = {
+    "sequences": "sequences",
+    "identity": "identities",
+    "defaults": "defaults",
+    "indexes": "indexes",
+    "foreign_keys": "foreign_keys",
+    "checks": "checks",
+    "triggers": "triggers",
+    "partitions": "partitions",
+}
+
+
+def load_objects(inv: Inventory, paths: Mapping[str, str | Path | None]) -> SchemaObjects:
+    """The object exports named in `paths` (keys from OBJECT_FILES; a missing key or None: not exported)."""
+    unknown = sorted(set(paths) - set(OBJECT_FILES))
+    if unknown:
+        raise ValueError(f"unknown object exports: {', '.join(unknown)}")
+    found: dict[str, tuple[Any, ...]] = {}
+    missing = []
+    for key in OBJECT_FILES:
+        path = paths.get(key)
+        if path is None:
+            missing.append(key)
+            continue
+        required, optional, read = _READERS[key]
+        with _open_csv(path, required, optional) as f:
+            found[_FIELDS[key]] = tuple(read(_Rows(f, inv)))
+    return SchemaObjects(**found, missing=tuple(missing))

@@ -1,0 +1,98 @@
+"""Oracle column defaults and check conditions in PostgreSQL, for the few forms whose meaning is certain.
+
+Anything else (a function call, a PL/SQL-only construct, a name that is not a column of the table) returns None
+and the DDL lists the Oracle text for the DBA instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+# Oracle default -> PostgreSQL default, for the pseudo-columns with one meaning on both sides. SYSDATE and
+# CURRENT_DATE are DATE values, which carry seconds (typemap: timestamp(0)).
+_PSEUDO_DEFAULTS = {
+    "SYSDATE": "LOCALTIMESTAMP(0)",
+    "CURRENT_DATE": "LOCALTIMESTAMP(0)",
+    "SYSTIMESTAMP": "CURRENT_TIMESTAMP",
+    "CURRENT_TIMESTAMP": "CURRENT_TIMESTAMP",
+    "LOCALTIMESTAMP": "LOCALTIMESTAMP",
+    "USER": "CURRENT_USER",
+}
+# SYS_GUID() returns RAW(16); gen_random_uuid() is built in from PostgreSQL 13.
+_GUID_BY_TYPE = {
+    "bytea": "decode(replace(gen_random_uuid()::text, '-', ''), 'hex')",
+    "uuid": "gen_random_uuid()",
+}
+_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?([eE][-+]?\d+)?")
+_STRING = re.compile(r"'(?:[^']|'')*'")
+_NAME = r'(?:"[^"]+"|[A-Za-z][A-Za-z0-9_$#]*)'
+_NEXTVAL = re.compile(rf"(?:({_NAME})\.)?({_NAME})\.\"?NEXTVAL\"?", re.IGNORECASE)
+
+
+def _unquote(name: str) -> str:
+    return name[1:-1] if name.startswith('"') else name.upper()
+
+
+def _bare(expression: str) -> str:
+    text = expression.strip()
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text
+
+
+def nextval_sequence(expression: str, owner: str) -> tuple[str, str] | None:
+    """(owner, sequence) when an Oracle default is `[owner.]sequence.NEXTVAL`, else None."""
+    m = _NEXTVAL.fullmatch(_bare(expression))
+    if m is None:
+        return None
+    return (_unquote(m[1]) if m[1] else owner, _unquote(m[2]))
+
+
+def translate_default(
+    expression: str, pg_type: str | None, owner: str, sequence: Callable[[str, str], str]
+) -> str | None:
+    """The PostgreSQL DEFAULT for an Oracle DATA_DEFAULT text, or None when its meaning is not certain.
+    `sequence(owner, name)` gives a sequence's qualified PostgreSQL name, for `seq.NEXTVAL` defaults."""
+    text = _bare(expression)
+    upper = text.upper()
+    if upper == "NULL":
+        return None
+    if _NUMBER.fullmatch(text) or _STRING.fullmatch(text):
+        return text
+    if upper in _PSEUDO_DEFAULTS:
+        return _PSEUDO_DEFAULTS[upper]
+    if upper.replace(" ", "") == "SYS_GUID()":
+        return _GUID_BY_TYPE.get(pg_type or "")
+    if fed_by := nextval_sequence(text, owner):
+        return f"nextval('{sequence(*fed_by).replace(chr(39), chr(39) * 2)}'::regclass)"
+    return None
+
+
+_TOKEN = re.compile(
+    r"""\s*(?:('(?:[^']|'')*')|("[^"]+")|([A-Za-z][A-Za-z0-9_$#]*)|(\d+(?:\.\d+)?)|(<=|>=|<>|!=|[-+*/(),=<>]))"""
+)
+_KEYWORDS = frozenset({"AND", "OR", "NOT", "IN", "IS", "NULL", "BETWEEN", "LIKE"})
+
+
+def translate_check(condition: str, columns: Mapping[str, str], quote: Callable[[str], str]) -> str | None:
+    """A check condition made of the table's columns, literals, comparisons, IN, BETWEEN, LIKE, IS [NOT] NULL,
+    AND/OR/NOT and arithmetic, with each column under its PostgreSQL name; None for anything else (functions)."""
+    out: list[str] = []
+    pos, text = 0, condition.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        string, quoted, word, number, op = m.groups()
+        if string or number or op:
+            out.append(string or number or op)
+        elif word and word.upper() in _KEYWORDS:
+            out.append(word.upper())
+        else:
+            name = quoted[1:-1] if quoted else word.upper()
+            if name not in columns:
+                return None
+            out.append(quote(columns[name]))
+    return " ".join(out).replace("( ", "(").replace(" )", ")").replace(" ,", ",") if out else None

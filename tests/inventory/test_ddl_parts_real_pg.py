@@ -1,0 +1,146 @@
+"""The three DDL parts of the hospital schema apply in order to a real PostgreSQL 15, around a simulated load;
+after the cutover part (from a sequences export taken at the freeze), inserting through every sequence and every
+identity succeeds."""
+
+import shutil
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from migration.inventory.ddl_parts import PARTS, render_ddl_part
+from migration.inventory.load import load_inventory
+from migration.inventory.load_objects import load_objects
+from migration.inventory.objects import OBJECT_FILES
+
+HOSPITAL = Path(__file__).resolve().parents[1] / "data" / "hospital"
+# Sequences as exported at the freeze: Oracle handed out more values after the inventory export.
+FREEZE_LAST = {
+    "INVOICE_NO_SEQ": 612000,
+    "ISEQ$$_73001": 1250000,
+    "ISEQ$$_73002": 4900000,
+    "LAB_RESULT_SEQ": 9100000000,
+    "NOTE_SEQ": 3200000,
+    "REFUND_SEQ": -2000,
+    "WARD_SEQ": 160,
+}
+
+
+def _load(root: Path):
+    inv = load_inventory(*(root / f"{n}.csv" for n in ("columns", "tables", "lobs", "keys")))
+    return inv, load_objects(inv, {k: root / f"{k}.csv" for k in OBJECT_FILES})
+
+
+def _freeze_export(tmp_path: Path) -> Path:
+    """The hospital export with sequences.csv taken again at the freeze."""
+    root = tmp_path / "freeze"
+    shutil.copytree(HOSPITAL, root)
+    lines = (root / "sequences.csv").read_text(encoding="utf-8").splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        fields = line.split(",")
+        fields[2] = f'"{FREEZE_LAST[fields[1].strip(chr(34))]}"'
+        out.append(",".join(fields))
+    (root / "sequences.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    return root
+
+
+# The rows DMS would have written up to the freeze: keys up to the last value each Oracle sequence handed out.
+SIMULATED_LOAD = """
+INSERT INTO hosp.wards (ward_id, name, capacity) VALUES (1, 'Cardiology', 40), (159, 'Témoin', 12);
+INSERT INTO hosp.patients (patient_id, mrn, full_name, status, created_at, guid)
+  VALUES (1249999, 'MRN-1', 'Ada', 'A', now(), '\\x00'), (7, 'MRN-2', 'Bob', 'I', now(), '\\x01');
+INSERT INTO hosp.admissions (admission_id, patient_id, ward_id, admitted_at)
+  VALUES (4899999, 1249999, 159, now()), (3, 7, 1, now());
+INSERT INTO hosp.lab_results (result_id, admission_id, result_date, result_value, unit)
+  VALUES (9099999999, 4899999, now(), 1.5, 'mmol/L');
+INSERT INTO hosp.diagnosis_codes (code, description) VALUES ('I21', 'Acute myocardial infarction');
+-- DMS inserts a full-LOB row first and writes the LOB after it: the NOT NULL CLOB is NULL for a moment.
+INSERT INTO hosp.clinical_notes (note_id, admission_id, written_at, body) VALUES (3199999, 4899999, now(), NULL);
+UPDATE hosp.clinical_notes SET body = 'stable' WHERE note_id = 3199999;
+INSERT INTO hosp.scans (scan_id, admission_id, taken_at) VALUES (1, 4899999, now());
+INSERT INTO hosp.audit_trail (logged_at, actor, details) VALUES (now(), 'dms', NULL);
+"""
+
+# After cutover: every identity and every sequence hands out a value no loaded row holds.
+THROUGH_EVERY_SEQUENCE = """
+INSERT INTO hosp.patients (mrn, full_name) VALUES ('MRN-3', 'Cleo');
+INSERT INTO hosp.admissions (patient_id, admitted_at) VALUES (7, now());
+INSERT INTO hosp.wards (ward_id, name) VALUES (nextval('hosp.ward_seq'), 'Oncology');
+INSERT INTO hosp.lab_results (admission_id, result_date) VALUES (3, now());
+INSERT INTO hosp.clinical_notes (note_id, admission_id, body) VALUES (nextval('hosp.note_seq'), 3, 'x');
+"""
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory):
+    inv, objects = _load(HOSPITAL)
+    freeze_inv, freeze_objects = _load(_freeze_export(tmp_path_factory.mktemp("hospital")))
+    return {
+        "before-load": render_ddl_part(inv, objects, "before-load"),
+        "after-load": render_ddl_part(inv, objects, "after-load"),
+        "cutover": render_ddl_part(freeze_inv, freeze_objects, "cutover"),
+    }
+
+
+def test_the_parts_apply_in_order_and_every_sequence_and_identity_inserts_after_cutover(pg_server, parts):
+    db = pg_server.create_database("test_ddl_parts_hospital")
+    pg_server.execute(parts["before-load"], dbname=db)
+    pg_server.execute(SIMULATED_LOAD, dbname=db)
+    pg_server.execute(parts["after-load"], dbname=db)
+    pg_server.execute(parts["cutover"], dbname=db)
+    pg_server.execute(THROUGH_EVERY_SEQUENCE, dbname=db)
+    with pg_server.connect(db) as conn:
+        assert conn.execute("SELECT max(patient_id) FROM hosp.patients").fetchone()[0] == 1250000
+        assert conn.execute("SELECT max(admission_id) FROM hosp.admissions").fetchone()[0] == 4900000
+        assert conn.execute("SELECT max(ward_id) FROM hosp.wards").fetchone()[0] == 160
+        assert conn.execute("SELECT nextval('hosp.invoice_no_seq')").fetchone()[0] == 612000
+        assert conn.execute("SELECT nextval('hosp.refund_seq')").fetchone()[0] == -2000
+        # what the after-load part built
+        indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'hosp'")}
+        assert {"admissions_patient_ix", "admissions_ward_ix", "lab_results_adm_ix"} <= indexes
+        fks = conn.execute(
+            "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' AND conparentid = 0"
+        ).fetchall()
+        assert len(fks) == 5 and all(validated for _, validated in fks)
+        kind = conn.execute("SELECT relkind FROM pg_class WHERE relname = 'lab_results'").fetchone()[0]
+        assert kind == "p"  # partitioned, as in Oracle
+        with pytest.raises(psycopg.errors.NotNullViolation):
+            conn.execute("INSERT INTO hosp.clinical_notes (note_id, admission_id) VALUES (1, 3)")
+        with pytest.raises(psycopg.errors.CheckViolation):
+            conn.execute("UPDATE hosp.wards SET capacity = 0")
+
+
+def test_without_the_cutover_part_the_first_insert_collides(pg_server, parts):
+    """The failure the cutover part prevents: the identity restarts below the rows Oracle wrote after export."""
+    db = pg_server.create_database("test_ddl_parts_no_cutover")
+    pg_server.execute(parts["before-load"], dbname=db)
+    pg_server.execute(SIMULATED_LOAD.replace("1249999", "1200021"), dbname=db)
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        pg_server.execute("INSERT INTO hosp.patients (mrn, full_name) VALUES ('MRN-3', 'Cleo')", dbname=db)
+
+
+def test_an_unknown_part_is_refused():
+    inv, objects = _load(HOSPITAL)
+    with pytest.raises(ValueError, match="before-load, after-load, cutover"):
+        render_ddl_part(inv, objects, "during-load")
+    assert PARTS == ("before-load", "after-load", "cutover")
+
+
+def test_an_older_export_still_gives_parts_that_apply(pg_server):
+    """The sample inventory has no object exports: tables and keys before the load, the other unique keys after
+    it, nothing to move at cutover; each part says once what it could not build."""
+    sample = Path(__file__).resolve().parents[1] / "data" / "inventory"
+    inv = load_inventory(*(sample / f"{n}.csv" for n in ("columns", "tables", "lobs", "keys")))
+    objects = load_objects(inv, {})
+    db = pg_server.create_database("test_ddl_parts_older_export")
+    for part in PARTS:
+        text = render_ddl_part(inv, objects, part)
+        assert text.count("-- Not in this export: sequences.csv") == 1
+        pg_server.execute(text, dbname=db)
+    with pg_server.connect(db) as conn:
+        uniques = conn.execute(
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'u' AND connamespace::regnamespace::text IN ('app', 'hr')"
+        ).fetchone()[0]
+    assert uniques == sum(len([u for u in t.unique_keys if u != t.key_columns]) for t in inv.tables.values())
+    assert uniques > 0

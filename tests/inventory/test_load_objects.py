@@ -1,0 +1,76 @@
+"""The schema-object exports (sequences, identity, defaults, indexes, foreign keys, checks, triggers, partitions)
+load next to the inventory, with one-line errors naming file, line and field; older exports still load."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from migration.inventory.load import load_inventory
+from migration.inventory.load_objects import load_objects
+from migration.inventory.model import InventoryError
+from migration.inventory.objects import OBJECT_FILES
+
+HOSPITAL = Path(__file__).resolve().parents[1] / "data" / "hospital"
+
+
+def _inventory(root: Path = HOSPITAL):
+    return load_inventory(*(root / f"{n}.csv" for n in ("columns", "tables", "lobs", "keys")))
+
+
+def _paths(root: Path = HOSPITAL):
+    return {k: root / f"{k}.csv" for k in OBJECT_FILES}
+
+
+def test_the_hospital_export_loads_every_kind_of_object():
+    objects = load_objects(_inventory(), _paths())
+    assert objects.missing == ()
+    seqs = {s.name: s for s in objects.sequences}
+    assert seqs["WARD_SEQ"].last_number == 141 and not seqs["WARD_SEQ"].cycle
+    assert seqs["INVOICE_NO_SEQ"].cycle and seqs["REFUND_SEQ"].increment_by == -10
+    assert seqs["LAB_RESULT_SEQ"].max_value == 9999999999999999999999999999
+    assert {(i.table, i.always) for i in objects.identities} == {("PATIENTS", True), ("ADMISSIONS", False)}
+    assert [d.column for d in objects.virtual_columns] == ["AGE_YEARS"]
+    index = {i.name: i for i in objects.indexes}
+    assert [c.name for c in index["ADMISSIONS_PATIENT_IX"].columns] == ["PATIENT_ID", "ADMITTED_AT"]
+    assert index["PATIENTS_NAME_UPPER_IX"].function_based
+    assert not index["ADMISSIONS_PATIENT_IX"].function_based
+    fk = {k.name: k for k in objects.foreign_keys}
+    assert fk["ADMISSIONS_PATIENT_FK"].delete_rule == "CASCADE"
+    assert fk["ADMISSIONS_WARD_FK"].ref_columns == ("WARD_ID",)
+    assert objects.partitions[0].kind == "RANGE" and objects.partitions[0].columns == ("RESULT_DATE",)
+    assert {t.name for t in objects.triggers} == {"CLINICAL_NOTES_BI", "WARDS_BI", "PATIENTS_AUDIT_AU"}
+    assert objects.post_load_count({("HOSP", "ADMISSIONS")}) == 5  # 2 indexes, 2 foreign keys, 1 check
+
+
+def test_an_older_export_loads_and_names_what_it_lacks():
+    objects = load_objects(_inventory(), {"sequences": HOSPITAL / "sequences.csv"})
+    assert objects.missing == tuple(k for k in OBJECT_FILES if k != "sequences")
+    assert objects.indexes == () and len(objects.sequences) == 7
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        ("sequences", '"141"', '"14x"', "sequences.csv line 8: LAST_NUMBER: expected a whole number, got '14x'"),
+        ("identity", '"ALWAYS"', '"SOMETIMES"', "identity.csv line 3: GENERATION_TYPE: expected ALWAYS or BY DEFAULT"),
+        ("indexes", '"WARD_ID",1', '"NOPE",1', "indexes.csv line 4: COLUMN_NAME: HOSP.ADMISSIONS.NOPE is not in"),
+        ("foreign_keys", '"CASCADE"', '"RESTRICT"', "foreign_keys.csv line 2: DELETE_RULE: expected NO ACTION or"),
+        ("checks", '"HOSP","WARDS"', '"HOSP","BEDS"', "checks.csv line 3: TABLE_NAME: HOSP.BEDS is not in tables.csv"),
+        (
+            "partitions",
+            '"RESULT_DATE",1',
+            '"RESULT_DATE",2',
+            "partitions.csv line 2: COLUMN_POSITION: HOSP.LAB_RESULTS",
+        ),
+    ],
+)
+def test_a_bad_value_names_file_line_and_field(tmp_path, file, old, new, message):
+    shutil.copytree(HOSPITAL, tmp_path, dirs_exist_ok=True)
+    path = tmp_path / f"{file}.csv"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(InventoryError) as err:
+        load_objects(_inventory(tmp_path), _paths(tmp_path))
+    assert str(err.value).startswith(message)

@@ -1,0 +1,50 @@
+"""Oracle defaults and checks convert only when their meaning is certain; everything else is left to the DBA."""
+
+import pytest
+
+from migration.inventory.ddl import quote_ident
+from migration.inventory.oracle_expr import nextval_sequence, translate_check, translate_default
+
+
+def _seq(owner: str, name: str) -> str:
+    return f"{owner.lower()}.{name.lower()}"
+
+
+@pytest.mark.parametrize(
+    ("oracle", "pg_type", "expected"),
+    [
+        ("0 ", "integer", "0"),
+        ("'A'\n", "char(1)", "'A'"),
+        ("(SYSDATE)", "timestamp(0)", "LOCALTIMESTAMP(0)"),
+        ("systimestamp", "timestamp(6)", "CURRENT_TIMESTAMP"),
+        ("USER", "varchar(30)", "CURRENT_USER"),
+        ("SYS_GUID()", "bytea", "decode(replace(gen_random_uuid()::text, '-', ''), 'hex')"),
+        ("SYS_GUID()", "varchar(32)", None),
+        ('"HOSP"."LAB_SEQ"."NEXTVAL"', "bigint", "nextval('hosp.lab_seq'::regclass)"),
+        ("order_seq.nextval", "bigint", "nextval('app.order_seq'::regclass)"),
+        ("NULL", "integer", None),
+        ("TRUNC(SYSDATE)", "timestamp(0)", None),
+    ],
+)
+def test_defaults(oracle, pg_type, expected):
+    assert translate_default(oracle, pg_type, "APP", _seq) == expected
+
+
+def test_nextval_names_its_sequence():
+    assert nextval_sequence('"HOSP"."LAB_SEQ"."NEXTVAL"', "APP") == ("HOSP", "LAB_SEQ")
+    assert nextval_sequence("SYSDATE", "APP") is None
+
+
+@pytest.mark.parametrize(
+    ("oracle", "expected"),
+    [
+        ("STATUS IN ('A', 'I')", "status IN ('A', 'I')"),
+        ('"Qty" > 0 AND QTY <= 10', '"Qty" > 0 AND qty <= 10'),
+        ("END_AT IS NULL OR END_AT >= START_AT", "end_at IS NULL OR end_at >= start_at"),
+        ("REGEXP_LIKE(CODE, '^[A-Z]+$')", None),
+        ("NOPE > 1", None),
+    ],
+)
+def test_checks(oracle, expected):
+    columns = {"STATUS": "status", "Qty": "Qty", "QTY": "qty", "END_AT": "end_at", "START_AT": "start_at"}
+    assert translate_check(oracle, columns, quote_ident) == expected
