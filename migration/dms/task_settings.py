@@ -136,8 +136,12 @@ def _fail(message: str) -> NoReturn:
 
 def check_options(opts: TaskSettingsOptions) -> None:
     """Refuse option combinations DMS would reject at run time or that would lose data silently."""
-    cdc = opts.migration_type in _CDC_TYPES
-    # LOB sizes belong to exactly one mode; a stray size means the user expected a different mode.
+    for check in (_check_lobs, _check_stops, _check_batch_apply, _check_targets, _check_validation, _check_names):
+        check(opts)
+
+
+def _check_lobs(opts: TaskSettingsOptions) -> None:
+    """LOB sizes belong to exactly one mode; a stray size means the user expected a different mode."""
     if opts.lob_max_size_kb is not None and opts.lob_mode != "limited":
         _fail(f"lobMaxSizeKb only applies to lobMode limited (lobMode is {opts.lob_mode})")
     if opts.lob_chunk_size_kb is not None and opts.lob_mode not in ("full", "inline"):
@@ -146,11 +150,20 @@ def check_options(opts: TaskSettingsOptions) -> None:
         _fail(f"inlineLobMaxSizeKb only applies to lobMode inline (lobMode is {opts.lob_mode})")
     if opts.lob_mode == "inline" and opts.inline_lob_max_size_kb is None:
         _fail("lobMode inline needs inlineLobMaxSizeKb (1..102400)")
+
+
+def _check_stops(opts: TaskSettingsOptions) -> None:
+    """The pauses around the cached changes exist only between a full load and CDC."""
     if opts.stop_task_cached_changes_applied or opts.stop_task_cached_changes_not_applied:
         if opts.migration_type != "full-load-and-cdc":
             _fail("stopTaskCachedChangesApplied/NotApplied only apply to migrationType full-load-and-cdc")
         if opts.stop_task_cached_changes_applied and opts.stop_task_cached_changes_not_applied:
             _fail("stopTaskCachedChangesApplied and stopTaskCachedChangesNotApplied are mutually exclusive")
+
+
+def _check_batch_apply(opts: TaskSettingsOptions) -> None:
+    """Batch apply only where DMS supports it."""
+    cdc = opts.migration_type in _CDC_TYPES
     if opts.batch_apply:
         if not cdc:
             _fail("batchApply needs migrationType cdc or full-load-and-cdc (full-load applies no changes)")
@@ -165,6 +178,11 @@ def check_options(opts: TaskSettingsOptions) -> None:
                 f"batchApply cannot be combined with lobMode {opts.lob_mode} (batch apply supports limited LOB "
                 "mode only)"
             )
+
+
+def _check_targets(opts: TaskSettingsOptions) -> None:
+    """Loopback needs CDC; the reverse task (an Oracle target) only applies changes, into tables it must not touch."""
+    cdc = opts.migration_type in _CDC_TYPES
     if opts.loopback is not None and not cdc:
         _fail("loopback needs migrationType cdc or full-load-and-cdc")
     if opts.target_engine == "oracle":
@@ -175,6 +193,11 @@ def check_options(opts: TaskSettingsOptions) -> None:
             _fail("an oracle target (reverse task) needs targetTablePrepMode DO_NOTHING to protect the original tables")
         if opts.ddl_handling:
             _fail("ddlHandling must be false on an oracle target (no DDL flows back on the reverse path)")
+
+
+def _check_validation(opts: TaskSettingsOptions) -> None:
+    """Resync repairs what validation finds; validation-only tasks compare and never write; partial LOB validation within what the task carries."""
+    cdc = opts.migration_type in _CDC_TYPES
     if opts.resync:
         if not opts.validation or opts.validation_only:
             _fail("data resync repairs what validation finds: it needs validation on a task that writes")
@@ -198,6 +221,10 @@ def check_options(opts: TaskSettingsOptions) -> None:
                 f"validationPartialLobSizeKb ({partial}) must not exceed lobMaxSizeKb ({_lob_max(opts)}){tables}: "
                 "truncated LOBs would fail validation"
             )
+
+
+def _check_names(opts: TaskSettingsOptions) -> None:
+    """Control and loopback schemas must be names the target engine accepts."""
     schema = _control_schema(opts)
     pattern = _PG_IDENT if opts.target_engine == "postgresql" else _ORA_IDENT
     kind = (
