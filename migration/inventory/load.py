@@ -146,7 +146,9 @@ def _open_csv(path: str | Path, required: tuple[str, ...], optional: tuple[str, 
     except OSError as exc:
         raise InventoryError(f"{p.name}: cannot read {p}: {exc.strerror or exc}") from None
     with handle:
-        reader = csv.reader(handle)
+        # strict: a quote left open at the end (a truncated export) or text after a closing quote is an error,
+        # not a field that silently swallows the rest of the file
+        reader = csv.reader(handle, strict=True)
         try:
             yield _Csv(p, reader, required, optional)
         except UnicodeDecodeError as exc:

@@ -2,13 +2,15 @@
 stops with one line naming the file, line, field and value; DDL for the extremes Oracle allows applies to a real
 PostgreSQL 15."""
 
+import io
+import json
 import os
 import threading
 from pathlib import Path
 
 import pytest
 
-from migration.cli.inventory import main
+from migration.cli.inventory import build_report, main, write_json_report
 from migration.inventory.ddl import render_ddl
 from migration.inventory.load import MAX_NUMBER, load_inventory
 from migration.inventory.model import InventoryError
@@ -233,3 +235,18 @@ def test_ddl_for_the_extremes_oracle_allows_applies_to_postgresql(tmp_path: Path
     assert types["c1"] == "character(2000)" and types["v2"] == "text"
     assert types["t2"] == "timestamp(6) with time zone" and types["t3"] == "timestamp(6) with time zone"
     assert len(types) == 1 + len(EXTREMES)
+
+
+# ------------------------------------------------------------------------------------------------ streamed JSON
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "inventory"
+
+
+@pytest.mark.parametrize("selection", [None, [], [("HR", "EMPLOYEES")]], ids=["all", "none", "one"])
+def test_streamed_json_report_is_the_whole_report_dumped(selection: list[tuple[str, str]] | None) -> None:
+    """The stream writes row by row what json.dumps(report, indent=2) wrote from the report held whole."""
+    inv = load_inventory(*(SAMPLE_DIR / n for n in ("columns.csv", "tables.csv", "lobs.csv", "keys.csv")))
+    out = io.StringIO()
+    write_json_report(inv, out, 0, tables=selection)
+    assert out.getvalue() == json.dumps(build_report(inv, 0, tables=selection), indent=2) + "\n"
+    assert json.loads(out.getvalue())["columns"] or selection == []
