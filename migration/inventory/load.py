@@ -278,7 +278,7 @@ def _load_columns(path: str | Path, inv: Inventory) -> None:
     the shared type fields."""
     tables = inv.tables
     signatures: dict[tuple[str, ...], tuple[_TypeFields, bool]] = {}  # raw type fields -> (fields, is LOB)
-    intern, new = sys.intern, tuple.__new__
+    intern, new, nul = sys.intern, tuple.__new__, _NUL
     with _open_csv(path, COLUMNS_HEADER, ("CHAR_LENGTH",)) as f:
         names = itemgetter(*(f.pos[h] for h in COLUMNS_HEADER[:3]))
         attributes = itemgetter(*(f.pos[h] for h in (*COLUMNS_HEADER[3:], "CHAR_LENGTH") if h in f.pos))
@@ -304,7 +304,7 @@ def _load_columns(path: str | Path, inv: Inventory) -> None:
                 append, lob_append = table.columns.append, table.lob_columns.append
                 seen = {c.name for c in table.columns}
             cname = intern(cname.strip())
-            if cname in seen or not cname or _NUL in cname:
+            if cname in seen or not cname or nul in cname:
                 if cname in seen:
                     raise f.error("COLUMN_NAME", f"duplicate column {owner}.{tname}.{cname}")
                 f.identifier(cname, "COLUMN_NAME")

@@ -250,3 +250,15 @@ def test_streamed_json_report_is_the_whole_report_dumped(selection: list[tuple[s
     write_json_report(inv, out, 0, tables=selection)
     assert out.getvalue() == json.dumps(build_report(inv, 0, tables=selection), indent=2) + "\n"
     assert json.loads(out.getvalue())["columns"] or selection == []
+
+
+def test_the_type_map_keeps_no_module_level_cache() -> None:
+    """The project's rule: memos live for one run (TypeMapper), so nothing is shared between runs or stacks."""
+    from migration.inventory import typemap
+
+    cached = [name for name, value in vars(typemap).items() if hasattr(value, "cache_info")]
+    assert cached == []
+    mapper = typemap.TypeMapper(0)
+    inv = load_inventory(*(SAMPLE_DIR / n for n in ("columns.csv", "tables.csv")))
+    columns = [c for t in inv.tables.values() for c in t.columns]
+    assert [mapper.map(c) for c in columns] == [typemap.oracle_to_postgres(c, 0) for c in columns]
