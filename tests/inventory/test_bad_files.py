@@ -262,3 +262,12 @@ def test_the_type_map_keeps_no_module_level_cache() -> None:
     inv = load_inventory(*(SAMPLE_DIR / n for n in ("columns.csv", "tables.csv")))
     columns = [c for t in inv.tables.values() for c in t.columns]
     assert [mapper.map(c) for c in columns] == [typemap.oracle_to_postgres(c, 0) for c in columns]
+
+
+def test_streamed_json_escapes_as_json_dumps_does(tmp_path: Path) -> None:
+    odd = ['APP,T0,"Naïve ""q"" \\ tab\t€",VARCHAR2,40,,,Y,C,10', "APP,T0,ORDER,DATE,7,,,Y,,"]
+    inv = load_inventory(write(tmp_path / "c.csv", columns_of(1, *odd)), write(tmp_path / "t.csv", many_tables(1)))
+    out = io.StringIO()
+    write_json_report(inv, out)
+    assert out.getvalue() == json.dumps(build_report(inv), indent=2) + "\n"
+    assert "\\u20ac" in out.getvalue() and "true" in out.getvalue() and "null" in out.getvalue()
