@@ -85,6 +85,11 @@ def write_json_report(
     whole took 6 GB. Two passes over the tables, because the JSON lists every column before every table: the
     first writes the columns, the second the tables, each row encoded and dropped as it comes."""
     chosen, names = _chosen(inv, names, tables)
+    with gc_paused():  # rows are freed as they are written; collections would only rescan the inventory's maps
+        _stream_json(chosen, names, number_datatype_scale, out)
+
+
+def _stream_json(chosen: list[Table], names: NameMap, number_datatype_scale: int, out: TextIO) -> None:
     out.write("{")
     for index, key in enumerate(("columns", "tables")):
         out.write(f'{"," if index else ""}\n  "{key}": [')
