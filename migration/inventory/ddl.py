@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain
 from migration.inventory.names import quote_postgres as quote_ident
-from migration.inventory.typemap import identifier_too_long, oracle_to_postgres
+from migration.inventory.typemap import TypeMapper, identifier_too_long
 
 
 def schema_renames(inv: Inventory, schema_map: Mapping[str, str] | None) -> dict[str, str]:
@@ -55,13 +55,14 @@ def render_ddl(
         f"-- Unconstrained NUMBER columns assume the Oracle endpoint setting NumberDatatypeScale="
         f"{number_datatype_scale}.",
     ]
-    if any(oracle_to_postgres(c).postgres_type == "geometry" for t in chosen for c in t.columns):
+    types = TypeMapper(number_datatype_scale)  # a million columns, a few hundred distinct types
+    if any(types.map(c).postgres_type == "geometry" for t in chosen for c in t.columns):
         out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
     for owner in dict.fromkeys(t.owner for t in chosen):
         out.append(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(names.schema(owner))};")
     for table in chosen:
         out.append("")
-        out.extend(_table_ddl(table, names, number_datatype_scale))
+        out.extend(_table_ddl(table, names, types))
     return "\n".join(out) + "\n"
 
 
@@ -76,14 +77,14 @@ def _name_note(what: str, oracle: str, postgres: str, column: bool = False) -> s
     return f"-- {what}: created as {postgres} (the task mappings rename it both ways)"
 
 
-def _table_ddl(table: Table, names: NameMap, number_datatype_scale: int) -> list[str]:
+def _table_ddl(table: Table, names: NameMap, types: TypeMapper) -> list[str]:
     where = f"{table.owner}.{table.name}"
     pg_table = names.table(table.owner, table.name)
     lines = [n for n in [_name_note(where, table.name, pg_table)] if n]
     body: list[str] = []
     created: dict[str, str] = {}  # Oracle column -> PostgreSQL column, for the keys
     for col in table.columns:
-        mapping = oracle_to_postgres(col, number_datatype_scale)
+        mapping = types.map(col)
         if not mapping.supported:
             lines.append(f"-- {where}.{col.name} ({col.data_type}) left out: {mapping.note}")
             continue

@@ -18,7 +18,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from migration.inventory.model import Column, Inventory, InventoryError, Table
-from migration.inventory.typemap import oracle_to_postgres
+from migration.inventory.typemap import OracleTypeError, oracle_to_postgres
 
 # ------------------------------------------------------------------------------------------------ CSV reading
 
@@ -37,6 +37,13 @@ TABLES_HEADER = ("OWNER", "TABLE_NAME", "NUM_ROWS", "BYTES", "HAS_PRIMARY_KEY")
 LOBS_HEADER = ("OWNER", "TABLE_NAME", "COLUMN_NAME", "MAX_BYTES")
 KEYS_HEADER = ("OWNER", "TABLE_NAME", "CONSTRAINT_TYPE", "COLUMN_NAME", "POSITION")
 _YES_NO = {"Y": True, "N": False, "YES": True, "NO": False}
+# The largest number any field may hold: a signed 64-bit integer. Row counts, sizes, LOB lengths and positions of a
+# real estate fit (Oracle's own counters are 64-bit), and so does every consumer downstream (JSON readers, DMS task
+# settings, float arithmetic in the LOB and sizing choices); a longer number is a corrupt export.
+MAX_NUMBER = 2**63 - 1
+# Neither Oracle (Database Object Naming Rules: no identifier contains the null character) nor PostgreSQL (4.1.1:
+# a quoted identifier may contain any character except code zero) has a name holding NUL: a corrupt export.
+_NUL = "\0"
 _NEEDS_LENGTH = frozenset({"CHAR", "NCHAR", "VARCHAR2", "NVARCHAR2", "RAW"})
 
 
@@ -49,6 +56,11 @@ class _Csv:
         header = next((row for row in reader if row), None)  # blank lines before the header are harmless
         if header is None:
             raise InventoryError(f"{self.name} line 1: header: the file is empty; expected {','.join(required)}")
+        if header[0].startswith("\ufeff"):  # the first byte-order mark is dropped by the utf-8-sig codec
+            raise InventoryError(
+                f"{self.name} line {self.line}: header: starts with a second byte-order mark (U+FEFF): the file was "
+                "converted to UTF-8 twice; remove the extra mark"
+            )
         names = [h.strip().upper() for h in header]
         missing = [h for h in required if h not in names]
         if missing:
@@ -81,15 +93,27 @@ class _Csv:
         return InventoryError(f"{self.name} line {self.line}: expected at least {self.width} fields, got {len(row)}")
 
     def number(self, text: str, fld: str, minimum: int | None = None) -> int | None:
-        """A whole number or None for an empty field (NULL in the export)."""
+        """A whole number (ASCII digits, an optional sign, at most MAX_NUMBER) or None for an empty field (NULL in
+        the export)."""
         s = text.strip()
-        try:
-            value: int | None = int(s) if s else None
-        except ValueError:
-            raise self.error(fld, f"expected a whole number, got {text!r}") from None
-        if value is not None and minimum is not None and value < minimum:
+        if not s:
+            return None
+        digits = s[1:] if s[0] in "+-" else s
+        if not (digits.isascii() and digits.isdigit()):
+            raise self.error(fld, f"expected a whole number, got {shown(text)}")
+        value = int(s) if len(digits) <= 19 else MAX_NUMBER + 1  # int() refuses past 4300 digits
+        if abs(value) > MAX_NUMBER:
+            raise self.error(fld, f"expected a whole number up to {MAX_NUMBER}, got {shown(text)}")
+        if minimum is not None and value < minimum:
             raise self.error(fld, f"expected a whole number >= {minimum}, got {text!r}")
         return value
+
+    def identifier(self, text: str, fld: str) -> str:
+        """An interned name: not empty, no NUL."""
+        name = sys.intern(text.strip())
+        if not name or _NUL in name:
+            raise self.error(fld, f"a name cannot hold a NUL byte, got {shown(text)}" if name else "empty value")
+        return name
 
     def required_number(self, text: str, fld: str, hint: str = "") -> int:
         value = self.number(text, fld, 0)
@@ -104,19 +128,52 @@ class _Csv:
         return flag
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """A field's value for a one-line message: quoted, cut short when it is long."""
+    return repr(text) if len(text) <= limit else f"{text[:limit]!r}... ({len(text)} characters)"
+
+
 @contextmanager
 def _open_csv(path: str | Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterator[_Csv]:
+    """Any readable file: a regular file, or a pipe such as bash's <(unzip -p export.zip columns.csv)."""
     p = Path(path)
-    if not p.is_file():
-        raise InventoryError(f"{p.name}: file not found: {p}")
-    with open(p, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+    try:
+        handle = open(p, newline="", encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InventoryError(f"{p.name}: file not found: {p}") from None
+    except IsADirectoryError:
+        raise InventoryError(f"{p.name}: is a directory, expected a CSV file: {p}") from None
+    except OSError as exc:
+        raise InventoryError(f"{p.name}: cannot read {p}: {exc.strerror or exc}") from None
+    with handle:
+        # strict: a quote left open at the end (a truncated export) or text after a closing quote is an error,
+        # not a field that silently swallows the rest of the file
+        reader = csv.reader(handle, strict=True)
         try:
             yield _Csv(p, reader, required, optional)
-        except UnicodeDecodeError:
-            raise InventoryError(f"{p.name} near line {reader.line_num + 1}: the file is not UTF-8 text") from None
+        except UnicodeDecodeError as exc:
+            raise _not_utf8(p, reader.line_num + 1, exc) from None
         except csv.Error as exc:
             raise InventoryError(f"{p.name} line {reader.line_num}: malformed CSV: {exc}") from None
+
+
+def _not_utf8(p: Path, near: int, exc: UnicodeDecodeError) -> InventoryError:
+    """The text decoder reads ahead in blocks, so the reader's line is only near the bad byte: a regular file is read
+    again, as bytes, to name the exact line (a pipe cannot be read again)."""
+    bad = exc.object[exc.start : exc.start + 1]
+    where = f"near line {near}"
+    if p.is_file():
+        with open(p, "rb") as raw:
+            for number, line in enumerate(raw, 1):
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as found:
+                    where, bad = f"line {number}", line[found.start : found.start + 1]
+                    break
+    return InventoryError(
+        f"{p.name} {where}: byte 0x{bytes(bad).hex()} is not UTF-8: export the file as UTF-8 (or convert it, e.g. "
+        "iconv -f LATIN1 -t UTF-8)"
+    )
 
 
 @contextmanager
@@ -163,9 +220,7 @@ def _load_tables(path: str | Path) -> tuple[Inventory, dict[tuple[str, str], int
         i_own, i_tab, i_rows, i_bytes, i_pk = (f.pos[h] for h in TABLES_HEADER)
         i_part, i_uk = f.pos.get("PARTITIONED"), f.pos.get("HAS_UNIQUE_KEY")
         for row in f.rows():
-            owner, name = sys.intern(row[i_own].strip()), sys.intern(row[i_tab].strip())
-            if not owner or not name:
-                raise f.error("OWNER" if not owner else "TABLE_NAME", "empty value")
+            owner, name = f.identifier(row[i_own], "OWNER"), f.identifier(row[i_tab], "TABLE_NAME")
             key = (owner, name)
             if key in tables:
                 raise f.error("TABLE_NAME", f"duplicate table {owner}.{name} (first on line {lines[key]})")
@@ -179,6 +234,10 @@ def _load_tables(path: str | Path) -> tuple[Inventory, dict[tuple[str, str], int
                 f.yes_no(row[i_part], "PARTITIONED") if i_part is not None else False,
             )
             lines[key] = f.line
+        if not tables:
+            raise InventoryError(
+                f"{f.name}: no tables, only the header: was a schema misspelt in the export's WHERE clause?"
+            )
     return Inventory(tables), lines
 
 
@@ -205,7 +264,10 @@ def _column_type(f: _Csv, raw: tuple[str, ...]) -> tuple[_TypeFields, bool]:
         raise f.error("CHAR_USED", f"expected B, C or empty, got {s_cu!r}")
     char_length = f.number(s_cl[0], "CHAR_LENGTH", 0) if s_cl else None
     values: _TypeFields = (dtype, length, precision, scale, nullable, char_used, char_length)
-    return values, oracle_to_postgres(Column("", "", "", *values)).is_lob
+    try:
+        return values, oracle_to_postgres(Column("", "", "", *values)).is_lob
+    except OracleTypeError as exc:  # a type no Oracle column can have: the field and value, on this line
+        raise f.error(exc.field, exc.detail) from None
 
 
 def _load_columns(path: str | Path, inv: Inventory) -> None:
@@ -216,7 +278,7 @@ def _load_columns(path: str | Path, inv: Inventory) -> None:
     the shared type fields."""
     tables = inv.tables
     signatures: dict[tuple[str, ...], tuple[_TypeFields, bool]] = {}  # raw type fields -> (fields, is LOB)
-    intern, new = sys.intern, tuple.__new__
+    intern, new, nul = sys.intern, tuple.__new__, _NUL
     with _open_csv(path, COLUMNS_HEADER, ("CHAR_LENGTH",)) as f:
         names = itemgetter(*(f.pos[h] for h in COLUMNS_HEADER[:3]))
         attributes = itemgetter(*(f.pos[h] for h in (*COLUMNS_HEADER[3:], "CHAR_LENGTH") if h in f.pos))
@@ -242,8 +304,10 @@ def _load_columns(path: str | Path, inv: Inventory) -> None:
                 append, lob_append = table.columns.append, table.lob_columns.append
                 seen = {c.name for c in table.columns}
             cname = intern(cname.strip())
-            if cname in seen or not cname:
-                raise f.error("COLUMN_NAME", f"duplicate column {owner}.{tname}.{cname}" if cname else "empty value")
+            if cname in seen or not cname or nul in cname:
+                if cname in seen:
+                    raise f.error("COLUMN_NAME", f"duplicate column {owner}.{tname}.{cname}")
+                f.identifier(cname, "COLUMN_NAME")
             seen.add(cname)
             raw = attributes(row)
             signature = signatures.get(raw)

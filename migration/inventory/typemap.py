@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -49,6 +48,38 @@ natural notnull outer overlaps right similar tablesample verbose
 PG_RESERVED_WORDS = frozenset(_PG_RESERVED_TEXT.split())
 
 PG_MAX_IDENTIFIER_BYTES = 63
+
+# The limits that decide whether a column's type fields can be real. Oracle's own bounds (Oracle Database SQL
+# Language Reference, "Data Types": NUMBER, FLOAT, TIMESTAMP, and the character and RAW types with
+# MAX_STRING_SIZE=EXTENDED), as (lowest, highest). An export outside them is corrupt (a hand edit, a shifted column),
+# so the column is refused with the field and value rather than mapped to a guessed type: a DBA wants the broken
+# export fixed, not DDL that silently differs from the source.
+ORACLE_NUMBER_PRECISION = (1, 38)
+ORACLE_NUMBER_SCALE = (-84, 127)
+ORACLE_FLOAT_PRECISION = (1, 126)
+ORACLE_FRACTIONAL_SECONDS = (0, 9)
+ORACLE_MAX_BYTES = {"CHAR": 2000, "NCHAR": 2000, "VARCHAR2": 32767, "NVARCHAR2": 32767, "RAW": 32767}
+# PostgreSQL 15's bounds on what the DDL may write (PostgreSQL documentation 8.1.2 "Arbitrary Precision Numbers":
+# numeric precision up to 1000, scale -1000..1000; 8.3 "Character Types": char/varchar length up to 10485760).
+# Every type the map derives from an Oracle type within the bounds above lies within these (NUMBER(38,-84) ->
+# numeric(122,0), CHAR(2000) -> char(2000), VARCHAR2 beyond 4000 bytes -> text): tests hold the two sets together.
+PG_NUMERIC_MAX_PRECISION = 1000
+PG_NUMERIC_SCALE = (-1000, 1000)
+PG_MAX_CHAR_LENGTH = 10485760
+
+
+class OracleTypeError(ValueError):
+    """Type fields no Oracle column can have; `field` is the export column to blame (DATA_PRECISION ...)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.detail = message
+
+
+def _check_range(field: str, what: str, value: int, bounds: tuple[int, int]) -> None:
+    if not bounds[0] <= value <= bounds[1]:
+        raise OracleTypeError(field, f"{what} must be {bounds[0]}..{bounds[1]} in Oracle, got {value}")
 
 
 def is_reserved_postgres_word(name: str) -> bool:
@@ -94,10 +125,15 @@ def _unsupported(note: str) -> TypeMapping:
     return TypeMapping(None, None, False, False, note)
 
 
-@lru_cache(maxsize=4096)
+_SPACE_IN_PARENTHESES = re.compile(r" ?\( ?| ?\)| ?, ?")  # not after ")": TIMESTAMP(6) WITH TIME ZONE
+
+
 def normalise_oracle_type(data_type: str) -> str:
-    """Upper-case, single-spaced, without a schema prefix (MDSYS.SDO_GEOMETRY -> SDO_GEOMETRY)."""
+    """Upper-case, single-spaced, no space around parentheses and commas (TIMESTAMP (6) -> TIMESTAMP(6)), without a
+    schema prefix (MDSYS.SDO_GEOMETRY -> SDO_GEOMETRY)."""
     name = " ".join(data_type.upper().split())
+    if "(" in name:
+        name = _SPACE_IN_PARENTHESES.sub(lambda m: m[0].strip(), name)
     if "." in name and "(" not in name:
         name = name.rsplit(".", 1)[1]
     return name
@@ -115,7 +151,6 @@ def oracle_type_text(col: Column) -> str:
     )
 
 
-@lru_cache(maxsize=8192)
 def _type_text(
     data_type: str,
     length: int | None,
@@ -153,6 +188,23 @@ def oracle_to_postgres(col: Column, number_datatype_scale: int = 10) -> TypeMapp
         getattr(col, "char_length", None),
         number_datatype_scale,
     )
+
+
+class TypeMapper:
+    """`oracle_to_postgres` memoized for one caller's run over many columns (a DDL, a plan): a big estate has a
+    million columns but a few hundred distinct type signatures. Per run, not per module: nothing outlives the run
+    that filled it."""
+
+    def __init__(self, number_datatype_scale: int = 10) -> None:
+        self.number_datatype_scale = number_datatype_scale
+        self._memo: dict[tuple[object, ...], TypeMapping] = {}
+
+    def map(self, col: Column) -> TypeMapping:
+        signature = col[3:]  # the type fields (and NULLABLE, which no mapping reads: at most twice the entries)
+        mapping = self._memo.get(signature)
+        if mapping is None:
+            mapping = self._memo[signature] = oracle_to_postgres(col, self.number_datatype_scale)
+        return mapping
 
 
 _CHARACTER_TYPES = frozenset(("CHAR", "NCHAR", "VARCHAR2", "NVARCHAR2"))
@@ -207,7 +259,6 @@ _ORACLE_BY_NAME: dict[str, TypeMapping] = {
 }
 
 
-@lru_cache(maxsize=8192)
 def _map_oracle(
     dt: str,
     length: int | None,
@@ -217,8 +268,8 @@ def _map_oracle(
     char_length: int | None,
     nds: int,
 ) -> TypeMapping:
-    """Cached on the type attributes only: notes never name the column, so a million columns cost a few hundred
-    distinct calls.
+    """The type attributes only: notes never name the column, so callers that map a million columns memoize by
+    these attributes (`TypeMapper`) and pay for a few hundred distinct calls.
 
     Name-only types come from `_ORACLE_BY_NAME`; the families whose mapping depends on size, precision or a
     parsed type name each have their own step below."""
@@ -247,6 +298,7 @@ def _float(precision: int | None) -> TypeMapping:
     """FLOAT(p) counts binary digits (default 126): up to 24 fits real, beyond that only double precision comes
     close, and the note says how many decimal digits the Oracle column can really hold."""
     p = precision or 126
+    _check_range("DATA_PRECISION", "FLOAT precision", p, ORACLE_FLOAT_PRECISION)
     if p <= 24:
         return _plain("real", f"FLOAT({p}) is binary precision {p} <= 24: real keeps ~6 decimal digits")
     return _plain(
@@ -259,6 +311,8 @@ def _float(precision: int | None) -> TypeMapping:
 
 def _raw(length: int | None) -> TypeMapping:
     """RAW above 2000 bytes is an extended type that DMS moves as a LOB, so it picks up the LOB rules."""
+    if length is not None:
+        _check_range("DATA_LENGTH", "RAW length", length, (1, ORACLE_MAX_BYTES["RAW"]))
     if length is not None and length > 2000:
         return _lob(
             "bytea",
@@ -271,6 +325,8 @@ def _oracle_timestamp_or_interval(dt: str, scale: int | None) -> TypeMapping | N
     """TIMESTAMP and INTERVAL carry their precision inside the type name, so they are parsed rather than looked
     up; None when `dt` is neither. A bare TIMESTAMP takes its precision from DATA_SCALE (default 6)."""
     if m := _TS_RE.fullmatch(dt):
+        if m[1] is None and scale is not None:
+            _check_range("DATA_SCALE", "TIMESTAMP fractional seconds precision", scale, ORACLE_FRACTIONAL_SECONDS)
         return _timestamp(int(m[1]) if m[1] else (scale if scale is not None else 6), bool(m[2]), bool(m[3]))
     if _IYM_RE.fullmatch(dt):
         return TypeMapping("interval", "varchar", True, False, _INTERVAL_NOTE)
@@ -321,6 +377,10 @@ def _integer_type(digits: int) -> str:
 
 
 def _number(precision: int | None, scale: int | None, nds: int) -> TypeMapping:
+    if precision is not None:
+        _check_range("DATA_PRECISION", "NUMBER precision", precision, ORACLE_NUMBER_PRECISION)
+    if scale is not None:
+        _check_range("DATA_SCALE", "NUMBER scale", scale, ORACLE_NUMBER_SCALE)
     if precision is not None and scale is None:
         scale = 0  # NUMBER(p) is NUMBER(p,0); an export may leave DATA_SCALE empty for it
     if precision is None and scale is None:
@@ -401,7 +461,12 @@ def _timestamp(frac: int, with_tz: bool, local: bool) -> TypeMapping:
 
 def _character(dt: str, length: int | None, char_used: str | None, char_length: int | None) -> TypeMapping:
     if length is None:
-        raise ValueError(f"{dt}: DATA_LENGTH is required for character types")
+        raise OracleTypeError("DATA_LENGTH", f"required for {dt}, got an empty value")
+    _check_range("DATA_LENGTH", f"{dt} length in bytes", length, (1, ORACLE_MAX_BYTES[dt]))
+    if char_used == "C" and char_length and char_length > length:
+        raise OracleTypeError(
+            "CHAR_LENGTH", f"{dt} length in characters must be at most DATA_LENGTH {length}, got {char_length}"
+        )
     if dt in ("VARCHAR2", "NVARCHAR2") and length > 4000:
         return _lob(
             "text", f"{dt} longer than 4000 bytes is an extended type: DMS moves it as a CLOB (DMS 3.5.0+); {_LOB_NOTE}"

@@ -30,7 +30,7 @@ def load_stack_inventory(stack: Stack) -> Inventory | None:
         )
     }
     for name, path in paths.items():
-        if path is not None and not path.is_file():
+        if path is not None and not path.exists():
             raise ConfigError(f"{stack.project}:inventory.{name}: file not found: {path}", key=f"inventory.{name}")
     try:
         return load_inventory(root / inv_cfg.columns, root / inv_cfg.tables, paths["lobs"], paths["keys"])
@@ -46,7 +46,7 @@ def load_stack_objects(stack: Stack, inv: Inventory) -> SchemaObjects:
     root = Path(stack.root)
     paths = {k: (root / v if (v := getattr(inv_cfg, k)) else None) for k in OBJECT_FILES}
     for name, path in paths.items():
-        if path is not None and not path.is_file():
+        if path is not None and not path.exists():
             key = f"inventory.{_camel(name)}"
             raise ConfigError(f"{stack.project}:{key}: file not found: {path}", key=key)
     try:

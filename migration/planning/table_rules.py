@@ -12,7 +12,7 @@ from migration.dms.limits import DEFAULT_LOB_CHUNK_KB
 from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Table
 from migration.inventory.names import NameMap
-from migration.inventory.typemap import oracle_to_postgres
+from migration.inventory.typemap import TypeMapper
 from migration.planning import naming
 from migration.planning.memory import LobTable
 from migration.planning.planner import batch_apply_blocker
@@ -59,8 +59,9 @@ def table_rules(
     """Unsupported columns (per the explicit config choice), LOB mode and parallel load per table, and the rename
     rules of the tables' names that are not plain upper case."""
     out = TableRules(tables=[])
+    types = TypeMapper(stack.config.source.settings.number_datatype_scale)  # a few hundred signatures, many columns
     for t in tables:
-        mapped = [(c, oracle_to_postgres(c, stack.config.source.settings.number_datatype_scale)) for c in t.columns]
+        mapped = [(c, types.map(c)) for c in t.columns]
         if not _unsupported_columns(stack, t, mapped, out):
             continue
         out.tables.append(t)

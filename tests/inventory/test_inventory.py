@@ -339,13 +339,6 @@ def test_missing_file(tmp_path):
         )
 
 
-def test_not_utf8(tmp_path):
-    path = tmp_path / "tables.csv"
-    path.write_bytes((TABLES + "\nAPP,T\xe91,10,8192,Y\n").encode("latin-1"))
-    with pytest.raises(InventoryError, match=r"^tables.csv near line \d+: the file is not UTF-8 text$"):
-        load_inventory(write(tmp_path, "columns.csv", GOOD_COLUMNS), path)
-
-
 # ------------------------------------------------------------------------------------------------ LOB mode
 
 
