@@ -2,12 +2,11 @@
 
 Pure logic shared by the task scope checks (forward, over Oracle names) and the reverse task (over PostgreSQL
 names), so both read a mapping the way DMS does. Linear in the number of tables: exact names are set look-ups and
-the patterns of one side run as one combined regular expression.
+patterns match without backtracking (class Like), so a name full of `%` cannot make matching exponential.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -17,14 +16,55 @@ from migration.dms.mappings import Selection
 Pair = tuple[str, str]  # (schema, table)
 
 
-def like_body(pattern: str) -> str:
-    """DMS/SQL LIKE as a regular expression body: % any run, _ one character."""
-    return "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
+class Like:
+    """One DMS/SQL LIKE pattern (`%` any run, `_` one character), matched without a backtracking regular
+    expression: the pattern is cut at its `%` runs into fixed-length pieces (`_` matches any one character); the
+    first piece must start the name, the last end it, and each one between is found leftmost after the one
+    before. That greedy scan is exact for `%`-only wildcards and costs at most len(name) x len(pattern), so a name
+    such as `%%%%%%%%Q` next to a long one cannot make matching exponential."""
+
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.pieces = [_Piece(p) for p in pattern.split("%")]  # one piece: no `%` at all
+
+    def match(self, text: str) -> bool:
+        pieces = self.pieces
+        if len(pieces) == 1:
+            return len(text) == pieces[0].width and pieces[0].at(text, 0)
+        first, last = pieces[0], pieces[-1]
+        if first.width + last.width > len(text) or not first.at(text, 0):
+            return False
+        end = len(text) - last.width
+        if not last.at(text, end):
+            return False
+        pos = first.width
+        for piece in pieces[1:-1]:
+            found = piece.find(text, pos, end)
+            if found < 0:
+                return False
+            pos = found + piece.width
+        return True
 
 
-@functools.lru_cache(maxsize=1024)
-def like(pattern: str) -> re.Pattern[str]:
-    return re.compile(like_body(pattern) + r"\Z", re.DOTALL)
+class _Piece:
+    """A run of a LIKE pattern between two `%`: literal characters and `_`, of a fixed width."""
+
+    def __init__(self, text: str) -> None:
+        self.width = len(text)
+        self.regex = re.compile("".join("." if c == "_" else re.escape(c) for c in text), re.DOTALL)
+
+    def at(self, text: str, pos: int) -> bool:
+        return self.regex.match(text, pos) is not None
+
+    def find(self, text: str, start: int, end: int) -> int:
+        """The leftmost position >= start where the piece fits wholly before `end`, or -1."""
+        found = self.regex.search(text, start, end)  # no quantifier inside: at most len(text) x width steps
+        return -1 if found is None else found.start()
+
+
+def like(pattern: str) -> Like:
+    """The LIKE pattern as a matcher: `like(p).match(name)`."""
+    return Like(pattern)
 
 
 def matches(patterns: Sequence[str], owner: str, table: str) -> bool:
@@ -39,8 +79,8 @@ def matches(patterns: Sequence[str], owner: str, table: str) -> bool:
 def selected(rules: Iterable[Selection], pairs: Sequence[Pair]) -> set[Pair]:
     """The pairs the selection rules pick (includes minus excludes). Locators without `%` are exact names (a set
     look-up) plus, as DMS reads `_` as one character, the names of the same length that `_` lets them match
-    (PAY_LOG also selects PAY$LOG); the rest go through one combined expression per side."""
-    sides: dict[bool, list[str]] = {True: [], False: []}
+    (PAY_LOG also selects PAY$LOG); the rest are matched pattern by pattern (class Like: no backtracking)."""
+    sides: dict[bool, list[tuple[Like, Like]]] = {True: [], False: []}
     exact: dict[bool, set[Pair]] = {True: set(), False: set()}
     for rule in rules:
         side = rule.action != "exclude"
@@ -48,21 +88,22 @@ def selected(rules: Iterable[Selection], pairs: Sequence[Pair]) -> set[Pair]:
         if "%" not in schema + table:
             exact[side].add((schema, table))
             continue
-        sides[side].append(f"{like_body(schema)}\\x00{like_body(table)}")
+        sides[side].append((Like(schema), Like(table)))
     known = set(pairs)
     _widen_underscores(exact, pairs)
     if not sides[True] and not sides[False]:
         return (exact[True] & known) - exact[False]
-    inc = re.compile("(?:" + "|".join(sides[True]) + r")\Z", re.DOTALL) if sides[True] else None
-    exc = re.compile("(?:" + "|".join(sides[False]) + r")\Z", re.DOTALL) if sides[False] else None
     chosen = set()
     for pair in pairs:
-        key = f"{pair[0]}\x00{pair[1]}"
-        if pair in exact[False] or (exc is not None and exc.match(key)):
+        if pair in exact[False] or _any_match(sides[False], pair):
             continue
-        if pair in exact[True] or (inc is not None and inc.match(key)):
+        if pair in exact[True] or _any_match(sides[True], pair):
             chosen.add(pair)
     return chosen
+
+
+def _any_match(patterns: Sequence[tuple[Like, Like]], pair: Pair) -> bool:
+    return any(schema.match(pair[0]) and table.match(pair[1]) for schema, table in patterns)
 
 
 def _widen_underscores(exact: dict[bool, set[Pair]], pairs: Sequence[Pair]) -> None:
