@@ -217,7 +217,10 @@ def _deployed_outputs(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"--deployed: cannot read {path} ({exc.strerror or type(exc).__name__})") from None
     try:
-        doc = json.loads(_decoded(data))
+        text = _decoded(data)
+        if "\x00" in text:  # UTF-16 without its BOM reads as UTF-8 with a NUL after each ASCII character
+            raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL byte")
+        doc = json.loads(text)
     except UnicodeDecodeError:
         raise ConfigError(
             f"--deployed: cannot read {path} as JSON: neither UTF-8 nor UTF-16 with a BOM; save it with "
@@ -247,8 +250,9 @@ def _decoded(data: bytes) -> str:
 
 
 def _is_inner_state(doc: dict[str, Any]) -> bool:
-    """The `deployedState` object itself: it names its stack, or carries tasks or an instance besides the phase."""
-    return "phase" in doc and bool({"project", "stack", "tasks", "replicationInstance"} & set(doc))
+    """The `deployedState` object itself: it names its stack or carries tasks or an instance, keys no other output
+    of this program has (`pulumi stack output --json` holds them under deployedState)."""
+    return bool({"project", "stack", "region", "tasks", "replicationInstance"} & set(doc))
 
 
 def _write_documents(args: argparse.Namespace, result: PlanResult) -> None:

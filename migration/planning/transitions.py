@@ -83,7 +83,7 @@ def read_deployed(outputs: Mapping[str, Any] | None) -> DeployedState | None:
         return DeployedState.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
+        where = ".".join(str(p) for p in err["loc"]) or DEPLOYED_STATE_OUTPUT
         value = f", not {err['input']!r:.60}" if not isinstance(err.get("input"), (dict, list)) else ""
         raise ConfigError(
             f"{DEPLOYED_STATE_OUTPUT}: the deployed stack's output is not one this program wrote ({where}: "
