@@ -152,15 +152,19 @@ def _against_ref(args: argparse.Namespace, deployed: dict[str, Any] | None) -> C
             f"{name} and the files it names from that ref's tree itself"
         )
     prefix = _git(args.root, "rev-parse", "--show-prefix").decode().strip()
+    top = Path(_git(args.root, "rev-parse", "--show-toplevel").decode().strip())
     _git(args.root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=f"{ref!r} is not a commit here")
+    tree = f"{ref}:{prefix}" if prefix else ref  # the project directory's tree, however deep in the repository
+    absent = Comparison(f"{name} at {ref} (absent there: a new stack)", ProgramRun(resources=[], outputs={}))
+    if prefix and subprocess.run(["git", "-C", str(top), "cat-file", "-e", tree], capture_output=True).returncode:
+        return absent  # the project directory itself is new in this change
     with tempfile.TemporaryDirectory(prefix="plan-against-") as tmp:
-        tree = f"{ref}:{prefix}" if prefix else ref
-        archive = _git(args.root, "archive", "--format=tar", tree, what=f"cannot read the tree at {ref!r}")
+        archive = _git(top, "archive", "--format=tar", tree, what=f"cannot read the tree at {ref!r}")
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
         before_root = Path(tmp)
         if not (before_root / name).is_file():  # the stack is new in this change: everything is a create
-            return Comparison(f"{name} at {ref} (absent there: a new stack)", ProgramRun(resources=[], outputs={}))
+            return absent
         label = f"{name} at {ref}"
         make = lambda: read_stack_file(before_root, args.stack, source=label)  # noqa: E731
         return _planned_before(args, label, make, deployed, program=args.root / "__main__.py")

@@ -106,3 +106,22 @@ def test_the_before_side_reads_its_own_stack_file_relative_paths(capsys, repo):
     code, out, err = _against(capsys, repo)
     assert (code, err) == (0, "")
     assert "no change" in out.splitlines()[0]
+
+
+def test_a_project_in_a_subdirectory_of_the_repository(capsys, tmp_path):
+    """The project's tree at REF is its directory's, wherever the repository's top is."""
+    top = tmp_path / "top"
+    project = top / "infra" / "dms"
+    project.mkdir(parents=True)
+    for name in ("Pulumi.yaml", "__main__.py", "Pulumi.prod.yaml"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "tests/data/inventory", project / "tests/data/inventory")
+    _git(top, "init", "-q")
+    _git(top, "add", ".")
+    _git(top, "commit", "-qm", "base")
+    lobs = project / "tests/data/inventory/lobs.csv"
+    lobs.write_text(lobs.read_text(encoding="utf-8").replace(",5242880", ",6291456"), encoding="utf-8")
+    code = main(["--root", str(project), "plan", "--stack", "prod", "--against", "HEAD", "--out", str(tmp_path / "o")])
+    out, err = capsys.readouterr()
+    assert (code, err) == (3, ""), out  # the LOB size is in the table mappings' lob settings too
+    assert "compared with Pulumi.prod.yaml at HEAD: 1 to update" in out.splitlines()[0]
