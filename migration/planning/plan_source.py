@@ -81,14 +81,26 @@ def frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
     path = Path(stack.root) / path_text
     key = "sizing.planFile"
     where = f"{stack.project}:{key}"
+    not_plan = f"{where}: {path} is not a migration-plan.json written by `plan`"
     try:
-        plan = MigrationPlan.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except OSError:
-        raise ConfigError(f"{where}: cannot read {path}", key=key) from None
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
-        raise ConfigError(
-            f"{where}: {path} is not a migration-plan.json written by `plan` ({exc!s:.80})", key=key
-        ) from None
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{where}: cannot read {path} ({exc.strerror or type(exc).__name__})", key=key) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{not_plan}: not UTF-8 (byte {exc.start})", key=key) from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{not_plan}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", key=key) from None
+    except RecursionError:
+        raise ConfigError(f"{not_plan}: not JSON (nested too deeply)", key=key) from None
+    problem = plan_shape_problem(doc)
+    if problem:
+        raise ConfigError(f"{not_plan}: {problem}", key=key)
+    try:
+        plan = MigrationPlan.from_dict(doc)
+    except KeyError as exc:
+        raise ConfigError(f"{not_plan}: key {exc.args[0]!r} is missing", key=key) from None
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"{not_plan} ({exc!s:.80})", key=key) from None
     if not plan.tasks:
         raise ConfigError(f"{where}: {path} lists no task", key=key)
     _check_frozen_tasks(stack, inv, plan, f"{where}: {path_text}")
@@ -216,3 +228,46 @@ def _comparable(a: tuple[Decimal | str, ...], b: tuple[Decimal | str, ...]) -> b
 
 def _shown(key: tuple[Decimal | str, ...]) -> str:
     return ",".join(str(v) for v in key)
+
+
+def plan_shape_problem(doc: Any) -> str:
+    """What makes a parsed plan file unreadable as a plan, by the path of the value ("" when nothing): the parts a
+    hand edit touches (tasks, their tables, parallel-load entries, counts)."""
+    if not isinstance(doc, dict):
+        return f"it holds a JSON {_json_type(doc)}, not an object"
+    tasks = doc.get("tasks")
+    if not isinstance(tasks, list):
+        return f"tasks is {'a JSON ' + _json_type(tasks) if 'tasks' in doc else 'missing'}, not a list of tasks"
+    for i, task in enumerate(tasks):
+        problem = _task_shape_problem(task) if isinstance(task, dict) else " is not an object"
+        if problem:
+            return f"tasks[{i}]{problem}"
+    return ""
+
+
+def _task_shape_problem(task: dict[str, Any]) -> str:
+    tables = task.get("tables")
+    if not isinstance(tables, list):
+        return f".tables is {'missing' if tables is None else 'a JSON ' + _json_type(tables)}, not a list"
+    for j, pair in enumerate(tables):
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+            return f".tables[{j}]: {json.dumps(pair)[:40]} is not an [OWNER, TABLE] pair"
+    labels = {f"{o}.{n}" for o, n in tables}
+    parallel = task.get("parallel_load", {})
+    if not isinstance(parallel, dict):
+        return f".parallel_load is a JSON {_json_type(parallel)}, not an object"
+    for label, settings in parallel.items():
+        if label not in labels:
+            return f".parallel_load: {label!r} is not one of the task's tables"
+        if not isinstance(settings, dict):
+            return f".parallel_load[{label!r}] is a JSON {_json_type(settings)}, not an object"
+    for field in ("instance", "max_full_load_subtasks", "bytes"):
+        value = task.get(field, 0)
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f".{field}: {json.dumps(value)[:40]} is not a whole number"
+    return ""
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", int: "number", float: "number"}
+    return "null" if value is None else names.get(type(value), type(value).__name__)

@@ -50,7 +50,7 @@ def plan_cases() -> list[dict[str, Any]]:
             _case(
                 "plan",
                 f"tasks-{label}",
-                NOT_A_PLAN if label != "object" else "lists no task",
+                f"{NOT_A_PLAN}: tasks is a JSON {label}, not a list of tasks",
                 edits=[["set", ["tasks"], value]],
             )
         )
@@ -68,7 +68,8 @@ def plan_cases() -> list[dict[str, Any]]:
             "max_full_load_subtasks",
             "reason",
         ):
-            add(_case("plan", f"{task}-missing-{field}", NOT_A_PLAN, edits=[["del", [*t, field], None]]))
+            expect = f"tasks[{i}].tables is missing" if field == "tables" else f"key {field!r} is missing"
+            add(_case("plan", f"{task}-missing-{field}", f"{NOT_A_PLAN}: {expect}", edits=[["del", [*t, field], None]]))
         for value, label in (("Load-01", "upper"), ("", "empty"), ("a--b", "double-hyphen"), ("reverse", "reserved")):
             add(
                 _case(
@@ -101,7 +102,14 @@ def plan_cases() -> list[dict[str, Any]]:
                 edits=[["set", [*t, "instance"], 2]],
             )
         )
-        add(_case("plan", f"{task}-instance-text", NOT_A_PLAN, edits=[["set", [*t, "instance"], "first"]]))
+        add(
+            _case(
+                "plan",
+                f"{task}-instance-text",
+                f'tasks[{i}].instance: "first" is not a whole number',
+                edits=[["set", [*t, "instance"], "first"]],
+            )
+        )
         add(
             _case(
                 "plan",
@@ -110,13 +118,27 @@ def plan_cases() -> list[dict[str, Any]]:
                 edits=[["append", [*t, "tables"], ["APP", "GHOST"]]],
             )
         )
-        add(_case("plan", f"{task}-table-not-a-pair", NOT_A_PLAN, edits=[["append", [*t, "tables"], ["APP"]]]))
-        add(_case("plan", f"{task}-tables-string", NOT_A_PLAN, edits=[["set", [*t, "tables"], "APP.ORDERS"]]))
+        add(
+            _case(
+                "plan",
+                f"{task}-table-not-a-pair",
+                f'.tables[{1 if i != 2 else 5}]: ["APP"] is not an [OWNER, TABLE] pair',
+                edits=[["append", [*t, "tables"], ["APP"]]],
+            )
+        )
+        add(
+            _case(
+                "plan",
+                f"{task}-tables-string",
+                f"tasks[{i}].tables is a JSON string, not a list",
+                edits=[["set", [*t, "tables"], "APP.ORDERS"]],
+            )
+        )
         add(
             _case(
                 "plan",
                 f"{task}-parallel-load-of-another-table",
-                NOT_A_PLAN,
+                f"tasks[{i}].parallel_load: 'HR.NOT_HERE' is not one of the task's tables",
                 edits=[["set", [*t, "parallel_load", "HR.NOT_HERE"], {"type": "partitions-auto"}]],
             )
         )
@@ -223,16 +245,45 @@ def plan_cases() -> list[dict[str, Any]]:
                 edits=[edit],
             )
         )
-    for label, text in (
-        ("empty", ""),
-        ("not-json", "{tasks: []"),
-        ("array", "[]"),
-        ("string", '"plan"'),
-        ("null", "null"),
+    for label, text, expect in (
+        ("empty", "", "not JSON (line 1, column 1: Expecting value)"),
+        ("not-json", "{tasks: []", "not JSON (line 1, column 2: Expecting property name"),
+        ("array", "[]", "it holds a JSON array, not an object"),
+        ("string", '"plan"', "it holds a JSON string, not an object"),
+        ("null", "null", "it holds a JSON null, not an object"),
     ):
-        add(_case("plan", f"file-{label}", NOT_A_PLAN, text=text))
-    add(_case("plan", "file-latin-1", NOT_A_PLAN, hex=b'{"tasks": "caf\xe9"}'.hex()))
-    add(_case("plan", "file-deep-nesting", NOT_A_PLAN, text="[" * 100000 + "]" * 100000))
+        add(_case("plan", f"file-{label}", f"{NOT_A_PLAN}: {expect}", text=text))
+    add(_case("plan", "file-latin-1", f"{NOT_A_PLAN}: not UTF-8 (byte 14)", hex=b'{"tasks": "caf\xe9"}'.hex()))
+    add(
+        _case(
+            "plan", "file-deep-nesting", f"{NOT_A_PLAN}: not JSON (nested too deeply)", text="[" * 100000 + "]" * 100000
+        )
+    )
+    add(
+        _case(
+            "plan",
+            "task-not-an-object",
+            f"{NOT_A_PLAN}: tasks[2] is not an object",
+            edits=[["set", ["tasks", 2], "load-01"]],
+        )
+    )
+    add(
+        _case(
+            "plan",
+            "parallel-load-a-list",
+            f"{NOT_A_PLAN}: tasks[0].parallel_load is a JSON array",
+            edits=[["set", ["tasks", 0, "parallel_load"], []]],
+        )
+    )
+    add(
+        _case(
+            "plan",
+            "subtasks-bool",
+            f"{NOT_A_PLAN}: tasks[1].max_full_load_subtasks: true is not a whole number",
+            edits=[["set", ["tasks", 1, "max_full_load_subtasks"], True]],
+        )
+    )
+    add(_case("plan", "plan-file-directory", "sizing.planFile: cannot read", sets=["sizing.planFile=inv"]))
     return out
 
 
