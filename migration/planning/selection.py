@@ -8,7 +8,7 @@ patterns match without backtracking (class Like), so a name full of `%` cannot m
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from migration.config import split_table_pattern
 from migration.dms.mappings import Selection
@@ -26,8 +26,20 @@ class Like:
     def __init__(self, pattern: str) -> None:
         self.pattern = pattern
         self.pieces = [_Piece(p) for p in pattern.split("%")]  # one piece: no `%` at all
+        self.anything = bool(pattern) and not pattern.strip("%")  # `%`, `%%`: every name
+        # The usual shapes (APP_%, %_LOG, an exact name) have at most one run of `%`: one `.*` in a regular expression
+        # backtracks at most len(name) steps, and C-speed matching keeps a million names fast.
+        self.test: Callable[[str], object] = self._scan
+        if len([p for p in pattern.split("%") if p]) + ("%" in pattern) <= 2 and not re.search("[^%]%+[^%]", pattern):
+            body = "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in re.sub("%+", "%", pattern))
+            self.test = re.compile(body + r"\Z", re.DOTALL).match
 
     def match(self, text: str) -> bool:
+        return bool(self.test(text))
+
+    def _scan(self, text: str) -> bool:
+        if self.anything:
+            return True
         pieces = self.pieces
         if len(pieces) == 1:
             return len(text) == pieces[0].width and pieces[0].at(text, 0)
@@ -51,13 +63,18 @@ class _Piece:
 
     def __init__(self, text: str) -> None:
         self.width = len(text)
+        self.literal = text if "_" not in text else None  # plain characters: string methods, no regex
         self.regex = re.compile("".join("." if c == "_" else re.escape(c) for c in text), re.DOTALL)
 
     def at(self, text: str, pos: int) -> bool:
+        if self.literal is not None:
+            return text.startswith(self.literal, pos)
         return self.regex.match(text, pos) is not None
 
     def find(self, text: str, start: int, end: int) -> int:
         """The leftmost position >= start where the piece fits wholly before `end`, or -1."""
+        if self.literal is not None:
+            return text.find(self.literal, start, end)
         found = self.regex.search(text, start, end)  # no quantifier inside: at most len(text) x width steps
         return -1 if found is None else found.start()
 
@@ -93,17 +110,24 @@ def selected(rules: Iterable[Selection], pairs: Sequence[Pair]) -> set[Pair]:
     _widen_underscores(exact, pairs)
     if not sides[True] and not sides[False]:
         return (exact[True] & known) - exact[False]
-    chosen = set()
-    for pair in pairs:
-        if pair in exact[False] or _any_match(sides[False], pair):
+    included = (exact[True] & known) | _matching(sides[True], pairs)
+    return included - exact[False] - _matching(sides[False], pairs)
+
+
+def _matching(patterns: Sequence[tuple[Like, Like]], pairs: Sequence[Pair]) -> set[Pair]:
+    """The pairs any of the (schema, table) patterns match: each schema pattern is tried once per schema."""
+    schemas = {owner for owner, _ in pairs} if patterns else set()
+    hit: set[Pair] = set()
+    for schema_like, table_like in patterns:
+        owners = {owner for owner in schemas if schema_like.match(owner)}
+        if not owners:
             continue
-        if pair in exact[True] or _any_match(sides[True], pair):
-            chosen.add(pair)
-    return chosen
-
-
-def _any_match(patterns: Sequence[tuple[Like, Like]], pair: Pair) -> bool:
-    return any(schema.match(pair[0]) and table.match(pair[1]) for schema, table in patterns)
+        if table_like.anything:
+            hit.update(p for p in pairs if p[0] in owners)
+        else:
+            match = table_like.test
+            hit.update(p for p in pairs if p[0] in owners and p not in hit and match(p[1]))
+    return hit
 
 
 def _widen_underscores(exact: dict[bool, set[Pair]], pairs: Sequence[Pair]) -> None:
