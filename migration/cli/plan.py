@@ -454,7 +454,13 @@ def change_notices(changes: Sequence[Any]) -> list[Notice]:
 
 def _task_update_notices(c: Any) -> list[Notice]:
     out = []
-    if "tableMappings" in c.fields:
+    if "tableMappings" in c.fields and set(c.mapping_rule_types) <= {"table-settings"}:
+        text = (
+            f"{c.name} changes only the table settings of its mappings (LOB sizes, parallel load): no table moves in "
+            "or out; the settings apply to what the task loads from now on"
+        )
+        out.append(note("table-settings-change", text))
+    elif "tableMappings" in c.fields:
         text = (
             f"{c.name} changes its table mappings: a table that moves into a running CDC task is loaded "
             "again, one that moves out stops replicating. Freeze the split with sizing.planFile before the "
