@@ -6,6 +6,7 @@ inputs. Computed outputs (ARNs, ids) are filled with recognisable fake values.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import runpy
@@ -225,6 +226,9 @@ class Change:
     fields: list[str] = field(default_factory=list)
     effects: dict[str, Effect] = field(default_factory=dict)  # input -> provider effect (restart, move, ...)
     protected: bool = False  # protect is on for the deployed resource: pulumi up refuses its replace or delete
+    # For a task whose tableMappings change: the rule types whose rules differ ("selection", "transformation",
+    # "table-settings"); settings alone (LOB sizes, parallel load) move no table.
+    mapping_rule_types: list[str] = field(default_factory=list)
 
 
 def _arn_of(rec: Recorded) -> str | None:
@@ -287,6 +291,29 @@ def diff_runs(before: ProgramRun, after: ProgramRun) -> list[Change]:
         change = _changed(new[n].type, n, mask_secrets(old[n].inputs), mask_secrets(new[n].inputs), flags)
         if change is not None:
             change.protected = old[n].protect
+            if "tableMappings" in change.fields:
+                change.mapping_rule_types = mapping_rule_types(
+                    old[n].inputs["tableMappings"], new[n].inputs["tableMappings"]
+                )
             changes.append(change)
     _cascade(changes, old, new)
     return changes
+
+
+def mapping_rule_types(before: Any, after: Any) -> list[str]:
+    """The rule types whose rules differ between two table-mapping documents (JSON text), rule ids and names aside
+    (inserting a rule renumbers the ones after it); every type when either does not parse."""
+    try:
+        old, new = _rules_by_type(before), _rules_by_type(after)
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return ["selection", "transformation", "table-settings"]
+    return sorted(t for t in set(old) | set(new) if old.get(t) != new.get(t))
+
+
+def _rules_by_type(doc: Any) -> dict[str, list[Any]]:
+    rules = json.loads(doc)["rules"] if isinstance(doc, str) else doc["rules"]
+    out: dict[str, list[Any]] = {}
+    for rule in rules:
+        body = {k: v for k, v in rule.items() if k not in ("rule-id", "rule-name")}
+        out.setdefault(str(rule.get("rule-type")), []).append(json.dumps(body, sort_keys=True))
+    return out

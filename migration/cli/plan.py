@@ -10,8 +10,12 @@ delete, reload, phase back, abandoning the migration) unless `--allow-destructiv
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import subprocess
+import tarfile
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,18 +89,20 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
     from migration.planning.transitions import check_transition, read_deployed
 
     sf = read_stack_file(args.root, args.stack, args.set or [])
-    sf.load()  # fail fast with the one-line config error, before anything runs
-    comparison = _comparison(args)
+    design = resolve(sf.load())  # fail fast with the one-line config error, before anything runs
     deployed = _deployed_outputs(args.deployed) if args.deployed else None
+    comparison = _comparison(args, deployed)
     if deployed is None and comparison is not None and comparison.before is not None:
         deployed = comparison.before.outputs  # "before" stands for the deployed stack
+    # What the program's check says, as typed notices (the program only logs their text); a refusal is one line
+    # before anything runs.
+    transition_notices = check_transition(design, read_deployed(deployed))
     try:
         run = run_program(sf, deployed=deployed)
     except pulumi.RunError as exc:  # the program's own one-line error: bad config, or a change up refuses
         raise ConfigError(str(exc)) from None
     result = PlanResult(run.design, run, comparison, edits=[shown(i) for i in args.set or []])
-    # What the program's check said, as typed notices (the program only logs their text).
-    result.transition_notices = check_transition(run.design, read_deployed(deployed))
+    result.transition_notices = transition_notices
     if comparison is not None and comparison.before is not None:
         result.changes = diff_runs(comparison.before, run)
         result.change_notices = change_notices(result.changes)
@@ -104,28 +110,78 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
     return result
 
 
-def _comparison(args: argparse.Namespace) -> Comparison | None:
-    """What the plan is compared with: the stack file as it is (--set), at a git ref, or in another file."""
+def _comparison(args: argparse.Namespace, deployed: dict[str, Any] | None) -> Comparison | None:
+    """What the plan is compared with: the project at a git ref (its stack file, inventory and frozen plan), the
+    stack file as it is (--set), or another stack file (--against-file)."""
+    if args.against:
+        return _against_ref(args, deployed)
+    if args.against_file:
+        text, label = _old_stack_text(args)
+        return _planned_before(
+            args, label, lambda: read_stack_file(args.root, args.stack, text=text, source=label), deployed
+        )
+    if args.set:
+        label = f"Pulumi.{args.stack}.yaml as it is"
+        return _planned_before(args, label, lambda: read_stack_file(args.root, args.stack), deployed)
+    return None
+
+
+def _planned_before(
+    args: argparse.Namespace, label: str, make: Any, deployed: dict[str, Any] | None, program: Path | None = None
+) -> Comparison:
+    """Run today's program on the "before" stack file; a comparison the reviewer asked for must plan."""
     import pulumi
 
-    if args.against or args.against_file:
-        text, label = _old_stack_text(args)
-        if text is None:  # the stack is new in this change: everything is a create
-            return Comparison(label, ProgramRun(resources=[], outputs={}))
-        make = lambda: read_stack_file(args.root, args.stack, text=text, source=label)  # noqa: E731
-    elif args.set:
-        label = f"Pulumi.{args.stack}.yaml as it is"
-        make = lambda: read_stack_file(args.root, args.stack)  # noqa: E731
-    else:
-        return None
     try:
         base: StackFile = make()
-        deployed = _deployed_outputs(args.deployed) if args.deployed else _as_deployed(resolve(base.load()))
-        return Comparison(label, run_program(base, deployed=deployed))
+        before_deployed = deployed if deployed is not None else _as_deployed(resolve(base.load()))
+        return Comparison(label, run_program(base, program=program, deployed=before_deployed))
     except (ConfigError, pulumi.RunError) as exc:
         if args.against or args.against_file:
-            raise ConfigError(f"{label}: {exc}") from None  # the reviewer asked for this comparison
+            raise ConfigError(f"{label}: {exc}") from None
         return Comparison(label, None, str(exc))
+
+
+def _against_ref(args: argparse.Namespace, deployed: dict[str, Any] | None) -> Comparison:
+    """`--against REF`: today's program run on the project's files at REF (stack file, inventory CSVs, frozen plan,
+    each read from REF's tree, so an edit to any of them shows), extracted into a temporary directory."""
+    ref, name = args.against, f"Pulumi.{args.stack}.yaml"
+    if ":" in ref or ref.startswith("-") or not ref.strip():
+        raise ConfigError(
+            f"--against: {ref!r} is not a git ref; give a branch, tag or commit (e.g. --against main): plan reads "
+            f"{name} and the files it names from that ref's tree itself"
+        )
+    prefix = _git(args.root, "rev-parse", "--show-prefix").decode().strip()
+    top = Path(_git(args.root, "rev-parse", "--show-toplevel").decode().strip())
+    _git(args.root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=f"{ref!r} is not a commit here")
+    tree = f"{ref}:{prefix}" if prefix else ref  # the project directory's tree, however deep in the repository
+    absent = Comparison(f"{name} at {ref} (absent there: a new stack)", ProgramRun(resources=[], outputs={}))
+    if prefix and subprocess.run(["git", "-C", str(top), "cat-file", "-e", tree], capture_output=True).returncode:
+        return absent  # the project directory itself is new in this change
+    with tempfile.TemporaryDirectory(prefix="plan-against-") as tmp:
+        archive = _git(top, "archive", "--format=tar", tree, what=f"cannot read the tree at {ref!r}")
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        before_root = Path(tmp)
+        if not (before_root / name).is_file():  # the stack is new in this change: everything is a create
+            return absent
+        label = f"{name} at {ref}"
+        make = lambda: read_stack_file(before_root, args.stack, source=label)  # noqa: E731
+        return _planned_before(args, label, make, deployed, program=args.root / "__main__.py")
+
+
+def _git(root: Path, *argv: str, what: str = "") -> bytes:
+    """A git command's output in the project directory; its failure as one line."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), *argv], check=True, capture_output=True)
+    except FileNotFoundError:
+        raise ConfigError("--against: git is not installed; use --against-file with the old stack file") from None
+    except subprocess.CalledProcessError as exc:
+        why = (exc.stderr or b"").decode(errors="replace").strip().splitlines()[-1:] or [f"git {argv[0]} failed"]
+        if argv[:2] == ("rev-parse", "--show-prefix"):
+            raise ConfigError(f"--against: {root} is not in a git repository ({why[0]}); use --against-file") from None
+        raise ConfigError(f"--against: {what} ({why[0]})") from None
+    return done.stdout
 
 
 def _as_deployed(design: Any) -> dict[str, Any]:
@@ -145,42 +201,62 @@ def _as_deployed(design: Any) -> dict[str, Any]:
     }
 
 
-def _old_stack_text(args: argparse.Namespace) -> tuple[str | None, str]:
-    """The old stack file's text and a label; None as text when the stack does not exist at that git ref."""
-    name = f"Pulumi.{args.stack}.yaml"
-    if args.against_file:
-        path = Path(args.against_file)
-        try:
-            return path.read_text(encoding="utf-8"), str(path)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"--against-file: cannot read {path} ({type(exc).__name__})") from None
+def _old_stack_text(args: argparse.Namespace) -> tuple[str, str]:
+    """The older stack file `--against-file` names, and its label."""
+    path = Path(args.against_file)
     try:
-        shown_file = subprocess.run(
-            ["git", "-C", str(args.root), "show", f"{args.against}:./{name}"],
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-    except FileNotFoundError:
-        raise ConfigError("--against: git is not installed; use --against-file with the old stack file") from None
-    except subprocess.CalledProcessError as exc:
-        stderr = exc.stderr or ""
-        if "does not exist in" in stderr or "exists on disk, but not in" in stderr:
-            return None, f"{name} at {args.against} (absent there: a new stack)"
-        why = stderr.strip().splitlines()[-1:] or ["git show failed"]
-        raise ConfigError(f"--against: no {name} at {args.against!r} ({why[0]})") from None
-    return shown_file.stdout, f"{name} at {args.against}"
+        return path.read_text(encoding="utf-8"), str(path)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"--against-file: cannot read {path} ({type(exc).__name__})") from None
 
 
 def _deployed_outputs(path: Path) -> dict[str, Any]:
-    """`pulumi stack output --json` of the deployed stack, saved to a file: what its self reference would read."""
+    """The deployed stack's outputs saved to a file, as its self reference would read them: `pulumi stack output
+    --json` (the wrapped object) or `pulumi stack output deployedState --json` (the inner one), checked alike.
+    UTF-8 with or without a BOM and UTF-16 with a BOM (what PowerShell's `>` writes) are read."""
+    from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, read_deployed
+
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"--deployed: cannot read {path} as JSON ({type(exc).__name__})") from None
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"--deployed: cannot read {path} ({exc.strerror or type(exc).__name__})") from None
+    try:
+        text = _decoded(data)
+        if "\x00" in text:  # UTF-16 without its BOM reads as UTF-8 with a NUL after each ASCII character
+            raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL byte")
+        doc = json.loads(text)
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"--deployed: cannot read {path} as JSON: neither UTF-8 nor UTF-16 with a BOM; save it with "
+            "`pulumi stack output --json > FILE` (in PowerShell: `| Out-File -Encoding utf8 FILE`)"
+        ) from None
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno}: {exc.msg})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise ConfigError(
+            f"--deployed: cannot read {path} as JSON{where}; save `pulumi stack output --json` there"
+        ) from None
     if not isinstance(doc, dict):
         raise ConfigError(f"--deployed: {path} must hold the JSON object of `pulumi stack output --json`")
+    if DEPLOYED_STATE_OUTPUT not in doc and _is_inner_state(doc):
+        doc = {DEPLOYED_STATE_OUTPUT: doc}  # `pulumi stack output deployedState --json`: the same check
+    try:
+        read_deployed(doc)  # fail fast, before anything runs
+    except ConfigError as exc:
+        raise ConfigError(f"--deployed: {path}: {exc}") from None
     return doc
+
+
+def _decoded(data: bytes) -> str:
+    """The text of a JSON file by its byte-order mark: UTF-16 (LE or BE), UTF-8 with a BOM, or plain UTF-8."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    return data.decode("utf-8-sig")
+
+
+def _is_inner_state(doc: dict[str, Any]) -> bool:
+    """The `deployedState` object itself: it names its stack or carries tasks or an instance, keys no other output
+    of this program has (`pulumi stack output --json` holds them under deployedState)."""
+    return bool({"project", "stack", "region", "tasks", "replicationInstance"} & set(doc))
 
 
 def _write_documents(args: argparse.Namespace, result: PlanResult) -> None:
@@ -378,7 +454,13 @@ def change_notices(changes: Sequence[Any]) -> list[Notice]:
 
 def _task_update_notices(c: Any) -> list[Notice]:
     out = []
-    if "tableMappings" in c.fields:
+    if "tableMappings" in c.fields and set(c.mapping_rule_types) <= {"table-settings"}:
+        text = (
+            f"{c.name} changes only the table settings of its mappings (LOB sizes, parallel load): no table moves in "
+            "or out; the settings apply to what the task loads from now on"
+        )
+        out.append(note("table-settings-change", text))
+    elif "tableMappings" in c.fields:
         text = (
             f"{c.name} changes its table mappings: a table that moves into a running CDC task is loaded "
             "again, one that moves out stops replicating. Freeze the split with sizing.planFile before the "

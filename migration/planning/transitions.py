@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from migration.config import PHASES, ConfigError, Phase, Stack
 from migration.dms.engine_versions import EngineVersionError, check_engine_version
@@ -50,7 +50,7 @@ class DeployedTask(_Strict):
 
 
 class DeployedInstance(_Strict):
-    engineVersion: str  # noqa: N815
+    engineVersion: str = Field(pattern=r"^[0-9]{1,4}(\.[0-9]{1,4}){1,3}$")  # noqa: N815 - as DMS writes it: 3.6.1
     allocatedStorage: int  # noqa: N815
     count: int = 1  # replication instances of the class (states written before several instances: one)
 
@@ -72,17 +72,22 @@ def read_deployed(outputs: Mapping[str, Any] | None) -> DeployedState | None:
     raw = outputs.get(DEPLOYED_STATE_OUTPUT)
     if raw is None:
         legacy = outputs.get("phase")
-        if legacy is None:
-            return None
+        if legacy is None:  # outputs, but none this program writes: another project's stack, not "nothing"
+            keys = ", ".join(sorted(str(k) for k in outputs)[:5])
+            raise ConfigError(
+                f"{DEPLOYED_STATE_OUTPUT}: the deployed stack's outputs ({keys}) hold no {DEPLOYED_STATE_OUTPUT} or "
+                f"phase: they are not this program's; check `pulumi stack output {DEPLOYED_STATE_OUTPUT}`"
+            )
         raw = {"phase": legacy}
     try:
         return DeployedState.model_validate(raw)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
+        where = ".".join(str(p) for p in err["loc"]) or DEPLOYED_STATE_OUTPUT
+        value = f", not {err['input']!r:.60}" if not isinstance(err.get("input"), (dict, list)) else ""
         raise ConfigError(
             f"{DEPLOYED_STATE_OUTPUT}: the deployed stack's output is not one this program wrote ({where}: "
-            f"{err['msg']}); check `pulumi stack output {DEPLOYED_STATE_OUTPUT}`"
+            f"{err['msg']}{value}); check `pulumi stack output {DEPLOYED_STATE_OUTPUT}`"
         ) from None
 
 
@@ -136,7 +141,7 @@ def check_transition(
         return notices
     notices += _check_phase(stack, deployed.phase)
     _check_tasks(stack, design.tasks, deployed.tasks)
-    return notices
+    return notices + _dropped_tasks(design.tasks, deployed.tasks)
 
 
 def _today() -> date:
@@ -251,3 +256,22 @@ def _check_tasks(stack: Stack, specs: Sequence[TaskSpec], deployed_tasks: Mappin
                 f"{new_position or 'now'} makes the provider restart it from there, skipping or repeating changes. "
                 "Keep the deployed position"
             )
+
+
+def _dropped_tasks(specs: Sequence[TaskSpec], deployed_tasks: Mapping[str, DeployedTask]) -> list[Notice]:
+    """A deployed task that has run and that this up no longer has: pulumi up deletes it, its tables stop
+    replicating (and a task of another name that takes them loads them again). Tasks of a direction the phase no
+    longer has (a phase going back) are the phase's own notice, not this one."""
+    kept = {s.task_id for s in specs}
+    directions = {s.direction for s in specs}
+    out = []
+    for task_id, old in sorted(deployed_tasks.items()):
+        if task_id in kept or not old.hasRun or old.direction not in directions:
+            continue
+        text = (
+            f"deployed task {task_id} ({old.name}) has run and is no longer in the plan (config or sizing.planFile "
+            "dropped or renamed it): pulumi up deletes it and its tables stop replicating; a task that takes them "
+            "over loads them again"
+        )
+        out.append(warning("deployed-task-dropped", text, destructive=True))
+    return out

@@ -95,7 +95,7 @@ def test_against_a_git_ref(capsys, tmp_path):
     assert code == 0, err
     assert "compared with Pulumi.dev.yaml at HEAD: no change" in out.splitlines()[0]
     code, out, err = run(capsys, "plan", "--stack", "dev", "--against", "no-such-ref-x", "--out", str(tmp_path))
-    assert code == 2 and err.startswith("error: --against: no Pulumi.dev.yaml at 'no-such-ref-x'")
+    assert code == 2 and err.startswith("error: --against: 'no-such-ref-x' is not a commit here")
     assert err.count("\n") == 1
 
 

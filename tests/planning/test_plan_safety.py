@@ -167,7 +167,10 @@ def test_frozen_plan_naming_an_unknown_table_is_a_config_error(tmp_path):
     doc["tasks"][0]["tables"].append(["APP", "GHOST"])
     frozen = tmp_path / "frozen.json"
     frozen.write_text(json.dumps(doc))
-    with pytest.raises(ConfigError, match=r"sizing.planFile: task .* names APP.GHOST, which the inventory lacks"):
+    with pytest.raises(
+        ConfigError,
+        match=r"sizing.planFile: .*frozen.json: task .* names APP.GHOST, which the inventory lacks",
+    ):
         resolve(read_stack_file(ROOT, "prod", [f"sizing.planFile={frozen}"]).load())
 
 

@@ -294,3 +294,26 @@ def test_serverless_has_no_instance_to_check():
         _check(None, "capacity.mode=serverless", "reverse.enabled=false", "replicationInstance.engineVersion=3.4.7")
         == []
     )
+
+
+def test_a_deployed_engine_version_that_is_no_version_is_one_config_error():
+    deployed = _deployed()
+    deployed["replicationInstance"]["engineVersion"] = "banana"
+    with pytest.raises(ConfigError, match=r"replicationInstance.engineVersion: .*not 'banana'"):
+        _check(deployed)
+
+
+def test_outputs_of_another_project_are_refused_not_taken_as_a_first_deployment():
+    with pytest.raises(ConfigError, match=r"^deployedState: the deployed stack's outputs \(bucketName, url\) hold no"):
+        read_deployed({"bucketName": "b", "url": "https://example.com"})
+
+
+def test_a_running_deployed_task_the_plan_no_longer_has_is_destructive():
+    deployed = _deployed()
+    (kept_id, kept), *_ = sorted(deployed["tasks"].items())
+    deployed["tasks"]["oracle2pg-prod-gone-01"] = {**kept, "name": "gone-01", "hasRun": True}
+    (dropped,) = [n for n in _notices(deployed) if n.code == "deployed-task-dropped"]
+    assert dropped.destructive and "deployed task oracle2pg-prod-gone-01 (gone-01) has run" in dropped.text
+    deployed["tasks"]["oracle2pg-prod-gone-01"]["hasRun"] = False  # never ran: deleting it loses nothing
+    assert not [n for n in _notices(deployed) if n.code == "deployed-task-dropped"]
+    assert kept_id in deployed["tasks"]
