@@ -479,7 +479,7 @@ def env_cases() -> list[dict[str, Any]]:
             "inventory-dir-not-file",
             [["remove", "inv/keys.csv"], ["mkdir", "inv/keys.csv"]],
             plan,
-            "inventory.keys: file not found",
+            "keys.csv: is a directory, expected a CSV file",
         ),
     ]
     return [_case("env", name, expect, setup=setup, argv=argv) for name, setup, argv, expect in cases]
