@@ -89,20 +89,20 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
     from migration.planning.transitions import check_transition, read_deployed
 
     sf = read_stack_file(args.root, args.stack, args.set or [])
-    design = resolve(sf.load())  # fail fast with the one-line config error, before anything runs
+    sf.load()  # fail fast with the one-line config error, before anything runs
     deployed = _deployed_outputs(args.deployed) if args.deployed else None
+    if deployed is not None:
+        read_deployed(deployed)  # outputs this program did not write: one line before anything runs
     comparison = _comparison(args, deployed)
     if deployed is None and comparison is not None and comparison.before is not None:
         deployed = comparison.before.outputs  # "before" stands for the deployed stack
-    # What the program's check says, as typed notices (the program only logs their text); a refusal is one line
-    # before anything runs.
-    transition_notices = check_transition(design, read_deployed(deployed))
     try:
-        run = run_program(sf, deployed=deployed)
+        run = run_program(sf, deployed=deployed)  # the program works the design out, once, and checks the change
     except pulumi.RunError as exc:  # the program's own one-line error: bad config, or a change up refuses
         raise ConfigError(str(exc)) from None
     result = PlanResult(run.design, run, comparison, edits=[shown(i) for i in args.set or []])
-    result.transition_notices = transition_notices
+    # What the program's check said, as typed notices (the program only logs their text).
+    result.transition_notices = check_transition(run.design, read_deployed(deployed))
     if comparison is not None and comparison.before is not None:
         result.changes = diff_runs(comparison.before, run)
         result.change_notices = change_notices(result.changes)
