@@ -59,6 +59,8 @@ def task_lines(t: TaskStatus, bars: bool) -> list[str]:
             f"  CDC latency source {_num(t.latency_source_seconds)}, target {_num(t.latency_target_seconds)}; "
             f"changes on disk {_num(t.changes_on_disk, '')}".rstrip()
         )
+    if t.tables_error:
+        out.append(f"  table statistics unavailable: {t.tables_error}")
     s = t.tables
     if s is not None:
         out.append(
@@ -147,6 +149,7 @@ def task_dict(t: TaskStatus) -> dict[str, Any]:
         "cdc_latency_target_seconds": t.latency_target_seconds,
         "changes_on_disk": t.changes_on_disk,
         "tables": t.tables.to_dict() if t.tables is not None else None,
+        "tables_error": t.tables_error or None,
         "table_rows": [vars(r) for r in t.table_rows],
     }
 

@@ -71,8 +71,11 @@ class TaskStatus:
     latency_target_seconds: float | None = None
     latency_source_max: float | None = None  # the highest value over the readiness window
     latency_target_max: float | None = None
+    latency_source_points: int = 0  # datapoints over the readiness window
+    latency_target_points: int = 0
     changes_on_disk: float | None = None
     tables: Any = None  # tables.TableSummary
+    tables_error: str = ""  # why the table statistics could not be read (one line), when they could not
     table_rows: list[Any] = field(default_factory=list)  # tables.TableStat, with --tables
 
     @property

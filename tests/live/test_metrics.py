@@ -24,6 +24,7 @@ from tests.live.scenario import (
     table,
     targets,
     task,
+    window,
 )
 
 CONFIG_ARN = "arn:aws:dms:eu-west-1:123456789012:replication-config:CFG1"
@@ -84,7 +85,7 @@ def test_a_serverless_replications_latency_is_read_under_either_dimension(aws: S
         query(2, "AWS/DMS", "CDCLatencySource", by_arn),
         query(3, "AWS/DMS", "CDCLatencyTarget", by_arn),
     ]
-    answer(aws, queries, [None, None, series(4, 2), series(9, 3)])
+    answer(aws, queries, [None, None, window(4, 2), window(9, 3)])
     aws.dms.add_response(
         "describe_replication_table_statistics",
         {"ReplicationConfigArn": CONFIG_ARN, "ReplicationTableStatistics": [table("APP", "ORDERS")]},

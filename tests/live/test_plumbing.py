@@ -12,7 +12,7 @@ from botocore.exceptions import EndpointConnectionError, NoCredentialsError
 from migration.live import metrics
 from migration.live.discovery import find_endpoints, find_replications, find_tasks
 from migration.live.session import RETRIES, LiveError, aws_errors, clients
-from migration.live.watch import watch
+from migration.live.watch import CLEAR, watch
 from tests.live.conftest import Stubbed
 from tests.live.scenario import FORWARD, NOW, task
 
@@ -100,12 +100,22 @@ def test_the_cloudwatch_query_names_the_task_by_its_resource_id_on_its_instance(
     assert found[("oracle2pg-prod", "FreeStorageSpace")].low is None
 
 
-def test_watch_redraws_in_place_on_a_terminal():
-    out, frames = io.StringIO(), iter([["a", "b"], ["c", "d"], ["e", "f"]])
+def test_watch_redraws_in_place_on_a_terminal_even_when_lines_wrap():
+    """Moving the cursor up by the number of lines drawn fails once a line wraps: each frame clears the screen and
+    starts at its top left corner instead, whatever the terminal's width and however long the last frame was."""
+    wide = "x" * 500
+    out, frames = io.StringIO(), iter([[wide, "b"], ["c"], ["e", "f", "g"]])
     slept: list[float] = []
     assert watch(lambda: next(frames), out, interval=5, sleep=slept.append, tty=True, rounds=3) == 0
-    assert out.getvalue() == "a\nb\n\x1b[2F\x1b[Jc\nd\n\x1b[2F\x1b[Je\nf\n"
+    assert out.getvalue() == f"{CLEAR}{wide}\nb\n{CLEAR}c\n{CLEAR}e\nf\ng\n"
+    assert CLEAR == "\x1b[H\x1b[2J"
     assert slept == [5, 5]
+
+
+def test_watch_writes_json_lines_without_blank_lines():
+    out, frames = io.StringIO(), iter([['{"n": 1}'], ['{"n": 2}']])
+    watch(lambda: next(frames), out, interval=1, sleep=lambda _s: None, tty=False, rounds=2, blank_between=False)
+    assert out.getvalue() == '{"n": 1}\n{"n": 2}\n'
 
 
 def test_watch_appends_plain_frames_when_not_a_terminal():
@@ -121,8 +131,8 @@ def test_watch_stops_on_ctrl_c_without_a_traceback():
     def interrupted(_seconds: float) -> None:
         raise KeyboardInterrupt
 
-    assert watch(lambda: ["x"], out, interval=1, sleep=interrupted, tty=True) == 0
-    assert out.getvalue() == "x\n\n"
+    assert watch(lambda: ["x"], out, interval=1, sleep=interrupted, tty=True) == 130
+    assert out.getvalue() == f"{CLEAR}x\n\n"
 
 
 def test_clients_use_the_stack_region_and_standard_retries():
