@@ -7,7 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
-from botocore.exceptions import EndpointConnectionError, NoCredentialsError
+from botocore.exceptions import EndpointConnectionError, NoCredentialsError, PartialCredentialsError
 
 from migration.live import metrics
 from migration.live.discovery import find_endpoints, find_replications, find_tasks
@@ -47,6 +47,26 @@ def test_other_aws_errors_are_one_line_with_their_code(aws: Stubbed):
         find_endpoints(aws.clients.dms, ["e"])
     assert caught.value.kind == "access"
     assert "AccessDeniedException" in str(caught.value)
+
+
+def test_a_server_error_with_an_html_body_is_one_line_without_the_html(aws: Stubbed):
+    page = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>nginx</body>\n</html>"
+    aws.dms.add_client_error("describe_endpoints", "502", page, 502)
+    with pytest.raises(LiveError) as caught:
+        find_endpoints(aws.clients.dms, ["e"])
+    assert str(caught.value) == "describe endpoints: AWS server error (HTTP 502) after retries"
+    assert caught.value.kind == "aws"
+
+
+def test_partial_credentials_name_what_is_missing():
+    exc = PartialCredentialsError(provider="env", cred_var="aws_secret_access_key")
+    with pytest.raises(LiveError) as caught, aws_errors("describe endpoints"):
+        raise exc
+    assert str(caught.value) == (
+        "describe endpoints: incomplete AWS credentials: aws_secret_access_key is missing in env (set both the "
+        "access key id and the secret access key, or neither)"
+    )
+    assert caught.value.kind == "credentials"
 
 
 @pytest.mark.parametrize(
