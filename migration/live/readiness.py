@@ -22,10 +22,9 @@ from migration.live.connections import SUCCESSFUL
 from migration.live.metrics import PERIOD_SECONDS
 from migration.live.snapshot import Snapshot
 from migration.live.targets import Phase
-from migration.live.taskstatus import RUNNING, TaskStatus
+from migration.live.taskstatus import FAILED, RUNNING, TaskStatus
 
 READY_TO_START = frozenset({"ready", "stopped", RUNNING})
-FAILED = "failed"
 # CDC latency must be known for this share of the window's one-minute datapoints: CloudWatch publishes the last
 # minute or two late, so a full window is not required, but one datapoint does not show a trend.
 MIN_COVERAGE = 0.8
@@ -57,7 +56,7 @@ def _missing(t: TaskStatus) -> list[Reason]:
 
 
 def _failed(t: TaskStatus) -> Reason:
-    why = "; ".join(" ".join(x.split()) for x in (t.stop_reason, t.failure) if x) or "no reason given"
+    why = "; ".join(" ".join(x.split()) for x in (t.stop_code, t.failure) if x) or "no reason given"
     return Reason("task-failed", t.task_id, f"{t.task_id}: failed ({why})")
 
 

@@ -47,6 +47,9 @@ class Thresholds:
     window_minutes: int = 15  # CDC latency must stay under the thresholds this long
     free_storage_gb: int = 10
     freeable_memory_mb: int = 1024
+    # WAL a replication slot may hold back before `status` flags it: not a stack setting (no alarm watches it);
+    # 1 GiB is many minutes of a busy OLTP database's WAL, so a reverse task that stopped reading shows early.
+    slot_lag_mb: int = 1024
 
 
 @dataclass(frozen=True)

@@ -132,10 +132,11 @@ def test_stopped_with_an_error_shows_the_stop_reason_and_the_failure(aws: Stubbe
     )
     snap = collect(aws.clients, t, NOW)
     lines = render.text(snap)
-    assert "oracle2pg-prod-load-01 (forward, full-load-and-cdc): failed, stop reason Stop Reason FATAL_ERROR" in lines
+    # DMS's own "Stop Reason " label is not printed after ours.
+    assert "oracle2pg-prod-load-01 (forward, full-load-and-cdc): failed, stop reason FATAL_ERROR" in lines
     assert "  last failure: Last Error ORA-01555: snapshot too old Stop Reason FATAL_ERROR" in lines
     failure = "Last Error ORA-01555: snapshot too old Stop Reason FATAL_ERROR"
-    expected = [("task-failed", f"{FORWARD}: failed (Stop Reason FATAL_ERROR; {failure})")]
+    expected = [("task-failed", f"{FORWARD}: failed (FATAL_ERROR; {failure})")]
     assert [(r.code, r.text) for r in readiness.reasons("cutover", snap)] == expected
     assert [(r.code, r.text) for r in readiness.reasons("complete", snap)] == expected
     assert [r.code for r in readiness.reasons("complete", snap)] == ["task-failed"]
@@ -164,6 +165,12 @@ def test_validation_failures_and_suspended_records_block_cutover(aws: Stubbed):
     assert doc["tasks"][0]["tables"]["validation_failed"] == 3
     assert [r["table"] for r in doc["tasks"][0]["table_rows"]] == ["ORDERS", "DOCUMENTS"]
     assert any("APP.ORDERS: Table completed, 1000 rows, validation Mismatched records" in x for x in render.text(snap))
+    assert (
+        "    APP.DOCUMENTS: Table completed, 1000 rows, validation Suspended records (pending 5, failed 0, suspended 2)"
+        in (render.text(snap))
+    )
+    assert doc["tasks"][0]["task_phase"] == "cdc"
+    assert "phase" not in doc["tasks"][0]
 
 
 def test_a_task_missing_in_dms_is_listed_and_blocks_cutover(aws: Stubbed):
@@ -324,3 +331,13 @@ def test_fallback_at_phase_replicate_says_the_reverse_task_comes_at_cutover(aws:
     assert [r.code for r in found] == ["before-cutover"]
     assert "the reverse endpoints and task come at cutover" in found[0].text
     assert "reverse.enabled" not in found[0].text
+
+
+def test_a_full_load_past_the_plans_estimate_is_flagged_late(aws: Stubbed):
+    t = targets()
+    queue_discovery(aws, t, [task(FORWARD, "running", percent=80, loaded=8, loading=2, elapsed_s=900)])
+    healthy_metrics(aws)
+    queue_tables(aws, "arn:aws:dms:eu-west-1:123456789012:task:ORACLE2PGPRODLOAD01", [[]])
+    snap = collect(aws.clients, t, NOW)
+    assert "elapsed 15m00s of 10m00s planned LATE, ETA" in render.text(snap)[3]
+    assert render.document(snap)["tasks"][0]["late"] is True
