@@ -302,3 +302,22 @@ def test_ctrl_c_while_testing_names_the_tests_already_started(
         "interrupted; the connection tests already started keep running in AWS: "
         "oracle2pg-prod-oracle-source from oracle2pg-prod\n"
     )
+
+
+def test_watch_with_a_chart_tells_its_path_once(
+    in_moto: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+):
+    naps: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        naps.append(seconds)
+        if len(naps) == 3:
+            raise KeyboardInterrupt
+
+    _watch_sleeping_with(monkeypatch, sleep)
+    svg = tmp_path / "c.svg"
+    code, out, err = run(capsys, "status", "--stack", "prod", "--watch", "1", "--chart", str(svg))
+    assert code == 130
+    assert out.count("stack prod in eu-west-1") == 3
+    assert err == f"chart written to {svg}\ninterrupted\n"
+    assert svg.read_text(encoding="utf-8").startswith("<svg")
