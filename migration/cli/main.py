@@ -64,7 +64,9 @@ def cmd_runbook(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
-        prog="python -m migration", description="Offline tools for the Oracle -> PostgreSQL DMS stack."
+        prog="python -m migration",
+        description="Tools for the Oracle -> PostgreSQL DMS stack: offline (plan, prereqs, runbook, inventory) and live "
+        "against AWS (status, assess, test-connections).",
     )
     parser.add_argument("--root", type=Path, default=ROOT, help="project directory (default: this checkout)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
@@ -141,6 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except (ConfigError, UsageError, PrereqsError, RunbookError) as exc:
         return _fail(str(exc))
+    except KeyboardInterrupt:  # Ctrl-C: one line and the shell's code for SIGINT (128 + 2), never a traceback
+        print("interrupted", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0

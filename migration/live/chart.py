@@ -2,7 +2,7 @@
 
 Per task two bars from the start of the load (the tasks load side by side, as in the runbook's Gantt): the plan's
 estimate in grey, and what DMS reports: done (green), running with its ETA drawn lighter (blue), or stopped short
-(red). Bars of tasks that started later than the first one start later.
+or failed (red, even when its full load had finished). The time axis reads h:mm since the first task's load started. Bars of tasks that started later than the first one start later.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from migration.live.snapshot import Snapshot
-from migration.live.taskstatus import RUNNING, TaskStatus
+from migration.live.taskstatus import FAILED, RUNNING, TaskStatus
 
 LABEL_WIDTH, BAR_AREA, ROW_HEIGHT, BAR_HEIGHT, TOP = 280, 560, 40, 12, 50
 PLANNED, DONE, LOADING, ETA, STOPPED = "#9aa5b1", "#2e7d32", "#1565c0", "#90caf9", "#c62828"
@@ -41,7 +41,9 @@ def _row(t: TaskStatus, first: datetime | None) -> Row:
     if p is None:
         return Row(t.task_id, t.target.planned_full_load_seconds, 0.0, None, None, PLANNED)
     offset = (p.started_at - first).total_seconds() if p.started_at and first else 0.0
-    if t.full_load_done:
+    if t.status == FAILED:
+        color = STOPPED
+    elif t.full_load_done:
         color = DONE
     elif t.status == RUNNING:
         color = LOADING
@@ -82,6 +84,10 @@ def svg(snap: Snapshot) -> str:
         out.append(f'<line x1="{x(tick):.1f}" y1="{TOP - 6}" x2="{x(tick):.1f}" y2="{height - 30}" stroke="#ddd"/>')
         out.append(f'<text x="{x(tick):.1f}" y="{height - 14}" text-anchor="middle">{_clock(tick)}</text>')
         tick += step
+    out.append(
+        f'<text x="{LABEL_WIDTH - 10}" y="{height - 14}" text-anchor="end" fill="#555">'
+        "time since the load started (h:mm)</text>"
+    )
     for n, r in enumerate(data):
         y = TOP + ROW_HEIGHT * n
         out.append(f'<text x="10" y="{y + BAR_HEIGHT + 4}">{escape(r.task_id)}</text>')

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from migration.live.discovery import Endpoint, Instance, describe_all
-from migration.live.session import LiveError, aws_errors
+from migration.live.session import aws_errors
 
 TESTING, SUCCESSFUL, FAILED = "testing", "successful", "failed"  # Connection.Status values (DMS API reference)
 NOT_TESTED = "not tested"
@@ -73,18 +73,19 @@ def run_connection_tests(
     timeout_seconds: float = 600,
     poll_seconds: float = 10,
     progress: Callable[[str], None] = lambda _line: None,
+    started: list[str] | None = None,
 ) -> list[ConnectionResult]:
-    """Test every endpoint from every instance, then wait until no test is `testing` (or the timeout)."""
-    if not instances:
-        raise LiveError(
-            "test-connections needs a replication instance: the DMS TestConnection API takes one, and a DMS "
-            "Serverless stack has none (its replication tests the endpoints when it starts)",
-            "unsupported",
-        )
+    """Test every endpoint from every instance, then wait until no test is `testing` (or the timeout). Each test
+    started is appended to `started` ("endpoint from instance") as it starts: after a Ctrl-C the caller names them.
+    No instance or no endpoint: nothing to test, no result."""
+    if not instances or not endpoints:
+        return []
     for instance in instances:
         for endpoint in endpoints:
             with aws_errors(f"test connection of {endpoint.endpoint_id} from {instance.instance_id}"):
                 dms.test_connection(ReplicationInstanceArn=instance.arn, EndpointArn=endpoint.arn)
+            if started is not None:
+                started.append(f"{endpoint.endpoint_id} from {instance.instance_id}")
             progress(f"testing {endpoint.endpoint_id} from {instance.instance_id}")
     deadline = clock() + timeout_seconds
     wanted = {(e.endpoint_id, i.instance_id) for e in endpoints for i in instances}

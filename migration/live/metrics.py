@@ -148,5 +148,7 @@ def apply_to_task(status: Any, series: Mapping[tuple[str, str], Series]) -> None
     status.latency_target_seconds = dst.latest if dst else None
     status.latency_source_max = src.peak if src else None
     status.latency_target_max = dst.peak if dst else None
+    status.latency_source_points = len(src.values) if src else 0
+    status.latency_target_points = len(dst.values) if dst else 0
     disk = [s.latest for m in (DISK_SOURCE, DISK_TARGET) if (s := series.get((key, m))) and s.latest is not None]
     status.changes_on_disk = sum(disk) if disk else None

@@ -34,7 +34,7 @@ def _num(value: float | None, unit: str = "s") -> str:
 def task_lines(t: TaskStatus, bars: bool) -> list[str]:
     head = f"{t.task_id} ({t.target.direction}, {t.target.migration_type}): {t.phase}"
     if t.stop_reason:
-        head += f", stop reason {t.stop_reason}"
+        head += f", stop reason {t.stop_code}"
     out = [head]
     if t.failure:
         out.append(f"  last failure: {' '.join(t.failure.split())}")
@@ -43,7 +43,7 @@ def task_lines(t: TaskStatus, bars: bool) -> list[str]:
     if p is not None and t.target.full_load and t.full_load_done:
         out.append(
             f"  full load done in {duration(p.full_load_seconds)}"
-            + (f" ({duration(planned)} planned)" if planned is not None else "")
+            + (f" ({duration(planned)} planned{', LATE' if t.late else ''})" if planned is not None else "")
             + f": tables loaded {p.loaded}, errored {p.errored}"
         )
     elif p is not None and t.target.full_load:
@@ -51,7 +51,7 @@ def task_lines(t: TaskStatus, bars: bool) -> list[str]:
         out.append(
             f"  full load {shown}: tables loaded {p.loaded}, loading {p.loading}, queued {p.queued}, "
             f"errored {p.errored}; elapsed {duration(p.elapsed_seconds)}"
-            + (f" of {duration(planned)} planned" if planned is not None else "")
+            + (f" of {duration(planned)} planned" + (" LATE" if t.late else "") if planned is not None else "")
             + (f", ETA {duration(t.eta_seconds())}" if t.eta_seconds() is not None else "")
         )
     if t.target.cdc and t.found:
@@ -59,6 +59,8 @@ def task_lines(t: TaskStatus, bars: bool) -> list[str]:
             f"  CDC latency source {_num(t.latency_source_seconds)}, target {_num(t.latency_target_seconds)}; "
             f"changes on disk {_num(t.changes_on_disk, '')}".rstrip()
         )
+    if t.tables_error:
+        out.append(f"  table statistics unavailable: {t.tables_error}")
     s = t.tables
     if s is not None:
         out.append(
@@ -68,7 +70,7 @@ def task_lines(t: TaskStatus, bars: bool) -> list[str]:
     for row in t.table_rows:
         out.append(
             f"    {row.schema}.{row.table}: {row.state}, {row.full_load_rows} rows, validation {row.validation_state or '-'}"
-            f" (pending {row.validation_pending}, failed {row.validation_failed})"
+            f" (pending {row.validation_pending}, failed {row.validation_failed}, suspended {row.validation_suspended})"
         )
     return out
 
@@ -86,16 +88,17 @@ def instance_line(h: InstanceHealth, th: Thresholds) -> str:
     return f"instance {i.instance_id} ({i.instance_class}): {i.status}; free memory {mem}, free storage {disk}"
 
 
-def slot_line(slot: SlotHealth) -> str:
-    """The reverse source's replication slots: WAL held back for the slot DMS reads, and the disk it takes."""
+def slot_line(slot: SlotHealth, th: Thresholds) -> str:
+    """The reverse source's replication slots: WAL held back for the slot DMS reads, and the disk it takes; the lag
+    flagged HIGH from Thresholds.slot_lag_mb."""
 
     def mib(value: float | None) -> str:
         return "?" if value is None else f"{value / MIB:.0f} MiB"
 
-    return (
-        f"reverse source {slot.db_instance_id}: oldest replication slot lag {mib(slot.oldest_lag_bytes)}, "
-        f"slot disk usage {mib(slot.disk_usage_bytes)}"
-    )
+    lag = mib(slot.oldest_lag_bytes)
+    if slot.oldest_lag_bytes is not None and slot.oldest_lag_bytes >= th.slot_lag_mb * MIB:
+        lag += f" HIGH (threshold {th.slot_lag_mb} MiB)"
+    return f"reverse source {slot.db_instance_id}: oldest replication slot lag {lag}, slot disk usage {mib(slot.disk_usage_bytes)}"
 
 
 def text(snap: Snapshot, *, bars: bool = False) -> list[str]:
@@ -107,7 +110,7 @@ def text(snap: Snapshot, *, bars: bool = False) -> list[str]:
     for task in snap.tasks:
         out += task_lines(task, bars)
     if snap.slot is not None:
-        out.append(slot_line(snap.slot))
+        out.append(slot_line(snap.slot, t.thresholds))
     for endpoint_id, results in snap.connections.items():
         shown = ", ".join(f"{r.instance_id} {r.status}" for r in results) or "not tested"
         out.append(f"endpoint {endpoint_id}: {shown}")
@@ -127,7 +130,8 @@ def task_dict(t: TaskStatus) -> dict[str, Any]:
         "direction": t.target.direction,
         "migration_type": t.target.migration_type,
         "status": t.status,
-        "phase": t.phase,
+        "task_phase": t.phase,
+        "late": t.late,
         "stop_reason": t.stop_reason or None,
         "last_failure": t.failure or None,
         "full_load": None
@@ -147,6 +151,7 @@ def task_dict(t: TaskStatus) -> dict[str, Any]:
         "cdc_latency_target_seconds": t.latency_target_seconds,
         "changes_on_disk": t.changes_on_disk,
         "tables": t.tables.to_dict() if t.tables is not None else None,
+        "tables_error": t.tables_error or None,
         "table_rows": [vars(r) for r in t.table_rows],
     }
 

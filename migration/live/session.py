@@ -27,6 +27,7 @@ from botocore.exceptions import (
 )
 
 MESSAGE_MAX = 300  # AWS's own message, cut: an HTML error page from a proxy must not flood the one line
+SERVER_ERROR = 500  # HTTP status from which an answer is a server error (5xx)
 RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 5})
 
 # Error codes AWS returns when a caller is throttled (botocore's standard retry mode retries these first).
@@ -90,7 +91,13 @@ def aws_errors(doing: str) -> Iterator[None]:
     error codes only."""
     try:
         yield
-    except (NoCredentialsError, PartialCredentialsError):
+    except PartialCredentialsError as exc:
+        raise LiveError(
+            f"{doing}: incomplete AWS credentials: {exc.kwargs.get('cred_var')} is missing in "
+            f"{exc.kwargs.get('provider')} (set both the access key id and the secret access key, or neither)",
+            "credentials",
+        ) from None
+    except NoCredentialsError:
         raise LiveError(
             f"{doing}: no AWS credentials found (set AWS_PROFILE, or run `aws configure` / `aws sso login`)",
             "credentials",
@@ -109,6 +116,10 @@ def aws_errors(doing: str) -> Iterator[None]:
             raise LiveError(f"{doing}: access denied ({code})", "access") from None
         if code in NOT_FOUND_CODES:
             raise LiveError(f"{doing}: not found ({code})", "not-found") from None
+        status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        if status >= SERVER_ERROR:  # a 5xx body is often a proxy's or load balancer's HTML page: not shown
+            named = f", {code}" if code and code != str(status) else ""
+            raise LiveError(f"{doing}: AWS server error (HTTP {status}{named}) after retries", "aws") from None
         message = " ".join(str(exc.response.get("Error", {}).get("Message", "")).split())[:MESSAGE_MAX]
         raise LiveError(f"{doing}: AWS error {code or type(exc).__name__}: {message}".rstrip(": "), "aws") from None
     except BotoCoreError as exc:

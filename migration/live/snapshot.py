@@ -10,7 +10,7 @@ from typing import Any
 from migration.live import discovery, metrics, tables
 from migration.live.connections import ConnectionResult, last_results
 from migration.live.discovery import Endpoint, Instance
-from migration.live.session import Clients
+from migration.live.session import Clients, LiveError
 from migration.live.targets import Targets
 from migration.live.taskstatus import MISSING, NOT_STARTED, TaskStatus, replication_status, task_status
 
@@ -48,6 +48,12 @@ class Snapshot:
     def task(self, task_id: str) -> TaskStatus | None:
         return next((t for t in self.tasks if t.task_id == task_id), None)
 
+    @property
+    def nothing_found(self) -> bool:
+        """None of the stack's instances, endpoints or tasks is in DMS: a wrong region or account, or a stack
+        never deployed."""
+        return not self.instances and not self.endpoints and not any(t.found for t in self.tasks)
+
 
 def collect(
     c: Clients, targets: Targets, now: datetime, *, table_rows: bool = False, connections: bool = False
@@ -68,12 +74,22 @@ def collect(
     _add_metrics(c.cloudwatch, snap, now)
     for status in statuses:
         if status.arn and status.status in STARTED_STATES:
-            rows = tables.table_statistics(c.dms, status.arn, targets.serverless)
-            status.tables = tables.summarize(rows)
-            status.table_rows = rows if table_rows else []
+            _add_tables(c.dms, status, targets.serverless, table_rows)
     if connections:
         snap.connections = last_results(c.dms, list(endpoints.values()))
     return snap
+
+
+def _add_tables(dms: Any, status: TaskStatus, serverless: bool, table_rows: bool) -> None:
+    """A task whose table statistics cannot be read (no dms:DescribeTableStatistics, an AWS 5xx after retries)
+    says so; the rest of the snapshot stands."""
+    try:
+        rows = tables.table_statistics(dms, str(status.arn), serverless)
+    except LiveError as exc:
+        status.tables_error = " ".join(str(exc).split())
+        return
+    status.tables = tables.summarize(rows)
+    status.table_rows = rows if table_rows else []
 
 
 def _task_statuses(dms: Any, targets: Targets) -> list[TaskStatus]:

@@ -47,6 +47,9 @@ class Thresholds:
     window_minutes: int = 15  # CDC latency must stay under the thresholds this long
     free_storage_gb: int = 10
     freeable_memory_mb: int = 1024
+    # WAL a replication slot may hold back before `status` flags it: not a stack setting (no alarm watches it);
+    # 1 GiB is many minutes of a busy OLTP database's WAL, so a reverse task that stopped reading shows early.
+    slot_lag_mb: int = 1024
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Targets:
     endpoints: tuple[EndpointTarget, ...]
     thresholds: Thresholds = field(default_factory=Thresholds)
     reverse_source_db_instance: str | None = None  # reverse.postgresSource.dbInstanceIdentifier: its slot lag
+    stack_phase: str = "replicate"  # the stack file's phase: replicate | cutover | fallback | complete
+    reverse_enabled: bool = False  # reverse.enabled: the reverse endpoints and task come at phase cutover
 
     @property
     def serverless(self) -> bool:

@@ -12,6 +12,8 @@ from migration.live.targets import TaskTarget
 MISSING = "missing"  # no such task in DMS (not deployed yet, or deleted)
 NOT_STARTED = "not started"  # DMS Serverless: the replication config exists, no replication has run
 RUNNING = "running"
+FAILED = "failed"
+STOP_REASON_LABEL = "Stop Reason "  # DMS writes some StopReason values with this label in front (DMS API reference)
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,11 @@ class TaskStatus:
     latency_target_seconds: float | None = None
     latency_source_max: float | None = None  # the highest value over the readiness window
     latency_target_max: float | None = None
+    latency_source_points: int = 0  # datapoints over the readiness window
+    latency_target_points: int = 0
     changes_on_disk: float | None = None
     tables: Any = None  # tables.TableSummary
+    tables_error: str = ""  # why the table statistics could not be read (one line), when they could not
     table_rows: list[Any] = field(default_factory=list)  # tables.TableStat, with --tables
 
     @property
@@ -87,6 +92,19 @@ class TaskStatus:
     def resource_id(self) -> str | None:
         """CloudWatch names a task by its resource id, the last field of its ARN (not the identifier we chose)."""
         return self.arn.rsplit(":", 1)[-1] if self.arn else None
+
+    @property
+    def stop_code(self) -> str:
+        """The stop reason without DMS's own "Stop Reason " label: FATAL_ERROR, FULL_LOAD_ONLY_FINISHED, ..."""
+        return self.stop_reason.removeprefix(STOP_REASON_LABEL)
+
+    @property
+    def late(self) -> bool:
+        """The full load has taken longer than the plan's estimate (still loading, or done)."""
+        planned, p = self.target.planned_full_load_seconds, self.progress
+        if planned is None or p is None or not self.target.full_load:
+            return False
+        return p.full_load_seconds > planned
 
     @property
     def full_load_done(self) -> bool:

@@ -1,13 +1,15 @@
-"""`status --watch`: redraw a frame every N seconds until Ctrl-C. On a terminal the frame is redrawn in place (the
-cursor moves back over the previous frame); elsewhere each frame is appended as plain lines. Clock, sleep and the
-output stream are injected so tests drive it without waiting."""
+"""`status --watch`: redraw a frame every N seconds until Ctrl-C. On a terminal each frame clears the screen and
+starts at its top left corner, so a frame whose lines wrap (or that got longer or shorter) still replaces the last
+one; elsewhere each frame is appended as plain lines. Sleep and the output stream are injected so tests drive it
+without waiting."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TextIO
 
-REDRAW = "\x1b[{n}F\x1b[J"  # ANSI: cursor to the start of the line n lines up, then clear to the end of screen
+CLEAR = "\x1b[H\x1b[2J"  # ANSI: cursor to the top left corner, then clear the whole screen
+INTERRUPTED = 130  # the shell's exit code for a command ended by SIGINT (128 + 2)
 
 
 def watch(
@@ -18,23 +20,25 @@ def watch(
     sleep: Callable[[float], None],
     tty: bool,
     rounds: int | None = None,
+    blank_between: bool = True,
 ) -> int:
-    """Draw `frame()` every `interval` seconds; stop after `rounds` frames (None: until Ctrl-C). Returns 0."""
-    shown = drawn = 0
+    """Draw `frame()` every `interval` seconds; stop after `rounds` frames (returns 0) or at Ctrl-C (returns 130).
+    Off a terminal frames are parted by a blank line, or not at all (`blank_between=False`: JSON Lines)."""
+    drawn = 0
     try:
         while True:
             lines = frame()
-            if tty and shown:
-                out.write(REDRAW.format(n=shown))
-            elif drawn:
+            if tty:
+                out.write(CLEAR)
+            elif drawn and blank_between:
                 out.write("\n")
             out.write("\n".join(lines) + "\n")
             out.flush()
-            shown, drawn = len(lines), drawn + 1
+            drawn += 1
             if rounds is not None and drawn >= rounds:
                 return 0
             sleep(interval)
     except KeyboardInterrupt:
         out.write("\n")
         out.flush()
-        return 0
+        return INTERRUPTED

@@ -50,10 +50,9 @@ def test_pre_checks_read_aws_with_the_live_commands():
     # issue 24 section 1 watches the load, lists the tables and decides go/no-go with `status`.
     text = render_runbook(PROD)
     pre = _section(text, 1)
-    assert (
-        "```sh\npython -m migration status --stack prod --watch 30\npython -m migration status --stack prod --chart\n```"
-        in pre
-    )
+    # separate blocks: a pasted --watch runs until Ctrl-C, so a command after it in the same block would wait
+    assert "```sh\npython -m migration status --stack prod --watch 30\n```" in pre
+    assert "```sh\npython -m migration status --stack prod --chart\n```" in pre
     assert "```sh\npython -m migration status --stack prod --tables\n```" in pre
     assert "```sh\npython -m migration status --stack prod --ready-for cutover\n```" in pre
     assert "$FORWARD_TASKS" not in pre and "\naws " not in pre

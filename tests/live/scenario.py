@@ -24,7 +24,7 @@ ENDPOINTS = (
 )
 
 
-def targets(*tasks: TaskTarget, instance_ids: tuple[str, ...] = (INSTANCE,)) -> Targets:
+def targets(*tasks: TaskTarget, instance_ids: tuple[str, ...] = (INSTANCE,), stack_phase: str = "replicate") -> Targets:
     return Targets(
         stack="prod",
         region="eu-west-1",
@@ -32,6 +32,8 @@ def targets(*tasks: TaskTarget, instance_ids: tuple[str, ...] = (INSTANCE,)) -> 
         tasks=tasks or (TaskTarget(FORWARD, "forward", "full-load-and-cdc", 600.0),),
         endpoints=ENDPOINTS,
         thresholds=Thresholds(cdc_latency_source_seconds=600, cdc_latency_target_seconds=900, window_minutes=15),
+        stack_phase=stack_phase,
+        reverse_enabled=True,
     )
 
 
@@ -126,6 +128,11 @@ def table(
 def series(*values: float) -> dict[str, Any]:
     stamps = [NOW - timedelta(minutes=len(values) - n) for n in range(len(values))]
     return {"Timestamps": stamps, "Values": list(values)}
+
+
+def window(*values: float, minutes: int = 15) -> dict[str, Any]:
+    """A series over the whole readiness window: one datapoint a minute, the first value repeated before `values`."""
+    return series(*([values[0]] * (minutes - len(values)) + list(values)))
 
 
 def queue_discovery(aws: Stubbed, t: Targets, tasks: list[dict[str, Any]], endpoints: bool = True) -> None:

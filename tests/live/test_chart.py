@@ -72,3 +72,12 @@ def test_a_task_not_started_shows_only_the_plan():
     got = bars(chart.svg(snap))
     assert set(got) == {("planned", "t")}
     assert "Full load of stack prod: planned (grey) vs actual" in chart.svg(snap)
+
+
+def test_a_task_that_failed_after_its_full_load_is_not_drawn_green():
+    snap = snapshot(status("failed-in-cdc", "failed", planned=600, elapsed=600, percent=100))
+    assert bars(chart.svg(snap))[("actual", "failed-in-cdc")].get("fill") == chart.STOPPED
+
+
+def test_the_time_axis_says_its_unit():
+    assert "time since the load started (h:mm)" in chart.svg(snapshot(status("t", "running", 600, 60, 10)))

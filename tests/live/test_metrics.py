@@ -24,6 +24,7 @@ from tests.live.scenario import (
     table,
     targets,
     task,
+    window,
 )
 
 CONFIG_ARN = "arn:aws:dms:eu-west-1:123456789012:replication-config:CFG1"
@@ -84,7 +85,7 @@ def test_a_serverless_replications_latency_is_read_under_either_dimension(aws: S
         query(2, "AWS/DMS", "CDCLatencySource", by_arn),
         query(3, "AWS/DMS", "CDCLatencyTarget", by_arn),
     ]
-    answer(aws, queries, [None, None, series(4, 2), series(9, 3)])
+    answer(aws, queries, [None, None, window(4, 2), window(9, 3)])
     aws.dms.add_response(
         "describe_replication_table_statistics",
         {"ReplicationConfigArn": CONFIG_ARN, "ReplicationTableStatistics": [table("APP", "ORDERS")]},
@@ -136,3 +137,18 @@ def test_without_the_db_instance_no_slot_is_asked_for(aws: Stubbed):
     snap = collect(aws.clients, t, NOW)
     assert snap.slot is None
     assert not any(line.startswith("reverse source") for line in render.text(snap))
+
+
+def test_a_slot_lag_over_the_threshold_is_flagged(aws: Stubbed):
+    t = replace(targets(), reverse_source_db_instance="app-pg-writer")
+    queue_discovery(aws, t, [task(FORWARD, "running", percent=100, loaded=1, finished=True)])
+    rds = {"DBInstanceIdentifier": "app-pg-writer"}
+    queries = [
+        *instance_task_queries(),
+        query(6, "AWS/RDS", "OldestReplicationSlotLag", rds),
+        query(7, "AWS/RDS", "ReplicationSlotDiskUsage", rds),
+    ]
+    answer(aws, queries, [None] * 6 + [series(2048 * MIB), series(2048 * MIB)])
+    queue_tables(aws, "arn:aws:dms:eu-west-1:123456789012:task:ORACLE2PGPRODLOAD01", [[table("APP", "ORDERS")]])
+    lines = render.text(collect(aws.clients, t, NOW))
+    assert f"oldest replication slot lag 2048 MiB HIGH (threshold {t.thresholds.slot_lag_mb} MiB)" in lines[-1]

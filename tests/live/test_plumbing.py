@@ -7,12 +7,12 @@ import io
 from datetime import timedelta
 
 import pytest
-from botocore.exceptions import EndpointConnectionError, NoCredentialsError
+from botocore.exceptions import EndpointConnectionError, NoCredentialsError, PartialCredentialsError
 
 from migration.live import metrics
 from migration.live.discovery import find_endpoints, find_replications, find_tasks
 from migration.live.session import RETRIES, LiveError, aws_errors, clients
-from migration.live.watch import watch
+from migration.live.watch import CLEAR, watch
 from tests.live.conftest import Stubbed
 from tests.live.scenario import FORWARD, NOW, task
 
@@ -47,6 +47,26 @@ def test_other_aws_errors_are_one_line_with_their_code(aws: Stubbed):
         find_endpoints(aws.clients.dms, ["e"])
     assert caught.value.kind == "access"
     assert "AccessDeniedException" in str(caught.value)
+
+
+def test_a_server_error_with_an_html_body_is_one_line_without_the_html(aws: Stubbed):
+    page = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body>nginx</body>\n</html>"
+    aws.dms.add_client_error("describe_endpoints", "502", page, 502)
+    with pytest.raises(LiveError) as caught:
+        find_endpoints(aws.clients.dms, ["e"])
+    assert str(caught.value) == "describe endpoints: AWS server error (HTTP 502) after retries"
+    assert caught.value.kind == "aws"
+
+
+def test_partial_credentials_name_what_is_missing():
+    exc = PartialCredentialsError(provider="env", cred_var="aws_secret_access_key")
+    with pytest.raises(LiveError) as caught, aws_errors("describe endpoints"):
+        raise exc
+    assert str(caught.value) == (
+        "describe endpoints: incomplete AWS credentials: aws_secret_access_key is missing in env (set both the "
+        "access key id and the secret access key, or neither)"
+    )
+    assert caught.value.kind == "credentials"
 
 
 @pytest.mark.parametrize(
@@ -100,12 +120,22 @@ def test_the_cloudwatch_query_names_the_task_by_its_resource_id_on_its_instance(
     assert found[("oracle2pg-prod", "FreeStorageSpace")].low is None
 
 
-def test_watch_redraws_in_place_on_a_terminal():
-    out, frames = io.StringIO(), iter([["a", "b"], ["c", "d"], ["e", "f"]])
+def test_watch_redraws_in_place_on_a_terminal_even_when_lines_wrap():
+    """Moving the cursor up by the number of lines drawn fails once a line wraps: each frame clears the screen and
+    starts at its top left corner instead, whatever the terminal's width and however long the last frame was."""
+    wide = "x" * 500
+    out, frames = io.StringIO(), iter([[wide, "b"], ["c"], ["e", "f", "g"]])
     slept: list[float] = []
     assert watch(lambda: next(frames), out, interval=5, sleep=slept.append, tty=True, rounds=3) == 0
-    assert out.getvalue() == "a\nb\n\x1b[2F\x1b[Jc\nd\n\x1b[2F\x1b[Je\nf\n"
+    assert out.getvalue() == f"{CLEAR}{wide}\nb\n{CLEAR}c\n{CLEAR}e\nf\ng\n"
+    assert CLEAR == "\x1b[H\x1b[2J"
     assert slept == [5, 5]
+
+
+def test_watch_writes_json_lines_without_blank_lines():
+    out, frames = io.StringIO(), iter([['{"n": 1}'], ['{"n": 2}']])
+    watch(lambda: next(frames), out, interval=1, sleep=lambda _s: None, tty=False, rounds=2, blank_between=False)
+    assert out.getvalue() == '{"n": 1}\n{"n": 2}\n'
 
 
 def test_watch_appends_plain_frames_when_not_a_terminal():
@@ -121,8 +151,8 @@ def test_watch_stops_on_ctrl_c_without_a_traceback():
     def interrupted(_seconds: float) -> None:
         raise KeyboardInterrupt
 
-    assert watch(lambda: ["x"], out, interval=1, sleep=interrupted, tty=True) == 0
-    assert out.getvalue() == "x\n\n"
+    assert watch(lambda: ["x"], out, interval=1, sleep=interrupted, tty=True) == 130
+    assert out.getvalue() == f"{CLEAR}x\n\n"
 
 
 def test_clients_use_the_stack_region_and_standard_retries():

@@ -6,12 +6,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import pytest
-
 from migration.live import assessment, readiness
 from migration.live.connections import last_results, run_connection_tests
 from migration.live.discovery import Endpoint, Instance
-from migration.live.session import LiveError
 from migration.live.snapshot import collect
 from migration.live.targets import TaskTarget
 from tests.live.aws_env import endpoint_arn, instance_arn, task_arn
@@ -82,15 +79,18 @@ def test_connection_tests_stop_waiting_at_the_timeout(aws: Stubbed):
     assert [r.status for r in results] == ["testing"]
 
 
-def test_serverless_has_no_instance_to_test_from(aws: Stubbed):
+def test_without_an_instance_nothing_is_tested(aws: Stubbed):
+    """No call is queued: the Stubber fails the test if one is made."""
     fake = FakeTime()
-    with pytest.raises(LiveError) as caught:
-        run_connection_tests(aws.clients.dms, [SOURCE], [], sleep=fake.sleep, clock=fake.clock)
-    assert caught.value.kind == "unsupported"
+    assert run_connection_tests(aws.clients.dms, [SOURCE], [], sleep=fake.sleep, clock=fake.clock) == []
 
 
 def test_fallback_needs_tested_reverse_endpoints_and_a_ready_reverse_task(aws: Stubbed):
-    t = targets(TaskTarget(FORWARD, "forward", "full-load-and-cdc"), TaskTarget(REVERSE, "reverse", "cdc"))
+    t = targets(
+        TaskTarget(FORWARD, "forward", "full-load-and-cdc"),
+        TaskTarget(REVERSE, "reverse", "cdc"),
+        stack_phase="cutover",
+    )
     queue_discovery(
         aws, t, [task(FORWARD, "running", percent=100, finished=True), task(REVERSE, "creating", stats=False)]
     )

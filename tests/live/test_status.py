@@ -21,13 +21,14 @@ from tests.live.scenario import (
     table,
     targets,
     task,
+    window,
 )
 
 GIB = 1024**3
 
 
 def healthy_metrics(aws: Stubbed, source: tuple[float, ...] = (3, 2, 1), target: tuple[float, ...] = (5, 4, 2)) -> None:
-    queue_metrics(aws, [series(*source), series(*target), series(0), series(12), series(2 * GIB), series(80 * GIB)])
+    queue_metrics(aws, [window(*source), window(*target), series(0), series(12), series(2 * GIB), series(80 * GIB)])
 
 
 def test_creating_task_shows_its_state_and_no_table_statistics(aws: Stubbed):
@@ -39,7 +40,7 @@ def test_creating_task_shows_its_state_and_no_table_statistics(aws: Stubbed):
     assert (status.status, status.phase, status.tables, status.eta_seconds()) == ("creating", "creating", None, None)
     assert "oracle2pg-prod-load-01 (forward, full-load-and-cdc): creating" in render.text(snap)
     found = readiness.reasons("cutover", snap)
-    assert [r.code for r in found] == ["not-in-cdc", "latency-unknown", "latency-unknown"]
+    assert [(r.code, r.text) for r in found] == [("not-in-cdc", f"{FORWARD}: creating, not running in CDC")]
 
 
 def test_full_load_running_shows_progress_eta_and_the_plan(aws: Stubbed):
@@ -56,7 +57,9 @@ def test_full_load_running_shows_progress_eta_and_the_plan(aws: Stubbed):
     line = render.text(snap, bars=True)[3]
     assert "[########............] 40%" in line
     assert "loaded 4, loading 2, queued 4, errored 0; elapsed 4m00s of 10m00s planned, ETA 6m00s" in line
-    assert "not-in-cdc" in [r.code for r in readiness.reasons("cutover", snap)]
+    # One reason while the full load runs: latency and tables are judged once the task is in CDC.
+    found = readiness.reasons("cutover", snap)
+    assert [(r.code, r.text) for r in found] == [("full-load-running", f"{FORWARD}: full load not complete (40%)")]
     health = snap.instances[0]
     assert (health.free_memory_bytes, health.free_storage_bytes) == (2 * GIB, 80 * GIB)
     assert "free memory 2048 MiB, free storage 80.0 of 500 GiB" in render.text(snap)[1]
@@ -129,11 +132,13 @@ def test_stopped_with_an_error_shows_the_stop_reason_and_the_failure(aws: Stubbe
     )
     snap = collect(aws.clients, t, NOW)
     lines = render.text(snap)
-    assert "oracle2pg-prod-load-01 (forward, full-load-and-cdc): failed, stop reason Stop Reason FATAL_ERROR" in lines
+    # DMS's own "Stop Reason " label is not printed after ours.
+    assert "oracle2pg-prod-load-01 (forward, full-load-and-cdc): failed, stop reason FATAL_ERROR" in lines
     assert "  last failure: Last Error ORA-01555: snapshot too old Stop Reason FATAL_ERROR" in lines
-    codes = [r.code for r in readiness.reasons("cutover", snap)]
-    assert codes[:2] == ["not-in-cdc", "tables-errored"]
-    assert "APP.ORDERS" in readiness.reasons("cutover", snap)[1].text
+    failure = "Last Error ORA-01555: snapshot too old Stop Reason FATAL_ERROR"
+    expected = [("task-failed", f"{FORWARD}: failed (FATAL_ERROR; {failure})")]
+    assert [(r.code, r.text) for r in readiness.reasons("cutover", snap)] == expected
+    assert [(r.code, r.text) for r in readiness.reasons("complete", snap)] == expected
     assert [r.code for r in readiness.reasons("complete", snap)] == ["task-failed"]
 
 
@@ -160,6 +165,12 @@ def test_validation_failures_and_suspended_records_block_cutover(aws: Stubbed):
     assert doc["tasks"][0]["tables"]["validation_failed"] == 3
     assert [r["table"] for r in doc["tasks"][0]["table_rows"]] == ["ORDERS", "DOCUMENTS"]
     assert any("APP.ORDERS: Table completed, 1000 rows, validation Mismatched records" in x for x in render.text(snap))
+    assert (
+        "    APP.DOCUMENTS: Table completed, 1000 rows, validation Suspended records (pending 5, failed 0, suspended 2)"
+        in (render.text(snap))
+    )
+    assert doc["tasks"][0]["task_phase"] == "cdc"
+    assert "phase" not in doc["tasks"][0]
 
 
 def test_a_task_missing_in_dms_is_listed_and_blocks_cutover(aws: Stubbed):
@@ -193,7 +204,11 @@ def test_a_filter_that_matches_nothing_is_an_empty_answer(aws: Stubbed):
 
 
 def test_the_reverse_task_has_to_drain_before_complete(aws: Stubbed):
-    t = targets(TaskTarget(FORWARD, "forward", "full-load-and-cdc"), TaskTarget(REVERSE, "reverse", "cdc"))
+    t = targets(
+        TaskTarget(FORWARD, "forward", "full-load-and-cdc"),
+        TaskTarget(REVERSE, "reverse", "cdc"),
+        stack_phase="fallback",
+    )
     queue_discovery(
         aws,
         t,
@@ -252,3 +267,77 @@ def test_a_serverless_config_never_started_has_no_replication(aws: Stubbed):
     aws.dms.add_client_error("describe_replications", "ResourceNotFoundFault", "none", 400)
     status = collect(aws.clients, t, NOW).tasks[0]
     assert (status.status, status.found) == ("not started", True)
+
+
+def test_table_statistics_that_cannot_be_read_degrade_to_a_line_and_a_reason(aws: Stubbed):
+    """No dms:DescribeTableStatistics (or a 5xx after retries): the rest of the status stands, readiness says it
+    cannot judge the tables."""
+    t = targets()
+    queue_discovery(aws, t, [task(FORWARD, "running", percent=100, loaded=3, finished=True)])
+    healthy_metrics(aws)
+    aws.dms.add_client_error("describe_table_statistics", "AccessDeniedException", "not authorized", 400)
+    snap = collect(aws.clients, t, NOW)
+    why = "table statistics of arn:aws:dms:eu-west-1:123456789012:task:ORACLE2PGPRODLOAD01: access denied"
+    assert f"  table statistics unavailable: {why} (AccessDeniedException)" in render.text(snap)
+    found = readiness.reasons("cutover", snap)
+    assert [r.code for r in found] == ["tables-unknown"]
+    assert found[0].text.startswith(f"{FORWARD}: cannot judge the tables: table statistics unavailable: {why}")
+
+
+def test_latency_needs_datapoints_for_most_of_the_window(aws: Stubbed):
+    t = targets()
+    queue_discovery(aws, t, [task(FORWARD, "running", percent=100, loaded=3, finished=True)])
+    queue_metrics(aws, [series(1), window(2), series(0), series(12), series(2 * GIB), series(80 * GIB)])
+    queue_tables(aws, "arn:aws:dms:eu-west-1:123456789012:task:ORACLE2PGPRODLOAD01", [[table("APP", "ORDERS")]])
+    found = readiness.reasons("cutover", collect(aws.clients, t, NOW))
+    assert [(r.code, r.text) for r in found] == [
+        (
+            "latency-unknown",
+            f"{FORWARD}: 1 CDC latency source datapoint(s) in the last 15 min, 12 needed to show it stayed under "
+            "the threshold",
+        )
+    ]
+
+
+def test_complete_at_phase_replicate_with_forward_tasks_in_cdc_is_not_ready(aws: Stubbed):
+    t = targets(TaskTarget(FORWARD, "forward", "full-load-and-cdc"), TaskTarget(REVERSE, "reverse", "cdc"))
+    queue_discovery(aws, t, [task(FORWARD, "running", percent=100, finished=True)])
+    queue_metrics(aws, [None] * 6)
+    queue_tables(aws, "arn:aws:dms:eu-west-1:123456789012:task:ORACLE2PGPRODLOAD01", [[]])
+    found = readiness.reasons("complete", collect(aws.clients, t, NOW))
+    assert [(r.code, r.subject) for r in found] == [("forward-running", FORWARD)]
+    assert "cdc at phase replicate; cut over first" in found[0].text
+
+
+def test_complete_at_fallback_needs_the_reverse_task(aws: Stubbed):
+    t = targets(
+        TaskTarget(FORWARD, "forward", "full-load-and-cdc"),
+        TaskTarget(REVERSE, "reverse", "cdc"),
+        stack_phase="fallback",
+    )
+    queue_discovery(aws, t, [task(FORWARD, "stopped", percent=100, finished=True)])
+    queue_metrics(aws, [None] * 6)
+    queue_tables(aws, "arn:aws:dms:eu-west-1:123456789012:task:ORACLE2PGPRODLOAD01", [[]])
+    found = readiness.reasons("complete", collect(aws.clients, t, NOW))
+    assert [(r.code, r.subject) for r in found] == [("task-missing", REVERSE)]
+
+
+def test_fallback_at_phase_replicate_says_the_reverse_task_comes_at_cutover(aws: Stubbed):
+    t = targets()
+    queue_discovery(aws, t, [task(FORWARD, "running", percent=100, finished=True)])
+    healthy_metrics(aws)
+    queue_tables(aws, "arn:aws:dms:eu-west-1:123456789012:task:ORACLE2PGPRODLOAD01", [[]])
+    found = readiness.reasons("fallback", collect(aws.clients, t, NOW))
+    assert [r.code for r in found] == ["before-cutover"]
+    assert "the reverse endpoints and task come at cutover" in found[0].text
+    assert "reverse.enabled" not in found[0].text
+
+
+def test_a_full_load_past_the_plans_estimate_is_flagged_late(aws: Stubbed):
+    t = targets()
+    queue_discovery(aws, t, [task(FORWARD, "running", percent=80, loaded=8, loading=2, elapsed_s=900)])
+    healthy_metrics(aws)
+    queue_tables(aws, "arn:aws:dms:eu-west-1:123456789012:task:ORACLE2PGPRODLOAD01", [[]])
+    snap = collect(aws.clients, t, NOW)
+    assert "elapsed 15m00s of 10m00s planned LATE, ETA" in render.text(snap)[3]
+    assert render.document(snap)["tasks"][0]["late"] is True

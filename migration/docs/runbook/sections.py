@@ -134,18 +134,25 @@ def _prerequisites(ctx: RunbookContext, d: Doc) -> None:
 
 def _before_the_load(ctx: RunbookContext, d: Doc) -> None:
     """Section 0, last: DMS's own checks before any row moves: every endpoint reachable from where the tasks run,
-    and the premigration assessment the DMS guide recommends (appendix)."""
+    and the premigration assessment the DMS guide recommends (appendix). DMS Serverless has no instance to test
+    from (the TestConnection API takes one): its replication tests the endpoints when it starts."""
+    if ctx.serverless:
+        d.add(
+            "Before the load starts: run the premigration assessment (appendix) and fix every failed check. DMS "
+            "Serverless has no replication instance for `test-connections` to test from: the replication tests "
+            "its endpoints when it starts, and a failed test shows in `status` as the replication's failure "
+            "message.",
+            "",
+        )
+        d.code("sh", d.live("assess", "--start-serverless"))
+        return
     d.add(
         "Before the load starts (first `pulumi up` with `migration.startTask: false`): test every endpoint from "
         "where the tasks run (exit 0 only when all succeed; each failure prints DMS's message), then run the "
         "premigration assessment (appendix) and fix every failed check:",
         "",
     )
-    d.code(
-        "sh",
-        d.live("test-connections"),
-        d.live("assess", *(("--start-serverless",) if ctx.serverless else ())),
-    )
+    d.code("sh", d.live("test-connections"), d.live("assess"))
 
 
 def _latency_loop(ctx: RunbookContext, d: Doc, metrics: Sequence[str], what: str) -> None:
@@ -163,10 +170,12 @@ def _pre_checks(ctx: RunbookContext, d: Doc) -> None:
     d.add("## 1. Pre-checks (phase replicate)", "")
     d.add(
         "Watch the load (redraws every 30 s with progress bars, ETA against the plan, CDC latency from CloudWatch; "
-        "Ctrl-C stops it). `--chart` also draws the planned load next to the actual beside the plan documents:",
+        "Ctrl-C stops it):",
         "",
     )
-    d.code("sh", d.live("status", "--watch", "30"), d.live("status", "--chart"))
+    d.code("sh", d.live("status", "--watch", "30"))
+    d.add("Draw the planned load next to the actual, beside the plan documents:", "")
+    d.code("sh", d.live("status", "--chart"))
     d.add(
         "Table states"
         + (
@@ -405,7 +414,7 @@ def _start_reverse_replication(ctx: RunbookContext, d: Doc, rev: str) -> None:
     d.code("sql", oracle_fallback_disable_sql(schemas=ctx.oracle_schemas).rstrip())
     identity_before_reverse(ctx, d)
     d.ready_for("fallback")
-    d.add("Start the reverse task:", "")
+    d.add("Then start the reverse task:", "")
     d.code("sh", *d.pulumi_phase("fallback"))
     d.add(
         "In provider terms this `up` sets the reverse task's start position (a modify of the stopped task) and "
@@ -454,13 +463,18 @@ def _take_back(ctx: RunbookContext, d: Doc, rev: str) -> None:
     )
     d.code("sh", f"dms_metric CDCLatencyTarget {rev}", f"dms_metric CDCIncomingChanges {rev}")
     d.add(
+        "   While the reverse task still runs, check the drain: `status --ready-for complete` exits 0 once its CDC "
+        "latency is 0 on both sides, or 1 and lists every reason it is not:",
+        "",
+    )
+    d.code("sh", d.live("status", "--ready-for", "complete"))
+    d.add(
         "3. With PostgreSQL frozen and the reverse task drained, compare the two sides once more, this time before "
         "Oracle takes production back: every count must match, or a change did not come back.",
         "",
     )
     d.add(*row_count_queries(ctx))
     d.add("4. Stop all tasks.", "")
-    d.ready_for("complete")
     d.code("sh", *d.pulumi_phase("complete"))
     d.add("5. Re-enable Oracle's triggers and FK constraints:", "")
     d.code("sql", oracle_fallback_enable_sql().rstrip())
