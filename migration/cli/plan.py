@@ -26,7 +26,7 @@ from migration.cli.outputs import publish_dir, stack_inputs
 from migration.cli.render import render_tree, section
 from migration.config import ConfigError
 from migration.config.stackfile import StackFile, read_stack_file, shown
-from migration.notices import Notice, any_destructive, note, warning
+from migration.notices import Level, Notice, any_destructive, note, warning
 from migration.planning.design import resolve
 
 EXIT_CLEAN, EXIT_CONFIG, EXIT_DESTRUCTIVE = 0, 2, 3
@@ -337,8 +337,9 @@ def _changes_text(result: PlanResult) -> str:
 
 
 def _decisions(result: PlanResult) -> str:
-    """The stack's own notes first (the split, LogMiner, names), then each task's reasons."""
-    stack = [f"  stack: {n.line}" for n in result.design.notices]
+    """The stack's own notes first (the split, names; its warnings print under Warnings, as `pulumi up` logs
+    them), then each task's reasons."""
+    stack = [f"  stack: {n.line}" for n in result.design.notices if n.level is not Level.WARNING]
     tasks = [f"  {spec.task_id}: {reason}" for spec in result.design.tasks for reason in spec.reasons]
     return "\n".join(stack + tasks)
 
@@ -392,6 +393,9 @@ def to_json(result: PlanResult) -> dict[str, Any]:
         "destructive": result.destructive,
         "migrationPlan": None if result.design.plan is None else json.loads(result.design.plan.to_json()),
         "stackNotes": [n.line for n in result.design.notices],
+        "notices": [_notice_json(n, "stack") for n in result.design.notices]
+        + [_notice_json(n, "deployed") for n in result.transition_notices]
+        + [_notice_json(n, "change") for n in result.change_notices],
         "decisions": {spec.task_id: list(spec.reasons) for spec in result.design.tasks},
         "outputs": mask_secrets(result.run.outputs),
         "files": [str((result.out_dir or Path(".")) / name) for name in result.written],
@@ -414,6 +418,11 @@ def _replaced_why() -> dict[str, str]:
 
 
 PROTECTED = "; it is protected, so pulumi up stops there: nothing is replaced until you unprotect it"
+
+
+def _notice_json(n: Notice, source: str) -> dict[str, Any]:
+    """A notice for machines: gate on `level`, `code` and `destructive`, never on the text."""
+    return {"source": source, "level": n.level.value, "code": n.code, "text": n.text, "destructive": n.destructive}
 
 
 def _change_line(n: Notice) -> str:

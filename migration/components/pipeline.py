@@ -24,6 +24,7 @@ from migration.components.options import Children, own_options
 from migration.components.replication_server import EgressRule, InstanceArgs, ReplicationServer, ServerArgs
 from migration.config import ConfigError, Connection, Stack
 from migration.dms.identifiers import partition_for
+from migration.notices import Level
 from migration.planning.capacity import serverless_dcu
 from migration.planning.design import MigrationDesign
 from migration.planning.transitions import (
@@ -370,7 +371,9 @@ class MigrationPipeline(pulumi.ComponentResource):
             notices = check_transition(design, old)
         except ConfigError as exc:
             raise _refusal(str(exc)) from None
-        for notice in notices:
+        # The stack's own warnings (an unfrozen split, over-long names, ...) show under `pulumi up` too.
+        stack_warnings = [n for n in design.notices if n.level is Level.WARNING]
+        for notice in [*notices, *stack_warnings]:
             pulumi.log.warn(notice.text, resource=self)
         return self.deployed
 

@@ -235,3 +235,22 @@ def test_the_resource_list_is_the_same_bytes_on_every_run(tmp_path, capsys):
     assert written[0] == written[1] == written[2]
     names = [r["name"] for r in json.loads(written[0])]
     assert names == sorted(names)
+
+
+def test_stack_warnings_show_under_warnings_as_pulumi_up_logs_them_and_json_carries_level_and_code(tmp_path, capsys):
+    code, out, _ = plan(tmp_path, capsys, "--stack", "prod")
+    assert code == 0
+    warnings = out[out.index("== Warnings") : out.index("== Resources")]
+    decisions = out[out.index("== Decisions") :]
+    assert "WARNING (pulumi up would say it too): LogMiner: UPDATEs that change only LOB columns" in warnings
+    assert "stack: WARNING" not in decisions
+    assert main(["plan", "--stack", "prod", "--out", str(tmp_path), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    (logminer,) = [n for n in doc["notices"] if n["code"] == "logminer-lob-updates-accepted"]
+    assert logminer == {
+        "source": "stack",
+        "level": "warning",
+        "code": "logminer-lob-updates-accepted",
+        "text": logminer["text"],
+        "destructive": False,
+    }
