@@ -360,10 +360,10 @@ def _from_flags(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list
 
 
 def _from_stack(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list[tuple[str, str]] | None]:
-    """A stack's inventory under its schema renames and NumberDatatypeScale, limited to the tables it selects."""
+    """A stack's inventory under its schema renames and NumberDatatypeScale, limited to the tables its tasks move
+    (the design's, so a table `inventory.unsupportedColumns: exclude-table` leaves out gets no DDL either)."""
     from migration.config.stackfile import read_stack_file
-    from migration.planning.naming import check_patterns, stack_names
-    from migration.planning.stack_inventory import load_stack_inventory, selected_tables
+    from migration.planning.design import resolve
 
     given = [f"--{n.replace('_', '-')}" for n in _FILE_FLAGS if getattr(args, n, None) is not None]
     given += ["--schema-map"] if args.schema_map else []
@@ -372,13 +372,14 @@ def _from_stack(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list
             f"--stack reads the inventory, renames and NumberDatatypeScale from the stack; drop {given[0]}"
         )
     stack = read_stack_file(args.root, args.stack).load()
-    inv = load_stack_inventory(stack)
-    if inv is None:
+    if stack.config.inventory is None:
         raise ConfigError(f"{stack.project}:inventory: stack {args.stack} has no inventory configured")
-    check_patterns(stack, inv)
-    m = stack.config.migration
-    tables = [(t.owner, t.name) for t in selected_tables(stack, inv, m.include, m.exclude)]
-    return inv, stack_names(stack, inv), stack.config.source.settings.number_datatype_scale, tables
+    design = resolve(stack)
+    inv, names = design.inventory, design.names
+    assert inv is not None and names is not None  # the stack has an inventory
+    order = {key: i for i, key in enumerate(inv.tables)}
+    tables = sorted(design.moved, key=order.__getitem__)
+    return inv, names, stack.config.source.settings.number_datatype_scale, tables
 
 
 def _objects(args: argparse.Namespace, inv: Inventory) -> SchemaObjects:
