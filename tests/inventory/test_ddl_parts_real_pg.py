@@ -2,7 +2,9 @@
 after the cutover part (from a sequences export taken at the freeze), inserting through every sequence and every
 identity succeeds."""
 
+import io
 import shutil
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import psycopg
@@ -144,3 +146,36 @@ def test_an_older_export_still_gives_parts_that_apply(pg_server):
         ).fetchone()[0]
     assert uniques == sum(len([u for u in t.unique_keys if u != t.key_columns]) for t in inv.tables.values())
     assert uniques > 0
+
+
+def test_a_failed_after_load_part_leaves_nothing_and_runs_again_after_the_fix(pg_server, parts):
+    """The runbook applies each part with `psql --single-transaction`: a VALIDATE that finds an orphan row rolls
+    the whole part back (no half-built indexes, no duplicate unique constraint on a second run)."""
+    db = pg_server.create_database("test_ddl_parts_retry")
+    pg_server.execute(parts["before-load"], dbname=db)
+    pg_server.execute(SIMULATED_LOAD, dbname=db)
+    orphan = "INSERT INTO hosp.admissions (admission_id, patient_id, ward_id, admitted_at) VALUES (5, 424242, 1, now())"
+    pg_server.execute(orphan, dbname=db)
+    count = "SELECT count(*) FROM pg_indexes WHERE schemaname = 'hosp'"
+    with pg_server.connect(db) as conn:
+        before = conn.execute(count).fetchone()[0]
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        pg_server.execute("BEGIN;\n" + parts["after-load"] + "\nCOMMIT;", dbname=db)
+    with pg_server.connect(db) as conn:
+        assert conn.execute(count).fetchone()[0] == before
+    pg_server.execute("DELETE FROM hosp.admissions WHERE admission_id = 5", dbname=db)
+    pg_server.execute("BEGIN;\n" + parts["after-load"] + "\nCOMMIT;", dbname=db)
+    with pg_server.connect(db) as conn:
+        assert conn.execute(count).fetchone()[0] > before
+
+
+def test_the_runbook_applies_every_part_in_one_transaction_and_the_freeze_export_reads_no_input():
+    from migration.cli.main import main as cli
+
+    root = HOSPITAL
+    with redirect_stdout(io.StringIO()) as out:
+        assert cli(["--root", str(root), "runbook", "--stack", "hospital", "--output", "-"]) == 0
+    text = out.getvalue()
+    for part in ("before-load", "after-load", "cutover"):
+        assert f'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f {part}.sql' in text
+    assert '@migration/sql/oracle_sequences.sql "HOSP" </dev/null' in text

@@ -36,8 +36,13 @@ def before_load_step(ctx: RunbookContext, d: Doc) -> None:
     d.code(
         "sh",
         f"python -m migration inventory ddl --stack {ctx.stack} --part before-load --output before-load.sql",
-        'psql "$PG_URL" -v ON_ERROR_STOP=1 -f before-load.sql',
+        'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f before-load.sql',
     )
+
+
+# Each DDL part runs in one transaction (psql --single-transaction): a part that fails half-way (a VALIDATE that
+# finds an orphan row) leaves nothing behind, so after the fix it runs again as it is. The sequence export reads
+# no input (</dev/null): run alone, sqlplus would otherwise wait at a prompt hidden by TERMOUT OFF.
 
 
 def post_load_section(ctx: RunbookContext, d: Doc) -> None:
@@ -66,7 +71,7 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
     d.code(
         "sh",
         f"python -m migration inventory ddl --stack {ctx.stack} --part after-load --output after-load.sql",
-        'psql "$PG_URL" -v ON_ERROR_STOP=1 -f after-load.sql',
+        'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f after-load.sql',
     )
     d.add(
         "Then resume each paused task: it applies the cached changes and goes on with CDC. `pulumi up` does not "
@@ -105,7 +110,7 @@ def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
         d.code(
             "sh",
             f"python -m migration inventory ddl --stack {ctx.stack} --part after-load --output after-load.sql",
-            'psql "$PG_URL" -v ON_ERROR_STOP=1 -f after-load.sql',
+            'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f after-load.sql',
         )
     if not facts.sequences_exported:
         return False
@@ -118,10 +123,10 @@ def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
     d.code(
         "sh",
         f'NLS_LANG=AMERICAN_AMERICA.AL32UTF8 sqlplus -S "$ORA" @migration/sql/oracle_sequences.sql '
-        f'"{",".join(ctx.oracle_schemas)}"',
+        f'"{",".join(ctx.oracle_schemas)}" </dev/null',
         f"pulumi config set --path inventory.sequences sequences.csv --stack {ctx.stack}",
         f"python -m migration inventory ddl --stack {ctx.stack} --part cutover --output cutover.sql",
-        'psql "$PG_URL" -v ON_ERROR_STOP=1 -f cutover.sql',
+        'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f cutover.sql',
     )
     d.add("Create the PL/pgSQL versions of the Oracle triggers the after-load part lists, now.", "")
     return True
