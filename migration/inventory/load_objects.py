@@ -116,7 +116,7 @@ def _sequences(r: _Rows) -> list[Sequence]:
                 r.text(row, "SEQUENCE_OWNER"),
                 r.text(row, "SEQUENCE_NAME"),
                 r.number(row, "LAST_NUMBER"),
-                r.number(row, "INCREMENT_BY"),
+                _increment(r, row),
                 r.number(row, "CACHE_SIZE", 0),
                 r.number(row, "MIN_VALUE"),
                 r.number(row, "MAX_VALUE"),
@@ -124,6 +124,14 @@ def _sequences(r: _Rows) -> list[Sequence]:
             )
         )
     return out
+
+
+def _increment(r: _Rows, row: Mapping[str, Any]) -> int:
+    """A sequence moves by a non-zero step (Oracle and PostgreSQL both refuse INCREMENT BY 0)."""
+    step = r.number(row, "INCREMENT_BY")
+    if step == 0:
+        raise r.error(row, "INCREMENT_BY", "a sequence's increment cannot be 0, got '0'")
+    return step
 
 
 def _identities(r: _Rows) -> list[Identity]:

@@ -53,6 +53,12 @@ def test_an_older_export_loads_and_names_what_it_lacks():
     ("file", "old", "new", "message"),
     [
         ("sequences", '"141"', '"14x"', "sequences.csv line 8: LAST_NUMBER: expected a whole number, got '14x'"),
+        (
+            "sequences",
+            '"500020","1"',
+            '"500020","0"',
+            "sequences.csv line 2: INCREMENT_BY: a sequence's increment cannot",
+        ),
         ("identity", '"ALWAYS"', '"SOMETIMES"', "identity.csv line 3: GENERATION_TYPE: expected ALWAYS or BY DEFAULT"),
         ("indexes", '"WARD_ID",1', '"NOPE",1', "indexes.csv line 4: COLUMN_NAME: HOSP.ADMISSIONS.NOPE is not in"),
         ("foreign_keys", '"CASCADE"', '"RESTRICT"', "foreign_keys.csv line 2: DELETE_RULE: expected NO ACTION or"),
