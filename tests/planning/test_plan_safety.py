@@ -53,7 +53,7 @@ def test_resplitting_tasks_warns_about_table_moves(capsys, tmp_path):
     assert code == 3
     assert "WARNING: migration-task-load-01 changes its table mappings" in out
     assert "WARNING: migration-task-big-orders would be DELETED" in out
-    assert "WARNING the task split is re-planned on every run" in out
+    assert "WARNING (pulumi up would say it too): the task split is re-planned on every run" in out
 
 
 def test_shipped_prod_split_is_frozen(capsys, tmp_path):
