@@ -10,7 +10,8 @@ from migration.dms import mappings
 from migration.dms.mappings import Selection
 from migration.dms.positions import parse_postgres_start
 from migration.inventory.names import NameMap
-from migration.inventory.typemap import oracle_to_postgres, postgres_to_oracle
+from migration.inventory.typemap import oracle_to_postgres
+from migration.inventory.typemap_back import postgres_to_oracle
 from migration.planning import naming
 from migration.planning.basis import Basis
 from migration.planning.lifecycle import phase_state

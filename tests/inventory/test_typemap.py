@@ -9,8 +9,8 @@ from migration.inventory.typemap import (
     is_reserved_postgres_word,
     oracle_to_postgres,
     oracle_type_text,
-    postgres_to_oracle,
 )
+from migration.inventory.typemap_back import postgres_to_oracle
 
 
 def col(

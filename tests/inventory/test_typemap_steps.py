@@ -6,7 +6,8 @@ and no name-only entry shadows a family."""
 import pytest
 
 from migration.inventory.model import Column
-from migration.inventory.typemap import TypeMapping, oracle_to_postgres, postgres_to_oracle
+from migration.inventory.typemap import TypeMapping, oracle_to_postgres
+from migration.inventory.typemap_back import postgres_to_oracle
 
 LOB_NOTE = (
     "LOB: DMS moves it only for tables with a primary or unique key (full load too); with LogMiner, UPDATEs that "
