@@ -9,7 +9,7 @@ from typing import NamedTuple
 from migration.config import Stack
 from migration.inventory.model import Column, Inventory, Table
 from migration.inventory.objects import SchemaObjects
-from migration.inventory.typemap import oracle_to_postgres
+from migration.inventory.typemap import TypeMapper
 from migration.notices import Notice, info
 from migration.planning.selection import Pair
 from migration.planning.spec import TaskSpec
@@ -52,11 +52,11 @@ def left_behind(
     if inv is None:
         return []
     schemas = set(stack.config.migration.schemas)
-    scale = stack.config.source.settings.number_datatype_scale
+    types = TypeMapper(stack.config.source.settings.number_datatype_scale)  # many columns, few type signatures
     out = [
         LeftBehind(
             f"{t.owner}.{t.name}",
-            _why_excluded(t, scale),
+            _why_excluded(t, types),
             "copy it after the freeze (Data Pump or CSV, then COPY), or include it",
         )
         for t in inv.tables.values()
@@ -66,7 +66,7 @@ def left_behind(
         for r in spec.removed_columns:
             table = inv.tables[(r.schema, r.table)]
             col = next(c for c in table.columns if c.name == r.column)
-            out.append(_removed(table, col, scale))
+            out.append(_removed(table, col, types))
     for v in objects.virtual_columns if objects else ():
         if (v.owner, v.table) in moved:
             out.append(
@@ -79,16 +79,16 @@ def left_behind(
     return out
 
 
-def _why_excluded(table: Table, scale: int) -> str:
-    bad = [c for c in table.columns if not oracle_to_postgres(c, scale).supported]
+def _why_excluded(table: Table, types: TypeMapper) -> str:
+    bad = [c for c in table.columns if not types.map(c).supported]
     if bad:
         return "excluded: unsupported column(s) " + ", ".join(f"{c.name} ({c.data_type})" for c in bad)
     return "excluded by migration.include/exclude"
 
 
-def _removed(table: Table, col: Column, scale: int) -> LeftBehind:
+def _removed(table: Table, col: Column, types: TypeMapper) -> LeftBehind:
     what = f"{table.owner}.{table.name}.{col.name} ({col.data_type})"
-    mapping = oracle_to_postgres(col, scale)
+    mapping = types.map(col)
     if mapping.supported and mapping.is_lob and not table.has_key:
         return LeftBehind(what, KEYLESS_LOB_NOTE, _KEYLESS_LOB)
     how = _BY_HAND.get(col.data_type.upper(), _GENERIC + _GENERIC_TAIL)

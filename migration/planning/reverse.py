@@ -10,7 +10,7 @@ from migration.dms import mappings
 from migration.dms.mappings import Selection
 from migration.dms.positions import parse_postgres_start
 from migration.inventory.names import NameMap
-from migration.inventory.typemap import oracle_to_postgres
+from migration.inventory.typemap import TypeMapper, TypeMapping
 from migration.inventory.typemap_back import postgres_to_oracle
 from migration.planning import naming
 from migration.planning.basis import Basis
@@ -73,15 +73,18 @@ def _not_movable_back(
     if inv is None:
         return {}
     removed = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns}
-    nds = basis.config.source.settings.number_datatype_scale
+    types = TypeMapper(basis.config.source.settings.number_datatype_scale)  # many columns, few type signatures
+    backs: dict[str, TypeMapping] = {}
     out = {}
     for o, t in sorted(moved):
         table = inv.tables.get((o, t))
         for col in table.columns if table is not None else ():
-            pg = oracle_to_postgres(col, nds).postgres_type
+            pg = types.map(col).postgres_type
             if (o, t, col.name) in removed or pg is None:
                 continue
-            back = postgres_to_oracle(pg)
+            back = backs.get(pg)
+            if back is None:
+                back = backs[pg] = postgres_to_oracle(pg)
             if not back.supported:
                 out[(o, t, col.name)] = f"{col.data_type} arrives as {pg}, which DMS cannot move back: {back.note}"
     return out
