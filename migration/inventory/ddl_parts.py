@@ -34,7 +34,6 @@ from migration.inventory.model import Inventory, Table
 from migration.inventory.names import NameMap
 from migration.inventory.objects import ForeignKey, Partitioning, SchemaObjects, Sequence
 from migration.inventory.oracle_expr import nextval_sequence, translate_check, translate_default
-from migration.inventory.typemap import oracle_to_postgres
 
 PARTS = ("before-load", "after-load", "cutover")
 _INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
@@ -50,7 +49,7 @@ def render_before_load(s: Scope) -> str:
         f"-- Unconstrained NUMBER columns assume the Oracle endpoint setting NumberDatatypeScale={s.scale}.",
         *missing_note(s.objects),
     ]
-    if any(oracle_to_postgres(c).postgres_type == "geometry" for t in s.chosen for c in t.columns):
+    if any(s.types.map(c).postgres_type == "geometry" for t in s.chosen for c in t.columns):
         out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
     out += [f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s.names.schema(o))};" for o in s.owners]
     for seq in s.standalone:
@@ -79,7 +78,7 @@ def _table(s: Scope, table: Table) -> list[str]:
     body: list[str] = []
     created: dict[str, str] = {}  # Oracle column -> PostgreSQL column, for the keys
     for col in table.columns:
-        mapping = oracle_to_postgres(col, s.scale)
+        mapping = s.types.map(col)
         if not mapping.supported:
             lines.append(f"-- {where}.{col.name} ({col.data_type}) left out: {mapping.note}")
             continue

@@ -20,7 +20,7 @@ from migration.inventory.objects import (
     SchemaObjects,
     Sequence,
 )
-from migration.inventory.typemap import identifier_too_long, oracle_to_postgres
+from migration.inventory.typemap import TypeMapper, identifier_too_long
 
 BIGINT = (-(2**63), 2**63 - 1)  # PostgreSQL sequences are bigint; Oracle's default bounds lie beyond it
 
@@ -62,8 +62,10 @@ class Scope:
     by_table: dict[tuple[str, str], TableObjects] = field(default_factory=dict)
     with_extras: set[tuple[str, str, str]] = field(default_factory=set)  # columns with an identity or a default
     created: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # see created_columns
+    types: TypeMapper = field(init=False)  # the type map, each signature once per render
 
     def __post_init__(self) -> None:
+        self.types = TypeMapper(self.scale)
         o = self.objects
         self.identities = {(i.owner, i.table, i.column): i for i in o.identities}
         self.defaults = {(d.owner, d.table, d.column): d for d in o.defaults if not d.virtual}
@@ -104,7 +106,7 @@ class Scope:
             self.created[key] = {
                 c.name: self.names.column(table.owner, table.name, c.name)
                 for c in table.columns
-                if oracle_to_postgres(c, self.scale).supported
+                if self.types.map(c).supported
             }
         return self.created[key]
 
