@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from migration.inventory.model import Inventory, InventoryError, Table
-from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain
+from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain, shortened
 from migration.inventory.names import quote_postgres as quote_ident
 from migration.inventory.typemap import TypeMapper, identifier_too_long
 
@@ -30,6 +30,58 @@ def schema_renames(inv: Inventory, schema_map: Mapping[str, str] | None) -> dict
             raise InventoryError(f"schema_map: {key}: target schema name must be 1..63 bytes, got {value!r}")
         renames[owner] = value
     return renames
+
+
+def object_name(oracle: str) -> str:
+    """A sequence's, index's or constraint's PostgreSQL name: folded to lower case when it is plain upper case
+    (as tables are), shortened past 63 bytes."""
+    folded = oracle.lower() if is_plain(oracle) else oracle
+    return shortened(folded, oracle) if identifier_too_long(folded) else folded
+
+
+class Namespace:
+    """The names the DDL gives in each PostgreSQL schema. Tables, partitions, sequences and indexes share one
+    namespace per schema (pg_class), a primary or unique key is an index of its own name (PostgreSQL documentation,
+    CREATE TABLE, "CONSTRAINT constraint_name"), and constraints keep unique names per schema too, so the DBA finds
+    each by one name: a name already given gets `_2`, `_3` ... (shortened past 63 bytes), never a collision."""
+
+    def __init__(self) -> None:
+        self.taken: dict[str, set[str]] = {}
+
+    def reserve(self, schema: str, name: str) -> None:
+        """A name that is the name map's (a table's): fixed, the others step aside."""
+        self.taken.setdefault(schema, set()).add(name)
+
+    def claim(self, schema: str, wanted: str, oracle: str) -> str:
+        """`wanted`, or the first free `wanted_n`; `oracle` (the Oracle object) salts a shortened name."""
+        taken = self.taken.setdefault(schema, set())
+        name, n = wanted, 1
+        while name in taken:
+            n += 1
+            name = f"{wanted}_{n}"
+            if identifier_too_long(name):
+                name = shortened(wanted, oracle, n)
+        taken.add(name)
+        return name
+
+
+def key_names(space: Namespace, schema: str, table: Table, pg_table: str) -> dict[tuple[str, ...], str]:
+    """PostgreSQL names of a table's primary and unique keys, by their Oracle columns: the Oracle constraint's name
+    (keys.csv CONSTRAINT_NAME), or without it PostgreSQL's own pattern (`table_pkey`, `table_col_key`)."""
+    out: dict[tuple[str, ...], str] = {}
+    if table.has_primary_key and table.key_columns:
+        wanted = object_name(table.key_name) if table.key_name else f"{pg_table}_pkey"
+        out[tuple(table.key_columns)] = space.claim(schema, wanted, table.key_name or wanted)
+    names = table.unique_key_names or ("",) * len(table.unique_keys)
+    uniques = [*zip(table.unique_keys, names, strict=False), (table.key_columns, "")]  # the load key, unexported
+    for cols, oracle in uniques:
+        if not cols:
+            continue
+        if tuple(cols) not in out:
+            wanted = object_name(oracle) if oracle else f"{pg_table}_{'_'.join(c.lower() for c in cols)}_key"
+            wanted = wanted if not identifier_too_long(wanted) else shortened(wanted, oracle or wanted)
+            out[tuple(cols)] = space.claim(schema, wanted, oracle or wanted)
+    return out
 
 
 def render_ddl(
@@ -56,13 +108,16 @@ def render_ddl(
         f"{number_datatype_scale}.",
     ]
     types = TypeMapper(number_datatype_scale)  # a million columns, a few hundred distinct types
+    space = Namespace()
+    for owner, name in inv.tables:
+        space.reserve(names.schema(owner), names.table(owner, name))
     if any(types.map(c).postgres_type == "geometry" for t in chosen for c in t.columns):
         out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
     for owner in dict.fromkeys(t.owner for t in chosen):
         out.append(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(names.schema(owner))};")
     for table in chosen:
         out.append("")
-        out.extend(_table_ddl(table, names, types))
+        out.extend(_table_ddl(table, names, types, space))
     return "\n".join(out) + "\n"
 
 
@@ -77,7 +132,7 @@ def _name_note(what: str, oracle: str, postgres: str, column: bool = False) -> s
     return f"-- {what}: created as {postgres} (the task mappings rename it both ways)"
 
 
-def _table_ddl(table: Table, names: NameMap, types: TypeMapper) -> list[str]:
+def _table_ddl(table: Table, names: NameMap, types: TypeMapper, space: Namespace) -> list[str]:
     where = f"{table.owner}.{table.name}"
     pg_table = names.table(table.owner, table.name)
     lines = [n for n in [_name_note(where, table.name, pg_table)] if n]
@@ -96,7 +151,7 @@ def _table_ddl(table: Table, names: NameMap, types: TypeMapper) -> list[str]:
     if not body:
         lines.append(f"-- {where} skipped: none of its columns can be migrated")
         return lines
-    keys, key_notes = _keys(table, created)
+    keys, key_notes = _keys(table, created, key_names(space, names.schema(table.owner), table, pg_table))
     body += keys
     lines += key_notes
     lines.append(f"CREATE TABLE {quote_ident(names.schema(table.owner))}.{quote_ident(pg_table)} (")
@@ -106,10 +161,13 @@ def _table_ddl(table: Table, names: NameMap, types: TypeMapper) -> list[str]:
 
 
 def _keys(
-    table: Table, created: Mapping[str, str], uniques: list[list[str]] | None = None
+    table: Table,
+    created: Mapping[str, str],
+    named: Mapping[tuple[str, ...], str],
+    uniques: list[list[str]] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """PRIMARY KEY and every UNIQUE constraint (or those of `uniques`) whose columns all exist in PostgreSQL;
-    comments for the rest."""
+    """PRIMARY KEY and every UNIQUE constraint (or those of `uniques`) whose columns all exist in PostgreSQL, each
+    under its name in `named` (key_names); comments for the rest."""
     where = f"{table.owner}.{table.name}"
     primary = table.key_columns if table.has_primary_key else []
     if uniques is None:
@@ -120,7 +178,8 @@ def _keys(
         if not cols:
             continue
         if all(c in created for c in cols):
-            lines.append(f"    {kind} ({', '.join(quote_ident(created[c]) for c in cols)})")
+            name = f"CONSTRAINT {quote_ident(named[tuple(cols)])} " if tuple(cols) in named else ""
+            lines.append(f"    {name}{kind} ({', '.join(quote_ident(created[c]) for c in cols)})")
         else:
             notes.append(f"-- {where}: key ({', '.join(cols)}) uses a column that cannot be migrated: no key created")
     if table.has_primary_key and not primary:

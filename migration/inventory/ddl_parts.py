@@ -26,14 +26,20 @@ from migration.inventory.ddl_scope import (
     Scope,
     after_load_unique_keys,
     missing_note,
-    object_name,
     relaxed_lob_columns,
     scope,
 )
 from migration.inventory.model import Inventory, Table
 from migration.inventory.names import NameMap
-from migration.inventory.objects import ForeignKey, Partitioning, SchemaObjects, Sequence
-from migration.inventory.oracle_expr import nextval_sequence, translate_check, translate_default
+from migration.inventory.objects import ForeignKey, PartitionBound, Partitioning, SchemaObjects, Sequence
+from migration.inventory.oracle_expr import (
+    SERVER_CLOCK_NOTE,
+    nextval_sequence,
+    partition_values,
+    reads_server_clock,
+    translate_check,
+    translate_default,
+)
 
 PARTS = ("before-load", "after-load", "cutover")
 _INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
@@ -49,6 +55,8 @@ def render_before_load(s: Scope) -> str:
         f"-- Unconstrained NUMBER columns assume the Oracle endpoint setting NumberDatatypeScale={s.scale}.",
         *missing_note(s.objects),
     ]
+    if any(reads_server_clock(s.defaults[k].expression) for k in s.defaults if k[:2] in s.keys):
+        out += SERVER_CLOCK_NOTE
     if any(s.types.map(c).postgres_type == "geometry" for t in s.chosen for c in t.columns):
         out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
     out += [f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s.names.schema(o))};" for o in s.owners]
@@ -103,7 +111,7 @@ def _table(s: Scope, table: Table) -> list[str]:
         "as GENERATED ALWAYS AS (...) STORED or compute it in a view"
         for v in s.on(table.owner, table.name).virtual_columns
     ]
-    keys, key_notes = _load_keys(table, created)
+    keys, key_notes = _load_keys(table, created, s.key_named[(table.owner, table.name)])
     partition, part_notes = _partition_clause(s, table)
     lines += key_notes + part_notes
     lines.append(f"CREATE TABLE {s.table(table.owner, table.name)} (")
@@ -147,9 +155,11 @@ def load_key(table: Table) -> list[str]:
     return table.key_columns
 
 
-def _load_keys(table: Table, created: Mapping[str, str]) -> tuple[list[str], list[str]]:
+def _load_keys(
+    table: Table, created: Mapping[str, str], named: Mapping[tuple[str, ...], str]
+) -> tuple[list[str], list[str]]:
     uniques = [] if table.has_primary_key or not table.key_columns else [table.key_columns]
-    return _keys(table, created, uniques)
+    return _keys(table, created, named, uniques)
 
 
 def _partition_of(s: Scope, table: Table) -> tuple[Partitioning | None, list[str]]:
@@ -169,12 +179,14 @@ def _partition_of(s: Scope, table: Table) -> tuple[Partitioning | None, list[str
             f"-- {where}: its key does not hold the partition key ({', '.join(part.columns)}), which PostgreSQL "
             "requires: created as one table"
         ]
+    if part.kind == "LIST" and len(part.columns) > 1:
+        return None, [
+            f"-- {where}: LIST partitioned on {len(part.columns)} columns, one at most in PostgreSQL: one table"
+        ]
     if part.kind == "HASH":
         return part, [f"-- {where}: HASH partitioned in Oracle: {part.count} hash partitions"]
-    return part, [
-        f"-- {where}: {part.kind} partitioned in Oracle ({part.count} partitions, subpartitioning {part.subkind}); "
-        "the bounds stay with the DBA: split the DEFAULT partition before the load if wanted"
-    ]
+    sub = "" if part.subkind == "NONE" else f"; its {part.subkind} subpartitions are not reproduced"
+    return part, [f"-- {where}: {part.kind} partitioned in Oracle ({part.count} partitions){sub}"]
 
 
 def _partition_clause(s: Scope, table: Table) -> tuple[str, list[str]]:
@@ -186,19 +198,71 @@ def _partition_clause(s: Scope, table: Table) -> tuple[str, list[str]]:
 
 
 def _partitions(s: Scope, table: Table) -> list[str]:
-    part = s.on(table.owner, table.name).partitioning
+    """The partitions of a table _partition_clause partitions: HASH by remainder; RANGE and LIST from Oracle's
+    bounds (partition_bounds.csv), or one DEFAULT partition when the export lacks them or one does not convert."""
+    objects = s.on(table.owner, table.name)
+    part = objects.partitioning
     assert part is not None  # only called for a table _partition_clause partitions
-    schema = quote_ident(s.names.schema(table.owner))
-    base = s.names.table(table.owner, table.name)
-    if part.kind != "HASH":
-        return [
-            f"CREATE TABLE {schema}.{quote_ident(base + '_default')} PARTITION OF {s.table(table.owner, table.name)} DEFAULT;"
-        ]
-    return [
-        f"CREATE TABLE {schema}.{quote_ident(f'{base}_p{i}')} PARTITION OF {s.table(table.owner, table.name)} "
-        f"FOR VALUES WITH (MODULUS {part.count}, REMAINDER {i});"
-        for i in range(part.count)
+    where = f"{table.owner}.{table.name}"
+    if part.kind == "HASH":
+        clauses = [(f"#{i}", f"FOR VALUES WITH (MODULUS {part.count}, REMAINDER {i})") for i in range(part.count)]
+        notes: list[str] = []
+    elif not objects.bounds:
+        clauses = [("DEFAULT", "DEFAULT")]
+        notes = [f"-- {where}: no partition bounds in this export (partition_bounds.csv): one DEFAULT partition"]
+    else:
+        clauses, notes = _bounded(where, part, objects.bounds)
+    schema, parent = quote_ident(s.names.schema(table.owner)), s.table(table.owner, table.name)
+    return notes + [
+        f"CREATE TABLE {schema}.{quote_ident(s.name(table.owner, table.name, f'PARTITION {label}'))} "
+        f"PARTITION OF {parent} {clause};"
+        for label, clause in clauses
     ]
+
+
+def _bounded(where: str, part: Partitioning, bounds: list[PartitionBound]) -> tuple[list[tuple[str, str]], list[str]]:
+    """(partition, FOR VALUES clause) from Oracle's HIGH_VALUEs: a RANGE partition runs from the previous one's
+    bound (the first from MINVALUE) to its own; a LIST partition takes its values, DEFAULT its DEFAULT. One that does
+    not convert is listed and the table gets one DEFAULT partition instead, as without bounds."""
+    clauses: list[tuple[str, str]] = []
+    unconverted: list[str] = []
+    lower = ["MINVALUE"] * len(part.columns)
+    for bound in bounds:
+        values = partition_values(bound.high_value)
+        if part.kind == "RANGE" and values and len(values) == len(part.columns) and not {"DEFAULT", "NULL"} & {*values}:
+            values = _maxvalue_tail(values)
+            clauses.append((bound.name, f"FOR VALUES FROM ({', '.join(lower)}) TO ({', '.join(values)})"))
+            lower = values
+        elif (
+            part.kind == "LIST"
+            and values
+            and "MAXVALUE" not in values
+            and ("DEFAULT" not in values or len(values) == 1)
+        ):
+            clauses.append((bound.name, "DEFAULT" if values == ["DEFAULT"] else f"FOR VALUES IN ({', '.join(values)})"))
+        else:
+            unconverted.append(f"{bound.name} {bound.high_value}")
+    if unconverted:
+        return [("DEFAULT", "DEFAULT")], [
+            f"-- NOTE {where}: partition bounds not converted ({'; '.join(unconverted)}): one DEFAULT partition "
+            "instead; split it by hand before the load"
+        ]
+    if not part.interval:
+        return clauses, []
+    return [*clauses, ("DEFAULT", "DEFAULT")], [
+        f"-- {where}: INTERVAL {part.interval} in Oracle, which adds partitions as rows arrive: the {len(bounds)} "
+        "that exist are created (each from the one before it) and a DEFAULT partition takes the rows beyond; "
+        "PostgreSQL adds none by itself, so create the next ones ahead (a DEFAULT partition holding their rows "
+        "must be emptied first)"
+    ]
+
+
+def _maxvalue_tail(values: list[str]) -> list[str]:
+    """PostgreSQL wants every value after a MAXVALUE to be MAXVALUE as well; in a range bound they mean the same."""
+    if "MAXVALUE" not in values:
+        return values
+    first = values.index("MAXVALUE")
+    return values[:first] + ["MAXVALUE"] * (len(values) - first)
 
 
 # -------------------------------------------------------------------------------------------------- after load
@@ -254,7 +318,9 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
         if _partitioned(s, table) and not set(_partitioned(s, table)) <= set(cols):
             lines.append(f"-- {where}: unique key ({', '.join(cols)}) lacks the partition key: not created")
         elif all(c in created for c in cols):
-            lines.append(f"ALTER TABLE {target} ADD UNIQUE ({', '.join(quote_ident(created[c]) for c in cols)});")
+            name = quote_ident(s.key_named[(table.owner, table.name)][tuple(cols)])
+            on = ", ".join(quote_ident(created[c]) for c in cols)
+            lines.append(f"ALTER TABLE {target} ADD CONSTRAINT {name} UNIQUE ({on});")
     for index in s.on(table.owner, table.name).indexes:
         cols_text = ", ".join(c.name + (" DESC" if c.descending else "") for c in index.columns)
         if index.function_based:
@@ -270,13 +336,14 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
             lines.append(f"-- {where}: {index.name} is a BITMAP index in Oracle: a B-tree here")
         on = ", ".join(quote_ident(created[c.name]) + (" DESC" if c.descending else "") for c in index.columns)
         unique = "UNIQUE " if index.unique else ""
-        lines.append(f"CREATE {unique}INDEX {quote_ident(object_name(index.name))} ON {target} ({on});")
+        name = quote_ident(s.name(table.owner, table.name, index.name))
+        lines.append(f"CREATE {unique}INDEX {name} ON {target} ({on});")
     for check in s.on(table.owner, table.name).checks:
         condition = translate_check(check.condition, created, quote_ident)
         if condition is None:
             lines.append(f"-- {where}: check {check.name} ({check.condition}) not converted: write it by hand")
             continue
-        name = quote_ident(object_name(check.name))
+        name = quote_ident(s.name(table.owner, table.name, check.name))
         lines.append(f"ALTER TABLE {target} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID;")
         lines.append(f"ALTER TABLE {target} VALIDATE CONSTRAINT {name};")
     for column in relaxed_lob_columns(table):
@@ -296,7 +363,7 @@ def _foreign_key(s: Scope, table: Table, fk: ForeignKey) -> tuple[list[str], lis
     keys = [ref.key_columns] if ref.has_primary_key else []
     if list(fk.ref_columns) not in keys + ref.unique_keys:
         return [f"-- {where}: foreign key {fk.name}: {fk.ref_table} has no key on ({', '.join(fk.ref_columns)})"], []
-    target, name = s.table(table.owner, table.name), quote_ident(object_name(fk.name))
+    target, name = s.table(table.owner, table.name), quote_ident(s.name(table.owner, table.name, fk.name))
     cols = ", ".join(quote_ident(created[c]) for c in fk.columns)
     ref_cols = ", ".join(quote_ident(ref_created[c]) for c in fk.ref_columns)
     add = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from migration.inventory.ddl import quote_ident, schema_renames
+from migration.inventory.ddl import Namespace, key_names, object_name, quote_ident, schema_renames
 from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.names import NameMap, build_name_map, is_plain, shortened
@@ -16,6 +16,7 @@ from migration.inventory.objects import (
     ForeignKey,
     Identity,
     Index,
+    PartitionBound,
     Partitioning,
     SchemaObjects,
     Sequence,
@@ -23,13 +24,6 @@ from migration.inventory.objects import (
 from migration.inventory.typemap import TypeMapper, identifier_too_long
 
 BIGINT = (-(2**63), 2**63 - 1)  # PostgreSQL sequences are bigint; Oracle's default bounds lie beyond it
-
-
-def object_name(oracle: str) -> str:
-    """A sequence's, index's or constraint's PostgreSQL name: folded to lower case when it is plain upper case
-    (as tables are), shortened past 63 bytes."""
-    folded = oracle.lower() if is_plain(oracle) else oracle
-    return shortened(folded, oracle) if identifier_too_long(folded) else folded
 
 
 @dataclass
@@ -41,6 +35,7 @@ class TableObjects:
     checks: list[Check] = field(default_factory=list)
     virtual_columns: list[Default] = field(default_factory=list)
     partitioning: Partitioning | None = None
+    bounds: list[PartitionBound] = field(default_factory=list)  # by position
 
 
 @dataclass
@@ -63,6 +58,9 @@ class Scope:
     with_extras: set[tuple[str, str, str]] = field(default_factory=set)  # columns with an identity or a default
     created: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # see created_columns
     types: TypeMapper = field(init=False)  # the type map, each signature once per render
+    # Every name the parts give besides tables and columns, by (owner, table, Oracle name or label): see _name_all.
+    given: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    key_named: dict[tuple[str, str], dict[tuple[str, ...], str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.types = TypeMapper(self.scale)
@@ -86,6 +84,48 @@ class Scope:
                 getattr(self.on(item.owner, item.table), attr).append(item)
         for part in o.partitions:
             self.on(part.owner, part.table).partitioning = part
+        for bound in o.partition_bounds:
+            self.on(bound.owner, bound.table).bounds.append(bound)
+        self._name_all()
+
+    def _name_all(self) -> None:
+        """Every sequence, partition, key, index and constraint name, given once in one order for all parts (each
+        part renders apart and finds the names the others gave), never two alike in a schema (Namespace)."""
+        space = Namespace()
+        for owner, name in self.inv.tables:
+            space.reserve(self.names.schema(owner), self.names.table(owner, name))
+        for ident in self.identities.values():  # PostgreSQL names an identity's sequence table_column_seq
+            if (ident.owner, ident.table) in self.keys:
+                pg = self.names.table(ident.owner, ident.table)
+                column = self.names.column(ident.owner, ident.table, ident.column)
+                space.reserve(self.names.schema(ident.owner), f"{pg}_{column}_seq")
+        for seq in self.standalone:
+            schema = self.names.schema(seq.owner)
+            self.given[(seq.owner, "", seq.name)] = space.claim(schema, object_name(seq.name), seq.name)
+        for table in self.chosen:
+            self._name_table_objects(space, table)
+
+    def _name_table_objects(self, space: Namespace, table: Table) -> None:
+        owner, tname = table.owner, table.name
+        schema, pg = self.names.schema(owner), self.names.table(owner, tname)
+        objects = self.on(owner, tname)
+        count = objects.partitioning.count if objects.partitioning else 0
+        parts = [(b.name, b.name.lower() if is_plain(b.name) else b.name) for b in objects.bounds]
+        parts += [("DEFAULT", "default"), *((f"#{i}", f"p{i}") for i in range(count))]  # HASH: by remainder
+        for part, suffix in parts:
+            oracle = f"{owner}.{tname}.{part}"
+            wanted = f"{pg}_{suffix}"
+            wanted = shortened(wanted, oracle) if identifier_too_long(wanted) else wanted
+            self.given[(owner, tname, f"PARTITION {part}")] = space.claim(schema, wanted, oracle)
+        self.key_named[(owner, tname)] = key_names(space, schema, table, pg)
+        for oracle in [*(i.name for i in objects.indexes), *(c.name for c in objects.checks)]:
+            self.given[(owner, tname, oracle)] = space.claim(schema, object_name(oracle), oracle)
+        for oracle in (k.name for k in objects.foreign_keys):
+            self.given[(owner, tname, oracle)] = space.claim(schema, object_name(oracle), oracle)
+
+    def name(self, owner: str, table: str, label: str) -> str:
+        """The PostgreSQL name _name_all gave an index, constraint or partition (label: `PARTITION name`)."""
+        return self.given[(owner, table, label)]
 
     def on(self, owner: str, table: str) -> TableObjects:
         """The objects of one table (an empty set for a table without any)."""
@@ -96,7 +136,7 @@ class Scope:
 
     def sequence(self, owner: str, name: str) -> str:
         schema = self.names.schema(owner) if owner in self.owners else object_name(owner)
-        return f"{quote_ident(schema)}.{quote_ident(object_name(name))}"
+        return f"{quote_ident(schema)}.{quote_ident(self.given.get((owner, '', name)) or object_name(name))}"
 
     def created_columns(self, table: Table) -> dict[str, str]:
         """Oracle column -> PostgreSQL column, for the columns the DDL creates (worked out once per table and

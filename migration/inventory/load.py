@@ -373,6 +373,7 @@ def _load_keys(path: str | Path, inv: Inventory) -> None:
                     )
                 cols = primary.setdefault(key, {})
                 what = "primary key"
+                table.key_name = row[i_name].strip() if i_name is not None else ""
             else:
                 constraint = row[i_name].strip() if i_name is not None else ""
                 cols = unique.setdefault(key, {}).setdefault(constraint, {})
@@ -403,6 +404,7 @@ def _load_keys(path: str | Path, inv: Inventory) -> None:
                         f"1..{len(positions)}"
                     )
             table.unique_keys = [[u[p] for p in sorted(u)] for u in uniques]
+            table.unique_key_names = tuple(unique.get(table_key, {})) if i_name is not None else ()
             if pk is not None:
                 table.key_columns = [pk[p] for p in sorted(pk)]
             elif table.unique_keys:

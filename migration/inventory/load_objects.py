@@ -20,6 +20,7 @@ from migration.inventory.objects import (
     Identity,
     Index,
     IndexColumn,
+    PartitionBound,
     Partitioning,
     SchemaObjects,
     Sequence,
@@ -53,6 +54,7 @@ FOREIGN_KEYS_HEADER = (
 CHECKS_HEADER = ("OWNER", "TABLE_NAME", "CONSTRAINT_NAME", "SEARCH_CONDITION")
 TRIGGERS_HEADER = ("OWNER", "TABLE_NAME", "TRIGGER_NAME", "TRIGGER_TYPE", "TRIGGERING_EVENT", "STATUS")
 PARTITIONS_HEADER = ("OWNER", "TABLE_NAME", "PARTITIONING_TYPE", "PARTITION_COUNT", "COLUMN_NAME", "COLUMN_POSITION")
+PARTITION_BOUNDS_HEADER = ("TABLE_OWNER", "TABLE_NAME", "PARTITION_NAME", "PARTITION_POSITION", "HIGH_VALUE")
 _DELETE_RULES = ("NO ACTION", "CASCADE", "SET NULL")
 
 
@@ -76,8 +78,8 @@ class _Rows:
             raise self.error(row, fld, "empty value")
         return value
 
-    def table(self, row: Mapping[str, Any]) -> Table:
-        owner, name = self.text(row, "OWNER"), self.text(row, "TABLE_NAME")
+    def table(self, row: Mapping[str, Any], owner_field: str = "OWNER") -> Table:
+        owner, name = self.text(row, owner_field), self.text(row, "TABLE_NAME")
         table = self.inv.tables.get((owner, name))
         if table is None:
             raise self.error(row, "TABLE_NAME", f"{owner}.{name} is not in tables.csv")
@@ -205,11 +207,18 @@ def _foreign_keys(r: _Rows) -> list[ForeignKey]:
                 tuple(r.column(x["_table"], x) for x in rows),
                 r.text(first, "R_OWNER"),
                 r.text(first, "R_TABLE_NAME"),
-                tuple(r.text(x, "R_COLUMN_NAME") for x in rows),
+                tuple(_referenced_column(r, x) for x in rows),
                 r.choice(first, "DELETE_RULE", _DELETE_RULES),
             )
         )
     return out
+
+
+def _referenced_column(r: _Rows, row: Mapping[str, Any]) -> str:
+    """The referenced column, which columns.csv must list when it lists the referenced table (a table outside the
+    export, e.g. another schema's, is named as it is: the DDL lists that key as not migrated)."""
+    ref = r.inv.tables.get((r.text(row, "R_OWNER"), r.text(row, "R_TABLE_NAME")))
+    return r.column(ref, row, "R_COLUMN_NAME") if ref is not None else r.text(row, "R_COLUMN_NAME")
 
 
 def _checks(r: _Rows) -> list[Check]:
@@ -238,8 +247,25 @@ def _partitions(r: _Rows) -> list[Partitioning]:
         kind = r.text(first, "PARTITIONING_TYPE").upper()
         sub = first.get("SUBPARTITIONING_TYPE", "").strip().upper() or "NONE"
         count = r.number(first, "PARTITION_COUNT", 1)
-        out.append(Partitioning(owner, tname, kind, sub, count, tuple(r.column(x["_table"], x) for x in rows)))
+        columns = tuple(r.column(x["_table"], x) for x in rows)
+        out.append(Partitioning(owner, tname, kind, sub, count, columns, first.get("INTERVAL", "").strip()))
     return out
+
+
+def _partition_bounds(r: _Rows) -> list[PartitionBound]:
+    """One row per partition; positions of a table run 1..n (HIGH_VALUE may be empty: a HASH partition's)."""
+    out = []
+    seen: dict[tuple[str, str], list[int]] = {}
+    for row in r.each():
+        table = r.table(row, "TABLE_OWNER")
+        position = r.number(row, "PARTITION_POSITION", 1)
+        positions = seen.setdefault((table.owner, table.name), [])
+        if position in positions:
+            raise r.error(row, "PARTITION_POSITION", f"{table.owner}.{table.name} has position {position} twice")
+        positions.append(position)
+        name = r.text(row, "PARTITION_NAME")
+        out.append(PartitionBound(table.owner, table.name, name, position, row["HIGH_VALUE"].strip()))
+    return sorted(out, key=lambda b: (b.owner, b.table, b.position))
 
 
 _READERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], Callable[[_Rows], list[Any]]]] = {
@@ -250,7 +276,8 @@ _READERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], Callable[[_Rows], li
     "foreign_keys": (FOREIGN_KEYS_HEADER, (), _foreign_keys),
     "checks": (CHECKS_HEADER, (), _checks),
     "triggers": (TRIGGERS_HEADER, (), _triggers),
-    "partitions": (PARTITIONS_HEADER, ("SUBPARTITIONING_TYPE",), _partitions),
+    "partitions": (PARTITIONS_HEADER, ("SUBPARTITIONING_TYPE", "INTERVAL"), _partitions),
+    "partition_bounds": (PARTITION_BOUNDS_HEADER, (), _partition_bounds),
 }
 _FIELDS = {
     "sequences": "sequences",
@@ -261,6 +288,7 @@ _FIELDS = {
     "checks": "checks",
     "triggers": "triggers",
     "partitions": "partitions",
+    "partition_bounds": "partition_bounds",
 }
 
 

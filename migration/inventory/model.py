@@ -42,6 +42,9 @@ class Table:
     # Every unique constraint's columns by POSITION (keys.csv order): the DDL creates them all, because DMS applies
     # CDC by a unique key when there is no primary key.
     unique_keys: list[list[str]] = field(default_factory=list)
+    # The Oracle constraint names (keys.csv CONSTRAINT_NAME; empty when not exported): the DDL keeps them.
+    key_name: str = ""  # the primary key's
+    unique_key_names: tuple[str, ...] = ()  # one per unique_keys entry
     # Columns DMS moves as LOBs (they need a key, and follow the LOB settings): the loader fills this from the
     # type map as it reads each column, so the data classes never depend on the type map.
     lob_columns: list[str] = field(default_factory=list)

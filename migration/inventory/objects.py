@@ -20,6 +20,7 @@ OBJECT_FILES = (
     "checks",
     "triggers",
     "partitions",
+    "partition_bounds",
 )
 
 
@@ -115,6 +116,18 @@ class Partitioning:
     subkind: str  # NONE or the subpartitioning type
     count: int
     columns: tuple[str, ...]
+    interval: str = ""  # ALL_PART_TABLES.INTERVAL: Oracle adds a partition per interval as rows arrive
+
+
+@dataclass(frozen=True)
+class PartitionBound:
+    """One partition of a RANGE or LIST partitioned table, as ALL_TAB_PARTITIONS lists it."""
+
+    owner: str
+    table: str
+    name: str
+    position: int
+    high_value: str  # Oracle's HIGH_VALUE text: the range's upper bound (exclusive) or the list's values
 
 
 @dataclass(frozen=True)
@@ -130,6 +143,7 @@ class SchemaObjects:
     checks: tuple[Check, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     partitions: tuple[Partitioning, ...] = ()
+    partition_bounds: tuple[PartitionBound, ...] = ()
     missing: tuple[str, ...] = field(default=OBJECT_FILES)
 
     @property

@@ -19,6 +19,15 @@ _PSEUDO_DEFAULTS = {
     "LOCALTIMESTAMP": "LOCALTIMESTAMP",
     "USER": "CURRENT_USER",
 }
+# Oracle's SYSDATE and SYSTIMESTAMP read the database server's operating-system clock and time zone (Oracle
+# Database SQL Language Reference, "SYSDATE"); PostgreSQL's LOCALTIMESTAMP, and CURRENT_TIMESTAMP stored in a
+# timestamp column, follow the session's TimeZone setting (PostgreSQL documentation, "Current Date/Time").
+SERVER_CLOCK_DEFAULTS = frozenset({"SYSDATE", "SYSTIMESTAMP"})
+SERVER_CLOCK_NOTE = (
+    "-- Time zone: Oracle's SYSDATE/SYSTIMESTAMP defaults read the Oracle server's OS time zone; their",
+    "-- LOCALTIMESTAMP(0)/CURRENT_TIMESTAMP here follow the session TimeZone. Set it to that zone first, e.g.",
+    "-- ALTER DATABASE <db> SET timezone = 'Europe/Paris'; or the defaults are off by the difference.",
+)
 # SYS_GUID() returns RAW(16); gen_random_uuid() is built in from PostgreSQL 13.
 _GUID_BY_TYPE = {
     "bytea": "decode(replace(gen_random_uuid()::text, '-', ''), 'hex')",
@@ -39,6 +48,11 @@ def _bare(expression: str) -> str:
     while text.startswith("(") and text.endswith(")"):
         text = text[1:-1].strip()
     return text
+
+
+def reads_server_clock(expression: str) -> bool:
+    """Whether an Oracle default is SYSDATE or SYSTIMESTAMP, whose time zone is the server's (SERVER_CLOCK_NOTE)."""
+    return _bare(expression).upper() in SERVER_CLOCK_DEFAULTS
 
 
 def nextval_sequence(expression: str, owner: str) -> tuple[str, str] | None:
@@ -96,3 +110,51 @@ def translate_check(condition: str, columns: Mapping[str, str], quote: Callable[
                 return None
             out.append(quote(columns[name]))
     return " ".join(out).replace("( ", "(").replace(" )", ")").replace(" ,", ",") if out else None
+
+
+# A DATE bound as ALL_TAB_PARTITIONS.HIGH_VALUE spells it: TO_DATE(' 2024-01-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS',
+# 'NLS_CALENDAR=GREGORIAN'), the blank being the sign of a year AD; a TIMESTAMP bound: TIMESTAMP' 2024-01-01 00:00:00'.
+_TO_DATE = re.compile(
+    r"TO_DATE\(\s*' ?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)'\s*,\s*'SYYYY-MM-DD HH24:MI:SS'"
+    r"(?:\s*,\s*'NLS_CALENDAR=GREGORIAN')?\s*\)",
+    re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(r"TIMESTAMP\s*' ?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,9})?)'", re.IGNORECASE)
+_BOUND_WORDS = frozenset({"MAXVALUE", "DEFAULT", "NULL"})
+
+
+def partition_values(high_value: str) -> list[str] | None:
+    """The values of an Oracle partition bound (ALL_TAB_PARTITIONS.HIGH_VALUE: a range's upper bounds, one per key
+    column, or a list's values) as PostgreSQL bound values: MAXVALUE, DEFAULT, NULL, numbers, strings and dates
+    as literals; None when one of them is anything else (the DDL lists it, never guesses)."""
+    items = _top_level_items(high_value)
+    values = [_bound_value(item) for item in items] if items else None
+    return None if values is None or None in values else [v for v in values if v is not None]
+
+
+def _bound_value(item: str) -> str | None:
+    text = item.strip()
+    if text.upper() in _BOUND_WORDS:
+        return text.upper()
+    if _NUMBER.fullmatch(text) or _STRING.fullmatch(text):
+        return text
+    m = _TO_DATE.fullmatch(text) or _TIMESTAMP.fullmatch(text)
+    return f"'{m[1]}'" if m else None
+
+
+def _top_level_items(text: str) -> list[str] | None:
+    """`text` split at the commas outside quotes and parentheses; None when its quotes or parentheses do not pair."""
+    items, depth, start, quoted = [], 0, 0, False
+    for i, ch in enumerate(text):
+        if ch == "'":
+            quoted = not quoted  # '' inside a literal toggles twice
+        elif not quoted and ch in "()":
+            depth += 1 if ch == "(" else -1
+        elif not quoted and ch == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+        if depth < 0:
+            return None
+    if quoted or depth:
+        return None
+    return [*items, text[start:]]

@@ -3,8 +3,8 @@
 -- Writes CSV files into the current directory: columns.csv, tables.csv, lobs.csv, keys.csv (the tables DMS moves)
 -- and the schema objects DMS does not move (DMS User Guide, "Best practices: Migration planning"): sequences.csv,
 -- identity.csv, defaults.csv (column defaults and virtual columns), indexes.csv, foreign_keys.csv, checks.csv,
--- triggers.csv, partitions.csv. `inventory ddl --part before-load|after-load|cutover` turns them into PostgreSQL DDL;
--- an older export without them still loads (the plan names what is missing).
+-- triggers.csv, partitions.csv, partition_bounds.csv. `inventory ddl --part before-load|after-load|cutover` turns
+-- them into PostgreSQL DDL; an older export without them still loads (the plan names what is missing).
 -- Needs SQL*Plus 12.2 or later (SET MARKUP CSV; the Instant Client sqlplus is enough). Run it as a user that can
 -- read the schemas' dictionary views and DBA_SEGMENTS (the RDS master user can; otherwise grant
 -- SELECT_CATALOG_ROLE), passing the schemas as one comma-separated argument:
@@ -293,12 +293,13 @@ SELECT g.table_owner, g.table_name, g.trigger_name, g.trigger_type, g.triggering
 SPOOL OFF
 
 -- -------------------------------------------------------------------------------------------------- partitions.csv
--- Partitioned tables: the partitioning type, the key columns by position and the partition count (the bounds are
--- in LONG HIGH_VALUE columns and stay with the DBA: the DDL creates a DEFAULT partition or HASH partitions).
+-- Partitioned tables: the partitioning type, the key columns by position, the partition count and, for interval
+-- partitioning, the INTERVAL expression (Oracle adds partitions as rows arrive; the DDL adds a DEFAULT partition).
+-- The bounds of each partition are in partition_bounds.csv.
 SPOOL partitions.csv
-PROMPT "OWNER","TABLE_NAME","PARTITIONING_TYPE","SUBPARTITIONING_TYPE","PARTITION_COUNT","COLUMN_NAME","COLUMN_POSITION"
+PROMPT "OWNER","TABLE_NAME","PARTITIONING_TYPE","SUBPARTITIONING_TYPE","PARTITION_COUNT","COLUMN_NAME","COLUMN_POSITION","INTERVAL"
 SELECT p.owner, p.table_name, p.partitioning_type, p.subpartitioning_type, p.partition_count,
-       kc.column_name, kc.column_position
+       kc.column_name, kc.column_position, p.interval
   FROM all_part_tables p
   JOIN all_part_key_columns kc ON kc.owner = p.owner AND kc.name = p.table_name AND kc.object_type = 'TABLE'
   JOIN all_tables t ON t.owner = p.owner AND t.table_name = p.table_name
@@ -311,6 +312,38 @@ SELECT p.owner, p.table_name, p.partitioning_type, p.subpartitioning_type, p.par
    AND NOT EXISTS (SELECT 1 FROM all_external_tables x WHERE x.owner = t.owner AND x.table_name = t.table_name)
  ORDER BY p.owner, p.table_name, kc.column_position;
 SPOOL OFF
+
+-- -------------------------------------------------------------------------------------------- partition_bounds.csv
+-- One row per partition of the RANGE and LIST partitioned tables: HIGH_VALUE is the range's upper bound (exclusive),
+-- one value per key column, e.g. TO_DATE(' 2024-01-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', 'NLS_CALENDAR=GREGORIAN')
+-- or MAXVALUE, or the list's values (DEFAULT for the default partition). HIGH_VALUE is a LONG, which SQL cannot
+-- read: a PL/SQL cursor fetches it as text (up to 32 KB) and prints it as a quoted CSV field, as defaults.csv does.
+SET MARKUP CSV OFF
+SET SERVEROUTPUT ON SIZE UNLIMITED FORMAT WRAPPED
+SPOOL partition_bounds.csv
+PROMPT "TABLE_OWNER","TABLE_NAME","PARTITION_NAME","PARTITION_POSITION","HIGH_VALUE"
+BEGIN
+    FOR p IN (SELECT p.table_owner, p.table_name, p.partition_name, p.partition_position, p.high_value
+                FROM all_tab_partitions p
+                JOIN all_part_tables pt ON pt.owner = p.table_owner AND pt.table_name = p.table_name
+                JOIN all_tables t ON t.owner = p.table_owner AND t.table_name = p.table_name
+               WHERE pt.partitioning_type IN ('RANGE', 'LIST')
+                 AND INSTR(',' || UPPER(REPLACE('&schemas', ' ')) || ',', ',' || t.owner || ',') > 0
+                 AND t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
+                 AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
+                 AND t.table_name NOT LIKE 'MLOG$\_%' ESCAPE '\' AND t.table_name NOT LIKE 'RUPD$\_%' ESCAPE '\'
+                 AND NOT EXISTS (SELECT 1 FROM all_mviews m WHERE m.owner = t.owner AND m.mview_name = t.table_name)
+                 AND NOT EXISTS (SELECT 1 FROM all_external_tables x WHERE x.owner = t.owner AND x.table_name = t.table_name)
+               ORDER BY p.table_owner, p.table_name, p.partition_position)
+    LOOP
+        DBMS_OUTPUT.PUT_LINE('"' || p.table_owner || '","' || p.table_name || '","' || p.partition_name || '","'
+                             || TO_CHAR(p.partition_position) || '","'
+                             || REPLACE(TRIM(p.high_value), '"', '""') || '"');
+    END LOOP;
+END;
+/
+SPOOL OFF
+SET MARKUP CSV ON DELIMITER , QUOTE ON
 
 -- ----------------------------------------------------------------------------------------------------- indexes.csv
 -- Indexes that back no primary key or unique constraint, one row per column by position; plain unique indexes are

@@ -48,7 +48,17 @@ def test_unique_keys_and_not_null_lobs_alone_are_worth_the_pause():
 
 
 def test_an_older_export_keeps_the_task_settings_as_deployed():
-    objects = ["sequences", "identity", "defaults", "indexes", "foreignKeys", "checks", "triggers", "partitions"]
+    objects = [
+        "sequences",
+        "identity",
+        "defaults",
+        "indexes",
+        "foreignKeys",
+        "checks",
+        "triggers",
+        "partitions",
+        "partitionBounds",
+    ]
     design = _design(*(f"inventory.{k}=null" for k in objects))
     assert [s["StopTaskCachedChangesNotApplied"] for s in _full_load(design)] == [False]
     text = runbook(design)

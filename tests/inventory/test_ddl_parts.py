@@ -56,3 +56,13 @@ def test_a_partitioned_table_whose_key_lacks_the_partition_key_is_one_table(tmp_
     assert "which PostgreSQL requires: created as one table" in parts["before-load"]
     assert "lab_results_adm_fk FOREIGN KEY (admission_id)" in parts["after-load"]
     assert "NOT VALID" in parts["after-load"].split("lab_results_adm_fk", 1)[1].splitlines()[0]
+
+
+def test_sysdate_defaults_carry_the_time_zone_note_once(tmp_path):
+    before = _parts()["before-load"]
+    assert before.count("-- Time zone: Oracle's SYSDATE/SYSTIMESTAMP defaults read the Oracle server's OS") == 1
+    assert "created_at timestamp(0) DEFAULT LOCALTIMESTAMP(0) NOT NULL" in before
+    root = _edited(tmp_path, "defaults.csv", '"DATE","SYSDATE"', '"DATE","NULL"')
+    text = (root / "defaults.csv").read_text(encoding="utf-8").replace('"SYSTIMESTAMP"', '"NULL"')
+    (root / "defaults.csv").write_text(text, encoding="utf-8")
+    assert "Time zone" not in _parts(root)["before-load"]

@@ -179,3 +179,116 @@ def test_the_runbook_applies_every_part_in_one_transaction_and_the_freeze_export
     for part in ("before-load", "after-load", "cutover"):
         assert f'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f {part}.sql' in text
     assert '@migration/sql/oracle_sequences.sql "HOSP" </dev/null' in text
+
+
+def _edited(tmp_path: Path, edits: dict[str, tuple[str, str]]) -> Path:
+    root = tmp_path / "export"
+    shutil.copytree(HOSPITAL, root)
+    for file, (old, new) in edits.items():
+        text = (root / file).read_text(encoding="utf-8")
+        assert old in text
+        (root / file).write_text(text.replace(old, new), encoding="utf-8")
+    return root
+
+
+def _partition_of(conn, table: str, where: str) -> list[str]:
+    return [r[0] for r in conn.execute(f"SELECT tableoid::regclass::text FROM {table} WHERE {where}")]
+
+
+def test_range_rows_land_in_the_partition_oracle_bounds_give(pg_server, parts):
+    """LAB_RESULTS' 36 Oracle partitions (interval, monthly) with their bounds; rows beyond the last land in the
+    DEFAULT partition, as Oracle would have added one for them."""
+    db = pg_server.create_database("test_ddl_parts_range_bounds")
+    pg_server.execute(parts["before-load"], dbname=db)
+    pg_server.execute(
+        "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES "
+        "(1, 1, '2021-06-30 23:59:59'), (2, 1, '2022-01-01 00:00:00'), (3, 1, '2023-03-15 08:00:00'), "
+        "(4, 1, '2024-11-30 23:59:59'), (5, 1, '2024-12-01 00:00:00'), (6, 1, '2031-01-01')",
+        dbname=db,
+    )
+    with pg_server.connect(db) as conn:
+        assert _partition_of(conn, "hosp.lab_results", "true ORDER BY result_id") == [
+            "hosp.lab_results_p_history",
+            "hosp.lab_results_sys_p4001",
+            "hosp.lab_results_sys_p4015",  # March 2023: [2023-03-01, 2023-04-01)
+            "hosp.lab_results_sys_p4035",
+            "hosp.lab_results_default",
+            "hosp.lab_results_default",
+        ]
+        count = "SELECT count(*) FROM pg_inherits WHERE inhparent = 'hosp.lab_results'::regclass"
+        assert conn.execute(count).fetchone()[0] == 37
+
+
+def test_list_bounds_and_their_default_partition(pg_server, tmp_path):
+    root = _edited(
+        tmp_path,
+        {
+            "partitions.csv": (
+                '"RANGE","NONE",36,"RESULT_DATE",1,"NUMTOYMINTERVAL(1,\'MONTH\')"',
+                '"LIST","NONE",3,"RESULT_ID",1,""',
+            ),
+            "partition_bounds.csv": (
+                HOSPITAL.joinpath("partition_bounds.csv").read_text(encoding="utf-8").split("\n", 1)[1],
+                '"HOSP","LAB_RESULTS","P_LOW","1","1, 2, 3"\n"HOSP","LAB_RESULTS","P_SEVEN","2","7"\n'
+                '"HOSP","LAB_RESULTS","P_REST","3","DEFAULT"\n',
+            ),
+        },
+    )
+    before = render_ddl_part(*_load(root), "before-load")
+    assert "PARTITION BY LIST (result_id)" in before and "lab_results_default" not in before
+    db = pg_server.create_database("test_ddl_parts_list_bounds")
+    pg_server.execute(before, dbname=db)
+    pg_server.execute(
+        "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES (2, 1, now()), (7, 1, now()), "
+        "(8, 1, now())",
+        dbname=db,
+    )
+    with pg_server.connect(db) as conn:
+        assert _partition_of(conn, "hosp.lab_results", "true ORDER BY result_id") == [
+            "hosp.lab_results_p_low",
+            "hosp.lab_results_p_seven",
+            "hosp.lab_results_p_rest",
+        ]
+
+
+def test_a_bound_that_does_not_convert_is_listed_and_the_table_keeps_one_default_partition(pg_server, tmp_path):
+    odd = "TO_DATE(' 2022-01-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', 'NLS_CALENDAR=PERSIAN')"
+    root = _edited(
+        tmp_path,
+        {
+            "partition_bounds.csv": (
+                "TO_DATE(' 2022-01-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', 'NLS_CALENDAR=GREGORIAN')",
+                odd,
+            )
+        },
+    )
+    before = render_ddl_part(*_load(root), "before-load")
+    assert f"-- NOTE HOSP.LAB_RESULTS: partition bounds not converted (P_HISTORY {odd}): one DEFAULT" in before
+    assert before.count("PARTITION OF hosp.lab_results") == 1
+    db = pg_server.create_database("test_ddl_parts_odd_bound")
+    pg_server.execute(before, dbname=db)
+    pg_server.execute(
+        "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES (1, 1, now())", dbname=db
+    )
+
+
+def test_keys_keep_their_oracle_names_and_no_two_names_collide(pg_server, tmp_path):
+    """Primary and unique keys are named as in Oracle so the DBA finds them; an index named like a table or a key
+    (PostgreSQL: one namespace per schema for tables, indexes and key constraints) steps aside with a suffix."""
+    root = _edited(
+        tmp_path,
+        {"indexes.csv": ('"ADMISSIONS_WARD_IX"', '"WARDS"'), "checks.csv": ('"WARDS_CAPACITY_CK"', '"WARDS_PK"')},
+    )
+    text = (root / "indexes.csv").read_text(encoding="utf-8").replace('"CLINICAL_NOTES_ADM_IX"', '"ADMISSIONS_PK"')
+    (root / "indexes.csv").write_text(text, encoding="utf-8")
+    inv, objects = _load(root)
+    before, after = (render_ddl_part(inv, objects, p) for p in ("before-load", "after-load"))
+    assert "CONSTRAINT admissions_pk PRIMARY KEY (admission_id)" in before
+    assert "CREATE INDEX admissions_pk_2 ON hosp.clinical_notes (admission_id);" in after
+    assert "CREATE INDEX wards_2 ON hosp.admissions (ward_id);" in after
+    db = pg_server.create_database("test_ddl_parts_names")
+    pg_server.execute(before, dbname=db)
+    pg_server.execute(after, dbname=db)
+    with pg_server.connect(db) as conn:
+        named = dict(conn.execute("SELECT conname, contype FROM pg_constraint WHERE contype IN ('p', 'u')").fetchall())
+    assert {"patients_pk", "patients_mrn_uk", "wards_pk", "wards_name_ux", "lab_results_pk"} <= set(named)

@@ -130,7 +130,10 @@ def test_ddl_text_quotes_reserved_words_and_comments_left_out_columns():
     assert (
         "-- APP.AUDIT_LOG: no primary or unique key (CDC and LOB lookups need one)\nCREATE TABLE app.audit_log (" in ddl
     )
-    assert "CREATE TABLE hr.job_history (\n" in ddl and "    PRIMARY KEY (employee_id, start_date)\n);" in ddl
+    assert (
+        "CREATE TABLE hr.job_history (\n" in ddl
+        and "    CONSTRAINT jhist_emp_id_st_date_pk PRIMARY KEY (employee_id, start_date)\n);" in ddl
+    )
 
 
 def test_ddl_is_deterministic_and_schema_map_renames():
@@ -166,7 +169,7 @@ def test_unique_key_table_gets_unique_constraint_and_long_names_get_a_short_name
     ddl = render_ddl(Inventory({("APP", "ITEMS"): table}))
     short = shortened(long_col.lower(), long_col)
     assert short == long_col.lower()[:54] + "_" + short[-8:] and len(short) == 63
-    assert "    UNIQUE (code)\n" in ddl
+    assert "    CONSTRAINT items_code_key UNIQUE (code)\n" in ddl  # no Oracle name: PostgreSQL's pattern
     assert f"-- APP.ITEMS.{long_col}: longer than 63 bytes: created as {short} (the task mappings rename it" in ddl
     # DMS cannot transform a column name holding #: it arrives as Oracle spells it
     assert '    "Mixed#Name" integer,\n' in ddl

@@ -678,7 +678,7 @@ def test_ddl_reads_a_stack(capsys, tmp_path):
     assert cli("ddl", "--stack", "shop", "--root", str(SHOP), "--output", str(target)) == 0
     ddl = target.read_text()
     assert "CREATE TABLE shop.orderlines (" in ddl and 'CREATE TABLE shop."order" (' in ddl
-    assert "    UNIQUE (order_no)\n" in ddl  # the unique key next to the primary key
+    assert "    CONSTRAINT order_no_uk UNIQUE (order_no)\n" in ddl  # the unique key next to the primary key
     assert "CREATE TABLE shop.legacy_codes" not in ddl  # excluded by the stack
     assert "-- SHOP.STAFF.BADGE (BFILE) left out:" in ddl
     assert cli("ddl", "--stack", "shop", "--root", str(SHOP), "--schema-map", "SHOP=x") == 2

@@ -39,6 +39,10 @@ def test_the_hospital_export_loads_every_kind_of_object():
     assert fk["ADMISSIONS_PATIENT_FK"].delete_rule == "CASCADE"
     assert fk["ADMISSIONS_WARD_FK"].ref_columns == ("WARD_ID",)
     assert objects.partitions[0].kind == "RANGE" and objects.partitions[0].columns == ("RESULT_DATE",)
+    assert objects.partitions[0].interval == "NUMTOYMINTERVAL(1,'MONTH')"
+    bounds = objects.partition_bounds
+    assert len(bounds) == 36 and [b.position for b in bounds] == list(range(1, 37))
+    assert bounds[0].name == "P_HISTORY" and bounds[0].high_value.startswith("TO_DATE(' 2022-01-01 00:00:00'")
     assert {t.name for t in objects.triggers} == {"CLINICAL_NOTES_BI", "WARDS_BI", "PATIENTS_AUDIT_AU"}
     assert objects.post_load_count({("HOSP", "ADMISSIONS")}) == 5  # 2 indexes, 2 foreign keys, 1 check
 
@@ -69,6 +73,31 @@ def test_an_older_export_loads_and_names_what_it_lacks():
             '"RESULT_DATE",2',
             "partitions.csv line 2: COLUMN_POSITION: HOSP.LAB_RESULTS",
         ),
+        # a foreign key naming a column columns.csv lacks, on either side, is refused rather than commented out
+        (
+            "foreign_keys",
+            '"WARD_ID","SET NULL"',
+            '"WARD_NO","SET NULL"',
+            "foreign_keys.csv line 3: R_COLUMN_NAME: HOSP.WARDS.WARD_NO is not in columns.csv",
+        ),
+        (
+            "foreign_keys",
+            '"ADMISSIONS_WARD_FK","WARD_ID"',
+            '"ADMISSIONS_WARD_FK","WARD_NO"',
+            "foreign_keys.csv line 3: COLUMN_NAME: HOSP.ADMISSIONS.WARD_NO is not in columns.csv",
+        ),
+        (
+            "partition_bounds",
+            '"SYS_P4001","2"',
+            '"SYS_P4001","1"',
+            "partition_bounds.csv line 3: PARTITION_POSITION: HOSP.LAB_RESULTS has position 1 twice",
+        ),
+        (
+            "partition_bounds",
+            '"HOSP","LAB_RESULTS","P_HISTORY"',
+            '"HOSP","LAB_RESULT","P_HISTORY"',
+            "partition_bounds.csv line 2: TABLE_NAME: HOSP.LAB_RESULT is not in tables.csv",
+        ),
     ],
 )
 def test_a_bad_value_names_file_line_and_field(tmp_path, file, old, new, message):
@@ -80,3 +109,17 @@ def test_a_bad_value_names_file_line_and_field(tmp_path, file, old, new, message
     with pytest.raises(InventoryError) as err:
         load_objects(_inventory(tmp_path), _paths(tmp_path))
     assert str(err.value).startswith(message)
+
+
+def test_the_export_script_writes_the_headers_the_loader_reads():
+    """oracle_inventory.sql spools each object file with a PROMPT header holding every column the loader needs."""
+    from migration.inventory.load_objects import INDEXES_HEADER, PARTITION_BOUNDS_HEADER, PARTITIONS_HEADER
+
+    sql = (Path(__file__).resolve().parents[2] / "migration" / "sql" / "oracle_inventory.sql").read_text()
+    for file, header in (
+        ("partitions", (*PARTITIONS_HEADER, "INTERVAL")),
+        ("partition_bounds", PARTITION_BOUNDS_HEADER),
+        ("indexes", INDEXES_HEADER),
+    ):
+        prompt = sql.split(f"SPOOL {file}.csv\nPROMPT ", 1)[1].splitlines()[0]
+        assert set(header) <= {h.strip('"') for h in prompt.split(",")}, file

@@ -3,7 +3,13 @@
 import pytest
 
 from migration.inventory.ddl import quote_ident
-from migration.inventory.oracle_expr import nextval_sequence, translate_check, translate_default
+from migration.inventory.oracle_expr import (
+    nextval_sequence,
+    partition_values,
+    reads_server_clock,
+    translate_check,
+    translate_default,
+)
 
 
 def _seq(owner: str, name: str) -> str:
@@ -48,3 +54,33 @@ def test_nextval_names_its_sequence():
 def test_checks(oracle, expected):
     columns = {"STATUS": "status", "Qty": "Qty", "QTY": "qty", "END_AT": "end_at", "START_AT": "start_at"}
     assert translate_check(oracle, columns, quote_ident) == expected
+
+
+@pytest.mark.parametrize(
+    ("high_value", "expected"),
+    [
+        (
+            "TO_DATE(' 2024-01-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', 'NLS_CALENDAR=GREGORIAN')",
+            ["'2024-01-01 00:00:00'"],
+        ),
+        ("TIMESTAMP' 2024-03-01 12:30:00.5'", ["'2024-03-01 12:30:00.5'"]),
+        ("MAXVALUE", ["MAXVALUE"]),
+        ("100, MAXVALUE", ["100", "MAXVALUE"]),
+        ("'NORTH', 'SOUTH'", ["'NORTH'", "'SOUTH'"]),
+        ("'A, B', NULL", ["'A, B'", "NULL"]),
+        ("default", ["DEFAULT"]),
+        # a year BC, another calendar, a national string, a function: listed, not guessed
+        ("TO_DATE('-0044-03-15 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', 'NLS_CALENDAR=GREGORIAN')", None),
+        ("TO_DATE(' 2024-01-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', 'NLS_CALENDAR=PERSIAN')", None),
+        ("N'x'", None),
+        ("ADD_MONTHS(SYSDATE, 1)", None),
+        ("'unclosed", None),
+    ],
+)
+def test_partition_bounds(high_value, expected):
+    assert partition_values(high_value) == expected
+
+
+def test_only_server_clock_defaults_carry_the_time_zone_note():
+    assert reads_server_clock(" (SYSDATE)") and reads_server_clock("systimestamp")
+    assert not reads_server_clock("CURRENT_DATE") and not reads_server_clock("'A'")

@@ -61,6 +61,9 @@ class InventoryConfig(StrictModel):
     checks: str | None = Field(default=None, description="Path of the check constraints CSV export.")
     triggers: str | None = Field(default=None, description="Path of the triggers CSV export.")
     partitions: str | None = Field(default=None, description="Path of the partitioning CSV export.")
+    partition_bounds: str | None = Field(
+        default=None, description="Path of the partition bounds CSV export (range and list HIGH_VALUE)."
+    )
     pause_before_cached_changes: bool = Field(
         default=True,
         description="With object exports and something to build after the load (indexes, unique keys, foreign "
