@@ -322,7 +322,7 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
             on = ", ".join(quote_ident(created[c]) for c in cols)
             lines.append(f"ALTER TABLE {target} ADD CONSTRAINT {name} UNIQUE ({on});")
     for index in s.on(table.owner, table.name).indexes:
-        cols_text = ", ".join(c.name + (" DESC" if c.descending else "") for c in index.columns)
+        cols_text = ", ".join((c.expression or c.name) + (" DESC" if c.descending else "") for c in index.columns)
         if index.function_based:
             lines.append(
                 f"-- {where}: {index.index_type} index {index.name} ({cols_text}) not converted: write it "

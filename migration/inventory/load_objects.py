@@ -6,6 +6,7 @@ An export that is not given is recorded in `SchemaObjects.missing`: older export
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -181,18 +182,40 @@ def _indexes(r: _Rows) -> list[Index]:
     for (owner, tname, name), rows in _grouped(r, "INDEX_NAME", "COLUMN_POSITION").items():
         first = rows[0]
         kind = " ".join(first["INDEX_TYPE"].split()).upper()
-        function_based = kind.startswith("FUNCTION-BASED") or kind == "DOMAIN"
-        cols = tuple(
-            IndexColumn(
-                x["COLUMN_NAME"].strip() if function_based else r.column(x["_table"], x),
-                x.get("DESCEND", "ASC").strip().upper() == "DESC",
-            )
-            for x in rows
-        )
+        if kind == "DOMAIN":
+            cols = tuple(IndexColumn(x["COLUMN_NAME"].strip(), False) for x in rows)
+        elif kind.startswith("FUNCTION-BASED"):
+            cols = tuple(_expression_column(x) for x in rows)
+        else:
+            cols = tuple(IndexColumn(r.column(x["_table"], x), _descending(x)) for x in rows)
         unique = r.choice(first, "UNIQUENESS", ("UNIQUE", "NONUNIQUE", "BITMAP")) == "UNIQUE"
         size = r.number(first, "BYTES", 0) if first.get("BYTES", "").strip() else 0
         out.append(Index(owner, tname, name, unique, kind, cols, size))
     return out
+
+
+def _descending(row: Mapping[str, Any]) -> bool:
+    return str(row.get("DESCEND", "ASC")).strip().upper() == "DESC"
+
+
+# A DESC column of an Oracle index is a function-based index column whose expression is the quoted column name
+# (Oracle Database SQL Language Reference, CREATE INDEX: "Oracle Database treats descending indexes as if they were
+# function-based indexes"; ALL_IND_EXPRESSIONS holds "COL").
+_QUOTED_COLUMN = re.compile(r'"([^"]+)"')
+
+
+def _expression_column(row: Mapping[str, Any]) -> IndexColumn:
+    """A column of a function-based index: a table column (by name, or a DESC column by its "COL" expression), or
+    an expression kept as Oracle's text (COLUMN_EXPRESSION; the hidden SYS_NC name in an older export)."""
+    table: Table = row["_table"]
+    name, expression = row["COLUMN_NAME"].strip(), str(row.get("COLUMN_EXPRESSION", "")).strip()
+    known = {c.name for c in table.columns}
+    quoted = _QUOTED_COLUMN.fullmatch(expression)
+    if quoted and quoted[1] in known:
+        return IndexColumn(quoted[1], _descending(row))
+    if name in known and not expression:
+        return IndexColumn(name, _descending(row))
+    return IndexColumn(name, _descending(row), expression or name)
 
 
 def _foreign_keys(r: _Rows) -> list[ForeignKey]:
@@ -272,7 +295,7 @@ _READERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], Callable[[_Rows], li
     "sequences": (SEQUENCES_HEADER, (), _sequences),
     "identity": (IDENTITY_HEADER, ("IDENTITY_OPTIONS",), _identities),
     "defaults": (DEFAULTS_HEADER, ("DATA_TYPE",), _defaults),
-    "indexes": (INDEXES_HEADER, ("DESCEND", "BYTES"), _indexes),
+    "indexes": (INDEXES_HEADER, ("DESCEND", "BYTES", "COLUMN_EXPRESSION"), _indexes),
     "foreign_keys": (FOREIGN_KEYS_HEADER, (), _foreign_keys),
     "checks": (CHECKS_HEADER, (), _checks),
     "triggers": (TRIGGERS_HEADER, (), _triggers),

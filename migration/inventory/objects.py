@@ -58,8 +58,11 @@ class Default:
 
 @dataclass(frozen=True)
 class IndexColumn:
-    name: str
+    name: str  # the table's column; for an expression, Oracle's hidden SYS_NC column
     descending: bool
+    # Oracle's expression (ALL_IND_EXPRESSIONS) when the column is one, e.g. UPPER("FULL_NAME"); empty for a table
+    # column, including a DESC column, which Oracle records as the expression "COL" (the loader resolves it)
+    expression: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,8 @@ class Index:
 
     @property
     def function_based(self) -> bool:
-        """Expression (or DESC) indexes and domain indexes: listed for the DBA, never guessed."""
-        return self.index_type.upper().startswith("FUNCTION-BASED") or self.index_type.upper() == "DOMAIN"
+        """Indexes on an expression (beyond a plain DESC column) and domain indexes: listed, never guessed."""
+        return self.index_type.upper() == "DOMAIN" or any(c.expression for c in self.columns)
 
 
 @dataclass(frozen=True)

@@ -347,16 +347,29 @@ SET MARKUP CSV ON DELIMITER , QUOTE ON
 
 -- ----------------------------------------------------------------------------------------------------- indexes.csv
 -- Indexes that back no primary key or unique constraint, one row per column by position; plain unique indexes are
--- in keys.csv (as unique keys) and LOB indexes and an IOT's own key are left out. INDEX_TYPE says NORMAL, BITMAP, FUNCTION-BASED ... or DOMAIN:
--- function-based (DESC columns included, COLUMN_NAME is then a hidden SYS_NC column) and domain indexes are listed
--- for the DBA, not converted. BYTES: the index segments (all partitions), for the build-time estimate.
+-- in keys.csv (as unique keys) and LOB indexes and an IOT's own key are left out. INDEX_TYPE says NORMAL, BITMAP,
+-- FUNCTION-BASED ... or DOMAIN. A function-based index's expression column is a hidden SYS_NC column: Oracle records
+-- a DESC column that way too, with the expression just the quoted column ("RESULT_DATE"), which the DDL turns into
+-- `result_date DESC`; other expressions and domain indexes are listed for the DBA, not converted.
+-- COLUMN_EXPRESSION (ALL_IND_EXPRESSIONS) is a LONG, which SQL cannot read: DBMS_XMLGEN runs the lookup and returns
+-- the LONG as XML text, which XMLCAST turns back into a VARCHAR2 (the first 4000 bytes; NULL for a plain column).
+-- BYTES: the index segments (all partitions), for the build-time estimate.
 SPOOL indexes.csv
-PROMPT "OWNER","TABLE_NAME","INDEX_NAME","UNIQUENESS","INDEX_TYPE","COLUMN_NAME","COLUMN_POSITION","DESCEND","BYTES"
+PROMPT "OWNER","TABLE_NAME","INDEX_NAME","UNIQUENESS","INDEX_TYPE","COLUMN_NAME","COLUMN_POSITION","DESCEND","BYTES","COLUMN_EXPRESSION"
 SELECT i.table_owner, i.table_name, i.index_name, i.uniqueness, i.index_type, ic.column_name, ic.column_position,
        ic.descend,
        TO_CHAR(NVL((SELECT SUM(s.bytes) FROM dba_segments s
                      WHERE s.owner = i.owner AND s.segment_name = i.index_name
-                       AND s.segment_type IN ('INDEX', 'INDEX PARTITION', 'INDEX SUBPARTITION')), 0)) AS bytes
+                       AND s.segment_type IN ('INDEX', 'INDEX PARTITION', 'INDEX SUBPARTITION')), 0)) AS bytes,
+       CASE WHEN i.index_type LIKE 'FUNCTION-BASED%' THEN
+           XMLCAST(XMLQUERY('/ROWSET/ROW/COLUMN_EXPRESSION/text()'
+                            PASSING DBMS_XMLGEN.GETXMLTYPE(
+                                'SELECT column_expression FROM all_ind_expressions WHERE index_owner = '''
+                                || REPLACE(i.owner, '''', '''''') || ''' AND index_name = '''
+                                || REPLACE(i.index_name, '''', '''''') || ''' AND column_position = '
+                                || TO_CHAR(ic.column_position))
+                            RETURNING CONTENT) AS VARCHAR2(4000))
+       END AS column_expression
   FROM all_indexes i
   JOIN all_ind_columns ic ON ic.index_owner = i.owner AND ic.index_name = i.index_name
   JOIN all_tables t ON t.owner = i.table_owner AND t.table_name = i.table_name

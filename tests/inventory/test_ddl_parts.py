@@ -29,7 +29,7 @@ def _edited(tmp_path: Path, file: str, old: str, new: str) -> Path:
 
 def test_what_cannot_be_converted_is_listed_with_its_oracle_text():
     parts = _parts()
-    assert "PATIENTS_NAME_UPPER_IX (SYS_NC00010$) not converted" in parts["after-load"]
+    assert 'PATIENTS_NAME_UPPER_IX (UPPER("FULL_NAME")) not converted' in parts["after-load"]
     assert "check LAB_RESULTS_UNIT_CK (REGEXP_LIKE(UNIT, '^[a-zA-Z/%]+$')) not converted" in parts["after-load"]
     assert "WARDS_BI BEFORE EACH ROW INSERT" in parts["after-load"]
     assert 'virtual column (TRUNC(MONTHS_BETWEEN(SYSDATE,"BIRTH_DATE")/12)) left out' in parts["before-load"]
@@ -66,3 +66,14 @@ def test_sysdate_defaults_carry_the_time_zone_note_once(tmp_path):
     text = (root / "defaults.csv").read_text(encoding="utf-8").replace('"SYSTIMESTAMP"', '"NULL"')
     (root / "defaults.csv").write_text(text, encoding="utf-8")
     assert "Time zone" not in _parts(root)["before-load"]
+
+
+def test_a_descending_index_is_created_and_a_true_expression_index_stays_listed(tmp_path):
+    """Oracle records a DESC column as a function-based index on the expression "COL": created with DESC."""
+    after = _parts()["after-load"]
+    assert "CREATE INDEX lab_results_latest_ix ON hosp.lab_results (admission_id, result_date DESC);" in after
+    assert "CREATE INDEX patients_name_upper_ix" not in after
+    # an older export without COLUMN_EXPRESSION: only the hidden SYS_NC name is known, so it stays listed
+    root = _edited(tmp_path, "indexes.csv", ',"COLUMN_EXPRESSION"\n', "\n")
+    older = _parts(root)["after-load"]
+    assert "LAB_RESULTS_LATEST_IX (ADMISSION_ID, SYS_NC00006$ DESC) not converted" in older

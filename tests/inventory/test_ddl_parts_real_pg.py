@@ -101,6 +101,8 @@ def test_the_parts_apply_in_order_and_every_sequence_and_identity_inserts_after_
         # what the after-load part built
         indexes = {r[0] for r in conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'hosp'")}
         assert {"admissions_patient_ix", "admissions_ward_ix", "lab_results_adm_ix"} <= indexes
+        latest = "SELECT indexdef FROM pg_indexes WHERE indexname = 'lab_results_latest_ix'"
+        assert conn.execute(latest).fetchone()[0].endswith("(admission_id, result_date DESC)")
         fks = conn.execute(
             "SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' AND conparentid = 0"
         ).fetchall()

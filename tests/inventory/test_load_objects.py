@@ -35,6 +35,9 @@ def test_the_hospital_export_loads_every_kind_of_object():
     assert [c.name for c in index["ADMISSIONS_PATIENT_IX"].columns] == ["PATIENT_ID", "ADMITTED_AT"]
     assert index["PATIENTS_NAME_UPPER_IX"].function_based
     assert not index["ADMISSIONS_PATIENT_IX"].function_based
+    latest = index["LAB_RESULTS_LATEST_IX"]  # Oracle's DESC column: the expression "RESULT_DATE"
+    assert [(c.name, c.descending) for c in latest.columns] == [("ADMISSION_ID", False), ("RESULT_DATE", True)]
+    assert not latest.function_based and index["PATIENTS_NAME_UPPER_IX"].columns[0].expression == 'UPPER("FULL_NAME")'
     fk = {k.name: k for k in objects.foreign_keys}
     assert fk["ADMISSIONS_PATIENT_FK"].delete_rule == "CASCADE"
     assert fk["ADMISSIONS_WARD_FK"].ref_columns == ("WARD_ID",)
