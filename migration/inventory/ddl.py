@@ -47,6 +47,7 @@ class Namespace:
 
     def __init__(self) -> None:
         self.taken: dict[str, set[str]] = {}
+        self.stepped_aside: dict[tuple[str, str], str] = {}  # (schema, name given) -> the name that was taken
 
     def reserve(self, schema: str, name: str) -> None:
         """A name that is the name map's (a table's): fixed, the others step aside."""
@@ -61,6 +62,8 @@ class Namespace:
             name = f"{wanted}_{n}"
             if identifier_too_long(name):
                 name = shortened(wanted, oracle, n)
+        if name != wanted:
+            self.stepped_aside[(schema, name)] = wanted
         taken.add(name)
         return name
 

@@ -318,7 +318,9 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
         if _partitioned(s, table) and not set(_partitioned(s, table)) <= set(cols):
             lines.append(f"-- {where}: unique key ({', '.join(cols)}) lacks the partition key: not created")
         elif all(c in created for c in cols):
-            name = quote_ident(s.key_named[(table.owner, table.name)][tuple(cols)])
+            given = s.key_named[(table.owner, table.name)][tuple(cols)]
+            lines += s.clash_note(table.owner, f"{table.name} ({', '.join(cols)})", given)
+            name = quote_ident(given)
             on = ", ".join(quote_ident(created[c]) for c in cols)
             lines.append(f"ALTER TABLE {target} ADD CONSTRAINT {name} UNIQUE ({on});")
     for index in s.on(table.owner, table.name).indexes:
@@ -336,13 +338,15 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
             lines.append(f"-- {where}: {index.name} is a BITMAP index in Oracle: a B-tree here")
         on = ", ".join(quote_ident(created[c.name]) + (" DESC" if c.descending else "") for c in index.columns)
         unique = "UNIQUE " if index.unique else ""
-        name = quote_ident(s.name(table.owner, table.name, index.name))
-        lines.append(f"CREATE {unique}INDEX {name} ON {target} ({on});")
+        given = s.name(table.owner, table.name, index.name)
+        lines += s.clash_note(table.owner, index.name, given)
+        lines.append(f"CREATE {unique}INDEX {quote_ident(given)} ON {target} ({on});")
     for check in s.on(table.owner, table.name).checks:
         condition = translate_check(check.condition, created, quote_ident)
         if condition is None:
             lines.append(f"-- {where}: check {check.name} ({check.condition}) not converted: write it by hand")
             continue
+        lines += s.clash_note(table.owner, check.name, s.name(table.owner, table.name, check.name))
         name = quote_ident(s.name(table.owner, table.name, check.name))
         lines.append(f"ALTER TABLE {target} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID;")
         lines.append(f"ALTER TABLE {target} VALIDATE CONSTRAINT {name};")
@@ -363,16 +367,18 @@ def _foreign_key(s: Scope, table: Table, fk: ForeignKey) -> tuple[list[str], lis
     keys = [ref.key_columns] if ref.has_primary_key else []
     if list(fk.ref_columns) not in keys + ref.unique_keys:
         return [f"-- {where}: foreign key {fk.name}: {fk.ref_table} has no key on ({', '.join(fk.ref_columns)})"], []
-    target, name = s.table(table.owner, table.name), quote_ident(s.name(table.owner, table.name, fk.name))
+    given = s.name(table.owner, table.name, fk.name)
+    target, name = s.table(table.owner, table.name), quote_ident(given)
     cols = ", ".join(quote_ident(created[c]) for c in fk.columns)
     ref_cols = ", ".join(quote_ident(ref_created[c]) for c in fk.ref_columns)
     add = (
         f"ALTER TABLE {target} ADD CONSTRAINT {name} FOREIGN KEY ({cols}) REFERENCES "
         f"{s.table(ref.owner, ref.name)} ({ref_cols}) ON DELETE {fk.delete_rule}"
     )
+    clash = s.clash_note(fk.owner, fk.name, given)
     if _partitioned(s, table):  # PostgreSQL 15 refuses NOT VALID foreign keys on a partitioned table
-        return [f"-- {where}: partitioned: {fk.name} is added and validated in one step", f"{add};"], []
-    return [f"{add} NOT VALID;"], [f"ALTER TABLE {target} VALIDATE CONSTRAINT {name};"]
+        return [*clash, f"-- {where}: partitioned: {fk.name} is added and validated in one step", f"{add};"], []
+    return [*clash, f"{add} NOT VALID;"], [f"ALTER TABLE {target} VALIDATE CONSTRAINT {name};"]
 
 
 def render_ddl_part(

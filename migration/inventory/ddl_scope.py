@@ -60,6 +60,7 @@ class Scope:
     types: TypeMapper = field(init=False)  # the type map, each signature once per render
     # Every name the parts give besides tables and columns, by (owner, table, Oracle name or label): see _name_all.
     given: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    space: Namespace = field(init=False)
     key_named: dict[tuple[str, str], dict[tuple[str, ...], str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -91,7 +92,7 @@ class Scope:
     def _name_all(self) -> None:
         """Every sequence, partition, key, index and constraint name, given once in one order for all parts (each
         part renders apart and finds the names the others gave), never two alike in a schema (Namespace)."""
-        space = Namespace()
+        space = self.space = Namespace()
         for owner, name in self.inv.tables:
             space.reserve(self.names.schema(owner), self.names.table(owner, name))
         for ident in self.identities.values():  # PostgreSQL names an identity's sequence table_column_seq
@@ -122,6 +123,11 @@ class Scope:
             self.given[(owner, tname, oracle)] = space.claim(schema, object_name(oracle), oracle)
         for oracle in (k.name for k in objects.foreign_keys):
             self.given[(owner, tname, oracle)] = space.claim(schema, object_name(oracle), oracle)
+
+    def clash_note(self, owner: str, oracle: str, given: str) -> list[str]:
+        """A comment when `given` is not the name `oracle` folds to, because that name was taken in the schema."""
+        taken = self.space.stepped_aside.get((self.names.schema(owner), given))
+        return [f"-- {owner}.{oracle}: created as {given}: {taken} is taken in the schema"] if taken else []
 
     def name(self, owner: str, table: str, label: str) -> str:
         """The PostgreSQL name _name_all gave an index, constraint or partition (label: `PARTITION name`)."""

@@ -288,6 +288,8 @@ def test_keys_keep_their_oracle_names_and_no_two_names_collide(pg_server, tmp_pa
     assert "CONSTRAINT admissions_pk PRIMARY KEY (admission_id)" in before
     assert "CREATE INDEX admissions_pk_2 ON hosp.clinical_notes (admission_id);" in after
     assert "CREATE INDEX wards_2 ON hosp.admissions (ward_id);" in after
+    assert "-- HOSP.WARDS: created as wards_2: wards is taken in the schema\n" in after
+    assert "-- HOSP.WARDS_PK: created as wards_pk_2: wards_pk is taken in the schema\n" in after
     db = pg_server.create_database("test_ddl_parts_names")
     pg_server.execute(before, dbname=db)
     pg_server.execute(after, dbname=db)
