@@ -276,19 +276,26 @@ def _partitions(r: _Rows) -> list[Partitioning]:
 
 
 def _partition_bounds(r: _Rows) -> list[PartitionBound]:
-    """One row per partition; positions of a table run 1..n (HIGH_VALUE may be empty: a HASH partition's)."""
+    """One row per partition; positions of a table run 1..n, since a range partition starts where the one before
+    it ends (a missing row would stretch the next one over its rows)."""
     out = []
-    seen: dict[tuple[str, str], list[int]] = {}
+    first_line: dict[tuple[str, str], dict[str, Any]] = {}
     for row in r.each():
         table = r.table(row, "TABLE_OWNER")
+        first_line.setdefault((table.owner, table.name), dict(row, _line=r.f.line))
         position = r.number(row, "PARTITION_POSITION", 1)
-        positions = seen.setdefault((table.owner, table.name), [])
-        if position in positions:
-            raise r.error(row, "PARTITION_POSITION", f"{table.owner}.{table.name} has position {position} twice")
-        positions.append(position)
         name = r.text(row, "PARTITION_NAME")
         out.append(PartitionBound(table.owner, table.name, name, position, row["HIGH_VALUE"].strip()))
-    return sorted(out, key=lambda b: (b.owner, b.table, b.position))
+    out.sort(key=lambda b: (b.owner, b.table, b.position))
+    by_table: dict[tuple[str, str], list[int]] = {}
+    for bound in out:
+        by_table.setdefault((bound.owner, bound.table), []).append(bound.position)
+    for (owner, tname), row in first_line.items():
+        positions = by_table[(owner, tname)]
+        if positions != list(range(1, len(positions) + 1)):
+            shown = positions if len(positions) <= 10 else [*positions[:10], "..."]
+            raise r.error(row, "PARTITION_POSITION", f"{owner}.{tname} positions {shown} are not 1..{len(positions)}")
+    return out
 
 
 _READERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], Callable[[_Rows], list[Any]]]] = {

@@ -77,3 +77,14 @@ def test_a_descending_index_is_created_and_a_true_expression_index_stays_listed(
     root = _edited(tmp_path, "indexes.csv", ',"COLUMN_EXPRESSION"\n', "\n")
     older = _parts(root)["after-load"]
     assert "LAB_RESULTS_LATEST_IX (ADMISSION_ID, SYS_NC00006$ DESC) not converted" in older
+
+
+def test_an_export_without_partition_bounds_keeps_one_default_partition(tmp_path):
+    root = _edited(tmp_path, "partitions.csv", '"RANGE"', '"RANGE"')
+    (root / "partition_bounds.csv").unlink()
+    inv = load_inventory(*(root / f"{n}.csv" for n in ("columns", "tables", "lobs", "keys")))
+    objects = load_objects(inv, {k: root / f"{k}.csv" for k in OBJECT_FILES if (root / f"{k}.csv").exists()})
+    before = render_ddl_part(inv, objects, "before-load")
+    assert "-- Not in this export: partition_bounds.csv;" in before
+    assert "-- HOSP.LAB_RESULTS: no partition bounds in this export (partition_bounds.csv): one DEFAULT" in before
+    assert before.count("PARTITION OF hosp.lab_results") == 1

@@ -296,3 +296,38 @@ def test_keys_keep_their_oracle_names_and_no_two_names_collide(pg_server, tmp_pa
     with pg_server.connect(db) as conn:
         named = dict(conn.execute("SELECT conname, contype FROM pg_constraint WHERE contype IN ('p', 'u')").fetchall())
     assert {"patients_pk", "patients_mrn_uk", "wards_pk", "wards_name_ux", "lab_results_pk"} <= set(named)
+
+
+def test_a_range_on_two_columns_takes_maxvalue_through_to_its_last_column(pg_server, tmp_path):
+    """Oracle lets a bound read (MAXVALUE, <date>); PostgreSQL wants MAXVALUE in every later column: same range."""
+    may = "TO_DATE(' 2024-05-01 00:00:00', 'SYYYY-MM-DD HH24:MI:SS', 'NLS_CALENDAR=GREGORIAN')"
+    root = _edited(
+        tmp_path,
+        {
+            "partitions.csv": (
+                '"RESULT_DATE",1,"NUMTOYMINTERVAL(1,\'MONTH\')"',
+                '"RESULT_ID",1,""\n"HOSP","LAB_RESULTS","RANGE","NONE",2,"RESULT_DATE",2,""',
+            ),
+            "partition_bounds.csv": (
+                HOSPITAL.joinpath("partition_bounds.csv").read_text(encoding="utf-8").split("\n", 1)[1],
+                f'"HOSP","LAB_RESULTS","P_OLD","1","1000, {may.replace(chr(34), chr(34) * 2)}"\n'
+                f'"HOSP","LAB_RESULTS","P_REST","2","MAXVALUE, {may}"\n',
+            ),
+        },
+    )
+    before = render_ddl_part(*_load(root), "before-load")
+    assert "FOR VALUES FROM (MINVALUE, MINVALUE) TO (1000, '2024-05-01 00:00:00');" in before
+    assert "FOR VALUES FROM (1000, '2024-05-01 00:00:00') TO (MAXVALUE, MAXVALUE);" in before
+    db = pg_server.create_database("test_ddl_parts_two_column_range")
+    pg_server.execute(before, dbname=db)
+    pg_server.execute(
+        "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES "
+        "(1000, 1, '2024-04-30'), (1000, 1, '2024-05-01'), (5, 1, '2030-01-01')",
+        dbname=db,
+    )
+    with pg_server.connect(db) as conn:
+        assert _partition_of(conn, "hosp.lab_results", "true ORDER BY result_date") == [
+            "hosp.lab_results_p_old",
+            "hosp.lab_results_p_rest",
+            "hosp.lab_results_p_old",
+        ]

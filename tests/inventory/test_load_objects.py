@@ -93,7 +93,13 @@ def test_an_older_export_loads_and_names_what_it_lacks():
             "partition_bounds",
             '"SYS_P4001","2"',
             '"SYS_P4001","1"',
-            "partition_bounds.csv line 3: PARTITION_POSITION: HOSP.LAB_RESULTS has position 1 twice",
+            "partition_bounds.csv line 2: PARTITION_POSITION: HOSP.LAB_RESULTS positions [1, 1, 3, 4,",
+        ),
+        (
+            "partition_bounds",
+            '"SYS_P4020","21"',
+            '"SYS_P4020","38"',
+            "partition_bounds.csv line 2: PARTITION_POSITION: HOSP.LAB_RESULTS positions [1, 2, 3, 4, 5, 6, 7, 8, 9,",
         ),
         (
             "partition_bounds",
