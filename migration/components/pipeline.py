@@ -184,7 +184,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         )
 
     def _endpoints(self) -> None:
-        """The forward endpoints always; the reverse ones from cutover on."""
+        """The forward endpoints always; the reverse ones in every phase once reverse.enabled (migration.planning.lifecycle)."""
         cfg, names, name = self.stack.config, self.names, self.name
         src = cfg.source
         self.source = OracleSourceEndpoint(
@@ -213,7 +213,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         )
         self.reverse_source: PostgresSourceEndpoint | None = None
         self.reverse_target: OracleTargetEndpoint | None = None
-        if self.state.reverse_created:
+        if self.state.reverse_endpoints:
             self._reverse_endpoints()
 
     def _reverse_endpoints(self) -> None:

@@ -62,7 +62,7 @@ class Targets:
     thresholds: Thresholds = field(default_factory=Thresholds)
     reverse_source_db_instance: str | None = None  # reverse.postgresSource.dbInstanceIdentifier: its slot lag
     stack_phase: str = "replicate"  # the stack file's phase: replicate | cutover | fallback | complete
-    reverse_enabled: bool = False  # reverse.enabled: the reverse endpoints and task come at phase cutover
+    reverse_enabled: bool = False  # reverse.enabled: reverse endpoints from phase replicate, the task from cutover
 
     @property
     def serverless(self) -> bool:
