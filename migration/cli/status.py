@@ -63,6 +63,7 @@ def targets_of(design: MigrationDesign) -> Targets:
             window_minutes=m.evaluation_minutes,
             free_storage_gb=m.free_storage_gb,
             freeable_memory_mb=m.freeable_memory_mb,
+            slot_lag_mb=m.slot_lag_mb,
         ),
     )
 

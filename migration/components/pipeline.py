@@ -315,9 +315,16 @@ class MigrationPipeline(pulumi.ComponentResource):
                 tags=self.tags,
                 more_instances=list(zip(ids[1:], self.server.instance_arns[1:], strict=True)),
                 serverless=not ids,
+                slot_db_instance=self._slot_db_instance(),
             ),
             opts=self._children.opts(),
         )
+
+    def _slot_db_instance(self) -> str | None:
+        """The reverse source's DB instance, whose replication slot lag gets an alarm, once the reverse endpoints
+        exist and the stack names it."""
+        source = self.stack.config.reverse.postgres_source
+        return source.db_instance_identifier if self.state.reverse_endpoints and source is not None else None
 
     def _assessment(self) -> AssessmentResources | None:
         """The premigration assessment's bucket and role (assessment.create); DMS Serverless needs neither."""
