@@ -10,10 +10,10 @@ replicate -> cutover -> fallback -> complete, each a `pulumi config set phase <n
              is configured and reverse.keepForwardRunning asks for both;
 - complete:  nothing runs; protection is lifted so `pulumi destroy` can remove everything.
 
-Why the endpoints may come early: creating a DMS endpoint stores its connection details and nothing else; DMS
-touches the PostgreSQL source's slot (reverse.postgresSource.settings.slotName) only when a task on it starts,
-and fails then if the slot is missing (DMS guide, *Using a PostgreSQL database as an AWS DMS source*: slotName,
-and CDC start positions with a pre-created slot). A connection test logs in, it reads no slot.
+Why the endpoints may come early: creating a DMS endpoint stores its connection details and nothing else; the
+PostgreSQL source's slot (reverse.postgresSource.settings.slotName, created by the runbook at cutover) is checked
+only when a task on it starts: "DMS verifies that the specified logical replication slot exists before starting
+the CDC load task" (DMS API reference, PostgreSQLSettings.SlotName). A connection test logs in; it reads no slot.
 
 Why the reverse task still waits for cutover: it is a CDC task into production Oracle with no valid start before
 the write freeze, where the LSN it must start from (reverse.cdcStartPosition) is captured. Idle during replicate,

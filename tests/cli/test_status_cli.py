@@ -95,6 +95,9 @@ def test_the_ids_the_fixture_creates_are_the_stacks(in_moto: None):
     # The reverse endpoints exist from phase replicate on: test-connections tests them before the cutover.
     assert (t.stack_phase, t.reverse_enabled) == ("replicate", True)
     assert [e.endpoint_id for e in t.endpoints] == [e for e, _, _ in PROD_ENDPOINTS]
+    assert t.thresholds.slot_lag_mb == 1024  # monitoring.slotLagMb's default: the alarm's threshold too
+    slot = targets_of(resolve(read_stack_file(ROOT, "prod", ["monitoring.slotLagMb=4096"]).load()))
+    assert slot.thresholds.slot_lag_mb == 4096
     off = targets_of(resolve(read_stack_file(ROOT, "prod", ["reverse.enabled=false"]).load()))
     assert [e.endpoint_id for e in off.endpoints] == [e for e, _, _ in PROD_ENDPOINTS[:2]]
     cut = targets_of(resolve(read_stack_file(ROOT, "prod", ["phase=cutover"]).load()))
