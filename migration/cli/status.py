@@ -42,7 +42,7 @@ def targets_of(design: MigrationDesign) -> Targets:
         EndpointTarget(names.source_endpoint_id, "oracle-source", "forward"),
         EndpointTarget(names.target_endpoint_id, "postgres-target", "forward"),
     ]
-    if design.phase.reverse_created:  # DMS holds the reverse endpoints from phase cutover on
+    if design.phase.reverse_endpoints:  # DMS holds the reverse endpoints in every phase once reverse.enabled
         endpoints += [
             EndpointTarget(names.reverse_source_endpoint_id, "postgres-source", "reverse"),
             EndpointTarget(names.reverse_target_endpoint_id, "oracle-target", "reverse"),
@@ -63,6 +63,7 @@ def targets_of(design: MigrationDesign) -> Targets:
             window_minutes=m.evaluation_minutes,
             free_storage_gb=m.free_storage_gb,
             freeable_memory_mb=m.freeable_memory_mb,
+            slot_lag_mb=m.slot_lag_mb,
         ),
     )
 

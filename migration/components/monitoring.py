@@ -1,5 +1,11 @@
 """CloudWatch alarms, DMS event subscriptions, an SNS topic and a dashboard for one replication instance.
 
+Alarms: per instance (CPU, memory, storage, swap); per task (CDC latency, changes spilled to disk, validation
+failures); per DMS Serverless replication, its CDC latency, watched under both dimensions a replication's metrics
+may carry (migration.dms.monitoring_settings.SERVERLESS_DIMENSIONS: the guide names none), as one metric-math alarm
+on the larger; and the reverse source's replication slot lag (AWS/RDS OldestReplicationSlotLag) when the stack
+names its DB instance.
+
 Alarms catch slow degradation (CDC latency, memory, storage) that DMS reports only as metrics; event subscriptions
 catch discrete changes (task failed or stopped, failover, low storage) the moment DMS emits them. Both publish to
 one topic. No topic policy is attached: alarms and DMS publish with the owning account's rights, which the default
@@ -26,6 +32,9 @@ from migration.dms.monitoring_settings import (
     MAX_DASHBOARD_WIDGETS,
     NAMESPACE,
     PERIOD_SECONDS,
+    RDS_NAMESPACE,
+    SERVERLESS_DIMENSIONS,
+    SLOT_LAG_METRIC,
     TASK_EVENT_CATEGORIES,
     TOPIC_NAME_MAX,
     dms_event_pattern,
@@ -59,7 +68,8 @@ class MonitoringArgs:
     region: str
     tags: Mapping[str, str]
     more_instances: Sequence[tuple[str, pulumi.Input[str]]] = ()  # (id, arn) of the further instances
-    serverless: bool = False  # no instance to alarm on; task metrics of DMS Serverless are not wired here
+    serverless: bool = False  # no instance to alarm on; `tasks` are DMS Serverless replications (ARN: the config's)
+    slot_db_instance: str | None = None  # reverse.postgresSource.dbInstanceIdentifier: alarm on its slot lag
 
 
 def task_resource_id(task_arn: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -154,6 +164,8 @@ class Monitoring(pulumi.ComponentResource):
         self.resource_ids = {key: task_resource_id(ref.task_arn) for key, ref in args.tasks.items()}
         self._instance_alarms(topic_arn)
         self._task_alarms(topic_arn)
+        self._serverless_alarms(topic_arn)
+        self._slot_alarm(topic_arn)
         if cfg.events == "eventbridge":
             self._event_rule(name, args, topic_arn, cfg.sns_topic_arn is None, self.tags)
         elif cfg.events == "sns-subscriptions":
@@ -206,16 +218,19 @@ class Monitoring(pulumi.ComponentResource):
         dimensions: Mapping[str, pulumi.Input[str]],
         missing: str,
         why: str,
+        *,
+        namespace: str = NAMESPACE,
+        statistic: str = "Average",
     ) -> None:
         cfg = self.args.config
         aws.cloudwatch.MetricAlarm(
             f"{self.name}-{logical}",
             name=physical,
             alarm_description=why,
-            namespace=NAMESPACE,
+            namespace=namespace,
             metric_name=metric,
             dimensions=dimensions,
-            statistic="Average",
+            statistic=statistic,
             period=PERIOD_SECONDS,
             evaluation_periods=cfg.evaluation_periods,
             datapoints_to_alarm=cfg.evaluation_periods,
@@ -275,6 +290,96 @@ class Monitoring(pulumi.ComponentResource):
                     "notBreaching",
                     f"DMS task {ref.task_id}: {why} for {args.config.evaluation_minutes} min",
                 )
+
+    def _serverless_alarms(self, topic_arn: pulumi.Output[str]) -> None:
+        """CDC latency (source and target) of every DMS Serverless replication that replicates changes: the larger
+        of the metric under either dimension (a series without datapoints drops out of MAX), so the alarm works
+        whichever one DMS publishes. A dimension no datapoint ever carries leaves the alarm at OK (notBreaching)."""
+        args, cfg = self.args, self.args.config
+        if not args.serverless:
+            return
+        for key, ref in args.tasks.items():
+            if not ref.cdc:
+                continue
+            values: tuple[pulumi.Input[str], ...] = (ref.task_id, ref.task_arn)
+            for side, seconds in (
+                ("source", cfg.cdc_latency_source_seconds),
+                ("target", cfg.cdc_latency_target_seconds),
+            ):
+                metric = f"CDCLatency{side.capitalize()}"
+                queries = [
+                    aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                        id=f"m{n}",
+                        return_data=False,
+                        metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                            namespace=NAMESPACE,
+                            metric_name=metric,
+                            dimensions={dim: value},
+                            period=PERIOD_SECONDS,
+                            stat="Maximum",
+                        ),
+                    )
+                    for n, (dim, value) in enumerate(zip(SERVERLESS_DIMENSIONS, values, strict=True))
+                ]
+                queries.append(
+                    aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                        id="latency", expression="MAX([m0, m1])", label=metric, return_data=True
+                    )
+                )
+                suffix = f"cdc-latency-{side}"
+                physical = dms_id(args.name_prefix, ref.task_id, suffix, max_len=ALARM_NAME_MAX)
+                why = f"DMS Serverless replication {ref.task_id}: CDC latency {side} above {seconds} s"
+                self._math_alarm(topic_arn, f"{key}-{suffix}", physical, queries, seconds, why)
+
+    def _math_alarm(
+        self,
+        topic_arn: pulumi.Output[str],
+        logical: str,
+        physical: str,
+        queries: Sequence[aws.cloudwatch.MetricAlarmMetricQueryArgs],
+        threshold: float,
+        why: str,
+    ) -> None:
+        cfg = self.args.config
+        aws.cloudwatch.MetricAlarm(
+            f"{self.name}-{logical}",
+            name=physical,
+            alarm_description=f"{why} for {cfg.evaluation_minutes} min",
+            metric_queries=list(queries),
+            evaluation_periods=cfg.evaluation_periods,
+            datapoints_to_alarm=cfg.evaluation_periods,
+            comparison_operator="GreaterThanThreshold",
+            threshold=threshold,
+            treat_missing_data="notBreaching",
+            alarm_actions=[topic_arn],
+            ok_actions=[topic_arn],
+            tags=self.tags,
+            opts=self._children.opts(aws.cloudwatch.MetricAlarm),
+        )
+        self.alarm_names.append(physical)
+
+    def _slot_alarm(self, topic_arn: pulumi.Output[str]) -> None:
+        """The reverse source's oldest replication slot lag (bytes of WAL held back): a reverse task that stopped
+        reading, or a slot nobody reads, fills the PostgreSQL storage that production writes need. Missing data
+        (no slot yet, before the runbook creates it at cutover) is not breaching."""
+        args, cfg = self.args, self.args.config
+        if args.slot_db_instance is None:
+            return
+        db = args.slot_db_instance
+        self._alarm(
+            topic_arn,
+            "reverse-slot-lag",
+            dms_id(args.name_prefix, db, "slot-lag", max_len=ALARM_NAME_MAX),
+            SLOT_LAG_METRIC,
+            "GreaterThanThreshold",
+            cfg.slot_lag_mb * MIB,
+            {"DBInstanceIdentifier": db},
+            "notBreaching",
+            f"{db}: replication slot lag above {cfg.slot_lag_mb} MiB for {cfg.evaluation_minutes} min: the reverse "
+            "task is not reading its slot (or a slot nobody reads holds WAL)",
+            namespace=RDS_NAMESPACE,
+            statistic="Maximum",
+        )
 
     def _dashboard(self) -> None:
         args, instance_id = self.args, self.instance_id

@@ -184,7 +184,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         )
 
     def _endpoints(self) -> None:
-        """The forward endpoints always; the reverse ones from cutover on."""
+        """The forward endpoints always; the reverse ones in every phase once reverse.enabled (migration.planning.lifecycle)."""
         cfg, names, name = self.stack.config, self.names, self.name
         src = cfg.source
         self.source = OracleSourceEndpoint(
@@ -213,7 +213,7 @@ class MigrationPipeline(pulumi.ComponentResource):
         )
         self.reverse_source: PostgresSourceEndpoint | None = None
         self.reverse_target: OracleTargetEndpoint | None = None
-        if self.state.reverse_created:
+        if self.state.reverse_endpoints:
             self._reverse_endpoints()
 
     def _reverse_endpoints(self) -> None:
@@ -315,9 +315,16 @@ class MigrationPipeline(pulumi.ComponentResource):
                 tags=self.tags,
                 more_instances=list(zip(ids[1:], self.server.instance_arns[1:], strict=True)),
                 serverless=not ids,
+                slot_db_instance=self._slot_db_instance(),
             ),
             opts=self._children.opts(),
         )
+
+    def _slot_db_instance(self) -> str | None:
+        """The reverse source's DB instance, whose replication slot lag gets an alarm, once the reverse endpoints
+        exist and the stack names it."""
+        source = self.stack.config.reverse.postgres_source
+        return source.db_instance_identifier if self.state.reverse_endpoints and source is not None else None
 
     def _assessment(self) -> AssessmentResources | None:
         """The premigration assessment's bucket and role (assessment.create); DMS Serverless needs neither."""

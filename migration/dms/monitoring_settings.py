@@ -13,6 +13,16 @@ NAMESPACE = "AWS/DMS"
 """The CloudWatch namespace of every DMS metric, instance, task and Serverless replication alike (DMS User Guide,
 "Monitoring AWS DMS tasks": AWS DMS metrics)."""
 
+SERVERLESS_DIMENSIONS = ("ReplicationConfigIdentifier", "ReplicationConfigArn")
+"""The dimensions a DMS Serverless replication's metrics may carry. The DMS guide (*Monitoring AWS DMS Serverless
+replications*) lists CDCLatencySource and CDCLatencyTarget per replication in AWS/DMS but names no dimension, and
+no stored copy of the guide, API reference or provider source does: alarms and `status` watch both."""
+
+RDS_NAMESPACE = "AWS/RDS"
+SLOT_LAG_METRIC = "OldestReplicationSlotLag"
+"""Bytes of WAL the most-lagging replication slot of a DB instance holds back, dimension DBInstanceIdentifier
+(RDS User Guide, *Amazon CloudWatch metrics for Amazon RDS*)."""
+
 PERIOD_SECONDS = 300
 """DMS publishes its CloudWatch metrics at 5-minute resolution by default, so finer alarm periods see gaps."""
 

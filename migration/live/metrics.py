@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from migration.dms.monitoring_settings import NAMESPACE
+from migration.dms.monitoring_settings import NAMESPACE, RDS_NAMESPACE, SERVERLESS_DIMENSIONS, SLOT_LAG_METRIC
 from migration.live.session import aws_errors
 
-RDS_NAMESPACE = "AWS/RDS"
 PERIOD_SECONDS = 60  # 1-minute maxima, as the runbook's dms_metric helper reads them
 MAX_QUERIES = 500  # get_metric_data accepts at most 500 queries per call (CloudWatch API reference)
 
@@ -30,8 +29,7 @@ DISK_SOURCE, DISK_TARGET = "CDCChangesDiskSource", "CDCChangesDiskTarget"
 TASK_METRICS = (LATENCY_SOURCE, LATENCY_TARGET, DISK_SOURCE, DISK_TARGET)
 FREE_MEMORY, FREE_STORAGE = "FreeableMemory", "FreeStorageSpace"  # bytes
 INSTANCE_METRICS = (FREE_MEMORY, FREE_STORAGE)
-SLOT_LAG, SLOT_DISK = "OldestReplicationSlotLag", "ReplicationSlotDiskUsage"  # bytes
-SERVERLESS_DIMENSIONS = ("ReplicationConfigIdentifier", "ReplicationConfigArn")
+SLOT_LAG, SLOT_DISK = SLOT_LAG_METRIC, "ReplicationSlotDiskUsage"  # bytes
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ cutover  every forward CDC task running in CDC with its full load complete (a ta
          reason); no table errored or suspended, table statistics readable; validation pending 0 and failed 0; CDC
          latency source and target under the stack's alarm thresholds (monitoring.cdcLatency*Seconds) at every
          one-minute datapoint of the last monitoring.evaluationMinutes, with datapoints for most of the window.
-fallback the stack is past replicate (the reverse endpoints and task come at phase cutover); the reverse endpoints
+fallback the stack is past replicate (the reverse task comes at phase cutover); the reverse endpoints
          exist and their last connection test succeeded from every instance; the reverse task exists and is ready,
          stopped or already running; no forward task is running.
 complete something of the stack exists in DMS; no forward task is running at phase replicate (cut over first); at
@@ -154,7 +154,7 @@ def _fallback(snap: Snapshot) -> list[Reason]:
             Reason(
                 "before-cutover",
                 tg.stack,
-                "the stack is at phase replicate: the reverse endpoints and task come at cutover (cut over first)",
+                "the stack is at phase replicate: the reverse task comes at cutover (cut over first)",
             )
         ]
     out = _reverse_endpoints(snap)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from migration.config.models.monitoring import DEFAULT_SLOT_LAG_MB
+
 Direction = Literal["forward", "reverse"]
 Phase = Literal["cutover", "fallback", "complete"]
 PHASES: tuple[Phase, ...] = ("cutover", "fallback", "complete")
@@ -47,9 +49,7 @@ class Thresholds:
     window_minutes: int = 15  # CDC latency must stay under the thresholds this long
     free_storage_gb: int = 10
     freeable_memory_mb: int = 1024
-    # WAL a replication slot may hold back before `status` flags it: not a stack setting (no alarm watches it);
-    # 1 GiB is many minutes of a busy OLTP database's WAL, so a reverse task that stopped reading shows early.
-    slot_lag_mb: int = 1024
+    slot_lag_mb: int = DEFAULT_SLOT_LAG_MB  # monitoring.slotLagMb: the slot lag alarm's threshold
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ class Targets:
     thresholds: Thresholds = field(default_factory=Thresholds)
     reverse_source_db_instance: str | None = None  # reverse.postgresSource.dbInstanceIdentifier: its slot lag
     stack_phase: str = "replicate"  # the stack file's phase: replicate | cutover | fallback | complete
-    reverse_enabled: bool = False  # reverse.enabled: the reverse endpoints and task come at phase cutover
+    reverse_enabled: bool = False  # reverse.enabled: reverse endpoints from phase replicate, the task from cutover
 
     @property
     def serverless(self) -> bool:

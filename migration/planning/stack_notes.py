@@ -73,7 +73,22 @@ def stack_notes(
         out += _recommendation_note(basis.plan.recommended_instance_class, rules)
     out += _long_names_note(rules)
     out += _idle_instances_note(basis, specs)
+    out += _serverless_alarms_note(basis)
     return out
+
+
+def _serverless_alarms_note(basis: Basis) -> list[Notice]:
+    """The DMS guide names no CloudWatch dimension for DMS Serverless metrics (migration.dms.monitoring_settings
+    .SERVERLESS_DIMENSIONS): the stack's latency alarms watch both candidates, and the DBA should see datapoints."""
+    cfg = basis.config
+    if cfg.capacity.mode != "serverless" or not cfg.monitoring.enabled or not cfg.migration.has_cdc:
+        return []
+    text = (
+        "DMS Serverless CDC latency alarms: the DMS guide names no CloudWatch dimension for a replication's metrics, "
+        "so each alarm takes the larger of the metric under ReplicationConfigIdentifier and ReplicationConfigArn; "
+        "the dimension is unconfirmed: after the load starts, check that the alarms' graphs show datapoints"
+    )
+    return [note("serverless-alarm-dimension", text)]
 
 
 def _recommendation_note(recommended: str, rules: dict[str, tuple[TableRules, int]]) -> list[Notice]:

@@ -13,6 +13,8 @@ offline preview. Pulumi updates stack outputs only when an `up` succeeds, so the
 - a task that has ever run keeps its CDC start position: a new one restarts it from another point, skipping or
   repeating changes;
 - the region, engine version (no downgrade) and storage (no shrink) of the deployed instance.
+New resources pass: the reverse endpoints, created from phase replicate on once reverse.enabled (before: from
+cutover), and the reverse task at cutover (migration.planning.lifecycle) are creations, never refused or warned of.
 A first deployment (no outputs yet) passes; a stack deployed by an older version of this program, which exported
 only `phase`, is checked on its phase. Outputs this program did not write are refused, never taken as "nothing".
 """

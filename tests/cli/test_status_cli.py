@@ -92,9 +92,14 @@ def test_the_ids_the_fixture_creates_are_the_stacks(in_moto: None):
     t = targets_of(resolve(read_stack_file(ROOT, "prod", []).load()))
     assert [x.task_id for x in t.tasks] == list(PROD_TASKS)
     assert t.instance_ids == ("oracle2pg-prod",)
-    # The reverse endpoints come at phase cutover: at replicate, DMS holds the forward ones only.
+    # The reverse endpoints exist from phase replicate on: test-connections tests them before the cutover.
     assert (t.stack_phase, t.reverse_enabled) == ("replicate", True)
-    assert [e.endpoint_id for e in t.endpoints] == [e for e, _, _ in PROD_ENDPOINTS[:2]]
+    assert [e.endpoint_id for e in t.endpoints] == [e for e, _, _ in PROD_ENDPOINTS]
+    assert t.thresholds.slot_lag_mb == 1024  # monitoring.slotLagMb's default: the alarm's threshold too
+    slot = targets_of(resolve(read_stack_file(ROOT, "prod", ["monitoring.slotLagMb=4096"]).load()))
+    assert slot.thresholds.slot_lag_mb == 4096
+    off = targets_of(resolve(read_stack_file(ROOT, "prod", ["reverse.enabled=false"]).load()))
+    assert [e.endpoint_id for e in off.endpoints] == [e for e, _, _ in PROD_ENDPOINTS[:2]]
     cut = targets_of(resolve(read_stack_file(ROOT, "prod", ["phase=cutover"]).load()))
     assert [e.endpoint_id for e in cut.endpoints] == [e for e, _, _ in PROD_ENDPOINTS]
 
@@ -147,7 +152,8 @@ def test_test_connections_reports_each_endpoint(in_moto: None, capsys: pytest.Ca
     code, out, _ = run(capsys, "test-connections", "--stack", "prod", "--format", "json")
     results = json.loads(out)["results"]
     assert code == 0
-    assert sorted(r["endpoint"] for r in results) == sorted(e for e, _, _ in PROD_ENDPOINTS[:2])
+    # at phase replicate, the reverse endpoints too: tested days before the cutover (was: the forward two only)
+    assert sorted(r["endpoint"] for r in results) == sorted(e for e, _, _ in PROD_ENDPOINTS)
     assert {(r["instance"], r["status"]) for r in results} == {("oracle2pg-prod", "successful")}
 
 
@@ -159,6 +165,8 @@ def test_test_connections_fails_on_what_is_not_found(in_moto: None, capsys: pyte
         "replication instance oracle2pg-prod: not found in DMS",
         "oracle2pg-prod-oracle-source: not found in DMS",
         "oracle2pg-prod-postgres-target: not found in DMS",
+        "oracle2pg-prod-postgres-source: not found in DMS",
+        "oracle2pg-prod-oracle-target: not found in DMS",
     ]
 
 

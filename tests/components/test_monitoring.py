@@ -334,3 +334,102 @@ def test_invalid_config_is_rejected_naming_the_field(data, field, message):
 def test_gov_cloud_topic_arn_is_accepted():
     arn = f"arn:aws-us-gov:sns:us-gov-west-1:{ACCOUNT}:alerts"
     assert MonitoringConfig.model_validate({"snsTopicArn": arn}).sns_topic_arn == arn
+
+
+def config_arn(name: str) -> str:
+    return f"arn:aws:dms:eu-west-1:{ACCOUNT}:replication-config:{name}"
+
+
+def serverless_args(config: dict[str, Any] | None = None) -> MonitoringArgs:
+    tasks = {
+        "hr": TaskRef("oracle2pg-prod-hr", config_arn("HRCONFIG"), cdc=True),
+        "archive": TaskRef("oracle2pg-prod-archive", config_arn("ARCHIVECONFIG"), cdc=False),
+    }
+    args = make_args(config, tasks)
+    return MonitoringArgs(**{**args.__dict__, "instance_arn": None, "serverless": True})
+
+
+def test_serverless_replications_get_cdc_latency_alarms_under_both_dimensions():
+    # Was: no alarm at all on a DMS Serverless stack
+    got = alarms(render(serverless_args({"cdcLatencySourceSeconds": 300})))
+    assert sorted(got) == ["mon-hr-cdc-latency-source", "mon-hr-cdc-latency-target"]  # no instance, no full-load
+    source = got["mon-hr-cdc-latency-source"]
+    assert (source["threshold"], source["comparisonOperator"], source["treatMissingData"]) == (
+        300,
+        "GreaterThanThreshold",
+        "notBreaching",
+    )
+    assert "metricName" not in source and "dimensions" not in source
+    queries = {q["id"]: q for q in source["metricQueries"]}
+    assert queries["latency"]["expression"] == "MAX([m0, m1])" and queries["latency"]["returnData"] is True
+    dims = [queries[m]["metric"]["dimensions"] for m in ("m0", "m1")]
+    assert dims == [
+        {"ReplicationConfigIdentifier": "oracle2pg-prod-hr"},
+        {"ReplicationConfigArn": config_arn("HRCONFIG")},
+    ]
+    for m in ("m0", "m1"):
+        metric = queries[m]["metric"]
+        assert (metric["namespace"], metric["metricName"], metric["period"], metric["stat"]) == (
+            "AWS/DMS",
+            "CDCLatencySource",
+            300,
+            "Maximum",
+        )
+        assert queries[m]["returnData"] is False
+    assert got["mon-hr-cdc-latency-target"]["threshold"] == 900
+    assert source["name"] == "oracle2pg-prod-oracle2pg-prod-hr-cdc-latency-source"
+
+
+def test_the_reverse_source_slot_lag_alarm_needs_the_db_instance():
+    # Was: no alarm on the replication slot the reverse task reads
+    assert "mon-reverse-slot-lag" not in alarms(render(make_args()))
+    args = MonitoringArgs(**{**make_args({"slotLagMb": 2048}).__dict__, "slot_db_instance": "pg-writer-1"})
+    slot = alarms(render(args))["mon-reverse-slot-lag"]
+    assert (slot["namespace"], slot["metricName"], slot["statistic"]) == (
+        "AWS/RDS",
+        "OldestReplicationSlotLag",
+        "Maximum",
+    )
+    assert slot["dimensions"] == {"DBInstanceIdentifier": "pg-writer-1"}
+    assert (slot["threshold"], slot["comparisonOperator"], slot["treatMissingData"]) == (
+        2048 * MIB,
+        "GreaterThanThreshold",
+        "notBreaching",
+    )
+    assert slot["name"] == "oracle2pg-prod-pg-writer-1-slot-lag"
+    assert MonitoringConfig().slot_lag_mb == 1024
+
+
+def test_the_stack_alarms_on_the_named_reverse_source_from_phase_replicate():
+    from migration.cli.offline import run_program
+    from migration.config.stackfile import read_stack_file
+    from tests.helpers import ROOT
+
+    def slot_alarms(*overrides: str) -> list[dict[str, Any]]:
+        run = run_program(read_stack_file(ROOT, "prod", list(overrides)))
+        alarm_type = "aws:cloudwatch/metricAlarm:MetricAlarm"
+        return [r.inputs for r in run.resources if r.type == alarm_type and r.inputs.get("namespace") == "AWS/RDS"]
+
+    named = "reverse.postgresSource.dbInstanceIdentifier=orders-pg-1"
+    (alarm,) = slot_alarms(named)
+    assert alarm["dimensions"] == {"DBInstanceIdentifier": "orders-pg-1"}
+    assert slot_alarms() == []  # prod does not name the instance
+    assert slot_alarms(named, "reverse.enabled=false") == []
+
+
+def test_a_serverless_stack_alarms_on_each_replication_and_its_plan_says_the_dimension_is_unconfirmed():
+    from migration.cli.offline import run_program
+    from migration.config.stackfile import read_stack_file
+    from migration.planning.design import resolve
+    from tests.helpers import ROOT
+
+    file = read_stack_file(ROOT, "prod", ["capacity.mode=serverless", "reverse.enabled=false"])
+    stack = file.load()
+    run = run_program(file)
+    alarm_type = "aws:cloudwatch/metricAlarm:MetricAlarm"
+    math = [r.inputs for r in run.resources if r.type == alarm_type and "metricQueries" in r.inputs]
+    configs = [r for r in run.resources if r.type == "aws:dms/replicationConfig:ReplicationConfig"]
+    assert configs and len(math) == 2 * len(configs)  # source and target latency of every CDC replication
+    (note,) = [n for n in resolve(stack).notices if n.code == "serverless-alarm-dimension"]
+    assert "unconfirmed" in note.text
+    assert not [n for n in resolve(read_stack_file(ROOT, "prod", []).load()).notices if n.code == note.code]

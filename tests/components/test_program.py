@@ -92,6 +92,11 @@ def test_prod_program() -> None:
         "migration-source-secrets-read": SOURCE_SECRET_ARN,
         "migration-target-secrets-read": TARGET_SECRET_ARN,
         "migration-assessment-role-policy": "arn:aws:mock:eu-west-1:123456789012:migration-assessment-bucket/*",
+        # the reverse endpoints' secrets: the endpoints exist from phase replicate on (reverse.enabled)
+        "migration-reverse-source-secrets-read": endpoints["oracle2pg-prod-postgres-source"].inputs[
+            "secretsManagerArn"
+        ],
+        "migration-reverse-target-secrets-read": endpoints["oracle2pg-prod-oracle-target"].inputs["secretsManagerArn"],
     }
     assert_no_plain_placeholder(run)
 

@@ -76,10 +76,13 @@ def test_every_phase_edit_is_preceded_by_its_readiness_check(number: int, phase:
     assert check < section.index(f"pulumi config set phase {phase} --stack prod")
 
 
-def test_the_reverse_endpoints_are_tested_right_after_cutover_creates_them():
-    cutover = _section(render_runbook(PROD), 4)
-    assert cutover.index("pulumi up --stack prod") < cutover.index("python -m migration test-connections --stack prod")
-    assert "test-connections" not in _section(render_runbook(NO_REVERSE), 4)
+def test_the_reverse_endpoints_are_tested_before_the_outage_not_during_it():
+    # Was: tested in section 4, after `pulumi up` at phase cutover had created them, inside the outage
+    pre = _section(render_runbook(PROD), 1)
+    check = pre.index("Fallback path, before the outage")
+    assert pre.index("python -m migration test-connections --stack prod", check) > check
+    assert "test-connections" not in _section(render_runbook(PROD), 4)
+    assert "Fallback path, before the outage" not in _section(render_runbook(NO_REVERSE), 1)
 
 
 def test_drain_stops_each_task_exactly_at_the_freeze_and_compares_row_counts():

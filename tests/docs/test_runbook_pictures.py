@@ -108,6 +108,8 @@ def test_prod_topology_draws_the_real_ids_in_order(prod_text):
     assert found["rev_src_ep"].startswith(names.reverse_source_endpoint_id)
     assert found["rev_tgt_ep"].startswith(names.reverse_target_endpoint_id)
     assert "(created at phase cutover)" in found["rev_task"]  # phase replicate
+    # the reverse endpoints exist from the first up (their connections are tested in section 1)
+    assert "created at" not in found["rev_src_ep"] and "created at" not in found["rev_tgt_ep"]
     edges = [line.strip() for line in chart.splitlines() if "->" in line]
     assert edges == [
         "oracle --> src_ep",

@@ -329,7 +329,7 @@ def test_fallback_at_phase_replicate_says_the_reverse_task_comes_at_cutover(aws:
     queue_tables(aws, "arn:aws:dms:eu-west-1:123456789012:task:ORACLE2PGPRODLOAD01", [[]])
     found = readiness.reasons("fallback", collect(aws.clients, t, NOW))
     assert [r.code for r in found] == ["before-cutover"]
-    assert "the reverse endpoints and task come at cutover" in found[0].text
+    assert "the reverse task comes at cutover" in found[0].text
     assert "reverse.enabled" not in found[0].text
 
 

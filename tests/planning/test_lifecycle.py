@@ -36,12 +36,36 @@ def forward(run):
     return {n: r for n, r in by_type(run, TASK).items() if not n == "migration-task-reverse"}
 
 
-def test_replicate_runs_forward_tasks_and_creates_no_reverse_path(runs):
+REVERSE_ENDPOINTS = {"oracle2pg-prod-postgres-source", "oracle2pg-prod-oracle-target"}
+
+
+def endpoint_ids(run) -> set[str]:
+    return {r.inputs["endpointId"] for r in by_type(run, ENDPOINT).values()}
+
+
+def test_replicate_runs_forward_tasks_and_creates_the_reverse_endpoints_but_no_reverse_task(runs):
+    # Was: no reverse endpoint before phase cutover, so their connections were first tested during the outage
     run = runs["replicate"]
     assert forward(run) and all(r.inputs["startReplicationTask"] is True for r in forward(run).values())
     assert "migration-task-reverse" not in by_type(run, TASK)
-    assert {r.inputs["endpointType"] for r in by_type(run, ENDPOINT).values()} == {"source", "target"}
-    assert len(by_type(run, ENDPOINT)) == 2
+    assert len(by_type(run, ENDPOINT)) == 4 and REVERSE_ENDPOINTS <= endpoint_ids(run)
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_the_reverse_endpoints_exist_in_every_phase_only_with_a_reverse_path(runs, phase):
+    assert REVERSE_ENDPOINTS <= endpoint_ids(runs[phase])
+    off = run_phase("replicate" if phase == "fallback" else phase, "reverse.enabled=false")
+    assert not REVERSE_ENDPOINTS & endpoint_ids(off)
+
+
+def test_enabling_the_reverse_path_during_replicate_only_creates_its_endpoints(runs):
+    """A stack deployed at replicate without the reverse endpoints (reverse off, or an older program) gains them
+    as plain creations: nothing forward is replaced, deleted or refused."""
+    changes = diff_runs(run_phase("replicate", "reverse.enabled=false"), runs["replicate"])
+    created = {c.name for c in changes if c.kind == "create" and c.type == ENDPOINT}
+    assert created == {"migration-reverse-source-endpoint", "migration-reverse-target-endpoint"}
+    assert {c.kind for c in changes} == {"create"}
+    assert not [c for c in changes if c.kind in ("replace", "refused", "delete") and c.type in DMS_CORE]
 
 
 def test_cutover_stops_forward_and_creates_an_idle_reverse_task(runs):

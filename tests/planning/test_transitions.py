@@ -54,6 +54,13 @@ def test_the_first_deployment_passes():
     assert _check(None) == []
 
 
+def test_reverse_endpoints_appearing_before_cutover_are_no_transition_to_refuse():
+    """A stack deployed at replicate without the reverse endpoints (reverse off, or a program that created them at
+    cutover) gains them at replicate, and later the reverse task at cutover: creations, nothing said."""
+    assert _check(_deployed("reverse.enabled=false")) == []
+    assert _check(_deployed(), "phase=cutover") == []
+
+
 def test_deployed_state_records_phase_and_each_task():
     state = _deployed()
     assert state["phase"] == "replicate"

@@ -203,7 +203,7 @@ class PostgresSourceConfig(PostgresConnection):
         max_length=63,
         pattern=r"^[a-zA-Z][a-zA-Z0-9]*(?:-[a-zA-Z0-9]+)*$",  # RDS: a letter first, no "--", no trailing "-"
         description="The RDS DB instance identifier of this database (Aurora: the writer instance), so `status` "
-        "shows the reverse task's replication slot lag (CloudWatch AWS/RDS OldestReplicationSlotLag and "
+        "shows the reverse task's replication slot lag and an alarm watches it (CloudWatch AWS/RDS OldestReplicationSlotLag and "
         "ReplicationSlotDiskUsage, dimension DBInstanceIdentifier).",
     )
 

@@ -14,6 +14,11 @@ from migration._model import StrictModel
 from migration.dms.limits import MAX_STORAGE_GB
 from migration.dms.monitoring_settings import EMAIL_RE, MAX_EVALUATION_MINUTES, PERIOD_SECONDS, SNS_TOPIC_ARN_RE
 
+DEFAULT_SLOT_LAG_MB = 1024
+"""WAL the reverse source's replication slot may hold back before the alarm fires and `status` flags it: 1 GiB is
+many minutes of a busy OLTP database's WAL, so a reverse task that stopped reading shows long before storage runs
+out."""
+
 
 class MonitoringConfig(StrictModel):
     """Alarms, event subscriptions and a dashboard for one replication instance and its tasks."""
@@ -50,6 +55,12 @@ class MonitoringConfig(StrictModel):
         ge=0,
         description="Alarm when ValidationFailedOverallCount of a validating task stays above this many rows "
         "(see the runbook: awsdms_validation_failures_v1, reload or resync).",
+    )
+    slot_lag_mb: int = Field(
+        DEFAULT_SLOT_LAG_MB,
+        gt=0,
+        description="Alarm when OldestReplicationSlotLag (AWS/RDS) of the reverse source stays above this many MB: "
+        "WAL its replication slot holds back. Needs reverse.postgresSource.dbInstanceIdentifier.",
     )
     evaluation_minutes: int = Field(
         15,

@@ -18,8 +18,8 @@ class ReverseConfig(StrictModel):
 
     enabled: bool = Field(
         default=False,
-        description="Create the reverse endpoints and task (needs postgresSource and oracleTarget); phase fallback "
-        "needs it.",
+        description="Create the reverse endpoints (from phase replicate) and task (from cutover); needs "
+        "postgresSource and oracleTarget; phase fallback needs it.",
     )
     postgres_source: PostgresSourceConfig | None = Field(
         default=None,

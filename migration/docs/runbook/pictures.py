@@ -77,7 +77,7 @@ def topology_mermaid(ctx: RunbookContext) -> list[str]:
     """Oracle -> source endpoint -> replication instance(s) -> tasks -> target endpoint -> PostgreSQL, with the
     real ids, and the reverse path (dashed) back to Oracle when the stack has one."""
     ep = ctx.endpoints
-    created_later = ctx.phase == "replicate"  # the reverse endpoints and task come with phase cutover
+    created_later = ctx.phase == "replicate"  # the reverse task comes with phase cutover (its endpoints before)
     later = ["(created at phase cutover)"] if created_later else []
     out = [
         "flowchart LR",
@@ -100,9 +100,9 @@ def topology_mermaid(ctx: RunbookContext) -> list[str]:
     edges.append("    tgt_ep --> postgres")
     if ctx.reverse_task_id and reverse_hub:
         out += [
-            f"    rev_src_ep[{_label(ep.reverse_source, 'reverse source endpoint', *later)}]",
+            f"    rev_src_ep[{_label(ep.reverse_source, 'reverse source endpoint')}]",
             f"    rev_task({_label(ctx.reverse_task_id, 'reverse task, cdc', *later)})",
-            f"    rev_tgt_ep[{_label(ep.reverse_target, 'reverse target endpoint', *later)}]",
+            f"    rev_tgt_ep[{_label(ep.reverse_target, 'reverse target endpoint')}]",
         ]
         edges += [
             "    postgres -.->|fallback| rev_src_ep",
@@ -182,7 +182,7 @@ def pictures_section(ctx: RunbookContext, d: Doc) -> None:
     intro = "Topology, with the ids the commands below use"
     if ctx.reverse_task_id:
         intro += "; dashed: the reverse path (PostgreSQL -> Oracle) for the fallback"
-        intro += ", created at phase cutover" if ctx.phase == "replicate" else ""
+        intro += " (its task created at phase cutover)" if ctx.phase == "replicate" else ""
     if len(ctx.forward_task_ids) > MAX_TASK_NODES:
         intro += f". With more than {MAX_TASK_NODES} tasks each instance shows its task count and first and last task"
     d.add("## At a glance", "", intro + ":", "")

@@ -56,6 +56,7 @@ def render_runbook(ctx: RunbookContext) -> str:
         _prerequisites,
         post_load_section,
         _pre_checks,
+        _reverse_path_check,
         _freeze_writes,
         _drain,
         _cutover,
@@ -211,6 +212,22 @@ def _pre_checks(ctx: RunbookContext, d: Doc) -> None:
         )
 
 
+def _reverse_path_check(ctx: RunbookContext, d: Doc) -> None:
+    """Section 1, last: the reverse endpoints exist from the first `pulumi up` (migration.planning.lifecycle), so
+    their connections are tested here, days before the outage, not during it; the results DMS keeps are what
+    `--ready-for fallback` reads after the cutover."""
+    if not ctx.reverse_task_id or ctx.serverless:
+        return
+    d.add(
+        "Fallback path, before the outage: the reverse endpoints (PostgreSQL source, Oracle target) exist since the "
+        "first `pulumi up`. Test them from every instance now (and again after any change to a password, security "
+        "group or certificate), so a fault is fixed while Oracle still takes the writes; `status --ready-for "
+        "fallback` reads these results after the cutover. The reverse task itself comes at step 4:",
+        "",
+    )
+    d.code("sh", d.live("test-connections"))
+
+
 def _freeze_writes(ctx: RunbookContext, d: Doc) -> None:
     """Section 2: a write to Oracle after the freeze would be lost at cutover, so applications stop first; the SCN
     is recorded so the log shows where Oracle stopped. A full load cannot pick up later writes at all."""
@@ -267,7 +284,8 @@ PROVIDER_WAIT_NOTE = (
 
 def _cutover(ctx: RunbookContext, d: Doc) -> None:
     """Section 4: phase `cutover` stops the forward tasks through Pulumi (so the stack stays the source of truth)
-    and, with a reverse path, creates the reverse task stopped, ready for the fallback."""
+    and, with a reverse path, creates the reverse task stopped, ready for the fallback (its endpoints were tested
+    in step 1: the outage is no time to find a wrong password)."""
     rev = ctx.reverse_task_id
     d.add("## 4. Cutover", "")
     if ctx.cdc:
@@ -276,7 +294,8 @@ def _cutover(ctx: RunbookContext, d: Doc) -> None:
     d.add(
         "Stops the forward tasks (they are kept, not replaced)"
         + (
-            f"; creates the reverse endpoints and the reverse task `{rev}` (cdc, DO_NOTHING) without starting it."
+            f"; creates the reverse task `{rev}` (cdc, DO_NOTHING) without starting it, on the reverse endpoints "
+            "tested in step 1."
             if rev
             else "."
         ),
@@ -288,13 +307,6 @@ def _cutover(ctx: RunbookContext, d: Doc) -> None:
     )
     d.code("sh", d.live("status"))
     d.add("Expect the forward tasks `stopped`" + (f" and `{rev}` `ready`." if rev else "."), "")
-    if rev:
-        d.add(
-            "Test the reverse endpoints now, long before a fallback needs them (`--ready-for fallback` requires a "
-            "successful test from every instance):",
-            "",
-        )
-        d.code("sh", d.live("test-connections"))
 
 
 def _capture_position(ctx: RunbookContext, d: Doc) -> None:

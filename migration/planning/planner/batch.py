@@ -6,9 +6,13 @@ Sources, AWS DMS User Guide:
 - *Target metadata task settings*, BatchApplyEnabled: batch apply needs a primary or unique key on the table
   (without one only inserts batch; updates and deletes do not); a target table with both a unique constraint
   and a primary key is not supported (DMS raises an error); with LOB columns, limited LOB mode only.
-- *Using a PostgreSQL database as a target*, limitations: in batch apply the statement DMS builds for a table binds
-  2 x its columns + its primary-key columns as parameters, and must stay within 999 (as quoted in issue 22; the
-  copies of the guide searched for this change do not carry the sentence, so re-check it against the live page).
+- *Limitations on Oracle as a target for AWS Database Migration Service*: "2 * columns_in_original_table +
+  columns_in_primary_key <= 999" is the number of columns per table batch-optimized apply supports; a table over
+  it has all its changes applied in one-by-one mode. The guide states it for Oracle targets only (it holds as
+  written for the reverse task, which writes into Oracle); no stored copy of *Using a PostgreSQL database as a
+  target*, *Target metadata task settings* or *Change processing tuning settings* states a limit for PostgreSQL
+  targets. The forward split applies the same limit anyway: a wide table it moves apart costs one more task,
+  while one left in a batch task might fall back to one-by-one apply unseen.
 - XMLTYPE: DMS moves it as a CLOB in limited LOB mode only and LogMiner does not replicate its UPDATEs (the type
   map); its changes are applied one by one, so its tables stay out of batch apply.
 """
@@ -19,7 +23,7 @@ import math
 
 from migration.planning.planner.model import TableLike
 
-BATCH_APPLY_MAX_PARAMETERS = 999  # 2 x columns + primary-key columns, per table (see the module doc)
+BATCH_APPLY_MAX_PARAMETERS = 999  # 2 x columns + primary-key columns, per table (Oracle-target limitation; module doc)
 _XMLTYPE = frozenset({"XMLTYPE", "SYS.XMLTYPE"})
 
 
