@@ -13,6 +13,7 @@ from migration.planning.design import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSPITAL = ROOT / "tests" / "data" / "hospital"
+OBJECT_KEYS = ("sequences", "identity", "defaults", "indexes", "foreignKeys", "checks", "triggers", "partitions")
 
 
 def _design(*overrides: str):
@@ -48,12 +49,11 @@ def test_unique_keys_and_not_null_lobs_alone_are_worth_the_pause():
 
 
 def test_an_older_export_keeps_the_task_settings_as_deployed():
-    objects = ["sequences", "identity", "defaults", "indexes", "foreignKeys", "checks", "triggers", "partitions"]
-    design = _design(*(f"inventory.{k}=null" for k in objects))
+    design = _design(*(f"inventory.{k}=null" for k in OBJECT_KEYS))
     assert [s["StopTaskCachedChangesNotApplied"] for s in _full_load(design)] == [False]
     text = runbook(design)
     assert "## 0b." not in text
-    assert "--part after-load" in _section(text, "## 6. Resync sequences")  # applied at cutover instead
+    assert "--part after-load" in _section(text, "## 4. Cutover")  # applied at cutover instead
 
 
 def test_an_older_export_is_named_once_in_the_plan():
@@ -136,11 +136,26 @@ def test_the_take_back_query_skips_identity_sequences_oracle_does_not_have(pg_se
     assert bumps == ["  bump('HOSP', 'WARD_SEQ', 160);"]
 
 
-def test_without_the_pause_the_after_load_part_runs_at_cutover_before_the_sequences():
-    design = _design("inventory.pauseBeforeCachedChanges=false")
-    resync = _section(runbook(design), "## 6. Resync sequences")
-    assert resync.index("--part after-load") < resync.index("--part cutover")
-    (note,) = [n for n in design.notices if n.code == "post-load-build"]
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ("inventory.pauseBeforeCachedChanges=false",),
+        tuple(f"inventory.{k}=null" for k in OBJECT_KEYS),
+    ],
+    ids=["pause-off", "older-export-no-pause"],
+)
+def test_without_the_pause_the_after_load_part_runs_once_forward_stops_before_the_slot_and_the_sequences(overrides):
+    design = _design(*overrides)
+    text = runbook(design)
+    assert "## 0b." not in text
+    assert text.count("--part after-load") == 1
+    after_load = text.index("--part after-load")
+    assert text.index("## 4. Cutover") < after_load < text.index("## 5. Capture")
+    assert after_load < text.index("pg_create_logical_replication_slot") < text.index("## 6. Resync")
+
+
+def test_without_the_pause_the_plan_says_no_task_pauses():
+    (note,) = [n for n in _design("inventory.pauseBeforeCachedChanges=false").notices if n.code == "post-load-build"]
     assert "no task pauses for it" in note.text
 
 

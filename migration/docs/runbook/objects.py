@@ -96,22 +96,35 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
     )
 
 
-def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
-    """Step 6: the after-load part when no task paused for it, then, with a sequences export, the cutover DDL
-    part, which moves every sequence and identity, not only those tied to a column. False when the stack has no
-    sequences export (step 6 keeps its generic resync)."""
+def after_load_at_cutover(ctx: RunbookContext, d: Doc) -> None:
+    """Step 4, once the forward tasks stopped: the after-load part when no task paused for it (the pause is off, or
+    nothing needed it). It comes before the reverse slot (step 5), which would otherwise retain the WAL of every
+    index build, and before the sequences (step 6) and the switch (step 7), which rely on its keys and indexes;
+    even with nothing to build it lists the triggers and expression indexes to convert by hand."""
     facts = _facts(ctx)
-    if facts.post_load_objects and not facts.paused_task_ids:
-        d.add(
-            f"No task paused for the after-load part ({facts.post_load_objects} {_WORK}, estimated "
-            f"{facts.post_load_hours:.1f} h): apply it now, while nothing writes to PostgreSQL:",
-            "",
-        )
-        d.code(
-            "sh",
-            f"python -m migration inventory ddl --stack {ctx.stack} --part after-load --output after-load.sql",
-            'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f after-load.sql',
-        )
+    if ctx.schema_objects is None or facts.paused_task_ids:
+        return
+    what = (
+        f"{facts.post_load_objects} {_WORK}, estimated {facts.post_load_hours:.1f} h"
+        if facts.post_load_objects
+        else "nothing to build; it lists the triggers and indexes to convert by hand"
+    )
+    d.add(
+        f"No task paused for the after-load part ({what}): apply it now, while nothing writes to PostgreSQL "
+        "and before step 5 creates the reverse slot:",
+        "",
+    )
+    d.code(
+        "sh",
+        f"python -m migration inventory ddl --stack {ctx.stack} --part after-load --output after-load.sql",
+        'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f after-load.sql',
+    )
+
+
+def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
+    """Step 6: with a sequences export, the cutover DDL part, which moves every sequence and identity, not only
+    those tied to a column. False when the stack has no sequences export (step 6 keeps its generic resync)."""
+    facts = _facts(ctx)
     if not facts.sequences_exported:
         return False
     d.add(

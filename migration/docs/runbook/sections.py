@@ -23,6 +23,7 @@ from migration.docs.runbook.drain import (
 )
 from migration.docs.runbook.markdown import Doc
 from migration.docs.runbook.objects import (
+    after_load_at_cutover,
     before_load_step,
     cutover_sequences,
     identity_before_reverse,
@@ -295,6 +296,7 @@ def _cutover(ctx: RunbookContext, d: Doc) -> None:
             "",
         )
         d.code("sh", d.live("test-connections"))
+    after_load_at_cutover(ctx, d)
 
 
 def _capture_position(ctx: RunbookContext, d: Doc) -> None:
