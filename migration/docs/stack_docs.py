@@ -177,6 +177,7 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
     has_reverse = rev.enabled and rev.postgres_source is not None
     reverse_id = names.task_id("reverse") if has_reverse else None
     instance_ids = design.instance_ids  # [] on DMS Serverless
+    no_key, uk_only = _key_gaps(design)
     return RunbookContext(
         project=stack.project,
         stack=stack.stack,
@@ -213,6 +214,7 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
         else "test-decoding",
         schema_objects=schema_object_facts(design),
         left_behind=left_behind_items(design),
+        replica_identity_full=_pg_tables(design, [*no_key, *uk_only]) if has_reverse else (),
     )
 
 

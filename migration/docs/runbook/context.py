@@ -106,6 +106,9 @@ class RunbookContext:
     migrated_tables: Sequence[MigratedTable] | None = None
     # The output plugin of the reverse slot, as prereqs creates it (reverse.postgresSource.settings.pluginName).
     reverse_slot_plugin: Literal["test-decoding", "pglogical"] = "test-decoding"
+    # Qualified, quoted PostgreSQL names of the migrated tables without a primary key: REPLICA IDENTITY FULL at
+    # step 5, once they exist (the prereqs run before they do).
+    replica_identity_full: Sequence[str] = ()
     # The schema objects DMS does not move (None: no inventory) and every table and column left behind.
     schema_objects: SchemaObjectFacts | None = None
     left_behind: Sequence[LeftBehindItem] = ()
