@@ -168,3 +168,42 @@ def test_the_plan_says_the_always_identities_become_by_default_before_the_revers
     (note,) = [n for n in _design().notices if n.code == "reverse-identity-always"]
     assert "HOSP.PATIENTS.PATIENT_ID" in note.text and "ADMISSION_ID" not in note.text
     assert not [n for n in _design("reverse.enabled=false").notices if n.code == "reverse-identity-always"]
+
+
+def _pulumi_config_set_path(stack_file: Path, command: str) -> None:
+    """What `pulumi config set --path 'ns:key.sub' VALUE --stack S` does to Pulumi.<S>.yaml (Pulumi CLI docs,
+    "Structured configuration")."""
+    import shlex
+
+    import yaml
+
+    args = shlex.split(command)
+    assert args[:4] == ["pulumi", "config", "set", "--path"], command
+    key, value = args[4], args[5]
+    top, _, sub = key.partition(".")
+    data = yaml.safe_load(stack_file.read_text(encoding="utf-8"))
+    data["config"].setdefault(top, {})[sub] = value
+    stack_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def test_the_freeze_export_command_sets_the_key_the_config_model_reads(text, tmp_path):
+    import shutil
+
+    resync = _section(text, "## 6. Resync sequences")
+    (command,) = [line for line in resync.splitlines() if line.startswith("pulumi config set --path")]
+    assert "SPOOL sequences.csv" in (ROOT / "migration" / "sql" / "oracle_sequences.sql").read_text()
+    root = tmp_path / "hospital"
+    shutil.copytree(HOSPITAL, root)
+    (root / "sequences.csv").rename(root / "inventory-time-sequences.csv")
+    stack_file = root / "Pulumi.hospital.yaml"
+    stack_file.write_text(stack_file.read_text().replace("sequences: sequences.csv", "sequences: old.csv"))
+    _pulumi_config_set_path(stack_file, command)
+    shutil.copy(root / "inventory-time-sequences.csv", root / "sequences.csv")  # what the freeze export spooled
+    assert read_stack_file(root, "hospital", []).load().config.inventory.sequences == "sequences.csv"
+
+
+def test_the_runbook_lists_the_sequences_tied_to_no_column_with_a_check(text):
+    resync = _section(text, "## 6. Resync sequences")
+    untied = resync[resync.index("tied to no column") :]
+    assert "`hosp.invoice_no_seq`" in untied and "ward_seq" not in untied.split("```")[0]
+    assert "DO $check$" in untied and "RAISE WARNING" in untied

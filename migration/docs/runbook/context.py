@@ -58,6 +58,9 @@ class SchemaObjectFacts:
     # BY DEFAULT before it starts; both are moved past PostgreSQL's values at take-back.
     identity_always: Sequence[str] = ()
     identity_by_default: Sequence[str] = ()
+    # Sequences (PostgreSQL names) tied to no column, and the check that warns when a key is already past one.
+    untied_sequences: Sequence[str] = ()
+    untied_check: str = ""
 
 
 class MigratedTable(NamedTuple):

@@ -12,11 +12,14 @@ cached during the load, then goes on with CDC.
 
 from __future__ import annotations
 
+from migration.config.models.sizing import InventoryConfig
+from migration.config.models.stack import StackConfig
 from migration.docs.runbook.context import RunbookContext, SchemaObjectFacts
 from migration.docs.runbook.markdown import Doc
 from migration.inventory.names import quote_oracle
 
 _WORK = "indexes, unique keys, foreign keys, checks and NOT NULLs"
+_MAX_LISTED = 50
 
 
 def _facts(ctx: RunbookContext) -> SchemaObjectFacts:
@@ -129,20 +132,56 @@ def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
         return False
     d.add(
         "At the write freeze, export Oracle's sequences again (every value handed out until now is below "
-        "LAST_NUMBER), point `inventory.sequences` at the new file and apply the cutover part: it moves every "
-        "sequence and identity past Oracle's values, trigger-fed and application-called ones included:",
+        f"LAST_NUMBER), point `{SEQUENCES_KEY}` at the new file and apply the cutover part: it moves every "
+        "sequence and identity past Oracle's values, trigger-fed and application-called ones included, and past "
+        "the loaded rows' max(column) where it can tie the sequence to a column. From the project root:",
         "",
     )
     d.code(
         "sh",
         f'NLS_LANG=AMERICAN_AMERICA.AL32UTF8 sqlplus -S "$ORA" @migration/sql/oracle_sequences.sql '
         f'"{",".join(ctx.oracle_schemas)}" </dev/null',
-        f"pulumi config set --path inventory.sequences sequences.csv --stack {ctx.stack}",
+        sequences_config_command(ctx.project, ctx.stack, FREEZE_SEQUENCES_FILE),
         f"python -m migration inventory ddl --stack {ctx.stack} --part cutover --output cutover.sql",
         'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f cutover.sql',
     )
+    _untied_sequences(facts, d)
     d.add("Create the PL/pgSQL versions of the Oracle triggers the after-load part lists, now.", "")
     return True
+
+
+# oracle_sequences.sql spools into the current directory under this name (its SPOOL line).
+FREEZE_SEQUENCES_FILE = "sequences.csv"
+# The stack config key that names the sequences export, as the config model spells it (Pulumi config keys are the
+# field aliases, under the project's namespace).
+SEQUENCES_KEY = f"{StackConfig.model_fields['inventory'].alias}.{InventoryConfig.model_fields['sequences'].alias}"
+
+
+def sequences_config_command(project: str, stack: str, path: str) -> str:
+    """The `pulumi config set --path` that points the stack's sequences export at `path` (relative to the project
+    root, like every inventory path)."""
+    return f"pulumi config set --path '{project}:{SEQUENCES_KEY}' {path} --stack {stack}"
+
+
+def _untied_sequences(facts: SchemaObjectFacts, d: Doc) -> None:
+    """The sequences the cutover part moved from LAST_NUMBER alone: a stale export is not caught by max(column)
+    for them, so the check (also at the end of cutover.sql) is printed to run again by hand."""
+    if not facts.untied_sequences:
+        return
+    d.add(
+        f"{len(facts.untied_sequences)} sequence(s) are tied to no column (application-called, or fed by a trigger "
+        "the export cannot tie), so only LAST_NUMBER moved them: "
+        + ", ".join(f"`{q}`" for q in facts.untied_sequences[:_MAX_LISTED])
+        + (
+            f" and {len(facts.untied_sequences) - _MAX_LISTED} more (all in cutover.sql)"
+            if len(facts.untied_sequences) > _MAX_LISTED
+            else ""
+        )
+        + ". This check (it changes nothing) warns about each primary key already at or past one of them, with "
+        "the setval to run if that key is the one it feeds:",
+        "",
+    )
+    d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", facts.untied_check, "SQL")
 
 
 def identity_before_reverse(ctx: RunbookContext, d: Doc) -> None:
