@@ -43,6 +43,8 @@ class LeftBehindItem(NamedTuple):
     what: str
     why: str
     how: str
+    postgres_sql: str = ""  # to run on PostgreSQL (ADD COLUMN, CREATE TABLE) or a comment saying why not
+    oracle_sql: str = ""  # the SQL*Plus extract, after the freeze
 
 
 @dataclass(frozen=True)

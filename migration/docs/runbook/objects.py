@@ -222,9 +222,17 @@ def _modify_identity(column: str, generation: str, *, limit: bool = False) -> st
 
 
 def left_behind_section(ctx: RunbookContext, d: Doc) -> None:
-    """Every table and column the migration does not move, why, and how to move it by hand."""
-    if not ctx.left_behind:
+    """Every table and column the migration does not move, why, and how to move it by hand: a table (the first
+    rows, it stays readable at thousands), then every item's SQL in two scripts to paste whole, one per side."""
+    items = ctx.left_behind
+    if not items:
         return
+    shown = items[:_MAX_LISTED]
+    more = (
+        [f"... and {len(items) - _MAX_LISTED} more: every one is in the scripts below.", ""]
+        if len(items) > _MAX_LISTED
+        else []
+    )
     d.add(
         "## Appendix: left behind",
         "",
@@ -232,6 +240,27 @@ def left_behind_section(ctx: RunbookContext, d: Doc) -> None:
         "",
         "| Not moved | Why | By hand |",
         "|---|---|---|",
-        *(f"| {i.what} | {i.why} | {i.how} |".replace("\n", " ") for i in ctx.left_behind),
+        *(f"| {i.what} | {i.why} | {i.how} |".replace("\n", " ") for i in shown),
         "",
+        *more,
+        "On PostgreSQL, once the before-load part is applied: the tables and columns to receive them (a comment "
+        "where PostgreSQL has no type):",
+        "",
+    )
+    d.code(
+        "sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", *(i.postgres_sql for i in items if i.postgres_sql), "SQL"
+    )
+    d.add(
+        "On Oracle, after the freeze: each extract spools a CSV named OWNER.TABLE.csv (key columns first). Load it "
+        "with `\\copy` into the table, or into a staging table and UPDATE by key; a key-less table is copied "
+        "whole (TRUNCATE, then `\\copy`):",
+        "",
+    )
+    d.code(
+        "sh",
+        "NLS_LANG=AMERICAN_AMERICA.AL32UTF8 sqlplus -S \"$ORA\" <<'SQL'",
+        "SET MARKUP CSV ON DELIMITER , QUOTE ON",
+        "SET FEEDBACK OFF TERMOUT OFF PAGESIZE 0 LINESIZE 32767 TRIMSPOOL ON LONG 2000000000 LONGCHUNKSIZE 32767",
+        *(i.oracle_sql for i in items if i.oracle_sql),
+        "SQL",
     )
