@@ -151,6 +151,12 @@ def _pg_tables(design: MigrationDesign, tables: Sequence[tuple[str, str]]) -> li
     return [f"{quote_postgres(names.schema(o))}.{quote_postgres(names.table(o, t))}" for o, t in tables]
 
 
+def _keyless_pg_tables(design: MigrationDesign) -> list[str]:
+    """The migrated tables without a primary key, under their PostgreSQL names (REPLICA IDENTITY FULL for them)."""
+    no_key, uk_only = _key_gaps(design)
+    return _pg_tables(design, [*no_key, *uk_only])
+
+
 def renamed_objects(design: MigrationDesign) -> list[tuple[str, str]] | None:
     """(Oracle name, PostgreSQL name) of the migrated tables and columns whose PostgreSQL name is not the case
     fold, in inventory order; None without an inventory."""
@@ -177,7 +183,6 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
     has_reverse = rev.enabled and rev.postgres_source is not None
     reverse_id = names.task_id("reverse") if has_reverse else None
     instance_ids = design.instance_ids  # [] on DMS Serverless
-    no_key, uk_only = _key_gaps(design)
     return RunbookContext(
         project=stack.project,
         stack=stack.stack,
@@ -214,7 +219,7 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
         else "test-decoding",
         schema_objects=schema_object_facts(design),
         left_behind=left_behind_items(design),
-        replica_identity_full=_pg_tables(design, [*no_key, *uk_only]) if has_reverse else (),
+        replica_identity_full=_keyless_pg_tables(design) if has_reverse else (),
     )
 
 
