@@ -165,7 +165,8 @@ BEGIN
     EXECUTE format('SELECT max(%I) FROM %s', k.attname, k.rel) INTO top;
     CONTINUE WHEN top IS NULL;
     FOREACH s IN ARRAY {seqs} LOOP
-      EXECUTE format('SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM %s', s) INTO nxt;
+      EXECUTE format('SELECT CASE WHEN s.is_called THEN s.last_value + q.seqincrement ELSE s.last_value END '
+        'FROM %s s, pg_sequence q WHERE q.seqrelid = %L::regclass', s, s) INTO nxt;
       IF top >= nxt THEN
         RAISE WARNING 'sequence % hands out % next, but %.% already holds up to %: if it feeds that column, '
           'SELECT setval(''%'', %, false);', s, nxt, k.rel, k.attname, top, s, top + 1;
