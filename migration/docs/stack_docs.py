@@ -151,6 +151,12 @@ def _pg_tables(design: MigrationDesign, tables: Sequence[tuple[str, str]]) -> li
     return [f"{quote_postgres(names.schema(o))}.{quote_postgres(names.table(o, t))}" for o, t in tables]
 
 
+def _keyless_pg_tables(design: MigrationDesign) -> list[str]:
+    """The migrated tables without a primary key, under their PostgreSQL names (REPLICA IDENTITY FULL for them)."""
+    no_key, uk_only = _key_gaps(design)
+    return _pg_tables(design, [*no_key, *uk_only])
+
+
 def renamed_objects(design: MigrationDesign) -> list[tuple[str, str]] | None:
     """(Oracle name, PostgreSQL name) of the migrated tables and columns whose PostgreSQL name is not the case
     fold, in inventory order; None without an inventory."""
@@ -213,6 +219,7 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
         else "test-decoding",
         schema_objects=schema_object_facts(design),
         left_behind=left_behind_items(design),
+        replica_identity_full=_keyless_pg_tables(design) if has_reverse else (),
     )
 
 

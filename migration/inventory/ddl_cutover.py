@@ -9,6 +9,7 @@ included. Identity columns and sequence defaults also look at the loaded rows, w
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from migration.inventory.ddl_scope import BIGINT, Scope, missing_note
@@ -41,7 +42,7 @@ def render_cutover(s: Scope) -> str:
         *(f"--   {line}" for line in oracle_sequences_query().splitlines()),
         *missing_note(s.objects),
     ]
-    fed = _columns_fed_by(s)
+    fed = columns_fed_by(s)
     for seq in s.standalone:
         name = s.sequence(seq.owner, seq.name).replace("'", "''")
         value = str(_next_value(seq))
@@ -49,6 +50,21 @@ def render_cutover(s: Scope) -> str:
             loaded = [f"(SELECT max({c}) + {seq.increment_by} FROM {t})" for t, c in fed[(seq.owner, seq.name)]]
             value = f"GREATEST({value}, {', '.join(loaded)})"
         out.append(f"SELECT setval('{name}', {value}, false);")
+    out += _identities(s)
+    untied = untied_sequences(s)
+    if untied:
+        out += [
+            f"-- {len(untied)} sequence(s) tied to no column (application-called, or fed by a trigger the export cannot",
+            "-- tie: it references several sequences or assigns several columns): a stale LAST_NUMBER is not caught",
+            "-- by max(column) for them. This check warns about each primary key column already at or past one:",
+            untied_sequence_check(untied, [s.names.schema(o) for o in s.owners], tied_columns(s)),
+        ]
+    return "\n".join(out) + "\n"
+
+
+def _identities(s: Scope) -> list[str]:
+    """Each identity's sequence past Oracle's value and the loaded rows, whichever is further."""
+    out = []
     for ident in s.objects.identities:
         if (ident.owner, ident.table) not in s.keys:
             continue
@@ -66,15 +82,96 @@ def render_cutover(s: Scope) -> str:
                 f"-- {ident.owner}.{ident.table}.{ident.column} is GENERATED ALWAYS in Oracle; to have that here too "
                 f"once no task writes it: ALTER TABLE {table} ALTER COLUMN {quote_ident(column)} SET GENERATED ALWAYS;"
             )
-    return "\n".join(out) + "\n"
+    return out
 
 
-def _columns_fed_by(s: Scope) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """(sequence owner, name) -> the (table, column) SQL of the chosen columns whose DEFAULT is its nextval."""
+def columns_fed_by(s: Scope) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(sequence owner, name) -> the (table, column) SQL of the chosen columns it feeds: a DEFAULT seq.NEXTVAL, or a
+    trigger tied to it (`_trigger_feeds`)."""
     fed: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for key, default in s.defaults.items():
         seq_key = nextval_sequence(default.expression, default.owner)
         if seq_key is not None and (default.owner, default.table) in s.keys:
             column = quote_ident(s.names.column(*key))
             fed.setdefault(seq_key, []).append((s.table(default.owner, default.table), column))
+    for seq_key, owner, table, column in _trigger_feeds(s):
+        pair = (s.table(owner, table), quote_ident(s.names.column(owner, table, column)))
+        if pair not in fed.get(seq_key, []):
+            fed.setdefault(seq_key, []).append(pair)
     return fed
+
+
+_NUMERIC = ("NUMBER", "INTEGER", "INT", "SMALLINT", "DECIMAL", "NUMERIC", "FLOAT")
+
+
+def _trigger_feeds(s: Scope) -> list[tuple[tuple[str, str], str, str, str]]:
+    """(sequence key, owner, table, column) of each enabled INSERT trigger on a chosen table that references
+    exactly one sequence and assigns exactly one numeric :NEW column: the usual `:NEW.id := seq.NEXTVAL` (or
+    `SELECT seq.NEXTVAL INTO :NEW.id`) key feed, read from the dictionary (triggers.csv) rather than the PL/SQL.
+    Anything else stays untied and is checked by `untied_sequence_check`."""
+    out = []
+    for g in s.objects.triggers:
+        if not g.enabled or "INSERT" not in g.event.upper() or (g.owner, g.table) not in s.keys:
+            continue
+        if len(g.sequences) != 1 or len(g.assigns) != 1:
+            continue
+        owner, _, name = g.sequences[0].partition(".")
+        col = next(c for c in s.inv.tables[(g.owner, g.table)].columns if c.name == g.assigns[0])
+        if col.data_type.upper() in _NUMERIC:
+            out.append(((owner, name), g.owner, g.table, col.name))
+    return out
+
+
+def untied_sequences(s: Scope) -> list[str]:
+    """The qualified PostgreSQL names of the ascending sequences the cutover part moves from LAST_NUMBER alone."""
+    fed = columns_fed_by(s)
+    return [s.sequence(q.owner, q.name) for q in s.standalone if q.increment_by > 0 and not fed.get((q.owner, q.name))]
+
+
+def tied_columns(s: Scope) -> list[tuple[str, str]]:
+    """(table SQL, PostgreSQL column name) of every column a known sequence feeds: identities, sequence defaults
+    and trigger feeds. The check leaves them out: their sequence already moved past max(column)."""
+    out = [
+        (s.table(i.owner, i.table), s.names.column(i.owner, i.table, i.column))
+        for i in s.objects.identities
+        if (i.owner, i.table) in s.keys
+    ]
+    for key, default in s.defaults.items():
+        if nextval_sequence(default.expression, default.owner) and (default.owner, default.table) in s.keys:
+            out.append((s.table(default.owner, default.table), s.names.column(*key)))
+    out += [(s.table(o, t), s.names.column(o, t, c)) for _, o, t, c in _trigger_feeds(s)]
+    return out
+
+
+def _array(items: list[str]) -> str:
+    return "ARRAY[" + ", ".join("'" + q.replace("'", "''") + "'" for q in items) + "]::text[]"
+
+
+def untied_sequence_check(sequences: list[str], schemas: list[str], tied: Iterable[tuple[str, str]] = ()) -> str:
+    """A PL/pgSQL block to paste into psql: a WARNING for each single-column integer primary key of `schemas`
+    (but the `tied` (table, column) ones) whose max() is at or past the next value of one of `sequences`: it may be
+    the column that sequence feeds. One index read per key. Warnings only: it changes nothing."""
+    seqs, nsp, tied = _array(sequences), _array(schemas), list(tied)
+    skip = f"unnest({_array([t for t, _ in tied])}, {_array([c for _, c in tied])}) AS t(rel, col)"
+    return f"""DO $check$
+DECLARE k record; s text; top numeric; nxt numeric;
+BEGIN
+  FOR k IN SELECT i.indrelid::regclass AS rel, a.attname FROM pg_index i
+      JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+      WHERE i.indisprimary AND i.indnatts = 1 AND n.nspname = ANY ({nsp})
+        AND NOT EXISTS (SELECT 1 FROM {skip} WHERE to_regclass(t.rel) = i.indrelid AND t.col = a.attname)
+        AND a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype, 'numeric'::regtype) LOOP
+    EXECUTE format('SELECT max(%I) FROM %s', k.attname, k.rel) INTO top;
+    CONTINUE WHEN top IS NULL;
+    FOREACH s IN ARRAY {seqs} LOOP
+      EXECUTE format('SELECT CASE WHEN s.is_called THEN s.last_value + q.seqincrement ELSE s.last_value END '
+        'FROM %s s, pg_sequence q WHERE q.seqrelid = %L::regclass', s, s) INTO nxt;
+      IF top >= nxt THEN
+        RAISE WARNING 'sequence % hands out % next, but %.% already holds up to %: if it feeds that column, '
+          'SELECT setval(''%'', %, false);', s, nxt, k.rel, k.attname, top, s, top + 1;
+      END IF;
+    END LOOP;
+  END LOOP;
+END
+$check$;"""

@@ -259,7 +259,16 @@ def _triggers(r: _Rows) -> list[Trigger]:
         status = r.choice(row, "STATUS", ("ENABLED", "DISABLED"))
         event = " ".join(row["TRIGGERING_EVENT"].split())
         kind = " ".join(row["TRIGGER_TYPE"].split())
-        out.append(Trigger(table.owner, table.name, r.text(row, "TRIGGER_NAME"), kind, event, status == "ENABLED"))
+        name = r.text(row, "TRIGGER_NAME")
+        sequences = tuple(row.get("REFERENCED_SEQUENCES", "").split())
+        bad = next((q for q in sequences if not q.strip(".") or "." not in q), None)
+        if bad is not None:
+            raise r.error(row, "REFERENCED_SEQUENCES", f"expected OWNER.NAME separated by blanks, got {bad!r}")
+        assigns = tuple(row.get("ASSIGNED_COLUMNS", "").split())
+        for col in assigns:
+            if not any(c.name == col for c in table.columns):
+                raise r.error(row, "ASSIGNED_COLUMNS", f"{table.owner}.{table.name}.{col} is not in columns.csv")
+        out.append(Trigger(table.owner, table.name, name, kind, event, status == "ENABLED", sequences, assigns))
     return out
 
 
@@ -305,7 +314,7 @@ _READERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], Callable[[_Rows], li
     "indexes": (INDEXES_HEADER, ("DESCEND", "BYTES", "COLUMN_EXPRESSION"), _indexes),
     "foreign_keys": (FOREIGN_KEYS_HEADER, (), _foreign_keys),
     "checks": (CHECKS_HEADER, (), _checks),
-    "triggers": (TRIGGERS_HEADER, (), _triggers),
+    "triggers": (TRIGGERS_HEADER, ("REFERENCED_SEQUENCES", "ASSIGNED_COLUMNS"), _triggers),
     "partitions": (PARTITIONS_HEADER, ("SUBPARTITIONING_TYPE", "INTERVAL"), _partitions),
     "partition_bounds": (PARTITION_BOUNDS_HEADER, (), _partition_bounds),
 }

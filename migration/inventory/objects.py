@@ -109,6 +109,11 @@ class Trigger:
     trigger_type: str  # e.g. BEFORE EACH ROW
     event: str  # e.g. INSERT OR UPDATE
     enabled: bool
+    # From the dictionary, not the PL/SQL (older exports: empty): the sequences the trigger references
+    # (ALL_DEPENDENCIES, as OWNER.NAME) and the :NEW columns it assigns (ALL_TRIGGER_COLS, usage NEW ... OUT). One
+    # of each is the usual `:NEW.id := seq.NEXTVAL` key feed, which the cutover part checks against the loaded rows.
+    sequences: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ def resolve(stack: Stack) -> MigrationDesign:
     moved = check_task_scopes(basis, built.specs)
     objects = load_stack_objects(stack, inv) if inv is not None else None
     forward = with_pause(stack, objects, inv, moved, built.specs)
-    behind = left_behind(stack, inv, objects, forward, moved)
+    behind = left_behind(stack, inv, objects, forward, moved, names)
     notices = [
         *built.notices,
         *missing_exports_notice(objects),

@@ -277,9 +277,21 @@ SPOOL OFF
 -- ---------------------------------------------------------------------------------------------------- triggers.csv
 -- Triggers on the tables: listed for the DBA (PL/SQL is not converted), e.g. the BEFORE INSERT trigger that feeds a
 -- key from a sequence; DMS writes with triggers firing unless they are disabled on the target.
+-- REFERENCED_SEQUENCES (ALL_DEPENDENCIES, OWNER.NAME separated by blanks) and ASSIGNED_COLUMNS (ALL_TRIGGER_COLS,
+-- the :NEW columns it writes) tie a `:NEW.id := seq.NEXTVAL` trigger to its column without reading the PL/SQL:
+-- the cutover part then moves that sequence past max(column) too.
 SPOOL triggers.csv
-PROMPT "OWNER","TABLE_NAME","TRIGGER_NAME","TRIGGER_TYPE","TRIGGERING_EVENT","STATUS"
-SELECT g.table_owner, g.table_name, g.trigger_name, g.trigger_type, g.triggering_event, g.status
+PROMPT "OWNER","TABLE_NAME","TRIGGER_NAME","TRIGGER_TYPE","TRIGGERING_EVENT","STATUS","REFERENCED_SEQUENCES","ASSIGNED_COLUMNS"
+SELECT g.table_owner, g.table_name, g.trigger_name, g.trigger_type, g.triggering_event, g.status,
+       (SELECT LISTAGG(d.referenced_owner || '.' || d.referenced_name, ' ')
+                 WITHIN GROUP (ORDER BY d.referenced_owner, d.referenced_name)
+          FROM all_dependencies d
+         WHERE d.owner = g.owner AND d.name = g.trigger_name AND d.type = 'TRIGGER'
+           AND d.referenced_type = 'SEQUENCE'),
+       (SELECT LISTAGG(c.column_name, ' ') WITHIN GROUP (ORDER BY c.column_name)
+          FROM all_trigger_cols c
+         WHERE c.trigger_owner = g.owner AND c.trigger_name = g.trigger_name
+           AND c.column_usage LIKE 'NEW%OUT%')
   FROM all_triggers g
   JOIN all_tables t ON t.owner = g.table_owner AND t.table_name = g.table_name
  WHERE g.base_object_type = 'TABLE'

@@ -353,13 +353,19 @@ def test_secrets_manager_users_are_marked_as_placeholders_unless_named():
     assert "PLACEHOLDER: DMS_USER" not in named and "CREATE USER DMS_PROD" in named.upper().replace('"', "")
 
 
-def test_the_reverse_source_logs_whole_old_rows_of_tables_without_a_primary_key():
+def test_the_reverse_source_logs_whole_old_rows_of_tables_without_a_primary_key_once_they_exist():
+    """The prereqs run before the load, when the tables do not exist yet: runbook step 5 sets it, before the slot."""
     from migration.config.stackfile import read_stack_file
-    from migration.docs.stack_docs import prerequisites
+    from migration.docs.stack_docs import prerequisites, runbook
     from tests.helpers import ROOT
 
-    sql = prerequisites(resolve(read_stack_file(ROOT, "prod", ["phase=cutover"]).load()), side="postgres")
-    assert "ALTER TABLE app.audit_log REPLICA IDENTITY FULL;" in sql
+    design = resolve(read_stack_file(ROOT, "prod", ["phase=cutover"]).load())
+    sql = prerequisites(design, side="postgres")
+    assert "REPLICA IDENTITY FULL;" not in sql and "sets REPLICA IDENTITY FULL on them at" in sql
+    text = runbook(design)
+    step5 = text[text.index("## 5. Capture") : text.index("## 6.")]
+    alter = step5.index("ALTER TABLE app.audit_log REPLICA IDENTITY FULL;")
+    assert alter < step5.index("pg_create_logical_replication_slot")
     pglogical = prerequisites(
         resolve(
             read_stack_file(

@@ -15,7 +15,13 @@ import pytest
 
 from migration.config.stackfile import read_stack_file
 from migration.dms.positions import parse_postgres_start
-from migration.docs.prereqs import LSN_QUERY, postgres_source_prereqs, postgres_target_prereqs
+from migration.docs.prereqs import (
+    LSN_QUERY,
+    postgres_source_prereqs,
+    postgres_target_prereqs,
+    replica_identity_sql,
+    slot_creation_sql,
+)
 from migration.docs.runbook import (
     MigratedTable,
     RunbookContext,
@@ -153,12 +159,13 @@ def test_session_replication_role_grant_in_the_comment_works_on_vanilla_pg(pg, t
 
 @pytest.fixture(scope="module")
 def source_db(pg):
+    """The reverse source's prereqs run before the load, on a database with no table yet (after the target script,
+    which creates the schemas); the runbook's step 5 SQL runs at cutover, once the tables exist."""
     db = pg.create_database("prq_source")
     _role(pg, "prq_src_owner", "LOGIN")
-    pg.execute("CREATE SCHEMA prq_src AUTHORIZATION prq_src_owner", dbname=db)
-    with pg.connect(db, user="prq_src_owner") as conn:
-        conn.execute("CREATE TABLE prq_src.customers (id int PRIMARY KEY, name text)")
-        conn.execute("INSERT INTO prq_src.customers VALUES (1, 'ada')")
+    target = postgres_target_prereqs(
+        dms_user="prq_fwd", database=db, schemas=["prq_src"], control_schema="prq_ctl", engine="postgres"
+    )
     script = postgres_source_prereqs(
         dms_user="prq_rev",
         database=db,
@@ -168,28 +175,43 @@ def source_db(pg):
         heartbeat_schema="prq_hb",
         engine="postgres",
         table_owners=["prq_src_owner"],
+        replica_identity_full=["prq_src.keyless"],
     )
     try:
+        _run(pg, target, db)
         _run(pg, script, db)
-        _run(pg, script, db)  # re-runnable: the slot is created once
+        _run(pg, script, db)  # re-runnable
+        with pg.connect(db) as conn:
+            assert conn.execute("SELECT count(*) FROM pg_replication_slots").fetchone() == (0,)  # no WAL retained
+        pg.execute("GRANT USAGE, CREATE ON SCHEMA prq_src TO prq_src_owner", dbname=db)
+        with pg.connect(db, user="prq_src_owner") as conn:  # the before-load DDL and the load
+            conn.execute("CREATE TABLE prq_src.customers (id int PRIMARY KEY, name text)")
+            conn.execute("CREATE TABLE prq_src.keyless (name text)")
+            conn.execute("INSERT INTO prq_src.customers VALUES (1, 'ada')")
+        at_cutover = "\n".join([*replica_identity_sql(["prq_src.keyless"]), slot_creation_sql(SLOT)])
+        _run(pg, at_cutover, db)
+        _run(pg, at_cutover, db)  # re-runnable: the slot is created once
         pg.execute("ALTER ROLE prq_rev REPLICATION")  # what rds_replication grants on RDS (see module docstring)
-        yield db, script
+        yield db, script, at_cutover
     finally:
         pg.execute(f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{SLOT}'")
 
 
-def test_source_script_creates_one_test_decoding_slot(pg, source_db):
-    db, script = source_db
-    assert f"SELECT * FROM pg_create_logical_replication_slot('{SLOT}', 'test_decoding')" in script
+def test_the_step_5_sql_creates_one_test_decoding_slot_and_full_replica_identity(pg, source_db):
+    db, script, at_cutover = source_db
+    assert "pg_create_logical_replication_slot" not in script and "REPLICA IDENTITY FULL;" not in script
+    assert f"SELECT * FROM pg_create_logical_replication_slot('{SLOT}', 'test_decoding')" in at_cutover
     with pg.connect(db) as conn:
         rows = conn.execute(
             "SELECT slot_name, plugin, slot_type, database FROM pg_replication_slots WHERE slot_name = %s", (SLOT,)
         ).fetchall()
+        identity = conn.execute("SELECT relreplident FROM pg_class WHERE oid = 'prq_src.keyless'::regclass")
+        assert identity.fetchone() == ("f",)
     assert rows == [(SLOT, "test_decoding", "logical", db)]
 
 
 def test_reverse_dms_user_reads_the_schemas_and_the_slot(pg, source_db):
-    db, _ = source_db
+    db, *_ = source_db
     with pg.connect(db, user="prq_src_owner") as conn:
         conn.execute("INSERT INTO prq_src.customers VALUES (2, 'grace')")
         conn.execute("CREATE TABLE prq_src.later (id int PRIMARY KEY)")  # after the grants: default privileges
@@ -208,8 +230,7 @@ def test_reverse_dms_user_reads_the_schemas_and_the_slot(pg, source_db):
 
 
 def test_lsn_query_result_is_accepted_as_a_reverse_start_position(pg, source_db):
-    db, script = source_db
-    assert LSN_QUERY + ";" in script
+    db, *_ = source_db
     with pg.connect(db, user="prq_rev", password=PASSWORD) as conn:
         (lsn,) = conn.execute(LSN_QUERY).fetchone()
     point = parse_postgres_start(lsn, slot_name=SLOT)

@@ -9,6 +9,7 @@ from migration.docs.prereqs import (
     oracle_source_prereqs,
     postgres_source_prereqs,
     postgres_target_prereqs,
+    slot_creation_sql,
 )
 
 
@@ -295,19 +296,18 @@ def test_source_grants_give_replication_and_select():
         assert line in lines
 
 
-def test_replication_slot_is_created_guarded_with_the_plugins_output_name():
+def test_the_prereqs_only_point_at_the_slot_which_the_runbook_creates_at_cutover():
     sql = _source()
-    assert "SELECT * FROM pg_create_logical_replication_slot('rev_slot', 'test_decoding')" in sql
-    step = _lines_between(sql, "-- Replication slot rev_slot", "-- CDC start position")
-    assert step[-2] == (
-        "SELECT slot_name, plugin, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = 'rev_slot';"
+    assert "pg_create_logical_replication_slot" not in sql and "pg_current_wal_lsn" not in sql
+    assert "-- Replication slot rev_slot (endpoint SlotName): not now." in sql
+    assert "SELECT * FROM pg_create_logical_replication_slot('rev_slot', 'test_decoding')" in slot_creation_sql(
+        "rev_slot"
     )
-    pglogical = _source(plugin="pglogical")
-    assert "pg_create_logical_replication_slot('rev_slot', 'pglogical_output')" in pglogical
-    assert "-- (uncertain) output plugin name for pglogical slots" in pglogical
+    assert "pg_create_logical_replication_slot('rev_slot', 'pglogical_output')" in slot_creation_sql(
+        "rev_slot", "pglogical"
+    )
 
 
 def test_empty_slot_name_means_no_slot_section():
     sql = _source(slot_name="", schemas=["s"], heartbeat_schema="h")
-    assert "pg_create_logical_replication_slot" not in sql
-    assert sql.endswith("SELECT pg_current_wal_lsn()::text AS lsn;\n")
+    assert "Replication slot" not in sql

@@ -13,6 +13,17 @@ from migration.planning.design import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
 HOSPITAL = ROOT / "tests" / "data" / "hospital"
+OBJECT_KEYS = (
+    "sequences",
+    "identity",
+    "defaults",
+    "indexes",
+    "foreignKeys",
+    "checks",
+    "triggers",
+    "partitions",
+    "partitionBounds",
+)
 
 
 def _design(*overrides: str):
@@ -48,22 +59,11 @@ def test_unique_keys_and_not_null_lobs_alone_are_worth_the_pause():
 
 
 def test_an_older_export_keeps_the_task_settings_as_deployed():
-    objects = [
-        "sequences",
-        "identity",
-        "defaults",
-        "indexes",
-        "foreignKeys",
-        "checks",
-        "triggers",
-        "partitions",
-        "partitionBounds",
-    ]
-    design = _design(*(f"inventory.{k}=null" for k in objects))
+    design = _design(*(f"inventory.{k}=null" for k in OBJECT_KEYS))
     assert [s["StopTaskCachedChangesNotApplied"] for s in _full_load(design)] == [False]
     text = runbook(design)
     assert "## 0b." not in text
-    assert "--part after-load" in _section(text, "## 6. Resync sequences")  # applied at cutover instead
+    assert "--part after-load" in _section(text, "## 4. Cutover")  # applied at cutover instead
 
 
 def test_an_older_export_is_named_once_in_the_plan():
@@ -146,11 +146,26 @@ def test_the_take_back_query_skips_identity_sequences_oracle_does_not_have(pg_se
     assert bumps == ["  bump('HOSP', 'WARD_SEQ', 160);"]
 
 
-def test_without_the_pause_the_after_load_part_runs_at_cutover_before_the_sequences():
-    design = _design("inventory.pauseBeforeCachedChanges=false")
-    resync = _section(runbook(design), "## 6. Resync sequences")
-    assert resync.index("--part after-load") < resync.index("--part cutover")
-    (note,) = [n for n in design.notices if n.code == "post-load-build"]
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        ("inventory.pauseBeforeCachedChanges=false",),
+        tuple(f"inventory.{k}=null" for k in OBJECT_KEYS),
+    ],
+    ids=["pause-off", "older-export-no-pause"],
+)
+def test_without_the_pause_the_after_load_part_runs_once_forward_stops_before_the_slot_and_the_sequences(overrides):
+    design = _design(*overrides)
+    text = runbook(design)
+    assert "## 0b." not in text
+    assert text.count("--part after-load") == 1
+    after_load = text.index("--part after-load")
+    assert text.index("## 4. Cutover") < after_load < text.index("## 5. Capture")
+    assert after_load < text.index("pg_create_logical_replication_slot") < text.index("## 6. Resync")
+
+
+def test_without_the_pause_the_plan_says_no_task_pauses():
+    (note,) = [n for n in _design("inventory.pauseBeforeCachedChanges=false").notices if n.code == "post-load-build"]
     assert "no task pauses for it" in note.text
 
 
@@ -163,3 +178,42 @@ def test_the_plan_says_the_always_identities_become_by_default_before_the_revers
     (note,) = [n for n in _design().notices if n.code == "reverse-identity-always"]
     assert "HOSP.PATIENTS.PATIENT_ID" in note.text and "ADMISSION_ID" not in note.text
     assert not [n for n in _design("reverse.enabled=false").notices if n.code == "reverse-identity-always"]
+
+
+def _pulumi_config_set_path(stack_file: Path, command: str) -> None:
+    """What `pulumi config set --path 'ns:key.sub' VALUE --stack S` does to Pulumi.<S>.yaml (Pulumi CLI docs,
+    "Structured configuration")."""
+    import shlex
+
+    import yaml
+
+    args = shlex.split(command)
+    assert args[:4] == ["pulumi", "config", "set", "--path"], command
+    key, value = args[4], args[5]
+    top, _, sub = key.partition(".")
+    data = yaml.safe_load(stack_file.read_text(encoding="utf-8"))
+    data["config"].setdefault(top, {})[sub] = value
+    stack_file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def test_the_freeze_export_command_sets_the_key_the_config_model_reads(text, tmp_path):
+    import shutil
+
+    resync = _section(text, "## 6. Resync sequences")
+    (command,) = [line for line in resync.splitlines() if line.startswith("pulumi config set --path")]
+    assert "SPOOL sequences.csv" in (ROOT / "migration" / "sql" / "oracle_sequences.sql").read_text()
+    root = tmp_path / "hospital"
+    shutil.copytree(HOSPITAL, root)
+    (root / "sequences.csv").rename(root / "inventory-time-sequences.csv")
+    stack_file = root / "Pulumi.hospital.yaml"
+    stack_file.write_text(stack_file.read_text().replace("sequences: sequences.csv", "sequences: old.csv"))
+    _pulumi_config_set_path(stack_file, command)
+    shutil.copy(root / "inventory-time-sequences.csv", root / "sequences.csv")  # what the freeze export spooled
+    assert read_stack_file(root, "hospital", []).load().config.inventory.sequences == "sequences.csv"
+
+
+def test_the_runbook_lists_the_sequences_tied_to_no_column_with_a_check(text):
+    resync = _section(text, "## 6. Resync sequences")
+    untied = resync[resync.index("tied to no column") :]
+    assert "`hosp.invoice_no_seq`" in untied and "ward_seq" not in untied.split("```")[0]
+    assert "DO $check$" in untied and "RAISE WARNING" in untied

@@ -138,7 +138,7 @@ def test_prerequisites_follow_the_stack_and_its_inventory():
     assert "EXEC rdsadmin.rdsadmin_util.set_configuration('archivelog retention hours', 48);" in sql
     assert "ALTER TABLE APP.AUDIT_LOG ADD SUPPLEMENTAL LOG DATA (ALL) COLUMNS" in sql
     assert "DBMS_LOGMNR" in sql
-    assert "pg_create_logical_replication_slot('dms_reverse_slot', 'test_decoding')" in sql  # reverse source
+    assert "-- Replication slot dms_reverse_slot (endpoint SlotName): not now." in sql  # reverse source: at cutover
     assert "rds.logical_replication" in sql
     binary = prerequisites(
         resolve(prod("source.settings.reader=binary-reader", "source.settings.filterTransactionsOfUser=null"))

@@ -16,7 +16,7 @@ from migration.docs.prereqs.oracle_target import (
     oracle_fallback_enable_sql,
     oracle_target_prereqs,
 )
-from migration.docs.prereqs.postgres_source import postgres_source_prereqs, slot_creation_sql
+from migration.docs.prereqs.postgres_source import postgres_source_prereqs, replica_identity_sql, slot_creation_sql
 from migration.docs.prereqs.postgres_target import postgres_target_prereqs
 from migration.docs.prereqs.shared import LSN_QUERY, PASSWORD_PLACEHOLDER, SCN_QUERY, PrereqsError
 
@@ -35,5 +35,6 @@ __all__ = [
     "oracle_target_prereqs",
     "postgres_source_prereqs",
     "postgres_target_prereqs",
+    "replica_identity_sql",
     "slot_creation_sql",
 ]

@@ -1,5 +1,6 @@
 """The reverse path's PostgreSQL source (fallback PostgreSQL -> Oracle): logical replication, the replication role
-and the optional pre-created slot.
+before the load; the slot and the keyless tables' replica identity at cutover (the runbook's step 5 runs the SQL
+defined here: `slot_creation_sql`, `replica_identity_sql`).
 
 Follows the AWS DMS User Guide, "Using a PostgreSQL database as an AWS DMS source" (working with AWS-managed
 PostgreSQL databases), run with psql as the master user connected to the source database.
@@ -11,7 +12,6 @@ from collections.abc import Sequence
 from typing import Literal
 
 from migration.docs.prereqs.shared import (
-    LSN_QUERY,
     PrereqsError,
     default_privileges,
     postgres_create_role,
@@ -37,13 +37,12 @@ def slot_creation_sql(slot_name: str, plugin: Literal["test-decoding", "pglogica
 def _postgres_source_header(
     label: str, db: str, user: str, sources: Sequence[str], plugin: str, heartbeat: str
 ) -> list[str]:
-    """States what the script sets up and how to run it: psql statement by statement, since a slot cannot be
-    created in a transaction that has already written."""
+    """States what the script sets up, when, and how to run it."""
     return [
         f"-- AWS DMS source prerequisites (reverse path PostgreSQL -> Oracle): {label}, database {db}",
         f"-- DMS user {user}; schemas {', '.join(sources)}; plugin {plugin}; heartbeat schema {heartbeat}",
-        f"-- Run with psql as the master user connected to database {db} (psql -d {db} -f ...), not inside one",
-        "-- transaction: a slot cannot be created after writes in the same transaction. Re-runnable.",
+        f"-- Run with psql as the master user connected to database {db} (psql -d {db} -f ...), before the load,",
+        "-- after the PostgreSQL target script (it creates the schemas). Re-runnable.",
         "",
     ]
 
@@ -133,56 +132,49 @@ def _pglogical_extension() -> list[str]:
     ]
 
 
-def _replication_slot(slot: str, plugin: Literal["test-decoding", "pglogical"]) -> list[str]:
-    """A pre-created slot fixes the reverse task's start position; the comment warns that it retains WAL from
-    creation on, so it belongs at cutover and must be watched."""
-    out = [
-        "",
-        f"-- Replication slot {slot} for a native CDC start position (endpoint SlotName). A slot retains all WAL",
-        "-- from its creation until the reverse task consumes it: create it at cutover (runbook step 5), not",
-        "-- during the forward full load, and watch OldestReplicationSlotLag / TransactionLogsDiskUsage.",
-    ]
-    if plugin == "pglogical":
-        out.append(
-            "-- (uncertain) output plugin name for pglogical slots: pglogical_output; verify against your "
-            "pglogical version."
-        )
-    return out + [
-        slot_creation_sql(slot, plugin),
-        "SELECT slot_name, plugin, confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = "
-        f"{sql_literal(slot)};",
-    ]
-
-
-def _reverse_start_position() -> list[str]:
-    """The LSN taken before applications write to PostgreSQL is where the reverse task must start, or it misses
-    those writes."""
+def _replication_slot(slot: str) -> list[str]:
+    """Only a pointer: a slot retains all WAL from its creation until the reverse task consumes it, so the runbook
+    creates it at cutover (step 5), right before the reverse task, with `slot_creation_sql` (its one home)."""
     return [
         "",
-        "-- CDC start position for the reverse task, captured before applications write to PostgreSQL:",
-        LSN_QUERY + ";",
+        f"-- Replication slot {slot} (endpoint SlotName): not now. A slot retains all WAL from its creation until",
+        "-- the reverse task consumes it, so the runbook creates it at cutover (step 5), right before the reverse",
+        "-- task starts; then watch OldestReplicationSlotLag / TransactionLogsDiskUsage.",
     ]
 
 
-def _replica_identity(tables: Sequence[str], plugin: str = "test-decoding") -> list[str]:
+def replica_identity_sql(tables: Sequence[str], plugin: str = "test-decoding") -> list[str]:
     """PostgreSQL logs the old key of an UPDATE or DELETE by the primary key only (the default replica identity);
     a table without one logs nothing DMS can find the Oracle row by, and the reverse task (errors stop it) stops at
-    its first such change. FULL logs the whole old row."""
+    its first such change. FULL logs the whole old row. The tables exist only once the before-load DDL (or DMS)
+    created them: the runbook runs this at cutover (step 5), before any application writes to PostgreSQL."""
     if not tables:
         return []
     if plugin == "pglogical":
         return [
-            "",
             f"-- WARNING {len(tables)} migrated table(s) have no primary key, and with pglogical REPLICA IDENTITY FULL",
             "-- does not help: give them a primary key, or use pluginName test-decoding: "
             + ", ".join(tables[:10])
             + (" ..." if len(tables) > 10 else ""),
         ]
     return [
-        "",
         f"-- {len(tables)} migrated table(s) have no primary key: log whole old rows so the fallback can apply",
         "-- their UPDATEs and DELETEs to Oracle (the default replica identity logs the primary key only).",
         *(f"ALTER TABLE {t} REPLICA IDENTITY FULL;" for t in tables),
+    ]
+
+
+def _replica_identity_pointer(tables: Sequence[str], plugin: str) -> list[str]:
+    """Before the load the keyless tables do not exist yet: say when their replica identity is set (pglogical:
+    the warning stands now, since FULL would not help)."""
+    if not tables:
+        return []
+    if plugin == "pglogical":
+        return ["", *replica_identity_sql(tables, plugin)]
+    return [
+        "",
+        f"-- {len(tables)} migrated table(s) have no primary key: the runbook sets REPLICA IDENTITY FULL on them at",
+        "-- cutover (step 5), once the tables exist and before any application writes to PostgreSQL.",
     ]
 
 
@@ -200,7 +192,9 @@ def postgres_source_prereqs(
     db_instance: str | None = None,
     replica_identity_full: Sequence[str] = (),
 ) -> str:
-    """Reverse-path source: logical replication, replication role, optional pre-created slot.
+    """Reverse-path source, what it needs before the load: logical replication, the replication role and its
+    grants, the heartbeat schema. What needs the tables or retains WAL (REPLICA IDENTITY FULL, the slot, the start
+    LSN) waits for cutover: the runbook's step 5 (`replica_identity_sql`, `slot_creation_sql`).
     `replica_identity_full`: qualified, quoted PostgreSQL names of the migrated tables without a primary key."""
     user = postgres_name(dms_user, "dms_user")
     db = postgres_name(database, "database")
@@ -216,10 +210,9 @@ def postgres_source_prereqs(
     out += _postgres_source_grants(user, db, sources, owners)
     out += _heartbeat_schema(heartbeat, user)
     out += _logical_decoding_limits()
-    out += _replica_identity(replica_identity_full, plugin)
+    out += _replica_identity_pointer(replica_identity_full, plugin)
     if plugin == "pglogical":
         out += _pglogical_extension()
     if slot:
-        out += _replication_slot(slot, plugin)
-    out += _reverse_start_position()
+        out += _replication_slot(slot)
     return "\n".join(out) + "\n"

@@ -43,6 +43,8 @@ class LeftBehindItem(NamedTuple):
     what: str
     why: str
     how: str
+    postgres_sql: str = ""  # to run on PostgreSQL (ADD COLUMN, CREATE TABLE) or a comment saying why not
+    oracle_sql: str = ""  # the SQL*Plus extract, after the freeze
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class SchemaObjectFacts:
     # BY DEFAULT before it starts; both are moved past PostgreSQL's values at take-back.
     identity_always: Sequence[str] = ()
     identity_by_default: Sequence[str] = ()
+    # Sequences (PostgreSQL names) tied to no column, and the check that warns when a key is already past one.
+    untied_sequences: Sequence[str] = ()
+    untied_check: str = ""
 
 
 class MigratedTable(NamedTuple):
@@ -106,6 +111,9 @@ class RunbookContext:
     migrated_tables: Sequence[MigratedTable] | None = None
     # The output plugin of the reverse slot, as prereqs creates it (reverse.postgresSource.settings.pluginName).
     reverse_slot_plugin: Literal["test-decoding", "pglogical"] = "test-decoding"
+    # Qualified, quoted PostgreSQL names of the migrated tables without a primary key: REPLICA IDENTITY FULL at
+    # step 5, once they exist (the prereqs run before they do).
+    replica_identity_full: Sequence[str] = ()
     # The schema objects DMS does not move (None: no inventory) and every table and column left behind.
     schema_objects: SchemaObjectFacts | None = None
     left_behind: Sequence[LeftBehindItem] = ()

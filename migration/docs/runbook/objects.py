@@ -12,11 +12,14 @@ cached during the load, then goes on with CDC.
 
 from __future__ import annotations
 
+from migration.config.models.sizing import InventoryConfig
+from migration.config.models.stack import StackConfig
 from migration.docs.runbook.context import RunbookContext, SchemaObjectFacts
 from migration.docs.runbook.markdown import Doc
 from migration.inventory.names import quote_oracle
 
 _WORK = "indexes, unique keys, foreign keys, checks and NOT NULLs"
+_MAX_LISTED = 50
 
 
 def _facts(ctx: RunbookContext) -> SchemaObjectFacts:
@@ -96,40 +99,89 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
     )
 
 
-def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
-    """Step 6: the after-load part when no task paused for it, then, with a sequences export, the cutover DDL
-    part, which moves every sequence and identity, not only those tied to a column. False when the stack has no
-    sequences export (step 6 keeps its generic resync)."""
+def after_load_at_cutover(ctx: RunbookContext, d: Doc) -> None:
+    """Step 4, once the forward tasks stopped: the after-load part when no task paused for it (the pause is off, or
+    nothing needed it). It comes before the reverse slot (step 5), which would otherwise retain the WAL of every
+    index build, and before the sequences (step 6) and the switch (step 7), which rely on its keys and indexes;
+    even with nothing to build it lists the triggers and expression indexes to convert by hand."""
     facts = _facts(ctx)
-    if facts.post_load_objects and not facts.paused_task_ids:
-        d.add(
-            f"No task paused for the after-load part ({facts.post_load_objects} {_WORK}, estimated "
-            f"{facts.post_load_hours:.1f} h): apply it now, while nothing writes to PostgreSQL:",
-            "",
-        )
-        d.code(
-            "sh",
-            f"python -m migration inventory ddl --stack {ctx.stack} --part after-load --output after-load.sql",
-            'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f after-load.sql',
-        )
+    if ctx.schema_objects is None or facts.paused_task_ids:
+        return
+    what = (
+        f"{facts.post_load_objects} {_WORK}, estimated {facts.post_load_hours:.1f} h"
+        if facts.post_load_objects
+        else "nothing to build; it lists the triggers and indexes to convert by hand"
+    )
+    d.add(
+        f"No task paused for the after-load part ({what}): apply it now, while nothing writes to PostgreSQL "
+        "and before step 5 creates the reverse slot:",
+        "",
+    )
+    d.code(
+        "sh",
+        f"python -m migration inventory ddl --stack {ctx.stack} --part after-load --output after-load.sql",
+        'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f after-load.sql',
+    )
+
+
+def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
+    """Step 6: with a sequences export, the cutover DDL part, which moves every sequence and identity, not only
+    those tied to a column. False when the stack has no sequences export (step 6 keeps its generic resync)."""
+    facts = _facts(ctx)
     if not facts.sequences_exported:
         return False
     d.add(
         "At the write freeze, export Oracle's sequences again (every value handed out until now is below "
-        "LAST_NUMBER), point `inventory.sequences` at the new file and apply the cutover part: it moves every "
-        "sequence and identity past Oracle's values, trigger-fed and application-called ones included:",
+        f"LAST_NUMBER), point `{SEQUENCES_KEY}` at the new file and apply the cutover part: it moves every "
+        "sequence and identity past Oracle's values, trigger-fed and application-called ones included, and past "
+        "the loaded rows' max(column) where it can tie the sequence to a column. From the project root:",
         "",
     )
     d.code(
         "sh",
         f'NLS_LANG=AMERICAN_AMERICA.AL32UTF8 sqlplus -S "$ORA" @migration/sql/oracle_sequences.sql '
         f'"{",".join(ctx.oracle_schemas)}" </dev/null',
-        f"pulumi config set --path inventory.sequences sequences.csv --stack {ctx.stack}",
+        sequences_config_command(ctx.project, ctx.stack, FREEZE_SEQUENCES_FILE),
         f"python -m migration inventory ddl --stack {ctx.stack} --part cutover --output cutover.sql",
         'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f cutover.sql',
     )
+    _untied_sequences(facts, d)
     d.add("Create the PL/pgSQL versions of the Oracle triggers the after-load part lists, now.", "")
     return True
+
+
+# oracle_sequences.sql spools into the current directory under this name (its SPOOL line).
+FREEZE_SEQUENCES_FILE = "sequences.csv"
+# The stack config key that names the sequences export, as the config model spells it (Pulumi config keys are the
+# field aliases, under the project's namespace).
+SEQUENCES_KEY = f"{StackConfig.model_fields['inventory'].alias}.{InventoryConfig.model_fields['sequences'].alias}"
+
+
+def sequences_config_command(project: str, stack: str, path: str) -> str:
+    """The `pulumi config set --path` that points the stack's sequences export at `path` (relative to the project
+    root, like every inventory path)."""
+    return f"pulumi config set --path '{project}:{SEQUENCES_KEY}' {path} --stack {stack}"
+
+
+def _untied_sequences(facts: SchemaObjectFacts, d: Doc) -> None:
+    """The sequences the cutover part moved from LAST_NUMBER alone: a stale export is not caught by max(column)
+    for them, so the check (also at the end of cutover.sql) is printed to run again by hand."""
+    if not facts.untied_sequences:
+        return
+    d.add(
+        f"{len(facts.untied_sequences)} sequence(s) are tied to no column (application-called, or fed by a trigger "
+        "the export cannot tie), so only LAST_NUMBER moved them: "
+        + ", ".join(f"`{q}`" for q in facts.untied_sequences[:_MAX_LISTED])
+        + (
+            f" and {len(facts.untied_sequences) - _MAX_LISTED} more (all in cutover.sql)"
+            if len(facts.untied_sequences) > _MAX_LISTED
+            else ""
+        )
+        + ". This check (it changes nothing) warns about each primary key already at or past one of them, with "
+        "the setval to run if that key is the one it feeds:",
+        "",
+    )
+    d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", facts.untied_check, "SQL")
 
 
 def identity_before_reverse(ctx: RunbookContext, d: Doc) -> None:
@@ -170,9 +222,17 @@ def _modify_identity(column: str, generation: str, *, limit: bool = False) -> st
 
 
 def left_behind_section(ctx: RunbookContext, d: Doc) -> None:
-    """Every table and column the migration does not move, why, and how to move it by hand."""
-    if not ctx.left_behind:
+    """Every table and column the migration does not move, why, and how to move it by hand: a table (the first
+    rows, it stays readable at thousands), then every item's SQL in two scripts to paste whole, one per side."""
+    items = ctx.left_behind
+    if not items:
         return
+    shown = items[:_MAX_LISTED]
+    more = (
+        [f"... and {len(items) - _MAX_LISTED} more: every one is in the scripts below.", ""]
+        if len(items) > _MAX_LISTED
+        else []
+    )
     d.add(
         "## Appendix: left behind",
         "",
@@ -180,6 +240,27 @@ def left_behind_section(ctx: RunbookContext, d: Doc) -> None:
         "",
         "| Not moved | Why | By hand |",
         "|---|---|---|",
-        *(f"| {i.what} | {i.why} | {i.how} |".replace("\n", " ") for i in ctx.left_behind),
+        *(f"| {i.what} | {i.why} | {i.how} |".replace("\n", " ") for i in shown),
         "",
+        *more,
+        "On PostgreSQL, once the before-load part is applied: the tables and columns to receive them (a comment "
+        "where PostgreSQL has no type):",
+        "",
+    )
+    d.code(
+        "sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", *(i.postgres_sql for i in items if i.postgres_sql), "SQL"
+    )
+    d.add(
+        "On Oracle, after the freeze: each extract spools a CSV named OWNER.TABLE.csv (key columns first). Load it "
+        "with `\\copy` into the table, or into a staging table and UPDATE by key; a key-less table is copied "
+        "whole (TRUNCATE, then `\\copy`):",
+        "",
+    )
+    d.code(
+        "sh",
+        "NLS_LANG=AMERICAN_AMERICA.AL32UTF8 sqlplus -S \"$ORA\" <<'SQL'",
+        "SET MARKUP CSV ON DELIMITER , QUOTE ON",
+        "SET FEEDBACK OFF TERMOUT OFF PAGESIZE 0 LINESIZE 32767 TRIMSPOOL ON LONG 2000000000 LONGCHUNKSIZE 32767",
+        *(i.oracle_sql for i in items if i.oracle_sql),
+        "SQL",
     )

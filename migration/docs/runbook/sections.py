@@ -11,6 +11,7 @@ from migration.docs.prereqs import (
     SCN_QUERY,
     oracle_fallback_disable_sql,
     oracle_fallback_enable_sql,
+    replica_identity_sql,
     slot_creation_sql,
 )
 from migration.docs.prereqs.shared import sql_literal
@@ -23,6 +24,7 @@ from migration.docs.runbook.drain import (
 )
 from migration.docs.runbook.markdown import Doc
 from migration.docs.runbook.objects import (
+    after_load_at_cutover,
     before_load_step,
     cutover_sequences,
     identity_before_reverse,
@@ -307,6 +309,7 @@ def _cutover(ctx: RunbookContext, d: Doc) -> None:
     )
     d.code("sh", d.live("status"))
     d.add("Expect the forward tasks `stopped`" + (f" and `{rev}` `ready`." if rev else "."), "")
+    after_load_at_cutover(ctx, d)
 
 
 def _capture_position(ctx: RunbookContext, d: Doc) -> None:
@@ -316,6 +319,14 @@ def _capture_position(ctx: RunbookContext, d: Doc) -> None:
     rev = ctx.reverse_task_id
     slot = ctx.reverse_slot_name
     d.add("## 5. Capture the PostgreSQL position (before any application writes)", "")
+    keyless = replica_identity_sql(ctx.replica_identity_full, ctx.reverse_slot_plugin) if rev else []
+    if keyless and ctx.reverse_slot_plugin != "pglogical":
+        d.add(
+            "The tables without a primary key log whole old rows from now on, so the reverse task can apply "
+            "their UPDATEs and DELETEs:",
+            "",
+        )
+        d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", *keyless, "SQL")
     if rev and slot:
         d.add(
             f"Create the replication slot `{slot}` (no-op if it exists), then capture the LSN the reverse task "
