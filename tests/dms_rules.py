@@ -8,7 +8,9 @@ What it models:
   the object's *source* names; of several, the one with the lowest rule-id applies ("If you specify multiple
   transformation rules for the same object, AWS DMS applies the transformation rule with the lower rule-id");
   actions rename, convert-lowercase, convert-uppercase, remove-column; no transformation applies to a column whose
-  name holds # \\ / or - ("Transformations cannot be performed on columns that contain special characters");
+  name holds # \\ / or - ("Transformations cannot be performed on columns that contain special characters"), and
+  none but remove-column to a LOB column ("The only supported transformation for columns that are mapped to
+  BLOB/CLOB data types is to drop the column on the target"; the caller says which columns are LOBs);
 - table-settings: the lowest rule-id table-settings rule matching the table.
 """
 
@@ -81,10 +83,12 @@ class Rules:
         assert out is not None
         return out
 
-    def column(self, schema: str, table: str, column: str) -> str | None:
-        """The target name of a column, None when a rule removes it."""
+    def column(self, schema: str, table: str, column: str, *, lob: bool = False) -> str | None:
+        """The target name of a column, None when a rule removes it (`lob`: a column DMS moves as a LOB)."""
         rule = next(self._matching("transformation", "column", schema, table, column), None)
         if _SPECIAL.search(column):
+            return column
+        if lob and (rule is None or rule["rule-action"] != "remove-column"):
             return column
         return self._apply(rule, column)
 

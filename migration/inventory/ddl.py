@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from migration.inventory.model import Inventory, InventoryError, Table
-from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain
+from migration.inventory.names import KEEPS_SOURCE_SPELLING, NameMap, build_name_map, dms_cannot_transform, is_plain
 from migration.inventory.names import quote_postgres as quote_ident
 from migration.inventory.typemap import TypeMapper, identifier_too_long
 
@@ -67,9 +67,11 @@ def render_ddl(
 
 
 def _name_note(what: str, oracle: str, postgres: str, column: bool = False) -> str | None:
-    """A comment for a name that is not the plain lower-case fold: why PostgreSQL calls it what it does."""
-    if column and dms_cannot_transform(oracle):
-        return f"-- {what}: DMS cannot rename a column holding # \\ / or -: created as Oracle spells it"
+    """A comment for a name that is not the plain lower-case fold: why PostgreSQL calls it what it does. A column
+    whose PostgreSQL name is its Oracle spelling, other than an all-lower-case one (which the mappings rename back
+    to it), is one the name map keeps verbatim (KEEPS_SOURCE_SPELLING: a LOB column, or # \\ / - in its name)."""
+    if column and postgres == oracle and (dms_cannot_transform(oracle) or oracle != oracle.lower()):
+        return f"-- {what}: created as Oracle spells it: {KEEPS_SOURCE_SPELLING}"
     if is_plain(oracle) and postgres == oracle.lower():
         return None
     if identifier_too_long(oracle.lower()):

@@ -12,8 +12,8 @@ table it came from. The rules:
 - A name longer than 63 bytes (PostgreSQL would cut it silently, and the cut name cannot be sent back) becomes its
   first 54 bytes, `_` and 8 hex digits of a hash of the whole Oracle name: the same every run, and unique in its
   table (columns) or schema (tables); should the hash meet another name there, a counter is hashed in as well.
-- A column name holding `#`, `\\`, `/` or `-` keeps its Oracle spelling: DMS cannot transform such a column (DMS
-  User Guide, transformation rules, limitations), so it arrives as DMS sends it and no rule could rename it.
+- A column DMS cannot transform keeps its Oracle spelling (`KEEPS_SOURCE_SPELLING`): a LOB column, or a name
+  holding `#`, `\\`, `/` or `-`. It arrives as DMS sends it, and no rule could rename it.
 - Two Oracle names landing on one PostgreSQL name (`Customers` and `CUSTOMERS`) are a `NameConflict`: the
   report and the DDL refuse them, the plan refuses them among the tables it migrates.
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TypeVar
@@ -36,6 +36,20 @@ K = TypeVar("K")
 _HASH_HEX = 8  # hex digits of the hash that ends a shortened name
 _HEAD_BYTES = PG_MAX_IDENTIFIER_BYTES - _HASH_HEX - 1
 _UNTRANSFORMABLE = re.compile(r"[#\\/-]")  # DMS cannot transform a column whose name holds one of these
+KEEPS_SOURCE_SPELLING = (
+    "DMS supports no transformation of a LOB column, nor of a column named with # \\ / or -, other than removing it "
+    "(DMS User Guide, Transformation rules and actions: Limitations)"
+)
+"""The decision for the columns DMS cannot transform, and the reason the plan and the DDL give for it.
+
+DMS User Guide, "Transformation rules and actions", Limitations: "Transformations cannot be performed on columns
+that contain special characters (e.g. #, \\, /, -) in their name" and "The only supported transformation for
+columns that are mapped to BLOB/CLOB data types is to drop the column on the target". The guide does not say what
+a wildcard `convert-lowercase` does to such a column, so the project takes the safe, explicit reading: the target
+column keeps the Oracle spelling (quoted: `"ScanImage"`, `"NOTES"`, `"A-B"`), the DDL creates it so, neither
+mapping carries a rule for it other than `remove-column`, and the wildcard folds, should DMS skip them there,
+change nothing. A LOB column is one the type map moves as a LOB (`Table.lob_columns`: BLOB, CLOB, NCLOB, XMLTYPE,
+LONG, LONG RAW, SDO_GEOMETRY)."""
 # One expression each for the hot checks (a million columns): ASCII, no lower-case letter, 1..63 bytes; for a column
 # also none of the characters DMS cannot transform.
 _PLAIN = re.compile(rf"[^a-z\x80-\U0010ffff]{{1,{PG_MAX_IDENTIFIER_BYTES}}}")
@@ -72,8 +86,8 @@ class NameConflict:
     def message(self) -> str:
         if self.second is None:
             return (
-                f"{self.first}: longer than {PG_MAX_IDENTIFIER_BYTES} bytes and DMS cannot rename a column holding "
-                "# \\ / or -: rename it in Oracle or leave it out"
+                f"{self.first}: longer than {PG_MAX_IDENTIFIER_BYTES} bytes and DMS cannot rename it (a LOB column, or "
+                "a name holding # \\ / or -): rename it in Oracle or leave it out"
             )
         return (
             f"{self.first} and {self.second} both become {self.postgres} in PostgreSQL (names fold to lower case); "
@@ -126,19 +140,23 @@ def quote_oracle(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _scope(items: Iterable[tuple[K, str]], *, columns: bool) -> tuple[dict[K, str], list[tuple[K, K | None, str]]]:
+def _scope(
+    items: Iterable[tuple[K, str]], *, columns: bool, verbatim: Container[str] = ()
+) -> tuple[dict[K, str], list[tuple[K, K | None, str]]]:
     """PostgreSQL names for the objects of one scope (a table's columns, a schema's tables), given as (key, Oracle
-    name): the names that are not plain, and the conflicts as (first key, second key or None, postgres name)."""
+    name): the names that are not plain, and the conflicts as (first key, second key or None, postgres name).
+    `verbatim` (columns only): names kept as Oracle spells them whatever they hold (the table's LOB columns)."""
     taken: dict[str, K] = {}  # postgres name -> the object holding it
     out: dict[K, str] = {}
     conflicts: list[tuple[K, K | None, str]] = []
     long: list[tuple[str, K]] = []
     plain_check = _PLAIN_COLUMN.fullmatch if columns else _PLAIN.fullmatch
     for key, name in items:
-        plain = plain_check(name) is not None
+        kept = columns and (name in verbatim or _UNTRANSFORMABLE.search(name) is not None)
+        plain = not kept and plain_check(name) is not None
         if plain:
             pg = name.lower()
-        elif columns and _UNTRANSFORMABLE.search(name):
+        elif kept:
             if _too_long(name):
                 conflicts.append((key, None, name))
                 continue
@@ -169,12 +187,15 @@ def _scope(items: Iterable[tuple[K, str]], *, columns: bool) -> tuple[dict[K, st
 class NameMap:
     """Oracle -> PostgreSQL names of one inventory (under given schema renames) and the inverse.
 
-    `tables` and `columns` hold only the names that are not plain; everything else is its lower-case form."""
+    `tables` and `columns` hold only the names that are not plain, and the columns kept verbatim (`verbatim`);
+    everything else is its lower-case form."""
 
     schemas: dict[str, str]  # Oracle owner -> PostgreSQL schema, every owner
     tables: dict[tuple[str, str], str] = field(default_factory=dict)  # (owner, table) -> PostgreSQL table
     columns: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (owner, table) -> {col: pg}
     conflicts: list[NameConflict] = field(default_factory=list)
+    # (owner, table) -> the columns kept as Oracle spells them (KEEPS_SOURCE_SPELLING), in table order
+    verbatim: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _owners: dict[str, str] = field(default_factory=dict)  # PostgreSQL schema -> Oracle owner
     _oracle_tables: dict[tuple[str, str], str] = field(default_factory=dict)  # (pg schema, pg table) -> table
     _oracle_columns: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
@@ -211,11 +232,13 @@ class NameMap:
     def renamed_columns(self, owner: str, table: str) -> dict[str, str]:
         """{Oracle column: PostgreSQL column} for the columns of a table that need rename rules (not plain and
         renamed; a column kept verbatim needs none)."""
-        return {o: p for o, p in self.columns.get((owner, table), {}).items() if not dms_cannot_transform(o)}
+        kept = self.verbatim.get((owner, table), ())
+        return {o: p for o, p in self.columns.get((owner, table), {}).items() if o not in kept}
 
     def kept_verbatim(self, owner: str, table: str) -> list[str]:
-        """Columns of a table whose names DMS cannot transform, so PostgreSQL gets them as Oracle spells them."""
-        return [o for o in self.columns.get((owner, table), {}) if dms_cannot_transform(o)]
+        """Columns of a table DMS cannot transform (KEEPS_SOURCE_SPELLING), so PostgreSQL gets them as Oracle spells
+        them: no rule but remove-column may name them."""
+        return list(self.verbatim.get((owner, table), ()))
 
     def all_tables(self) -> list[tuple[str, str]]:
         """Every (owner, table) the map covers, in inventory order."""
@@ -270,20 +293,25 @@ def _map_tables(inv: Inventory, names: NameMap) -> None:
 
 
 def _map_columns(table: Table, names: NameMap, plain_seen: set[str]) -> None:
-    """The fast path first: a table whose columns are all plain needs nothing stored. Estates repeat column names a
-    lot, so names already seen plain are a set look-up, run by `issuperset` without a Python-level loop."""
-    if plain_seen.issuperset(map(_NAME, table.columns)):
+    """The fast path first: a table without LOB columns whose columns are all plain needs nothing stored. Estates
+    repeat column names a lot, so names already seen plain are a set look-up, run by `issuperset` without a
+    Python-level loop. A LOB column keeps its Oracle spelling however plain its name (KEEPS_SOURCE_SPELLING)."""
+    lobs = frozenset(table.lob_columns)
+    if not lobs and plain_seen.issuperset(map(_NAME, table.columns)):
         return
     column_names = list(map(_NAME, table.columns))
     plain = _PLAIN_COLUMN.fullmatch
     new = [n for n in column_names if n not in plain_seen and plain(n)]
     plain_seen.update(new)
-    if plain_seen.issuperset(column_names):
+    if not lobs and plain_seen.issuperset(column_names):
         return
-    renamed, conflicts = _scope(((n, n) for n in column_names), columns=True)
+    renamed, conflicts = _scope(((n, n) for n in column_names), columns=True, verbatim=lobs)
     key = (table.owner, table.name)
     names.columns[key] = renamed
     names._oracle_columns[key] = {pg: o for o, pg in renamed.items()}
+    kept = [n for n in column_names if renamed.get(n) == n and (n in lobs or dms_cannot_transform(n))]
+    if kept:
+        names.verbatim[key] = kept
     where = f"{table.owner}.{table.name}"
     for a, b, pg in conflicts:
         second = None if b is None else f"{where}.{b}"

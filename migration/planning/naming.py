@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from migration.config import ConfigError, Stack, StackConfig
 from migration.dms.mappings import Rename
 from migration.inventory.model import Inventory, Table
-from migration.inventory.names import NameMap, build_name_map, is_plain, shortened
+from migration.inventory.names import KEEPS_SOURCE_SPELLING, NameMap, build_name_map, is_plain, shortened
 from migration.inventory.typemap import identifier_too_long
 from migration.planning.selection import Pair, like, matches
 
@@ -20,7 +20,8 @@ NO_INVENTORY_NOTE = (
     "names: no inventory (oracle2pg:inventory), so the mappings fold names by case only (a schema, table and column "
     'rule per schema); Oracle names that are not plain upper case (mixed or lower case like "OrderLines", or '
     "longer than 63 bytes) need the inventory for exact rename rules both ways, or the reverse task writes to "
-    "names Oracle does not have"
+    "names Oracle does not have; and only the inventory tells the LOB columns, which DMS does not transform (they "
+    "keep their Oracle spelling)"
 )
 
 
@@ -71,7 +72,7 @@ def reverse_renames(names: NameMap, tables: Iterable[Pair], removed: set[tuple[s
 
 def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[str]:
     """What the plan says about names: how many objects carry explicit rules, a few examples, and the columns kept
-    verbatim (DMS cannot transform them)."""
+    verbatim (KEEPS_SOURCE_SPELLING), as one line however many there are."""
     renamed_tables = [t for t in tables if t in names.tables]
     renamed_columns = [(t, c, p) for t in tables for c, p in names.renamed_columns(*t).items()]
     out: list[str] = []
@@ -82,12 +83,13 @@ def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[s
             f"names: {len(renamed_tables)} table(s) and {len(renamed_columns)} column(s) are not plain upper case: "
             f"explicit rename rules {direction} ({', '.join(examples)})"
         )
-    for o, t in tables:
-        for col in names.kept_verbatim(o, t):
-            out.append(
-                f"names: {o}.{t}.{col} keeps its Oracle spelling in PostgreSQL: DMS cannot transform a column name "
-                "holding # \\ / or - (uncertain: test one table before the load)"
-            )
+    kept = [f"{o}.{t}.{c}" for o, t in tables for c in names.kept_verbatim(o, t)]
+    if kept:
+        shown = ", ".join(kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
+        out.append(
+            f"names: {len(kept)} column(s) keep their Oracle spelling in PostgreSQL, quoted ({shown}): "
+            f"{KEEPS_SOURCE_SPELLING}; the DDL creates them so (uncertain: test one table before the load)"
+        )
     return out
 
 
