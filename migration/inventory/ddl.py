@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from migration.inventory.model import Inventory, InventoryError, Table
-from migration.inventory.names import KEEPS_SOURCE_SPELLING, NameMap, build_name_map, dms_cannot_transform, is_plain
+from migration.inventory.names import (
+    KEEPS_SOURCE_SPELLING,
+    PG_SYSTEM_COLUMNS,
+    NameMap,
+    build_name_map,
+    dms_cannot_transform,
+    is_plain,
+)
 from migration.inventory.names import quote_postgres as quote_ident
 from migration.inventory.typemap import TypeMapper, identifier_too_long
 
@@ -74,6 +81,10 @@ def _name_note(what: str, oracle: str, postgres: str, column: bool = False) -> s
         return f"-- {what}: created as Oracle spells it: {KEEPS_SOURCE_SPELLING}"
     if is_plain(oracle) and postgres == oracle.lower():
         return None
+    if column and oracle.lower() in PG_SYSTEM_COLUMNS:
+        return (
+            f"-- {what}: a PostgreSQL system column name: created as {postgres} (the task mappings rename it both ways)"
+        )
     if identifier_too_long(oracle.lower()):
         return f"-- {what}: longer than 63 bytes: created as {postgres} (the task mappings rename it both ways)"
     return f"-- {what}: created as {postgres} (the task mappings rename it both ways)"

@@ -55,6 +55,9 @@ LONG, LONG RAW, SDO_GEOMETRY)."""
 _PLAIN = re.compile(rf"[^a-z\x80-\U0010ffff]{{1,{PG_MAX_IDENTIFIER_BYTES}}}")
 _PLAIN_COLUMN = re.compile(rf"[^a-z#\\/\-\x80-\U0010ffff]{{1,{PG_MAX_IDENTIFIER_BYTES}}}")
 _NAME = attrgetter("name")
+# PostgreSQL 15 documentation, "System Columns" (ddl-system-columns): every table has these, and CREATE TABLE refuses
+# a column of the same name ("column name ... conflicts with a system column name"). `oid` is no longer one (PG 12).
+PG_SYSTEM_COLUMNS = frozenset(("tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"))
 _PG_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
 _ORACLE_PLAIN = re.compile(r"[A-Z][A-Z0-9_$#]*")
 # Oracle SQL reserved words (SQL Language Reference, appendix "Oracle SQL Reserved Words"): an identifier spelled
@@ -85,9 +88,14 @@ class NameConflict:
 
     def message(self) -> str:
         if self.second is None:
+            what = (
+                "a PostgreSQL system column name"
+                if self.postgres.rpartition(".")[2] in PG_SYSTEM_COLUMNS
+                else f"longer than {PG_MAX_IDENTIFIER_BYTES} bytes"
+            )
             return (
-                f"{self.first}: longer than {PG_MAX_IDENTIFIER_BYTES} bytes and DMS cannot rename it (a LOB column, or "
-                "a name holding # \\ / or -): rename it in Oracle or leave it out"
+                f"{self.first}: {what} and DMS cannot rename it (a LOB column, or a name holding # \\ / or -): "
+                "rename it in Oracle or leave it out"
             )
         return (
             f"{self.first} and {self.second} both become {self.postgres} in PostgreSQL (names fold to lower case); "
@@ -101,8 +109,9 @@ def is_plain(name: str) -> bool:
 
 
 def is_plain_column(name: str) -> bool:
-    """A plain name without the characters DMS cannot transform in a column name (# \\ / -)."""
-    return _PLAIN_COLUMN.fullmatch(name) is not None
+    """A plain name without the characters DMS cannot transform in a column name (# \\ / -), whose fold is not a
+    PostgreSQL system column (PG_SYSTEM_COLUMNS)."""
+    return _PLAIN_COLUMN.fullmatch(name) is not None and name.lower() not in PG_SYSTEM_COLUMNS
 
 
 def dms_cannot_transform(column: str) -> bool:
@@ -153,17 +162,18 @@ def _scope(
     plain_check = _PLAIN_COLUMN.fullmatch if columns else _PLAIN.fullmatch
     for key, name in items:
         kept = columns and (name in verbatim or _UNTRANSFORMABLE.search(name) is not None)
-        plain = not kept and plain_check(name) is not None
+        system = columns and name.lower() in PG_SYSTEM_COLUMNS
+        plain = not kept and not system and plain_check(name) is not None
         if plain:
             pg = name.lower()
         elif kept:
-            if _too_long(name):
+            if _too_long(name) or name in PG_SYSTEM_COLUMNS:
                 conflicts.append((key, None, name))
                 continue
             pg = name
         else:
             pg = name.lower()
-            if _too_long(pg):
+            if _too_long(pg) or system:  # one scheme for names PostgreSQL cannot take: a hash-suffixed name
                 long.append((name, key))
                 continue
         if not plain:
@@ -300,8 +310,7 @@ def _map_columns(table: Table, names: NameMap, plain_seen: set[str]) -> None:
     if not lobs and plain_seen.issuperset(map(_NAME, table.columns)):
         return
     column_names = list(map(_NAME, table.columns))
-    plain = _PLAIN_COLUMN.fullmatch
-    new = [n for n in column_names if n not in plain_seen and plain(n)]
+    new = [n for n in column_names if n not in plain_seen and is_plain_column(n)]
     plain_seen.update(new)
     if not lobs and plain_seen.issuperset(column_names):
         return

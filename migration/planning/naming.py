@@ -12,7 +12,14 @@ from collections.abc import Iterable, Sequence
 from migration.config import ConfigError, Stack, StackConfig
 from migration.dms.mappings import Rename
 from migration.inventory.model import Inventory, Table
-from migration.inventory.names import KEEPS_SOURCE_SPELLING, NameMap, build_name_map, is_plain, shortened
+from migration.inventory.names import (
+    KEEPS_SOURCE_SPELLING,
+    PG_SYSTEM_COLUMNS,
+    NameMap,
+    build_name_map,
+    is_plain,
+    shortened,
+)
 from migration.inventory.typemap import identifier_too_long
 from migration.planning.selection import Pair, like, matches
 
@@ -74,7 +81,9 @@ def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[s
     """What the plan says about names: how many objects carry explicit rules, a few examples, and the columns kept
     verbatim (KEEPS_SOURCE_SPELLING), as one line however many there are."""
     renamed_tables = [t for t in tables if t in names.tables]
-    renamed_columns = [(t, c, p) for t in tables for c, p in names.renamed_columns(*t).items()]
+    every_column = [(t, c, p) for t in tables for c, p in names.renamed_columns(*t).items()]
+    renamed_columns = [(t, c, p) for t, c, p in every_column if c.lower() not in PG_SYSTEM_COLUMNS]
+    system = [f"{o}.{t}.{c} -> {p}" for (o, t), c, p in every_column if c.lower() in PG_SYSTEM_COLUMNS]
     out: list[str] = []
     if renamed_tables or renamed_columns:
         examples = [f"{o}.{t} -> {names.schema(o)}.{names.table(o, t)}" for o, t in renamed_tables[:3]]
@@ -82,6 +91,12 @@ def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[s
         out.append(
             f"names: {len(renamed_tables)} table(s) and {len(renamed_columns)} column(s) are not plain upper case: "
             f"explicit rename rules {direction} ({', '.join(examples)})"
+        )
+    if system:
+        shown = ", ".join(system[:5]) + (f" and {len(system) - 5} more" if len(system) > 5 else "")
+        out.append(
+            f"names: {len(system)} column(s) fold to a PostgreSQL system column name, which CREATE TABLE refuses: "
+            f"explicit rename rules {direction} ({shown})"
         )
     kept = [f"{o}.{t}.{c}" for o, t in tables for c in names.kept_verbatim(o, t)]
     if kept:
