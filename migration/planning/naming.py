@@ -13,7 +13,7 @@ from migration.config import ConfigError, Stack, StackConfig
 from migration.dms.mappings import Rename
 from migration.inventory.model import Inventory, Table
 from migration.inventory.names import (
-    KEEPS_SOURCE_SPELLING,
+    LOB_FOLD_ONLY,
     PG_SYSTEM_COLUMNS,
     NameMap,
     build_name_map,
@@ -27,8 +27,7 @@ NO_INVENTORY_NOTE = (
     "names: no inventory (oracle2pg:inventory), so the mappings fold names by case only (a schema, table and column "
     'rule per schema); Oracle names that are not plain upper case (mixed or lower case like "OrderLines", or '
     "longer than 63 bytes) need the inventory for exact rename rules both ways, or the reverse task writes to "
-    "names Oracle does not have; and only the inventory tells the LOB columns, which DMS does not transform (they "
-    "keep their Oracle spelling)"
+    "names Oracle does not have"
 )
 
 
@@ -78,8 +77,8 @@ def reverse_renames(names: NameMap, tables: Iterable[Pair], removed: set[tuple[s
 
 
 def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[str]:
-    """What the plan says about names: how many objects carry explicit rules, a few examples, and the columns kept
-    verbatim (KEEPS_SOURCE_SPELLING), as one line however many there are."""
+    """What the plan says about names: how many objects carry explicit rules, a few examples, and the columns no rule
+    may name (kept verbatim, or LOB columns landing by the wildcard fold), as one line however many there are."""
     renamed_tables = [t for t in tables if t in names.tables]
     every_column = [(t, c, p) for t in tables for c, p in names.renamed_columns(*t).items()]
     renamed_columns = [(t, c, p) for t, c, p in every_column if c.lower() not in PG_SYSTEM_COLUMNS]
@@ -93,19 +92,55 @@ def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[s
             f"explicit rename rules {direction} ({', '.join(examples)})"
         )
     if system:
-        shown = ", ".join(system[:5]) + (f" and {len(system) - 5} more" if len(system) > 5 else "")
         out.append(
             f"names: {len(system)} column(s) fold to a PostgreSQL system column name, which CREATE TABLE refuses: "
-            f"explicit rename rules {direction} ({shown})"
+            f"explicit rename rules {direction} ({_shown(system)})"
         )
+    return out + _no_rule_note(names, tables)
+
+
+def _shown(items: Sequence[str]) -> str:
+    return ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+
+
+def _no_rule_note(names: NameMap, tables: Sequence[Pair]) -> list[str]:
+    """One line for the columns no rule may name: those kept verbatim for # \\ / - (KEEPS_SOURCE_SPELLING) and the
+    mixed-case LOB columns that land by the wildcard fold alone (LOB_FOLD_ONLY). A plain LOB column is not news."""
     kept = [f"{o}.{t}.{c}" for o, t in tables for c in names.kept_verbatim(o, t)]
+    folded = [f"{o}.{t}.{c} -> {c.lower()}" for o, t in tables for c in names.folded_lobs(o, t)]
+    parts = []
     if kept:
-        shown = ", ".join(kept[:5]) + (f" and {len(kept) - 5} more" if len(kept) > 5 else "")
-        out.append(
-            f"names: {len(kept)} column(s) keep their Oracle spelling in PostgreSQL, quoted ({shown}): "
-            f"{KEEPS_SOURCE_SPELLING}; the DDL creates them so (uncertain: test one table before the load)"
+        parts.append(
+            f"{len(kept)} column(s) keep their Oracle spelling, quoted, as DMS transforms no name holding # \\ / or - "
+            f"({_shown(kept)})"
         )
-    return out
+    if folded:
+        parts.append(
+            f"{len(folded)} mixed-case LOB column(s) land by the wildcard convert-lowercase alone, as DMS supports no "
+            f"rule on a LOB column but remove-column ({_shown(folded)})"
+        )
+    if not parts:
+        return []
+    return [
+        f"names: {'; '.join(parts)}: this relies on the wildcard behaviour of the AWS Knowledge Center Oracle -> "
+        "PostgreSQL lowercase setup; check one such table in the first test load"
+    ]
+
+
+def check_lob_names_back(stack: Stack, names: NameMap, tables: Iterable[Pair], left: set[tuple[str, str, str]]) -> None:
+    """With the fallback on, every LOB column that flows back (not in `left`, (OWNER, TABLE, COLUMN)) must be plain
+    upper case: convert-uppercase is the only way back for it (LOB_FOLD_ONLY), and on a mixed-case name it would
+    write a column Oracle does not have."""
+    bad = [(o, t, c) for o, t in sorted(tables) for c in names.folded_lobs(o, t) if (o, t, c) not in left]
+    if bad:
+        o, t, c = bad[0]
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise ConfigError(
+            f"{stack.project}:reverse: {o}.{t}.{c}{more}: a LOB column whose name is not plain upper case cannot go "
+            f"back to Oracle: {LOB_FOLD_ONLY} (as {c.lower()}), and the reverse task's convert-uppercase would write "
+            f"{c.lower().upper()}; rename it in Oracle, or leave the table out with migration.exclude",
+            key="reverse",
+        )
 
 
 def check_name_conflicts(stack: Stack, names: NameMap, tables: Iterable[Pair]) -> None:

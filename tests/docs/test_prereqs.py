@@ -386,7 +386,7 @@ def test_columns_left_behind_going_forward_never_flow_back():
     assert removed == {
         ("addresses", "address"),
         ("addresses", "scan"),
-        ("audit_log", "DETAILS"),  # a LOB column keeps its Oracle spelling
+        ("audit_log", "details"),
         ("audit_log", "source_rowid"),
     }
 

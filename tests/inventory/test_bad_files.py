@@ -232,7 +232,7 @@ def test_ddl_for_the_extremes_oracle_allows_applies_to_postgresql(tmp_path: Path
             ).fetchall()
         )
     assert types["n1"] == "numeric(122,0)" and types["n3"] == "numeric(38,127)"
-    assert types["c1"] == "character(2000)" and types["V2"] == "text"  # a LOB: kept as spelled
+    assert types["c1"] == "character(2000)" and types["v2"] == "text"
     assert types["t2"] == "timestamp(6) with time zone" and types["t3"] == "timestamp(6) with time zone"
     assert len(types) == 1 + len(EXTREMES)
 

@@ -47,8 +47,7 @@ def _freeze_export(tmp_path: Path) -> Path:
     return root
 
 
-# The rows DMS would have written up to the freeze: keys up to the last value each Oracle sequence handed out. LOB
-# columns keep their Oracle spelling (DMS transforms no LOB column: names.KEEPS_SOURCE_SPELLING).
+# The rows DMS would have written up to the freeze: keys up to the last value each Oracle sequence handed out.
 SIMULATED_LOAD = """
 INSERT INTO hosp.wards (ward_id, name, capacity) VALUES (1, 'Cardiology', 40), (159, 'Témoin', 12);
 INSERT INTO hosp.patients (patient_id, mrn, full_name, status, created_at, guid)
@@ -59,10 +58,10 @@ INSERT INTO hosp.lab_results (result_id, admission_id, result_date, result_value
   VALUES (9099999999, 4899999, now(), 1.5, 'mmol/L');
 INSERT INTO hosp.diagnosis_codes (code, description) VALUES ('I21', 'Acute myocardial infarction');
 -- DMS inserts a full-LOB row first and writes the LOB after it: the NOT NULL CLOB is NULL for a moment.
-INSERT INTO hosp.clinical_notes (note_id, admission_id, written_at, "BODY") VALUES (3199999, 4899999, now(), NULL);
-UPDATE hosp.clinical_notes SET "BODY" = 'stable' WHERE note_id = 3199999;
+INSERT INTO hosp.clinical_notes (note_id, admission_id, written_at, body) VALUES (3199999, 4899999, now(), NULL);
+UPDATE hosp.clinical_notes SET body = 'stable' WHERE note_id = 3199999;
 INSERT INTO hosp.scans (scan_id, admission_id, taken_at) VALUES (1, 4899999, now());
-INSERT INTO hosp.audit_trail (logged_at, actor, "DETAILS") VALUES (now(), 'dms', NULL);
+INSERT INTO hosp.audit_trail (logged_at, actor, details) VALUES (now(), 'dms', NULL);
 """
 
 # After cutover: every identity and every sequence hands out a value no loaded row holds.
@@ -71,7 +70,7 @@ INSERT INTO hosp.patients (mrn, full_name) VALUES ('MRN-3', 'Cleo');
 INSERT INTO hosp.admissions (patient_id, admitted_at) VALUES (7, now());
 INSERT INTO hosp.wards (ward_id, name) VALUES (nextval('hosp.ward_seq'), 'Oncology');
 INSERT INTO hosp.lab_results (admission_id, result_date) VALUES (3, now());
-INSERT INTO hosp.clinical_notes (note_id, admission_id, "BODY") VALUES (nextval('hosp.note_seq'), 3, 'x');
+INSERT INTO hosp.clinical_notes (note_id, admission_id, body) VALUES (nextval('hosp.note_seq'), 3, 'x');
 """
 
 

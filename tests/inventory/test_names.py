@@ -112,8 +112,8 @@ def test_schema_renames_and_shared_schemas():
 def test_a_long_name_dms_cannot_transform_is_a_conflict():
     names = build_name_map(inventory(table("APP", "T", "A#" + "B" * 70)))
     assert names.conflicts[0].message() == (
-        f"APP.T.A#{'B' * 70}: longer than 63 bytes and DMS cannot rename it (a LOB column, or a name holding "
-        "# \\ / or -): rename it in Oracle or leave it out"
+        f"APP.T.A#{'B' * 70}: longer than 63 bytes and DMS cannot rename a column holding # \\ / or -: rename it "
+        "in Oracle or leave it out"
     )
 
 
