@@ -203,3 +203,23 @@ def test_without_the_fallback_a_mixed_case_lob_column_lands_by_the_wildcard_fold
     assert any(
         r.get("rule-action") == "convert-lowercase" and r["rule-target"] == "column" for r in task.mappings["rules"]
     )
+
+
+def test_a_lob_column_the_forward_task_removes_does_not_stop_the_fallback(tmp_path):
+    """EventLog has no key, so DMS cannot move its LOB columns and the forward task removes them: the mixed-case
+    name never reaches PostgreSQL, and the reverse task removes it as well."""
+    stack = shop_with_column(tmp_path, '"SHOP","EventLog","Attachment","BLOB",4000,"","","Y","",""', "phase=cutover")
+    removed = {(r.schema, r.table, r.column) for r in reverse_of(stack).removed_columns}
+    assert ("shop", "eventlog", "attachment") in removed
+
+
+def test_a_lob_column_folding_to_a_system_column_stops_the_plan_in_one_line(tmp_path):
+    """Before: renamed to a hashed name, a rule DMS does not support on a LOB column."""
+    stack = shop_with_column(tmp_path, '"SHOP","DOCUMENTS","XMIN","CLOB",4000,"","","Y","",""')
+    with pytest.raises(ConfigError) as err:
+        resolve(stack)
+    assert str(err.value) == (
+        "oracle2pg:migration: SHOP.DOCUMENTS.XMIN: a LOB column whose wildcard fold xmin is a PostgreSQL system "
+        "column name, which CREATE TABLE refuses, and DMS supports no rule on a LOB column but remove-column: rename "
+        "it in Oracle, or leave the table out with migration.exclude"
+    )
