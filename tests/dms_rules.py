@@ -8,7 +8,11 @@ What it models:
   the object's *source* names; of several, the one with the lowest rule-id applies ("If you specify multiple
   transformation rules for the same object, AWS DMS applies the transformation rule with the lower rule-id");
   actions rename, convert-lowercase, convert-uppercase, remove-column; no transformation applies to a column whose
-  name holds # \\ / or - ("Transformations cannot be performed on columns that contain special characters");
+  name holds # \\ / or - ("Transformations cannot be performed on columns that contain special characters"); a rule
+  naming a LOB column explicitly with any action but remove-column is an error ("The only supported transformation
+  for columns that are mapped to BLOB/CLOB data types is to drop the column on the target"; the caller says which
+  columns are LOBs), while the wildcard `column-name: %` folds reach it (AWS Knowledge Center, "How do I use AWS DMS
+  mapping rules to migrate an Oracle schema to PostgreSQL in lowercase?": no LOB exception);
 - table-settings: the lowest rule-id table-settings rule matching the table.
 """
 
@@ -81,11 +85,13 @@ class Rules:
         assert out is not None
         return out
 
-    def column(self, schema: str, table: str, column: str) -> str | None:
-        """The target name of a column, None when a rule removes it."""
+    def column(self, schema: str, table: str, column: str, *, lob: bool = False) -> str | None:
+        """The target name of a column, None when a rule removes it (`lob`: a column DMS moves as a LOB)."""
         rule = next(self._matching("transformation", "column", schema, table, column), None)
         if _SPECIAL.search(column):
             return column
+        if lob and rule is not None and rule["object-locator"]["column-name"] == column:
+            assert rule["rule-action"] == "remove-column", f"DMS supports no {rule['rule-action']} on LOB {column}"
         return self._apply(rule, column)
 
     def table_settings(self, schema: str, table: str) -> Mapping[str, Any]:

@@ -11,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from migration.inventory.model import Inventory, InventoryError, Table
-from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain, shortened
+from migration.inventory.names import (
+    KEEPS_SOURCE_SPELLING,
+    LOB_FOLD_ONLY,
+    PG_SYSTEM_COLUMNS,
+    NameMap,
+    build_name_map,
+    dms_cannot_transform,
+    is_plain,
+    shortened,
+)
 from migration.inventory.names import quote_postgres as quote_ident
 from migration.inventory.typemap import TypeMapper, identifier_too_long
 
@@ -124,12 +133,19 @@ def render_ddl(
     return "\n".join(out) + "\n"
 
 
-def _name_note(what: str, oracle: str, postgres: str, column: bool = False) -> str | None:
-    """A comment for a name that is not the plain lower-case fold: why PostgreSQL calls it what it does."""
+def _name_note(what: str, oracle: str, postgres: str, column: bool = False, lob: bool = False) -> str | None:
+    """A comment for a name that is not the plain lower-case fold: why PostgreSQL calls it what it does (`lob`: a
+    LOB column, which takes the wildcard fold and no rule, LOB_FOLD_ONLY)."""
     if column and dms_cannot_transform(oracle):
-        return f"-- {what}: DMS cannot rename a column holding # \\ / or -: created as Oracle spells it"
+        return f"-- {what}: created as Oracle spells it: {KEEPS_SOURCE_SPELLING}"
     if is_plain(oracle) and postgres == oracle.lower():
         return None
+    if lob:
+        return f"-- {what}: created as {postgres}, no rule of its own: {LOB_FOLD_ONLY}"
+    if column and oracle.lower() in PG_SYSTEM_COLUMNS:
+        return (
+            f"-- {what}: a PostgreSQL system column name: created as {postgres} (the task mappings rename it both ways)"
+        )
     if identifier_too_long(oracle.lower()):
         return f"-- {what}: longer than 63 bytes: created as {postgres} (the task mappings rename it both ways)"
     return f"-- {what}: created as {postgres} (the task mappings rename it both ways)"
@@ -141,13 +157,14 @@ def _table_ddl(table: Table, names: NameMap, types: TypeMapper, space: Namespace
     lines = [n for n in [_name_note(where, table.name, pg_table)] if n]
     body: list[str] = []
     created: dict[str, str] = {}  # Oracle column -> PostgreSQL column, for the keys
+    lobs = set(table.lob_columns)
     for col in table.columns:
         mapping = types.map(col)
         if not mapping.supported:
             lines.append(f"-- {where}.{col.name} ({col.data_type}) left out: {mapping.note}")
             continue
         name = created[col.name] = names.column(table.owner, table.name, col.name)
-        note = _name_note(f"{where}.{col.name}", col.name, name, column=True)
+        note = _name_note(f"{where}.{col.name}", col.name, name, column=True, lob=col.name in lobs)
         if note:
             lines.append(note)
         body.append(f"    {quote_ident(name)} {mapping.postgres_type}{'' if col.nullable else ' NOT NULL'}")

@@ -12,8 +12,11 @@ table it came from. The rules:
 - A name longer than 63 bytes (PostgreSQL would cut it silently, and the cut name cannot be sent back) becomes its
   first 54 bytes, `_` and 8 hex digits of a hash of the whole Oracle name: the same every run, and unique in its
   table (columns) or schema (tables); should the hash meet another name there, a counter is hashed in as well.
-- A column name holding `#`, `\\`, `/` or `-` keeps its Oracle spelling: DMS cannot transform such a column (DMS
-  User Guide, transformation rules, limitations), so it arrives as DMS sends it and no rule could rename it.
+- A column name holding `#`, `\\`, `/` or `-` keeps its Oracle spelling (`KEEPS_SOURCE_SPELLING`): DMS transforms
+  no such column, so it arrives as DMS sends it and no rule could rename it.
+- A LOB column takes no rule of its own but `remove-column` (`LOB_FOLD_ONLY`): its PostgreSQL name is the wildcard
+  fold, its lower-case form. A fold PostgreSQL cannot take (a system column, over 63 bytes, another column's name)
+  is a `NameConflict`; a name the fold back cannot restore (not plain upper case) stops the fallback (naming).
 - Two Oracle names landing on one PostgreSQL name (`Customers` and `CUSTOMERS`) are a `NameConflict`: the
   report and the DDL refuse them, the plan refuses them among the tables it migrates.
 
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TypeVar
@@ -36,11 +39,39 @@ K = TypeVar("K")
 _HASH_HEX = 8  # hex digits of the hash that ends a shortened name
 _HEAD_BYTES = PG_MAX_IDENTIFIER_BYTES - _HASH_HEX - 1
 _UNTRANSFORMABLE = re.compile(r"[#\\/-]")  # DMS cannot transform a column whose name holds one of these
+KEEPS_SOURCE_SPELLING = (
+    "DMS performs no transformation on a column whose name holds # \\ / or - (DMS User Guide, Transformation rules "
+    "and actions: Limitations)"
+)
+"""Why a column named with # \\ / or - keeps its Oracle spelling (quoted, `"A-B"`) on both sides: DMS User Guide,
+"Transformation rules and actions", Limitations: "Transformations cannot be performed on columns that contain special
+characters (e.g. #, \\, /, -) in their name". The DDL creates it so and neither mapping names it in a rule."""
+LOB_FOLD_ONLY = (
+    "DMS supports no rule on a LOB column but remove-column (DMS User Guide, Transformation rules and actions: "
+    "Limitations), so it lands under the wildcard convert-lowercase fold of the AWS Knowledge Center Oracle -> "
+    "PostgreSQL setup"
+)
+"""The decision for LOB columns (`Table.lob_columns`: BLOB, CLOB, NCLOB, XMLTYPE, LONG, LONG RAW, SDO_GEOMETRY).
+
+DMS User Guide, "Transformation rules and actions", Limitations: "The only supported transformation for columns that
+are mapped to BLOB/CLOB data types is to drop the column on the target". AWS Knowledge Center, "How do I use AWS DMS
+mapping rules to migrate an Oracle schema to PostgreSQL in lowercase?", prescribes wildcard `convert-lowercase`
+rules for schema, tables and columns (`column-name: %`) with no LOB exception: the canonical setup, and what the
+mappings emit. So a LOB column never gets an explicit rule but `remove-column`, in either direction, and its
+PostgreSQL name is what the wildcard gives, its lower-case form (`NOTES` -> `notes`, `ScanImage` -> `scanimage`),
+which the DDL creates. Where the name map would need an explicit rule there is none to give: a fold PostgreSQL
+cannot take (a system column name, over 63 bytes, another column's name) is refused, and with the fallback on, a
+name `convert-uppercase` cannot restore (not plain upper case: `ScanImage`) is refused. Names holding # \\ / -
+stay verbatim whatever their type (KEEPS_SOURCE_SPELLING). The guide does not say the wildcard reaches LOB columns:
+the plan asks the DBA to check one such table in the first test load."""
 # One expression each for the hot checks (a million columns): ASCII, no lower-case letter, 1..63 bytes; for a column
 # also none of the characters DMS cannot transform.
 _PLAIN = re.compile(rf"[^a-z\x80-\U0010ffff]{{1,{PG_MAX_IDENTIFIER_BYTES}}}")
 _PLAIN_COLUMN = re.compile(rf"[^a-z#\\/\-\x80-\U0010ffff]{{1,{PG_MAX_IDENTIFIER_BYTES}}}")
 _NAME = attrgetter("name")
+# PostgreSQL 15 documentation, "System Columns" (ddl-system-columns): every table has these, and CREATE TABLE refuses
+# a column of the same name ("column name ... conflicts with a system column name"). `oid` is no longer one (PG 12).
+PG_SYSTEM_COLUMNS = frozenset(("tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"))
 _PG_PLAIN = re.compile(r"[a-z_][a-z0-9_$]*")
 _ORACLE_PLAIN = re.compile(r"[A-Z][A-Z0-9_$#]*")
 # Oracle SQL reserved words (SQL Language Reference, appendix "Oracle SQL Reserved Words"): an identifier spelled
@@ -68,8 +99,14 @@ class NameConflict:
     second: str | None
     postgres: str
     tables: tuple[tuple[str, str], ...]
+    lob: str = ""  # why a LOB column's fold cannot stand (LOB_FOLD_ONLY), when the conflict is one
 
     def message(self) -> str:
+        if self.lob:
+            return (
+                f"{self.first}: a LOB column whose wildcard fold {self.lob}, and DMS supports no rule on a LOB column "
+                "but remove-column: rename it in Oracle, or leave the table out with migration.exclude"
+            )
         if self.second is None:
             return (
                 f"{self.first}: longer than {PG_MAX_IDENTIFIER_BYTES} bytes and DMS cannot rename a column holding "
@@ -87,14 +124,22 @@ def is_plain(name: str) -> bool:
 
 
 def is_plain_column(name: str) -> bool:
-    """A plain name without the characters DMS cannot transform in a column name (# \\ / -)."""
-    return _PLAIN_COLUMN.fullmatch(name) is not None
+    """A plain name without the characters DMS cannot transform in a column name (# \\ / -), whose fold is not a
+    PostgreSQL system column (PG_SYSTEM_COLUMNS)."""
+    return _PLAIN_COLUMN.fullmatch(name) is not None and name.lower() not in PG_SYSTEM_COLUMNS
 
 
 def dms_cannot_transform(column: str) -> bool:
-    """A column name holding # \\ / or -: DMS performs no transformation on it (DMS User Guide, transformation
-    rules, limitations), so it keeps its Oracle spelling on both sides."""
+    """A column name holding # \\ / or -: DMS performs no transformation on it (KEEPS_SOURCE_SPELLING), so it keeps
+    its Oracle spelling on both sides."""
     return _UNTRANSFORMABLE.search(column) is not None
+
+
+def lob_fold_refusal(folded: str, system: bool) -> str:
+    """Why a LOB column's wildcard fold cannot be its PostgreSQL name (LOB_FOLD_ONLY), for NameConflict.lob."""
+    if system:
+        return f"{folded} is a PostgreSQL system column name, which CREATE TABLE refuses"
+    return f"{folded} is longer than {PG_MAX_IDENTIFIER_BYTES} bytes, which PostgreSQL would cut"
 
 
 def shortened(folded: str, oracle: str, salt: int = 0) -> str:
@@ -126,29 +171,40 @@ def quote_oracle(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _scope(items: Iterable[tuple[K, str]], *, columns: bool) -> tuple[dict[K, str], list[tuple[K, K | None, str]]]:
+def _scope(
+    items: Iterable[tuple[K, str]], *, columns: bool, lobs: Container[str] = ()
+) -> tuple[dict[K, str], list[tuple[K, K | None, str]]]:
     """PostgreSQL names for the objects of one scope (a table's columns, a schema's tables), given as (key, Oracle
-    name): the names that are not plain, and the conflicts as (first key, second key or None, postgres name)."""
+    name): the names that are not plain and take a rule (or stay verbatim), and the conflicts as (first key, second
+    key or None, postgres name). `lobs` (columns only): the table's LOB columns, which take the fold and no rule."""
     taken: dict[str, K] = {}  # postgres name -> the object holding it
     out: dict[K, str] = {}
     conflicts: list[tuple[K, K | None, str]] = []
     long: list[tuple[str, K]] = []
     plain_check = _PLAIN_COLUMN.fullmatch if columns else _PLAIN.fullmatch
     for key, name in items:
-        plain = plain_check(name) is not None
+        special = columns and _UNTRANSFORMABLE.search(name) is not None
+        system = columns and name.lower() in PG_SYSTEM_COLUMNS
+        plain = not special and not system and plain_check(name) is not None
+        lob = not plain and not special and name in lobs
         if plain:
             pg = name.lower()
-        elif columns and _UNTRANSFORMABLE.search(name):
+        elif special:
             if _too_long(name):
                 conflicts.append((key, None, name))
                 continue
             pg = name
+        elif lob:  # LOB_FOLD_ONLY: the wildcard fold or nothing
+            pg = name.lower()
+            if _too_long(pg) or system:
+                conflicts.append((key, None, pg))
+                continue
         else:
             pg = name.lower()
-            if _too_long(pg):
+            if _too_long(pg) or system:  # one scheme for names PostgreSQL cannot take: a hash-suffixed name
                 long.append((name, key))
                 continue
-        if not plain:
+        if not plain and not lob:
             out[key] = pg
         if pg in taken:
             conflicts.append((taken[pg], key, pg))
@@ -169,12 +225,16 @@ def _scope(items: Iterable[tuple[K, str]], *, columns: bool) -> tuple[dict[K, st
 class NameMap:
     """Oracle -> PostgreSQL names of one inventory (under given schema renames) and the inverse.
 
-    `tables` and `columns` hold only the names that are not plain; everything else is its lower-case form."""
+    `tables` and `columns` hold only the names that are not plain and take a rule (or stay verbatim); everything
+    else, LOB columns included, is its lower-case form."""
 
     schemas: dict[str, str]  # Oracle owner -> PostgreSQL schema, every owner
     tables: dict[tuple[str, str], str] = field(default_factory=dict)  # (owner, table) -> PostgreSQL table
     columns: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)  # (owner, table) -> {col: pg}
     conflicts: list[NameConflict] = field(default_factory=list)
+    # (owner, table) -> its LOB columns that are not plain upper case: they land by the wildcard fold alone
+    # (LOB_FOLD_ONLY), and the fold back cannot restore them; in table order
+    lob_folds: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _owners: dict[str, str] = field(default_factory=dict)  # PostgreSQL schema -> Oracle owner
     _oracle_tables: dict[tuple[str, str], str] = field(default_factory=dict)  # (pg schema, pg table) -> table
     _oracle_columns: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
@@ -210,12 +270,18 @@ class NameMap:
 
     def renamed_columns(self, owner: str, table: str) -> dict[str, str]:
         """{Oracle column: PostgreSQL column} for the columns of a table that need rename rules (not plain and
-        renamed; a column kept verbatim needs none)."""
+        renamed; a column kept verbatim needs none, and a LOB column never has one)."""
         return {o: p for o, p in self.columns.get((owner, table), {}).items() if not dms_cannot_transform(o)}
 
     def kept_verbatim(self, owner: str, table: str) -> list[str]:
-        """Columns of a table whose names DMS cannot transform, so PostgreSQL gets them as Oracle spells them."""
+        """Columns of a table whose names DMS cannot transform (KEEPS_SOURCE_SPELLING), so PostgreSQL gets them as
+        Oracle spells them."""
         return [o for o in self.columns.get((owner, table), {}) if dms_cannot_transform(o)]
+
+    def folded_lobs(self, owner: str, table: str) -> list[str]:
+        """LOB columns of a table that are not plain upper case (`ScanImage`): they land as their lower-case form by
+        the wildcard fold alone (LOB_FOLD_ONLY), and no rule can bring them back to their Oracle spelling."""
+        return list(self.lob_folds.get((owner, table), ()))
 
     def all_tables(self) -> list[tuple[str, str]]:
         """Every (owner, table) the map covers, in inventory order."""
@@ -270,23 +336,38 @@ def _map_tables(inv: Inventory, names: NameMap) -> None:
 
 
 def _map_columns(table: Table, names: NameMap, plain_seen: set[str]) -> None:
-    """The fast path first: a table whose columns are all plain needs nothing stored. Estates repeat column names a
-    lot, so names already seen plain are a set look-up, run by `issuperset` without a Python-level loop."""
+    """The fast path first: a table whose columns are all plain needs nothing stored (a plain LOB column's fold is
+    what a plain column gets). Estates repeat column names a lot, so names already seen plain are a set look-up,
+    run by `issuperset` without a Python-level loop."""
     if plain_seen.issuperset(map(_NAME, table.columns)):
         return
     column_names = list(map(_NAME, table.columns))
-    plain = _PLAIN_COLUMN.fullmatch
-    new = [n for n in column_names if n not in plain_seen and plain(n)]
+    new = [n for n in column_names if n not in plain_seen and is_plain_column(n)]
     plain_seen.update(new)
     if plain_seen.issuperset(column_names):
         return
-    renamed, conflicts = _scope(((n, n) for n in column_names), columns=True)
+    lobs = frozenset(table.lob_columns)
+    renamed, conflicts = _scope(((n, n) for n in column_names), columns=True, lobs=lobs)
     key = (table.owner, table.name)
     names.columns[key] = renamed
     names._oracle_columns[key] = {pg: o for o, pg in renamed.items()}
+    folds = [n for n in column_names if n in lobs and not dms_cannot_transform(n) and not is_plain(n)]
+    if folds:
+        names.lob_folds[key] = folds
     where = f"{table.owner}.{table.name}"
+    pg_table = f"{names.schemas[table.owner]}.{names.table(*key)}"
     for a, b, pg in conflicts:
+        if b is not None and b in lobs and a not in lobs:
+            a, b = b, a  # the LOB column first: it is the one no rule can move
         second = None if b is None else f"{where}.{b}"
-        names.conflicts.append(
-            NameConflict(f"{where}.{a}", second, f"{names.schemas[table.owner]}.{names.table(*key)}.{pg}", (key,))
-        )
+        why = _lob_why(a, second, pg, lobs)
+        names.conflicts.append(NameConflict(f"{where}.{a}", second, f"{pg_table}.{pg}", (key,), why))
+
+
+def _lob_why(column: str, other: str | None, pg: str, lobs: frozenset[str]) -> str:
+    """The NameConflict.lob text when LOB column `column` is the one in conflict, else "" (LOB_FOLD_ONLY)."""
+    if column not in lobs or dms_cannot_transform(column):
+        return ""
+    if other is None:
+        return lob_fold_refusal(pg, pg in PG_SYSTEM_COLUMNS)
+    return f"{pg} is also where {other} lands"

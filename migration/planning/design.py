@@ -100,7 +100,7 @@ def resolve(stack: Stack) -> MigrationDesign:
         stack=stack,
         inventory=inv,
         names=names,
-        plan=plan,
+        plan=built.plan,
         forward=tuple(forward),
         validation=validation_task(basis),
         reverse=reverse_task(basis, built.specs, moved),

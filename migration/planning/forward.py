@@ -20,7 +20,7 @@ from migration.planning.planner import MigrationPlan
 from migration.planning.settings import BatchApply, batch_apply, forward_settings
 from migration.planning.spec import TaskSpec
 from migration.planning.stack_inventory import selected_tables
-from migration.planning.stack_notes import plan_notes, stack_notes
+from migration.planning.stack_notes import plan_notes, recommendation_fit, stack_notes
 from migration.planning.table_rules import TableRules, table_rules
 
 
@@ -28,6 +28,7 @@ from migration.planning.table_rules import TableRules, table_rules
 class ForwardTasks:
     specs: list[TaskSpec]
     notices: list[Notice]  # about the stack as a whole (the split, LogMiner, names): printed once
+    plan: MigrationPlan | None = None  # the plan, its recommended class checked against the LOB buffers
 
 
 def forward_tasks(basis: Basis) -> ForwardTasks:
@@ -43,7 +44,8 @@ def forward_tasks(basis: Basis) -> ForwardTasks:
         specs = _configured_tasks(basis, rules)
     specs, lob_notices = with_lob_rules(stack, specs, rules)
     notices += stack_notes(basis, specs, rules, lob_notices)
-    return ForwardTasks(specs, notices)
+    fitted, fit_notices = recommendation_fit(basis, specs, rules)
+    return ForwardTasks(specs, notices + fit_notices, fitted)
 
 
 def _common(stack: Stack) -> dict[str, Any]:

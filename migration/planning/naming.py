@@ -12,7 +12,14 @@ from collections.abc import Iterable, Sequence
 from migration.config import ConfigError, Stack, StackConfig
 from migration.dms.mappings import Rename
 from migration.inventory.model import Inventory, Table
-from migration.inventory.names import NameMap, build_name_map, is_plain, shortened
+from migration.inventory.names import (
+    LOB_FOLD_ONLY,
+    PG_SYSTEM_COLUMNS,
+    NameMap,
+    build_name_map,
+    is_plain,
+    shortened,
+)
 from migration.inventory.typemap import identifier_too_long
 from migration.planning.selection import Pair, like, matches
 
@@ -70,10 +77,12 @@ def reverse_renames(names: NameMap, tables: Iterable[Pair], removed: set[tuple[s
 
 
 def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[str]:
-    """What the plan says about names: how many objects carry explicit rules, a few examples, and the columns kept
-    verbatim (DMS cannot transform them)."""
+    """What the plan says about names: how many objects carry explicit rules, a few examples, and the columns no rule
+    may name (kept verbatim, or LOB columns landing by the wildcard fold), as one line however many there are."""
     renamed_tables = [t for t in tables if t in names.tables]
-    renamed_columns = [(t, c, p) for t in tables for c, p in names.renamed_columns(*t).items()]
+    every_column = [(t, c, p) for t in tables for c, p in names.renamed_columns(*t).items()]
+    renamed_columns = [(t, c, p) for t, c, p in every_column if c.lower() not in PG_SYSTEM_COLUMNS]
+    system = [f"{o}.{t}.{c} -> {p}" for (o, t), c, p in every_column if c.lower() in PG_SYSTEM_COLUMNS]
     out: list[str] = []
     if renamed_tables or renamed_columns:
         examples = [f"{o}.{t} -> {names.schema(o)}.{names.table(o, t)}" for o, t in renamed_tables[:3]]
@@ -82,13 +91,56 @@ def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[s
             f"names: {len(renamed_tables)} table(s) and {len(renamed_columns)} column(s) are not plain upper case: "
             f"explicit rename rules {direction} ({', '.join(examples)})"
         )
-    for o, t in tables:
-        for col in names.kept_verbatim(o, t):
-            out.append(
-                f"names: {o}.{t}.{col} keeps its Oracle spelling in PostgreSQL: DMS cannot transform a column name "
-                "holding # \\ / or - (uncertain: test one table before the load)"
-            )
-    return out
+    if system:
+        out.append(
+            f"names: {len(system)} column(s) fold to a PostgreSQL system column name, which CREATE TABLE refuses: "
+            f"explicit rename rules {direction} ({_shown(system)})"
+        )
+    return out + _no_rule_note(names, tables)
+
+
+def _shown(items: Sequence[str]) -> str:
+    return ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+
+
+def _no_rule_note(names: NameMap, tables: Sequence[Pair]) -> list[str]:
+    """One line for the columns no rule may name: those kept verbatim for # \\ / - (KEEPS_SOURCE_SPELLING) and the
+    mixed-case LOB columns that land by the wildcard fold alone (LOB_FOLD_ONLY). A plain LOB column is not news."""
+    kept = [f"{o}.{t}.{c}" for o, t in tables for c in names.kept_verbatim(o, t)]
+    folded = [f"{o}.{t}.{c} -> {c.lower()}" for o, t in tables for c in names.folded_lobs(o, t)]
+    parts = []
+    if kept:
+        parts.append(
+            f"{len(kept)} column(s) keep their Oracle spelling, quoted, as DMS transforms no name holding # \\ / or - "
+            f"({_shown(kept)})"
+        )
+    if folded:
+        parts.append(
+            f"{len(folded)} mixed-case LOB column(s) land by the wildcard convert-lowercase alone, as DMS supports no "
+            f"rule on a LOB column but remove-column ({_shown(folded)})"
+        )
+    if not parts:
+        return []
+    return [
+        f"names: {'; '.join(parts)}: this relies on the wildcard behaviour of the AWS Knowledge Center Oracle -> "
+        "PostgreSQL lowercase setup; check one such table in the first test load"
+    ]
+
+
+def check_lob_names_back(stack: Stack, names: NameMap, tables: Iterable[Pair], left: set[tuple[str, str, str]]) -> None:
+    """With the fallback on, every LOB column that flows back (not in `left`, (OWNER, TABLE, COLUMN)) must be plain
+    upper case: convert-uppercase is the only way back for it (LOB_FOLD_ONLY), and on a mixed-case name it would
+    write a column Oracle does not have."""
+    bad = [(o, t, c) for o, t in sorted(tables) for c in names.folded_lobs(o, t) if (o, t, c) not in left]
+    if bad:
+        o, t, c = bad[0]
+        more = f" (and {len(bad) - 1} more)" if len(bad) > 1 else ""
+        raise ConfigError(
+            f"{stack.project}:reverse: {o}.{t}.{c}{more}: a LOB column whose name is not plain upper case cannot go "
+            f"back to Oracle: {LOB_FOLD_ONLY} (as {c.lower()}), and the reverse task's convert-uppercase would write "
+            f"{c.lower().upper()}; rename it in Oracle, or leave the table out with migration.exclude",
+            key="reverse",
+        )
 
 
 def check_name_conflicts(stack: Stack, names: NameMap, tables: Iterable[Pair]) -> None:

@@ -35,13 +35,20 @@ def reverse_task(basis: Basis, forward: Sequence[TaskSpec], moved: Collection[Pa
     """CDC only, DO_NOTHING, every name turned back into the Oracle name it came from (case folds, plus explicit
     renames from the inventory), each LOB table's forward LOB settings, and settings of its own: control tables in
     the reverse user's schema, strict errors (it writes into production). `moved`: the Oracle tables the forward
-    tasks select (migration.planning.scopes)."""
+    tasks select (migration.planning.scopes). With the fallback on, a LOB column it could not write back stops the
+    plan in any phase (naming.check_lob_names_back)."""
     cfg = basis.config
+    if not cfg.reverse.enabled:
+        return None
+    not_back = _not_movable_back(basis, forward, moved)
+    if basis.names is not None:  # in every phase: a name that cannot go back is news before the load, not at cutover
+        left = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns} | set(not_back)
+        naming.check_lob_names_back(basis.stack, basis.names, moved, left)
     state = phase_state(cfg)
     if not state.reverse_created:
         return None
     assert cfg.reverse.postgres_source is not None
-    rules = _reverse_rules(basis.names, forward, moved, _not_movable_back(basis, forward, moved))
+    rules = _reverse_rules(basis.names, forward, moved, not_back)
     selection = _reverse_selection(cfg, forward, basis.names, moved)
     start = parse_postgres_start(
         cfg.reverse.cdc_start_position, slot_name=cfg.reverse.postgres_source.settings.slot_name

@@ -1,11 +1,13 @@
 """Notices about a stack as a whole, printed once: the plan's freshness, what an inventory would add, the
-recommended class against the LOB buffers, over-long Oracle names and idle instances."""
+recommended class against the LOB buffers (one recommendation for the plan), over-long Oracle names and idle instances."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from migration.config import Stack
+from migration.dms.limits import INSTANCE_CLASSES
 from migration.inventory.model import Inventory
 from migration.notices import Notice, info, note, warning
 from migration.planning import naming
@@ -61,7 +63,8 @@ def plan_notes(stack: Stack, plan: MigrationPlan, inv: Inventory) -> list[Notice
 def stack_notes(
     basis: Basis, specs: Sequence[TaskSpec], rules: dict[str, tuple[TableRules, int]], lob_notices: list[Notice]
 ) -> list[Notice]:
-    """The stack's notices after the tasks are built, in the order they print."""
+    """The stack's notices after the tasks are built, in the order they print (the recommended class against the
+    LOB buffers is `recommendation_fit`'s)."""
     cfg = basis.config
     out: list[Notice] = []
     if basis.inventory is None:
@@ -69,8 +72,6 @@ def stack_notes(
         if cfg.migration.has_cdc and cfg.source.settings.reader == "logminer":
             out.append(warning("logminer-lob-updates-unknown", LOGMINER_LOB_NOTE_WITHOUT_INVENTORY))
     out += lob_notices
-    if basis.plan is not None:
-        out += _recommendation_note(basis.plan.recommended_instance_class, rules)
     out += _long_names_note(rules)
     out += _idle_instances_note(basis, specs)
     out += _serverless_alarms_note(basis)
@@ -91,16 +92,65 @@ def _serverless_alarms_note(basis: Basis) -> list[Notice]:
     return [note("serverless-alarm-dimension", text)]
 
 
-def _recommendation_note(recommended: str, rules: dict[str, tuple[TableRules, int]]) -> list[Notice]:
-    """The planner recommends a class from throughput alone; say so when that class cannot hold the LOB buffers."""
-    demands = [TaskLobs(name, subtasks, tuple(r.lobs)) for name, (r, subtasks) in rules.items()]
-    try:
-        fit_lob_buffers(demands, recommended)
-    except MemoryFitError as exc:
-        return [
-            note("recommended-class-lob-buffers", f"the recommended {recommended} is sized for throughput, but {exc}")
-        ]
-    return []
+def recommendation_fit(
+    basis: Basis, specs: Sequence[TaskSpec], rules: dict[str, tuple[TableRules, int]]
+) -> tuple[MigrationPlan | None, list[Notice]]:
+    """One recommended class, consistent with every check. The planner sizes it for throughput; when it cannot
+    hold the tasks' LOB buffers (`fit_lob_buffers`, per instance as the tasks are placed), a fresh plan recommends
+    the smallest class at least as big that can, and says why (or says plainly that none can). A frozen plan
+    (`sizing.planFile`) never changes class silently: one WARNING names the file and the class that would fit."""
+    plan = basis.plan
+    if plan is None:
+        return plan, []
+    demands = _lob_demands(specs, rules)
+    rec = plan.recommended_instance_class
+    problem = _memory_problem(demands, rec)
+    if problem is None:
+        return plan, []
+    fitting = next((c for c in _bigger_classes(rec) if _memory_problem(demands, c) is None), None)
+    frozen = basis.config.sizing.plan_file
+    if frozen:
+        fix = f"{fitting} would hold them" if fitting else "no DMS class holds them"
+        text = (
+            f"the frozen plan {frozen} recommends {rec}, which cannot hold the LOB buffers ({problem}); {fix}. The "
+            "plan file keeps its class: change recommended_instance_class there (or re-plan) to take it"
+        )
+        return plan, [warning("frozen-plan-class-lob-buffers", text)]
+    if fitting is None:
+        text = f"no DMS class from {rec} up holds the LOB buffers: {problem}"
+        return replace(plan, warnings=(*plan.warnings, warning("no-class-holds-lob-buffers", text))), []
+    why = f"instance: {fitting} rather than {rec} (enough for throughput): at {rec} {problem}"
+    return replace(plan, recommended_instance_class=fitting, reasons=(*plan.reasons, why)), []
+
+
+def _lob_demands(specs: Sequence[TaskSpec], rules: dict[str, tuple[TableRules, int]]) -> list[list[TaskLobs]]:
+    """The LOB tasks' demands, grouped by the instance each runs on (all of them share its memory)."""
+    by_instance: dict[int, list[TaskLobs]] = {}
+    for spec in specs:
+        if spec.name in rules:
+            r, subtasks = rules[spec.name]
+            by_instance.setdefault(spec.instance, []).append(TaskLobs(spec.name, subtasks, tuple(r.lobs)))
+    return list(by_instance.values())
+
+
+def _memory_problem(demands: Sequence[Sequence[TaskLobs]], instance_class: str) -> str | None:
+    """Why `instance_class` cannot hold the LOB buffers of some instance's tasks, or None when it holds them all."""
+    for tasks in demands:
+        try:
+            fit_lob_buffers(tasks, instance_class)
+        except MemoryFitError as exc:
+            return str(exc)
+    return None
+
+
+def _bigger_classes(instance_class: str) -> list[str]:
+    """Classes with at least the vCPUs (throughput) and more memory than `instance_class`, smallest first: its own
+    family first, then any other."""
+    vcpu, gib = INSTANCE_CLASSES[instance_class]
+    family = instance_class.split(".")[1]
+    bigger = [c for c, (v, g) in INSTANCE_CLASSES.items() if v >= vcpu and g > gib]
+    bigger.sort(key=lambda c: (c.split(".")[1] != family, INSTANCE_CLASSES[c][1], INSTANCE_CLASSES[c][0]))
+    return bigger
 
 
 def _long_names_note(rules: dict[str, tuple[TableRules, int]]) -> list[Notice]:

@@ -275,11 +275,12 @@ def test_runbook_lists_the_names_that_are_not_a_case_fold():
     shop = Path(__file__).resolve().parents[1] / "data" / "shop"
     text = runbook(resolve(read_stack_file(shop, "shop").load()))
     appendix = text[text.index("## Appendix: names in Oracle and PostgreSQL") :]
-    assert "15 migrated table(s) and column(s) are named differently from the case fold" in appendix
+    # SHOP.notes.TEXT is a CLOB, upper case so that the fallback can fold it back: no rename, no row
+    assert "14 migrated table(s) and column(s) are named differently from the case fold" in appendix
     for row in (
         "| `SHOP.OrderLines` | `shop.orderlines` |",
         "| `SHOP.OrderLines.select` | `shop.orderlines.select` |",
-        "| `SHOP.notes.text` | `shop.notes.text` |",
+        "| `SHOP.notes.id` | `shop.notes.id` |",
     ):
         assert row in appendix.splitlines()
     assert "SHOP.CUSTOMERS" not in appendix  # excluded: not migrated

@@ -115,14 +115,6 @@ def test_a_full_load_stack_needs_no_acknowledgement():
     assert json.dumps([s.reasons for s in specs]).count("LogMiner") == 0
 
 
-def test_a_recommended_class_too_small_for_the_lob_buffers_is_said_once_for_the_stack():
-    design = resolve(read_stack_file(ROOT, "prod").load())
-    (note,) = [n.line for n in design.notices if n.code == "recommended-class-lob-buffers"]
-    assert note.startswith("NOTE the recommended dms.r6i.large is sized for throughput, but the LOB buffers")
-    assert "use dms.r6i.xlarge" in note
-    assert not any("the recommended" in r for s in design.tasks for r in s.reasons)
-
-
 def test_an_acknowledgement_pattern_covers_the_tables_it_matches():
     design = resolve(read_stack_file(ROOT, "prod", ["migration.lobUpdatesNotReplicated=[APP.%]"]).load())
     (note,) = [n.line for n in design.notices if n.code == "logminer-lob-updates-accepted"]

@@ -95,9 +95,15 @@ def test_without_an_inventory_the_plan_says_which_names_need_one():
 def test_plan_lists_the_renames_and_the_verbatim_columns():
     reasons = reverse_of(shop()).reasons
     assert reasons[0].startswith(
-        "names: 5 table(s) and 10 column(s) are not plain upper case: explicit rename rules PostgreSQL -> Oracle ("
+        "names: 5 table(s) and 9 column(s) are not plain upper case: explicit rename rules PostgreSQL -> Oracle ("
     )
-    assert any(r.startswith("names: SHOP.STAFF.EMP# keeps its Oracle spelling") for r in reasons)
+    assert any(
+        r.startswith(
+            "names: 2 column(s) keep their Oracle spelling, quoted, as DMS transforms no name holding # \\ / or - "
+            "(SHOP.STAFF.EMP#, SHOP.STAFF.Dept-Code)"
+        )
+        for r in reasons
+    )
     assert (
         "shop.documents: LOB mode unlimited, bulk-max-size 0 KB, as forward: a LOB that went forward comes back "
         "whole" in reasons
@@ -128,7 +134,7 @@ def test_a_reverse_mapping_over_the_limit_says_the_renames_fill_it(monkeypatch):
         resolve(shop("sizing.mode=auto", "sizing.windowHours=6"))
     assert str(err.value) == (
         "oracle2pg:reverse: table mapping is larger than 2 MB; split the tables across more tasks (the fallback is "
-        "one task; 15 of its rules rename names that are not plain upper case)"
+        "one task; 14 of its rules rename names that are not plain upper case)"
     )
 
 
@@ -153,3 +159,67 @@ def test_a_postgis_column_stays_out_of_the_reverse_task_with_the_reason(tmp_path
         "SHOP.OrderLines.SHAPE: not in the reverse task (SDO_GEOMETRY arrives as geometry" in r for r in rev.reasons
     )
     assert not any("SHAPE" in r for r in reverse_of(shop()).reasons)
+
+
+def shop_with_column(tmp_path: Path, row: str, *overrides: str):
+    import shutil
+
+    shutil.copytree(SHOP, tmp_path / "shop")
+    with (tmp_path / "shop" / "columns.csv").open("a", encoding="utf-8") as f:
+        f.write(row + "\n")
+    return read_stack_file(tmp_path / "shop", "shop", ["phase=replicate", *overrides]).load()
+
+
+def test_a_mixed_case_lob_column_stops_a_plan_with_the_fallback_on_in_one_line(tmp_path):
+    """No rule but remove-column may name a LOB column (names.LOB_FOLD_ONLY): ScanImage lands as scanimage by the
+    wildcard fold, and the reverse task's convert-uppercase would write SCANIMAGE. Said before the load, in the
+    replicate phase, not at cutover."""
+    row = '"SHOP","DOCUMENTS","ScanImage","BLOB",4000,"","","Y","",""'
+    with pytest.raises(ConfigError) as err:
+        resolve(shop_with_column(tmp_path, row))
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(
+        "oracle2pg:reverse: SHOP.DOCUMENTS.ScanImage: a LOB column whose name is not plain upper case cannot go back "
+        "to Oracle: DMS supports no rule on a LOB column but remove-column (DMS User Guide, Transformation rules and "
+        "actions: Limitations)"
+    )
+    assert message.endswith(
+        "(as scanimage), and the reverse task's convert-uppercase would write SCANIMAGE; rename it in Oracle, or leave "
+        "the table out with migration.exclude"
+    )
+
+
+def test_without_the_fallback_a_mixed_case_lob_column_lands_by_the_wildcard_fold(tmp_path):
+    row = '"SHOP","DOCUMENTS","ScanImage","BLOB",4000,"","","Y","",""'
+    plan = resolve(shop_with_column(tmp_path, row, "reverse.enabled=false"))
+    (task,) = [
+        s
+        for s in plan.tasks
+        if s.direction == "forward" and "SHOP.DOCUMENTS.ScanImage -> scanimage" in " ".join(s.reasons)
+    ]
+    named = [r for r in task.mappings["rules"] if r.get("object-locator", {}).get("column-name") == "ScanImage"]
+    assert named == []  # before: a rename to scanimage (an unsupported rule), or a quoted "ScanImage" column
+    assert any(
+        r.get("rule-action") == "convert-lowercase" and r["rule-target"] == "column" for r in task.mappings["rules"]
+    )
+
+
+def test_a_lob_column_the_forward_task_removes_does_not_stop_the_fallback(tmp_path):
+    """EventLog has no key, so DMS cannot move its LOB columns and the forward task removes them: the mixed-case
+    name never reaches PostgreSQL, and the reverse task removes it as well."""
+    stack = shop_with_column(tmp_path, '"SHOP","EventLog","Attachment","BLOB",4000,"","","Y","",""', "phase=cutover")
+    removed = {(r.schema, r.table, r.column) for r in reverse_of(stack).removed_columns}
+    assert ("shop", "eventlog", "attachment") in removed
+
+
+def test_a_lob_column_folding_to_a_system_column_stops_the_plan_in_one_line(tmp_path):
+    """Before: renamed to a hashed name, a rule DMS does not support on a LOB column."""
+    stack = shop_with_column(tmp_path, '"SHOP","DOCUMENTS","XMIN","CLOB",4000,"","","Y","",""')
+    with pytest.raises(ConfigError) as err:
+        resolve(stack)
+    assert str(err.value) == (
+        "oracle2pg:migration: SHOP.DOCUMENTS.XMIN: a LOB column whose wildcard fold xmin is a PostgreSQL system "
+        "column name, which CREATE TABLE refuses, and DMS supports no rule on a LOB column but remove-column: rename "
+        "it in Oracle, or leave the table out with migration.exclude"
+    )

@@ -71,13 +71,14 @@ def _check_table(fwd: Rules, back: Rules, names, table: Table, trip: Trip) -> tu
     if (back.schema(pg[0]), back.table(*pg)) != (owner, name):
         trip.mismatches.append(f"{owner}.{name} comes back as {back.schema(pg[0])}.{back.table(*pg)}")
     for col in table.columns:
-        pg_col = fwd.column(owner, name, col.name)
+        lob = col.name in table.lob_columns  # DMS transforms a LOB column only by removing it
+        pg_col = fwd.column(owner, name, col.name, lob=lob)
         if pg_col is None:  # removed forward (a type DMS cannot move)
             continue
         trip.columns += 1
         if pg_col != names.column(owner, name, col.name):
             trip.mismatches.append(f"{owner}.{name}.{col.name} lands as {pg_col}, the DDL creates another name")
-        home = back.column(pg[0], pg[1], pg_col)
+        home = back.column(pg[0], pg[1], pg_col, lob=lob)
         if home != col.name:
             trip.mismatches.append(f"{owner}.{name}.{col.name} comes back as {home}")
     lob = fwd.table_settings(owner, name).get("lob-settings")
