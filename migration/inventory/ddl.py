@@ -8,7 +8,7 @@ a unique key when a table has no primary key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain
@@ -106,14 +106,14 @@ def _table_ddl(table: Table, names: NameMap, types: TypeMapper) -> list[str]:
 
 
 def _keys(
-    table: Table, created: Mapping[str, str], uniques: list[list[str]] | None = None
+    table: Table, created: Mapping[str, str], uniques: Sequence[Sequence[str]] | None = None
 ) -> tuple[list[str], list[str]]:
     """PRIMARY KEY and every UNIQUE constraint (or those of `uniques`) whose columns all exist in PostgreSQL;
     comments for the rest."""
     where = f"{table.owner}.{table.name}"
-    primary = table.key_columns if table.has_primary_key else []
+    primary = table.key_columns if table.has_primary_key else ()
     if uniques is None:
-        uniques = table.unique_keys or ([table.key_columns] if not table.has_primary_key and table.key_columns else [])
+        uniques = table.unique_keys or ((table.key_columns,) if not table.has_primary_key and table.key_columns else ())
     lines: list[str] = []
     notes: list[str] = []
     for kind, cols in [("PRIMARY KEY", primary), *(("UNIQUE", u) for u in uniques if u != primary)]:
