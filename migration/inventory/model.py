@@ -41,8 +41,8 @@ def _no_lob_sizes() -> Mapping[str, int]:
 @dataclass(slots=True)
 class Table:
     """One row of tables.csv with what the other exports say about it. Lean because a big estate holds a million:
-    slotted, and every container is a tuple filled once by the loader (an empty one is the shared `()`), so a table
-    without LOBs or unique keys holds no empty list or dict of its own."""
+    slotted, every list a tuple filled once by the loader (an empty one is the shared `()`) and the LOB sizes a
+    mapping shared while empty, so a table without LOBs or unique keys holds no empty list or dict of its own."""
 
     owner: str
     name: str
