@@ -8,7 +8,7 @@ a unique key when a table has no primary key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.names import (
@@ -184,14 +184,14 @@ def _keys(
     table: Table,
     created: Mapping[str, str],
     named: Mapping[tuple[str, ...], str],
-    uniques: list[list[str]] | None = None,
+    uniques: Sequence[Sequence[str]] | None = None,
 ) -> tuple[list[str], list[str]]:
     """PRIMARY KEY and every UNIQUE constraint (or those of `uniques`) whose columns all exist in PostgreSQL, each
     under its name in `named` (key_names); comments for the rest."""
     where = f"{table.owner}.{table.name}"
-    primary = table.key_columns if table.has_primary_key else []
+    primary = table.key_columns if table.has_primary_key else ()
     if uniques is None:
-        uniques = table.unique_keys or ([table.key_columns] if not table.has_primary_key and table.key_columns else [])
+        uniques = table.unique_keys or ((table.key_columns,) if not table.has_primary_key and table.key_columns else ())
     lines: list[str] = []
     notes: list[str] = []
     for kind, cols in [("PRIMARY KEY", primary), *(("UNIQUE", u) for u in uniques if u != primary)]:

@@ -149,7 +149,7 @@ def _column_extras(s: Scope, table: Table, column: str, pg_type: str | None) -> 
     return f" DEFAULT {pg}", []
 
 
-def load_key(table: Table) -> list[str]:
+def load_key(table: Table) -> tuple[str, ...]:
     """The key the before-load part creates: the primary key, or without one the unique key DMS applies changes by
     (the other unique keys wait for the after-load part)."""
     return table.key_columns
@@ -158,7 +158,7 @@ def load_key(table: Table) -> list[str]:
 def _load_keys(
     table: Table, created: Mapping[str, str], named: Mapping[tuple[str, ...], str]
 ) -> tuple[list[str], list[str]]:
-    uniques = [] if table.has_primary_key or not table.key_columns else [table.key_columns]
+    uniques = () if table.has_primary_key or not table.key_columns else (table.key_columns,)
     return _keys(table, created, named, uniques)
 
 
@@ -365,7 +365,7 @@ def _foreign_key(s: Scope, table: Table, fk: ForeignKey) -> tuple[list[str], lis
     if any(c not in created for c in fk.columns) or any(c not in ref_created for c in fk.ref_columns):
         return [f"-- {where}: foreign key {fk.name} uses a column that is not migrated: not created"], []
     keys = [ref.key_columns] if ref.has_primary_key else []
-    if list(fk.ref_columns) not in keys + ref.unique_keys:
+    if tuple(fk.ref_columns) not in [tuple(k) for k in (*keys, *ref.unique_keys)]:
         return [f"-- {where}: foreign key {fk.name}: {fk.ref_table} has no key on ({', '.join(fk.ref_columns)})"], []
     given = s.name(table.owner, table.name, fk.name)
     target, name = s.table(table.owner, table.name), quote_ident(given)

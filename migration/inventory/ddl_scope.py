@@ -157,7 +157,7 @@ class Scope:
         return self.created[key]
 
 
-def after_load_unique_keys(table: Table) -> list[list[str]]:
+def after_load_unique_keys(table: Table) -> list[tuple[str, ...]]:
     """The unique keys the after-load part adds: all but the load key (the primary key, or without one the
     unique key DMS applies changes by, which the before-load part creates)."""
     return [cols for cols in table.unique_keys if cols != table.key_columns]

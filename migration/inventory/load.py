@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gc
 import sys
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import itemgetter
@@ -195,12 +196,13 @@ def load_inventory(
     with gc_paused():
         inv, table_lines = _load_tables(tables)
         _load_columns(columns, inv)
-        for key, table in inv.tables.items():
+        for index, (key, table) in enumerate(inv.tables.items()):
             if not table.columns:
                 raise InventoryError(
                     f"{Path(columns).name}: no columns for {key[0]}.{key[1]} "
-                    f"(listed on {Path(tables).name} line {table_lines[key]})"
+                    f"(listed on {Path(tables).name} line {table_lines[index]})"
                 )
+        del table_lines
         if lobs is not None:
             _load_lobs(lobs, inv)
         if keys is not None:
@@ -213,9 +215,11 @@ def load_inventory(
     return inv
 
 
-def _load_tables(path: str | Path) -> tuple[Inventory, dict[tuple[str, str], int]]:
+def _load_tables(path: str | Path) -> tuple[Inventory, array[int]]:
+    """The tables, and each one's line in the file by its position in the inventory's order: a flat array of
+    machine integers (8 bytes a table), not a dict of a million int objects, because only error messages read it."""
     tables: dict[tuple[str, str], Table] = {}
-    lines: dict[tuple[str, str], int] = {}
+    lines = array("q")
     with _open_csv(path, TABLES_HEADER, ("PARTITIONED", "HAS_UNIQUE_KEY")) as f:
         i_own, i_tab, i_rows, i_bytes, i_pk = (f.pos[h] for h in TABLES_HEADER)
         i_part, i_uk = f.pos.get("PARTITIONED"), f.pos.get("HAS_UNIQUE_KEY")
@@ -223,7 +227,8 @@ def _load_tables(path: str | Path) -> tuple[Inventory, dict[tuple[str, str], int
             owner, name = f.identifier(row[i_own], "OWNER"), f.identifier(row[i_tab], "TABLE_NAME")
             key = (owner, name)
             if key in tables:
-                raise f.error("TABLE_NAME", f"duplicate table {owner}.{name} (first on line {lines[key]})")
+                first = lines[list(tables).index(key)]
+                raise f.error("TABLE_NAME", f"duplicate table {owner}.{name} (first on line {first})")
             tables[key] = Table(
                 owner,
                 name,
@@ -233,7 +238,7 @@ def _load_tables(path: str | Path) -> tuple[Inventory, dict[tuple[str, str], int
                 f.yes_no(row[i_uk], "HAS_UNIQUE_KEY") if i_uk is not None else False,
                 f.yes_no(row[i_part], "PARTITIONED") if i_part is not None else False,
             )
-            lines[key] = f.line
+            lines.append(f.line)
         if not tables:
             raise InventoryError(
                 f"{f.name}: no tables, only the header: was a schema misspelt in the export's WHERE clause?"
@@ -282,14 +287,11 @@ def _load_columns(path: str | Path, inv: Inventory) -> None:
     with _open_csv(path, COLUMNS_HEADER, ("CHAR_LENGTH",)) as f:
         names = itemgetter(*(f.pos[h] for h in COLUMNS_HEADER[:3]))
         attributes = itemgetter(*(f.pos[h] for h in (*COLUMNS_HEADER[3:], "CHAR_LENGTH") if h in f.pos))
-        width = f.width
-        last_owner = last_name = None
+        width, last_owner, last_name, owner, tname = f.width, None, None, "", ""
         table: Table | None = None
-        owner = tname = ""
-        columns: list[Column] = []
-        lob_columns: list[str] = []
-        append, lob_append = columns.append, lob_columns.append  # the current table's, bound once per run
-        seen: set[str] = set()
+        run: list[Column] = []  # the current table's columns and LOB columns, stored on it as tuples per run
+        lob_run: list[str] = []
+        append, lob_append, seen = run.append, lob_run.append, set[str]()  # bound once per run
         for row in f.reader:  # f.rows() inlined: a generator step per row costs more than the test
             if len(row) < width:
                 if not row:
@@ -297,11 +299,14 @@ def _load_columns(path: str | Path, inv: Inventory) -> None:
                 raise f.short_row(row)
             row_owner, row_table, cname = names(row)
             if row_owner != last_owner or row_table != last_name or table is None:
+                if table is not None:
+                    _store_run(table, run, lob_run)
                 table = tables.get((row_owner.strip(), row_table.strip()))
                 if table is None:
                     raise f.error("TABLE_NAME", f"{row_owner.strip()}.{row_table.strip()} is not in tables.csv")
                 last_owner, last_name, owner, tname = row_owner, row_table, table.owner, table.name
-                append, lob_append = table.columns.append, table.lob_columns.append
+                run, lob_run = [], []
+                append, lob_append = run.append, lob_run.append
                 seen = {c.name for c in table.columns}
             cname = intern(cname.strip())
             if cname in seen or not cname or nul in cname:
@@ -317,6 +322,16 @@ def _load_columns(path: str | Path, inv: Inventory) -> None:
             append(new(Column, (owner, tname, cname, *values)))
             if is_lob:
                 lob_append(cname)
+        if table is not None:
+            _store_run(table, run, lob_run)
+
+
+def _store_run(table: Table, columns: list[Column], lob_columns: list[str]) -> None:
+    """One run of a table's rows onto the table, as tuples. The export lists a table's columns together, so this is
+    once per table; a hand-made file listing a table twice adds the second run to the first."""
+    table.columns = (*table.columns, *columns) if table.columns else tuple(columns)
+    if lob_columns:
+        table.lob_columns = (*table.lob_columns, *lob_columns)
 
 
 def _table_for(f: _Csv, inv: Inventory, row: list[str], i_own: int, i_tab: int) -> Table:
@@ -341,71 +356,121 @@ def _load_lobs(path: str | Path, inv: Inventory) -> None:
             table = _table_for(f, inv, row, i_own, i_tab)
             name = _column_in(f, table, row[i_col].strip())
             size = f.number(row[i_max], "MAX_BYTES", 0)
-            if name in table.lob_max_bytes:
+            measured = table.lob_max_bytes
+            if name in measured:
                 raise f.error("COLUMN_NAME", f"duplicate measurement for {table.owner}.{table.name}.{name}")
             if size is not None:  # empty = not measured (LONG cannot be measured with DBMS_LOB)
-                table.lob_max_bytes[name] = size
+                table.lob_max_bytes = {**measured, name: size} if measured else {name: size}
 
 
 def _load_keys(path: str | Path, inv: Inventory) -> None:
     """Primary key columns by POSITION; without a PK, the first unique constraint seen (CONSTRAINT_NAME, when
-    exported, separates several unique constraints of one table)."""
-    primary: dict[tuple[str, str], dict[int, str]] = {}
-    unique: dict[tuple[str, str], dict[str, dict[int, str]]] = {}
-    first_line: dict[tuple[str, str, str], int] = {}
+    exported, separates several unique constraints of one table). The export sorts by table, so one table's rows
+    are gathered at a time (_KeyRows) and stored on it when the next table starts: a million tables' positions are
+    never held at once."""
+    pending: dict[tuple[str, str], _KeyRows] = {}  # tables whose positions are not 1..n (yet)
+    names: dict[tuple[str, str], tuple[str, ...]] = {}  # unique constraint names of the tables that have some
     with _open_csv(path, KEYS_HEADER, ("CONSTRAINT_NAME",)) as f:
         i_own, i_tab, i_type, i_col, i_pos = (f.pos[h] for h in KEYS_HEADER)
         i_name = f.pos.get("CONSTRAINT_NAME")
+        run: _KeyRows | None = None
         for row in f.rows():
             table = _table_for(f, inv, row, i_own, i_tab)
-            key = (table.owner, table.name)
+            if run is None or run.table is not table:
+                if run is not None:
+                    run.store(pending, names)
+                run = _KeyRows(table, pending, names, f.line)
             kind = row[i_type].strip().upper()
             if kind not in ("P", "U"):
                 raise f.error("CONSTRAINT_TYPE", f"expected P or U, got {row[i_type]!r}")
-            name = _column_in(f, table, row[i_col].strip())
-            position = f.number(row[i_pos], "POSITION", 1)
-            if position is None:
-                raise f.error("POSITION", "expected a whole number >= 1, got an empty value")
-            if kind == "P":
-                if not table.has_primary_key:
-                    raise f.error(
-                        "CONSTRAINT_TYPE", f"{key[0]}.{key[1]} has a P row but tables.csv says HAS_PRIMARY_KEY=N"
-                    )
-                cols = primary.setdefault(key, {})
-                what = "primary key"
-                table.key_name = row[i_name].strip() if i_name is not None else ""
-            else:
-                constraint = row[i_name].strip() if i_name is not None else ""
-                cols = unique.setdefault(key, {}).setdefault(constraint, {})
-                what = f"unique key {constraint}".rstrip()
-                table.has_unique_key = True
-            first_line.setdefault((*key, kind), f.line)
-            if position in cols:
-                hint = (
-                    ""
-                    if kind == "P" or i_name is not None
-                    else " (several unique constraints? export CONSTRAINT_NAME too)"
-                )
-                raise f.error("POSITION", f"{key[0]}.{key[1]} {what} has position {position} twice{hint}")
-            cols[position] = name
-        for table_key, table in inv.tables.items():
-            if table.has_primary_key and table_key not in primary:
-                raise InventoryError(
-                    f"{f.name}: {table_key[0]}.{table_key[1]}: tables.csv says HAS_PRIMARY_KEY=Y "
-                    "but there are no P rows for it"
-                )
-            uniques = list(unique.get(table_key, {}).values())
-            pk = primary.get(table_key)
-            for kind, positions in [*([("P", pk)] if pk else []), *(("U", u) for u in uniques)]:
-                if sorted(positions) != list(range(1, len(positions) + 1)):
-                    raise InventoryError(
-                        f"{f.name} line {first_line[(*table_key, kind)]}: POSITION: "
-                        f"{table_key[0]}.{table_key[1]} key positions {sorted(positions)} are not "
-                        f"1..{len(positions)}"
-                    )
-            table.unique_keys = [[u[p] for p in sorted(u)] for u in uniques]
-            table.unique_key_names = tuple(unique.get(table_key, {})) if i_name is not None else ()
-            if pk is not None:
-                table.key_columns = [pk[p] for p in sorted(pk)]
-            elif table.unique_keys:
-                table.key_columns = list(table.unique_keys[0])
+            constraint = None if i_name is None else row[i_name].strip()
+            run.add(f, kind, constraint, _column_in(f, table, row[i_col].strip()), f.number(row[i_pos], "POSITION", 1))
+        if run is not None:
+            run.store(pending, names)
+    for key, table in inv.tables.items():
+        run = pending.get(key)
+        if table.has_primary_key and not table.key_columns and not (run and run.primary):
+            raise InventoryError(
+                f"{f.name}: {key[0]}.{key[1]}: tables.csv says HAS_PRIMARY_KEY=Y but there are no P rows for it"
+            )
+        if run is not None:
+            raise run.bad_positions(f.name)
+
+
+class _KeyRows:
+    """One table's keys.csv rows: positions per constraint, and the first line of each kind (P, U) for messages. A
+    table listed again later (a hand-made file) starts from what its earlier rows stored."""
+
+    def __init__(
+        self,
+        table: Table,
+        pending: dict[tuple[str, str], _KeyRows],
+        names: dict[tuple[str, str], tuple[str, ...]],
+        line: int,
+    ):
+        key = (table.owner, table.name)
+        earlier = pending.pop(key, None)
+        self.table = table
+        self.primary: dict[int, str] = earlier.primary if earlier else {}
+        self.unique: dict[str, dict[int, str]] = earlier.unique if earlier else {}
+        self.first_line: dict[str, int] = earlier.first_line if earlier else {}
+        if earlier is None and table.has_primary_key and table.key_columns:  # stored by an earlier run
+            self.primary, self.first_line["P"] = dict(enumerate(table.key_columns, 1)), line
+        if earlier is None and key in names:
+            self.unique = {n: dict(enumerate(cols, 1)) for n, cols in zip(names[key], table.unique_keys, strict=True)}
+            self.first_line["U"] = line
+
+    def add(self, f: _Csv, kind: str, constraint: str | None, name: str, position: int | None) -> None:
+        table = self.table
+        where = f"{table.owner}.{table.name}"
+        if position is None:
+            raise f.error("POSITION", "expected a whole number >= 1, got an empty value")
+        if kind == "P":
+            if not table.has_primary_key:
+                raise f.error("CONSTRAINT_TYPE", f"{where} has a P row but tables.csv says HAS_PRIMARY_KEY=N")
+            cols, what = self.primary, "primary key"
+            table.key_name = constraint or ""
+        else:
+            cols = self.unique.setdefault(constraint or "", {})
+            what = f"unique key {constraint or ''}".rstrip()
+            table.has_unique_key = True
+        self.first_line.setdefault(kind, f.line)
+        if position in cols:
+            hint = (
+                ""
+                if kind == "P" or constraint is not None
+                else " (several unique constraints? export CONSTRAINT_NAME too)"
+            )
+            raise f.error("POSITION", f"{where} {what} has position {position} twice{hint}")
+        cols[position] = name
+
+    def _valid(self) -> bool:
+        return all(sorted(c) == list(range(1, len(c) + 1)) for c in (self.primary, *self.unique.values()))
+
+    def store(self, pending: dict[tuple[str, str], _KeyRows], names: dict[tuple[str, str], tuple[str, ...]]) -> None:
+        """Onto the table when every constraint's positions are 1..n; else kept pending (later rows may fill the
+        gap, or the load ends with the error)."""
+        table, key = self.table, (self.table.owner, self.table.name)
+        if not self._valid():
+            pending[key] = self
+            return
+        table.unique_keys = tuple(tuple(u[p] for p in sorted(u)) for u in self.unique.values())
+        if self.unique:
+            names[key] = tuple(self.unique)
+        table.unique_key_names = tuple(self.unique) if any(self.unique) else ()
+        if self.primary:
+            table.key_columns = tuple(self.primary[p] for p in sorted(self.primary))
+        elif table.unique_keys and not table.has_primary_key:
+            table.key_columns = table.unique_keys[0]
+
+    def bad_positions(self, file: str) -> InventoryError:
+        kind, positions = next(
+            (k, p)
+            for k, p in (("P", self.primary), *(("U", u) for u in self.unique.values()))
+            if sorted(p) != list(range(1, len(p) + 1))
+        )
+        where = f"{self.table.owner}.{self.table.name}"
+        return InventoryError(
+            f"{file} line {self.first_line[kind]}: POSITION: {where} key positions {sorted(positions)} are not "
+            f"1..{len(positions)}"
+        )

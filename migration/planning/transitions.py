@@ -12,6 +12,11 @@ offline preview. Pulumi updates stack outputs only when an `up` succeeds, so the
   leaving CDC stopped (DMS guide CHAP_Tasks.Modifying; migration.dms.provider_facts);
 - a task that has ever run keeps its CDC start position: a new one restarts it from another point, skipping or
   repeating changes;
+- a task that has ever run keeps its tables: one that moves in is loaded again, one that moves out stops
+  replicating (destructive; for a task that has not run, a note). Each forward task records the inventory tables
+  it selects as a count and a digest of the sorted names, and the names themselves while the stack moves at most
+  TABLE_NAMES_CAP tables in all: a million tables' names would put tens of MB in the Pulumi state on every up,
+  while count and digest stay ~60 bytes a task and still see any change (only which tables changed goes unnamed);
 - the region, engine version (no downgrade) and storage (no shrink) of the deployed instance.
 New resources pass: the reverse endpoints, created from phase replicate on once reverse.enabled (before: from
 cutover), and the reverse task at cutover (migration.planning.lifecycle) are creations, never refused or warned of.
@@ -21,19 +26,24 @@ only `phase`, is checked on its phase. Outputs this program did not write are re
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from migration.config import PHASES, ConfigError, Phase, Stack
 from migration.dms.engine_versions import EngineVersionError, check_engine_version
-from migration.notices import Notice, warning
+from migration.notices import Notice, note, warning
 from migration.planning.design import MigrationDesign
 from migration.planning.spec import TaskSpec
 
 DEPLOYED_STATE_OUTPUT = "deployedState"
+# The most tables a stack's forward tasks may move for deployedState to list each task's table names (about 30
+# bytes a name, so at most ~60 KB of state); above it, each task records only the count and the digest.
+TABLE_NAMES_CAP = 2000
 
 
 class _Strict(BaseModel):
@@ -43,12 +53,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class DeployedTables(_Strict):
+    """The inventory tables a forward task selects: how many, a digest of their sorted (owner, table) names, and
+    the names ("OWNER.TABLE", sorted) while the stack is under TABLE_NAMES_CAP."""
+
+    count: int = Field(ge=0)
+    digest: str = Field(pattern=r"^[0-9a-f]{32}$")
+    names: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _names_match_count(self) -> DeployedTables:
+        if self.names is not None and len(self.names) != self.count:
+            raise ValueError(f"names lists {len(self.names)} tables but count is {self.count}")
+        return self
+
+
 class DeployedTask(_Strict):
     name: str
     direction: Literal["forward", "reverse"]
     migrationType: Literal["full-load", "cdc", "full-load-and-cdc"]  # noqa: N815 - the output's JSON keys
     cdcStartPosition: str | None = None  # noqa: N815
     hasRun: bool = False  # noqa: N815
+    tables: DeployedTables | None = None  # None: a forward task without an inventory, or a state written before
 
 
 class DeployedInstance(_Strict):
@@ -98,6 +124,7 @@ def deployed_state(design: MigrationDesign, previous: DeployedState | None) -> d
     stays true once a task has run, whatever later phases do."""
     stack = design.stack
     before = previous.tasks if previous else {}
+    records = table_records(design)
     tasks = {
         spec.task_id: {
             "name": spec.name,
@@ -105,6 +132,7 @@ def deployed_state(design: MigrationDesign, previous: DeployedState | None) -> d
             "migrationType": spec.migration_type,
             "cdcStartPosition": spec.cdc_start_position or spec.cdc_start_time,
             "hasRun": spec.start or (spec.task_id in before and before[spec.task_id].hasRun),
+            **({"tables": records[spec.name].recorded()} if spec.name in records else {}),
         }
         for spec in design.tasks
     }
@@ -116,6 +144,36 @@ def deployed_state(design: MigrationDesign, previous: DeployedState | None) -> d
         "replicationInstance": instance_state(design),
         "tasks": tasks,
     }
+
+
+class TaskTables:
+    """The inventory tables one forward task selects, sorted, with their record's count and digest."""
+
+    def __init__(self, pairs: list[tuple[str, str]], listed: bool):
+        self.pairs = sorted(pairs)
+        self.listed = listed
+        text = json.dumps(self.pairs, ensure_ascii=False, separators=(",", ":"))  # unambiguous, whatever the names
+        self.digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    @property
+    def names(self) -> list[str]:
+        return [f"{owner}.{table}" for owner, table in self.pairs]
+
+    def recorded(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"count": len(self.pairs), "digest": self.digest}
+        return {**out, "names": self.names} if self.listed else out
+
+    def same_as(self, old: DeployedTables) -> bool:
+        return (old.count, old.digest) == (len(self.pairs), self.digest)
+
+
+def table_records(design: MigrationDesign) -> dict[str, TaskTables]:
+    """Each forward task's tables, by task name ({} without an inventory)."""
+    by_task: dict[str, list[tuple[str, str]]] = {}
+    for pair, task in design.moved.items():
+        by_task.setdefault(task, []).append(pair)
+    listed = len(design.moved) <= TABLE_NAMES_CAP
+    return {task: TaskTables(pairs, listed) for task, pairs in by_task.items()}
 
 
 def instance_state(design: MigrationDesign) -> dict[str, Any] | None:
@@ -143,7 +201,7 @@ def check_transition(
         return notices
     notices += _check_phase(stack, deployed.phase)
     _check_tasks(stack, design.tasks, deployed.tasks)
-    return notices + _dropped_tasks(design.tasks, deployed.tasks)
+    return notices + _dropped_tasks(design.tasks, deployed.tasks) + _table_changes(design, deployed.tasks)
 
 
 def _today() -> date:
@@ -277,3 +335,58 @@ def _dropped_tasks(specs: Sequence[TaskSpec], deployed_tasks: Mapping[str, Deplo
         )
         out.append(warning("deployed-task-dropped", text, destructive=True))
     return out
+
+
+def _table_changes(design: MigrationDesign, deployed_tasks: Mapping[str, DeployedTask]) -> list[Notice]:
+    """A deployed forward task whose tables differ from its record: destructive once it has run (a table that moves
+    in is loaded again, one that moves out stops replicating), a note before. A state written before the record
+    is said once, never taken as "no change"."""
+    records = table_records(design)
+    kept = [(spec, deployed_tasks[spec.task_id]) for spec in design.tasks if spec.task_id in deployed_tasks]
+    kept = [(spec, old) for spec, old in kept if spec.name in records]
+    if any(old.tables is None for _, old in kept):
+        text = (
+            "the deployed state predates the per-task table record (deployedState tasks' tables): tables moved "
+            "between tasks are not checked against it; the next pulumi up records them"
+        )
+        return [note("deployed-tables-unrecorded", text)]
+    was_in = {n: old.name for _, old in kept if old.tables for n in old.tables.names or ()}
+    now_in = {f"{o}.{t}": task for (o, t), task in design.moved.items()}
+    out = []
+    for spec, old in kept:
+        new = records[spec.name]
+        if old.tables is None or new.same_as(old.tables):
+            continue
+        detail = _tables_detail(old.tables, new, was_in, now_in)
+        if old.hasRun:
+            text = (
+                f"task {spec.task_id} ({spec.name}) has run and its tables change ({detail}): a table that moves "
+                "in is loaded again, one that moves out stops replicating"
+            )
+            out.append(warning("task-tables-change", text, destructive=True))
+        else:
+            out.append(
+                note(
+                    "task-tables-change", f"task {spec.task_id} ({spec.name}) has not run; its tables change ({detail})"
+                )
+            )
+    return out
+
+
+def _tables_detail(old: DeployedTables, new: TaskTables, was_in: Mapping[str, str], now_in: Mapping[str, str]) -> str:
+    """Which tables move in and out (and from or to which task) when both sides list them, else the counts."""
+    counts = f"{old.count} tables when deployed, {len(new.pairs)} now, not the same set"
+    before, after = set(old.names or ()), set(new.names if new.listed else ())
+    if old.names is None or not new.listed or before == after:  # names the record could not hold, or a bad digest
+        return counts
+
+    def shown(names: set[str], word: str, other: Mapping[str, str]) -> str:
+        items = [f"{n} ({word} {other[n]})" if n in other else n for n in sorted(names)]
+        return ", ".join(items[:10]) + (f" and {len(items) - 10} more" if len(items) > 10 else "")
+
+    parts = []
+    if after - before:
+        parts.append(f"in: {shown(after - before, 'from', was_in)}")
+    if before - after:
+        parts.append(f"out: {shown(before - after, 'to', now_in)}")
+    return "; ".join(parts)

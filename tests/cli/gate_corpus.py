@@ -356,6 +356,47 @@ def deployed_cases() -> list[dict[str, Any]]:
             3,
         ),
     ]
+    tables = [*task, "tables"]  # the task's table record: count, digest and (under the cap) names
+    zeros = "0" * 32
+    edits += [
+        ("tables-count-negative", [["set", [*tables, "count"], -1]], "tables.count: Input should be greater than", 2),
+        (
+            "tables-count-text",
+            [["set", [*tables, "count"], "many"]],
+            "tables.count: Input should be a valid integer",
+            2,
+        ),
+        ("tables-count-missing", [["del", [*tables, "count"], None]], "tables.count: Field required", 2),
+        ("tables-digest-short", [["set", [*tables, "digest"], "abc"]], "tables.digest: String should match pattern", 2),
+        ("tables-digest-upper", [["set", [*tables, "digest"], "A" * 32]], "tables.digest: String should match", 2),
+        ("tables-digest-number", [["set", [*tables, "digest"], 7]], "tables.digest: Input should be a valid string", 2),
+        ("tables-names-string", [["set", [*tables, "names"], "HR.EMPLOYEES"]], "tables.names: Input should be a", 2),
+        ("tables-names-numbers", [["set", [*tables, "names"], [1, 2, 3, 4, 5]]], "tables.names.0: Input should be", 2),
+        ("tables-names-extra", [["append", [*tables, "names"], "HR.X"]], "names lists 6 tables but count is 5", 2),
+        ("tables-list", [["set", tables, []]], "tables: Input should be a valid dictionary", 2),
+        (
+            "tables-moved-in",
+            [
+                [
+                    "set",
+                    tables,
+                    {
+                        "count": 4,
+                        "digest": zeros,
+                        "names": ["APP.ADDRESSES", "APP.CUSTOMERS", "HR.DEPARTMENTS", "HR.JOB_HISTORY"],
+                    },
+                ]
+            ],
+            "task oracle2pg-prod-load-01 (load-01) has run and its tables change (in: HR.EMPLOYEES)",
+            3,
+        ),
+        (
+            "tables-counted-changed",
+            [["set", tables, {"count": 6, "digest": zeros}]],
+            "has run and its tables change (6 tables when deployed, 5 now, not the same set)",
+            3,
+        ),
+    ]
     for form in ("wrapped", "inner"):
         for name, ops, expect, code in edits:
             out.append(_case("deployed", f"{form}-{name}", expect, code, form=form, edits=ops))

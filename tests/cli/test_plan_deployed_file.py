@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,80 @@ def test_utf_16_without_a_bom_gets_a_hint(capsys, tmp_path):
     code, out, err = _plan(capsys, tmp_path, json.dumps({"deployedState": _state()}).encode("utf-16-le"))
     assert (code, out) == (2, "")
     assert "neither UTF-8 nor UTF-16 with a BOM" in err and "Out-File -Encoding utf8" in err
+
+
+# ------------------------------------------------------------------ each task's tables, recorded in deployedState
+
+PLAN_FILE = "inv/prod-migration-plan.json"
+
+
+def _project(root: Path) -> Path:
+    """A copy of the repo's prod stack with its inventory and frozen plan under inv/, which a test may edit."""
+    root.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "tests/data/inventory", root / "inv")
+    prod = (ROOT / "Pulumi.prod.yaml").read_text(encoding="utf-8").replace("tests/data/inventory/", "inv/")
+    (root / "Pulumi.prod.yaml").write_text(prod, encoding="utf-8")
+    return root
+
+
+def _move(root: Path, table: list[str], to: str) -> None:
+    """Move a table to another task in the project's frozen plan file."""
+    plan = json.loads((root / PLAN_FILE).read_text(encoding="utf-8"))
+    for task in plan["tasks"]:
+        task["tables"] = [t for t in task["tables"] if t != table] + ([table] if task["name"] == to else [])
+    (root / PLAN_FILE).write_text(json.dumps(plan, indent=2), encoding="utf-8")
+
+
+def _plan_project(capsys, root: Path, state: dict) -> tuple[int, str, str]:
+    (root / "deployed.json").write_text(json.dumps({"deployedState": state}), encoding="utf-8")
+    argv = ["--root", str(root), "plan", "--stack", "prod", "--deployed", str(root / "deployed.json")]
+    code = main([*argv, "--out", str(root / "out")])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_table_moved_between_running_tasks_in_the_plan_file_is_destructive(capsys, tmp_path):
+    root = _project(tmp_path / "project")
+    state = _state()
+    assert state["tasks"]["oracle2pg-prod-load-01"]["hasRun"] is True
+    _move(root, ["HR", "EMPLOYEES"], "nokey-01")
+    code, out, err = _plan_project(capsys, root, state)
+    assert (code, err) == (3, "")
+    assert (
+        "task oracle2pg-prod-load-01 (load-01) has run and its tables change (out: HR.EMPLOYEES (to nokey-01))" in out
+    )
+    assert (
+        "task oracle2pg-prod-nokey-01 (nokey-01) has run and its tables change (in: HR.EMPLOYEES (from load-01))" in out
+    )
+
+
+def test_a_task_that_has_not_run_gets_a_note_and_big_stacks_give_counts(capsys, tmp_path):
+    root = _project(tmp_path / "project")
+    state = _state()
+    for task in state["tasks"].values():
+        task["hasRun"] = False
+        del task["tables"]["names"]  # as recorded above the names cap: count and digest only
+    _move(root, ["HR", "EMPLOYEES"], "nokey-01")
+    code, out, err = _plan_project(capsys, root, state)
+    assert (code, err) == (0, "")
+    assert "task oracle2pg-prod-load-01 (load-01) has not run; its tables change (5 tables when deployed, 4 now" in out
+
+
+def test_a_state_written_before_the_table_record_is_read_and_said_once(capsys, tmp_path):
+    root = _project(tmp_path / "project")
+    state = _state()
+    for task in state["tasks"].values():
+        del task["tables"]
+    _move(root, ["HR", "EMPLOYEES"], "nokey-01")
+    code, out, err = _plan_project(capsys, root, state)
+    assert (code, err) == (0, "")
+    assert out.count("the deployed state predates the per-task table record") == 1
+    assert "its tables change" not in out
+
+
+def test_an_unchanged_split_passes_quietly(capsys, tmp_path):
+    code, out, err = _plan_project(capsys, _project(tmp_path / "project"), _state())
+    assert (code, err) == (0, "")
+    assert "tables change" not in out and "predates" not in out

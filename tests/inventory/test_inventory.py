@@ -70,10 +70,14 @@ def test_sample_table_attributes():
         True,
     )
     customers = inv.tables[("APP", "CUSTOMERS")]
-    assert (customers.has_primary_key, customers.has_unique_key, customers.key_columns) == (True, True, ["CUSTOMER_ID"])
+    assert (customers.has_primary_key, customers.has_unique_key, customers.key_columns) == (
+        True,
+        True,
+        ("CUSTOMER_ID",),
+    )
     audit = inv.tables[("APP", "AUDIT_LOG")]
-    assert (audit.has_key, audit.key_columns, audit.lob_columns) == (False, [], ["DETAILS"])
-    assert inv.tables[("HR", "JOB_HISTORY")].key_columns == ["EMPLOYEE_ID", "START_DATE"]
+    assert (audit.has_key, audit.key_columns, audit.lob_columns) == (False, (), ("DETAILS",))
+    assert inv.tables[("HR", "JOB_HISTORY")].key_columns == ("EMPLOYEE_ID", "START_DATE")
 
 
 def test_sample_column_values():
@@ -88,15 +92,15 @@ def test_sample_column_values():
 def test_sample_lobs():
     inv = load_inventory(*SAMPLE)
     docs = inv.tables[("APP", "DOCUMENTS")]
-    assert docs.lob_columns == ["DOC_BODY", "DOC_PDF", "METADATA"]
+    assert docs.lob_columns == ("DOC_BODY", "DOC_PDF", "METADATA")
     assert docs.lob_max_bytes == {"DOC_BODY": 2097152, "DOC_PDF": 5242880, "METADATA": 12288}
-    assert inv.tables[("APP", "CUSTOMERS")].lob_columns == []
+    assert inv.tables[("APP", "CUSTOMERS")].lob_columns == ()
 
 
 def test_side_files_are_optional():
     inv = load_inventory(SAMPLE[0], SAMPLE[1])
     docs = inv.tables[("APP", "DOCUMENTS")]
-    assert (docs.lob_max_bytes, docs.key_columns) == ({}, [])
+    assert (docs.lob_max_bytes, docs.key_columns) == ({}, ())
 
 
 def test_headers_are_case_insensitive_and_in_any_order_with_extra_columns(tmp_path):
@@ -120,7 +124,7 @@ def test_key_columns_follow_position_not_file_order(tmp_path):
         columns=columns,
         keys=["OWNER,TABLE_NAME,CONSTRAINT_TYPE,COLUMN_NAME,POSITION", "APP,T1,P,B,2", "APP,T1,P,A,1"],
     )
-    assert inv.tables[("APP", "T1")].key_columns == ["A", "B"]
+    assert inv.tables[("APP", "T1")].key_columns == ("A", "B")
 
 
 def test_unique_key_used_when_there_is_no_primary_key(tmp_path):
@@ -131,7 +135,7 @@ def test_unique_key_used_when_there_is_no_primary_key(tmp_path):
     ]
     inv = load(tmp_path, keys=keys)
     t2 = inv.tables[("APP", "T2")]
-    assert (t2.has_primary_key, t2.has_unique_key, t2.has_key, t2.key_columns) == (False, True, True, ["BODY"])
+    assert (t2.has_primary_key, t2.has_unique_key, t2.has_key, t2.key_columns) == (False, True, True, ("BODY",))
 
 
 def test_first_unique_constraint_wins(tmp_path):
@@ -142,7 +146,7 @@ def test_first_unique_constraint_wins(tmp_path):
         "APP,T2,U,B,1,T2_B_UK",
         "APP,T2,U,A,1,T2_A_UK",
     ]
-    assert load(tmp_path, columns=columns, keys=keys).tables[("APP", "T2")].key_columns == ["B"]
+    assert load(tmp_path, columns=columns, keys=keys).tables[("APP", "T2")].key_columns == ("B",)
 
 
 def test_every_unique_constraint_is_kept_next_to_the_primary_key(tmp_path):
@@ -155,7 +159,7 @@ def test_every_unique_constraint_is_kept_next_to_the_primary_key(tmp_path):
         "APP,T1,U,D,1,T1_D_UK",
     ]
     t1 = load(tmp_path, columns=columns, keys=keys).tables[("APP", "T1")]
-    assert (t1.key_columns, t1.unique_keys) == (["A"], [["B", "C"], ["D"]])
+    assert (t1.key_columns, t1.unique_keys) == (("A",), (("B", "C"), ("D",)))
 
 
 def test_unique_key_position_gap(tmp_path):
@@ -245,7 +249,7 @@ def test_a_table_listed_in_two_places_gets_all_its_columns(tmp_path):
     columns = GOOD_COLUMNS + ["APP,T1,NOTE,CLOB,4000,,,Y,", " APP , T1 ,CODE,VARCHAR2,30,,,Y,B"]
     t1 = load(tmp_path, columns=columns).tables[("APP", "T1")]
     assert [c.name for c in t1.columns] == ["ID", "NAME", "NOTE", "CODE"]
-    assert t1.lob_columns == ["NOTE"]
+    assert t1.lob_columns == ("NOTE",)
     code = t1.columns[3]
     assert (code.owner, code.table, code.data_type, code.data_length, code.char_used) == (
         "APP",

@@ -15,6 +15,7 @@ from migration.cli.offline import RecordingMocks, RecordingMonitor, run_program
 from migration.config import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.notices import Level, Notice
+from migration.planning import transitions
 from migration.planning.design import resolve
 from migration.planning.transitions import DEPLOYED_STATE_OUTPUT, check_transition, deployed_state, read_deployed
 from tests.helpers import ROOT
@@ -72,6 +73,11 @@ def test_deployed_state_records_phase_and_each_task():
         "migrationType": "full-load-and-cdc",
         "cdcStartPosition": None,
         "hasRun": True,
+        "tables": {
+            "count": 5,
+            "digest": task["tables"]["digest"],
+            "names": ["APP.ADDRESSES", "APP.CUSTOMERS", "HR.DEPARTMENTS", "HR.EMPLOYEES", "HR.JOB_HISTORY"],
+        },
     }
     assert state["replicationInstance"] == {"engineVersion": "3.6.1", "allocatedStorage": 500, "count": 1}
 
@@ -324,3 +330,60 @@ def test_a_running_deployed_task_the_plan_no_longer_has_is_destructive():
     deployed["tasks"]["oracle2pg-prod-gone-01"]["hasRun"] = False  # never ran: deleting it loses nothing
     assert not [n for n in _notices(deployed) if n.code == "deployed-task-dropped"]
     assert kept_id in deployed["tasks"]
+
+
+def test_each_forward_tasks_tables_are_recorded_by_count_and_digest_and_named_under_the_cap(monkeypatch):
+    listed_state = _deployed()
+    monkeypatch.setattr(transitions, "TABLE_NAMES_CAP", 7)  # prod moves 8 tables
+    counted_state = _deployed()
+    listed, counted = listed_state["tasks"], counted_state["tasks"]
+    for task_id, task in listed.items():
+        assert counted[task_id]["tables"] == {k: v for k, v in task["tables"].items() if k != "names"}
+    digests = {t["tables"]["digest"] for t in listed.values()}
+    assert len(digests) == len(listed) and all(len(d) == 32 for d in digests)
+    assert sum(t["tables"]["count"] for t in listed.values()) == 8
+    # the record reads back, and an unchanged stack says nothing about it
+    assert _check(listed_state) == [] and _check(counted_state) == []
+
+
+def test_a_changed_table_record_is_destructive_for_a_task_that_has_run_and_a_note_before():
+    state = _deployed()
+    load = state["tasks"]["oracle2pg-prod-load-01"]
+    load["tables"] = {"count": 4, "digest": "0" * 32, "names": load["tables"]["names"][:4]}
+    state["tasks"]["oracle2pg-prod-nokey-01"]["hasRun"] = False
+    (notice,) = _notices(state)
+    assert (notice.code, notice.level, notice.destructive) == ("task-tables-change", Level.WARNING, True)
+    assert notice.text.endswith(
+        "has run and its tables change (in: HR.JOB_HISTORY): a table that moves in is loaded "
+        "again, one that moves out stops replicating"
+    )
+    load["hasRun"] = False
+    (notice,) = _notices(state)
+    assert (notice.level, notice.destructive) == (Level.NOTE, False)
+
+
+def test_a_state_without_the_table_record_is_said_once_and_never_a_change():
+    state = _deployed()
+    for task in state["tasks"].values():
+        del task["tables"]
+    (notice,) = _notices(state)
+    assert (notice.code, notice.level, notice.destructive) == ("deployed-tables-unrecorded", Level.NOTE, False)
+
+
+@pytest.mark.parametrize(
+    ("tables", "expect"),
+    [
+        ({"count": -1, "digest": "0" * 32}, "tables.count: Input should be greater than or equal to 0"),
+        ({"count": 1, "digest": "xyz"}, "tables.digest: String should match pattern"),
+        ({"count": 2, "digest": "0" * 32, "names": ["A.B"]}, "names lists 1 tables but count is 2"),
+        ({"count": 1, "digest": "0" * 32, "names": "A.B"}, "tables.names: Input should be a valid list"),
+        ({"digest": "0" * 32}, "tables.count: Field required"),
+        ([], "tables: Input should be a valid dictionary"),
+    ],
+)
+def test_a_bad_table_record_is_one_line(tables, expect):
+    state = _deployed()
+    state["tasks"]["oracle2pg-prod-load-01"]["tables"] = tables
+    with pytest.raises(ConfigError) as exc:
+        read_deployed({DEPLOYED_STATE_OUTPUT: state})
+    assert expect in str(exc.value) and "\n" not in str(exc.value)
