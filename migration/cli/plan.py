@@ -354,6 +354,11 @@ def render_text(result: PlanResult, *, verbose: bool) -> str:
         parts.append(_changes_text(result))
     warnings = [
         *(f"WARNING (pulumi up would say it too): {w}" for w in result.run.warnings),
+        *(  # the deployed-state check's notes: `pulumi up` logs them as info, not among its warnings
+            f"{n.line} (against the deployed state)"
+            for n in result.transition_notices
+            if n.level is not Level.WARNING and not n.destructive
+        ),
         *(_change_line(n) for n in result.change_notices),
     ]
     parts.append(section("Warnings", "\n".join(warnings)))

@@ -381,7 +381,8 @@ class MigrationPipeline(pulumi.ComponentResource):
         # The stack's own warnings (an unfrozen split, over-long names, ...) show under `pulumi up` too.
         stack_warnings = [n for n in design.notices if n.level is Level.WARNING]
         for notice in [*notices, *stack_warnings]:
-            pulumi.log.warn(notice.text, resource=self)
+            log = pulumi.log.warn if notice.level is Level.WARNING or notice.destructive else pulumi.log.info
+            log(notice.text, resource=self)
         return self.deployed
 
 
