@@ -61,6 +61,7 @@ def render_before_load(s: Scope) -> str:
         out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
     out += [f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s.names.schema(o))};" for o in s.owners]
     for seq in s.standalone:
+        out += s.clash_note(seq.owner, seq.name, s.given[(seq.owner, "", seq.name)])
         out.append(_create_sequence(s, seq))
     for table in s.chosen:
         out.append("")

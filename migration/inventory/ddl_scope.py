@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from migration.inventory.ddl import Namespace, key_names, object_name, quote_ident, schema_renames
 from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Inventory, InventoryError, Table
-from migration.inventory.names import NameMap, build_name_map, is_plain, shortened
+from migration.inventory.names import NameMap, build_name_map, shortened
 from migration.inventory.objects import (
     Check,
     Default,
@@ -111,7 +111,7 @@ class Scope:
         schema, pg = self.names.schema(owner), self.names.table(owner, tname)
         objects = self.on(owner, tname)
         count = objects.partitioning.count if objects.partitioning else 0
-        parts = [(b.name, b.name.lower() if is_plain(b.name) else b.name) for b in objects.bounds]
+        parts = [(b.name, b.name.lower()) for b in objects.bounds]
         parts += [("DEFAULT", "default"), *((f"#{i}", f"p{i}") for i in range(count))]  # HASH: by remainder
         for part, suffix in parts:
             oracle = f"{owner}.{tname}.{part}"

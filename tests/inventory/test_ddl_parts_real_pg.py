@@ -331,3 +331,35 @@ def test_a_range_on_two_columns_takes_maxvalue_through_to_its_last_column(pg_ser
             "hosp.lab_results_p_rest",
             "hosp.lab_results_p_old",
         ]
+
+
+def test_mixed_case_sequence_index_and_key_names_fold_like_tables(pg_server, tmp_path):
+    """DBA trial: `"OrderLines_PK"`, `"DocSeq"` kept their case while their table folded; two names that fold
+    alike (`"Admissions_Ward_IX"`, `ADMISSIONS_WARD_IX`) step aside rather than collide."""
+    root = _edited(
+        tmp_path,
+        {
+            "sequences.csv": ('"WARD_SEQ"', '"WardSeq"'),
+            "triggers.csv": ("HOSP.WARD_SEQ", "HOSP.WardSeq"),
+            "keys.csv": ('"WARDS_PK"', '"Wards_PK"'),
+            "checks.csv": ('"WARDS_CAPACITY_CK"', '"Wards_Capacity_CK"'),
+        },
+    )
+    text = (root / "indexes.csv").read_text(encoding="utf-8")
+    text = text.replace('"ADMISSIONS_WARD_IX"', '"Admissions_Ward_IX"').replace(
+        '"CLINICAL_NOTES_ADM_IX"', '"ADMISSIONS_WARD_IX"'
+    )
+    (root / "indexes.csv").write_text(text, encoding="utf-8")
+    inv, objects = _load(root)
+    before, after = (render_ddl_part(inv, objects, p) for p in ("before-load", "after-load"))
+    assert "CREATE SEQUENCE hosp.wardseq " in before and "CONSTRAINT wards_pk PRIMARY KEY (ward_id)" in before
+    assert "CREATE INDEX admissions_ward_ix ON hosp.admissions (ward_id);" in after
+    assert "-- HOSP.ADMISSIONS_WARD_IX: created as admissions_ward_ix_2: admissions_ward_ix is taken" in after
+    db = pg_server.create_database("test_ddl_parts_folded_names")
+    pg_server.execute(before, dbname=db)
+    pg_server.execute(after, dbname=db)
+    with pg_server.connect(db) as conn:
+        names = {r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relnamespace = 'hosp'::regnamespace")}
+        names |= {r[0] for r in conn.execute("SELECT conname FROM pg_constraint")}
+    assert all(n == n.lower() for n in names)
+    assert {"wardseq", "wards_pk", "wards_capacity_ck", "admissions_ward_ix", "admissions_ward_ix_2"} <= names
