@@ -2,14 +2,14 @@
 
 * before-load: schemas, sequences, tables with their defaults, identity columns as BY DEFAULT (DMS writes the key
   values), primary keys (and the unique key DMS applies changes by when there is no primary key), PostgreSQL
-  partitioning where Oracle partitions; NOT NULL left off the LOB columns of full-LOB tables, because DMS inserts
-  the row first and writes the LOB after it (DMS User Guide, "Best practices: Migrating LOBs"; premigration
-  assessment `full-lob-not-nullable-at-target`).
+  partitioning where Oracle partitions; NOT NULL left off every LOB column, because DMS inserts the row first and
+  writes the LOB after it (DMS User Guide, "Best practices: Migrating LOBs"; premigration assessment
+  `full-lob-not-nullable-at-target`), during CDC in limited LOB mode too (ddl_scope.relaxed_lob_columns).
 * after-load: once the full load finished and before the cached changes are applied (the task pauses there,
-  StopTaskCachedChangesNotApplied): the other unique keys, secondary indexes, checks, NOT NULL back on those LOB
-  columns, then foreign keys NOT VALID and VALIDATE (DMS User Guide, "Best practices: indexes, triggers and
-  referential integrity").
-* cutover (ddl_cutover): every sequence and identity moved past the values Oracle handed out until the freeze.
+  StopTaskCachedChangesNotApplied): the other unique keys, secondary indexes, checks, then foreign keys NOT VALID
+  and VALIDATE (DMS User Guide, "Best practices: indexes, triggers and referential integrity").
+* cutover (ddl_cutover): every sequence and identity moved past the values Oracle handed out until the freeze;
+  then (here) NOT NULL back on the LOB columns.
 
 What the project cannot convert (expression indexes, PL/SQL triggers, virtual columns, defaults and checks that
 call functions) is listed with the Oracle text, not guessed.
@@ -101,8 +101,9 @@ def _table(s: Scope, table: Table) -> list[str]:
         null = "" if col.nullable or col.name in relaxed else " NOT NULL"
         if col.name in relaxed:
             lines.append(
-                f"-- {where}.{col.name}: NOT NULL in Oracle, nullable until the after-load part: DMS writes a "
-                "full-LOB column after inserting its row (DMS User Guide, Best practices: Migrating LOBs)"
+                f"-- {where}.{col.name}: NOT NULL in Oracle, nullable until the cutover part: DMS writes a LOB "
+                "after inserting its row (DMS User Guide, Best practices: Migrating LOBs; in CDC in limited LOB "
+                "mode too)"
             )
         body.append(f"    {quote_ident(name)} {mapping.postgres_type}{extra}{null}")
     if not body:
@@ -351,9 +352,6 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
         name = quote_ident(s.name(table.owner, table.name, check.name))
         lines.append(f"ALTER TABLE {target} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID;")
         lines.append(f"ALTER TABLE {target} VALIDATE CONSTRAINT {name};")
-    for column in relaxed_lob_columns(table):
-        if column in created:
-            lines.append(f"ALTER TABLE {target} ALTER COLUMN {quote_ident(created[column])} SET NOT NULL;")
     return lines
 
 
@@ -394,10 +392,37 @@ def render_ddl_part(
 ) -> str:
     """One part of the target DDL (PARTS), in inventory order, identical for identical input; `names` and `tables`
     as for `render_ddl`."""
-    renderers = {"before-load": render_before_load, "after-load": render_after_load, "cutover": render_cutover}
+    renderers = {"before-load": render_before_load, "after-load": render_after_load, "cutover": _render_cutover}
     if part not in renderers:
         raise ValueError(f"part: expected one of {', '.join(PARTS)}, got {part!r}")
     s = scope(
         inv, objects, schema_map=schema_map, number_datatype_scale=number_datatype_scale, names=names, tables=tables
     )
     return renderers[part](s)
+
+
+def _render_cutover(s: Scope) -> str:
+    """The cutover part: sequences and identities (ddl_cutover), then the LOB columns' NOT NULL."""
+    return render_cutover(s) + "".join(f"{line}\n" for line in lob_not_null_at_cutover(s))
+
+
+# ------------------------------------------------------------------------------------------------------ cutover
+
+
+def lob_not_null_at_cutover(s: Scope) -> list[str]:
+    """NOT NULL back on the LOB columns the before-load part left nullable (ddl_scope.relaxed_lob_columns), once
+    the forward tasks stopped and DMS writes no more LOBs after their rows. A NULL left is a LOB DMS did not
+    write: the statement fails naming the column."""
+    lines = [
+        f"ALTER TABLE {s.table(t.owner, t.name)} ALTER COLUMN {quote_ident(s.created_columns(t)[c])} SET NOT NULL;"
+        for t in s.chosen
+        for c in relaxed_lob_columns(t)
+        if c in s.created_columns(t)
+    ]
+    if not lines:
+        return []
+    return [
+        "-- NOT NULL back on the LOB columns Oracle declares NOT NULL, nullable while DMS wrote them (it inserts the",
+        "-- row, then the LOB). A failure names a column holding a NULL: a LOB DMS did not write (see the task log).",
+        *lines,
+    ]

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from migration.inventory.ddl import Namespace, key_names, object_name, quote_ident, schema_renames
-from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.names import NameMap, build_name_map, shortened
 from migration.inventory.objects import (
@@ -164,11 +163,15 @@ def after_load_unique_keys(table: Table) -> list[list[str]]:
 
 
 def relaxed_lob_columns(table: Table) -> list[str]:
-    """NOT NULL LOB columns of a table DMS moves in full LOB mode: nullable until the after-load part."""
-    choice = choose_lob_mode(table)
-    if choice is None or choice.mode != "unlimited":
+    """NOT NULL LOB columns: nullable from the before-load part until the cutover part. DMS inserts the row with
+    the LOB NULL and writes the LOB after it in full LOB mode during the load and in either LOB mode during CDC
+    ("NOT NULL constraint isn't allowed": AWS Knowledge Center, "How do I resolve the error null value in column
+    violates not-null constraint in AWS DMS?"), so the constraint comes back only once the forward tasks stopped.
+    A full-load-only task in limited LOB mode would tolerate it; one rule for every table keeps the parts simple."""
+    if not table.lob_columns:
         return []
-    return [c.name for c in table.columns if c.name in table.lob_columns and not c.nullable]
+    lobs = set(table.lob_columns)
+    return [c.name for c in table.columns if c.name in lobs and not c.nullable]
 
 
 def scope(

@@ -67,7 +67,7 @@ class InventoryConfig(StrictModel):
     pause_before_cached_changes: bool = Field(
         default=True,
         description="With object exports and something to build after the load (indexes, unique keys, foreign "
-        "keys, checks, NOT NULL on full-LOB columns), full-load-and-cdc tasks stop after the full load, before "
+        "keys, checks), full-load-and-cdc tasks stop after the full load, before "
         "applying cached changes (StopTaskCachedChangesNotApplied), so the DBA builds it outside the downtime "
         "window; false: no pause (the runbook builds it at cutover).",
     )
