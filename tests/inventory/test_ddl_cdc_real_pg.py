@@ -1,5 +1,6 @@
 """The DDL parts through a forward CDC on a real PostgreSQL 15 (DBA trial of issue 21): NOT NULL LOB columns stay
-nullable until cutover, since DMS inserts a row and writes its LOB after it in CDC whatever the LOB mode."""
+nullable until cutover, since DMS inserts a row and writes its LOB after it in CDC whatever the LOB mode;
+interval-partitioned tables get their next partitions ahead and the cutover part finds rows past them."""
 
 import shutil
 from pathlib import Path
@@ -7,7 +8,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from migration.inventory.ddl_parts import render_ddl_part
+from migration.inventory.ddl_parts import default_partition_check, render_ddl_part
+from migration.inventory.ddl_scope import scope
 from migration.inventory.load import load_inventory
 from migration.inventory.load_objects import load_objects
 from migration.inventory.lobs import choose_lob_mode
@@ -100,3 +102,30 @@ def test_a_lob_dms_did_not_write_stops_the_cutover_part(pg_server, parts):
     pg_server.execute("INSERT INTO hosp.wards (ward_id, name, capacity) VALUES (1, 'ICU', 4)", dbname=db)
     with pytest.raises(psycopg.errors.NotNullViolation, match="summary"):
         pg_server.execute(parts["cutover"], dbname=db)
+
+
+def test_interval_partitions_are_created_ahead_and_the_cutover_part_finds_rows_past_them(pg_server, export):
+    inv, objects = export
+    before = render_ddl_part(inv, objects, "before-load", interval_partitions_ahead=3)
+    assert "PARTITION OF hosp.lab_results FOR VALUES FROM ('2025-02-01 00:00:00') TO ('2025-03-01 00:00:00');" in before
+    assert "the next 3 partitions are created ahead" in before
+    db = pg_server.create_database("test_ddl_interval_ahead")
+    pg_server.execute(before, dbname=db)
+    pg_server.execute(
+        "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES "
+        "(1, 1, '2025-02-14 10:00:00'), (2, 1, '2025-03-01 00:00:00'), (3, 1, '2025-07-01 00:00:00')",
+        dbname=db,
+    )
+    check = default_partition_check(scope(inv, objects, interval_partitions_ahead=3))
+    assert check in render_ddl_part(inv, objects, "cutover", interval_partitions_ahead=3)
+    with pg_server.connect(db) as conn:
+        where = conn.execute("SELECT tableoid::regclass::text FROM hosp.lab_results WHERE result_id = 1").fetchone()
+        assert where[0] == "hosp.lab_results_p2025_02_01"
+        rows = conn.execute(check).fetchall()
+    assert rows == [("hosp.lab_results_default", 2, "2025-03-01 00:00:00", "2025-07-01 00:00:00")]
+
+
+def test_no_partitions_ahead_when_the_stack_asks_for_none(export):
+    before = render_ddl_part(*export, "before-load", interval_partitions_ahead=0)
+    assert before.count("PARTITION OF hosp.lab_results") == 36 + 1
+    assert "no partitions created ahead" in before

@@ -198,8 +198,8 @@ def _partition_of(conn, table: str, where: str) -> list[str]:
 
 
 def test_range_rows_land_in_the_partition_oracle_bounds_give(pg_server, parts):
-    """LAB_RESULTS' 36 Oracle partitions (interval, monthly) with their bounds; rows beyond the last land in the
-    DEFAULT partition, as Oracle would have added one for them."""
+    """LAB_RESULTS' 36 Oracle partitions (interval, monthly) with their bounds and the 12 next months created
+    ahead; rows beyond those land in the DEFAULT partition."""
     db = pg_server.create_database("test_ddl_parts_range_bounds")
     pg_server.execute(parts["before-load"], dbname=db)
     pg_server.execute(
@@ -214,11 +214,11 @@ def test_range_rows_land_in_the_partition_oracle_bounds_give(pg_server, parts):
             "hosp.lab_results_sys_p4001",
             "hosp.lab_results_sys_p4015",  # March 2023: [2023-03-01, 2023-04-01)
             "hosp.lab_results_sys_p4035",
-            "hosp.lab_results_default",
+            "hosp.lab_results_p2024_12_01",  # the first of the 12 created ahead
             "hosp.lab_results_default",
         ]
         count = "SELECT count(*) FROM pg_inherits WHERE inhparent = 'hosp.lab_results'::regclass"
-        assert conn.execute(count).fetchone()[0] == 37
+        assert conn.execute(count).fetchone()[0] == 36 + 12 + 1
 
 
 def test_list_bounds_and_their_default_partition(pg_server, tmp_path):
