@@ -329,8 +329,8 @@ def _parser() -> argparse.ArgumentParser:
             metavar="ORACLE=pg",
             help="rename a schema, e.g. APP=app_new (repeatable)",
         )
+        p.add_argument("--lobs", help="lobs.csv (measured LOB sizes)")
         if name == "report":
-            p.add_argument("--lobs", help="lobs.csv (measured LOB sizes)")
             p.add_argument("--format", choices=("text", "json"), default="text")
         else:
             p.add_argument(
