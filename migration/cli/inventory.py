@@ -14,7 +14,7 @@ from migration.cli.argparsing import OneLineParser, UsageError
 from migration.cli.outputs import project_inputs, stack_inputs, write_file
 from migration.config import ConfigError
 from migration.inventory.ddl import render_ddl, schema_renames
-from migration.inventory.ddl_parts import PARTS, render_ddl_part
+from migration.inventory.ddl_parts import INTERVAL_PARTITIONS_AHEAD, PARTS, render_ddl_part
 from migration.inventory.load import gc_paused, load_inventory
 from migration.inventory.load_objects import load_objects
 from migration.inventory.lobs import choose_lob_mode
@@ -329,23 +329,29 @@ def _parser() -> argparse.ArgumentParser:
             metavar="ORACLE=pg",
             help="rename a schema, e.g. APP=app_new (repeatable)",
         )
+        p.add_argument("--lobs", help="lobs.csv (measured LOB sizes)")
         if name == "report":
-            p.add_argument("--lobs", help="lobs.csv (measured LOB sizes)")
             p.add_argument("--format", choices=("text", "json"), default="text")
         else:
+            p.add_argument(
+                "--interval-partitions-ahead",
+                type=int,
+                help="partitions the before-load part creates past the exported ones on an interval-partitioned "
+                f"table (default {INTERVAL_PARTITIONS_AHEAD}; with --stack: inventory.intervalPartitionsAhead)",
+            )
             p.add_argument("--output", help="write the DDL to this file instead of stdout")
             p.add_argument(
                 "--part",
                 choices=PARTS,
                 help="one part of the DDL, applied at its moment: before-load (tables, keys, defaults, identity, "
                 "sequences), after-load (indexes, unique keys, checks, foreign keys; before the cached changes), "
-                "cutover (sequences and identities past Oracle's); without it, today's tables and keys alone. "
+                "cutover (sequences and identities past Oracle's, NOT NULL back on LOB columns); without it, today's tables and keys alone. "
                 "Reads the object exports named by the stack, or next to --columns",
             )
     return parser
 
 
-_FILE_FLAGS = ("columns", "tables", "keys", "lobs", "number_datatype_scale")
+_FILE_FLAGS = ("columns", "tables", "keys", "lobs", "number_datatype_scale", "interval_partitions_ahead")
 
 
 def _from_flags(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list[tuple[str, str]] | None]:
@@ -393,6 +399,20 @@ def _objects(args: argparse.Namespace, inv: Inventory) -> SchemaObjects:
     return load_objects(inv, {k: folder / f"{k}.csv" for k in OBJECT_FILES if (folder / f"{k}.csv").is_file()})
 
 
+def _partitions_ahead(args: argparse.Namespace) -> int:
+    """--interval-partitions-ahead, or the stack's inventory.intervalPartitionsAhead."""
+    if args.stack:
+        from migration.config.stackfile import read_stack_file
+
+        inventory = read_stack_file(args.root, args.stack).load().config.inventory
+        assert inventory is not None  # _from_stack refused a stack without one
+        return inventory.interval_partitions_ahead
+    ahead = args.interval_partitions_ahead
+    if ahead is not None and ahead < 0:
+        raise UsageError(f"--interval-partitions-ahead: expected 0 or more, got {ahead}")
+    return INTERVAL_PARTITIONS_AHEAD if ahead is None else ahead
+
+
 def _inputs(args: argparse.Namespace) -> set[Path]:
     """The files this run reads, which --output must never replace."""
     if args.stack:
@@ -421,7 +441,15 @@ def main(argv: list[str]) -> int:
             text = render_text(build_report(inv, scale, names=names, tables=tables))
         elif args.part:
             objects = _objects(args, inv)
-            text = render_ddl_part(inv, objects, args.part, names=names, tables=tables, number_datatype_scale=scale)
+            text = render_ddl_part(
+                inv,
+                objects,
+                args.part,
+                names=names,
+                tables=tables,
+                number_datatype_scale=scale,
+                interval_partitions_ahead=_partitions_ahead(args),
+            )
         else:
             text = render_ddl(inv, names=names, tables=tables, number_datatype_scale=scale)
         if getattr(args, "output", None):

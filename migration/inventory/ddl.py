@@ -42,9 +42,10 @@ def schema_renames(inv: Inventory, schema_map: Mapping[str, str] | None) -> dict
 
 
 def object_name(oracle: str) -> str:
-    """A sequence's, index's or constraint's PostgreSQL name: folded to lower case when it is plain upper case
-    (as tables are), shortened past 63 bytes."""
-    folded = oracle.lower() if is_plain(oracle) else oracle
+    """A sequence's, index's, constraint's or partition's PostgreSQL name: folded to lower case like every table
+    (`"OrderLines_PK"` -> `orderlines_pk`, names.py), so it reads unquoted; shortened past 63 bytes. Two Oracle names
+    that fold alike (`"DocSeq"`, `DOCSEQ`) are told apart by Namespace.claim."""
+    folded = oracle.lower()
     return shortened(folded, oracle) if identifier_too_long(folded) else folded
 
 

@@ -2,14 +2,16 @@
 
 * before-load: schemas, sequences, tables with their defaults, identity columns as BY DEFAULT (DMS writes the key
   values), primary keys (and the unique key DMS applies changes by when there is no primary key), PostgreSQL
-  partitioning where Oracle partitions; NOT NULL left off the LOB columns of full-LOB tables, because DMS inserts
-  the row first and writes the LOB after it (DMS User Guide, "Best practices: Migrating LOBs"; premigration
-  assessment `full-lob-not-nullable-at-target`).
+  partitioning where Oracle partitions (an interval-partitioned table with its next partitions created ahead);
+  NOT NULL left off every LOB column, because DMS inserts the row first and writes the LOB after it (DMS User
+  Guide, "Best practices: Migrating LOBs"; premigration assessment `full-lob-not-nullable-at-target`), during CDC
+  in limited LOB mode too (ddl_scope.relaxed_lob_columns).
 * after-load: once the full load finished and before the cached changes are applied (the task pauses there,
-  StopTaskCachedChangesNotApplied): the other unique keys, secondary indexes, checks, NOT NULL back on those LOB
-  columns, then foreign keys NOT VALID and VALIDATE (DMS User Guide, "Best practices: indexes, triggers and
-  referential integrity").
-* cutover (ddl_cutover): every sequence and identity moved past the values Oracle handed out until the freeze.
+  StopTaskCachedChangesNotApplied): the other unique keys, secondary indexes, checks, then foreign keys NOT VALID
+  and VALIDATE (DMS User Guide, "Best practices: indexes, triggers and referential integrity").
+* cutover (ddl_cutover): every sequence and identity moved past the values Oracle handed out until the freeze;
+  then (here) NOT NULL back on the LOB columns, and a check for rows CDC left in interval tables' DEFAULT
+  partitions.
 
 What the project cannot convert (expression indexes, PL/SQL triggers, virtual columns, defaults and checks that
 call functions) is listed with the Oracle text, not guessed.
@@ -42,6 +44,9 @@ from migration.inventory.oracle_expr import (
 )
 
 PARTS = ("before-load", "after-load", "cutover")
+# How many partitions past the exported ones an interval-partitioned table gets (inventory.intervalPartitionsAhead,
+# whose default this is): a monthly interval covers a year, a migration's usual span; a daily one needs more.
+INTERVAL_PARTITIONS_AHEAD = 12
 _INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
 
 
@@ -61,6 +66,7 @@ def render_before_load(s: Scope) -> str:
         out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
     out += [f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s.names.schema(o))};" for o in s.owners]
     for seq in s.standalone:
+        out += s.clash_note(seq.owner, seq.name, s.given[(seq.owner, "", seq.name)])
         out.append(_create_sequence(s, seq))
     for table in s.chosen:
         out.append("")
@@ -100,8 +106,9 @@ def _table(s: Scope, table: Table) -> list[str]:
         null = "" if col.nullable or col.name in relaxed else " NOT NULL"
         if col.name in relaxed:
             lines.append(
-                f"-- {where}.{col.name}: NOT NULL in Oracle, nullable until the after-load part: DMS writes a "
-                "full-LOB column after inserting its row (DMS User Guide, Best practices: Migrating LOBs)"
+                f"-- {where}.{col.name}: NOT NULL in Oracle, nullable until the cutover part: DMS writes a LOB "
+                "after inserting its row (DMS User Guide, Best practices: Migrating LOBs; in CDC in limited LOB "
+                "mode too)"
             )
         body.append(f"    {quote_ident(name)} {mapping.postgres_type}{extra}{null}")
     if not body:
@@ -212,6 +219,10 @@ def _partitions(s: Scope, table: Table) -> list[str]:
         notes = [f"-- {where}: no partition bounds in this export (partition_bounds.csv): one DEFAULT partition"]
     else:
         clauses, notes = _bounded(where, part, objects.bounds)
+        if part.interval and len(clauses) > 1:  # interval, bounds converted: the next partitions ahead
+            ahead = [(f"AHEAD {low}", f"FOR VALUES FROM ({low}) TO ({high})") for low, high in s.ahead_ranges(objects)]
+            clauses[-1:-1] = ahead
+            notes += _ahead_note(where, part, len(ahead))
     schema, parent = quote_ident(s.names.schema(table.owner)), s.table(table.owner, table.name)
     return notes + [
         f"CREATE TABLE {schema}.{quote_ident(s.name(table.owner, table.name, f'PARTITION {label}'))} "
@@ -251,9 +262,7 @@ def _bounded(where: str, part: Partitioning, bounds: list[PartitionBound]) -> tu
         return clauses, []
     return [*clauses, ("DEFAULT", "DEFAULT")], [
         f"-- {where}: INTERVAL {part.interval} in Oracle, which adds partitions as rows arrive: the {len(bounds)} "
-        "that exist are created (each from the one before it) and a DEFAULT partition takes the rows beyond; "
-        "PostgreSQL adds none by itself, so create the next ones ahead (a DEFAULT partition holding their rows "
-        "must be emptied first)"
+        "that exist are created (each from the one before it) and a DEFAULT partition takes the rows beyond"
     ]
 
 
@@ -350,9 +359,6 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
         name = quote_ident(s.name(table.owner, table.name, check.name))
         lines.append(f"ALTER TABLE {target} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID;")
         lines.append(f"ALTER TABLE {target} VALIDATE CONSTRAINT {name};")
-    for column in relaxed_lob_columns(table):
-        if column in created:
-            lines.append(f"ALTER TABLE {target} ALTER COLUMN {quote_ident(created[column])} SET NOT NULL;")
     return lines
 
 
@@ -390,13 +396,90 @@ def render_ddl_part(
     number_datatype_scale: int = 10,
     names: NameMap | None = None,
     tables: Iterable[tuple[str, str]] | None = None,
+    interval_partitions_ahead: int = INTERVAL_PARTITIONS_AHEAD,
 ) -> str:
     """One part of the target DDL (PARTS), in inventory order, identical for identical input; `names` and `tables`
-    as for `render_ddl`."""
-    renderers = {"before-load": render_before_load, "after-load": render_after_load, "cutover": render_cutover}
+    as for `render_ddl`; `interval_partitions_ahead` as the stack's inventory.intervalPartitionsAhead."""
+    renderers = {"before-load": render_before_load, "after-load": render_after_load, "cutover": _render_cutover}
     if part not in renderers:
         raise ValueError(f"part: expected one of {', '.join(PARTS)}, got {part!r}")
     s = scope(
-        inv, objects, schema_map=schema_map, number_datatype_scale=number_datatype_scale, names=names, tables=tables
+        inv,
+        objects,
+        schema_map=schema_map,
+        number_datatype_scale=number_datatype_scale,
+        names=names,
+        tables=tables,
+        interval_partitions_ahead=interval_partitions_ahead,
     )
     return renderers[part](s)
+
+
+def _render_cutover(s: Scope) -> str:
+    """The cutover part: sequences and identities (ddl_cutover), then the LOB columns' NOT NULL and the check of
+    the interval tables' DEFAULT partitions."""
+    blocks = [*lob_not_null_at_cutover(s), default_partition_check(s)]
+    return render_cutover(s) + "".join(f"{block}\n" for block in blocks if block)
+
+
+def _ahead_note(where: str, part: Partitioning, ahead: int) -> list[str]:
+    if not ahead:
+        return [
+            f"-- {where}: INTERVAL {part.interval}: no partitions created ahead (inventory.intervalPartitionsAhead "
+            "is 0, or the interval does not convert): create the next ones before their rows arrive"
+        ]
+    return [
+        f"-- {where}: the next {ahead} partitions are created ahead (inventory.intervalPartitionsAhead); a row past "
+        "them lands in the DEFAULT partition, which the cutover part checks"
+    ]
+
+
+# ------------------------------------------------------------------------------------------------------ cutover
+
+
+def lob_not_null_at_cutover(s: Scope) -> list[str]:
+    """NOT NULL back on the LOB columns the before-load part left nullable (ddl_scope.relaxed_lob_columns), once
+    the forward tasks stopped and DMS writes no more LOBs after their rows. A NULL left is a LOB DMS did not
+    write: the statement fails naming the column."""
+    lines = [
+        f"ALTER TABLE {s.table(t.owner, t.name)} ALTER COLUMN {quote_ident(s.created_columns(t)[c])} SET NOT NULL;"
+        for t in s.chosen
+        for c in relaxed_lob_columns(t)
+        if c in s.created_columns(t)
+    ]
+    if not lines:
+        return []
+    return [
+        "-- NOT NULL back on the LOB columns Oracle declares NOT NULL, nullable while DMS wrote them (it inserts the",
+        "-- row, then the LOB). A failure names a column holding a NULL: a LOB DMS did not write (see the task log).",
+        *lines,
+    ]
+
+
+def default_partition_check(s: Scope) -> str:
+    """A query listing each interval-partitioned table's DEFAULT partition that holds rows (count, lowest and
+    highest key): rows past the partitions created ahead, which CDC put there. Empty when no chosen table has one.
+    Read-only: run it during CDC and before cutover (the runbook's step)."""
+    selects = []
+    for table in s.chosen:
+        part, _ = _partition_of(s, table)
+        if part is None or not part.interval or part.kind != "RANGE" or not s.on(table.owner, table.name).bounds:
+            continue
+        schema = quote_ident(s.names.schema(table.owner))
+        default = f"{schema}.{quote_ident(s.name(table.owner, table.name, 'PARTITION DEFAULT'))}"
+        key = quote_ident(s.created_columns(table)[part.columns[0]])
+        selects.append(
+            f"SELECT '{default.replace(chr(39), chr(39) * 2)}' AS default_partition, count(*) AS rows, "
+            f"min({key})::text AS lowest, max({key})::text AS highest FROM {default} HAVING count(*) > 0"
+        )
+    if not selects:
+        return ""
+    return "\n".join(
+        [
+            "-- Rows in the DEFAULT partition of an interval-partitioned table, past the partitions created ahead:",
+            "-- none expected. For a row listed, in one transaction: ALTER TABLE ... DETACH PARTITION the DEFAULT one,",
+            "-- create the missing partition, INSERT the rows through the parent table, empty and ATTACH it again",
+            "-- (PostgreSQL refuses a new partition whose rows sit in the DEFAULT partition).",
+            "\nUNION ALL\n".join(selects) + ";",
+        ]
+    )

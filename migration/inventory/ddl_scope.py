@@ -7,9 +7,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from migration.inventory.ddl import Namespace, key_names, object_name, quote_ident, schema_renames
-from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Inventory, InventoryError, Table
-from migration.inventory.names import NameMap, build_name_map, is_plain, shortened
+from migration.inventory.names import NameMap, build_name_map, shortened
 from migration.inventory.objects import (
     Check,
     Default,
@@ -21,6 +20,7 @@ from migration.inventory.objects import (
     SchemaObjects,
     Sequence,
 )
+from migration.inventory.oracle_expr import interval_bounds, partition_values
 from migration.inventory.typemap import TypeMapper, identifier_too_long
 
 BIGINT = (-(2**63), 2**63 - 1)  # PostgreSQL sequences are bigint; Oracle's default bounds lie beyond it
@@ -48,6 +48,7 @@ class Scope:
     names: NameMap
     chosen: list[Table]
     scale: int
+    ahead: int = 0  # interval partitions created beyond the exported ones (inventory.intervalPartitionsAhead)
     identities: dict[tuple[str, str, str], Identity] = field(default_factory=dict)
     defaults: dict[tuple[str, str, str], Default] = field(default_factory=dict)
     sequences: dict[tuple[str, str], Sequence] = field(default_factory=dict)
@@ -111,8 +112,9 @@ class Scope:
         schema, pg = self.names.schema(owner), self.names.table(owner, tname)
         objects = self.on(owner, tname)
         count = objects.partitioning.count if objects.partitioning else 0
-        parts = [(b.name, b.name.lower() if is_plain(b.name) else b.name) for b in objects.bounds]
+        parts = [(b.name, b.name.lower()) for b in objects.bounds]
         parts += [("DEFAULT", "default"), *((f"#{i}", f"p{i}") for i in range(count))]  # HASH: by remainder
+        parts += [(f"AHEAD {low}", ahead_suffix(low)) for low, _ in self.ahead_ranges(objects)]
         for part, suffix in parts:
             oracle = f"{owner}.{tname}.{part}"
             wanted = f"{pg}_{suffix}"
@@ -123,6 +125,19 @@ class Scope:
             self.given[(owner, tname, oracle)] = space.claim(schema, object_name(oracle), oracle)
         for oracle in (k.name for k in objects.foreign_keys):
             self.given[(owner, tname, oracle)] = space.claim(schema, object_name(oracle), oracle)
+
+    def ahead_ranges(self, objects: TableObjects) -> list[tuple[str, str]]:
+        """(from, to) of the `ahead` partitions an interval-partitioned table gets past its last exported one, as
+        PostgreSQL bound literals: Oracle would add them as rows arrive, PostgreSQL adds none by itself. Empty
+        when the table is not interval-partitioned on one column or its interval or last bound does not convert."""
+        part = objects.partitioning
+        if not (self.ahead and part and part.interval and part.kind == "RANGE" and objects.bounds):
+            return []
+        last = partition_values(objects.bounds[-1].high_value)
+        if not last or len(last) != 1 or len(part.columns) != 1:
+            return []
+        uppers = interval_bounds(last[0], part.interval, self.ahead) or []
+        return list(zip([last[0], *uppers], uppers, strict=False))
 
     def clash_note(self, owner: str, oracle: str, given: str) -> list[str]:
         """A comment when `given` is not the name `oracle` folds to, because that name was taken in the schema."""
@@ -157,6 +172,16 @@ class Scope:
         return self.created[key]
 
 
+def ahead_suffix(lower: str) -> str:
+    """A partition created ahead is named by where it starts: p2025_01_01 (a date), p2025_01_08_060000 (a time of
+    day), p1500 (a number; pm500 below zero)."""
+    text = lower.strip("'")
+    if text[:1].isdigit() and text[4:5] == "-":
+        date, time = text.split(" ")
+        return "p" + "_".join([*date.split("-"), *([time.replace(":", "")] if time != "00:00:00" else [])])
+    return "p" + text.replace("-", "m").replace(".", "_")
+
+
 def after_load_unique_keys(table: Table) -> list[tuple[str, ...]]:
     """The unique keys the after-load part adds: all but the load key (the primary key, or without one the
     unique key DMS applies changes by, which the before-load part creates)."""
@@ -164,11 +189,15 @@ def after_load_unique_keys(table: Table) -> list[tuple[str, ...]]:
 
 
 def relaxed_lob_columns(table: Table) -> list[str]:
-    """NOT NULL LOB columns of a table DMS moves in full LOB mode: nullable until the after-load part."""
-    choice = choose_lob_mode(table)
-    if choice is None or choice.mode != "unlimited":
+    """NOT NULL LOB columns: nullable from the before-load part until the cutover part. DMS inserts the row with
+    the LOB NULL and writes the LOB after it in full LOB mode during the load and in either LOB mode during CDC
+    ("NOT NULL constraint isn't allowed": AWS Knowledge Center, "How do I resolve the error null value in column
+    violates not-null constraint in AWS DMS?"), so the constraint comes back only once the forward tasks stopped.
+    A full-load-only task in limited LOB mode would tolerate it; one rule for every table keeps the parts simple."""
+    if not table.lob_columns:
         return []
-    return [c.name for c in table.columns if c.name in table.lob_columns and not c.nullable]
+    lobs = set(table.lob_columns)
+    return [c.name for c in table.columns if c.name in lobs and not c.nullable]
 
 
 def scope(
@@ -179,6 +208,7 @@ def scope(
     number_datatype_scale: int = 10,
     names: NameMap | None = None,
     tables: Iterable[tuple[str, str]] | None = None,
+    interval_partitions_ahead: int = 0,
 ) -> Scope:
     if names is None:
         names = build_name_map(inv, schema_renames(inv, schema_map))
@@ -186,7 +216,7 @@ def scope(
     conflicts = names.conflicts_among((t.owner, t.name) for t in chosen)
     if conflicts:
         raise InventoryError(conflicts[0].message())
-    return Scope(inv, objects, names, chosen, number_datatype_scale)
+    return Scope(inv, objects, names, chosen, number_datatype_scale, interval_partitions_ahead)
 
 
 def missing_note(objects: SchemaObjects) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 # Oracle default -> PostgreSQL default, for the pseudo-columns with one meaning on both sides. SYSDATE and
 # CURRENT_DATE are DATE values, which carry seconds (typemap: timestamp(0)).
@@ -158,3 +160,49 @@ def _top_level_items(text: str) -> list[str] | None:
     if quoted or depth:
         return None
     return [*items, text[start:]]
+
+
+# ALL_PART_TABLES.INTERVAL as Oracle spells it: NUMTOYMINTERVAL(1,'MONTH'), NUMTODSINTERVAL(7,'DAY'), or a number
+# for a NUMBER key (Oracle Database VLDB and Partitioning Guide, "Interval Partitioning").
+_YM_INTERVAL = re.compile(r"NUMTOYMINTERVAL\s*\(\s*(\d+)\s*,\s*'(YEAR|MONTH)'\s*\)", re.IGNORECASE)
+_DS_INTERVAL = re.compile(r"NUMTODSINTERVAL\s*\(\s*(\d+)\s*,\s*'(DAY|HOUR|MINUTE|SECOND)'\s*\)", re.IGNORECASE)
+_DS_SECONDS = {"DAY": 86400, "HOUR": 3600, "MINUTE": 60, "SECOND": 1}
+_DATE_BOUND = re.compile(r"'(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:\.0*)?'")
+
+
+def interval_bounds(last_bound: str, interval: str, count: int) -> list[str] | None:
+    """The upper bounds of the `count` interval partitions Oracle would add after the one ending at `last_bound`
+    (a PostgreSQL bound value from partition_values), as PostgreSQL literals; None when the interval or the bound
+    does not convert (the DDL lists it)."""
+    text = interval.strip()
+    ym, ds, date = _YM_INTERVAL.fullmatch(text), _DS_INTERVAL.fullmatch(text), _DATE_BOUND.fullmatch(last_bound)
+    if _NUMBER.fullmatch(text) and _NUMBER.fullmatch(last_bound):
+        step, low = Decimal(text), Decimal(last_bound)
+        return [str(low + step * k) for k in range(1, count + 1)] if step > 0 else None
+    if date is None or not (ym or ds):
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in date.groups())
+    start = datetime(year, month, day, hour, minute, second)
+    try:
+        times = _date_steps(start, ym, ds, count)
+    except (OverflowError, ValueError):  # past year 9999
+        return None
+    return None if times is None else [f"'{t:%Y-%m-%d %H:%M:%S}'" for t in times]
+
+
+def _date_steps(
+    start: datetime, ym: re.Match[str] | None, ds: re.Match[str] | None, count: int
+) -> list[datetime] | None:
+    if ds:
+        seconds = int(ds[1]) * _DS_SECONDS[ds[2].upper()]
+        return [start + timedelta(seconds=seconds * k) for k in range(1, count + 1)] if seconds > 0 else None
+    assert ym is not None
+    months = int(ym[1]) * (12 if ym[2].upper() == "YEAR" else 1)
+    if months <= 0 or start.day > 28:  # Oracle refuses a month interval from a day past the 28th
+        return None
+    return [_add_months(start, months * k) for k in range(1, count + 1)]
+
+
+def _add_months(when: datetime, months: int) -> datetime:
+    total = when.year * 12 + when.month - 1 + months
+    return when.replace(year=total // 12, month=total % 12 + 1)

@@ -8,7 +8,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 
 from migration.config import Stack
-from migration.inventory.ddl_scope import after_load_unique_keys, relaxed_lob_columns
+from migration.inventory.ddl_scope import after_load_unique_keys
 from migration.inventory.model import Inventory
 from migration.inventory.objects import OBJECT_FILES, SchemaObjects
 from migration.notices import Notice, note
@@ -24,14 +24,14 @@ POST_LOAD_SCAN_MB_PER_S = 100.0
 
 def post_load_work(objects: SchemaObjects | None, inv: Inventory | None, tables: set[Pair]) -> list[Pair]:
     """The table of every object the after-load part builds on `tables`, once per object: indexes, foreign keys
-    and checks from the object exports, and from the inventory the unique keys the load does not need and the
-    NOT NULL restored on full-LOB columns."""
+    and checks from the object exports, and from the inventory the unique keys the load does not need (NOT NULL
+    on LOB columns comes back at cutover, not here)."""
     if objects is None or inv is None:
         return []
     work = [pair for pair in objects.post_load_tables() if pair in tables]
     for pair in sorted(tables):
         table = inv.tables[pair]
-        work += [pair] * (len(after_load_unique_keys(table)) + len(relaxed_lob_columns(table)))
+        work += [pair] * len(after_load_unique_keys(table))
     return work
 
 
@@ -110,7 +110,7 @@ def post_load_notice(
     return [
         note(
             "post-load-build",
-            f"after-load DDL: {len(work)} indexes, unique keys, foreign keys, checks and NOT NULLs on {len(set(work))} "
+            f"after-load DDL: {len(work)} indexes, unique keys, foreign keys and checks on {len(set(work))} "
             f"table(s), estimated {hours:.1f} h at {POST_LOAD_SCAN_MB_PER_S:g} MB/s per table read{beside}; {when}",
         )
     ]

@@ -51,3 +51,16 @@ def test_without_part_the_output_is_todays(tmp_path):
     older = _run(*_files(root), "--part", "after-load")  # an older export: named once, still rendered
     assert older.returncode == 0
     assert older.stdout.count("Not in this export: sequences.csv") == 1
+
+
+def test_ddl_without_a_stack_takes_lobs_and_the_partitions_ahead():
+    """A DBA without a stack passes the same files as to `inventory report` (lobs.csv too: the DDL needs no LOB
+    sizes, since every NOT NULL LOB column waits for cutover whatever its LOB mode), and how many interval
+    partitions to create ahead (inventory.intervalPartitionsAhead with a stack)."""
+    files = [*_files(HOSPITAL), "--lobs", str(HOSPITAL / "lobs.csv")]
+    before = _run(*files, "--part", "before-load", "--interval-partitions-ahead", "2")
+    assert before.returncode == 0, before.stderr
+    assert "    body text,\n" in before.stdout  # NOT NULL CLOB: nullable until cutover
+    assert before.stdout.count("PARTITION OF hosp.lab_results") == 36 + 2 + 1
+    bad = _run(*files, "--part", "before-load", "--interval-partitions-ahead", "-1")
+    assert bad.returncode == 2 and bad.stderr == "error: --interval-partitions-ahead: expected 0 or more, got -1\n"

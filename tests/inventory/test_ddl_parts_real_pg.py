@@ -198,8 +198,8 @@ def _partition_of(conn, table: str, where: str) -> list[str]:
 
 
 def test_range_rows_land_in_the_partition_oracle_bounds_give(pg_server, parts):
-    """LAB_RESULTS' 36 Oracle partitions (interval, monthly) with their bounds; rows beyond the last land in the
-    DEFAULT partition, as Oracle would have added one for them."""
+    """LAB_RESULTS' 36 Oracle partitions (interval, monthly) with their bounds and the 12 next months created
+    ahead; rows beyond those land in the DEFAULT partition."""
     db = pg_server.create_database("test_ddl_parts_range_bounds")
     pg_server.execute(parts["before-load"], dbname=db)
     pg_server.execute(
@@ -214,11 +214,11 @@ def test_range_rows_land_in_the_partition_oracle_bounds_give(pg_server, parts):
             "hosp.lab_results_sys_p4001",
             "hosp.lab_results_sys_p4015",  # March 2023: [2023-03-01, 2023-04-01)
             "hosp.lab_results_sys_p4035",
-            "hosp.lab_results_default",
+            "hosp.lab_results_p2024_12_01",  # the first of the 12 created ahead
             "hosp.lab_results_default",
         ]
         count = "SELECT count(*) FROM pg_inherits WHERE inhparent = 'hosp.lab_results'::regclass"
-        assert conn.execute(count).fetchone()[0] == 37
+        assert conn.execute(count).fetchone()[0] == 36 + 12 + 1
 
 
 def test_list_bounds_and_their_default_partition(pg_server, tmp_path):
@@ -331,3 +331,35 @@ def test_a_range_on_two_columns_takes_maxvalue_through_to_its_last_column(pg_ser
             "hosp.lab_results_p_rest",
             "hosp.lab_results_p_old",
         ]
+
+
+def test_mixed_case_sequence_index_and_key_names_fold_like_tables(pg_server, tmp_path):
+    """DBA trial: `"OrderLines_PK"`, `"DocSeq"` kept their case while their table folded; two names that fold
+    alike (`"Admissions_Ward_IX"`, `ADMISSIONS_WARD_IX`) step aside rather than collide."""
+    root = _edited(
+        tmp_path,
+        {
+            "sequences.csv": ('"WARD_SEQ"', '"WardSeq"'),
+            "triggers.csv": ("HOSP.WARD_SEQ", "HOSP.WardSeq"),
+            "keys.csv": ('"WARDS_PK"', '"Wards_PK"'),
+            "checks.csv": ('"WARDS_CAPACITY_CK"', '"Wards_Capacity_CK"'),
+        },
+    )
+    text = (root / "indexes.csv").read_text(encoding="utf-8")
+    text = text.replace('"ADMISSIONS_WARD_IX"', '"Admissions_Ward_IX"').replace(
+        '"CLINICAL_NOTES_ADM_IX"', '"ADMISSIONS_WARD_IX"'
+    )
+    (root / "indexes.csv").write_text(text, encoding="utf-8")
+    inv, objects = _load(root)
+    before, after = (render_ddl_part(inv, objects, p) for p in ("before-load", "after-load"))
+    assert "CREATE SEQUENCE hosp.wardseq " in before and "CONSTRAINT wards_pk PRIMARY KEY (ward_id)" in before
+    assert "CREATE INDEX admissions_ward_ix ON hosp.admissions (ward_id);" in after
+    assert "-- HOSP.ADMISSIONS_WARD_IX: created as admissions_ward_ix_2: admissions_ward_ix is taken" in after
+    db = pg_server.create_database("test_ddl_parts_folded_names")
+    pg_server.execute(before, dbname=db)
+    pg_server.execute(after, dbname=db)
+    with pg_server.connect(db) as conn:
+        names = {r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relnamespace = 'hosp'::regnamespace")}
+        names |= {r[0] for r in conn.execute("SELECT conname FROM pg_constraint")}
+    assert all(n == n.lower() for n in names)
+    assert {"wardseq", "wards_pk", "wards_capacity_ck", "admissions_ward_ix", "admissions_ward_ix_2"} <= names

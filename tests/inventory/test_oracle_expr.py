@@ -4,6 +4,7 @@ import pytest
 
 from migration.inventory.ddl import quote_ident
 from migration.inventory.oracle_expr import (
+    interval_bounds,
     nextval_sequence,
     partition_values,
     reads_server_clock,
@@ -84,3 +85,32 @@ def test_partition_bounds(high_value, expected):
 def test_only_server_clock_defaults_carry_the_time_zone_note():
     assert reads_server_clock(" (SYSDATE)") and reads_server_clock("systimestamp")
     assert not reads_server_clock("CURRENT_DATE") and not reads_server_clock("'A'")
+
+
+@pytest.mark.parametrize(
+    ("last", "interval", "count", "expected"),
+    [
+        ("'2024-11-01 00:00:00'", "NUMTOYMINTERVAL(1,'MONTH')", 3, ["2024-12-01", "2025-01-01", "2025-02-01"]),
+        ("'2024-01-01 00:00:00'", "NUMTOYMINTERVAL(1, 'YEAR')", 2, ["2025-01-01", "2026-01-01"]),
+        ("'2024-02-26 00:00:00'", "NUMTODSINTERVAL(7,'DAY')", 2, ["2024-03-04", "2024-03-11"]),
+        ("'2024-01-01 00:00:00.000000'", "NUMTODSINTERVAL(6,'HOUR')", 1, ["2024-01-01 06"]),
+        ("1000", "500", 2, ["1500", "2000"]),
+    ],
+)
+def test_interval_bounds_step_from_the_last_exported_partition(last, interval, count, expected):
+    bounds = interval_bounds(last, interval, count)
+    assert bounds is not None and [b.strip("'")[: len(e)] for b, e in zip(bounds, expected, strict=True)] == expected
+
+
+@pytest.mark.parametrize(
+    ("last", "interval"),
+    [
+        ("'2024-01-31 00:00:00'", "NUMTOYMINTERVAL(1,'MONTH')"),  # Oracle refuses it too
+        ("'9999-06-01 00:00:00'", "NUMTOYMINTERVAL(1,'YEAR')"),  # past year 9999
+        ("'2024-01-01 00:00:00'", "NUMTOYMINTERVAL(0,'MONTH')"),
+        ("'2024-01-01 00:00:00'", "SOME_FUNCTION(1)"),
+        ("MAXVALUE", "NUMTOYMINTERVAL(1,'MONTH')"),
+    ],
+)
+def test_an_interval_or_bound_that_does_not_step_gives_none(last, interval):
+    assert interval_bounds(last, interval, 3) is None

@@ -9,6 +9,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from migration._model import StrictModel
 from migration.dms.limits import MAX_FULL_LOAD_SUBTASKS
+from migration.inventory.ddl_parts import INTERVAL_PARTITIONS_AHEAD
 
 
 class Throughput(StrictModel):
@@ -67,9 +68,18 @@ class InventoryConfig(StrictModel):
     pause_before_cached_changes: bool = Field(
         default=True,
         description="With object exports and something to build after the load (indexes, unique keys, foreign "
-        "keys, checks, NOT NULL on full-LOB columns), full-load-and-cdc tasks stop after the full load, before "
+        "keys, checks), full-load-and-cdc tasks stop after the full load, before "
         "applying cached changes (StopTaskCachedChangesNotApplied), so the DBA builds it outside the downtime "
         "window; false: no pause (the runbook builds it at cutover).",
+    )
+    interval_partitions_ahead: int = Field(
+        default=INTERVAL_PARTITIONS_AHEAD,
+        ge=0,
+        le=10000,
+        description="Partitions `inventory ddl --part before-load` creates past the exported ones on each "
+        "interval-partitioned table (Oracle adds them as rows arrive, PostgreSQL does not): cover the migration "
+        "until cutover (a monthly interval: 12 is a year; a daily interval needs more); rows beyond land in the DEFAULT "
+        "partition, which the cutover part checks.",
     )
     unsupported_columns: Literal["fail", "remove-column", "exclude-table"] = Field(
         default="fail",
