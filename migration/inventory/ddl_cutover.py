@@ -128,6 +128,12 @@ def untied_sequences(s: Scope) -> list[str]:
     return [s.sequence(q.owner, q.name) for q in s.standalone if q.increment_by > 0 and not fed.get((q.owner, q.name))]
 
 
+def sequence_names(s: Scope) -> list[tuple[str, str, str, str]]:
+    """(PostgreSQL schema, PostgreSQL name, Oracle owner, Oracle name) of each sequence the before-load part
+    creates: the way back finds the Oracle sequence by its exact name (`"DocSeq"`), not by a case fold."""
+    return [(s.names.schema(q.owner), s.given[(q.owner, "", q.name)], q.owner, q.name) for q in s.standalone]
+
+
 def tied_columns(s: Scope) -> list[tuple[str, str]]:
     """(table SQL, PostgreSQL column name) of every column a known sequence feeds: identities, sequence defaults
     and trigger feeds. The check leaves them out: their sequence already moved past max(column)."""

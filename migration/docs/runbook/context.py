@@ -63,6 +63,9 @@ class SchemaObjectFacts:
     # Sequences (PostgreSQL names) tied to no column, and the check that warns when a key is already past one.
     untied_sequences: Sequence[str] = ()
     untied_check: str = ""
+    # (PostgreSQL schema, PostgreSQL name, Oracle owner, Oracle name) of every sequence the before-load part
+    # creates: the take-back script moves each under its exact Oracle name.
+    sequence_names: Sequence[tuple[str, str, str, str]] = ()
 
 
 class MigratedTable(NamedTuple):
