@@ -66,6 +66,9 @@ class SchemaObjectFacts:
     # (PostgreSQL schema, PostgreSQL name, Oracle owner, Oracle name) of every sequence the before-load part
     # creates: the take-back script moves each under its exact Oracle name.
     sequence_names: Sequence[tuple[str, str, str, str]] = ()
+    # Key columns (qualified PostgreSQL names) an Oracle trigger fed from a sequence: the cutover part gives each
+    # that sequence as its default.
+    trigger_fed_keys: Sequence[str] = ()
 
 
 class MigratedTable(NamedTuple):

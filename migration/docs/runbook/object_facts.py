@@ -5,7 +5,13 @@ left behind."""
 from __future__ import annotations
 
 from migration.docs.runbook.context import LeftBehindItem, SchemaObjectFacts
-from migration.inventory.ddl_cutover import sequence_names, tied_columns, untied_sequence_check, untied_sequences
+from migration.inventory.ddl_cutover import (
+    sequence_names,
+    tied_columns,
+    trigger_fed_keys,
+    untied_sequence_check,
+    untied_sequences,
+)
 from migration.inventory.ddl_scope import Scope, scope
 from migration.planning.design import MigrationDesign
 from migration.planning.post_load import paused, post_load_hours, post_load_work
@@ -31,6 +37,7 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
         untied_sequences=untied,
         untied_check=check,
         sequence_names=tuple(sequence_names(s)) if s is not None else (),
+        trigger_fed_keys=tuple(f"{t}.{c}" for t, c, _ in trigger_fed_keys(s)) if s is not None else (),
     )
 
 

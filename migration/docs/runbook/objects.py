@@ -145,6 +145,20 @@ def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
         f"python -m migration inventory ddl --stack {ctx.stack} --part cutover --output cutover.sql",
         'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f cutover.sql',
     )
+    if facts.trigger_fed_keys:
+        d.add(
+            "Oracle fed these key columns from a sequence in a BEFORE INSERT trigger, which PostgreSQL does not "
+            "have: the cutover part makes that sequence their default (`ALTER COLUMN ... SET DEFAULT nextval(...)`), "
+            "so an insert that omits the key works as it did in Oracle: "
+            + ", ".join(f"`{k}`" for k in facts.trigger_fed_keys[:_MAX_LISTED])
+            + (
+                f" and {len(facts.trigger_fed_keys) - _MAX_LISTED} more"
+                if len(facts.trigger_fed_keys) > _MAX_LISTED
+                else ""
+            )
+            + ".",
+            "",
+        )
     _untied_sequences(facts, d)
     d.add("Create the PL/pgSQL versions of the Oracle triggers the after-load part lists, now.", "")
     return True
@@ -177,8 +191,10 @@ def _untied_sequences(facts: SchemaObjectFacts, d: Doc) -> None:
             if len(facts.untied_sequences) > _MAX_LISTED
             else ""
         )
-        + ". This check (it changes nothing) warns about each primary key already at or past one of them, with "
-        "the setval to run if that key is the one it feeds:",
+        + ". This check (it changes nothing) lists each primary key already at or past one of them. Nothing in the "
+        "export ties that key to that sequence: each line is a candidate to check in the application code that "
+        "inserts into the table. If it takes the key from that sequence, run the setval the line prints; "
+        "otherwise ignore the line:",
         "",
     )
     d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", facts.untied_check, "SQL")
