@@ -45,6 +45,7 @@ class LeftBehindItem(NamedTuple):
     how: str
     postgres_sql: str = ""  # to run on PostgreSQL (ADD COLUMN, CREATE TABLE) or a comment saying why not
     oracle_sql: str = ""  # the SQL*Plus extract, after the freeze
+    load_sql: str = ""  # the psql lines loading that extract in one transaction (or a comment)
 
 
 @dataclass(frozen=True)

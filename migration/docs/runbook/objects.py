@@ -17,6 +17,7 @@ from migration.config.models.stack import StackConfig
 from migration.docs.runbook.context import RunbookContext, SchemaObjectFacts
 from migration.docs.runbook.markdown import Doc
 from migration.inventory.names import quote_oracle
+from migration.planning.left_behind import EXTRACT_SESSION
 
 _WORK = "indexes, unique keys, foreign keys, checks and NOT NULLs"
 _MAX_LISTED = 50
@@ -267,16 +268,29 @@ def left_behind_section(ctx: RunbookContext, d: Doc) -> None:
         "sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", *(i.postgres_sql for i in items if i.postgres_sql), "SQL"
     )
     d.add(
-        "On Oracle, after the freeze: each extract spools a CSV named OWNER.TABLE.csv (key columns first). Load it "
-        "with `\\copy` into the table, or into a staging table and UPDATE by key; a key-less table is copied "
-        "whole (TRUNCATE, then `\\copy`):",
+        "On Oracle, after the freeze: each extract spools a CSV into the current directory, OWNER.TABLE.csv for a "
+        "whole table (key-less or excluded) and OWNER.TABLE.COLUMN.csv for a column with its key. The session "
+        "prints dates and timestamps in ISO forms PostgreSQL reads, in UTC (the defaults would print `02-DEC-26`):",
         "",
     )
     d.code(
         "sh",
         "NLS_LANG=AMERICAN_AMERICA.AL32UTF8 sqlplus -S \"$ORA\" <<'SQL'",
+        "WHENEVER SQLERROR EXIT FAILURE",
         "SET MARKUP CSV ON DELIMITER , QUOTE ON",
         "SET FEEDBACK OFF TERMOUT OFF PAGESIZE 0 LINESIZE 32767 TRIMSPOOL ON LONG 2000000000 LONGCHUNKSIZE 32767",
+        EXTRACT_SESSION,
         *(i.oracle_sql for i in items if i.oracle_sql),
         "SQL",
     )
+    loads = list(dict.fromkeys(i.load_sql for i in items if i.load_sql))  # two LOBs of a key-less table: one copy
+    if not loads:
+        return
+    d.add(
+        "Then load each CSV on PostgreSQL, from the same directory. Each load is one transaction: a whole table is "
+        "emptied and copied again, a column is copied into a staging table and set by key; a failed copy stops "
+        "the script and leaves that table as it was. A load that needs a column PostgreSQL has no type for is "
+        "commented out: add the column as text first.",
+        "",
+    )
+    d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", *loads, "SQL")
