@@ -70,6 +70,10 @@ class SchemaObjectFacts:
     # Key columns (qualified PostgreSQL names) an Oracle trigger fed from a sequence: the cutover part gives each
     # that sequence as its default.
     trigger_fed_keys: Sequence[str] = ()
+    # The plan's change rate of the source and CDC apply rate (MB/s; None without a plan): the catch-up after the
+    # pause, when every paused task resumes at once with what it cached while the others loaded.
+    change_mb_per_s: float | None = None
+    cdc_apply_mb_per_s: float | None = None
 
 
 class MigratedTable(NamedTuple):

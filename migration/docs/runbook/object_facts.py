@@ -25,6 +25,7 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
     identities = [i for i in objects.identities if (i.owner, i.table) in moved]
     reverse = design.config.reverse.enabled
     s = _scope(design)
+    rates = design.plan.assumptions if design.plan is not None else {}
     untied, check = _untied(s)
     return SchemaObjectFacts(
         paused_task_ids=tuple(t.task_id for t in design.forward if paused(t)),
@@ -38,6 +39,8 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
         untied_check=check,
         sequence_names=tuple(sequence_names(s)) if s is not None else (),
         trigger_fed_keys=tuple(f"{t}.{c}" for t, c, _ in trigger_fed_keys(s)) if s is not None else (),
+        change_mb_per_s=rates.get("change_rate_mb_per_s"),
+        cdc_apply_mb_per_s=rates.get("cdc_apply_mb_per_s"),
     )
 
 

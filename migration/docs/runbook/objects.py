@@ -16,6 +16,7 @@ from migration.config.models.sizing import InventoryConfig
 from migration.config.models.stack import StackConfig
 from migration.docs.runbook.context import RunbookContext, SchemaObjectFacts
 from migration.docs.runbook.markdown import Doc
+from migration.docs.runbook.pictures import duration
 from migration.inventory.names import quote_oracle
 from migration.planning.left_behind import EXTRACT_SESSION
 
@@ -65,9 +66,9 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
         "building them now keeps them out of the cutover window.",
         "",
     )
-    d.code("sh", "dms_status $FORWARD_TASKS")
+    _wait_for_every_pause(ctx, d)
     d.add(
-        f"Build the after-load part ({facts.post_load_objects} {_WORK}; estimated "
+        f"Then build the after-load part ({facts.post_load_objects} {_WORK}; estimated "
         f"{facts.post_load_hours:.1f} h{window}, one read of each table per object: rehearse it on a restored copy "
         "and use what it took):",
         "",
@@ -98,6 +99,53 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
         "at cutover, inside the window.",
         "",
     )
+
+
+def _wait_for_every_pause(ctx: RunbookContext, d: Doc) -> None:
+    """The after-load part is one file over the tables of every paused task: run before the last one paused, it
+    would build indexes on tables still loading. So wait for all, and say how long the first one waits."""
+    paused = _facts(ctx).paused_task_ids
+    which = f"**all {len(paused)}** have paused" if len(paused) > 1 else "it has paused"
+    d.add(
+        f"Wait until {which}: the after-load part covers the tables of every paused task, and run earlier it builds "
+        "on tables still loading. `status` shows each task `stopped` with STOPPED_AFTER_FULL_LOAD; "
+        "`dms_wait_paused` returns once every one is:",
+        "",
+    )
+    d.code("sh", d.live("status"), "dms_wait_paused " + " ".join(paused))
+    d.add(*_pause_waits(ctx))
+
+
+def _pause_waits(ctx: RunbookContext) -> list[str]:
+    """How long each paused task waits for the last, and the catch-up once all resume: every task then holds the
+    changes of the longest load and the build, not only of its own load (DBA trial on issue 21, finding 6)."""
+    facts = _facts(ctx)
+    loads = [(t, sec) for t, sec in ctx.full_load_estimates or () if t in facts.paused_task_ids]
+    if not loads:
+        return []
+    first, shortest = min(loads, key=lambda e: e[1])
+    last, longest = max(loads, key=lambda e: e[1])
+    out = [f"Planned full loads (estimates): {', '.join(f'`{t}` {duration(sec)}' for t, sec in loads)}."]
+    if len(loads) > 1:
+        out[0] += (
+            f" `{first}` pauses first and waits about {duration(longest - shortest)} for `{last}`, then the "
+            f"build ({facts.post_load_hours:.1f} h): each task waits the longest load minus its own."
+        )
+    change, apply = facts.change_mb_per_s, facts.cdc_apply_mb_per_s
+    if change and apply:
+        wait_gb = change * (longest - shortest) / 1024
+        backlog_gb = change * (longest + facts.post_load_hours * 3600) / 1024
+        catch_up = (
+            f"about {duration(backlog_gb * 1024 / (apply - change))}" if apply > change else "never (apply <= change)"
+        )
+        out.append(
+            f"At the plan's change rate ({change:g} MB/s over the migrated tables) the source writes ~{wait_gb:.1f} GB "
+            f"of changes while `{first}` waits. All resume with ~{backlog_gb:.1f} GB cached (the longest load plus "
+            "the build); "
+            f"applied at {apply:g} MB/s while changes keep coming, the catch-up takes {catch_up}, not the plan's "
+            "figure, which assumes no pause."
+        )
+    return [" ".join(out), ""]
 
 
 def after_load_at_cutover(ctx: RunbookContext, d: Doc) -> None:
