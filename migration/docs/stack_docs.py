@@ -36,7 +36,7 @@ def _placeholder_users(stack: Stack) -> list[str]:
     if rev.enabled:
         conns += [
             ("reverse.postgresSource", rev.postgres_source, "dms_reverse"),
-            ("reverse.oracleTarget", rev.oracle_target, "DMS_REVERSE"),
+            ("reverse.oracleTarget", rev.oracle_target, rev.oracle_user),  # the user the script creates
         ]
     return [
         f"-- PLACEHOLDER: {default} stands for the user stored in {conn.secrets_manager_secret_arn} ({key}); "

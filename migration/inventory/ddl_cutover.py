@@ -51,12 +51,14 @@ def render_cutover(s: Scope) -> str:
             value = f"GREATEST({value}, {', '.join(loaded)})"
         out.append(f"SELECT setval('{name}', {value}, false);")
     out += _identities(s)
+    out += trigger_fed_defaults(s)
     untied = untied_sequences(s)
     if untied:
         out += [
             f"-- {len(untied)} sequence(s) tied to no column (application-called, or fed by a trigger the export cannot",
             "-- tie: it references several sequences or assigns several columns): a stale LAST_NUMBER is not caught",
-            "-- by max(column) for them. This check warns about each primary key column already at or past one:",
+            "-- by max(column) for them. This check lists each primary key column already at or past one, as a",
+            "-- candidate to check in the application code (nothing in the export ties them):",
             untied_sequence_check(untied, [s.names.schema(o) for o in s.owners], tied_columns(s)),
         ]
     return "\n".join(out) + "\n"
@@ -83,6 +85,34 @@ def _identities(s: Scope) -> list[str]:
                 f"once no task writes it: ALTER TABLE {table} ALTER COLUMN {quote_ident(column)} SET GENERATED ALWAYS;"
             )
     return out
+
+
+def trigger_fed_keys(s: Scope) -> list[tuple[str, str, str]]:
+    """(table SQL, column SQL, sequence SQL) of each key column an Oracle BEFORE INSERT trigger fed from one
+    sequence the before-load part created (`_trigger_feeds`)."""
+    created = {(q.owner, q.name) for q in s.standalone}
+    return [
+        (s.table(owner, table), quote_ident(s.names.column(owner, table, column)), s.sequence(*seq))
+        for seq, owner, table, column in _trigger_feeds(s)
+        if seq in created
+    ]
+
+
+def trigger_fed_defaults(s: Scope) -> list[str]:
+    """A `DEFAULT nextval()` on each trigger-fed key column: PostgreSQL has neither the Oracle trigger nor a
+    default, so the application's first insert that omits the key would fail on NOT NULL. Set at cutover, once no
+    forward task writes the column (DMS always sends the key)."""
+    keys = trigger_fed_keys(s)
+    if not keys:
+        return []
+    return [
+        f"-- {len(keys)} key column(s) Oracle fed from a sequence in a BEFORE INSERT trigger: the same sequence as a",
+        "-- default here (the Oracle trigger also overwrote a key the insert gave; a default fills only an omitted one):",
+        *(
+            f"ALTER TABLE {table} ALTER COLUMN {col} SET DEFAULT nextval('{seq.replace(chr(39), chr(39) * 2)}');"
+            for table, col, seq in keys
+        ),
+    ]
 
 
 def columns_fed_by(s: Scope) -> dict[tuple[str, str], list[tuple[str, str]]]:
@@ -128,6 +158,12 @@ def untied_sequences(s: Scope) -> list[str]:
     return [s.sequence(q.owner, q.name) for q in s.standalone if q.increment_by > 0 and not fed.get((q.owner, q.name))]
 
 
+def sequence_names(s: Scope) -> list[tuple[str, str, str, str]]:
+    """(PostgreSQL schema, PostgreSQL name, Oracle owner, Oracle name) of each sequence the before-load part
+    creates: the way back finds the Oracle sequence by its exact name (`"DocSeq"`), not by a case fold."""
+    return [(s.names.schema(q.owner), s.given[(q.owner, "", q.name)], q.owner, q.name) for q in s.standalone]
+
+
 def tied_columns(s: Scope) -> list[tuple[str, str]]:
     """(table SQL, PostgreSQL column name) of every column a known sequence feeds: identities, sequence defaults
     and trigger feeds. The check leaves them out: their sequence already moved past max(column)."""
@@ -149,8 +185,10 @@ def _array(items: list[str]) -> str:
 
 def untied_sequence_check(sequences: list[str], schemas: list[str], tied: Iterable[tuple[str, str]] = ()) -> str:
     """A PL/pgSQL block to paste into psql: a WARNING for each single-column integer primary key of `schemas`
-    (but the `tied` (table, column) ones) whose max() is at or past the next value of one of `sequences`: it may be
-    the column that sequence feeds. One index read per key. Warnings only: it changes nothing."""
+    (but the `tied` (table, column) ones) whose max() is at or past the next value of one of `sequences`. Nothing
+    in the export ties the two, so each is a candidate to check, not a finding: if the application takes that key
+    from that sequence, the setval it prints is needed; otherwise the line is noise. One index read per key.
+    Warnings only: it changes nothing."""
     seqs, nsp, tied = _array(sequences), _array(schemas), list(tied)
     skip = f"unnest({_array([t for t, _ in tied])}, {_array([c for _, c in tied])}) AS t(rel, col)"
     return f"""DO $check$
@@ -168,8 +206,9 @@ BEGIN
       EXECUTE format('SELECT CASE WHEN s.is_called THEN s.last_value + q.seqincrement ELSE s.last_value END '
         'FROM %s s, pg_sequence q WHERE q.seqrelid = %L::regclass', s, s) INTO nxt;
       IF top >= nxt THEN
-        RAISE WARNING 'sequence % hands out % next, but %.% already holds up to %: if it feeds that column, '
-          'SELECT setval(''%'', %, false);', s, nxt, k.rel, k.attname, top, s, top + 1;
+        RAISE WARNING 'to check (nothing ties them): sequence % hands out % next and %.% already holds up to %. '
+          'If the application takes that key from this sequence, run SELECT setval(''%'', %, false); '
+          'otherwise ignore this line', s, nxt, k.rel, k.attname, top, s, top + 1;
       END IF;
     END LOOP;
   END LOOP;

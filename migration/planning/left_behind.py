@@ -24,6 +24,7 @@ class LeftBehind(NamedTuple):
     how: str  # how to move it by hand
     postgres_sql: str = ""  # what to run on PostgreSQL for it (the column or table to add), or a comment
     oracle_sql: str = ""  # the SQL*Plus query that extracts it from Oracle after the freeze
+    load_sql: str = ""  # the psql lines that load that extract, in one transaction (or a comment)
 
     @property
     def line(self) -> str:
@@ -66,7 +67,7 @@ def left_behind(
             _why_excluded(t, types),
             "copy it after the freeze (Data Pump or CSV, then COPY), or include it",
             sql.create(t),
-            _extract(t, [c.name for c in t.columns]),
+            *_whole_table(t, sql),
         )
         for t in inv.tables.values()
         if t.owner in schemas and (t.owner, t.name) not in moved
@@ -119,16 +120,77 @@ class _Sql:
         return f"ALTER TABLE {self.table(t)} ADD COLUMN IF NOT EXISTS {name} {mapping.postgres_type};"
 
 
-def _extract(t: Table, columns: list[str], expressions: Mapping[str, str] | None = None) -> str:
-    """The SQL*Plus query (CSV markup) that spools `columns` of the table, after the freeze, into OWNER.TABLE.csv;
+# SQL*Plus prints dates and timestamps in the session's NLS formats: the defaults (`02-DEC-26`) drop the time of
+# day and are not what PostgreSQL reads. These are ISO forms PostgreSQL's datetime input reads (PostgreSQL docs,
+# "Date/Time Input"); TIMESTAMP WITH LOCAL TIME ZONE prints in the session time zone, set to UTC here and in each
+# load (Oracle Database Reference, NLS_DATE_FORMAT / NLS_TIMESTAMP_FORMAT / NLS_TIMESTAMP_TZ_FORMAT).
+EXTRACT_SESSION = (
+    "ALTER SESSION SET NLS_DATE_FORMAT = 'YYYY-MM-DD HH24:MI:SS' NLS_TIMESTAMP_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF6' "
+    "NLS_TIMESTAMP_TZ_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF6 TZH:TZM' NLS_NUMERIC_CHARACTERS = '.,' TIME_ZONE = '+00:00';"
+)
+
+
+def spool_file(t: Table, column: str | None = None) -> str:
+    """The CSV one extract spools: OWNER.TABLE.csv for a whole table, OWNER.TABLE.COLUMN.csv for a column with its
+    key, so two extracts of one table never overwrite each other."""
+    return f"{t.owner}.{t.name}{f'.{column}' if column else ''}.csv"
+
+
+def _extract(t: Table, columns: list[str], file: str, expressions: Mapping[str, str] | None = None) -> str:
+    """The SQL*Plus query (CSV markup) that spools `columns` of the table, after the freeze, into `file`;
     `expressions` replace a column by what SQL*Plus can print of it."""
     cols = ", ".join((expressions or {}).get(c, quote_oracle(c)) for c in columns)
     query = f"SELECT {cols} FROM {quote_oracle(t.owner)}.{quote_oracle(t.name)}"
     if any("bfile_path(" in e for e in (expressions or {}).values()):
         # SQL*Plus cannot print a BFILE: a 12c WITH FUNCTION gives its DIRECTORY/file name (DBMS_LOB.FILEGETNAME,
         # Oracle PL/SQL Packages Reference); a statement with one ends with "/", not ";".
-        return f"SPOOL {t.owner}.{t.name}.csv\n{_BFILE_PATH}\n{query}\n/\nSPOOL OFF"
-    return f"SPOOL {t.owner}.{t.name}.csv\n{query};\nSPOOL OFF"
+        return f"SPOOL {file}\n{_BFILE_PATH}\n{query}\n/\nSPOOL OFF"
+    return f"SPOOL {file}\n{query};\nSPOOL OFF"
+
+
+def _copy(target: str, columns: list[str], file: str) -> str:
+    """psql's client-side COPY of a SQL*Plus CSV extract (no header: PAGESIZE 0; NULL prints as an empty field)."""
+    return f"\\copy {target} ({', '.join(columns)}) FROM '{file}' WITH (FORMAT csv)"
+
+
+def _whole_table(t: Table, sql: _Sql) -> tuple[str, str]:
+    """(extract, load) of a whole table: the columns the CREATE makes, TRUNCATE and \\copy in one transaction, so
+    a failed copy leaves the table as it was."""
+    created = [c.name for c in t.columns if sql.types.map(c).supported]
+    file = spool_file(t)
+    load = "\n".join(
+        [
+            "BEGIN;",
+            "SET LOCAL TimeZone = 'UTC';",
+            f"TRUNCATE {sql.table(t)};",
+            _copy(sql.table(t), [quote_ident(sql.names.column(t.owner, t.name, c)) for c in created], file),
+            "COMMIT;",
+        ]
+    )
+    return _extract(t, created, file), load
+
+
+def _by_key(t: Table, col: Column, sql: _Sql, file: str, *, created: bool) -> str:
+    """The load of one column extracted with its key: a staging table shaped like those columns, then one UPDATE
+    by key, in one transaction. Commented out when the column is not created (no PostgreSQL type): to run once it
+    is added as text."""
+    table = sql.table(t)
+    keys = [quote_ident(sql.names.column(t.owner, t.name, k)) for k in t.key_columns]
+    name = quote_ident(sql.names.column(t.owner, t.name, col.name))
+    lines = [
+        "BEGIN;",
+        "SET LOCAL TimeZone = 'UTC';",
+        f"CREATE TEMP TABLE left_behind ON COMMIT DROP AS SELECT {', '.join([*keys, name])} FROM {table} WITH NO DATA;",
+        _copy("left_behind", [*keys, name], file),
+        f"UPDATE {table} AS t SET {name} = s.{name} FROM left_behind AS s WHERE "
+        + " AND ".join(f"t.{k} = s.{k}" for k in keys)
+        + ";",
+        "COMMIT;",
+    ]
+    if created:
+        return "\n".join(lines)
+    note = f"-- {t.owner}.{t.name}.{col.name}: once added as text (ADD COLUMN {name} text), load it with:"
+    return "\n".join([note, *(f"-- {line}" for line in lines)])
 
 
 _BFILE_PATH = (
@@ -152,13 +214,18 @@ def _removed(table: Table, col: Column, types: TypeMapper, sql: _Sql) -> LeftBeh
     add = sql.add_column(table, col)
     if mapping.supported and mapping.is_lob and not table.has_key:
         # No key to match rows by: the whole table is copied again (TRUNCATE, then COPY of the extract).
-        return LeftBehind(what, KEYLESS_LOB_NOTE, _KEYLESS_LOB, add, _extract(table, [c.name for c in table.columns]))
+        return LeftBehind(what, KEYLESS_LOB_NOTE, _KEYLESS_LOB, add, *_whole_table(table, sql))
     how = _BY_HAND.get(col.data_type.upper(), _GENERIC + _GENERIC_TAIL)
     as_text = _AS_TEXT.get(col.data_type.upper())
+    file = spool_file(table, col.name)
     extract = _extract(
-        table, [*table.key_columns, col.name], {col.name: as_text.format(quote_oracle(col.name))} if as_text else None
+        table,
+        [*table.key_columns, col.name],
+        file,
+        {col.name: as_text.format(quote_oracle(col.name))} if as_text else None,
     )
-    return LeftBehind(what, mapping.note or f"{col.data_type} is not moved by DMS", how, add, extract)
+    load = _by_key(table, col, sql, file, created=mapping.supported)
+    return LeftBehind(what, mapping.note or f"{col.data_type} is not moved by DMS", how, add, extract, load)
 
 
 def _virtual(v: Default, sql: _Sql) -> LeftBehind:

@@ -411,3 +411,22 @@ def test_reverse_source_checks_slot_wal_limit_sender_timeout_wal_level_and_the_r
     for name in ("wal_level", "wal_sender_timeout", "max_slot_wal_keep_size"):
         assert f"'{name}'" in settings
     assert "SELECT pg_has_role('dms_rev', 'rds_replication', 'MEMBER') AS has_rds_replication;" in sql
+
+
+def test_the_placeholder_names_the_reverse_user_the_script_creates():
+    """DBA trial (issue 21, finding 10): with `reverse.controlSchema: DMS_FALLBACK` and the user in Secrets Manager,
+    the header said DMS_REVERSE stands for it while the script created DMS_FALLBACK."""
+    from migration.config.stackfile import read_stack_file
+    from migration.docs.stack_docs import prerequisites
+    from tests.helpers import ROOT
+
+    design = resolve(
+        read_stack_file(
+            ROOT,
+            "prod",
+            ["reverse.controlSchema=DMS_FALLBACK", "source.settings.filterTransactionsOfUser=[DMS_FALLBACK]"],
+        ).load()
+    )
+    sql = prerequisites(design, side="oracle")
+    assert "-- PLACEHOLDER: DMS_FALLBACK stands for the user stored in" in sql
+    assert "DMS_REVERSE" not in sql

@@ -281,7 +281,8 @@ def test_oracle_sequence_script_carries_postgres_last_values(pg, seq_db):
         conn.execute("SELECT setval('prq_app.shared_seq', 300)")
         (script,) = conn.execute(oracle_sequence_resync_query({"prq_app": "APP"})).fetchone()
     lines = script.splitlines()
-    assert lines[0] == "DECLARE" and lines[-3:] == ["END;", "/", "EXIT"]
+    assert lines[0] == "WHENEVER SQLERROR EXIT FAILURE" and "DECLARE" in lines
+    assert lines[-3:] == ["END;", "/", "EXIT"]
     bumps = [line for line in lines if line.startswith("  bump(")]
     assert "  bump('APP', 'ORDERS_ID_SEQ', 77);" in bumps
     assert "  bump('APP', 'SHARED_SEQ', 300);" in bumps

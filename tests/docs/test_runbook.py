@@ -146,7 +146,7 @@ def test_sequence_section_resyncs_postgres_and_prepares_oracle():
     seq = _section(render_runbook(PROD), 6)
     assert "PERFORM setval(r.seq, coalesce((top + 1)::bigint, r.seqstart), false);" in seq
     assert "WHERE n.nspname IN ('app', 'hr')" in seq
-    assert "CASE schemaname WHEN 'app' THEN 'APP' WHEN 'hr' THEN 'HR' ELSE upper(schemaname) END" in seq
+    assert "CASE s.schemaname WHEN 'app' THEN 'APP' WHEN 'hr' THEN 'HR' ELSE upper(s.schemaname) END" in seq
     assert "cat > oracle_sequences_query.sql <<'SQL'" in seq
 
 
@@ -169,7 +169,7 @@ def test_take_back_order_stop_drain_complete_enable_sequences_switch():
         "Exact row counts on both sides",
         "pulumi config set phase complete --stack prod",
         "ENABLE CONSTRAINT",
-        'sqlplus "$ORA" @oracle_sequences.sql',
+        'sqlplus -S "$ORA" @oracle_sequences.sql',
         "7. Switch the applications back to Oracle.",
     ]
     positions = [take_back.index(s) for s in steps]

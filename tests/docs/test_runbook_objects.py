@@ -218,3 +218,21 @@ def test_the_runbook_lists_the_sequences_tied_to_no_column_with_a_check(text):
     untied = resync[resync.index("tied to no column") :]
     assert "`hosp.invoice_no_seq`" in untied and "ward_seq" not in untied.split("```")[0]
     assert "DO $check$" in untied and "RAISE WARNING" in untied
+
+
+def test_the_runbook_says_the_cutover_part_gives_trigger_fed_keys_their_sequence_as_default(text):
+    """DBA trial on issue 21, finding 7."""
+    resync = _section(text, "## 6. Resync sequences").split("```")
+    prose = " ".join(resync[::2])
+    assert "makes that sequence their default" in prose
+    assert "`hosp.clinical_notes.note_id`, `hosp.wards.ward_id`" in prose
+
+
+def test_the_untied_sequence_check_offers_candidates_and_claims_no_tie(text):
+    """DBA trial on issue 21, finding 8: it said a sequence 'hands out N next, but t.c already holds up to M'
+    though nothing ties that sequence to that table."""
+    resync = _section(text, "## 6. Resync sequences")
+    untied = resync[resync.index("tied to no column") :]
+    assert "Nothing in the export ties that key to that sequence" in untied
+    assert "candidate to check in the application code" in untied
+    assert "if it feeds that column" not in untied and "but %.% already holds" not in untied

@@ -127,7 +127,7 @@ def test_capture_without_a_slot_only_records_the_lsn():
 
 def test_sequence_map_falls_back_to_upper_case_postgres_names_when_schema_counts_differ():
     text = _section(dataclasses.replace(CTX, oracle_schemas=["APP"]), "## 6. ")
-    assert "CASE schemaname WHEN 'app' THEN 'APP' WHEN 'hr' THEN 'HR' ELSE upper(schemaname) END" in text
+    assert "CASE s.schemaname WHEN 'app' THEN 'APP' WHEN 'hr' THEN 'HR' ELSE upper(s.schemaname) END" in text
     assert "oracle_sequences_query.sql" not in _section(NO_REVERSE, "## 6. ")
 
 

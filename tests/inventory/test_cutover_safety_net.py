@@ -70,8 +70,9 @@ def test_a_sequence_tied_to_no_column_is_listed_with_a_check_that_warns_when_a_k
     # INVOICE_NO_SEQ (application-called) hands out 500020; scans (no sequence tied) holds 600000: the DBA sees
     # it. The keys a tied sequence feeds (wards: WARD_SEQ's trigger; identities) are not compared.
     assert warnings == [
-        "sequence hosp.invoice_no_seq hands out 500020 next, but hosp.scans.scan_id already holds up to 600000: "
-        "if it feeds that column, SELECT setval('hosp.invoice_no_seq', 600001, false);"
+        "to check (nothing ties them): sequence hosp.invoice_no_seq hands out 500020 next and hosp.scans.scan_id "
+        "already holds up to 600000. If the application takes that key from this sequence, run "
+        "SELECT setval('hosp.invoice_no_seq', 600001, false); otherwise ignore this line"
     ]
 
 
@@ -84,3 +85,23 @@ def test_a_trigger_naming_a_column_absent_from_columns_csv_is_one_line(tmp_path)
     path.write_text(path.read_text(encoding="utf-8").replace('.WARD_SEQ","WARD_ID"', '.WARD_SEQ","WARD_NO"'))
     with pytest.raises(InventoryError, match=r"^triggers.csv line 3: ASSIGNED_COLUMNS: HOSP.WARDS.WARD_NO is not in"):
         _load(root)
+
+
+def test_a_trigger_fed_key_gets_its_sequence_as_default_at_cutover(pg_server, cutover):
+    """DBA trial on issue 21, finding 7: the export knows WARD_SEQ feeds WARD_ID through a BEFORE INSERT trigger,
+    but PostgreSQL had neither a trigger nor a default, so an application insert omitting the key failed on NOT
+    NULL. The cutover part sets the default; inserts then take keys past the loaded rows."""
+    before, part = cutover
+    assert "ALTER TABLE hosp.wards ALTER COLUMN ward_id SET DEFAULT nextval('hosp.ward_seq');" in part
+    db = pg_server.create_database("test_cutover_trigger_fed_default")
+    pg_server.execute(before, dbname=db)
+    pg_server.execute(LOADED_PAST_THE_EXPORT, dbname=db)
+    pg_server.execute(part, dbname=db)
+    pg_server.execute(
+        "INSERT INTO hosp.wards (name) VALUES ('Maternity');"
+        "INSERT INTO hosp.clinical_notes (admission_id, body) VALUES (3, 'c');",
+        dbname=db,
+    )
+    with pg_server.connect(db) as conn:
+        assert conn.execute("SELECT ward_id FROM hosp.wards WHERE name = 'Maternity'").fetchone() == (700001,)
+        assert conn.execute("SELECT max(note_id) FROM hosp.clinical_notes").fetchone() == (3100501,)

@@ -3,6 +3,7 @@ to a real PostgreSQL 15 after the before-load part), on Oracle the extract; the 
 thousands of items are left behind."""
 
 import dataclasses
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,101 @@ def test_the_runbook_lists_the_first_items_and_puts_every_items_sql_in_two_scrip
     assert appendix.count("| HOSP.T") == 50 and "... and 2950 more" in appendix
     assert appendix.count("CREATE TABLE t") == 3000 and appendix.count("SELECT ") == 3000
     assert appendix.index('psql "$PG_URL"') < appendix.index('sqlplus -S "$ORA"')
+
+
+# DBA trial on issue 21, finding 4: both extracts of one table spooled into the same OWNER.TABLE.csv, dates came
+# out as `02-DEC-26` (no time of day) and timestamps did not load, and "TRUNCATE, then \copy" had no transaction
+# around it: a failed copy left the table empty.
+EXTRA_COLUMNS = """"HOSP","SCANS","SCAN_ROW","UROWID",4000,"","","Y","",""
+"HOSP","AUDIT_TRAIL","LOGGED_ON","DATE",7,"","","Y","",""
+"HOSP","AUDIT_TRAIL","LOGGED_TZ","TIMESTAMP(6) WITH TIME ZONE",13,"",6,"Y","",""
+"HOSP","AUDIT_TRAIL","LOGGED_LTZ","TIMESTAMP(6) WITH LOCAL TIME ZONE",11,"",6,"Y","",""
+"""
+# What SQL*Plus spools for HOSP.AUDIT_TRAIL under the runbook's session (SET MARKUP CSV ON QUOTE ON, PAGESIZE 0:
+# no header; text quoted with inner quotes doubled; NULL an empty field) in its column order: LOGGED_AT
+# (TIMESTAMP(6)), ACTOR, DETAILS, LOGGED_ON (DATE), LOGGED_TZ, LOGGED_LTZ (printed in the session's UTC).
+AUDIT_CSV = (
+    '"2026-12-02 14:30:05.123456","Témoin","a ""quoted"", two-line\nnote","2026-12-02 14:30:05",'
+    '"2026-12-02 14:30:05.123456 +01:00","2026-12-02 13:30:05.000000"\n'
+    '"2026-12-02 00:00:00.000000","nobody",,,,\n'
+)
+NLS_FORMATS = (
+    "NLS_DATE_FORMAT = 'YYYY-MM-DD HH24:MI:SS'",
+    "NLS_TIMESTAMP_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF6'",
+    "NLS_TIMESTAMP_TZ_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF6 TZH:TZM'",
+    "TIME_ZONE = '+00:00'",
+)
+
+
+@pytest.fixture(scope="module")
+def wider(tmp_path_factory):
+    """The hospital schema with a UROWID beside SCANS's BFILE and dates of every kind in the key-less AUDIT_TRAIL."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("left_behind") / "hospital"
+    shutil.copytree(HOSPITAL, root)
+    with (root / "columns.csv").open("a", encoding="utf-8") as f:
+        f.write(EXTRA_COLUMNS)
+    return resolve(read_stack_file(root, "hospital", []).load())
+
+
+def test_two_columns_of_one_table_spool_into_two_files(wider):
+    behind = {i.what: i for i in wider.left_behind}
+    spools = [
+        behind[w].oracle_sql.splitlines()[0] for w in ("HOSP.SCANS.IMAGE_FILE (BFILE)", "HOSP.SCANS.SCAN_ROW (UROWID)")
+    ]
+    assert spools == ["SPOOL HOSP.SCANS.IMAGE_FILE.csv", "SPOOL HOSP.SCANS.SCAN_ROW.csv"]
+    assert "FROM 'HOSP.SCANS.SCAN_ROW.csv'" in behind["HOSP.SCANS.SCAN_ROW (UROWID)"].load_sql
+
+
+def test_the_extract_session_prints_iso_dates_before_the_first_spool(wider):
+    text = render_runbook(runbook_context(wider))
+    block = text[text.index("sqlplus -S \"$ORA\" <<'SQL'", text.index("## Appendix: left behind")) :]
+    first_spool = block.index("SPOOL HOSP.")
+    for fmt in NLS_FORMATS:
+        assert 0 < block.index(fmt) < first_spool
+
+
+def _psql(pg, script: str, db: str, cwd: Path) -> subprocess.CompletedProcess:
+    import shutil
+
+    psql = shutil.which("psql") or str(max(Path("/usr/lib/postgresql").glob("*/bin/psql")))
+    args = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(pg.port)]
+    return subprocess.run(
+        [*args, "-U", pg.superuser, "-d", db, "-f", "-"], input=script, text=True, capture_output=True, cwd=cwd
+    )
+
+
+def test_a_keyless_table_is_copied_again_in_one_transaction_from_the_iso_csv(pg_server, wider, tmp_path):
+    (item,) = [i for i in wider.left_behind if i.what == "HOSP.AUDIT_TRAIL.DETAILS (CLOB)"]
+    assert item.load_sql.splitlines()[0] == "BEGIN;" and item.load_sql.splitlines()[-1] == "COMMIT;"
+    before = render_ddl_part(wider.inventory, wider.objects, "before-load", names=wider.names, tables=wider.moved)
+    db = pg_server.create_database("test_left_behind_copy")
+    pg_server.execute(before, dbname=db)
+    pg_server.execute(item.postgres_sql, dbname=db)
+    pg_server.execute("INSERT INTO hosp.audit_trail (logged_at, actor) VALUES ('2020-01-01', 'loaded by DMS')", db)
+    (tmp_path / "HOSP.AUDIT_TRAIL.csv").write_text("not,a,timestamp\n", encoding="utf-8")
+    failed = _psql(pg_server, item.load_sql, db, tmp_path)
+    assert failed.returncode != 0
+    with pg_server.connect(db) as conn:  # the failed copy did not leave the table empty
+        assert conn.execute("SELECT actor FROM hosp.audit_trail").fetchall() == [("loaded by DMS",)]
+    (tmp_path / "HOSP.AUDIT_TRAIL.csv").write_text(AUDIT_CSV, encoding="utf-8")
+    done = _psql(pg_server, item.load_sql, db, tmp_path)
+    assert done.returncode == 0, done.stderr
+    with pg_server.connect(db) as conn:
+        conn.execute("SET TimeZone = 'UTC'")
+        rows = conn.execute(
+            "SELECT logged_at::text, actor, details, logged_on::text, logged_tz::text, logged_ltz::text "
+            "FROM hosp.audit_trail ORDER BY logged_at DESC"
+        ).fetchall()
+    assert rows == [
+        (
+            "2026-12-02 14:30:05.123456",
+            "Témoin",
+            'a "quoted", two-line\nnote',
+            "2026-12-02 14:30:05",
+            "2026-12-02 13:30:05.123456+00",
+            "2026-12-02 13:30:05+00",
+        ),
+        ("2026-12-02 00:00:00", "nobody", None, None, None, None),
+    ]

@@ -45,6 +45,7 @@ class LeftBehindItem(NamedTuple):
     how: str
     postgres_sql: str = ""  # to run on PostgreSQL (ADD COLUMN, CREATE TABLE) or a comment saying why not
     oracle_sql: str = ""  # the SQL*Plus extract, after the freeze
+    load_sql: str = ""  # the psql lines loading that extract in one transaction (or a comment)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,16 @@ class SchemaObjectFacts:
     # Sequences (PostgreSQL names) tied to no column, and the check that warns when a key is already past one.
     untied_sequences: Sequence[str] = ()
     untied_check: str = ""
+    # (PostgreSQL schema, PostgreSQL name, Oracle owner, Oracle name) of every sequence the before-load part
+    # creates: the take-back script moves each under its exact Oracle name.
+    sequence_names: Sequence[tuple[str, str, str, str]] = ()
+    # Key columns (qualified PostgreSQL names) an Oracle trigger fed from a sequence: the cutover part gives each
+    # that sequence as its default.
+    trigger_fed_keys: Sequence[str] = ()
+    # The plan's change rate of the source and CDC apply rate (MB/s; None without a plan): the catch-up after the
+    # pause, when every paused task resumes at once with what it cached while the others loaded.
+    change_mb_per_s: float | None = None
+    cdc_apply_mb_per_s: float | None = None
 
 
 class MigratedTable(NamedTuple):

@@ -41,6 +41,14 @@ dms_reload() {
   aws dms reload-tables --region "$REGION" --replication-task-arn "$(dms_task_arn "$1")" \
     --tables-to-reload "SchemaName=$2,TableName=$3" --reload-option "$4"
 }
+# dms_wait_paused TASK_ID...: poll until every task has stopped after its full load, before applying its cached
+# changes (StopReason STOPPED_AFTER_FULL_LOAD)
+dms_wait_paused() {
+  until [ "$(aws dms describe-replication-tasks --region "$REGION" \
+    --filters "Name=replication-task-id,Values=$(echo "$@" | tr ' ' ',')" \
+    --query "length(ReplicationTasks[?Status=='stopped' && contains(StopReason || '', 'STOPPED_AFTER_FULL_LOAD')])" \
+    --output text)" = "$#" ]; do sleep 60; done
+}
 # dms_wait_stopped TASK_ID: poll until the task is stopped
 dms_wait_stopped() {
   until [ "$(aws dms describe-replication-tasks --region "$REGION" --filters "Name=replication-task-id,Values=$1" \

@@ -22,6 +22,14 @@ dms_reload() {
   aws dms reload-replication-tables --region "$REGION" --replication-config-arn "$(dms_task_arn "$1")" \
     --tables-to-reload "SchemaName=$2,TableName=$3" --reload-option "$4"
 }
+# dms_wait_paused TASK_ID...: poll until every replication has stopped after its full load, before applying its
+# cached changes (StopReason STOPPED_AFTER_FULL_LOAD)
+dms_wait_paused() {
+  until [ "$(aws dms describe-replications --region "$REGION" \
+    --filters "Name=replication-config-id,Values=$(echo "$@" | tr ' ' ',')" \
+    --query "length(Replications[?Status=='stopped' && contains(StopReason || '', 'STOPPED_AFTER_FULL_LOAD')])" \
+    --output text)" = "$#" ]; do sleep 60; done
+}
 # dms_wait_stopped TASK_ID: poll until the replication is stopped
 dms_wait_stopped() {
   until [ "$(aws dms describe-replications --region "$REGION" --filters "Name=replication-config-id,Values=$1" \

@@ -5,8 +5,14 @@ left behind."""
 from __future__ import annotations
 
 from migration.docs.runbook.context import LeftBehindItem, SchemaObjectFacts
-from migration.inventory.ddl_cutover import tied_columns, untied_sequence_check, untied_sequences
-from migration.inventory.ddl_scope import scope
+from migration.inventory.ddl_cutover import (
+    sequence_names,
+    tied_columns,
+    trigger_fed_keys,
+    untied_sequence_check,
+    untied_sequences,
+)
+from migration.inventory.ddl_scope import Scope, scope
 from migration.planning.design import MigrationDesign
 from migration.planning.post_load import paused, post_load_hours, post_load_work
 
@@ -18,7 +24,9 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
     moved = set(design.moved)
     identities = [i for i in objects.identities if (i.owner, i.table) in moved]
     reverse = design.config.reverse.enabled
-    untied, check = _untied(design)
+    s = _scope(design)
+    rates = design.plan.assumptions if design.plan is not None else {}
+    untied, check = _untied(s)
     return SchemaObjectFacts(
         paused_task_ids=tuple(t.task_id for t in design.forward if paused(t)),
         post_load_hours=post_load_hours(objects, design.inventory, moved),
@@ -29,15 +37,25 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
         identity_by_default=tuple(f"{i.owner}.{i.table}.{i.column}" for i in identities if not i.always and reverse),
         untied_sequences=untied,
         untied_check=check,
+        sequence_names=tuple(sequence_names(s)) if s is not None else (),
+        trigger_fed_keys=tuple(f"{t}.{c}" for t, c, _ in trigger_fed_keys(s)) if s is not None else (),
+        change_mb_per_s=rates.get("change_rate_mb_per_s"),
+        cdc_apply_mb_per_s=rates.get("cdc_apply_mb_per_s"),
     )
 
 
-def _untied(design: MigrationDesign) -> tuple[tuple[str, ...], str]:
-    """The sequences the cutover part cannot tie to a column, and the check the runbook prints for them."""
+def _scope(design: MigrationDesign) -> Scope | None:
+    """What the DDL parts read, for the migrated tables; None without an inventory or a sequences export."""
     objects, inv = design.objects, design.inventory
     if objects is None or inv is None or "sequences" in objects.missing:
+        return None
+    return scope(inv, objects, names=design.names, tables=design.moved)
+
+
+def _untied(s: Scope | None) -> tuple[tuple[str, ...], str]:
+    """The sequences the cutover part cannot tie to a column, and the check the runbook prints for them."""
+    if s is None:
         return (), ""
-    s = scope(inv, objects, names=design.names, tables=design.moved)
     untied = untied_sequences(s)
     return tuple(untied), untied_sequence_check(untied, [s.names.schema(o) for o in s.owners], tied_columns(s))
 

@@ -16,7 +16,9 @@ from migration.config.models.sizing import InventoryConfig
 from migration.config.models.stack import StackConfig
 from migration.docs.runbook.context import RunbookContext, SchemaObjectFacts
 from migration.docs.runbook.markdown import Doc
+from migration.docs.runbook.pictures import duration
 from migration.inventory.names import quote_oracle
+from migration.planning.left_behind import EXTRACT_SESSION
 
 _WORK = "indexes, unique keys, foreign keys, checks and NOT NULLs"
 _MAX_LISTED = 50
@@ -64,9 +66,9 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
         "building them now keeps them out of the cutover window.",
         "",
     )
-    d.code("sh", "dms_status $FORWARD_TASKS")
+    _wait_for_every_pause(ctx, d)
     d.add(
-        f"Build the after-load part ({facts.post_load_objects} {_WORK}; estimated "
+        f"Then build the after-load part ({facts.post_load_objects} {_WORK}; estimated "
         f"{facts.post_load_hours:.1f} h{window}, one read of each table per object: rehearse it on a restored copy "
         "and use what it took):",
         "",
@@ -97,6 +99,53 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
         "at cutover, inside the window.",
         "",
     )
+
+
+def _wait_for_every_pause(ctx: RunbookContext, d: Doc) -> None:
+    """The after-load part is one file over the tables of every paused task: run before the last one paused, it
+    would build indexes on tables still loading. So wait for all, and say how long the first one waits."""
+    paused = _facts(ctx).paused_task_ids
+    which = f"**all {len(paused)}** have paused" if len(paused) > 1 else "it has paused"
+    d.add(
+        f"Wait until {which}: the after-load part covers the tables of every paused task, and run earlier it builds "
+        "on tables still loading. `status` shows each task `stopped` with STOPPED_AFTER_FULL_LOAD; "
+        "`dms_wait_paused` returns once every one is:",
+        "",
+    )
+    d.code("sh", d.live("status"), "dms_wait_paused " + " ".join(paused))
+    d.add(*_pause_waits(ctx))
+
+
+def _pause_waits(ctx: RunbookContext) -> list[str]:
+    """How long each paused task waits for the last, and the catch-up once all resume: every task then holds the
+    changes of the longest load and the build, not only of its own load (DBA trial on issue 21, finding 6)."""
+    facts = _facts(ctx)
+    loads = [(t, sec) for t, sec in ctx.full_load_estimates or () if t in facts.paused_task_ids]
+    if not loads:
+        return []
+    first, shortest = min(loads, key=lambda e: e[1])
+    last, longest = max(loads, key=lambda e: e[1])
+    out = [f"Planned full loads (estimates): {', '.join(f'`{t}` {duration(sec)}' for t, sec in loads)}."]
+    if len(loads) > 1:
+        out[0] += (
+            f" `{first}` pauses first and waits about {duration(longest - shortest)} for `{last}`, then the "
+            f"build ({facts.post_load_hours:.1f} h): each task waits the longest load minus its own."
+        )
+    change, apply = facts.change_mb_per_s, facts.cdc_apply_mb_per_s
+    if change and apply:
+        wait_gb = change * (longest - shortest) / 1024
+        backlog_gb = change * (longest + facts.post_load_hours * 3600) / 1024
+        catch_up = (
+            f"about {duration(backlog_gb * 1024 / (apply - change))}" if apply > change else "never (apply <= change)"
+        )
+        out.append(
+            f"At the plan's change rate ({change:g} MB/s over the migrated tables) the source writes ~{wait_gb:.1f} GB "
+            f"of changes while `{first}` waits. All resume with ~{backlog_gb:.1f} GB cached (the longest load plus "
+            "the build); "
+            f"applied at {apply:g} MB/s while changes keep coming, the catch-up takes {catch_up}, not the plan's "
+            "figure, which assumes no pause."
+        )
+    return [" ".join(out), ""]
 
 
 def after_load_at_cutover(ctx: RunbookContext, d: Doc) -> None:
@@ -145,6 +194,20 @@ def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
         f"python -m migration inventory ddl --stack {ctx.stack} --part cutover --output cutover.sql",
         'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f cutover.sql',
     )
+    if facts.trigger_fed_keys:
+        d.add(
+            "Oracle fed these key columns from a sequence in a BEFORE INSERT trigger, which PostgreSQL does not "
+            "have: the cutover part makes that sequence their default (`ALTER COLUMN ... SET DEFAULT nextval(...)`), "
+            "so an insert that omits the key works as it did in Oracle: "
+            + ", ".join(f"`{k}`" for k in facts.trigger_fed_keys[:_MAX_LISTED])
+            + (
+                f" and {len(facts.trigger_fed_keys) - _MAX_LISTED} more"
+                if len(facts.trigger_fed_keys) > _MAX_LISTED
+                else ""
+            )
+            + ".",
+            "",
+        )
     _untied_sequences(facts, d)
     d.add("Create the PL/pgSQL versions of the Oracle triggers the after-load part lists, now.", "")
     return True
@@ -177,8 +240,10 @@ def _untied_sequences(facts: SchemaObjectFacts, d: Doc) -> None:
             if len(facts.untied_sequences) > _MAX_LISTED
             else ""
         )
-        + ". This check (it changes nothing) warns about each primary key already at or past one of them, with "
-        "the setval to run if that key is the one it feeds:",
+        + ". This check (it changes nothing) lists each primary key already at or past one of them. Nothing in the "
+        "export ties that key to that sequence: each line is a candidate to check in the application code that "
+        "inserts into the table. If it takes the key from that sequence, run the setval the line prints; "
+        "otherwise ignore the line:",
         "",
     )
     d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", facts.untied_check, "SQL")
@@ -251,16 +316,29 @@ def left_behind_section(ctx: RunbookContext, d: Doc) -> None:
         "sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", *(i.postgres_sql for i in items if i.postgres_sql), "SQL"
     )
     d.add(
-        "On Oracle, after the freeze: each extract spools a CSV named OWNER.TABLE.csv (key columns first). Load it "
-        "with `\\copy` into the table, or into a staging table and UPDATE by key; a key-less table is copied "
-        "whole (TRUNCATE, then `\\copy`):",
+        "On Oracle, after the freeze: each extract spools a CSV into the current directory, OWNER.TABLE.csv for a "
+        "whole table (key-less or excluded) and OWNER.TABLE.COLUMN.csv for a column with its key. The session "
+        "prints dates and timestamps in ISO forms PostgreSQL reads, in UTC (the defaults would print `02-DEC-26`):",
         "",
     )
     d.code(
         "sh",
         "NLS_LANG=AMERICAN_AMERICA.AL32UTF8 sqlplus -S \"$ORA\" <<'SQL'",
+        "WHENEVER SQLERROR EXIT FAILURE",
         "SET MARKUP CSV ON DELIMITER , QUOTE ON",
         "SET FEEDBACK OFF TERMOUT OFF PAGESIZE 0 LINESIZE 32767 TRIMSPOOL ON LONG 2000000000 LONGCHUNKSIZE 32767",
+        EXTRACT_SESSION,
         *(i.oracle_sql for i in items if i.oracle_sql),
         "SQL",
     )
+    loads = list(dict.fromkeys(i.load_sql for i in items if i.load_sql))  # two LOBs of a key-less table: one copy
+    if not loads:
+        return
+    d.add(
+        "Then load each CSV on PostgreSQL, from the same directory. Each load is one transaction: a whole table is "
+        "emptied and copied again, a column is copied into a staging table and set by key; a failed copy stops "
+        "the script and leaves that table as it was. A load that needs a column PostgreSQL has no type for is "
+        "commented out: add the column as text first.",
+        "",
+    )
+    d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", *loads, "SQL")

@@ -135,7 +135,7 @@ def phases_mermaid(ctx: RunbookContext) -> list[str]:
     return out
 
 
-def _duration(seconds: float) -> str:
+def duration(seconds: float) -> str:
     minutes = math.ceil(seconds / 60)
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
@@ -169,7 +169,7 @@ def gantt_mermaid(ctx: RunbookContext) -> list[str]:
             continue
         out.append(f"    section {group}")
         out += [
-            f"    {task} ({_duration(seconds)}) :t{ctx.forward_task_ids.index(task) + 1}, 00:00, "
+            f"    {task} ({duration(seconds)}) :t{ctx.forward_task_ids.index(task) + 1}, 00:00, "
             f"{max(1, math.ceil(seconds))}s"
             for task, seconds in mine
         ]
@@ -199,7 +199,7 @@ def pictures_section(ctx: RunbookContext, d: Doc) -> None:
         "Planned full load per task, from the migration plan (`migration-plan.json`): an **estimate** from the "
         "planner's throughput assumptions, not a measurement. The tasks load side by side, so each bar runs from "
         f"the start of the load (00:00) to the task's estimated finish; the longest, `{longest_task}`, sets the "
-        f"pace at about {_duration(longest)}."
+        f"pace at about {duration(longest)}."
         + (
             f" The {drawn} longest of {len(ctx.full_load_estimates)} tasks are drawn."
             if drawn < len(ctx.full_load_estimates)

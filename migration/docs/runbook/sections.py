@@ -381,14 +381,17 @@ def _resync_sequences(ctx: RunbookContext, d: Doc) -> None:
     if ctx.reverse_task_id:
         d.add(
             "Oracle side, for the take-back in step 8: save this query now. Run on PostgreSQL once it has stopped "
-            "writing, it prints the SQL*Plus script that advances Oracle's sequences (same names, upper-case) past "
-            "PostgreSQL's values:",
+            "writing, it prints the SQL*Plus script that advances Oracle's sequences past PostgreSQL's values, each "
+            "under its exact Oracle name from the inventory (a sequence the inventory does not know: its PostgreSQL "
+            "name in upper case):",
             "",
         )
         d.code(
             "sh",
             "cat > oracle_sequences_query.sql <<'SQL'",
-            oracle_sequence_resync_query(sequence_schema_map(ctx)),
+            oracle_sequence_resync_query(
+                sequence_schema_map(ctx), ctx.schema_objects.sequence_names if ctx.schema_objects else ()
+            ),
             "SQL",
         )
         d.add(
@@ -505,7 +508,13 @@ def _take_back(ctx: RunbookContext, d: Doc, rev: str) -> None:
     d.code(
         "sh",
         'psql "$PG_URL" -At -v ON_ERROR_STOP=1 -f oracle_sequences_query.sql > oracle_sequences.sql',
-        'sqlplus "$ORA" @oracle_sequences.sql',
+        'sqlplus -S "$ORA" @oracle_sequences.sql </dev/null || echo "NOT DONE: fix each FAILED sequence and run again"',
+    )
+    d.add(
+        "   It prints one `moved` line per sequence. If one cannot move (not found under that name, MAXVALUE "
+        "reached), it prints `FAILED` with Oracle's error, moves the others anyway, and sqlplus exits with a "
+        "failure: fix each FAILED sequence and run it again (the ones already moved stay as they are).",
+        "",
     )
     identity_take_back(ctx, d)
     d.add("7. Switch the applications back to Oracle.", "")

@@ -58,38 +58,82 @@ END
 $$;"""
 
 
-def oracle_sequence_resync_query(schema_map: Mapping[str, str]) -> str:
-    """A PostgreSQL query whose output is a SQL*Plus script moving each Oracle sequence to PostgreSQL's last value.
-
-    Run at take-back, when PostgreSQL has stopped writing. Oracle sequences of the same (upper-case) name are
-    advanced with the INCREMENT BY trick, which works on every Oracle version (no RESTART needed). Identity
-    columns' own sequences are left out: Oracle names them ISEQ$$_n, so no such sequence exists there (the
-    runbook moves Oracle's identities with START WITH LIMIT VALUE instead)."""
-    cases = " ".join(f"WHEN {sql_literal(pg)} THEN {sql_literal(ora.upper())}" for pg, ora in schema_map.items())
-    return f"""SELECT $o$DECLARE
+# The take-back script: every sequence moves, or SQL*Plus exits with a failure. bump() records a sequence that
+# cannot move (absent under that name, MAXVALUE reached) and goes on with the next one, so one failure does not
+# stop the rest; the block then raises, and WHENEVER SQLERROR EXIT FAILURE makes that a non-zero exit (SQL*Plus
+# User's Guide, WHENEVER SQLERROR). A sequence already past PostgreSQL's value is left as it is, so a second run
+# after a fix moves only what is left.
+_BUMP = """WHENEVER SQLERROR EXIT FAILURE
+SET SERVEROUTPUT ON SIZE UNLIMITED
+DECLARE
+  failed PLS_INTEGER := 0;
   PROCEDURE bump(p_owner VARCHAR2, p_name VARCHAR2, p_last NUMBER) IS
     q VARCHAR2(300) := '"' || p_owner || '"."' || p_name || '"';
     v_inc NUMBER;
     v_cur NUMBER;
+    v_stepped BOOLEAN := FALSE;
   BEGIN
     SELECT increment_by INTO v_inc FROM all_sequences WHERE sequence_owner = p_owner AND sequence_name = p_name;
     EXECUTE IMMEDIATE 'SELECT ' || q || '.NEXTVAL FROM dual' INTO v_cur;
     IF v_inc > 0 AND v_cur < p_last THEN
       EXECUTE IMMEDIATE 'ALTER SEQUENCE ' || q || ' INCREMENT BY ' || (p_last - v_cur);
+      v_stepped := TRUE;
       EXECUTE IMMEDIATE 'SELECT ' || q || '.NEXTVAL FROM dual' INTO v_cur;
+      EXECUTE IMMEDIATE 'ALTER SEQUENCE ' || q || ' INCREMENT BY ' || v_inc;
+    END IF;
+    DBMS_OUTPUT.PUT_LINE('moved ' || q || ': last value ' || v_cur);
+  EXCEPTION WHEN OTHERS THEN
+    failed := failed + 1;
+    DBMS_OUTPUT.PUT_LINE('FAILED ' || q || ' (to pass ' || p_last || '): ' || SQLERRM);
+    IF v_stepped THEN
       EXECUTE IMMEDIATE 'ALTER SEQUENCE ' || q || ' INCREMENT BY ' || v_inc;
     END IF;
   END;
 BEGIN
-$o$ || coalesce(string_agg(format('  bump(%L, %L, %s);',
-                                  CASE schemaname {cases} ELSE upper(schemaname) END,
-                                  upper(sequencename), last_value), E'\\n' ORDER BY schemaname, sequencename),
-                '  NULL;')
-   || E'\\nEND;\\n/\\nEXIT'
-FROM pg_sequences
-WHERE schemaname IN ({sql_in_list(list(schema_map))}) AND last_value IS NOT NULL AND increment_by > 0
+"""
+_BUMP_END = """  IF failed > 0 THEN
+    RAISE_APPLICATION_ERROR(-20001, failed || ' sequence(s) did not move: see the FAILED lines above');
+  END IF;
+END;
+/
+EXIT"""
+_NO_NAMES = "SELECT NULL::text, NULL::text, NULL::text, NULL::text WHERE false"
+
+
+def _oracle_names_cte(names: Sequence[tuple[str, str, str, str]]) -> str:
+    """(PostgreSQL schema, PostgreSQL name, Oracle owner, Oracle name) of each sequence the inventory knows, as a
+    CTE: the Oracle names exactly as the dictionary stores them (`DocSeq` is not `DOCSEQ`)."""
+    rows = ",\n    ".join("(" + ", ".join(sql_literal(v) for v in row) + ")" for row in names)
+    return f"oracle_names(pg_schema, pg_name, owner, name) AS ({f'VALUES{chr(10)}    {rows}' if names else _NO_NAMES})"
+
+
+def _oracle_literal(expr: str) -> str:
+    """A PostgreSQL expression printing `expr` as an Oracle string literal (not format's E'' form: Oracle has none)."""
+    return "'''' || replace(" + expr + ", '''', '''''') || ''''"
+
+
+def oracle_sequence_resync_query(schema_map: Mapping[str, str], names: Sequence[tuple[str, str, str, str]] = ()) -> str:
+    """A PostgreSQL query whose output is a SQL*Plus script moving each Oracle sequence to PostgreSQL's last value.
+
+    Run at take-back, when PostgreSQL has stopped writing. Each sequence goes by its exact Oracle name from the
+    inventory's name map (`names`: PostgreSQL schema and name, Oracle owner and name); one it does not know goes by
+    its upper-cased PostgreSQL name, and fails loudly if Oracle has no such sequence. Advanced with the INCREMENT BY
+    trick, which works on every Oracle version (no RESTART needed). Identity columns' own sequences are left out:
+    Oracle names them ISEQ$$_n, so no such sequence exists there (the runbook moves Oracle's identities with START
+    WITH LIMIT VALUE instead)."""
+    cases = " ".join(f"WHEN {sql_literal(pg)} THEN {sql_literal(ora.upper())}" for pg, ora in schema_map.items())
+    owner = f"coalesce(o.owner, CASE s.schemaname {cases} ELSE upper(s.schemaname) END)"
+    name = "coalesce(o.name, upper(s.sequencename))"
+    return f"""WITH {_oracle_names_cte(names)}
+SELECT $o${_BUMP}$o$
+   || coalesce(string_agg('  bump(' || {_oracle_literal(owner)} || ', ' || {_oracle_literal(name)} || ', '
+                          || s.last_value || ');' || E'\\n', '' ORDER BY s.schemaname, s.sequencename), '')
+   || $o${_BUMP_END}$o$
+FROM pg_sequences s
+LEFT JOIN oracle_names o ON o.pg_schema = s.schemaname AND o.pg_name = s.sequencename
+WHERE s.schemaname IN ({sql_in_list(list(schema_map))}) AND s.last_value IS NOT NULL AND s.increment_by > 0
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
-                  AND d.objid = format('%I.%I', schemaname, sequencename)::regclass AND d.deptype = 'i');"""
+                  AND d.objid = format('%I.%I', s.schemaname, s.sequencename)::regclass AND d.deptype = 'i');"""
 
 
 def sequence_schema_map(ctx: RunbookContext) -> dict[str, str]:
