@@ -156,18 +156,47 @@ def _copy(target: str, columns: list[str], file: str) -> str:
 def _whole_table(t: Table, sql: _Sql) -> tuple[str, str]:
     """(extract, load) of a whole table: the columns the CREATE makes, TRUNCATE and \\copy in one transaction, so
     a failed copy leaves the table as it was."""
-    created = [c.name for c in t.columns if sql.types.map(c).supported]
+    created = [c for c in t.columns if sql.types.map(c).supported]
     file = spool_file(t)
-    load = "\n".join(
-        [
-            "BEGIN;",
-            "SET LOCAL TimeZone = 'UTC';",
-            f"TRUNCATE {sql.table(t)};",
-            _copy(sql.table(t), [quote_ident(sql.names.column(t.owner, t.name, c)) for c in created], file),
-            "COMMIT;",
+    target = sql.table(t)
+    names = [quote_ident(sql.names.column(t.owner, t.name, c.name)) for c in created]
+    hexed = _hex_columns(t, created, sql)
+    if hexed:
+        load = [
+            f"TRUNCATE {target};",
+            *_staging(target, names, hexed, file),
+            f"INSERT INTO {target} ({', '.join(names)}) SELECT {', '.join(_decoded(n, hexed) for n in names)} "
+            "FROM left_behind;",
         ]
-    )
-    return _extract(t, created, file), load
+    else:
+        load = [f"TRUNCATE {target};", _copy(target, names, file)]
+    return _extract(t, [c.name for c in created], file), "\n".join(_transaction(load))
+
+
+def _transaction(lines: list[str]) -> list[str]:
+    return ["BEGIN;", "SET LOCAL TimeZone = 'UTC';", *lines, "COMMIT;"]
+
+
+def _hex_columns(t: Table, columns: Sequence[Column], sql: _Sql) -> set[str]:
+    """The PostgreSQL names of the columns that land in bytea: SQL*Plus prints RAW, LONG RAW and BLOB values as bare
+    hex digits, which bytea's input would read as text (its hex format wants a leading \\x: PostgreSQL docs,
+    "Binary Data Types"), so the load stages them as text and decodes them."""
+    return {
+        quote_ident(sql.names.column(t.owner, t.name, c.name))
+        for c in columns
+        if sql.types.map(c).postgres_type == "bytea"
+    }
+
+
+def _staging(target: str, names: list[str], hexed: set[str], file: str) -> list[str]:
+    """A temporary table shaped like `names` of the target (bytea columns as text, to decode), filled by \\copy."""
+    lines = [f"CREATE TEMP TABLE left_behind ON COMMIT DROP AS SELECT {', '.join(names)} FROM {target} WITH NO DATA;"]
+    lines += [f"ALTER TABLE left_behind ALTER COLUMN {n} TYPE text;" for n in names if n in hexed]
+    return [*lines, _copy("left_behind", names, file)]
+
+
+def _decoded(name: str, hexed: set[str], prefix: str = "") -> str:
+    return f"decode({prefix}{name}, 'hex')" if name in hexed else f"{prefix}{name}"
 
 
 def _by_key(t: Table, col: Column, sql: _Sql, file: str, *, created: bool) -> str:
@@ -177,16 +206,16 @@ def _by_key(t: Table, col: Column, sql: _Sql, file: str, *, created: bool) -> st
     table = sql.table(t)
     keys = [quote_ident(sql.names.column(t.owner, t.name, k)) for k in t.key_columns]
     name = quote_ident(sql.names.column(t.owner, t.name, col.name))
-    lines = [
-        "BEGIN;",
-        "SET LOCAL TimeZone = 'UTC';",
-        f"CREATE TEMP TABLE left_behind ON COMMIT DROP AS SELECT {', '.join([*keys, name])} FROM {table} WITH NO DATA;",
-        _copy("left_behind", [*keys, name], file),
-        f"UPDATE {table} AS t SET {name} = s.{name} FROM left_behind AS s WHERE "
-        + " AND ".join(f"t.{k} = s.{k}" for k in keys)
-        + ";",
-        "COMMIT;",
-    ]
+    key_columns = [c for c in t.columns if c.name in t.key_columns]
+    hexed = _hex_columns(t, [*key_columns, col], sql) if created else set()
+    lines = _transaction(
+        [
+            *_staging(table, [*keys, name], hexed, file),
+            f"UPDATE {table} AS t SET {name} = {_decoded(name, hexed, 's.')} FROM left_behind AS s WHERE "
+            + " AND ".join(f"t.{k} = {_decoded(k, hexed, 's.')}" for k in keys)
+            + ";",
+        ]
+    )
     if created:
         return "\n".join(lines)
     note = f"-- {t.owner}.{t.name}.{col.name}: once added as text (ADD COLUMN {name} text), load it with:"

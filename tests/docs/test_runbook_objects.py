@@ -106,6 +106,12 @@ def test_the_runbook_builds_the_post_load_part_between_full_load_and_catch_up_an
     assert "--start-replication-task-type resume-processing" in build
     assert re.search(r"estimated \d+\.\d h", build)
     assert "`pulumi up` does not resume it" in build
+    assert "NOT NULL" not in build  # a LOB column stays nullable until cutover: CDC inserts, then writes the LOB
+
+
+def test_the_cutover_part_puts_lob_not_null_back_and_a_failure_moves_nothing(text):
+    resync = _section(text, "## 6. Resync sequences")
+    assert "puts NOT NULL back on the LOB columns" in resync and "nothing in it has then moved" in resync
 
 
 def test_cutover_moves_every_sequence_from_a_freeze_export(text):

@@ -170,3 +170,34 @@ def test_a_keyless_table_is_copied_again_in_one_transaction_from_the_iso_csv(pg_
         ),
         ("2026-12-02 00:00:00", "nobody", None, None, None, None),
     ]
+
+
+@pytest.fixture(scope="module")
+def binary(tmp_path_factory):
+    """The hospital schema with a RAW and a BLOB in the key-less AUDIT_TRAIL, left behind whole."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("left_behind_binary") / "hospital"
+    shutil.copytree(HOSPITAL, root)
+    with (root / "columns.csv").open("a", encoding="utf-8") as f:
+        f.write('"HOSP","AUDIT_TRAIL","SIGNATURE","RAW",16,"","","Y","",""\n')
+        f.write('"HOSP","AUDIT_TRAIL","PAYLOAD","BLOB",4000,"","","Y","",""\n')
+    return resolve(read_stack_file(root, "hospital", []).load())
+
+
+def test_raw_and_blob_values_printed_as_bare_hex_load_as_their_bytes(pg_server, binary, tmp_path):
+    # SQL*Plus prints RAW and BLOB as hex digits with no \x: bytea's input alone would store the digits as text.
+    (item,) = [i for i in binary.left_behind if i.what == "HOSP.AUDIT_TRAIL.DETAILS (CLOB)"]
+    before = render_ddl_part(binary.inventory, binary.objects, "before-load", names=binary.names, tables=binary.moved)
+    db = pg_server.create_database("test_left_behind_hex")
+    pg_server.execute(before, dbname=db)
+    pg_server.execute("\n".join(i.postgres_sql for i in binary.left_behind), dbname=db)
+    (tmp_path / "HOSP.AUDIT_TRAIL.csv").write_text(
+        '"2026-12-02 14:30:05.123456","hex",,"00FF10AB","DEADBEEF00"\n"2026-12-02 00:00:00.000000","none",,,\n',
+        encoding="utf-8",
+    )
+    done = _psql(pg_server, item.load_sql, db, tmp_path)
+    assert done.returncode == 0, done.stderr
+    with pg_server.connect(db) as conn:
+        rows = conn.execute("SELECT actor, signature, payload FROM hosp.audit_trail ORDER BY actor").fetchall()
+    assert rows == [("hex", b"\x00\xff\x10\xab", b"\xde\xad\xbe\xef\x00"), ("none", None, None)]

@@ -20,7 +20,7 @@ from migration.docs.runbook.pictures import duration
 from migration.inventory.names import quote_oracle
 from migration.planning.left_behind import EXTRACT_SESSION
 
-_WORK = "indexes, unique keys, foreign keys, checks and NOT NULLs"
+_WORK = "indexes, unique keys, foreign keys and checks"
 _MAX_LISTED = 50
 
 
@@ -193,6 +193,13 @@ def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
         sequences_config_command(ctx.project, ctx.stack, FREEZE_SEQUENCES_FILE),
         f"python -m migration inventory ddl --stack {ctx.stack} --part cutover --output cutover.sql",
         'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f cutover.sql',
+    )
+    d.add(
+        "The same part puts NOT NULL back on the LOB columns DMS needed nullable while it loaded and applied "
+        "changes (it inserts a row, then writes its LOBs), and lists any rows sitting in a DEFAULT partition. A "
+        "LOB left NULL (one DMS did not write) fails the part, naming the column; being one transaction, nothing "
+        "in it has then moved: look at that row, then apply the part again.",
+        "",
     )
     if facts.trigger_fed_keys:
         d.add(
