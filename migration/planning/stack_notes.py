@@ -100,8 +100,8 @@ def recommendation_fit(
     the smallest class at least as big that can, and says why (or says plainly that none can). A frozen plan
     (`sizing.planFile`) never changes class silently: one WARNING names the file and the class that would fit."""
     plan = basis.plan
-    if plan is None:
-        return plan, []
+    if plan is None or plan.serverless:
+        return plan, []  # DMS Serverless: each replication's buffers are fitted to capacity.maxDcu (lob_rules)
     demands = _lob_demands(specs, rules)
     rec = plan.recommended_instance_class
     problem = _memory_problem(demands, rec)
