@@ -13,7 +13,7 @@ from migration.dms.identifiers import StackNames
 from migration.notices import Notice, info, warning
 from migration.planning.capacity import serverless_dcu
 from migration.planning.memory import MemoryFitError, TaskLobs, fit_lob_buffers
-from migration.planning.settings import forward_settings
+from migration.planning.settings import forward_settings, keyless_task
 from migration.planning.spec import TaskSpec
 from migration.planning.table_rules import TableRules
 
@@ -26,7 +26,7 @@ def with_lob_rules(
     fitted, summaries = _fit_per_instance(stack, specs, rules)
     _check_commit_rate_override(stack, fitted)
     out = []
-    for spec in specs:
+    for slot, spec in enumerate(specs):
         buffers = fitted.get(spec.name)
         if buffers is None:
             out.append(spec)
@@ -38,6 +38,8 @@ def with_lob_rules(
             r.lob_sizes_kb,
             r.batch,
             r.character_keys,
+            resync_slot=slot,
+            keyless=keyless_task(r.tables),
             commit_rate=buffers.commit_rate,
             stream_buffer_size_mb=buffers.stream_buffer_size_mb,
         )
