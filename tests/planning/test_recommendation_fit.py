@@ -84,3 +84,20 @@ def test_on_serverless_each_replication_fits_its_lob_buffers_alone_and_the_summa
     before, after = _commit_rates(pooled), _commit_rates(alone)
     assert all(after[name] >= rate for name, rate in before.items())
     assert after["big-scans"] > before["big-scans"]
+
+
+def test_with_several_instances_each_lob_buffers_line_names_its_instance(tmp_path):
+    stack = _lob_heavy_shop(tmp_path, columns=10, mb=1)
+    overrides = ["sizing.mode=auto", "sizing.windowHours=6", "capacity.instances=2"]
+    design = resolve(read_stack_file(Path(stack.root), "shop", overrides).load())
+    lines = [n.text for n in design.notices if n.code == "lob-buffers"]
+    # today: two identical-looking "LOB buffers: ..." lines, neither saying which instance it is
+    assert len(lines) == len({s.instance for s in design.forward if s.name in _lob_tasks(design)}) == 2
+    assert sorted(t.split(":")[0] for t in lines) == [
+        "LOB buffers on instance oracle2pg-shop",
+        "LOB buffers on instance oracle2pg-shop-2",
+    ]
+
+
+def _lob_tasks(design) -> set[str]:
+    return {s.name for s in design.forward if any("LOB buffers CommitRate" in r for r in s.reasons)}
