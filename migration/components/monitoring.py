@@ -1,9 +1,9 @@
 """CloudWatch alarms, DMS event subscriptions, an SNS topic and a dashboard for one replication instance.
 
 Alarms: per instance (CPU, memory, storage, swap); per task (CDC latency, changes spilled to disk, validation
-failures); per DMS Serverless replication, its CDC latency, watched under both dimensions a replication's metrics
-may carry (migration.dms.monitoring_settings.SERVERLESS_DIMENSIONS: the guide names none), as one metric-math alarm
-on the larger; and the reverse source's replication slot lag (AWS/RDS OldestReplicationSlotLag) when the stack
+failures); per DMS Serverless replication the same task alarms plus its capacity use, each watched under both
+dimensions a replication's metrics may carry (migration.dms.monitoring_settings.SERVERLESS_DIMENSIONS: the guide names
+none), as one metric-math alarm on the larger; and the reverse source's replication slot lag (AWS/RDS OldestReplicationSlotLag) when the stack
 names its DB instance.
 
 Alarms catch slow degradation (CDC latency, memory, storage) that DMS reports only as metrics; event subscriptions
@@ -33,6 +33,8 @@ from migration.dms.monitoring_settings import (
     NAMESPACE,
     PERIOD_SECONDS,
     RDS_NAMESPACE,
+    SERVERLESS_CAPACITY_METRIC,
+    SERVERLESS_CAPACITY_PERCENT,
     SERVERLESS_DIMENSIONS,
     SLOT_LAG_METRIC,
     TASK_EVENT_CATEGORIES,
@@ -292,21 +294,23 @@ class Monitoring(pulumi.ComponentResource):
                 )
 
     def _serverless_alarms(self, topic_arn: pulumi.Output[str]) -> None:
-        """CDC latency (source and target) of every DMS Serverless replication that replicates changes: the larger
-        of the metric under either dimension (a series without datapoints drops out of MAX), so the alarm works
-        whichever one DMS publishes. A dimension no datapoint ever carries leaves the alarm at OK (notBreaching)."""
+        """Per DMS Serverless replication the alarms a task on an instance gets (CDC latency and changes spilled to
+        disk of a CDC replication, validation failures of a validating one: `_task_alarms`) plus its capacity
+        utilization, each on the larger of the metric under either dimension (a series without datapoints drops
+        out of MAX), so the alarm works whichever one DMS publishes. A dimension (or metric) no datapoint ever
+        carries leaves the alarm at OK (notBreaching): the plan's note asks for a look at the graphs."""
         args, cfg = self.args, self.args.config
         if not args.serverless:
             return
+        capacity = (
+            "capacity",
+            SERVERLESS_CAPACITY_METRIC,
+            SERVERLESS_CAPACITY_PERCENT,
+            f"capacity use above {SERVERLESS_CAPACITY_PERCENT}% of MaxCapacityUnits (raise capacity.maxDcu)",
+        )
         for key, ref in args.tasks.items():
-            if not ref.cdc:
-                continue
             values: tuple[pulumi.Input[str], ...] = (ref.task_id, ref.task_arn)
-            for side, seconds in (
-                ("source", cfg.cdc_latency_source_seconds),
-                ("target", cfg.cdc_latency_target_seconds),
-            ):
-                metric = f"CDCLatency{side.capitalize()}"
+            for suffix, metric, threshold, why in [*_task_alarms(cfg, ref), capacity]:
                 queries = [
                     aws.cloudwatch.MetricAlarmMetricQueryArgs(
                         id=f"m{n}",
@@ -323,13 +327,16 @@ class Monitoring(pulumi.ComponentResource):
                 ]
                 queries.append(
                     aws.cloudwatch.MetricAlarmMetricQueryArgs(
-                        id="latency", expression="MAX([m0, m1])", label=metric, return_data=True
+                        # the latency alarms kept their query id, so deployed alarms see no change
+                        id="latency" if suffix.startswith("cdc-latency") else "value",
+                        expression="MAX([m0, m1])",
+                        label=metric,
+                        return_data=True,
                     )
                 )
-                suffix = f"cdc-latency-{side}"
                 physical = dms_id(args.name_prefix, ref.task_id, suffix, max_len=ALARM_NAME_MAX)
-                why = f"DMS Serverless replication {ref.task_id}: CDC latency {side} above {seconds} s"
-                self._math_alarm(topic_arn, f"{key}-{suffix}", physical, queries, seconds, why)
+                why_here = f"DMS Serverless replication {ref.task_id}: {why}"
+                self._math_alarm(topic_arn, f"{key}-{suffix}", physical, queries, threshold, why_here)
 
     def _math_alarm(
         self,

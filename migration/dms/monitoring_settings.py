@@ -18,6 +18,14 @@ SERVERLESS_DIMENSIONS = ("ReplicationConfigIdentifier", "ReplicationConfigArn")
 replications*) lists CDCLatencySource and CDCLatencyTarget per replication in AWS/DMS but names no dimension, and
 no stored copy of the guide, API reference or provider source does: alarms and `status` watch both."""
 
+SERVERLESS_CAPACITY_METRIC = "CapacityUtilization"
+"""A DMS Serverless replication's use of its capacity, in percent of MaxCapacityUnits. The stored DMS guide copies
+name no capacity metric; this name is the one AWS's DMS monitoring runbook sample charts as "Capacity utilization
+for DMS Serverless", so, like the dimension above, it is unconfirmed: its alarm sits at OK (notBreaching) if DMS
+publishes no such series, and the plan's note asks the DBA to check the graphs show datapoints."""
+SERVERLESS_CAPACITY_PERCENT = 90
+"""Planning choice: a replication held at 90% of its MaxCapacityUnits has no room to scale; raise capacity.maxDcu."""
+
 RDS_NAMESPACE = "AWS/RDS"
 SLOT_LAG_METRIC = "OldestReplicationSlotLag"
 """Bytes of WAL the most-lagging replication slot of a DB instance holds back, dimension DBInstanceIdentifier

@@ -17,7 +17,7 @@ from migration.planning.lifecycle import phase_state
 from migration.planning.lob_rules import with_lob_rules
 from migration.planning.naming import postgres_schema
 from migration.planning.planner import MigrationPlan
-from migration.planning.settings import BatchApply, batch_apply, forward_settings
+from migration.planning.settings import BatchApply, batch_apply, forward_settings, keyless_task
 from migration.planning.spec import TaskSpec
 from migration.planning.stack_inventory import selected_tables
 from migration.planning.stack_notes import plan_notes, recommendation_fit, stack_notes
@@ -92,7 +92,7 @@ def _planned_tasks(basis: Basis, plan: MigrationPlan, all_rules: dict[str, tuple
     assert inv is not None
     common = _common(stack)
     notes: list[str] = []  # reasons of tasks left with no table print with the next task
-    specs = []
+    specs: list[TaskSpec] = []
     for pt in plan.tasks:
         rules = table_rules(stack, [inv.tables[k] for k in pt.tables], pt.parallel_load, basis.names)
         if not rules.tables:  # every table excluded (unsupported columns): no task to run
@@ -118,7 +118,13 @@ def _planned_tasks(basis: Basis, plan: MigrationPlan, all_rules: dict[str, tuple
                 removed_columns=tuple(rules.removed),
                 renames=rules.renames,
                 settings=forward_settings(
-                    stack, pt.max_full_load_subtasks, rules.lob_sizes_kb, batch, rules.character_keys
+                    stack,
+                    pt.max_full_load_subtasks,
+                    rules.lob_sizes_kb,
+                    batch,
+                    rules.character_keys,
+                    resync_slot=len(specs),
+                    keyless=keyless_task(rules.tables),
                 ),
                 reasons=tuple(notes + [f"{pt.name}: {pt.reason}"] + rules.reasons + _batch_reason(stack, batch)),
                 instance=pt.instance,
@@ -164,7 +170,12 @@ def _configured_tasks(basis: Basis, all_rules: dict[str, tuple[TableRules, int]]
                 removed_columns=tuple(rules.removed),
                 renames=rules.renames,
                 settings=forward_settings(
-                    stack, table_lob_sizes_kb=rules.lob_sizes_kb, batch=batch, character_keys=rules.character_keys
+                    stack,
+                    table_lob_sizes_kb=rules.lob_sizes_kb,
+                    batch=batch,
+                    character_keys=rules.character_keys,
+                    resync_slot=len(specs),
+                    keyless=keyless_task(rules.tables),
                 ),
                 reasons=tuple(rules.reasons + _batch_reason(stack, batch)),
                 instance=configured_instance(basis, name),

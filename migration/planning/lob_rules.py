@@ -9,10 +9,11 @@ from dataclasses import replace
 from typing import Any, Sequence
 
 from migration.config import ConfigError, Stack, did_you_mean
+from migration.dms.identifiers import StackNames
 from migration.notices import Notice, info, warning
 from migration.planning.capacity import serverless_dcu
 from migration.planning.memory import MemoryFitError, TaskLobs, fit_lob_buffers
-from migration.planning.settings import forward_settings
+from migration.planning.settings import forward_settings, keyless_task
 from migration.planning.spec import TaskSpec
 from migration.planning.table_rules import TableRules
 
@@ -25,7 +26,7 @@ def with_lob_rules(
     fitted, summaries = _fit_per_instance(stack, specs, rules)
     _check_commit_rate_override(stack, fitted)
     out = []
-    for spec in specs:
+    for slot, spec in enumerate(specs):
         buffers = fitted.get(spec.name)
         if buffers is None:
             out.append(spec)
@@ -37,6 +38,8 @@ def with_lob_rules(
             r.lob_sizes_kb,
             r.batch,
             r.character_keys,
+            resync_slot=slot,
+            keyless=keyless_task(r.tables),
             commit_rate=buffers.commit_rate,
             stream_buffer_size_mb=buffers.stream_buffer_size_mb,
         )
@@ -50,26 +53,37 @@ def with_lob_rules(
 def _fit_per_instance(
     stack: Stack, specs: Sequence[TaskSpec], rules: dict[str, tuple[TableRules, int]]
 ) -> tuple[dict[str, Any], list[Notice]]:
-    by_instance: dict[int, list[TaskLobs]] = {}
+    """Fit the LOB buffers of the tasks sharing each memory: an instance's tasks together, or on DMS Serverless
+    each replication config alone (each has capacity of its own, up to capacity.maxDcu). Each summary names its
+    instance (or replication) when the stack has more than one."""
+    serverless = stack.config.capacity.mode == "serverless"
+    names = StackNames(stack.project, stack.stack)
+    groups: dict[str, list[TaskLobs]] = {}
     for spec in specs:
         if spec.name in rules:
             r, subtasks = rules[spec.name]
-            by_instance.setdefault(spec.instance, []).append(TaskLobs(spec.name, subtasks, tuple(r.lobs)))
+            where = f"replication {names.task_id(spec.name)}" if serverless else _instance_label(names, spec.instance)
+            groups.setdefault(where, []).append(TaskLobs(spec.name, subtasks, tuple(r.lobs)))
     instance_class = stack.config.replication_instance.instance_class
-    serverless = stack.config.capacity.mode == "serverless"
     dcu = serverless_dcu(stack.config)[1] if serverless else None
     key = "capacity.maxDcu" if serverless else "replicationInstance.instanceClass"
+    named = serverless or len({s.instance for s in specs}) > 1
     fitted: dict[str, Any] = {}
     summaries: list[Notice] = []
-    for demands in by_instance.values():
+    for where, demands in groups.items():
         try:
-            plan = fit_lob_buffers(demands, instance_class, serverless_dcu=dcu)
+            plan = fit_lob_buffers(demands, instance_class, serverless_dcu=dcu, where=where if named else "")
         except MemoryFitError as exc:
-            raise ConfigError(f"{stack.project}:{key}: {exc}", key=key) from None
+            on = f"{where}: " if named else ""
+            raise ConfigError(f"{stack.project}:{key}: {on}{exc}", key=key) from None
         fitted |= plan.tasks
         if plan.tasks:
             summaries.append(info("lob-buffers", plan.summary()))
     return fitted, summaries
+
+
+def _instance_label(names: StackNames, index: int) -> str:
+    return f"instance {names.instance_ids(index + 1)[index]}"
 
 
 def _subtasks(spec: TaskSpec, default: int) -> int:

@@ -12,7 +12,8 @@ How this module applies them: a table's LOB row weight is its LOB limit (the tab
 the LOB chunk size in full LOB mode) times its LOB columns; a task commits rows of its `MaxFullLoadSubTasks`
 heaviest tables at once. All tasks of a stack run together on one instance (as the planner assumes), and their LOB
 and stream buffers may use LOB_MEMORY_SHARE of the instance's memory; the rest is the engine's, the sorter's and
-CDC's. One CommitRate for every LOB task keeps the choice explainable; tasks without LOBs keep 10,000.
+CDC's. On DMS Serverless each replication config has capacity of its own (its MaxCapacityUnits), so each LOB task
+is fitted alone against that budget, not pooled with the others. One CommitRate for every LOB task keeps the choice explainable; tasks without LOBs keep 10,000.
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ class MemoryPlan:
     budget_bytes: int
     tasks: Mapping[str, TaskBuffers]
     default_demand_bytes: int  # what the same tasks would pre-allocate at DMS's default CommitRate
+    where: str = ""  # which instance (or Serverless replication) the budget is, when a stack has several
 
     @property
     def used_bytes(self) -> int:
@@ -92,8 +94,9 @@ class MemoryPlan:
 
     def summary(self) -> str:
         gib = GIB
+        where = f" on {self.where}" if self.where else ""
         return (
-            f"LOB buffers: {self.used_bytes / gib:.1f} GiB of the {self.budget_bytes / gib:.1f} GiB allowed on "
+            f"LOB buffers{where}: {self.used_bytes / gib:.1f} GiB of the {self.budget_bytes / gib:.1f} GiB allowed on "
             f"{self.instance_class} ({self.memory_bytes / gib:.0f} GiB); at the default CommitRate "
             f"{DEFAULT_COMMIT_RATE} they would take {self.default_demand_bytes / gib:.1f} GiB"
         )
@@ -103,10 +106,13 @@ def memory_bytes(instance_class: str) -> int:
     return INSTANCE_CLASSES[instance_class][1] * GIB
 
 
-def fit_lob_buffers(tasks: Sequence[TaskLobs], instance_class: str, serverless_dcu: int | None = None) -> MemoryPlan:
+def fit_lob_buffers(
+    tasks: Sequence[TaskLobs], instance_class: str, serverless_dcu: int | None = None, where: str = ""
+) -> MemoryPlan:
     """One CommitRate for the LOB tasks such that every task's LOB and stream buffers fit LOB_MEMORY_SHARE of the
     instance (or of DMS Serverless at `serverless_dcu`, 2 GiB each), capped at DMS's default; raise MemoryFitError
-    naming a class (or a DCU maximum) that fits when none does here."""
+    naming a class (or a DCU maximum) that fits when none does here. `where` names the instance (or replication)
+    in the summary."""
     lob_tasks = [t for t in tasks if t.tables]
     memory = serverless_dcu * 2 * GIB if serverless_dcu else memory_bytes(instance_class)
     label = f"DMS Serverless at {serverless_dcu} DCU" if serverless_dcu else instance_class
@@ -134,7 +140,7 @@ def fit_lob_buffers(tasks: Sequence[TaskLobs], instance_class: str, serverless_d
         )
         for t in lob_tasks
     }
-    return MemoryPlan(label, memory, budget, buffers, default_demand)
+    return MemoryPlan(label, memory, budget, buffers, default_demand, where)
 
 
 def _needs_bigger(instance_class: str, need_bytes: int, lob_tasks: Sequence[TaskLobs]) -> str:

@@ -43,6 +43,8 @@ def work_out_plan(stack: Stack, inv: Inventory | None) -> MigrationPlan | None:
             key_ranges={k: (v[0], v[1]) for k, v in cfg.sizing.key_ranges.items()} or None,
             max_tables_per_task=cfg.sizing.max_tables_per_task,
             instances=_planned_instances(cfg),
+            serverless=cfg.capacity.mode == "serverless",
+            storage_gb=cfg.replication_instance.allocated_storage,
         )
     except PlannerError as exc:
         raise _planner_config_error(stack, exc) from None

@@ -106,16 +106,41 @@ def resync_supported(stack: Stack) -> bool:
     )
 
 
-def _validation_options(stack: Stack, character_keys: bool, *, writes: bool) -> dict[str, Any]:
+def keyless_task(tables: Sequence[Any]) -> bool:
+    """Every table of the task lacks a primary or unique key: "Data validation requires that the table has a
+    primary key or unique index" (AWS DMS User Guide, *AWS DMS data validation*, Limitations), so validation on
+    such a task would only suspend every table; it is left off there, and with it data resync and the
+    validation-failure alarm (which follows EnableValidation)."""
+    return bool(tables) and not any(t.has_key for t in tables)
+
+
+def staggered_schedule(cron: str, slot: int, minutes: int) -> str:
+    """The resync cron of the task in `slot` (its place among the forward tasks): replication and validation pause
+    while a resync runs (AWS DMS User Guide, *Data resync settings*), so each task starts `minutes` (MaxResyncTime)
+    after the one before, from the configured start, on the same days; past midnight the slots wrap to the start of
+    that day and, beyond 24 hours of slots, overlap. A schedule whose minute or hour is not one number (a range, a
+    list) is the user's own pattern and kept as written."""
+    parts = cron.split()
+    if slot == 0 or len(parts) != 5 or not (parts[0].isdigit() and parts[1].isdigit()):
+        return cron
+    start = (int(parts[1]) * 60 + int(parts[0]) + slot * minutes) % 1440
+    return " ".join([str(start % 60), str(start // 60), *parts[2:]])
+
+
+def _validation_options(
+    stack: Stack, character_keys: bool, *, writes: bool, validation: bool | None = None, resync_slot: int = 0
+) -> dict[str, Any]:
     """Validation settings that follow the engine version: group-level validation from 3.5.4, data resync from
-    3.6.1 (on by default where supported, refused where not); HandleCollationDiff where a key is character data,
-    which Oracle and PostgreSQL may sort differently."""
+    3.6.1 (on by default where supported, refused where not, on a schedule staggered by `resync_slot`);
+    HandleCollationDiff where a key is character data, which Oracle and PostgreSQL may sort differently.
+    `validation` is this task's (default: the stack's migration.validation)."""
     cfg = stack.config
     m = cfg.migration
+    validation = m.validation if validation is None else validation
     group = version_key(cfg.replication_instance.engine_version) >= version_key(GROUP_VALIDATION_FROM)
     out: dict[str, Any] = {
         # validation off: the DMS default stays, so a stack without validation sees no change
-        "validation_mode": "GROUP_LEVEL" if group and (m.validation or not writes) else "ROW_LEVEL",
+        "validation_mode": "GROUP_LEVEL" if group and (validation or not writes) else "ROW_LEVEL",
         "handle_collation_diff": character_keys,
     }
     if m.data_resync and not resync_supported(stack):
@@ -124,8 +149,9 @@ def _validation_options(stack: Stack, character_keys: bool, *, writes: bool) -> 
             f"PostgreSQL target (engine is {cfg.replication_instance.engine_version}, target {cfg.target.engine})",
             key="migration.dataResync",
         )
-    if writes and m.validation and m.data_resync is not False and resync_supported(stack):
-        out.update(resync=True, resync_schedule=m.resync_schedule, max_resync_minutes=m.max_resync_minutes)
+    if writes and validation and m.data_resync is not False and resync_supported(stack):
+        schedule = staggered_schedule(m.resync_schedule, resync_slot, m.max_resync_minutes)
+        out.update(resync=True, resync_schedule=schedule, max_resync_minutes=m.max_resync_minutes)
     return out
 
 
@@ -153,11 +179,15 @@ def forward_settings(
     table_lob_sizes_kb: tuple[int, ...] = (),
     batch: BatchApply | None = None,
     character_keys: bool = False,
+    *,
+    resync_slot: int = 0,
+    keyless: bool = False,
     **buffers: Any,
 ) -> dict[str, Any]:
     """A forward task's settings; `table_lob_sizes_kb` are its tables' LOB sizes (validation compares that much),
     `batch` its batch-apply choice (`batch_apply`), `buffers` the CommitRate and StreamBufferSizeInMB that keep its
-    LOB buffers in memory (migration.planning.memory)."""
+    LOB buffers in memory (migration.planning.memory); `resync_slot` its place among the forward tasks (staggers
+    the resync schedule), `keyless` that none of its tables has a key (no validation: `keyless_task`)."""
     cfg = stack.config
     m = cfg.migration
     batch = batch if batch is not None else BatchApply(False, "not decided: changes applied one by one")
@@ -169,7 +199,7 @@ def forward_settings(
         target_table_prep_mode=m.target_table_prep_mode,
         lob_mode="limited",
         lob_max_size_kb=DEFAULT_LOB_KB,
-        validation=m.validation,
+        validation=m.validation and not keyless,
         loopback=_loopback(cfg, "forward"),
         max_full_load_subtasks=max_full_load_subtasks,
         strict_errors=m.strict_errors,
@@ -177,7 +207,9 @@ def forward_settings(
         batch_apply=batch.on,
         batch_apply_memory_limit_mb=batch.memory_limit_mb,
         ddl_handling=m.ddl_handling,
-        **_validation_options(stack, character_keys, writes=True),
+        **_validation_options(
+            stack, character_keys, writes=True, validation=m.validation and not keyless, resync_slot=resync_slot
+        ),
         **buffers,
     )
     if not m.task_settings_overrides:

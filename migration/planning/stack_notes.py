@@ -82,12 +82,13 @@ def _serverless_alarms_note(basis: Basis) -> list[Notice]:
     """The DMS guide names no CloudWatch dimension for DMS Serverless metrics (migration.dms.monitoring_settings
     .SERVERLESS_DIMENSIONS): the stack's latency alarms watch both candidates, and the DBA should see datapoints."""
     cfg = basis.config
-    if cfg.capacity.mode != "serverless" or not cfg.monitoring.enabled or not cfg.migration.has_cdc:
+    if cfg.capacity.mode != "serverless" or not cfg.monitoring.enabled:
         return []
     text = (
-        "DMS Serverless CDC latency alarms: the DMS guide names no CloudWatch dimension for a replication's metrics, "
-        "so each alarm takes the larger of the metric under ReplicationConfigIdentifier and ReplicationConfigArn; "
-        "the dimension is unconfirmed: after the load starts, check that the alarms' graphs show datapoints"
+        "DMS Serverless alarms (CDC latency, changes spilled to disk, validation failures, CapacityUtilization): the "
+        "DMS guide names no CloudWatch dimension for a replication's metrics (nor a capacity metric), so each alarm "
+        "takes the larger of the metric under ReplicationConfigIdentifier and ReplicationConfigArn; the dimension is "
+        "unconfirmed: after the load starts, check that the alarms' graphs show datapoints"
     )
     return [note("serverless-alarm-dimension", text)]
 
@@ -100,8 +101,8 @@ def recommendation_fit(
     the smallest class at least as big that can, and says why (or says plainly that none can). A frozen plan
     (`sizing.planFile`) never changes class silently: one WARNING names the file and the class that would fit."""
     plan = basis.plan
-    if plan is None:
-        return plan, []
+    if plan is None or plan.serverless:
+        return plan, []  # DMS Serverless: each replication's buffers are fitted to capacity.maxDcu (lob_rules)
     demands = _lob_demands(specs, rules)
     rec = plan.recommended_instance_class
     problem = _memory_problem(demands, rec)

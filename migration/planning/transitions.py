@@ -198,10 +198,25 @@ def check_transition(
             notices.append(
                 warning("allow-phase-back-unused", "allowPhaseBack has no effect on a first deployment: remove it")
             )
-        return notices
+        return notices + _first_up_starts_load(stack)
     notices += _check_phase(stack, deployed.phase)
     _check_tasks(stack, design.tasks, deployed.tasks)
     return notices + _dropped_tasks(design.tasks, deployed.tasks) + _table_changes(design, deployed.tasks)
+
+
+def _first_up_starts_load(stack: Stack) -> list[Notice]:
+    """No deployed state and migration.startTask true: the first `pulumi up` would create the tasks and start the
+    load at once, before the endpoint tests and the premigration assessment the runbook runs while they are
+    stopped (`test-connections` and `assess` need the tasks created and not started)."""
+    cfg = stack.config
+    if cfg.phase != "replicate" or not cfg.migration.start_task:
+        return []
+    text = (
+        "migration.startTask is true and nothing is deployed yet: the first pulumi up starts the load before the "
+        "endpoints are tested and the premigration assessment runs; deploy first with migration.startTask: false, "
+        "run test-connections and assess (runbook), then set it true and pulumi up again"
+    )
+    return [warning("first-up-starts-load", text)]
 
 
 def _today() -> date:

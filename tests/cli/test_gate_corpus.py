@@ -123,7 +123,8 @@ def _file_body(case: dict[str, Any], doc: Any) -> bytes:
 
 
 def _deployed_doc(case: dict[str, Any]) -> Any:
-    state = deployed_state(resolve(read_stack_file(ROOT, "prod").load()), None)
+    # prod ships startTask: false; the corpus edits the state of a prod that has been started
+    state = deployed_state(resolve(read_stack_file(ROOT, "prod", ["migration.startTask=true"]).load()), None)
     state = _edited(state, case.get("edits", []))
     if case["form"] == "inner":
         return state

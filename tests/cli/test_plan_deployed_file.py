@@ -19,7 +19,8 @@ from tests.helpers import ROOT
 
 
 def _state() -> dict:
-    return deployed_state(resolve(read_stack_file(ROOT, "prod").load()), None)
+    # prod ships startTask: false: the state of a prod that has been started
+    return deployed_state(resolve(read_stack_file(ROOT, "prod", ["migration.startTask=true"]).load()), None)
 
 
 def _plan(capsys: pytest.CaptureFixture[str], tmp_path: Path, body: bytes) -> tuple[int, str, str]:

@@ -22,11 +22,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def old_prod(tmp_path: Path) -> Path:
-    """prod's stack file as it was before a pull request that moves it to cutover."""
+    """prod's stack file as it was before a pull request that moves it to cutover, with its tasks started (prod
+    ships startTask: false until the premigration checks are done)."""
     old = tmp_path / "Pulumi.prod.old.yaml"
-    old.write_text(
-        (ROOT / "Pulumi.prod.yaml").read_text().replace("oracle2pg:phase: replicate", "oracle2pg:phase: replicate")
-    )
+    old.write_text((ROOT / "Pulumi.prod.yaml").read_text().replace("startTask: false", "startTask: true"))
     return old
 
 
@@ -82,7 +81,8 @@ def test_json_output_carries_resources_changes_warnings_and_the_plan(capsys, tmp
     doc = json.loads(out)
     assert doc["comparedWith"] == "Pulumi.prod.yaml as it is" and doc["destructive"] is False
     kinds = {c["name"]: c["kind"] for c in doc["changes"]}
-    assert kinds["migration-task-reverse"] == "create" and kinds["migration-task-load-01"] == "update"
+    # prod ships its tasks stopped (startTask: false), so cutover changes no forward task here
+    assert kinds["migration-task-reverse"] == "create" and "migration-task-load-01" not in kinds
     assert doc["migrationPlan"]["tasks"] and doc["decisions"]["oracle2pg-prod-big-documents"]
     assert any(r["type"] == "aws:dms/replicationTask:ReplicationTask" for r in doc["resources"])
     assert "[secret]" not in json.dumps(doc["changes"])

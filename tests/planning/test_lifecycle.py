@@ -19,8 +19,9 @@ LSN = "4AF/B00000D0"
 
 
 def run_phase(phase: str, *extra: str):
+    """prod in `phase`, with its tasks started (prod ships startTask: false until the premigration checks)."""
     start = [f"reverse.cdcStartPosition={LSN}"] if phase == "fallback" else []
-    return run_program(read_stack_file(ROOT, "prod", [f"phase={phase}", *start, *extra]))
+    return run_program(read_stack_file(ROOT, "prod", [f"phase={phase}", "migration.startTask=true", *start, *extra]))
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,7 @@ def test_reverse_endpoints_appearing_before_cutover_are_no_transition_to_refuse(
 
 
 def test_deployed_state_records_phase_and_each_task():
-    state = _deployed()
+    state = _deployed("migration.startTask=true")
     assert state["phase"] == "replicate"
     assert (state["project"], state["stack"], state["region"]) == ("oracle2pg", "prod", "eu-west-1")
     task = state["tasks"]["oracle2pg-prod-load-01"]
@@ -347,7 +347,7 @@ def test_each_forward_tasks_tables_are_recorded_by_count_and_digest_and_named_un
 
 
 def test_a_changed_table_record_is_destructive_for_a_task_that_has_run_and_a_note_before():
-    state = _deployed()
+    state = _deployed("migration.startTask=true")
     load = state["tasks"]["oracle2pg-prod-load-01"]
     load["tables"] = {"count": 4, "digest": "0" * 32, "names": load["tables"]["names"][:4]}
     state["tasks"]["oracle2pg-prod-nokey-01"]["hasRun"] = False
@@ -387,3 +387,14 @@ def test_a_bad_table_record_is_one_line(tables, expect):
     with pytest.raises(ConfigError) as exc:
         read_deployed({DEPLOYED_STATE_OUTPUT: state})
     assert expect in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_a_first_up_that_would_start_the_load_before_the_checks_is_a_warning():
+    # today: prod shipped startTask: true and no plan line said the first up starts the load before the checks
+    assert _design().stack.config.migration.start_task is False  # prod ships with the tasks created stopped
+    assert not [n for n in check_transition(_design(), None) if n.code == "first-up-starts-load"]
+    starting = _design("migration.startTask=true")
+    (found,) = [n for n in check_transition(starting, None) if n.code == "first-up-starts-load"]
+    assert found.level is Level.WARNING and "deploy first with migration.startTask: false" in found.text
+    deployed = read_deployed({DEPLOYED_STATE_OUTPUT: _deployed()})
+    assert not [n for n in check_transition(starting, deployed) if n.code == "first-up-starts-load"]

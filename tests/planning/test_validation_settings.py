@@ -20,9 +20,25 @@ def _prod(*overrides):
 
 
 def test_prod_on_361_validates_by_group_and_resyncs_on_a_schedule():
-    doc = _prod()["big-orders"]
+    doc = _prod()["big-documents"]
     assert doc["ValidationSettings"]["ValidationMode"] == "GROUP_LEVEL"
     assert doc["ResyncSettings"] == {"EnableResync": True, "ResyncSchedule": "0 2 ? * *", "MaxResyncTime": 60}
+
+
+def test_resync_runs_one_task_after_another_and_never_on_a_task_without_keys():
+    docs = _prod()
+    # today: every task resyncs at "0 2 ? * *", so all of them pause together; and the nokey task, whose tables
+    # DMS cannot validate (no primary key or unique index), validates and resyncs anyway
+    schedules = [d["ResyncSettings"]["ResyncSchedule"] for d in docs.values() if "ResyncSettings" in d]
+    assert schedules == [f"0 {2 + i} ? * *" for i in range(len(schedules))] and len(schedules) >= 3
+    assert docs["nokey-01"]["ValidationSettings"]["EnableValidation"] is False
+    assert "ResyncSettings" not in docs["nokey-01"]
+    weekly = _prod('migration.resyncSchedule="30 23 ? * SUN"', "migration.maxResyncMinutes=45")
+    assert [d["ResyncSettings"]["ResyncSchedule"] for d in weekly.values() if "ResyncSettings" in d][:3] == [
+        "30 23 ? * SUN",
+        "15 0 ? * SUN",  # wraps within the same day, never onto Monday
+        "0 1 ? * SUN",
+    ]
 
 
 def test_an_older_engine_validates_row_by_row_without_resync():
@@ -38,7 +54,7 @@ def test_an_older_engine_validates_row_by_row_without_resync():
 def test_resync_is_configurable_and_refused_where_dms_has_none():
     doc = _prod("migration.dataResync=false")["big-orders"]
     assert "ResyncSettings" not in doc
-    tuned = _prod('migration.resyncSchedule="30 3 ? * SUN"', "migration.maxResyncMinutes=120")["big-orders"]
+    tuned = _prod('migration.resyncSchedule="30 3 ? * SUN"', "migration.maxResyncMinutes=120")["big-documents"]
     assert tuned["ResyncSettings"]["ResyncSchedule"] == "30 3 ? * SUN"
     assert tuned["ResyncSettings"]["MaxResyncTime"] == 120
     with pytest.raises(ConfigError) as err:

@@ -8,6 +8,7 @@ import math
 
 from migration.dms.limits import INSTANCE_CLASSES, MAX_FULL_LOAD_SUBTASKS, MAX_STORAGE_GB
 from migration.notices import Notice, warning
+from migration.planning.capacity import dcu_for_memory
 from migration.planning.planner.fmt import fmt_gb, fmt_time
 from migration.planning.planner.rates import GB, MB, Rates, rates_for
 from migration.planning.planner.records import MIN_SPLIT_BYTES, Context, Estimate, minutes
@@ -101,20 +102,46 @@ def _full_load_fits(ctx: Context, cls: str, largest: float) -> bool:
 
 def recommend(ctx: Context, mtype: str, largest: float, reasons: list[str], warnings: list[Notice]) -> str:
     """Smallest class of the suggested family that meets the plan's need; rates for other classes keep the
-    caller's per-stream figures and scale instance-wide overrides by vCPU."""
+    caller's per-stream figures and scale instance-wide overrides by vCPU.
+
+    With full-load-and-cdc the full load and its catch-up are estimated on the configured class and already
+    overrun the window (its warning says "a larger class"): a smaller class would only lengthen them, so the
+    recommendation is never smaller than the configured class there, and one line agrees with every check."""
     family = ctx.instance_class.split(".")[1]
     gen = "5" if family in ("c5", "r5") else "6i"
     kind = "r" if any(t.lob for t in ctx.tabs) or mtype != "full-load" else "c"
     fam = f"dms.{kind}{gen}."
     candidates = _by_size(fam)
+    floor = INSTANCE_CLASSES[ctx.instance_class][0] if mtype == "full-load-and-cdc" else 0
+
+    def applies(c: str) -> bool:
+        rc = rates_for(c, ctx.throughput, ctx.total_bytes, scale_from=ctx.instance_class)
+        return rc.cdc_apply >= 2 * rc.change
 
     def ok(c: str) -> bool:
         if mtype == "full-load":
             return _full_load_fits(ctx, c, largest)
-        rc = rates_for(c, ctx.throughput, ctx.total_bytes, scale_from=ctx.instance_class)
-        return rc.cdc_apply >= 2 * rc.change
+        return applies(c) and INSTANCE_CLASSES[c][0] >= floor
 
     rec = next((c for c in candidates if ok(c)), candidates[-1])
+    _explain_class(ctx, mtype, kind, rec, ok(rec), next((c for c in candidates if applies(c)), None), reasons)
+    if not ok(rec) and mtype != "full-load":
+        text = (
+            f"no {fam}* class gives CDC apply twice the change rate; split the tables across "
+            f"several replication instances"
+        )
+        warnings.append(warning("no-class-applies-cdc-fast-enough", text))
+    if mtype == "full-load-and-cdc":
+        offline = next((c for c in _by_size(f"dms.c{gen}.") if _full_load_fits(ctx, c, largest)), None)
+        if offline is not None:
+            reasons.append(f"an offline full load would fit the window from {offline} upwards (lower bound)")
+    return rec
+
+
+def _explain_class(
+    ctx: Context, mtype: str, kind: str, rec: str, met: bool, cdc_only: str | None, reasons: list[str]
+) -> None:
+    """The reason for the recommended class, naming the configured class when it is the floor."""
     need = (
         "its full-load lower bound fits the window"
         if mtype == "full-load"
@@ -125,29 +152,43 @@ def recommend(ctx: Context, mtype: str, largest: float, reasons: list[str], warn
         if kind == "r"
         else "c (compute) family for a CPU-bound full load without LOBs"
     )
-    if ok(rec):
-        reasons.append(f"instance: {rec} is the smallest class of the {why_family} where {need}")
-    else:
+    if not met:
         reasons.append(f"instance: {rec}, the largest class of the {why_family}; none meets the need ({need})")
-        if mtype != "full-load":
-            text = (
-                f"no {fam}* class gives CDC apply twice the change rate; split the tables across "
-                f"several replication instances"
-            )
-            warnings.append(warning("no-class-applies-cdc-fast-enough", text))
-    if mtype == "full-load-and-cdc":
-        offline = next((c for c in _by_size(f"dms.c{gen}.") if _full_load_fits(ctx, c, largest)), None)
-        if offline is not None:
-            reasons.append(f"an offline full load would fit the window from {offline} upwards (lower bound)")
-    return rec
+        return
+    text = f"instance: {rec} is the smallest class of the {why_family} where {need}"
+    if mtype == "full-load-and-cdc" and cdc_only is not None and cdc_only != rec:
+        text += (
+            f", and no smaller than the configured {ctx.instance_class}: the full load and catch-up above are "
+            f"estimated on it (CDC alone would be met from {cdc_only}, but a smaller class lengthens the load)"
+        )
+    reasons.append(text)
+
+
+def recommend_dcu(ctx: Context, rec: str, reasons: list[str]) -> int:
+    """DMS Serverless: the MaxCapacityUnits each replication config needs, from the memory of the class the plan
+    sized each replication as (at least the configured one, whose rates the estimates use): one DCU is 2 GB
+    (migration.planning.capacity)."""
+    sized = max(rec, ctx.instance_class, key=lambda c: INSTANCE_CLASSES[c][1])
+    dcu = dcu_for_memory(INSTANCE_CLASSES[sized][1])
+    reasons.append(
+        f"capacity: each DMS Serverless replication config scales on its own up to its MaxCapacityUnits (no task "
+        f"shares it with another); the estimates take each at the size of {sized} "
+        f"({INSTANCE_CLASSES[sized][1]} GiB), i.e. MaxCapacityUnits {dcu} DCU per replication (capacity.maxDcu)"
+    )
+    return dcu
 
 
 def storage(
-    mtype: str, r: Rates, makespan: float, catch_up: float | None, reasons: list[str], warnings: list[Notice]
+    ctx: Context, mtype: str, makespan: float, catch_up: float | None, reasons: list[str], warnings: list[Notice]
 ) -> int:
     """storage = 50 GB (logs, sorter, swap) + 2 x CDC backlog, rounded up to 10 GB, where the backlog is the
     changes cached during full load and catch-up (full-load-and-cdc) or CDC_LAG_HOURS of changes (cdc); the
-    factor 2 keeps the DMS 90%-used low-storage event away while swap files grow."""
+    factor 2 keeps the DMS 90%-used low-storage event away while swap files grow. The reason weighs it against
+    the storage the stack configures; DMS Serverless manages its own storage (0: nothing to recommend)."""
+    if ctx.serverless:
+        reasons.append("storage: DMS Serverless provisions its own storage; nothing to configure")
+        return 0
+    r = ctx.rates
     if mtype == "full-load":
         backlog = 0.0
         what = "no CDC backlog"
@@ -163,7 +204,19 @@ def storage(
         text = f"storage need {gb} GB exceeds the {MAX_STORAGE_GB} GB maximum; split the migration"
         warnings.append(warning("storage-over-maximum", text))
         gb = MAX_STORAGE_GB
-    reasons.append(
+    text = (
         f"storage: {gb} GB = {BASE_STORAGE_GB} GB base + 2 x {fmt_gb(backlog)} GB backlog ({what}), rounded up to 10 GB"
     )
+    if ctx.storage_gb is not None:
+        covers = "covers it" if ctx.storage_gb >= gb else "is less: raise replicationInstance.allocatedStorage"
+        text += f"; the configured {ctx.storage_gb} GB {covers}"
+        if ctx.storage_gb < gb:
+            warnings.append(
+                warning(
+                    "storage-below-need",
+                    f"replicationInstance.allocatedStorage {ctx.storage_gb} GB is below the {gb} GB the plan needs "
+                    "(changes cached during the load spill to storage)",
+                )
+            )
+    reasons.append(text)
     return gb

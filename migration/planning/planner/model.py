@@ -128,9 +128,24 @@ class MigrationPlan:
     catch_up_seconds: float | None = None
     assumptions: dict[str, float] = field(default_factory=dict)
     instances: int = 1  # replication instances the tasks are spread over
+    # DMS Serverless: each task is a replication config on capacity of its own, and recommended_instance_class
+    # names the size the plan assumed for each (the MaxCapacityUnits recommendation is in recommended_dcu)
+    serverless: bool = False
+    recommended_dcu: int | None = None
+    configured_storage_gb: int | None = None  # the stack's allocated storage, weighed against the need
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        # the serverless and storage keys appear only when set, so plans frozen before them read back unchanged
+        extra = {
+            k: v
+            for k, v in (
+                ("serverless", self.serverless or None),
+                ("recommended_dcu", self.recommended_dcu),
+                ("configured_storage_gb", self.configured_storage_gb),
+            )
+            if v is not None
+        }
+        return extra | {
             "migration_type": self.migration_type,
             "instances": self.instances,
             "instance_class": self.instance_class,
@@ -164,6 +179,11 @@ class MigrationPlan:
             reasons=tuple(data["reasons"]),
             warnings=tuple(warning(PLAN_FILE_WARNING, str(text)) for text in data["warnings"]),
             instances=int(data.get("instances", 1)),
+            serverless=bool(data.get("serverless", False)),
+            recommended_dcu=None if data.get("recommended_dcu") is None else int(data["recommended_dcu"]),
+            configured_storage_gb=(
+                None if data.get("configured_storage_gb") is None else int(data["configured_storage_gb"])
+            ),
         )
 
     def to_json(self) -> str:

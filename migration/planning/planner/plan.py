@@ -13,7 +13,7 @@ from migration.config import Throughput
 from migration.dms.limits import MAX_REPLICATION_INSTANCES
 from migration.notices import Notice
 from migration.planning.planner.checks import check_max_tasks, check_ranges, check_tables
-from migration.planning.planner.decide import choose_migration_type, finest_unit, recommend, storage
+from migration.planning.planner.decide import choose_migration_type, finest_unit, recommend, recommend_dcu, storage
 from migration.planning.planner.explain import (
     instances_reason,
     redo_readers_reason,
@@ -60,12 +60,16 @@ def plan_migration(
     max_tables_per_task: int = DEFAULT_MAX_TABLES_PER_TASK,
     max_tasks: int | None = None,
     instances: int | None = 1,
+    serverless: bool = False,
+    storage_gb: int | None = None,
 ) -> MigrationPlan:
     """Split the inventory into DMS tasks, choose the migration type and size the instance.
 
     `instances` spreads the tasks over that many replication instances of the class (DMS's own scale-out: at most
     200 tasks each, each with its own throughput); None chooses the smallest count whose estimated full load fits
-    the window. The options the stack config validates (window, class, throughput, table and instance limits) are
+    the window. `serverless` plans DMS Serverless replication configs: each task alone on capacity the size of
+    `instance_class`, and a MaxCapacityUnits recommendation instead of a class. `storage_gb`, the allocated storage
+    the stack configures, is weighed against the storage need. The options the stack config validates (window, class, throughput, table and instance limits) are
     taken as given; see migration.planning.planner.checks."""
     task_cap = check_max_tasks(max_tasks)
     raw = check_tables(tables)
@@ -74,12 +78,14 @@ def plan_migration(
     by_label = {t.label: t for t in tabs}
     ranges = check_ranges(key_ranges, by_label)
     ctx = Context(instance_class, throughput, window_hours, preloaded, max_tables_per_task, task_cap, r, tabs, ranges)
-    if instances is None:
+    ctx = replace(ctx, serverless=serverless, storage_gb=None if serverless else storage_gb)
+    if instances is None and not serverless:
         ctx, (drafts, demoted, est, warnings) = _fewest_instances(ctx, groups, by_label)
     else:
-        ctx = replace(ctx, instances=instances, task_cap=task_cap * instances)
+        count = 1 if serverless or instances is None else instances
+        ctx = replace(ctx, instances=count, task_cap=task_cap * count)
         drafts, demoted, est, warnings = _split_and_place(ctx, groups, by_label)
-    return _decide_and_explain(ctx, drafts, demoted, est, warnings, chosen=instances is None)
+    return _decide_and_explain(ctx, drafts, demoted, est, warnings, chosen=instances is None and not serverless)
 
 
 def _decide_and_explain(
@@ -94,7 +100,8 @@ def _decide_and_explain(
     reasons.append(split_reason(ctx, drafts, est))
     warnings += table_warnings(ctx, demoted, drafts)
     rec = recommend(ctx, mtype, finest_unit(ctx), reasons, warnings)
-    storage_gb = storage(mtype, ctx.rates, est.makespan, catch_up, reasons, warnings)
+    dcu = recommend_dcu(ctx, rec, reasons) if ctx.serverless else None
+    storage_gb = storage(ctx, mtype, est.makespan, catch_up, reasons, warnings)
     return MigrationPlan(
         migration_type=mtype,
         tasks=_planned_tasks(ctx, drafts, est),
@@ -110,6 +117,9 @@ def _decide_and_explain(
         catch_up_seconds=None if catch_up is None or math.isinf(catch_up) else minutes(catch_up),
         assumptions=_assumptions(ctx),
         instances=ctx.instances,
+        serverless=ctx.serverless,
+        recommended_dcu=dcu,
+        configured_storage_gb=ctx.storage_gb,
     )
 
 

@@ -97,6 +97,10 @@ class Context:
     tabs: tuple[Tab, ...]
     ranges: Mapping[str, tuple[int | float, int | float]]
     instances: int = 1
+    # DMS Serverless: each replication config runs on capacity of its own (up to its MaxCapacityUnits), so no task
+    # shares a rate with another; the class stands for the size of that capacity.
+    serverless: bool = False
+    storage_gb: int | None = None  # the allocated storage the stack configures, which the recommendation weighs
     total_bytes: int = field(init=False)
     total_work: float = field(init=False)
     target: float = field(init=False)

@@ -54,6 +54,8 @@ def estimate(drafts: Sequence[Draft], ctx: Context) -> Estimate:
     """Simulate the full load: each draft's units go largest-first onto its streams, then all streams of one
     instance share its rate. Kept apart so the estimate can be checked on given drafts."""
     r = ctx.rates
+    if ctx.serverless:
+        return _estimate_alone(drafts, ctx)
     task_time = [0.0] * len(drafts)
     for instance in range(ctx.instances):  # instances run side by side; each one's streams share its rate
         stream_loads: list[float] = []
@@ -70,6 +72,17 @@ def estimate(drafts: Sequence[Draft], ctx: Context) -> Estimate:
     all_units = [u for d in drafts for u in d.units]
     lower = 0.0 if ctx.preloaded else max(max(all_units, default=0.0) / r.stream, ctx.total_work / ctx.capacity)
     return Estimate(task_time, max(task_time, default=0.0), lower)
+
+
+def _estimate_alone(drafts: Sequence[Draft], ctx: Context) -> Estimate:
+    """DMS Serverless: each draft's streams share only its own replication's rate; the lower bound is then the
+    largest unit on one stream (more replications add capacity, so no split beats it)."""
+    r = ctx.rates
+    if ctx.preloaded:
+        return Estimate([0.0] * len(drafts), 0.0, 0.0)
+    task_time = [max(simulate(lpt(d.units, d.streams), r.stream, r.instance), default=0.0) for d in drafts]
+    largest = max((u for d in drafts for u in d.units), default=0.0)
+    return Estimate(task_time, max(task_time, default=0.0), largest / r.stream)
 
 
 def instance_finish(drafts: Sequence[Draft], ctx: Context) -> list[float]:
