@@ -70,7 +70,7 @@ def test_one_program_run_works_out_the_plan_once_with_auto_instances(monkeypatch
 
 
 def test_a_serverless_stack_renders_replication_configs_with_the_providers_input_names():
-    run = run_stack(["capacity.mode=serverless"])
+    run = run_stack(["capacity.mode=serverless", "migration.startTask=true"])
     assert of_type(run.resources, INSTANCE) == [] and of_type(run.resources, TASK) == []
     (config,) = of_type(run.resources, CONFIG)
     inputs = config.inputs
@@ -88,6 +88,7 @@ def test_a_serverless_stack_renders_replication_configs_with_the_providers_input
 def test_a_serverless_stack_passes_the_phases():
     for phase in ("replicate", "cutover", "complete"):
         overrides = ["capacity.mode=serverless", f"phase={phase}", "migration.targetTablePrepMode=DO_NOTHING"]
+        overrides.append("migration.startTask=true")
         (config,) = of_type(run_stack(overrides).resources, CONFIG)
         assert config.inputs["startReplication"] is (phase == "replicate")
 

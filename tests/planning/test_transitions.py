@@ -226,7 +226,7 @@ def test_engine_dates_near_are_warned_on_the_first_up_too():
 def test_has_run_stays_true_after_the_task_stops():
     """A cdc task that ran in replicate keeps its start position at cutover and after, not only while it runs."""
     cdc = ("migration.type=cdc", "migration.cdcStartPosition=1234567890", "migration.targetTablePrepMode=DO_NOTHING")
-    ran = _deployed(*cdc, stack="dev")
+    ran = _deployed(*cdc, "migration.startTask=true", stack="dev")
     stopped = _deployed(*cdc, "phase=cutover", stack="dev", previous=ran)
     assert stopped["tasks"]["oracle2pg-dev-main"]["hasRun"] is True
     moved = ("migration.type=cdc", "migration.cdcStartPosition=1234567999", "migration.targetTablePrepMode=DO_NOTHING")
