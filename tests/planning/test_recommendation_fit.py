@@ -58,4 +58,4 @@ def test_a_lob_heavy_inventory_gets_a_class_with_room_for_its_buffers(tmp_path):
     text = render_plan_text(design.plan)
     assert "  - instance: dms.r6i.large is the smallest class of the r (memory) family" in text  # throughput alone
     assert "Recommended: dms.r6i.xlarge, " in text
-    assert "at dms.r6i.large the LOB buffers of 3 task(s) need 10.2 GiB even at CommitRate 100" in text
+    assert "at dms.r6i.large the LOB buffers of 4 task(s) need 10.2 GiB even at CommitRate 100" in text
