@@ -217,3 +217,9 @@ def test_the_runbook_lists_the_sequences_tied_to_no_column_with_a_check(text):
     untied = resync[resync.index("tied to no column") :]
     assert "`hosp.invoice_no_seq`" in untied and "ward_seq" not in untied.split("```")[0]
     assert "DO $check$" in untied and "RAISE WARNING" in untied
+
+
+def test_serverless_resume_after_the_build_asks_dms_for_each_replication_config_arn():
+    build = _section(runbook(_design("capacity.mode=serverless", "reverse.enabled=false")), "## 0b.")
+    assert '--replication-config-arn "$(dms_task_arn "$t")" --start-replication-type resume-processing' in build
+    assert "<" not in build.split("```sh", 2)[-1]  # no placeholder left in the resume loop

@@ -83,8 +83,9 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
     )
     if ctx.serverless:
         resume = (
-            '  aws dms start-replication --region "$REGION" --replication-config-arn "<the replication config ARN '
-            'of $t>" --start-replication-type resume-processing'
+            # dms_task_arn (helpers_serverless.sh) asks DMS for the replication config's ARN
+            '  aws dms start-replication --region "$REGION" --replication-config-arn "$(dms_task_arn "$t")" '
+            "--start-replication-type resume-processing"
         )
     else:
         resume = (
