@@ -20,6 +20,7 @@ from migration.docs.runbook.markdown import Doc
 CONTROL_SCHEMA = DEFAULT_CONTROL_SCHEMA["postgresql"]
 VALIDATION_FAILURES_TABLE = f"{CONTROL_SCHEMA}.awsdms_validation_failures_v1"
 APPLY_EXCEPTIONS_TABLE = f"{CONTROL_SCHEMA}.awsdms_apply_exceptions"
+DRAIN_WAIT_SECONDS = 1800  # dms_drain_to's default wait (helpers_*.sh: DMS_WAIT_SECONDS)
 FREEZE_TIME_QUERY = "SELECT TO_CHAR(SYS_EXTRACT_UTC(SYSTIMESTAMP), 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM dual"
 
 
@@ -80,6 +81,42 @@ def exact_drain_step(ctx: RunbookContext, d: Doc) -> None:
         "reason, read its log and step 1's failure tables before going on.",
         "",
     )
+    _when_the_drain_does_not_stop(ctx, d)
+
+
+def _when_the_drain_does_not_stop(ctx: RunbookContext, d: Doc) -> None:
+    """The stop position's one undocumented edge, with the next step; and on DMS Serverless, the restart's cost."""
+    d.add(
+        f"`dms_drain_to` waits at most `DMS_WAIT_SECONDS` (default {DRAIN_WAIT_SECONDS // 60} min) and then names "
+        "the tasks still running, instead of polling for ever. DMS documents a `commit_time:` stop position only "
+        'as "when you want a CDC operation to stop" (DMS API reference: StartReplicationTask, CdcStopPosition); '
+        "it does not say how a task finds it has passed that time when nothing commits after it, and with writes "
+        "frozen nothing may. So a task still running after the wait is not an error in itself. Next step for "
+        "each one named (kept in `$DRAIN_RUNNING`): check that it has nothing left to apply, CDC latency near 0 "
+        "and no incoming changes"
+        + (" (DMS Serverless: on the replication's monitoring tab)," if ctx.serverless else ":"),
+        "",
+    )
+    if not ctx.serverless:
+        d.code(
+            "sh",
+            'for t in $DRAIN_RUNNING; do dms_metric CDCLatencySource "$t"; dms_metric CDCIncomingChanges "$t"; done',
+        )
+    d.add(
+        "then stop it yourself (`aws dms stop-replication-task`, or `stop-replication` on DMS Serverless) and "
+        "confirm with the row counts below; if latency is not near 0, the task is behind: wait and run "
+        "`dms_wait_stopped TASK_ID` again rather than stop it.",
+        "",
+    )
+    if ctx.serverless:
+        d.add(
+            "DMS Serverless: `dms_drain_to` stops and restarts each replication. A stop keeps the replication "
+            "provisioned (DMS API reference: StopReplication), but a start goes through the replication states "
+            "again (initializing, testing connection, fetching metadata, calculating capacity; DMS guide: *AWS DMS "
+            "Serverless components*) before it applies a change: minutes per replication, inside the outage. Time "
+            "it in a rehearsal and add it to the outage estimate.",
+            "",
+        )
 
 
 def lob_reconciliation_step(ctx: RunbookContext, d: Doc) -> None:
