@@ -172,6 +172,26 @@ def renamed_objects(design: MigrationDesign) -> list[tuple[str, str]] | None:
     return out
 
 
+def quoted_names(design: MigrationDesign) -> list[tuple[str, str]]:
+    """(Oracle name, PostgreSQL name as SQL must write it) of the migrated tables and columns whose PostgreSQL
+    name only works quoted: a reserved word (`order`) or a name kept as Oracle spells it (`ORDER#`, `ship-to`:
+    DMS transforms no such name). Applications must quote them; in inventory order, empty without an inventory."""
+    inv, names = design.inventory, design.names
+    if inv is None or names is None:
+        return []
+    out: list[tuple[str, str]] = []
+    for owner, table in sorted(design.moved, key=list(inv.tables).index):
+        pg_table = names.table(owner, table)
+        where = f"{quote_postgres(names.schema(owner))}.{quote_postgres(pg_table)}"
+        if quote_postgres(pg_table) != pg_table:
+            out.append((f"{owner}.{table}", where))
+        for col in inv.tables[(owner, table)].columns:
+            pg = names.column(owner, table, col.name)
+            if quote_postgres(pg) != pg:
+                out.append((f"{owner}.{table}.{col.name}", f"{where}.{quote_postgres(pg)}"))
+    return out
+
+
 def runbook_context(design: MigrationDesign) -> RunbookContext:
     """What the runbook needs of the design: ids, where each task runs, the plan's estimates, the exact tables."""
     from migration.planning.capacity import serverless_dcu
@@ -203,6 +223,7 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
         if cfg.source.settings.reader == "logminer"
         else (),
         renamed=renamed_objects(design),
+        quoted=quoted_names(design),
         instance_ids=instance_ids,
         task_instances=_task_instances(design, reverse_id),
         serverless_dcu=serverless_dcu(cfg) if cfg.capacity.mode == "serverless" else None,

@@ -96,6 +96,9 @@ class RunbookContext:
     # (Oracle name, PostgreSQL name) of every migrated table and column whose PostgreSQL name is not the plain
     # case fold, from the inventory's name map; None when the stack has no inventory (names folded by case only).
     renamed: Sequence[tuple[str, str]] | None = None
+    # (Oracle name, PostgreSQL name as SQL writes it) of the migrated tables and columns whose PostgreSQL name only
+    # works quoted (a reserved word, or a name DMS cannot transform, kept as Oracle spells it).
+    quoted: Sequence[tuple[str, str]] = ()
     # Every replication instance of the stack, the first being `instance_id`; empty: `instance_id` alone.
     instance_ids: Sequence[str] = ()
     # Task id (forward and reverse) -> the instance it runs on; a task not listed runs on `instance_id`.

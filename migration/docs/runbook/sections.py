@@ -533,6 +533,24 @@ def _teardown(ctx: RunbookContext, d: Doc) -> None:
         d.add(f"On Oracle drop `{FALLBACK_TRACKING_TABLE}` once it is empty, and drop the DMS users on both sides.", "")
 
 
+def _quoted_names(ctx: RunbookContext, d: Doc) -> None:
+    """The PostgreSQL names that only work quoted (reserved words, names DMS keeps as Oracle spells them because
+    it transforms no name holding # \\ / or -): every application query must write them so, or PostgreSQL folds
+    them (or reads a keyword) and finds no such object."""
+    if not ctx.quoted:
+        return
+    d.add(
+        f"{len(ctx.quoted)} migrated table(s) and column(s) only work quoted in PostgreSQL: a reserved word, or a "
+        "name kept as Oracle spells it (DMS transforms no column name holding `#`, `\\`, `/` or `-`). "
+        "Applications must write them exactly as below, quotes included, in every query:",
+        "",
+        "| Oracle | PostgreSQL (quoted) |",
+        "|---|---|",
+    )
+    d.add(*[f"| `{ora}` | `{pg}` |" for ora, pg in ctx.quoted[:_MAX_NAMES_LISTED]])
+    d.add("")
+
+
 def _names(ctx: RunbookContext, d: Doc) -> None:
     """Appendix: which Oracle object each PostgreSQL name stands for, where it is not the case fold. Row counts,
     validation failures and the fallback are read by these names; without an inventory, say what is assumed."""
@@ -546,12 +564,16 @@ def _names(ctx: RunbookContext, d: Doc) -> None:
             "",
         )
         return
-    if not ctx.renamed:
+    if not ctx.renamed and not ctx.quoted:
         d.add("Every migrated name is plain upper case in Oracle and its lower-case form in PostgreSQL.", "")
+        return
+    _quoted_names(ctx, d)
+    if not ctx.renamed:
         return
     d.add(
         f"{len(ctx.renamed)} migrated table(s) and column(s) are named differently from the case fold; the forward "
-        "and reverse mappings carry a rename rule for each:",
+        + ("and reverse mappings carry" if ctx.reverse_task_id else "mappings carry")
+        + " a rename rule for each:",
         "",
         "| Oracle | PostgreSQL |",
         "|---|---|",
