@@ -45,6 +45,7 @@ class LeftBehindItem(NamedTuple):
     how: str
     postgres_sql: str = ""  # to run on PostgreSQL (ADD COLUMN, CREATE TABLE) or a comment saying why not
     oracle_sql: str = ""  # the SQL*Plus extract, after the freeze
+    way_back: bool = False  # left out of the reverse task: postgres_sql extracts, oracle_sql loads (fallback)
 
 
 @dataclass(frozen=True)

@@ -497,6 +497,7 @@ def _take_back(ctx: RunbookContext, d: Doc, rev: str) -> None:
         "",
     )
     d.add(*row_count_queries(ctx))
+    _carry_back_by_hand(ctx, d)
     d.add("4. Stop all tasks.", "")
     d.code("sh", *d.pulumi_phase("complete"))
     d.add("5. Re-enable Oracle's triggers and FK constraints:", "")
@@ -509,6 +510,27 @@ def _take_back(ctx: RunbookContext, d: Doc, rev: str) -> None:
     )
     identity_take_back(ctx, d)
     d.add("7. Switch the applications back to Oracle.", "")
+
+
+def _carry_back_by_hand(ctx: RunbookContext, d: Doc) -> None:
+    """Step 8.3, last: the LOB columns reverse.leaveOutColumns keeps out of the reverse task come back by hand,
+    with PostgreSQL frozen and before Oracle takes production back (migration.planning.left_behind, way back)."""
+    items = [i for i in ctx.left_behind if i.way_back]
+    if not items:
+        return
+    d.add(
+        f"   The reverse task leaves out {', '.join(i.what.split(' ')[0] for i in items)} "
+        "(`reverse.leaveOutColumns`): carry them back now, every row by key. On PostgreSQL, extract each one into "
+        "a CSV:",
+        "",
+    )
+    d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", *(i.postgres_sql for i in items), "SQL")
+    d.add(
+        "   On Oracle, as the reverse user: create each staging table, load its CSV with SQL*Loader (the control "
+        "file is in the comment), update the column by key, drop the staging table:",
+        "",
+    )
+    d.code("sql", *(i.oracle_sql for i in items))
 
 
 def _teardown(ctx: RunbookContext, d: Doc) -> None:
