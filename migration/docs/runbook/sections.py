@@ -19,6 +19,7 @@ from migration.docs.runbook.context import RunbookContext
 from migration.docs.runbook.drain import (
     exact_drain_step,
     freeze_time_step,
+    lob_first_pass_step,
     lob_reconciliation_step,
     validation_failures_step,
 )
@@ -206,12 +207,7 @@ def _pre_checks(ctx: RunbookContext, d: Doc) -> None:
         )
     if ctx.validation_enabled:
         validation_failures_step(ctx, d)
-    if ctx.cdc and ctx.lob_updates_not_replicated:
-        d.add(
-            f"LOB-only updates of {', '.join(ctx.lob_updates_not_replicated)} are not replicated (LogMiner): they are "
-            "reconciled after the freeze and the drain (step 3), not here.",
-            "",
-        )
+    lob_first_pass_step(ctx, d)
 
 
 def _reverse_path_check(ctx: RunbookContext, d: Doc) -> None:
