@@ -145,10 +145,10 @@ def accepted_lob_tables(stack: Stack, labels: Iterable[str]) -> list[str]:
     return [t for t in labels if t in accepted or any(rx.fullmatch(t) for rx in patterns)]
 
 
-# Planning assumption for the LOB reconciliation (runbook steps 1 and 3): one SQL*Plus spool of hex-encoded LOBs
-# and one psql \copy, table after table, move about this many MB of the export's BYTES per second. Time the first
-# table on a restored copy and read the figure against it.
-LOB_PASS_MB_PER_S = 20
+# Planning assumption for the LOB reconciliation (runbook steps 1 and 3): one SQL*Plus spool of LOBs (BLOBs as hex,
+# twice their bytes, through a PL/SQL function) and one psql \copy, table after table, move about this many MB of
+# the export's BYTES per second. Time the first table on a restored copy and read the figure against it.
+LOB_PASS_MB_PER_S = 10
 
 
 def lob_reconciliation_text(tables: Sequence[Table], window_hours: float | None) -> str:

@@ -33,12 +33,12 @@ def _section(text: str, number: int) -> str:
 
 
 def test_the_plan_and_the_runbook_say_the_same_two_passes_and_list_the_tables():
-    design = _design()
+    design = _design("sizing.windowHours=1")
     warning = _warning(design)
     said = warning.split("(accepted in migration.lobUpdatesNotReplicated); ", 1)[1]
     assert said.startswith("reconcile them in two passes (runbook steps 1 and 3): before the freeze, record the SCN")
-    assert "A full pass reads 12.0 GiB (the export's BYTES of 1 table(s)): about 0.2 h at 20 MB/s" in said
-    assert "within the 0.25 h downtime window" in said
+    assert "A full pass reads 12.0 GiB (the export's BYTES of 1 table(s)): about 0.3 h at 10 MB/s" in said
+    assert "within the 1 h downtime window even if every row changed" in said
     text = runbook(design)
     pre, drain = _section(text, 1), _section(text, 3)
     assert "- `APP.DOCUMENTS`" in pre
@@ -50,9 +50,9 @@ def test_the_plan_and_the_runbook_say_the_same_two_passes_and_list_the_tables():
 
 
 def test_a_pass_longer_than_the_window_is_said_in_both_with_binary_reader():
-    design = _design("sizing.windowHours=0.1")
+    design = _design()  # prod: 12 GiB of LOB tables, a 0.25 h window
     said = _warning(design).split("(accepted in migration.lobUpdatesNotReplicated); ", 1)[1]
-    assert "about 0.2 h at 20 MB/s, more than the 0.1 h downtime window" in said
+    assert "about 0.3 h at 10 MB/s, more than the 0.25 h downtime window" in said
     assert "use Binary Reader (source.settings.reader: binary-reader), which replicates LOB-only updates" in said
     assert said in runbook(design)
 
