@@ -354,7 +354,7 @@ def _parser() -> argparse.ArgumentParser:
 _FILE_FLAGS = ("columns", "tables", "keys", "lobs", "number_datatype_scale", "interval_partitions_ahead")
 
 
-def _from_flags(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list[tuple[str, str]] | None]:
+def _from_flags(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list[tuple[str, str]] | None, bool]:
     """The inventory files named on the command line: every table, schemas renamed by --schema-map."""
     missing = [f"--{n}" for n in ("columns", "tables") if not getattr(args, n)]
     if missing:
@@ -362,12 +362,13 @@ def _from_flags(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list
     inv = load_inventory(args.columns, args.tables, getattr(args, "lobs", None), args.keys)
     names = build_name_map(inv, schema_renames(inv, dict(args.schema_map)))
     scale = 10 if args.number_datatype_scale is None else args.number_datatype_scale
-    return inv, names, scale, None
+    return inv, names, scale, None, False
 
 
-def _from_stack(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list[tuple[str, str]] | None]:
+def _from_stack(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list[tuple[str, str]] | None, bool]:
     """A stack's inventory under its schema renames and NumberDatatypeScale, limited to the tables its tasks move
-    (the design's, so a table `inventory.unsupportedColumns: exclude-table` leaves out gets no DDL either)."""
+    (the design's, so a table `inventory.unsupportedColumns: exclude-table` leaves out gets no DDL either), and
+    whether the stack has a reverse path (the DDL's rename comments say "both ways" only then)."""
     from migration.config.stackfile import read_stack_file
     from migration.planning.design import resolve
 
@@ -385,7 +386,7 @@ def _from_stack(args: argparse.Namespace) -> tuple[Inventory, NameMap, int, list
     assert inv is not None and names is not None  # the stack has an inventory
     order = {key: i for i, key in enumerate(inv.tables)}
     tables = sorted(design.moved, key=order.__getitem__)
-    return inv, names, stack.config.source.settings.number_datatype_scale, tables
+    return inv, names, stack.config.source.settings.number_datatype_scale, tables, stack.config.reverse.enabled
 
 
 def _objects(args: argparse.Namespace, inv: Inventory) -> SchemaObjects:
@@ -433,7 +434,7 @@ def main(argv: list[str]) -> int:
     except SystemExit as exc:  # --help
         return exc.code if isinstance(exc.code, int) else 0
     try:
-        inv, names, scale, tables = _from_stack(args) if args.stack else _from_flags(args)
+        inv, names, scale, tables, reverse_path = _from_stack(args) if args.stack else _from_flags(args)
         if args.command == "report" and args.format == "json":
             write_json_report(inv, sys.stdout, scale, names=names, tables=tables)
             return 0
@@ -449,9 +450,10 @@ def main(argv: list[str]) -> int:
                 tables=tables,
                 number_datatype_scale=scale,
                 interval_partitions_ahead=_partitions_ahead(args),
+                reverse_path=reverse_path,
             )
         else:
-            text = render_ddl(inv, names=names, tables=tables, number_datatype_scale=scale)
+            text = render_ddl(inv, names=names, tables=tables, number_datatype_scale=scale, reverse_path=reverse_path)
         if getattr(args, "output", None):
             write_file(Path(args.output), text, flag="--output", inputs=_inputs(args))
         else:

@@ -330,13 +330,13 @@ def _error_behavior(opts: TaskSettingsOptions) -> dict[str, Any]:
       escalation would rely on ApplyErrorEscalationCount, where 0 means "never escalate" — a swallowed error.
     - Escalation policies STOP_TASK with count 0: unused because the first-level policies already stop.
     - FailOnTransactionConsistencyBreached true on the forward (Oracle-source) tasks: never start a full load past
-      a long-open transaction; DMS documents it for Oracle sources, so the reverse task keeps false.
+      a long-open transaction; DMS documents it for Oracle sources, so the reverse task omits it.
     - Recoverable (connection) errors keep DMS's retry-with-throttling defaults: they are transient.
     Non-strict (dev) is exactly the DMS defaults, spelled out.
     """
     strict = opts.strict_errors
     stop, log = "STOP_TASK", "LOG_ERROR"
-    return {
+    doc: dict[str, Any] = {
         "DataErrorPolicy": stop if strict else log,
         "DataTruncationErrorPolicy": stop if strict else log,
         "DataErrorEscalationPolicy": stop if strict else "SUSPEND_TABLE",
@@ -356,12 +356,14 @@ def _error_behavior(opts: TaskSettingsOptions) -> dict[str, Any]:
         "ApplyErrorEscalationCount": 0,
         "ApplyErrorFailOnTruncationDdl": False,
         "FailOnNoTablesCaptured": opts.fail_on_no_tables_captured,
-        # Documented for Oracle sources only (Error handling task settings): the forward tasks; the reverse task
-        # (PostgreSQL source, Oracle target) keeps DMS's default false.
-        "FailOnTransactionConsistencyBreached": strict and opts.target_engine == "postgresql",
         "FullLoadIgnoreConflicts": True,
         "EventErrorPolicy": "IGNORE",
     }
+    if opts.target_engine == "postgresql":
+        # Documented for Oracle sources only (Error handling task settings): the forward tasks carry it; the
+        # reverse task (PostgreSQL source, Oracle target) leaves it out rather than write a setting DMS ignores.
+        doc["FailOnTransactionConsistencyBreached"] = strict
+    return doc
 
 
 def _validation(opts: TaskSettingsOptions) -> dict[str, Any]:

@@ -7,13 +7,17 @@ Pure logic: the stack config (and its inventory when configured) fills the gener
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from migration.config import Connection, Stack
 from migration.docs import prereqs
 from migration.docs.runbook import EndpointIds, MigratedTable, RunbookContext, render_runbook
+from migration.docs.runbook.lob_sql import lob_reconciliation_sql
 from migration.docs.runbook.object_facts import left_behind_items, schema_object_facts
 from migration.inventory.names import quote_postgres
+from migration.inventory.typemap import TypeMapper
 from migration.planning.design import MigrationDesign
+from migration.planning.lob_rules import accepted_lob_tables, lob_reconciliation_text
 from migration.planning.naming import postgres_schema
 
 DEFAULT_ORACLE_USER = "DMS_USER"
@@ -172,6 +176,50 @@ def renamed_objects(design: MigrationDesign) -> list[tuple[str, str]] | None:
     return out
 
 
+def quoted_names(design: MigrationDesign) -> list[tuple[str, str]]:
+    """(Oracle name, PostgreSQL name as SQL must write it) of the migrated tables and columns whose PostgreSQL
+    name only works quoted: a reserved word (`order`) or a name kept as Oracle spells it (`ORDER#`, `ship-to`:
+    DMS transforms no such name). Applications must quote them; in inventory order, empty without an inventory."""
+    inv, names = design.inventory, design.names
+    if inv is None or names is None:
+        return []
+    out: list[tuple[str, str]] = []
+    for owner, table in sorted(design.moved, key=list(inv.tables).index):
+        pg_table = names.table(owner, table)
+        where = f"{quote_postgres(names.schema(owner))}.{quote_postgres(pg_table)}"
+        if quote_postgres(pg_table) != pg_table:
+            out.append((f"{owner}.{table}", where))
+        for col in inv.tables[(owner, table)].columns:
+            pg = names.column(owner, table, col.name)
+            if quote_postgres(pg) != pg:
+                out.append((f"{owner}.{table}.{col.name}", f"{where}.{quote_postgres(pg)}"))
+    return out
+
+
+def _lob_reconciliation(design: MigrationDesign) -> dict[str, Any]:
+    """The tables whose LOB-only updates LogMiner loses (the acknowledged ones the forward tasks move with their
+    LOBs), with their reconciliation SQL and the plan's words for it; without an inventory, the acknowledged
+    patterns as written."""
+    cfg = design.stack.config
+    inv, names = design.inventory, design.names
+    if inv is None or names is None:
+        labels = cfg.migration.lob_updates_not_replicated if cfg.source.settings.reader == "logminer" else []
+        return {"lob_updates_not_replicated": tuple(labels)}
+    types = TypeMapper(cfg.source.settings.number_datatype_scale)
+    removed = {(r.schema, r.table, r.column) for s in design.forward for r in s.removed_columns}
+    kept = {
+        key: [c.name for c in inv.tables[key].columns if types.map(c).is_lob and (*key, c.name) not in removed]
+        for key in sorted(design.moved, key=list(inv.tables).index)
+    }
+    labels = accepted_lob_tables(design.stack, [f"{o}.{t}" for (o, t), lobs in kept.items() if lobs])
+    tables = [inv.tables[(label.split(".", 1)[0], label.split(".", 1)[1])] for label in labels]
+    return {
+        "lob_updates_not_replicated": tuple(labels),
+        "lob_reconciliation": tuple(lob_reconciliation_sql(t, kept[(t.owner, t.name)], names, types) for t in tables),
+        "lob_reconciliation_note": lob_reconciliation_text(tables, cfg.sizing.window_hours) if tables else "",
+    }
+
+
 def runbook_context(design: MigrationDesign) -> RunbookContext:
     """What the runbook needs of the design: ids, where each task runs, the plan's estimates, the exact tables."""
     from migration.planning.capacity import serverless_dcu
@@ -199,10 +247,9 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
         reverse_slot_name=rev.postgres_source.settings.slot_name if has_reverse and rev.postgres_source else None,
         loopback_prevention=has_reverse and rev.loopback_prevention,
         validation_enabled=cfg.migration.validation,
-        lob_updates_not_replicated=tuple(cfg.migration.lob_updates_not_replicated)
-        if cfg.source.settings.reader == "logminer"
-        else (),
+        **_lob_reconciliation(design),
         renamed=renamed_objects(design),
+        quoted=quoted_names(design),
         instance_ids=instance_ids,
         task_instances=_task_instances(design, reverse_id),
         serverless_dcu=serverless_dcu(cfg) if cfg.capacity.mode == "serverless" else None,

@@ -104,11 +104,13 @@ def render_ddl(
     number_datatype_scale: int = 10,
     names: NameMap | None = None,
     tables: Iterable[tuple[str, str]] | None = None,
+    reverse_path: bool = False,
 ) -> str:
     """CREATE SCHEMA / CREATE TABLE statements, in inventory order, identical for identical input.
 
     `names` (built from `schema_map` when not given) names every object; `tables` limits the DDL to those tables
-    (a stack's selection). Two Oracle names that would share a PostgreSQL name stop it with one line naming both."""
+    (a stack's selection); `reverse_path`: the stack has a reverse task, whose mapping renames back what the
+    forward one renamed (the rename comments say "both ways" only then). Two Oracle names that would share a PostgreSQL name stop it with one line naming both."""
     if names is None:
         names = build_name_map(inv, schema_renames(inv, schema_map))
     chosen = [inv.tables[k] for k in tables] if tables is not None else list(inv.tables.values())
@@ -130,11 +132,19 @@ def render_ddl(
         out.append(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(names.schema(owner))};")
     for table in chosen:
         out.append("")
-        out.extend(_table_ddl(table, names, types, space))
+        out.extend(_table_ddl(table, names, types, space, RENAMED_BOTH_WAYS if reverse_path else RENAMED_FORWARD))
     return "\n".join(out) + "\n"
 
 
-def _name_note(what: str, oracle: str, postgres: str, column: bool = False, lob: bool = False) -> str | None:
+# Which mappings carry a table's or column's rename rule (migration.planning.naming: forward_renames, and
+# reverse_renames only when the stack has a reverse task).
+RENAMED_FORWARD = "(the forward task mappings rename it)"
+RENAMED_BOTH_WAYS = "(the task mappings rename it both ways)"
+
+
+def _name_note(
+    what: str, oracle: str, postgres: str, renamed: str, column: bool = False, lob: bool = False
+) -> str | None:
     """A comment for a name that is not the plain lower-case fold: why PostgreSQL calls it what it does (`lob`: a
     LOB column, which takes the wildcard fold and no rule, LOB_FOLD_ONLY)."""
     if column and dms_cannot_transform(oracle):
@@ -144,18 +154,16 @@ def _name_note(what: str, oracle: str, postgres: str, column: bool = False, lob:
     if lob:
         return f"-- {what}: created as {postgres}, no rule of its own: {LOB_FOLD_ONLY}"
     if column and oracle.lower() in PG_SYSTEM_COLUMNS:
-        return (
-            f"-- {what}: a PostgreSQL system column name: created as {postgres} (the task mappings rename it both ways)"
-        )
+        return f"-- {what}: a PostgreSQL system column name: created as {postgres} {renamed}"
     if identifier_too_long(oracle.lower()):
-        return f"-- {what}: longer than 63 bytes: created as {postgres} (the task mappings rename it both ways)"
-    return f"-- {what}: created as {postgres} (the task mappings rename it both ways)"
+        return f"-- {what}: longer than 63 bytes: created as {postgres} {renamed}"
+    return f"-- {what}: created as {postgres} {renamed}"
 
 
-def _table_ddl(table: Table, names: NameMap, types: TypeMapper, space: Namespace) -> list[str]:
+def _table_ddl(table: Table, names: NameMap, types: TypeMapper, space: Namespace, renamed: str) -> list[str]:
     where = f"{table.owner}.{table.name}"
     pg_table = names.table(table.owner, table.name)
-    lines = [n for n in [_name_note(where, table.name, pg_table)] if n]
+    lines = [n for n in [_name_note(where, table.name, pg_table, renamed)] if n]
     body: list[str] = []
     created: dict[str, str] = {}  # Oracle column -> PostgreSQL column, for the keys
     lobs = set(table.lob_columns)
@@ -165,7 +173,7 @@ def _table_ddl(table: Table, names: NameMap, types: TypeMapper, space: Namespace
             lines.append(f"-- {where}.{col.name} ({col.data_type}) left out: {mapping.note}")
             continue
         name = created[col.name] = names.column(table.owner, table.name, col.name)
-        note = _name_note(f"{where}.{col.name}", col.name, name, column=True, lob=col.name in lobs)
+        note = _name_note(f"{where}.{col.name}", col.name, name, renamed, column=True, lob=col.name in lobs)
         if note:
             lines.append(note)
         body.append(f"    {quote_ident(name)} {mapping.postgres_type}{'' if col.nullable else ' NOT NULL'}")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from migration.inventory.ddl import _keys, _name_note, quote_ident
+from migration.inventory.ddl import RENAMED_BOTH_WAYS, RENAMED_FORWARD, _keys, _name_note, quote_ident
 from migration.inventory.ddl_cutover import render_cutover
 from migration.inventory.ddl_scope import (
     BIGINT,
@@ -87,8 +87,9 @@ def _create_sequence(s: Scope, seq: Sequence) -> str:
 
 def _table(s: Scope, table: Table) -> list[str]:
     where = f"{table.owner}.{table.name}"
-    lines = [n for n in [_name_note(where, table.name, s.names.table(table.owner, table.name))] if n]
+    lines = [n for n in [_name_note(where, table.name, s.names.table(table.owner, table.name), s.renamed)] if n]
     relaxed = relaxed_lob_columns(table)
+    lobs = set(table.lob_columns)
     body: list[str] = []
     created: dict[str, str] = {}  # Oracle column -> PostgreSQL column, for the keys
     for col in table.columns:
@@ -97,7 +98,7 @@ def _table(s: Scope, table: Table) -> list[str]:
             lines.append(f"-- {where}.{col.name} ({col.data_type}) left out: {mapping.note}")
             continue
         name = created[col.name] = s.names.column(table.owner, table.name, col.name)
-        note = _name_note(f"{where}.{col.name}", col.name, name, column=True)
+        note = _name_note(f"{where}.{col.name}", col.name, name, s.renamed, column=True, lob=col.name in lobs)
         lines += [note] if note else []
         extra = ""
         if (table.owner, table.name, col.name) in s.with_extras:
@@ -397,9 +398,10 @@ def render_ddl_part(
     names: NameMap | None = None,
     tables: Iterable[tuple[str, str]] | None = None,
     interval_partitions_ahead: int = INTERVAL_PARTITIONS_AHEAD,
+    reverse_path: bool = False,
 ) -> str:
-    """One part of the target DDL (PARTS), in inventory order, identical for identical input; `names` and `tables`
-    as for `render_ddl`; `interval_partitions_ahead` as the stack's inventory.intervalPartitionsAhead."""
+    """One part of the target DDL (PARTS), in inventory order, identical for identical input; `names`, `tables` and
+    `reverse_path` as for `render_ddl`; `interval_partitions_ahead` as the stack's inventory.intervalPartitionsAhead."""
     renderers = {"before-load": render_before_load, "after-load": render_after_load, "cutover": _render_cutover}
     if part not in renderers:
         raise ValueError(f"part: expected one of {', '.join(PARTS)}, got {part!r}")
@@ -412,6 +414,7 @@ def render_ddl_part(
         tables=tables,
         interval_partitions_ahead=interval_partitions_ahead,
     )
+    s.renamed = RENAMED_BOTH_WAYS if reverse_path else RENAMED_FORWARD
     return renderers[part](s)
 
 

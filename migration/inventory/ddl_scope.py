@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from migration.inventory.ddl import Namespace, key_names, object_name, quote_ident, schema_renames
+from migration.inventory.ddl import RENAMED_FORWARD, Namespace, key_names, object_name, quote_ident, schema_renames
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.names import NameMap, build_name_map, shortened
 from migration.inventory.objects import (
@@ -63,6 +63,7 @@ class Scope:
     given: dict[tuple[str, str, str], str] = field(default_factory=dict)
     space: Namespace = field(init=False)
     key_named: dict[tuple[str, str], dict[tuple[str, ...], str]] = field(default_factory=dict)
+    renamed: str = RENAMED_FORWARD  # which mappings carry a rename rule (ddl.RENAMED_*)
 
     def __post_init__(self) -> None:
         self.types = TypeMapper(self.scale)

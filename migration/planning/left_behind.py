@@ -3,6 +3,7 @@ plan prints it (notices coded `left-behind`) and the runbook lists it in its own
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
@@ -11,8 +12,9 @@ from migration.inventory.ddl import quote_ident, render_ddl
 from migration.inventory.model import Column, Inventory, InventoryError, Table
 from migration.inventory.names import NameMap, build_name_map, quote_oracle
 from migration.inventory.objects import Default, SchemaObjects
-from migration.inventory.typemap import TypeMapper
+from migration.inventory.typemap import TypeMapper, oracle_type_text
 from migration.notices import Notice, info
+from migration.planning.reverse import LEAVE_OUT_KEY, left_out_of_reverse
 from migration.planning.selection import Pair
 from migration.planning.spec import TaskSpec
 from migration.planning.table_rules import KEYLESS_LOB_NOTE
@@ -25,6 +27,9 @@ class LeftBehind(NamedTuple):
     postgres_sql: str = ""  # what to run on PostgreSQL for it (the column or table to add), or a comment
     oracle_sql: str = ""  # the SQL*Plus query that extracts it from Oracle after the freeze
     load_sql: str = ""  # the psql lines that load that extract, in one transaction (or a comment)
+    # On the way back (reverse.leaveOutColumns): postgres_sql extracts it from PostgreSQL once the applications
+    # stop there, oracle_sql loads it into Oracle before Oracle takes production back.
+    way_back: bool = False
 
     @property
     def line(self) -> str:
@@ -80,7 +85,7 @@ def left_behind(
     for v in objects.virtual_columns if objects else ():
         if (v.owner, v.table) in moved:
             out.append(_virtual(v, sql))
-    return out
+    return out + _way_back(stack, inv, forward, moved, sql)
 
 
 class _Sql:
@@ -269,6 +274,77 @@ def _virtual(v: Default, sql: _Sql) -> LeftBehind:
         f"-- ALTER TABLE {sql.table(table)} ADD COLUMN {name} <type> GENERATED ALWAYS AS (<PostgreSQL for: "
         f"{expression}>) STORED;",
         "",
+    )
+
+
+def _way_back(
+    stack: Stack, inv: Inventory, forward: Sequence[TaskSpec], moved: Mapping[Pair, str], sql: _Sql
+) -> list[LeftBehind]:
+    """The LOB columns the reverse task leaves out (reverse.leaveOutColumns), each with the SQL that carries it
+    back to Oracle by hand after a fallback; a column the forward tasks already leave behind needs none."""
+    removed = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns}
+    staging = stack.config.reverse.oracle_control_schema  # the one Oracle schema the reverse user creates tables in
+    out = []
+    for o, t, c in left_out_of_reverse(stack, inv, moved):
+        if (o, t, c) not in removed:
+            table = inv.tables[(o, t)]
+            out.append(_carried_back(table, next(col for col in table.columns if col.name == c), sql, staging))
+    return out
+
+
+def _carried_back(table: Table, col: Column, sql: _Sql, staging: str) -> LeftBehind:
+    """Every row's value, by key: PostgreSQL prints it (bytea as hex) into a CSV, SQL*Loader puts the CSV into a
+    staging table in the reverse user's schema, and an UPDATE by key writes it into the Oracle column."""
+    o, t, c = table.owner, table.name, col.name
+    binary = sql.types.map(col).postgres_type == "bytea"
+    pg_keys = ", ".join(quote_ident(sql.names.column(o, t, k)) for k in table.key_columns)
+    pg_col = quote_ident(sql.names.column(o, t, c))
+    value = f"encode({pg_col}, 'hex')" if binary else pg_col
+    csv = f"{o}.{t}.{c}.csv"
+    extract = f"\\copy (SELECT {pg_keys}, {value} FROM {sql.table(table)} ORDER BY {pg_keys}) TO '{csv}' (FORMAT csv)"
+    stage = f"{quote_oracle(staging)}.WAY_BACK_{hashlib.sha1(f'{o}.{t}.{c}'.encode()).hexdigest()[:8].upper()}"
+    keys = [next(k for k in table.columns if k.name == name) for name in table.key_columns]
+    load = [
+        f"CREATE TABLE {stage} ({', '.join(f'{quote_oracle(k.name)} {oracle_type_text(k)}' for k in keys)}, V CLOB);",
+        f"-- sqlldr control file: LOAD DATA INFILE '{csv}' INTO TABLE {stage} FIELDS CSV WITH EMBEDDED "
+        f"({', '.join(quote_oracle(k.name) for k in keys)}, V CHAR(2147483647))",
+        _update_from_stage(table, col, stage, binary),
+        f"DROP TABLE {stage} PURGE;",
+    ]
+    return LeftBehind(
+        f"{o}.{t}.{c} ({col.data_type}), on the way back",
+        f"{LEAVE_OUT_KEY}: the reverse task leaves it out, so a fallback does not carry its changes",
+        "once the applications stop on PostgreSQL, extract it there and load it into Oracle by key (every row: "
+        "which ones changed is not known), before Oracle takes production back",
+        extract,
+        "\n".join(load),
+        way_back=True,
+    )
+
+
+def _update_from_stage(table: Table, col: Column, stage: str, binary: bool) -> str:
+    """The UPDATE by key from the staging table; a BLOB is decoded from hex in 16,000-byte pieces (HEXTORAW takes
+    at most 32,767 characters in PL/SQL), a CLOB is copied as is."""
+    target = f"{quote_oracle(table.owner)}.{quote_oracle(table.name)}"
+    match = " AND ".join(f"{quote_oracle(k)} = r.{quote_oracle(k)}" for k in table.key_columns)
+    if not binary:
+        return (
+            f"BEGIN FOR r IN (SELECT * FROM {stage}) LOOP UPDATE {target} SET {quote_oracle(col.name)} = r.V "
+            f"WHERE {match}; END LOOP; COMMIT; END;\n/"
+        )
+    return (
+        "DECLARE b BLOB; c RAW(16000); n PLS_INTEGER;\n"
+        f"BEGIN FOR r IN (SELECT * FROM {stage}) LOOP\n"
+        "  b := NULL;\n"
+        "  IF r.V IS NOT NULL THEN\n"
+        "    DBMS_LOB.CREATETEMPORARY(b, TRUE); n := 1;\n"
+        "    WHILE n <= DBMS_LOB.GETLENGTH(r.V) LOOP\n"
+        "      c := HEXTORAW(DBMS_LOB.SUBSTR(r.V, 32000, n)); DBMS_LOB.WRITEAPPEND(b, UTL_RAW.LENGTH(c), c); "
+        "n := n + 32000;\n"
+        "    END LOOP;\n"
+        "  END IF;\n"
+        f"  UPDATE {target} SET {quote_oracle(col.name)} = b WHERE {match};\n"
+        "END LOOP; COMMIT; END;\n/"
     )
 
 

@@ -4,12 +4,13 @@ StreamBufferSizeInMB per LOB task), and LogMiner's LOB-only updates."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any, Sequence
 
 from migration.config import ConfigError, Stack, did_you_mean
 from migration.dms.identifiers import StackNames
+from migration.inventory.model import Table
 from migration.notices import Notice, info, warning
 from migration.planning.capacity import serverless_dcu
 from migration.planning.memory import MemoryFitError, TaskLobs, fit_lob_buffers
@@ -122,8 +123,7 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[TableRules]) -> No
         return None
     affected = sorted({lob.label for r in rules for lob in r.lobs})
     accepted = set(m.lob_updates_not_replicated)
-    patterns = [_like(p) for p in accepted if "%" in p]
-    missing = [t for t in affected if t not in accepted and not any(rx.fullmatch(t) for rx in patterns)]
+    missing = [t for t in affected if t not in accepted_lob_tables(stack, [t])]
     if missing:
         shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
         raise ConfigError(
@@ -139,9 +139,51 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[TableRules]) -> No
         note = f"; {', '.join(stale)} listed there but not a LOB table of the CDC tasks{hints}"
     if not affected and not note:
         return None
+    by_label = {f"{t.owner}.{t.name}": t for r in rules for t in r.tables}
+    text = lob_reconciliation_text([by_label[a] for a in affected], cfg.sizing.window_hours) if affected else ""
     return warning(
         "logminer-lob-updates-accepted",
         f"LogMiner: UPDATEs that change only LOB columns of {', '.join(affected) or 'no table'} are not "
-        f"replicated (accepted in migration.lobUpdatesNotReplicated); compare those LOBs after the load, before "
-        f"cutover{note}",
+        f"replicated (accepted in migration.lobUpdatesNotReplicated){'; ' + text if text else ''}{note}",
+    )
+
+
+def accepted_lob_tables(stack: Stack, labels: Iterable[str]) -> list[str]:
+    """The OWNER.TABLE labels whose LOB-only updates the stack accepts losing under LogMiner (named, or matched by
+    a pattern, in migration.lobUpdatesNotReplicated), in the order given; none without LogMiner CDC."""
+    cfg = stack.config
+    if not cfg.migration.has_cdc or cfg.source.settings.reader != "logminer":
+        return []
+    accepted = set(cfg.migration.lob_updates_not_replicated)
+    patterns = [_like(p) for p in accepted if "%" in p]
+    return [t for t in labels if t in accepted or any(rx.fullmatch(t) for rx in patterns)]
+
+
+# Planning assumption for the LOB reconciliation (runbook steps 1 and 3): one SQL*Plus spool of LOBs (BLOBs as hex,
+# twice their bytes, through a PL/SQL function) and one psql \copy, table after table, move about this many MB of
+# the export's BYTES per second. Time the first table on a restored copy and read the figure against it.
+LOB_PASS_MB_PER_S = 10
+
+
+def lob_reconciliation_text(tables: Sequence[Table], window_hours: float | None) -> str:
+    """What the plan warning and the runbook both say about reconciling LogMiner's lost LOB-only updates: a full
+    pass before the freeze (after recording the SCN), then after the freeze the rows changed since that SCN, with
+    the full pass's time from the export's BYTES against the downtime window (sizing.windowHours)."""
+    total = sum(t.bytes for t in tables)
+    hours = total / 2**20 / LOB_PASS_MB_PER_S / 3600
+    text = (
+        f"reconcile them in two passes (runbook steps 1 and 3): before the freeze, record the SCN and copy every "
+        f"row's LOBs; after the freeze and the drain, copy the rows changed since that SCN (ORA_ROWSCN). A full "
+        f"pass reads {total / 2**30:,.1f} GiB (the export's BYTES of {len(tables)} table(s)): about {hours:.1f} h at "
+        f"{LOB_PASS_MB_PER_S} MB/s"
+    )
+    if window_hours is None:
+        return text + " (no sizing.windowHours to hold it against)"
+    if hours <= window_hours:
+        return text + f", within the {window_hours:g} h downtime window even if every row changed"
+    return (
+        text + f", more than the {window_hours:g} h downtime window: the pass after the freeze is only as short as "
+        "the changes since the first pass, so run that one last thing before the freeze; better, use Binary Reader "
+        "(source.settings.reader: binary-reader), which replicates LOB-only updates: the DMS guide steers LOB "
+        "workloads there"
     )

@@ -138,7 +138,9 @@ def check_lob_names_back(stack: Stack, names: NameMap, tables: Iterable[Pair], l
         raise ConfigError(
             f"{stack.project}:reverse: {o}.{t}.{c}{more}: a LOB column whose name is not plain upper case cannot go "
             f"back to Oracle: {LOB_FOLD_ONLY} (as {c.lower()}), and the reverse task's convert-uppercase would write "
-            f"{c.lower().upper()}; rename it in Oracle, or leave the table out with migration.exclude",
+            f"{c.lower().upper()}; rename it in Oracle, leave the table out with migration.exclude, or keep it "
+            f"forward and leave the column out of the reverse task with reverse.leaveOutColumns: [{o}.{t}.{c}] "
+            "(then carried back by hand after a fallback)",
             key="reverse",
         )
 

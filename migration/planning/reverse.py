@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Collection, Sequence
 
-from migration.config import ConfigError, StackConfig
+from migration.config import ConfigError, Stack, StackConfig
 from migration.dms import mappings
 from migration.dms.mappings import Selection
 from migration.dms.positions import parse_postgres_start
+from migration.inventory.model import Inventory
 from migration.inventory.names import NameMap
 from migration.inventory.typemap import TypeMapper, TypeMapping
 from migration.inventory.typemap_back import postgres_to_oracle
@@ -40,7 +41,7 @@ def reverse_task(basis: Basis, forward: Sequence[TaskSpec], moved: Collection[Pa
     cfg = basis.config
     if not cfg.reverse.enabled:
         return None
-    not_back = _not_movable_back(basis, forward, moved)
+    not_back = _not_movable_back(basis, forward, moved) | left_out_of_reverse(basis.stack, basis.inventory, moved)
     if basis.names is not None:  # in every phase: a name that cannot go back is news before the load, not at cutover
         left = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns} | set(not_back)
         naming.check_lob_names_back(basis.stack, basis.names, moved, left)
@@ -68,6 +69,42 @@ def reverse_task(basis: Basis, forward: Sequence[TaskSpec], moved: Collection[Pa
         table_settings=tuple(rules.lobs),
         removed_columns=tuple(rules.removed),
     )
+
+
+LEAVE_OUT_KEY = "reverse.leaveOutColumns"
+LEFT_OUT_WHY = f"left out by {LEAVE_OUT_KEY}: carried back by hand after a fallback (left behind, way back)"
+
+
+def left_out_of_reverse(
+    stack: Stack, inv: Inventory | None, moved: Collection[Pair]
+) -> dict[tuple[str, str, str], str]:
+    """(OWNER, TABLE, COLUMN) -> why, for each LOB column the stack acknowledges leaving out of the reverse task
+    (reverse.leaveOutColumns). Each must be a LOB column of a table the forward tasks move: remove-column is the
+    one rule DMS allows on a LOB column (DMS User Guide, Transformation rules and actions: Limitations), and a
+    name that matches nothing is a typo that would leave the column to stop the plan anyway."""
+    rev = stack.config.reverse
+    if not rev.enabled or not rev.leave_out_columns:
+        return {}
+    if inv is None:
+        raise ConfigError(
+            f"{stack.project}:{LEAVE_OUT_KEY}: needs oracle2pg:inventory to find the LOB columns", key=LEAVE_OUT_KEY
+        )
+    out: dict[tuple[str, str, str], str] = {}
+    for i, name in enumerate(rev.leave_out_columns):
+        owner, table, column = name.split(".", 2)
+        t = inv.tables.get((owner, table))
+        where = f"{stack.project}:{LEAVE_OUT_KEY}[{i}]: {name!r}"
+        if t is None or (owner, table) not in moved:
+            raise ConfigError(f"{where}: no table {owner}.{table} that the forward tasks move", key=LEAVE_OUT_KEY)
+        if column not in t.lob_columns:
+            lobs = ", ".join(t.lob_columns) or "none"
+            raise ConfigError(
+                f"{where}: not a LOB column of {owner}.{table} (its LOB columns: {lobs}); only LOB columns can be "
+                "left out of the reverse task",
+                key=LEAVE_OUT_KEY,
+            )
+        out[(owner, table, column)] = LEFT_OUT_WHY
+    return out
 
 
 def _not_movable_back(

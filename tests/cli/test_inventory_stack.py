@@ -35,3 +35,22 @@ def test_a_table_the_stack_excludes_for_unsupported_columns_gets_no_ddl(tmp_path
         assert f"CREATE TABLE IF NOT EXISTS {pg} " not in ddl and f"CREATE TABLE {pg} " not in ddl
     moved = next(iter(design.moved))
     assert design.names.table(*moved) in ddl
+
+
+def test_the_ddl_says_both_ways_only_for_a_stack_with_a_reverse_path(tmp_path, capsys):
+    """Issue 22 trial finding 11: the rename comments claimed a way back on a stack that has none."""
+    shop = tmp_path / "shop"
+    shutil.copytree(ROOT / "tests" / "data" / "shop", shop)
+    for part in ("", "before-load"):
+        extra = ["--part", part] if part else []
+        assert main(["inventory", "ddl", "--stack", "shop", "--root", str(shop), *extra]) == 0
+        assert "(the task mappings rename it both ways)" in capsys.readouterr().out
+    stackfile = shop / "Pulumi.shop.yaml"
+    stackfile.write_text(
+        stackfile.read_text().replace(
+            "  oracle2pg:reverse:\n    enabled: true", "  oracle2pg:reverse:\n    enabled: false"
+        )
+    )
+    assert main(["inventory", "ddl", "--stack", "shop", "--root", str(shop)]) == 0
+    ddl = capsys.readouterr().out
+    assert "both ways" not in ddl and "(the forward task mappings rename it)" in ddl

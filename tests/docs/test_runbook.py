@@ -106,11 +106,10 @@ def test_validation_failures_and_apply_exceptions_are_read_with_reload_commands(
 
 def test_lob_only_updates_are_reconciled_after_the_freeze_and_the_drain():
     text = render_runbook(dataclasses.replace(PROD, lob_updates_not_replicated=("APP.DOCUMENTS",)))
-    assert "compare those LOBs" not in _section(text, 1)
+    assert "- `APP.DOCUMENTS`" in _section(text, 1)  # the tables, listed; no inventory: no SQL
     drain = _section(text, 3)
-    assert "compare those LOBs" in drain
-    assert drain.index("dms_drain_to") < drain.index("compare those LOBs")
-    assert "binary-reader" in drain
+    assert "copy again the rows whose `ORA_ROWSCN` is past the SCN recorded at step 1" in drain
+    assert drain.index("dms_drain_to") < drain.index("ORA_ROWSCN")
 
 
 def test_freeze_records_the_oracle_scn():
@@ -297,3 +296,29 @@ def test_the_fallback_slot_uses_the_plugin_prereqs_create_it_with():
     text = _section(render_runbook(dataclasses.replace(PROD, reverse_slot_plugin="pglogical")), 5)
     assert "'pglogical_output'" in text and "test_decoding" not in text
     assert "'test_decoding'" in _section(render_runbook(PROD), 5)
+
+
+def test_runbook_lists_the_names_applications_must_quote():
+    """Issue 22 trial finding 11: "ORDER#" and "ship-to" kept their Oracle spelling (DMS transforms no such name)
+    and reserved words like `select` only work quoted, yet the appendix left them out."""
+    from pathlib import Path
+
+    from migration.config.stackfile import read_stack_file
+    from migration.docs.stack_docs import runbook
+
+    shop = Path(__file__).resolve().parents[1] / "data" / "shop"
+    text = runbook(resolve(read_stack_file(shop, "shop").load()))
+    appendix = text[text.index("## Appendix: names in Oracle and PostgreSQL") :]
+    rows = appendix.splitlines()
+    assert '| `SHOP.STAFF.EMP#` | `shop.staff."EMP#"` |' in rows
+    assert '| `SHOP.STAFF.Dept-Code` | `shop.staff."Dept-Code"` |' in rows
+    assert '| `SHOP.OrderLines.select` | `shop.orderlines."select"` |' in rows
+    assert "Applications must write them exactly as below, quotes included" in appendix
+    assert "the forward and reverse mappings carry a rename rule" in appendix  # shop has a reverse path
+
+
+def test_without_a_reverse_path_the_names_appendix_claims_no_reverse_rename():
+    ctx = dataclasses.replace(NO_REVERSE, renamed=[("APP.OrderLines", "app.orderlines")], quoted=[])
+    appendix = render_runbook(ctx).split("## Appendix: names in Oracle and PostgreSQL")[1]
+    assert "the forward mappings carry a rename rule for each" in appendix
+    assert "reverse" not in appendix.split("## ")[0]

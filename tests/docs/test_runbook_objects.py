@@ -242,3 +242,9 @@ def test_the_untied_sequence_check_offers_candidates_and_claims_no_tie(text):
     assert "Nothing in the export ties that key to that sequence" in untied
     assert "candidate to check in the application code" in untied
     assert "if it feeds that column" not in untied and "but %.% already holds" not in untied
+
+
+def test_serverless_resume_after_the_build_asks_dms_for_each_replication_config_arn():
+    build = _section(runbook(_design("capacity.mode=serverless", "reverse.enabled=false")), "## 0b.")
+    assert '--replication-config-arn "$(dms_task_arn "$t")" --start-replication-type resume-processing' in build
+    assert "<" not in build.split("```sh", 2)[-1]  # no placeholder left in the resume loop

@@ -170,7 +170,10 @@ def test_unique_key_table_gets_unique_constraint_and_long_names_get_a_short_name
     short = shortened(long_col.lower(), long_col)
     assert short == long_col.lower()[:54] + "_" + short[-8:] and len(short) == 63
     assert "    CONSTRAINT items_code_key UNIQUE (code)\n" in ddl  # no Oracle name: PostgreSQL's pattern
-    assert f"-- APP.ITEMS.{long_col}: longer than 63 bytes: created as {short} (the task mappings rename it" in ddl
+    assert (
+        f"-- APP.ITEMS.{long_col}: longer than 63 bytes: created as {short} (the forward task mappings rename it)"
+        in ddl
+    )
     # DMS cannot transform a column name holding #: it arrives as Oracle spells it
     assert '    "Mixed#Name" integer,\n' in ddl
     db = pg_server.create_database("test_ddl_real_pg_items")

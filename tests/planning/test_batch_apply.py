@@ -96,3 +96,20 @@ def test_batch_memory_grows_with_the_change_rate():
 def test_the_cdc_apply_estimate_says_it_is_the_one_by_one_rate():
     plan = plan_migration([tab("A", 1 << 30)], window_hours=8, instance_class=XL)
     assert "CDC apply 4.8 MB/s (applied one by one: tasks in batch apply should catch up faster" in plan.reasons[0]
+
+
+def test_long_raw_and_bytea_keys_stay_out_of_batch_apply():
+    """Qlik Replicate (DMS's engine ancestor): LONG RAW is not supported in batch optimized apply, and a bytea key on
+    a PostgreSQL target behaves unpredictably there; the DMS guide is silent, so the planner keeps them apart."""
+    scans = tab("SCANS", 1 << 30, columns=[Col("ID", "NUMBER"), Col("IMG", "LONG RAW")])
+    assert batch_apply_blocker(scans) == "LONG RAW column(s) IMG"
+    notes = tab("NOTES", 1 << 30, columns=[Col("ID", "NUMBER"), Col("TXT", "LONG")])
+    assert batch_apply_blocker(notes) == "LONG column(s) TXT"
+    guid = tab("PARCELS", 1 << 30, key_columns=["PARCEL_ID"], columns=[Col("PARCEL_ID", "RAW(16)"), Col("W", "NUMBER")])
+    assert batch_apply_blocker(guid) == "key column(s) PARCEL_ID stored as bytea on PostgreSQL"
+    raw_not_key = tab("TAGS", 1 << 30, columns=[Col("ID", "NUMBER"), Col("TAG", "RAW(16)")])
+    assert batch_apply_blocker(raw_not_key) is None
+    plan = plan_migration([tab("A", 1 << 30), scans, guid], window_hours=8, instance_class=XL)
+    for name in ("SCANS", "PARCELS"):
+        row = next(t for t in plan.tasks if ("APP", name) in t.tables)
+        assert row.name.startswith("rowapply-") and ("APP", "A") not in row.tables

@@ -57,6 +57,28 @@ class ReverseConfig(StrictModel):
         f"{DEFAULT_REVERSE_ORACLE_USER}.",
     )
 
+    # An acknowledgement, not a default: a LOB column DMS cannot write back (a mixed-case name: no rule but
+    # remove-column may name a LOB column, DMS User Guide, Transformation rules and actions: Limitations) stops the
+    # plan until the DBA names it here, then it moves forward, stays out of the reverse task, and the runbook's
+    # left-behind appendix carries it back by hand (migration.planning.left_behind, "way back").
+    leave_out_columns: list[str] = Field(
+        default_factory=list,
+        description="LOB columns the reverse task leaves out, named OWNER.TABLE.COLUMN as Oracle stores them (e.g. "
+        "WMS.PARCELS.LabelPdf): they move forward, and after a fallback they are carried back to Oracle by hand "
+        "with the runbook's way-back SQL. The acknowledgement a mixed-case LOB column needs when reverse is enabled.",
+    )
+
+    @field_validator("leave_out_columns")
+    @classmethod
+    def _leave_out(cls, v: list[str]) -> list[str]:
+        for i, name in enumerate(v):
+            if len(name.split(".", 2)) != 3 or not all(name.split(".", 2)):
+                raise ValueError(f"[{i}]: {name!r}: expected OWNER.TABLE.COLUMN, as Oracle stores the names")
+        dup = next((n for i, n in enumerate(v) if n in v[:i]), None)
+        if dup is not None:
+            raise ValueError(f"{dup!r} is named twice")
+        return v
+
     @field_validator("control_schema")
     @classmethod
     def _control(cls, v: str | None) -> str | None:

@@ -17,6 +17,14 @@ class RunbookError(ValueError):
     """A context the runbook cannot describe truthfully; one line naming the field."""
 
 
+class LobReconciliation(NamedTuple):
+    """One table's LogMiner LOB-only reconciliation (migration.docs.runbook.lob_sql)."""
+
+    table: str  # OWNER.TABLE
+    oracle_extract: str  # SQL*Plus, the SCN as &1: key and LOBs of the rows changed since
+    postgres_load: str  # psql: the CSV into a temporary table, then an UPDATE of the rows that differ
+
+
 @dataclass(frozen=True)
 class EndpointIds:
     """The DMS endpoint identifiers of a stack (migration.dms.identifiers.StackNames)."""
@@ -46,6 +54,7 @@ class LeftBehindItem(NamedTuple):
     postgres_sql: str = ""  # to run on PostgreSQL (ADD COLUMN, CREATE TABLE) or a comment saying why not
     oracle_sql: str = ""  # the SQL*Plus extract, after the freeze
     load_sql: str = ""  # the psql lines loading that extract in one transaction (or a comment)
+    way_back: bool = False  # left out of the reverse task: postgres_sql extracts, oracle_sql loads (fallback)
 
 
 @dataclass(frozen=True)
@@ -104,9 +113,16 @@ class RunbookContext:
     validation_enabled: bool
     # LOB tables whose LOB-only UPDATEs LogMiner does not replicate (migration.lobUpdatesNotReplicated)
     lob_updates_not_replicated: Sequence[str] = ()
+    # With an inventory: each of those tables' reconciliation SQL, and what the plan warning says of it (its passes
+    # and their time against the downtime window, migration.planning.lob_rules.lob_reconciliation_text).
+    lob_reconciliation: Sequence[LobReconciliation] = ()
+    lob_reconciliation_note: str = ""
     # (Oracle name, PostgreSQL name) of every migrated table and column whose PostgreSQL name is not the plain
     # case fold, from the inventory's name map; None when the stack has no inventory (names folded by case only).
     renamed: Sequence[tuple[str, str]] | None = None
+    # (Oracle name, PostgreSQL name as SQL writes it) of the migrated tables and columns whose PostgreSQL name only
+    # works quoted (a reserved word, or a name DMS cannot transform, kept as Oracle spells it).
+    quoted: Sequence[tuple[str, str]] = ()
     # Every replication instance of the stack, the first being `instance_id`; empty: `instance_id` alone.
     instance_ids: Sequence[str] = ()
     # Task id (forward and reverse) -> the instance it runs on; a task not listed runs on `instance_id`.

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 from migration.dms.task_settings import DEFAULT_CONTROL_SCHEMA
 from migration.docs.runbook.context import RunbookContext
+from migration.docs.runbook.lob_sql import EXTRACT_SETTINGS
 from migration.docs.runbook.markdown import Doc
 
 CONTROL_SCHEMA = DEFAULT_CONTROL_SCHEMA["postgresql"]
 VALIDATION_FAILURES_TABLE = f"{CONTROL_SCHEMA}.awsdms_validation_failures_v1"
 APPLY_EXCEPTIONS_TABLE = f"{CONTROL_SCHEMA}.awsdms_apply_exceptions"
+DRAIN_WAIT_SECONDS = 1800  # dms_drain_to's default wait (helpers_*.sh: DMS_WAIT_SECONDS)
+LOB_SCN_QUERY = "SELECT CURRENT_SCN FROM V$DATABASE"
 FREEZE_TIME_QUERY = "SELECT TO_CHAR(SYS_EXTRACT_UTC(SYSTIMESTAMP), 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM dual"
 
 
@@ -80,19 +83,119 @@ def exact_drain_step(ctx: RunbookContext, d: Doc) -> None:
         "reason, read its log and step 1's failure tables before going on.",
         "",
     )
+    _when_the_drain_does_not_stop(ctx, d)
 
 
-def lob_reconciliation_step(ctx: RunbookContext, d: Doc) -> None:
-    """LogMiner loses UPDATEs that change only LOB columns; compared before the freeze, an edit between the check
-    and the freeze would be lost silently, so the comparison runs here, with both sides standing still."""
+def _when_the_drain_does_not_stop(ctx: RunbookContext, d: Doc) -> None:
+    """The stop position's one undocumented edge, with the next step; and on DMS Serverless, the restart's cost."""
+    d.add(
+        f"`dms_drain_to` waits at most `DMS_WAIT_SECONDS` (default {DRAIN_WAIT_SECONDS // 60} min) and then names "
+        "the tasks still running, instead of polling for ever. DMS documents a `commit_time:` stop position only "
+        'as "when you want a CDC operation to stop" (DMS API reference: StartReplicationTask, CdcStopPosition); '
+        "it does not say how a task finds it has passed that time when nothing commits after it, and with writes "
+        "frozen nothing may. So a task still running after the wait is not an error in itself. Next step for "
+        "each one named (kept in `$DRAIN_RUNNING`): check that it has nothing left to apply, CDC latency near 0 "
+        "and no incoming changes"
+        + (" (DMS Serverless: on the replication's monitoring tab)," if ctx.serverless else ":"),
+        "",
+    )
+    if not ctx.serverless:
+        d.code(
+            "sh",
+            'for t in $DRAIN_RUNNING; do dms_metric CDCLatencySource "$t"; dms_metric CDCIncomingChanges "$t"; done',
+        )
+    d.add(
+        "then stop it yourself (`aws dms stop-replication-task`, or `stop-replication` on DMS Serverless) and "
+        "confirm with the row counts below; if latency is not near 0, the task is behind: wait and run "
+        "`dms_wait_stopped TASK_ID` again rather than stop it.",
+        "",
+    )
+    if ctx.serverless:
+        d.add(
+            "DMS Serverless: `dms_drain_to` stops and restarts each replication. A stop keeps the replication "
+            "provisioned (DMS API reference: StopReplication), but a start goes through the replication states "
+            "again (initializing, testing connection, fetching metadata, calculating capacity; DMS guide: *AWS DMS "
+            "Serverless components*) before it applies a change: minutes per replication, inside the outage. Time "
+            "it in a rehearsal and add it to the outage estimate.",
+            "",
+        )
+
+
+def lob_first_pass_step(ctx: RunbookContext, d: Doc) -> None:
+    """Step 1, last: LogMiner loses UPDATEs that change only LOB columns. The first pass copies every row's LOBs
+    while Oracle still takes writes, after recording the SCN; step 3 then copies only the rows changed since, so
+    the outage holds the second pass alone."""
     if not (ctx.cdc and ctx.lob_updates_not_replicated):
         return
     d.add(
-        "LOB-only updates: LogMiner does not replicate UPDATEs that change only LOB columns, and the stack accepts "
-        f"that for {', '.join(ctx.lob_updates_not_replicated)}. Now that writes are frozen and the tasks have "
-        "drained, compare those LOBs (e.g. a checksum of each LOB column per key range on both sides) and copy "
-        "the rows that differ; compared any earlier, an edit between the check and the freeze is lost silently. "
-        "Where such edits are frequent, Binary Reader is the better choice (`source.settings.reader: "
-        "binary-reader`): the DMS guide steers LOB workloads there, and it replicates LOB-only updates.",
+        "LOB-only updates (LogMiner does not replicate UPDATEs that change only LOB columns; the stack accepts it "
+        "in `migration.lobUpdatesNotReplicated`) of these tables:",
+        "",
+        *(f"- `{t}`" for t in ctx.lob_updates_not_replicated),
         "",
     )
+    if not ctx.lob_reconciliation:
+        d.add(
+            "This stack has no inventory, so the runbook has no SQL for them: before the freeze, record the SCN "
+            f"(`{LOB_SCN_QUERY}`) and copy each table's LOBs; after the freeze and the drain (step 3), copy again "
+            "the rows whose `ORA_ROWSCN` is past that SCN.",
+            "",
+        )
+        return
+    d.add(f"What the plan says of them: {ctx.lob_reconciliation_note}.", "", "Write the two scripts once:", "")
+    d.code("sh", *_lob_scripts(ctx))
+    d.add(
+        "First pass, the last thing before the freeze (Oracle still takes writes): record the SCN, then copy every "
+        "row's LOBs (from SCN 0). Each `UPDATE n` is the number of rows whose LOBs PostgreSQL had stale:",
+        "",
+    )
+    d.code(
+        "sh",
+        f"LOB_CHECK_SCN=$(printf 'SET HEADING OFF FEEDBACK OFF PAGESIZE 0\\n{LOB_SCN_QUERY};\\n' | "
+        "sqlplus -S \"$ORA\" | tr -dc '0-9')",
+        'echo "LOB_CHECK_SCN=$LOB_CHECK_SCN"  # keep it: step 3 starts from it',
+        *_lob_pass("0"),
+    )
+
+
+def _lob_scripts(ctx: RunbookContext) -> list[str]:
+    return [
+        "cat > lob_extract.sql <<'SQL'",
+        *EXTRACT_SETTINGS,
+        *(r.oracle_extract for r in ctx.lob_reconciliation),
+        "EXIT",
+        "SQL",
+        "cat > lob_load.sql <<'SQL'",
+        *(r.postgres_load for r in ctx.lob_reconciliation),
+        "SQL",
+    ]
+
+
+def _lob_pass(since: str) -> list[str]:
+    return [
+        f'NLS_LANG=AMERICAN_AMERICA.AL32UTF8 sqlplus -S "$ORA" @lob_extract.sql {since}',
+        'psql "$PG_URL" -v ON_ERROR_STOP=1 -f lob_load.sql',
+    ]
+
+
+def lob_reconciliation_step(ctx: RunbookContext, d: Doc) -> None:
+    """Step 3, last: with writes frozen and the tasks drained, the rows changed since the first pass's SCN are
+    copied again; compared any earlier, an edit between the check and the freeze would be lost silently."""
+    if not (ctx.cdc and ctx.lob_updates_not_replicated):
+        return
+    tables = ", ".join(ctx.lob_updates_not_replicated)
+    if not ctx.lob_reconciliation:
+        d.add(
+            f"LOB-only updates of {tables}: now that writes are frozen and the tasks have drained, copy again the "
+            "rows whose `ORA_ROWSCN` is past the SCN recorded at step 1's first pass; copied any earlier, an edit "
+            "between the copy and the freeze would be lost silently.",
+            "",
+        )
+        return
+    d.add(
+        f"LOB-only updates of {tables}, second pass: writes are frozen and the tasks have drained, so copy the rows "
+        "changed since step 1's `LOB_CHECK_SCN` (copied any earlier, an edit between the copy and the freeze would "
+        f"be lost silently). What the plan says of it: {ctx.lob_reconciliation_note}.",
+        "",
+    )
+    d.code("sh", "LOB_CHECK_SCN=${LOB_CHECK_SCN:?set it to the SCN step 1 printed}", *_lob_pass('"$LOB_CHECK_SCN"'))

@@ -49,21 +49,39 @@ dms_wait_paused() {
     --query "length(ReplicationTasks[?Status=='stopped' && contains(StopReason || '', 'STOPPED_AFTER_FULL_LOAD')])" \
     --output text)" = "$#" ]; do sleep 60; done
 }
-# dms_wait_stopped TASK_ID: poll until the task is stopped
+# dms_wait_stopped TASK_ID [SECONDS]: poll every 30 s until the task is stopped; after SECONDS (default
+# $DMS_WAIT_SECONDS, else 1800) name it on stderr and return 1 instead of waiting for ever
 dms_wait_stopped() {
+  _until=$(($(date -u +%s) + ${2:-${DMS_WAIT_SECONDS:-1800}}))
   until [ "$(aws dms describe-replication-tasks --region "$REGION" --filters "Name=replication-task-id,Values=$1" \
-    --query 'ReplicationTasks[0].Status' --output text)" = stopped ]; do sleep 30; done
+    --query 'ReplicationTasks[0].Status' --output text)" = stopped ]; do
+    if [ "$(date -u +%s)" -ge "$_until" ]; then
+      echo "$1: not stopped after ${2:-${DMS_WAIT_SECONDS:-1800}} s (runbook step 3 says what to do)" >&2
+      return 1
+    fi
+    sleep 30
+  done
 }
-# dms_drain_to COMMIT_TIME TASK_ID...: stop each task, resume it with a CDC stop position at COMMIT_TIME (UTC, from
-# the freeze) and wait until each has applied every change committed up to it and stopped by itself
+# dms_drain_to COMMIT_TIME TASK_ID...: stop every task, resume each with a CDC stop position at COMMIT_TIME (UTC,
+# from the freeze) and wait until each has applied every change committed up to it and stopped by itself; returns
+# 1 naming the ones still running after DMS_WAIT_SECONDS (one budget for all of them), also kept in DRAIN_RUNNING
 dms_drain_to() {
   _stop_at=$1
+  _end=$(($(date -u +%s) + ${DMS_WAIT_SECONDS:-1800}))
   shift
   for _t in "$@"; do
     aws dms stop-replication-task --region "$REGION" --replication-task-arn "$(dms_task_arn "$_t")" >/dev/null
-    dms_wait_stopped "$_t"
+  done
+  for _t in "$@"; do dms_wait_stopped "$_t" $((_end - $(date -u +%s))) || return 1; done
+  for _t in "$@"; do
     aws dms start-replication-task --region "$REGION" --replication-task-arn "$(dms_task_arn "$_t")" \
       --start-replication-task-type resume-processing --cdc-stop-position "commit_time:$_stop_at" >/dev/null
   done
-  for _t in "$@"; do dms_wait_stopped "$_t"; done
+  DRAIN_RUNNING=""
+  _end=$(($(date -u +%s) + ${DMS_WAIT_SECONDS:-1800}))
+  for _t in "$@"; do dms_wait_stopped "$_t" $((_end - $(date -u +%s))) || DRAIN_RUNNING="$DRAIN_RUNNING $_t"; done
+  if [ -n "$DRAIN_RUNNING" ]; then
+    echo "still running, not stopped at commit_time:$_stop_at:$DRAIN_RUNNING" >&2
+    return 1
+  fi
 }

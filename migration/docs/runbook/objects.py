@@ -85,8 +85,9 @@ def post_load_section(ctx: RunbookContext, d: Doc) -> None:
     )
     if ctx.serverless:
         resume = (
-            '  aws dms start-replication --region "$REGION" --replication-config-arn "<the replication config ARN '
-            'of $t>" --start-replication-type resume-processing'
+            # dms_task_arn (helpers_serverless.sh) asks DMS for the replication config's ARN
+            '  aws dms start-replication --region "$REGION" --replication-config-arn "$(dms_task_arn "$t")" '
+            "--start-replication-type resume-processing"
         )
     else:
         resume = (
@@ -296,7 +297,7 @@ def _modify_identity(column: str, generation: str, *, limit: bool = False) -> st
 def left_behind_section(ctx: RunbookContext, d: Doc) -> None:
     """Every table and column the migration does not move, why, and how to move it by hand: a table (the first
     rows, it stays readable at thousands), then every item's SQL in two scripts to paste whole, one per side."""
-    items = ctx.left_behind
+    items = [i for i in ctx.left_behind if not i.way_back]  # those come back by hand at the fallback (step 8)
     if not items:
         return
     shown = items[:_MAX_LISTED]

@@ -19,6 +19,7 @@ from migration.docs.runbook.context import RunbookContext
 from migration.docs.runbook.drain import (
     exact_drain_step,
     freeze_time_step,
+    lob_first_pass_step,
     lob_reconciliation_step,
     validation_failures_step,
 )
@@ -206,12 +207,7 @@ def _pre_checks(ctx: RunbookContext, d: Doc) -> None:
         )
     if ctx.validation_enabled:
         validation_failures_step(ctx, d)
-    if ctx.cdc and ctx.lob_updates_not_replicated:
-        d.add(
-            f"LOB-only updates of {', '.join(ctx.lob_updates_not_replicated)} are not replicated (LogMiner): they are "
-            "reconciled after the freeze and the drain (step 3), not here.",
-            "",
-        )
+    lob_first_pass_step(ctx, d)
 
 
 def _reverse_path_check(ctx: RunbookContext, d: Doc) -> None:
@@ -500,6 +496,7 @@ def _take_back(ctx: RunbookContext, d: Doc, rev: str) -> None:
         "",
     )
     d.add(*row_count_queries(ctx))
+    _carry_back_by_hand(ctx, d)
     d.add("4. Stop all tasks.", "")
     d.code("sh", *d.pulumi_phase("complete"))
     d.add("5. Re-enable Oracle's triggers and FK constraints:", "")
@@ -518,6 +515,27 @@ def _take_back(ctx: RunbookContext, d: Doc, rev: str) -> None:
     )
     identity_take_back(ctx, d)
     d.add("7. Switch the applications back to Oracle.", "")
+
+
+def _carry_back_by_hand(ctx: RunbookContext, d: Doc) -> None:
+    """Step 8.3, last: the LOB columns reverse.leaveOutColumns keeps out of the reverse task come back by hand,
+    with PostgreSQL frozen and before Oracle takes production back (migration.planning.left_behind, way back)."""
+    items = [i for i in ctx.left_behind if i.way_back]
+    if not items:
+        return
+    d.add(
+        f"   The reverse task leaves out {', '.join(i.what.split(' ')[0] for i in items)} "
+        "(`reverse.leaveOutColumns`): carry them back now, every row by key. On PostgreSQL, extract each one into "
+        "a CSV:",
+        "",
+    )
+    d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", *(i.postgres_sql for i in items), "SQL")
+    d.add(
+        "   On Oracle, as the reverse user: create each staging table, load its CSV with SQL*Loader (the control "
+        "file is in the comment), update the column by key, drop the staging table:",
+        "",
+    )
+    d.code("sql", *(i.oracle_sql for i in items))
 
 
 def _teardown(ctx: RunbookContext, d: Doc) -> None:
@@ -542,6 +560,24 @@ def _teardown(ctx: RunbookContext, d: Doc) -> None:
         d.add(f"On Oracle drop `{FALLBACK_TRACKING_TABLE}` once it is empty, and drop the DMS users on both sides.", "")
 
 
+def _quoted_names(ctx: RunbookContext, d: Doc) -> None:
+    """The PostgreSQL names that only work quoted (reserved words, names DMS keeps as Oracle spells them because
+    it transforms no name holding # \\ / or -): every application query must write them so, or PostgreSQL folds
+    them (or reads a keyword) and finds no such object."""
+    if not ctx.quoted:
+        return
+    d.add(
+        f"{len(ctx.quoted)} migrated table(s) and column(s) only work quoted in PostgreSQL: a reserved word, or a "
+        "name kept as Oracle spells it (DMS transforms no column name holding `#`, `\\`, `/` or `-`). "
+        "Applications must write them exactly as below, quotes included, in every query:",
+        "",
+        "| Oracle | PostgreSQL (quoted) |",
+        "|---|---|",
+    )
+    d.add(*[f"| `{ora}` | `{pg}` |" for ora, pg in ctx.quoted[:_MAX_NAMES_LISTED]])
+    d.add("")
+
+
 def _names(ctx: RunbookContext, d: Doc) -> None:
     """Appendix: which Oracle object each PostgreSQL name stands for, where it is not the case fold. Row counts,
     validation failures and the fallback are read by these names; without an inventory, say what is assumed."""
@@ -555,12 +591,16 @@ def _names(ctx: RunbookContext, d: Doc) -> None:
             "",
         )
         return
-    if not ctx.renamed:
+    if not ctx.renamed and not ctx.quoted:
         d.add("Every migrated name is plain upper case in Oracle and its lower-case form in PostgreSQL.", "")
+        return
+    _quoted_names(ctx, d)
+    if not ctx.renamed:
         return
     d.add(
         f"{len(ctx.renamed)} migrated table(s) and column(s) are named differently from the case fold; the forward "
-        "and reverse mappings carry a rename rule for each:",
+        + ("and reverse mappings carry" if ctx.reverse_task_id else "mappings carry")
+        + " a rename rule for each:",
         "",
         "| Oracle | PostgreSQL |",
         "|---|---|",

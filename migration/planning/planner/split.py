@@ -218,7 +218,7 @@ def set_subtasks(tasks: Sequence[Draft], kind: str, level: float, ctx: Context) 
         "lob": f"with LOB columns, kept apart: LOB lookups are slow (estimated x{r.lob_penalty:g}) and "
         f"need limited/full LOB settings",
         "rowapply": "that batch apply cannot take (both a primary key and a unique constraint, too many columns, "
-        "XMLTYPE), kept apart so the other tasks apply changes in batches",
+        "XMLTYPE, LONG or LONG RAW, a key stored as bytea), kept apart so the other tasks apply changes in batches",
         "nokey": "without primary or unique key, kept apart: DMS applies their UPDATE/DELETE by matching every "
         "column (slow, needs full supplemental logging) and cannot batch them",
     }[kind]
