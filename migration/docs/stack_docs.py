@@ -216,7 +216,15 @@ def _lob_reconciliation(design: MigrationDesign) -> dict[str, Any]:
     return {
         "lob_updates_not_replicated": tuple(labels),
         "lob_reconciliation": tuple(lob_reconciliation_sql(t, kept[(t.owner, t.name)], names, types) for t in tables),
-        "lob_reconciliation_note": lob_reconciliation_text(tables, cfg.sizing.window_hours) if tables else "",
+        "lob_reconciliation_note": (
+            lob_reconciliation_text(
+                tables,
+                cfg.sizing.window_hours,
+                logminer_only=cfg.source.settings.filter_transactions_of_user is not None,
+            )
+            if tables
+            else ""
+        ),
     }
 
 

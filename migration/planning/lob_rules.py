@@ -140,7 +140,15 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[TableRules]) -> No
     if not affected and not note:
         return None
     by_label = {f"{t.owner}.{t.name}": t for r in rules for t in r.tables}
-    text = lob_reconciliation_text([by_label[a] for a in affected], cfg.sizing.window_hours) if affected else ""
+    text = (
+        lob_reconciliation_text(
+            [by_label[a] for a in affected],
+            cfg.sizing.window_hours,
+            logminer_only=cfg.source.settings.filter_transactions_of_user is not None,
+        )
+        if affected
+        else ""
+    )
     return warning(
         "logminer-lob-updates-accepted",
         f"LogMiner: UPDATEs that change only LOB columns of {', '.join(affected) or 'no table'} are not "
@@ -165,10 +173,11 @@ def accepted_lob_tables(stack: Stack, labels: Iterable[str]) -> list[str]:
 LOB_PASS_MB_PER_S = 10
 
 
-def lob_reconciliation_text(tables: Sequence[Table], window_hours: float | None) -> str:
+def lob_reconciliation_text(tables: Sequence[Table], window_hours: float | None, *, logminer_only: bool = False) -> str:
     """What the plan warning and the runbook both say about reconciling LogMiner's lost LOB-only updates: a full
     pass before the freeze (after recording the SCN), then after the freeze the rows changed since that SCN, with
-    the full pass's time from the export's BYTES against the downtime window (sizing.windowHours)."""
+    the full pass's time from the export's BYTES against the downtime window (sizing.windowHours). `logminer_only`:
+    the stack sets filterTransactionsOfUser, which works with LogMiner only, so Binary Reader is not a plain switch."""
     total = sum(t.bytes for t in tables)
     hours = total / 2**20 / LOB_PASS_MB_PER_S / 3600
     text = (
@@ -181,9 +190,15 @@ def lob_reconciliation_text(tables: Sequence[Table], window_hours: float | None)
         return text + " (no sizing.windowHours to hold it against)"
     if hours <= window_hours:
         return text + f", within the {window_hours:g} h downtime window even if every row changed"
-    return (
-        text + f", more than the {window_hours:g} h downtime window: the pass after the freeze is only as short as "
-        "the changes since the first pass, so run that one last thing before the freeze; better, use Binary Reader "
+    text += (
+        f", more than the {window_hours:g} h downtime window: the pass after the freeze is only as short as the "
+        "changes since the first pass, so run that one last thing before the freeze; better, use Binary Reader "
         "(source.settings.reader: binary-reader), which replicates LOB-only updates: the DMS guide steers LOB "
         "workloads there"
     )
+    if logminer_only:
+        text += (
+            " (this stack's source.settings.filterTransactionsOfUser works with LogMiner only: switching means "
+            "dropping it, and with it the loopback filter it gives the way back)"
+        )
+    return text

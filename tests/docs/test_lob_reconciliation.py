@@ -55,6 +55,10 @@ def test_a_pass_longer_than_the_window_is_said_in_both_with_binary_reader():
     assert "about 0.3 h at 10 MB/s, more than the 0.25 h downtime window" in said
     assert "use Binary Reader (source.settings.reader: binary-reader), which replicates LOB-only updates" in said
     assert said in runbook(design)
+    # prod filters the reverse task's user out of the forward CDC, which Binary Reader cannot do: say so
+    assert "filterTransactionsOfUser works with LogMiner only: switching means dropping it" in said
+    unfiltered = _design("source.settings.filterTransactionsOfUser=null")
+    assert "filterTransactionsOfUser" not in _warning(unfiltered)
 
 
 def test_binary_reader_needs_no_reconciliation():
