@@ -23,7 +23,8 @@ import psycopg
 _BIN_DIRS = [Path("/usr/lib/postgresql") / v / "bin" for v in ("17", "16", "15", "14")]
 
 
-def _tool(name: str) -> str:
+def pg_tool(name: str) -> str:
+    """The path of a PostgreSQL client or server program (psql, initdb, pg_ctl): PATH first, then Debian's dirs."""
     found = shutil.which(name)
     if found:
         return found
@@ -66,6 +67,25 @@ class PgServer:
         self.execute(f'CREATE DATABASE "{name}"')
         return name
 
+    def database(self, name: str, *scripts: str) -> str:
+        """A new database with `scripts` applied in order (the DDL parts, say): its name."""
+        self.create_database(name)
+        for script in scripts:
+            self.execute(script, dbname=name)
+        return name
+
+    def psql(self, script: str, dbname: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        """`script` through the real psql (its backslash commands too: \\copy reads files relative to `cwd`),
+        stopping at the first error."""
+        args = [pg_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(self.port)]
+        return subprocess.run(
+            [*args, "-U", self.superuser, "-d", dbname, "-f", "-"],
+            input=script,
+            text=True,
+            capture_output=True,
+            cwd=cwd,
+        )
+
 
 def _runner() -> list[str]:
     if os.geteuid() != 0:
@@ -84,7 +104,7 @@ def start_server(settings: dict[str, str] | None = None) -> Iterator[PgServer]:
     subprocess.run(
         run_as
         + [
-            _tool("initdb"),
+            pg_tool("initdb"),
             "-D",
             str(datadir),
             "-U",
@@ -112,7 +132,7 @@ def start_server(settings: dict[str, str] | None = None) -> Iterator[PgServer]:
         for key, value in opts.items():
             conf.write(f"{key} = {value}\n")
     subprocess.run(
-        run_as + [_tool("pg_ctl"), "-D", str(datadir), "-l", str(tmp / "log"), "-w", "-t", "60", "start"],
+        run_as + [pg_tool("pg_ctl"), "-D", str(datadir), "-l", str(tmp / "log"), "-w", "-t", "60", "start"],
         check=True,
         capture_output=True,
     )
@@ -121,6 +141,6 @@ def start_server(settings: dict[str, str] | None = None) -> Iterator[PgServer]:
         yield server
     finally:
         subprocess.run(
-            run_as + [_tool("pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w", "stop"], capture_output=True
+            run_as + [pg_tool("pg_ctl"), "-D", str(datadir), "-m", "immediate", "-w", "stop"], capture_output=True
         )
         shutil.rmtree(tmp, ignore_errors=True)

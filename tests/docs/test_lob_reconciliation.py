@@ -71,8 +71,7 @@ def test_binary_reader_needs_no_reconciliation():
 def documents_db(pg_server):
     design = _design()
     before = render_ddl_part(design.inventory, design.objects, "before-load", names=design.names, tables=design.moved)
-    db = pg_server.create_database("test_lob_reconciliation")
-    pg_server.execute(before, dbname=db)
+    db = pg_server.database("test_lob_reconciliation", before)
     return design, db
 
 

@@ -7,7 +7,6 @@ REPLICATION attribute themselves (test setup only, the scripts never do).
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import psycopg
@@ -31,7 +30,6 @@ from migration.docs.runbook import (
 )
 from migration.docs.stack_docs import prerequisites
 from migration.planning.design import resolve
-from tests.pgserver import _tool
 
 PASSWORD = "prq-test-pw"
 SLOT = "prq_dms_rev_slot"
@@ -54,29 +52,8 @@ def pg(pg_server):
 def _run(pg, script: str, dbname: str) -> None:
     """Through psql, as a DBA runs it: statement by statement (a slot cannot be created after writes in one
     transaction, so sending the whole script as one string would not be the same thing)."""
-    subprocess.run(
-        [
-            _tool("psql"),
-            "-X",
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(pg.port),
-            "-U",
-            pg.superuser,
-            "-d",
-            dbname,
-            "-f",
-            "-",
-        ],
-        input=script.replace("<password>", PASSWORD),
-        text=True,
-        check=True,
-        capture_output=True,
-    )
+    done = pg.psql(script.replace("<password>", PASSWORD), dbname)
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.fixture(scope="module")

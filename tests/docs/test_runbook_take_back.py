@@ -38,8 +38,9 @@ def _take_back_query(text: str) -> str:
 def script(design, pg_server):
     """What the DBA's `psql -At -f oracle_sequences_query.sql` prints at take-back, after PostgreSQL handed out
     keys past Oracle's: every sequence the before-load part created has moved on."""
-    db = pg_server.create_database("test_take_back_exact_names")
-    pg_server.execute(render_ddl_part(design.inventory, design.objects, "before-load"), dbname=db)
+    db = pg_server.database(
+        "test_take_back_exact_names", render_ddl_part(design.inventory, design.objects, "before-load")
+    )
     with pg_server.connect(db) as conn:
         conn.execute(
             "SELECT setval(format('%I.%I', schemaname, sequencename), 900000) FROM pg_sequences "

@@ -221,8 +221,7 @@ def test_ddl_for_the_extremes_oracle_allows_applies_to_postgresql(tmp_path: Path
     inv = load_inventory(write(tmp_path / "c.csv", columns_of(1, *EXTREMES)), write(tmp_path / "t.csv", many_tables(1)))
     ddl = render_ddl(inv)
     assert "left out" not in ddl  # TIMESTAMP (6) WITH TIME ZONE once dropped the column with only a comment
-    db = pg_server.create_database("test_bad_files_extremes")
-    pg_server.execute(ddl, dbname=db)
+    db = pg_server.database("test_bad_files_extremes", ddl)
     with pg_server.connect(db) as conn:
         types = dict(
             conn.execute(

@@ -42,10 +42,7 @@ def cutover():
 def test_trigger_fed_sequences_move_past_the_loaded_rows_even_from_a_stale_export(pg_server, cutover):
     before, part = cutover
     assert "SELECT setval('hosp.ward_seq', GREATEST(141, (SELECT max(ward_id) + 1 FROM hosp.wards)), false);" in part
-    db = pg_server.create_database("test_cutover_stale_export")
-    pg_server.execute(before, dbname=db)
-    pg_server.execute(LOADED_PAST_THE_EXPORT, dbname=db)
-    pg_server.execute(part, dbname=db)
+    db = pg_server.database("test_cutover_stale_export", before, LOADED_PAST_THE_EXPORT, part)
     pg_server.execute(
         "INSERT INTO hosp.wards (ward_id, name) VALUES (nextval('hosp.ward_seq'), 'Maternity');"
         "INSERT INTO hosp.clinical_notes (note_id, admission_id, body) VALUES (nextval('hosp.note_seq'), 3, 'c');",
@@ -60,9 +57,7 @@ def test_a_sequence_tied_to_no_column_is_listed_with_a_check_that_warns_when_a_k
     before, part = cutover
     untied = part[part.index("tied to no column") :]
     assert "hosp.invoice_no_seq" in untied and "hosp.ward_seq'" not in untied
-    db = pg_server.create_database("test_cutover_untied_check")
-    pg_server.execute(before, dbname=db)
-    pg_server.execute(LOADED_PAST_THE_EXPORT, dbname=db)
+    db = pg_server.database("test_cutover_untied_check", before, LOADED_PAST_THE_EXPORT)
     warnings: list[str] = []
     with pg_server.connect(db) as conn:
         conn.add_notice_handler(lambda n: warnings.append(n.message_primary))
@@ -93,10 +88,7 @@ def test_a_trigger_fed_key_gets_its_sequence_as_default_at_cutover(pg_server, cu
     NULL. The cutover part sets the default; inserts then take keys past the loaded rows."""
     before, part = cutover
     assert "ALTER TABLE hosp.wards ALTER COLUMN ward_id SET DEFAULT nextval('hosp.ward_seq');" in part
-    db = pg_server.create_database("test_cutover_trigger_fed_default")
-    pg_server.execute(before, dbname=db)
-    pg_server.execute(LOADED_PAST_THE_EXPORT, dbname=db)
-    pg_server.execute(part, dbname=db)
+    db = pg_server.database("test_cutover_trigger_fed_default", before, LOADED_PAST_THE_EXPORT, part)
     pg_server.execute(
         "INSERT INTO hosp.wards (name) VALUES ('Maternity');"
         "INSERT INTO hosp.clinical_notes (admission_id, body) VALUES (3, 'c');",

@@ -81,10 +81,7 @@ def test_lob_columns_stay_nullable_through_cdc_and_not_null_comes_back_at_cutove
     assert choice is not None and choice.mode == "limited"
     assert "    summary text,\n" in parts["before-load"]  # limited LOB mode: nullable too
     assert "HOSP.WARDS.SUMMARY: NOT NULL in Oracle, nullable until the cutover part" in parts["before-load"]
-    db = pg_server.create_database("test_ddl_lob_not_null_cdc")
-    pg_server.execute(parts["before-load"], dbname=db)
-    pg_server.execute(LOAD, dbname=db)
-    pg_server.execute(parts["after-load"], dbname=db)
+    db = pg_server.database("test_ddl_lob_not_null_cdc", parts["before-load"], LOAD, parts["after-load"])
     pg_server.execute(CDC, dbname=db)  # the cached changes, then the ongoing ones
     pg_server.execute(parts["cutover"], dbname=db)
     with pg_server.connect(db) as conn:
@@ -96,10 +93,12 @@ def test_lob_columns_stay_nullable_through_cdc_and_not_null_comes_back_at_cutove
 
 
 def test_a_lob_dms_did_not_write_stops_the_cutover_part(pg_server, parts):
-    db = pg_server.create_database("test_ddl_lob_left_null")
-    pg_server.execute(parts["before-load"], dbname=db)
-    pg_server.execute(parts["after-load"], dbname=db)
-    pg_server.execute("INSERT INTO hosp.wards (ward_id, name, capacity) VALUES (1, 'ICU', 4)", dbname=db)
+    db = pg_server.database(
+        "test_ddl_lob_left_null",
+        parts["before-load"],
+        parts["after-load"],
+        "INSERT INTO hosp.wards (ward_id, name, capacity) VALUES (1, 'ICU', 4)",
+    )
     with pytest.raises(psycopg.errors.NotNullViolation, match="summary"):
         pg_server.execute(parts["cutover"], dbname=db)
 
@@ -109,8 +108,7 @@ def test_interval_partitions_are_created_ahead_and_the_cutover_part_finds_rows_p
     before = render_ddl_part(inv, objects, "before-load", interval_partitions_ahead=3)
     assert "PARTITION OF hosp.lab_results FOR VALUES FROM ('2025-02-01 00:00:00') TO ('2025-03-01 00:00:00');" in before
     assert "the next 3 partitions are created ahead" in before
-    db = pg_server.create_database("test_ddl_interval_ahead")
-    pg_server.execute(before, dbname=db)
+    db = pg_server.database("test_ddl_interval_ahead", before)
     pg_server.execute(
         "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES "
         "(1, 1, '2025-02-14 10:00:00'), (2, 1, '2025-03-01 00:00:00'), (3, 1, '2025-07-01 00:00:00')",

@@ -86,12 +86,14 @@ def parts(tmp_path_factory):
 
 
 def test_the_parts_apply_in_order_and_every_sequence_and_identity_inserts_after_cutover(pg_server, parts):
-    db = pg_server.create_database("test_ddl_parts_hospital")
-    pg_server.execute(parts["before-load"], dbname=db)
-    pg_server.execute(SIMULATED_LOAD, dbname=db)
-    pg_server.execute(parts["after-load"], dbname=db)
-    pg_server.execute(parts["cutover"], dbname=db)
-    pg_server.execute(THROUGH_EVERY_SEQUENCE, dbname=db)
+    db = pg_server.database(
+        "test_ddl_parts_hospital",
+        parts["before-load"],
+        SIMULATED_LOAD,
+        parts["after-load"],
+        parts["cutover"],
+        THROUGH_EVERY_SEQUENCE,
+    )
     with pg_server.connect(db) as conn:
         assert conn.execute("SELECT max(patient_id) FROM hosp.patients").fetchone()[0] == 1250000
         assert conn.execute("SELECT max(admission_id) FROM hosp.admissions").fetchone()[0] == 4900000
@@ -117,9 +119,9 @@ def test_the_parts_apply_in_order_and_every_sequence_and_identity_inserts_after_
 
 def test_without_the_cutover_part_the_first_insert_collides(pg_server, parts):
     """The failure the cutover part prevents: the identity restarts below the rows Oracle wrote after export."""
-    db = pg_server.create_database("test_ddl_parts_no_cutover")
-    pg_server.execute(parts["before-load"], dbname=db)
-    pg_server.execute(SIMULATED_LOAD.replace("1249999", "1200021"), dbname=db)
+    db = pg_server.database(
+        "test_ddl_parts_no_cutover", parts["before-load"], SIMULATED_LOAD.replace("1249999", "1200021")
+    )
     with pytest.raises(psycopg.errors.UniqueViolation):
         pg_server.execute("INSERT INTO hosp.patients (mrn, full_name) VALUES ('MRN-3', 'Cleo')", dbname=db)
 
@@ -153,9 +155,7 @@ def test_an_older_export_still_gives_parts_that_apply(pg_server):
 def test_a_failed_after_load_part_leaves_nothing_and_runs_again_after_the_fix(pg_server, parts):
     """The runbook applies each part with `psql --single-transaction`: a VALIDATE that finds an orphan row rolls
     the whole part back (no half-built indexes, no duplicate unique constraint on a second run)."""
-    db = pg_server.create_database("test_ddl_parts_retry")
-    pg_server.execute(parts["before-load"], dbname=db)
-    pg_server.execute(SIMULATED_LOAD, dbname=db)
+    db = pg_server.database("test_ddl_parts_retry", parts["before-load"], SIMULATED_LOAD)
     orphan = "INSERT INTO hosp.admissions (admission_id, patient_id, ward_id, admitted_at) VALUES (5, 424242, 1, now())"
     pg_server.execute(orphan, dbname=db)
     count = "SELECT count(*) FROM pg_indexes WHERE schemaname = 'hosp'"
@@ -200,8 +200,7 @@ def _partition_of(conn, table: str, where: str) -> list[str]:
 def test_range_rows_land_in_the_partition_oracle_bounds_give(pg_server, parts):
     """LAB_RESULTS' 36 Oracle partitions (interval, monthly) with their bounds and the 12 next months created
     ahead; rows beyond those land in the DEFAULT partition."""
-    db = pg_server.create_database("test_ddl_parts_range_bounds")
-    pg_server.execute(parts["before-load"], dbname=db)
+    db = pg_server.database("test_ddl_parts_range_bounds", parts["before-load"])
     pg_server.execute(
         "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES "
         "(1, 1, '2021-06-30 23:59:59'), (2, 1, '2022-01-01 00:00:00'), (3, 1, '2023-03-15 08:00:00'), "
@@ -238,8 +237,7 @@ def test_list_bounds_and_their_default_partition(pg_server, tmp_path):
     )
     before = render_ddl_part(*_load(root), "before-load")
     assert "PARTITION BY LIST (result_id)" in before and "lab_results_default" not in before
-    db = pg_server.create_database("test_ddl_parts_list_bounds")
-    pg_server.execute(before, dbname=db)
+    db = pg_server.database("test_ddl_parts_list_bounds", before)
     pg_server.execute(
         "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES (2, 1, now()), (7, 1, now()), "
         "(8, 1, now())",
@@ -267,8 +265,7 @@ def test_a_bound_that_does_not_convert_is_listed_and_the_table_keeps_one_default
     before = render_ddl_part(*_load(root), "before-load")
     assert f"-- NOTE HOSP.LAB_RESULTS: partition bounds not converted (P_HISTORY {odd}): one DEFAULT" in before
     assert before.count("PARTITION OF hosp.lab_results") == 1
-    db = pg_server.create_database("test_ddl_parts_odd_bound")
-    pg_server.execute(before, dbname=db)
+    db = pg_server.database("test_ddl_parts_odd_bound", before)
     pg_server.execute(
         "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES (1, 1, now())", dbname=db
     )
@@ -290,9 +287,7 @@ def test_keys_keep_their_oracle_names_and_no_two_names_collide(pg_server, tmp_pa
     assert "CREATE INDEX wards_2 ON hosp.admissions (ward_id);" in after
     assert "-- HOSP.WARDS: created as wards_2: wards is taken in the schema\n" in after
     assert "-- HOSP.WARDS_PK: created as wards_pk_2: wards_pk is taken in the schema\n" in after
-    db = pg_server.create_database("test_ddl_parts_names")
-    pg_server.execute(before, dbname=db)
-    pg_server.execute(after, dbname=db)
+    db = pg_server.database("test_ddl_parts_names", before, after)
     with pg_server.connect(db) as conn:
         named = dict(conn.execute("SELECT conname, contype FROM pg_constraint WHERE contype IN ('p', 'u')").fetchall())
     assert {"patients_pk", "patients_mrn_uk", "wards_pk", "wards_name_ux", "lab_results_pk"} <= set(named)
@@ -318,8 +313,7 @@ def test_a_range_on_two_columns_takes_maxvalue_through_to_its_last_column(pg_ser
     before = render_ddl_part(*_load(root), "before-load")
     assert "FOR VALUES FROM (MINVALUE, MINVALUE) TO (1000, '2024-05-01 00:00:00');" in before
     assert "FOR VALUES FROM (1000, '2024-05-01 00:00:00') TO (MAXVALUE, MAXVALUE);" in before
-    db = pg_server.create_database("test_ddl_parts_two_column_range")
-    pg_server.execute(before, dbname=db)
+    db = pg_server.database("test_ddl_parts_two_column_range", before)
     pg_server.execute(
         "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES "
         "(1000, 1, '2024-04-30'), (1000, 1, '2024-05-01'), (5, 1, '2030-01-01')",
@@ -355,9 +349,7 @@ def test_mixed_case_sequence_index_and_key_names_fold_like_tables(pg_server, tmp
     assert "CREATE SEQUENCE hosp.wardseq " in before and "CONSTRAINT wards_pk PRIMARY KEY (ward_id)" in before
     assert "CREATE INDEX admissions_ward_ix ON hosp.admissions (ward_id);" in after
     assert "-- HOSP.ADMISSIONS_WARD_IX: created as admissions_ward_ix_2: admissions_ward_ix is taken" in after
-    db = pg_server.create_database("test_ddl_parts_folded_names")
-    pg_server.execute(before, dbname=db)
-    pg_server.execute(after, dbname=db)
+    db = pg_server.database("test_ddl_parts_folded_names", before, after)
     with pg_server.connect(db) as conn:
         names = {r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relnamespace = 'hosp'::regnamespace")}
         names |= {r[0] for r in conn.execute("SELECT conname FROM pg_constraint")}

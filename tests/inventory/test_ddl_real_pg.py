@@ -45,8 +45,7 @@ def expected_catalog(pg_type: str) -> tuple:
 def applied(pg_server):
     """The sample inventory's DDL applied to a fresh database; yields (inventory, catalog rows by column)."""
     inv = load_inventory(*SAMPLE)
-    db = pg_server.create_database("test_ddl_real_pg_sample")
-    pg_server.execute(render_ddl(inv), dbname=db)
+    db = pg_server.database("test_ddl_real_pg_sample", render_ddl(inv))
     with pg_server.connect(db) as conn:
         rows = conn.execute(
             "SELECT table_schema, table_name, column_name, data_type, character_maximum_length, numeric_precision,"
@@ -176,8 +175,7 @@ def test_unique_key_table_gets_unique_constraint_and_long_names_get_a_short_name
     )
     # DMS cannot transform a column name holding #: it arrives as Oracle spells it
     assert '    "Mixed#Name" integer,\n' in ddl
-    db = pg_server.create_database("test_ddl_real_pg_items")
-    pg_server.execute(ddl, dbname=db)
+    db = pg_server.database("test_ddl_real_pg_items", ddl)
     with pg_server.connect(db) as conn:
         names = [
             r[0]
@@ -261,8 +259,9 @@ def test_shop_ddl_creates_exactly_the_names_of_the_name_map(pg_server):
     names = stack_names(stack, inv)
     m = stack.config.migration
     chosen = selected_tables(stack, inv, m.include, m.exclude)
-    db = pg_server.create_database("test_ddl_real_pg_shop")
-    pg_server.execute(render_ddl(inv, names=names, tables=[(t.owner, t.name) for t in chosen]), dbname=db)
+    db = pg_server.database(
+        "test_ddl_real_pg_shop", render_ddl(inv, names=names, tables=[(t.owner, t.name) for t in chosen])
+    )
     with pg_server.connect(db) as conn:
         rows = conn.execute(
             "SELECT table_schema, table_name, column_name FROM information_schema.columns"

@@ -98,8 +98,7 @@ def test_ddl_on_postgresql_has_the_names_the_forward_mapping_writes(inv, pg_serv
     assert f"-- APP.SCANS.ScanImage: created as scanimage, no rule of its own: {LOB_FOLD_ONLY}" in ddl
     assert f"-- APP.SCANS.A-B: created as Oracle spells it: {KEEPS_SOURCE_SPELLING}" in ddl
     assert "-- APP.SCANS.NOTES" not in ddl and "    notes text,\n" in ddl
-    db = pg_server.create_database("test_untransformable_columns")
-    pg_server.execute(ddl, dbname=db)
+    db = pg_server.database("test_untransformable_columns", ddl)
     with pg_server.connect(db) as conn:
         created = {
             r[0]

@@ -3,7 +3,6 @@ to a real PostgreSQL 15 after the before-load part), on Oracle the extract; the 
 thousands of items are left behind."""
 
 import dataclasses
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -36,9 +35,7 @@ def test_every_item_left_behind_has_postgres_sql_and_it_applies_after_the_before
     )
     assert behind["HOSP.SCANS.IMAGE_FILE (BFILE)"].postgres_sql.startswith("-- HOSP.SCANS.IMAGE_FILE: no PostgreSQL")
     before = render_ddl_part(design.inventory, design.objects, "before-load", names=design.names, tables=design.moved)
-    db = pg_server.create_database("test_left_behind_sql")
-    pg_server.execute(before, dbname=db)
-    pg_server.execute("\n".join(i.postgres_sql for i in design.left_behind), dbname=db)
+    db = pg_server.database("test_left_behind_sql", before, "\n".join(i.postgres_sql for i in design.left_behind))
     with pg_server.connect(db) as conn:
         conn.execute("INSERT INTO hosp.diagnosis_codes (code, description) VALUES ('I21', 'Acute MI')")
         columns = conn.execute(
@@ -127,31 +124,19 @@ def test_the_extract_session_prints_iso_dates_before_the_first_spool(wider):
         assert 0 < block.index(fmt) < first_spool
 
 
-def _psql(pg, script: str, db: str, cwd: Path) -> subprocess.CompletedProcess:
-    import shutil
-
-    psql = shutil.which("psql") or str(max(Path("/usr/lib/postgresql").glob("*/bin/psql")))
-    args = [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", str(pg.port)]
-    return subprocess.run(
-        [*args, "-U", pg.superuser, "-d", db, "-f", "-"], input=script, text=True, capture_output=True, cwd=cwd
-    )
-
-
 def test_a_keyless_table_is_copied_again_in_one_transaction_from_the_iso_csv(pg_server, wider, tmp_path):
     (item,) = [i for i in wider.left_behind if i.what == "HOSP.AUDIT_TRAIL.DETAILS (CLOB)"]
     assert item.load_sql.splitlines()[0] == "BEGIN;" and item.load_sql.splitlines()[-1] == "COMMIT;"
     before = render_ddl_part(wider.inventory, wider.objects, "before-load", names=wider.names, tables=wider.moved)
-    db = pg_server.create_database("test_left_behind_copy")
-    pg_server.execute(before, dbname=db)
-    pg_server.execute(item.postgres_sql, dbname=db)
+    db = pg_server.database("test_left_behind_copy", before, item.postgres_sql)
     pg_server.execute("INSERT INTO hosp.audit_trail (logged_at, actor) VALUES ('2020-01-01', 'loaded by DMS')", db)
     (tmp_path / "HOSP.AUDIT_TRAIL.csv").write_text("not,a,timestamp\n", encoding="utf-8")
-    failed = _psql(pg_server, item.load_sql, db, tmp_path)
+    failed = pg_server.psql(item.load_sql, db, tmp_path)
     assert failed.returncode != 0
     with pg_server.connect(db) as conn:  # the failed copy did not leave the table empty
         assert conn.execute("SELECT actor FROM hosp.audit_trail").fetchall() == [("loaded by DMS",)]
     (tmp_path / "HOSP.AUDIT_TRAIL.csv").write_text(AUDIT_CSV, encoding="utf-8")
-    done = _psql(pg_server, item.load_sql, db, tmp_path)
+    done = pg_server.psql(item.load_sql, db, tmp_path)
     assert done.returncode == 0, done.stderr
     with pg_server.connect(db) as conn:
         conn.execute("SET TimeZone = 'UTC'")
@@ -189,14 +174,12 @@ def test_raw_and_blob_values_printed_as_bare_hex_load_as_their_bytes(pg_server, 
     # SQL*Plus prints RAW and BLOB as hex digits with no \x: bytea's input alone would store the digits as text.
     (item,) = [i for i in binary.left_behind if i.what == "HOSP.AUDIT_TRAIL.DETAILS (CLOB)"]
     before = render_ddl_part(binary.inventory, binary.objects, "before-load", names=binary.names, tables=binary.moved)
-    db = pg_server.create_database("test_left_behind_hex")
-    pg_server.execute(before, dbname=db)
-    pg_server.execute("\n".join(i.postgres_sql for i in binary.left_behind), dbname=db)
+    db = pg_server.database("test_left_behind_hex", before, "\n".join(i.postgres_sql for i in binary.left_behind))
     (tmp_path / "HOSP.AUDIT_TRAIL.csv").write_text(
         '"2026-12-02 14:30:05.123456","hex",,"00FF10AB","DEADBEEF00"\n"2026-12-02 00:00:00.000000","none",,,\n',
         encoding="utf-8",
     )
-    done = _psql(pg_server, item.load_sql, db, tmp_path)
+    done = pg_server.psql(item.load_sql, db, tmp_path)
     assert done.returncode == 0, done.stderr
     with pg_server.connect(db) as conn:
         rows = conn.execute("SELECT actor, signature, payload FROM hosp.audit_trail ORDER BY actor").fetchall()

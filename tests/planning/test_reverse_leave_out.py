@@ -86,8 +86,7 @@ def test_the_way_back_extract_runs_on_postgresql(tmp_path, pg_server):
     design = resolve(_shop(tmp_path, LEAVE_OUT))
     (back,) = [i for i in design.left_behind if i.way_back]
     before = render_ddl_part(design.inventory, design.objects, "before-load", names=design.names, tables=design.moved)
-    db = pg_server.create_database("test_way_back_extract")
-    pg_server.execute(before, dbname=db)
+    db = pg_server.database("test_way_back_extract", before)
     with pg_server.connect(db) as conn:
         conn.execute("INSERT INTO shop.documents (doc_id, scanimage) VALUES (7, '\\xcafe'), (8, NULL)")
         query = back.postgres_sql.removeprefix("\\copy ").split(" TO '")[0]
