@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from migration.cli.lob_limits import DOCUMENTS, lob_limit_notices
 from migration.cli.offline import Change, ProgramRun, diff_runs, mask_secrets, run_program
 from migration.cli.outputs import publish_dir, stack_inputs
 from migration.cli.render import render_tree, section
@@ -32,10 +33,7 @@ from migration.planning.design import resolve
 EXIT_CLEAN, EXIT_CONFIG, EXIT_DESTRUCTIVE = 0, 2, 3
 _TASK = "aws:dms/replicationTask:ReplicationTask"
 # Where a task's documents are: (id input, settings input) of a replication task and of a serverless config.
-_DOCUMENTS = {
-    _TASK: ("replicationTaskId", "replicationTaskSettings"),
-    "aws:dms/replicationConfig:ReplicationConfig": ("replicationConfigIdentifier", "replicationSettings"),
-}
+_DOCUMENTS = {token: (id_input, settings) for token, (id_input, settings, _) in DOCUMENTS.items()}
 
 
 @dataclass
@@ -102,10 +100,12 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
         raise ConfigError(str(exc)) from None
     result = PlanResult(run.design, run, comparison, edits=[shown(i) for i in args.set or []])
     # What the program's check said, as typed notices (the program only logs their text).
-    result.transition_notices = check_transition(run.design, read_deployed(deployed))
+    state = read_deployed(deployed)
+    result.transition_notices = check_transition(run.design, state)
     if comparison is not None and comparison.before is not None:
         result.changes = diff_runs(comparison.before, run)
-        result.change_notices = change_notices(result.changes)
+        ran = {task_id: task.hasRun for task_id, task in (state.tasks if state else {}).items()}
+        result.change_notices = change_notices(result.changes) + lob_limit_notices(comparison.before, run, ran)
     _write_documents(args, result)
     return result
 
@@ -243,6 +243,12 @@ def _deployed_outputs(path: Path) -> dict[str, Any]:
         read_deployed(doc)  # fail fast, before anything runs
     except ConfigError as exc:
         raise ConfigError(f"--deployed: {path}: {exc}") from None
+    if not isinstance(doc.get(DEPLOYED_STATE_OUTPUT), dict):  # `{}` or a phase alone: the guard would be off
+        keys = ", ".join(sorted(str(k) for k in doc)[:5]) or "an empty object"
+        raise ConfigError(
+            f"--deployed: {path} holds no {DEPLOYED_STATE_OUTPUT} output: {keys} (a stack never deployed has no "
+            "outputs file — omit --deployed)"
+        )
     return doc
 
 
@@ -266,7 +272,8 @@ def _write_documents(args: argparse.Namespace, result: PlanResult) -> None:
     edited = bool(args.set)
     out_dir = args.out or (args.root / "plan" / (f"{args.stack}-preview" if edited else args.stack))
     files = _documents(result)
-    publish_dir(out_dir, files, flag="--out", inputs=stack_inputs(args.root, result.stack), owned=_OWNED)
+    inputs = stack_inputs(args.root, result.stack) | ({Path(args.deployed).resolve()} if args.deployed else set())
+    publish_dir(out_dir, files, flag="--out", inputs=inputs, owned=_OWNED)
     result.written, result.out_dir = list(files), out_dir
 
 
