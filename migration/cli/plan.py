@@ -41,6 +41,7 @@ class Comparison:
     label: str  # what "before" is, for people: "Pulumi.prod.yaml as it is", "Pulumi.prod.yaml at main"
     before: ProgramRun | None  # None: "before" does not plan (then there is nothing to compare)
     problem: str = ""
+    caveats: list[Notice] = field(default_factory=list)  # what the comparison cannot see (inputs outside REF's tree)
 
 
 @dataclass
@@ -105,7 +106,8 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
     if comparison is not None and comparison.before is not None:
         result.changes = diff_runs(comparison.before, run)
         ran = {task_id: task.hasRun for task_id, task in (state.tasks if state else {}).items()}
-        result.change_notices = change_notices(result.changes) + lob_limit_notices(comparison.before, run, ran)
+        lowered = lob_limit_notices(comparison.before, run, ran)
+        result.change_notices = comparison.caveats + change_notices(result.changes) + lowered
     _write_documents(args, result)
     return result
 
@@ -167,7 +169,39 @@ def _against_ref(args: argparse.Namespace, deployed: dict[str, Any] | None) -> C
             return absent
         label = f"{name} at {ref}"
         make = lambda: read_stack_file(before_root, args.stack, source=label)  # noqa: E731
-        return _planned_before(args, label, make, deployed, program=args.root / "__main__.py")
+        outside = _outside_tree(make, before_root)
+        try:
+            comparison = _planned_before(args, label, make, deployed, program=args.root / "__main__.py")
+        except ConfigError:
+            if outside:  # REF's side read today's file: an error in it is today's, and said so
+                _today_first(args)
+            raise
+    if outside:
+        text = (
+            f"read from outside the tree at {ref}, so both sides used today's file (a change to it does not show "
+            f"here): {', '.join(outside)}"
+        )
+        comparison.caveats.append(warning("input-outside-ref", text))
+    return comparison
+
+
+def _outside_tree(make: Any, tree: Path) -> list[str]:
+    """The inputs the stack file at REF names outside REF's tree (an absolute path, `../`): both sides read them
+    from the working tree, so the comparison is blind to them."""
+    try:
+        stack = make().load()
+    except ConfigError:
+        return []  # the stack file at REF does not load: _planned_before says so
+    inside = tree.resolve()
+    return sorted(str(p) for p in stack_inputs(tree, stack) if not p.is_relative_to(inside))
+
+
+def _today_first(args: argparse.Namespace) -> None:
+    """Work today's stack out alone: its error, if it has one, named as today's."""
+    try:
+        resolve(read_stack_file(args.root, args.stack, args.set or []).load())
+    except ConfigError as exc:
+        raise ConfigError(f"Pulumi.{args.stack}.yaml in the working tree: {exc}") from None
 
 
 def _git(root: Path, *argv: str, what: str = "") -> bytes:

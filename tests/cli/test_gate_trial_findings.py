@@ -134,3 +134,34 @@ def test_a_raised_lob_limit_stays_a_note(capsys, repo):
     code, out, err = plan(capsys, repo, "--against", "HEAD", "--out", str(repo.parent / "out"))
     assert (code, err) == (0, "")
     assert "changes only the table settings" in out and "lowers" not in out
+
+
+# ------------------------------------------------------------------------- finding 2: inputs outside REF's tree
+
+
+def export_outside(repo: Path, tmp_path: Path) -> Path:
+    """The lobs export kept outside the repository, named by absolute path in the committed stack file."""
+    lobs = tmp_path / "exports" / "lobs.csv"
+    lobs.parent.mkdir()
+    shutil.copy(repo / LOBS, lobs)
+    stack = repo / "Pulumi.prod.yaml"
+    stack.write_text(stack.read_text(encoding="utf-8").replace(LOBS, str(lobs)), encoding="utf-8")
+    git(repo, "commit", "-qam", "export outside the repository")
+    return lobs
+
+
+def test_an_input_outside_refs_tree_is_named_in_the_comparison(capsys, repo, tmp_path):
+    lobs = export_outside(repo, tmp_path)
+    code, out, err = plan(capsys, repo, "--against", "HEAD", "--out", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
+    lines = [line for line in out.splitlines() if "outside the tree at HEAD" in line]
+    assert len(lines) == 1 and lines[0].startswith("WARNING: read from outside the tree at HEAD, so both sides")
+    assert lines[0].endswith(str(lobs))
+
+
+def test_an_error_in_todays_file_outside_the_tree_is_todays(capsys, repo, tmp_path):
+    lobs = export_outside(repo, tmp_path)
+    lobs.write_text('"OWNER","TABLE_NAME","COLUMN_NAME","MAX_BYTES"\n"APP","DOCUMENTS","DOC_BODY",-1\n')
+    code, out, err = plan(capsys, repo, "--against", "HEAD", "--out", str(tmp_path / "out"))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: Pulumi.prod.yaml in the working tree: ") and "at HEAD" not in err
