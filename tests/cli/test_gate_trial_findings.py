@@ -165,3 +165,20 @@ def test_an_error_in_todays_file_outside_the_tree_is_todays(capsys, repo, tmp_pa
     code, out, err = plan(capsys, repo, "--against", "HEAD", "--out", str(tmp_path / "out"))
     assert (code, out) == (2, "")
     assert err.startswith("error: Pulumi.prod.yaml in the working tree: ") and "at HEAD" not in err
+
+
+# ------------------------------------------------------------------ finding 6: the reason a table is left behind
+
+PLAN_FILE = "tests/data/inventory/prod-migration-plan.json"
+
+
+def test_a_table_missing_from_the_frozen_plan_says_so_not_excluded(capsys, repo, tmp_path):
+    path = repo / PLAN_FILE
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for task in doc["tasks"]:
+        task["tables"] = [t for t in task["tables"] if t != ["HR", "EMPLOYEES"]]
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    code, out, err = plan(capsys, repo, "--out", str(tmp_path / "out"))
+    lines = [line for line in (out + err).splitlines() if "HR.EMPLOYEES" in line and "left behind" in line]
+    assert lines and all(f"HR.EMPLOYEES: not in the frozen plan file {PLAN_FILE}" in line for line in lines), lines
+    assert "excluded by migration.include/exclude" not in "".join(lines)
