@@ -83,7 +83,7 @@ def frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
     where = f"{stack.project}:{key}"
     not_plan = f"{where}: {path} is not a migration-plan.json written by `plan`"
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Windows editors) is read, as in the CSVs
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read {path} ({exc.strerror or type(exc).__name__})", key=key) from None
     except UnicodeDecodeError as exc:

@@ -182,3 +182,14 @@ def test_a_table_missing_from_the_frozen_plan_says_so_not_excluded(capsys, repo,
     lines = [line for line in (out + err).splitlines() if "HR.EMPLOYEES" in line and "left behind" in line]
     assert lines and all(f"HR.EMPLOYEES: not in the frozen plan file {PLAN_FILE}" in line for line in lines), lines
     assert "excluded by migration.include/exclude" not in "".join(lines)
+
+
+# ------------------------------------------------------------------------------ finding 8: misleading answers
+
+
+def test_a_frozen_plan_with_a_utf8_bom_is_read_like_the_csvs(capsys, repo, tmp_path):
+    path = repo / PLAN_FILE
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    code, out, err = plan(capsys, repo, "--out", str(tmp_path / "out"))
+    assert (code, err) == (0, "")
+    assert out.startswith("Offline plan of stack 'prod'")
