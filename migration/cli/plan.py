@@ -107,7 +107,8 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
         result.changes = diff_runs(comparison.before, run)
         ran = {task_id: task.hasRun for task_id, task in (state.tasks if state else {}).items()}
         lowered = lob_limit_notices(comparison.before, run, ran)
-        result.change_notices = comparison.caveats + change_notices(result.changes) + lowered
+        frozen = run.design.stack.config.sizing.plan_file
+        result.change_notices = comparison.caveats + change_notices(result.changes, frozen) + lowered
     _write_documents(args, result)
     return result
 
@@ -476,10 +477,11 @@ def _change_line(n: Notice) -> str:
     return f"{n.level.value.upper()}: {n.text}"
 
 
-def change_notices(changes: Sequence[Any]) -> list[Notice]:
+def change_notices(changes: Sequence[Any], frozen: str | None = None) -> list[Notice]:
     """The changes a DBA must not apply to a running migration without thinking, one notice each, in the terms of
-    what the provider does under `pulumi up` (migration.dms.provider_facts). Warnings here are destructive."""
-    from migration.dms.provider_facts import TASK
+    what the provider does under `pulumi up` (migration.dms.provider_facts). Warnings here are destructive.
+    `frozen`: the stack's sizing.planFile, when its split is frozen."""
+    from migration.dms.provider_facts import INSTANCE, TASK
 
     out: list[Notice] = []
     replaced_why = _replaced_why()
@@ -503,11 +505,19 @@ def change_notices(changes: Sequence[Any]) -> list[Notice]:
             text = f"{c.name} would be DELETED{what}{guard.replace('replaced', 'deleted')}."
             out.append(warning("delete", text, destructive=True))
         elif c.kind == "update" and c.type == TASK:
-            out += _task_update_notices(c)
+            out += _task_update_notices(c, frozen)
+        elif c.kind == "update" and c.type == INSTANCE and "engineVersion" in c.fields:
+            # DMS guide, "Working with replication engine versions": tasks left running are stopped by DMS before
+            # the upgrade; tasks stopped by hand must be started by hand after it.
+            text = (
+                f"{c.name} upgrades its engine version: DMS stops every task on the instance for the upgrade (a few "
+                "minutes) and CDC waits meanwhile; a task you stop by hand first must be started by hand after it"
+            )
+            out.append(note("engine-upgrade", text))
     return out
 
 
-def _task_update_notices(c: Any) -> list[Notice]:
+def _task_update_notices(c: Any, frozen: str | None) -> list[Notice]:
     out = []
     if "tableMappings" in c.fields and set(c.mapping_rule_types) <= {"table-settings"}:
         text = (
@@ -518,8 +528,12 @@ def _task_update_notices(c: Any) -> list[Notice]:
     elif "tableMappings" in c.fields:
         text = (
             f"{c.name} changes its table mappings: a table that moves into a running CDC task is loaded "
-            "again, one that moves out stops replicating. Freeze the split with sizing.planFile before the "
-            "first pulumi up."
+            "again, one that moves out stops replicating. "
+            + (
+                f"The split is frozen in {frozen}: this change comes from an edit to that file or to the config."
+                if frozen
+                else "Freeze the split with sizing.planFile before the first pulumi up."
+            )
         )
         out.append(warning("table-mappings-change", text, destructive=True))
     if "move" in c.effects.values():

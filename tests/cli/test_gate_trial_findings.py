@@ -193,3 +193,40 @@ def test_a_frozen_plan_with_a_utf8_bom_is_read_like_the_csvs(capsys, repo, tmp_p
     code, out, err = plan(capsys, repo, "--out", str(tmp_path / "out"))
     assert (code, err) == (0, "")
     assert out.startswith("Offline plan of stack 'prod'")
+
+
+# ------------------------------------------------------------------------------------------ finding 9: advice
+
+
+def test_a_move_in_a_frozen_plan_does_not_advise_freezing_it(capsys, repo):
+    path = repo / PLAN_FILE
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for task in doc["tasks"]:
+        task["tables"] = [t for t in task["tables"] if t != ["HR", "EMPLOYEES"]]
+        if task["name"] == "nokey-01":
+            task["tables"].append(["HR", "EMPLOYEES"])
+    path.write_text(json.dumps(doc, indent=2), encoding="utf-8")
+    code, out, err = plan(capsys, repo, "--against", "HEAD", "--out", str(repo.parent / "out"))
+    assert (code, err) == (3, "")
+    assert "Freeze the split with sizing.planFile" not in out
+    assert f"The split is frozen in {PLAN_FILE}: this change comes from an edit to that file" in out
+
+
+def test_an_engine_upgrade_says_dms_stops_the_tasks(capsys, repo):
+    code, out, err = plan(capsys, repo, "--set", "replicationInstance.engineVersion=3.6.2", "--out", str(repo / "o"))
+    assert err == "" and code in (0, 3)
+    lines = [line for line in out.splitlines() if "upgrades its engine version" in line]
+    assert len(lines) == 1 and lines[0].startswith("NOTE: ") and "DMS stops every task on the instance" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("setting", "expect"),
+    [
+        ("sizing.planFile=plans/nope.json", "oracle2pg:sizing.planFile: cannot read plans/nope.json ("),
+        ("inventory.lobs=exports/nope.csv", "oracle2pg:inventory.lobs: file not found: exports/nope.csv\n"),
+    ],
+)
+def test_error_paths_are_named_as_the_stack_file_names_them(capsys, repo, tmp_path, setting, expect):
+    code, out, err = plan(capsys, repo, "--set", setting, "--out", str(tmp_path / "out"))
+    assert (code, out) == (2, "")
+    assert expect in err and str(repo) not in err
