@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from migration.cli.lob_limits import DOCUMENTS, lob_limit_notices
 from migration.cli.offline import Change, ProgramRun, diff_runs, mask_secrets, run_program
 from migration.cli.outputs import publish_dir, stack_inputs
 from migration.cli.render import render_tree, section
@@ -32,10 +33,7 @@ from migration.planning.design import resolve
 EXIT_CLEAN, EXIT_CONFIG, EXIT_DESTRUCTIVE = 0, 2, 3
 _TASK = "aws:dms/replicationTask:ReplicationTask"
 # Where a task's documents are: (id input, settings input) of a replication task and of a serverless config.
-_DOCUMENTS = {
-    _TASK: ("replicationTaskId", "replicationTaskSettings"),
-    "aws:dms/replicationConfig:ReplicationConfig": ("replicationConfigIdentifier", "replicationSettings"),
-}
+_DOCUMENTS = {token: (id_input, settings) for token, (id_input, settings, _) in DOCUMENTS.items()}
 
 
 @dataclass
@@ -43,6 +41,7 @@ class Comparison:
     label: str  # what "before" is, for people: "Pulumi.prod.yaml as it is", "Pulumi.prod.yaml at main"
     before: ProgramRun | None  # None: "before" does not plan (then there is nothing to compare)
     problem: str = ""
+    caveats: list[Notice] = field(default_factory=list)  # what the comparison cannot see (inputs outside REF's tree)
 
 
 @dataclass
@@ -102,10 +101,14 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
         raise ConfigError(str(exc)) from None
     result = PlanResult(run.design, run, comparison, edits=[shown(i) for i in args.set or []])
     # What the program's check said, as typed notices (the program only logs their text).
-    result.transition_notices = check_transition(run.design, read_deployed(deployed))
+    state = read_deployed(deployed)
+    result.transition_notices = check_transition(run.design, state)
     if comparison is not None and comparison.before is not None:
         result.changes = diff_runs(comparison.before, run)
-        result.change_notices = change_notices(result.changes)
+        ran = {task_id: task.hasRun for task_id, task in (state.tasks if state else {}).items()}
+        lowered = lob_limit_notices(comparison.before, run, ran)
+        frozen = run.design.stack.config.sizing.plan_file
+        result.change_notices = comparison.caveats + change_notices(result.changes, frozen) + lowered
     _write_documents(args, result)
     return result
 
@@ -167,7 +170,39 @@ def _against_ref(args: argparse.Namespace, deployed: dict[str, Any] | None) -> C
             return absent
         label = f"{name} at {ref}"
         make = lambda: read_stack_file(before_root, args.stack, source=label)  # noqa: E731
-        return _planned_before(args, label, make, deployed, program=args.root / "__main__.py")
+        outside = _outside_tree(make, before_root)
+        try:
+            comparison = _planned_before(args, label, make, deployed, program=args.root / "__main__.py")
+        except ConfigError:
+            if outside:  # REF's side read today's file: an error in it is today's, and said so
+                _today_first(args)
+            raise
+    if outside:
+        text = (
+            f"read from outside the tree at {ref}, so both sides used today's file (a change to it does not show "
+            f"here): {', '.join(outside)}"
+        )
+        comparison.caveats.append(warning("input-outside-ref", text))
+    return comparison
+
+
+def _outside_tree(make: Any, tree: Path) -> list[str]:
+    """The inputs the stack file at REF names outside REF's tree (an absolute path, `../`): both sides read them
+    from the working tree, so the comparison is blind to them."""
+    try:
+        stack = make().load()
+    except ConfigError:
+        return []  # the stack file at REF does not load: _planned_before says so
+    inside = tree.resolve()
+    return sorted(str(p) for p in stack_inputs(tree, stack) if not p.is_relative_to(inside))
+
+
+def _today_first(args: argparse.Namespace) -> None:
+    """Work today's stack out alone: its error, if it has one, named as today's."""
+    try:
+        resolve(read_stack_file(args.root, args.stack, args.set or []).load())
+    except ConfigError as exc:
+        raise ConfigError(f"Pulumi.{args.stack}.yaml in the working tree: {exc}") from None
 
 
 def _git(root: Path, *argv: str, what: str = "") -> bytes:
@@ -243,6 +278,12 @@ def _deployed_outputs(path: Path) -> dict[str, Any]:
         read_deployed(doc)  # fail fast, before anything runs
     except ConfigError as exc:
         raise ConfigError(f"--deployed: {path}: {exc}") from None
+    if not isinstance(doc.get(DEPLOYED_STATE_OUTPUT), dict):  # `{}` or a phase alone: the guard would be off
+        keys = ", ".join(sorted(str(k) for k in doc)[:5]) or "an empty object"
+        raise ConfigError(
+            f"--deployed: {path} holds no {DEPLOYED_STATE_OUTPUT} output: {keys} (a stack never deployed has no "
+            "outputs file — omit --deployed)"
+        )
     return doc
 
 
@@ -266,7 +307,8 @@ def _write_documents(args: argparse.Namespace, result: PlanResult) -> None:
     edited = bool(args.set)
     out_dir = args.out or (args.root / "plan" / (f"{args.stack}-preview" if edited else args.stack))
     files = _documents(result)
-    publish_dir(out_dir, files, flag="--out", inputs=stack_inputs(args.root, result.stack), owned=_OWNED)
+    inputs = stack_inputs(args.root, result.stack) | ({Path(args.deployed).resolve()} if args.deployed else set())
+    publish_dir(out_dir, files, flag="--out", inputs=inputs, owned=_OWNED)
     result.written, result.out_dir = list(files), out_dir
 
 
@@ -435,10 +477,11 @@ def _change_line(n: Notice) -> str:
     return f"{n.level.value.upper()}: {n.text}"
 
 
-def change_notices(changes: Sequence[Any]) -> list[Notice]:
+def change_notices(changes: Sequence[Any], frozen: str | None = None) -> list[Notice]:
     """The changes a DBA must not apply to a running migration without thinking, one notice each, in the terms of
-    what the provider does under `pulumi up` (migration.dms.provider_facts). Warnings here are destructive."""
-    from migration.dms.provider_facts import TASK
+    what the provider does under `pulumi up` (migration.dms.provider_facts). Warnings here are destructive.
+    `frozen`: the stack's sizing.planFile, when its split is frozen."""
+    from migration.dms.provider_facts import INSTANCE, TASK
 
     out: list[Notice] = []
     replaced_why = _replaced_why()
@@ -462,11 +505,19 @@ def change_notices(changes: Sequence[Any]) -> list[Notice]:
             text = f"{c.name} would be DELETED{what}{guard.replace('replaced', 'deleted')}."
             out.append(warning("delete", text, destructive=True))
         elif c.kind == "update" and c.type == TASK:
-            out += _task_update_notices(c)
+            out += _task_update_notices(c, frozen)
+        elif c.kind == "update" and c.type == INSTANCE and "engineVersion" in c.fields:
+            # DMS guide, "Working with replication engine versions": tasks left running are stopped by DMS before
+            # the upgrade; tasks stopped by hand must be started by hand after it.
+            text = (
+                f"{c.name} upgrades its engine version: DMS stops every task on the instance for the upgrade (a few "
+                "minutes) and CDC waits meanwhile; a task you stop by hand first must be started by hand after it"
+            )
+            out.append(note("engine-upgrade", text))
     return out
 
 
-def _task_update_notices(c: Any) -> list[Notice]:
+def _task_update_notices(c: Any, frozen: str | None) -> list[Notice]:
     out = []
     if "tableMappings" in c.fields and set(c.mapping_rule_types) <= {"table-settings"}:
         text = (
@@ -477,8 +528,12 @@ def _task_update_notices(c: Any) -> list[Notice]:
     elif "tableMappings" in c.fields:
         text = (
             f"{c.name} changes its table mappings: a table that moves into a running CDC task is loaded "
-            "again, one that moves out stops replicating. Freeze the split with sizing.planFile before the "
-            "first pulumi up."
+            "again, one that moves out stops replicating. "
+            + (
+                f"The split is frozen in {frozen}: this change comes from an edit to that file or to the config."
+                if frozen
+                else "Freeze the split with sizing.planFile before the first pulumi up."
+            )
         )
         out.append(warning("table-mappings-change", text, destructive=True))
     if "move" in c.effects.values():

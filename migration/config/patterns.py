@@ -71,6 +71,31 @@ def starts_now(position: str | None) -> bool:
     return position is None or position.strip().lower() == "now"
 
 
+# A quoted part of a table pattern: the name exactly as Oracle stores it, as Oracle SQL writes a mixed-case name
+# (LEDGER."Invoice"); no quote or dot inside, at most 128 characters (Oracle's identifier limit).
+_QUOTED_RE = re.compile(r'^"([^".]{1,128})"$')
+
+
+def normalise_table_pattern(pattern: str) -> str:
+    """`SCHEMA.TABLE` or `TABLE` with each part either upper case with % wildcards, or quoted as Oracle writes a
+    mixed-case name (`LEDGER."Invoice"`): returned with the quotes dropped, the name as stored, which is what DMS
+    selection rules and the inventory compare. ValueError, in one line, for anything else."""
+    parts = pattern.split(".")
+    out = []
+    for part in parts:
+        quoted = _QUOTED_RE.match(part)
+        if quoted and len(parts) <= 2:
+            out.append(quoted.group(1))
+        elif ORACLE_PATTERN_RE.match(part) and len(parts) <= 2:
+            out.append(part)
+        else:
+            raise ValueError(
+                "must be TABLE or SCHEMA.TABLE patterns in upper case with % wildcards, or a name as stored in "
+                f'double quotes (e.g. LEDGER."Invoice"), got {pattern!r}'
+            )
+    return ".".join(out)
+
+
 def split_table_pattern(pattern: str) -> tuple[str | None, str]:
     """`APP.ORDERS%` -> ("APP", "ORDERS%"); `ORDERS` -> (None, "ORDERS") meaning every configured schema."""
     schema, _, table = pattern.rpartition(".")

@@ -48,6 +48,9 @@ _NUL = "\0"
 _NEEDS_LENGTH = frozenset({"CHAR", "NCHAR", "VARCHAR2", "NVARCHAR2", "RAW"})
 
 
+UTF16_HINT = "the file is UTF-16, not UTF-8: export it as UTF-8 (or convert it, e.g. iconv -f UTF-16 -t UTF-8)"
+
+
 class _Csv:
     """One open inventory file: positions of the wanted header columns and error messages that name the line."""
 
@@ -57,6 +60,8 @@ class _Csv:
         header = next((row for row in reader if row), None)  # blank lines before the header are harmless
         if header is None:
             raise InventoryError(f"{self.name} line 1: header: the file is empty; expected {','.join(required)}")
+        if any("\x00" in h for h in header):  # ASCII in UTF-16 without a BOM: a NUL after each character
+            raise InventoryError(f"{self.name} line {self.line}: {UTF16_HINT}")
         if header[0].startswith("\ufeff"):  # the first byte-order mark is dropped by the utf-8-sig codec
             raise InventoryError(
                 f"{self.name} line {self.line}: header: starts with a second byte-order mark (U+FEFF): the file was "
@@ -67,7 +72,7 @@ class _Csv:
         if missing:
             raise InventoryError(
                 f"{self.name} line {self.line}: header: missing {', '.join(missing)}; "
-                f"required columns are {','.join(required)}"
+                f"required columns are {','.join(required)}{_separator_hint(path)}"
             )
         self.pos = {h: names.index(h) for h in (*required, *optional) if h in names}
         self.width = max(self.pos.values()) + 1
@@ -155,7 +160,20 @@ def _open_csv(path: str | Path, required: tuple[str, ...], optional: tuple[str, 
         except UnicodeDecodeError as exc:
             raise _not_utf8(p, reader.line_num + 1, exc) from None
         except csv.Error as exc:
-            raise InventoryError(f"{p.name} line {reader.line_num}: malformed CSV: {exc}") from None
+            raise InventoryError(f"{p.name} line {reader.line_num}: malformed CSV: {exc}{_separator_hint(p)}") from None
+
+
+def _separator_hint(p: Path) -> str:
+    """A file whose first line is split by ';' or tabs rather than commas (a spreadsheet's regional CSV): say so."""
+    try:
+        with open(p, encoding="utf-8-sig", errors="replace") as handle:
+            first = handle.readline() if p.is_file() else ""
+    except OSError:
+        return ""
+    found = [(first.count(sep), name) for sep, name in ((";", "';'"), ("\t", "tabs")) if first.count(sep) > 0]
+    if not found or max(found)[0] <= first.count(","):
+        return ""
+    return f" (the fields are separated by {max(found)[1]}, not commas: export the file as comma-separated CSV)"
 
 
 def _not_utf8(p: Path, near: int, exc: UnicodeDecodeError) -> InventoryError:
@@ -163,6 +181,9 @@ def _not_utf8(p: Path, near: int, exc: UnicodeDecodeError) -> InventoryError:
     again, as bytes, to name the exact line (a pipe cannot be read again)."""
     bad = exc.object[exc.start : exc.start + 1]
     where = f"near line {near}"
+    head = bytes(exc.object[:200])
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:  # a NUL in text: UTF-16 (PowerShell, SSMS)
+        return InventoryError(f"{p.name} line 1: {UTF16_HINT}")
     if p.is_file():
         with open(p, "rb") as raw:
             for number, line in enumerate(raw, 1):

@@ -15,7 +15,7 @@ from migration.inventory.objects import Default, SchemaObjects
 from migration.inventory.typemap import TypeMapper, oracle_type_text
 from migration.notices import Notice, info
 from migration.planning.reverse import LEAVE_OUT_KEY, left_out_of_reverse
-from migration.planning.selection import Pair
+from migration.planning.selection import Pair, matches
 from migration.planning.spec import TaskSpec
 from migration.planning.table_rules import KEYLESS_LOB_NOTE
 
@@ -69,7 +69,7 @@ def left_behind(
     out = [
         LeftBehind(
             f"{t.owner}.{t.name}",
-            _why_excluded(t, types),
+            _why_excluded(stack, t, types),
             "copy it after the freeze (Data Pump or CSV, then COPY), or include it",
             sql.create(t),
             *_whole_table(t, sql),
@@ -235,10 +235,14 @@ _BFILE_PATH = (
 _AS_TEXT = {"ROWID": "ROWIDTOCHAR({})", "UROWID": "ROWIDTOCHAR({})", "BFILE": "bfile_path({})"}
 
 
-def _why_excluded(table: Table, types: TypeMapper) -> str:
+def _why_excluded(stack: Stack, table: Table, types: TypeMapper) -> str:
     bad = [c for c in table.columns if not types.map(c).supported]
     if bad:
         return "excluded: unsupported column(s) " + ", ".join(f"{c.name} ({c.data_type})" for c in bad)
+    mig, plan_file = stack.config.migration, stack.config.sizing.plan_file
+    picked = matches(mig.include, table.owner, table.name) and not matches(mig.exclude, table.owner, table.name)
+    if picked and plan_file:  # selected by the patterns, but the frozen split has no task for it
+        return f"not in the frozen plan file {plan_file} (sizing.planFile)"
     return "excluded by migration.include/exclude"
 
 

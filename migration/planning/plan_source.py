@@ -83,11 +83,12 @@ def frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
     path = Path(stack.root) / path_text
     key = "sizing.planFile"
     where = f"{stack.project}:{key}"
-    not_plan = f"{where}: {path} is not a migration-plan.json written by `plan`"
+    # Errors name the file as the stack file does (relative to the project directory, or absolute if given so).
+    not_plan = f"{where}: {path_text} is not a migration-plan.json written by `plan`"
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Windows editors) is read, as in the CSVs
     except OSError as exc:
-        raise ConfigError(f"{where}: cannot read {path} ({exc.strerror or type(exc).__name__})", key=key) from None
+        raise ConfigError(f"{where}: cannot read {path_text} ({exc.strerror or type(exc).__name__})", key=key) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{not_plan}: not UTF-8 (byte {exc.start})", key=key) from None
     except json.JSONDecodeError as exc:
@@ -104,7 +105,7 @@ def frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
     except (ValueError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{not_plan} ({exc!s:.80})", key=key) from None
     if not plan.tasks:
-        raise ConfigError(f"{where}: {path} lists no task", key=key)
+        raise ConfigError(f"{where}: {path_text} lists no task", key=key)
     _check_frozen_tasks(stack, inv, plan, f"{where}: {path_text}")
     return plan
 

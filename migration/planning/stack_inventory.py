@@ -30,8 +30,9 @@ def load_stack_inventory(stack: Stack) -> Inventory | None:
         )
     }
     for name, path in paths.items():
-        if path is not None and not path.exists():
-            raise ConfigError(f"{stack.project}:inventory.{name}: file not found: {path}", key=f"inventory.{name}")
+        if path is not None and not path.exists():  # named as the stack file names it (relative to the project)
+            given = getattr(inv_cfg, name)
+            raise ConfigError(f"{stack.project}:inventory.{name}: file not found: {given}", key=f"inventory.{name}")
     try:
         return load_inventory(root / inv_cfg.columns, root / inv_cfg.tables, paths["lobs"], paths["keys"])
     except InventoryError as exc:
@@ -48,7 +49,7 @@ def load_stack_objects(stack: Stack, inv: Inventory) -> SchemaObjects:
     for name, path in paths.items():
         if path is not None and not path.exists():
             key = f"inventory.{_camel(name)}"
-            raise ConfigError(f"{stack.project}:{key}: file not found: {path}", key=key)
+            raise ConfigError(f"{stack.project}:{key}: file not found: {getattr(inv_cfg, name)}", key=key)
     try:
         return load_objects(inv, paths)
     except InventoryError as exc:

@@ -79,8 +79,10 @@ class DeployedTask(_Strict):
 
 class DeployedInstance(_Strict):
     engineVersion: str = Field(pattern=r"^[0-9]{1,4}(\.[0-9]{1,4}){1,3}$")  # noqa: N815 - as DMS writes it: 3.6.1
-    allocatedStorage: int  # noqa: N815
-    count: int = 1  # replication instances of the class (states written before several instances: one)
+    # Bounded so an absurd number (1e400 in a hand-edited file) fails here, naming the key, instead of overflowing
+    # a float later: no instance this program sizes comes near the bound.
+    allocatedStorage: int = Field(ge=0, le=10**9)  # noqa: N815
+    count: int = Field(default=1, ge=0, le=10**6)  # instances of the class (states written before several: one)
 
 
 class DeployedState(_Strict):

@@ -440,6 +440,32 @@ def deployed_cases() -> list[dict[str, Any]]:
         )
     )
     out.append(_case("deployed", "legacy-phase-bad", "(phase: Input should be", text='{"phase": "later"}'))
+    # issue 23 CI trial: outputs that would switch the guard off, and a number no float holds
+    no_state = "holds no deployedState output: "
+    out.append(_case("deployed", "empty-object", f"{no_state}an empty object", text="{}"))
+    out.append(_case("deployed", "empty-object-bom", f"{no_state}an empty object", hex=("\ufeff{}").encode().hex()))
+    out.append(
+        _case("deployed", "phase-alone", f"{no_state}phase (a stack never deployed", text='{"phase": "replicate"}')
+    )
+    for form in ("wrapped", "inner"):
+        out.append(
+            _case(
+                "deployed",
+                f"storage-huge-{form}",
+                "replicationInstance.allocatedStorage: Input should be less than or equal to",
+                form=form,
+                edits=[["set", ["replicationInstance", "allocatedStorage"], 10**400]],
+            )
+        )
+    out.append(
+        _case(
+            "deployed",
+            "storage-1e400",
+            "allocatedStorage: Input should be a finite number",
+            text='{"deployedState": {"phase": "replicate", "replicationInstance": {"engineVersion": "3.6.1", '
+            '"allocatedStorage": 1e400}}}',
+        )
+    )
     return out
 
 
@@ -482,6 +508,8 @@ def cli_cases() -> list[dict[str, Any]]:
         (["plan", "--stack", "prod", "--out", "{root}/inv/lobs.csv"], "--out"),
         (["plan", "--stack", "prod", "--against"], "argument --against: expected one argument"),
         (["plan", "--stack", "prod", "--out"], "argument --out: expected one argument"),
+        (["plan", "--stack", "prod", "--out", "{root}/.git"], "is inside a .git directory"),
+        (["plan", "--stack", "prod", "--out", "{root}/.git/plan"], "is inside a .git directory"),
     ):
         out.append(_case("cli", f"plan-args-{len(out):02d}", expect, argv=argv))
     return out
@@ -521,6 +549,21 @@ def env_cases() -> list[dict[str, Any]]:
             [["remove", "inv/keys.csv"], ["mkdir", "inv/keys.csv"]],
             plan,
             "keys.csv: is a directory, expected a CSV file",
+        ),
+    ]
+    state = '{"deployedState": {"phase": "replicate", "project": "oracle2pg", "stack": "prod", "region": "eu-west-1"}}'
+    cases += [  # issue 23 CI trial: the gate never writes over its --deployed file, nor a file it did not write
+        (
+            "deployed-file-where-plan-writes",
+            [["mkdir", "plan-out"], ["write", "plan-out/outputs.json", state]],
+            ["plan", "--stack", "prod", "--out", "{root}/plan-out", "--deployed", "{root}/plan-out/outputs.json"],
+            "would overwrite outputs.json, an input of this command",
+        ),
+        (
+            "out-holds-notes",
+            [["mkdir", "notes"], ["write", "notes/outputs.json", "my notes\n"]],
+            ["plan", "--stack", "prod", "--out", "{root}/notes"],
+            "outputs.json exists and was not written by this command",
         ),
     ]
     return [_case("env", name, expect, setup=setup, argv=argv) for name, setup, argv, expect in cases]

@@ -104,7 +104,7 @@ def test_stale_documents_of_an_earlier_plan_are_removed_but_not_an_input(tmp_pat
     )
     frozen.write_text("frozen\n")
     publish_dir(out, {"resources.json": "2\n"}, flag="--out", inputs={frozen.resolve()}, owned=["*.json"])
-    assert sorted(p.name for p in out.iterdir()) == ["migration-plan.json", "resources.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".written-by-plan", "migration-plan.json", "resources.json"]
     assert frozen.read_text() == "frozen\n"
 
 

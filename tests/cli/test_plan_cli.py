@@ -121,9 +121,9 @@ def test_a_new_migration_type_on_a_never_deployed_stack_is_planned(
     empty = tmp_path / "outputs.json"
     empty.write_text("{}")
     code, out, err = plan(tmp_path, capsys, "--stack", "dev", "--set", "migration.type=cdc", "--deployed", str(empty))
-    assert code == 3, err  # still flagged: were the task deployed, AWS would refuse the change
-    assert [t["inputs"]["migrationType"] for t in tasks(tmp_path)] == ["cdc"]
-    assert "refused  migration-task-main  (aws:dms/replicationTask:ReplicationTask) (migrationType)" in out
+    # `{}` would switch the deployed-state guard off without a word: refused, a never-deployed stack has no file
+    assert_one_error_line(code, out, err, f"error: --deployed: {empty} holds no deployedState output: an empty")
+    assert "omit --deployed" in err
 
 
 def test_set_with_a_bad_value_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

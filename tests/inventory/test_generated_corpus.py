@@ -70,6 +70,7 @@ class Case:
     broken: str  # the file laid over the good inventory
     write: Callable[[Path], None]  # writes the broken file at the given path
     line: int | None  # the line the error must name, when the break is on one line
+    expect: str = ""  # what the error must say besides the file (the true cause, when a hint could mislead)
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -112,7 +113,13 @@ def _whole_file_cases() -> Iterator[Case]:
         good = _csv_bytes(rows)
         latin1, line = _latin1(rows, name)
         yield Case(f"{short}-latin1", name, _writer(latin1), line)
-        yield Case(f"{short}-utf16", name, _writer(good.decode().encode("utf-16")), 1)
+        yield Case(f"{short}-utf16", name, _writer(good.decode().encode("utf-16")), 1, "iconv -f UTF-16")
+        yield Case(f"{short}-utf16-no-bom", name, _writer(good.decode().encode("utf-16-le")), 1, "is UTF-16")
+        semicolons = good.replace(b",", b";")
+        yield Case(f"{short}-semicolons", name, _writer(semicolons), 1, "separated by ';', not commas")
+        unquoted = good.replace(b'"', b"").replace(b",", b";")
+        yield Case(f"{short}-semicolons-unquoted", name, _writer(unquoted), 1, "separated by ';', not commas")
+        yield Case(f"{short}-tabs", name, _writer(good.replace(b",", b"\t")), 1, "separated by tabs")
         yield Case(f"{short}-two-boms", name, _writer("\ufeff\ufeff".encode() + good), 1)
         yield Case(f"{short}-empty", name, _writer(b""), 1)
         yield Case(f"{short}-blank-lines-only", name, _writer(b"\n\n\n"), None)
@@ -182,5 +189,5 @@ def test_generated_bad_input_is_one_error_line(case: Case, tmp_path: Path, capsy
     assert (code, out) == (2, ""), err
     assert err.startswith("error: ") and err.count("\n") == 1 and err.endswith("\n"), err
     where = f"{case.broken} line {case.line}:" if case.line else case.broken
-    assert where in err, err
+    assert where in err and case.expect in err, err
     assert not output.exists()

@@ -9,11 +9,11 @@ from pydantic import Field, field_validator, model_validator
 from migration._model import StrictModel
 from migration.config.patterns import (
     ORACLE_NAME_RE,
-    ORACLE_PATTERN_RE,
     PG_NAME_RE,
     TASK_NAME_RE,
     check_distinct,
     check_pattern,
+    normalise_table_pattern,
     split_table_pattern,
 )
 from migration.dms.limits import MAX_REPLICATION_INSTANCES
@@ -70,9 +70,13 @@ class MigrationConfig(StrictModel):
     include: list[str] = Field(
         default_factory=lambda: ["%"],
         description="TABLE or SCHEMA.TABLE patterns (upper case, % wildcards) of the tables to migrate; a pattern "
-        "without a schema applies to every listed schema.",
+        "without a schema applies to every listed schema. A mixed-case name is written as Oracle SQL writes it, in "
+        'double quotes: LEDGER."Invoice" (in YAML: \'LEDGER."Invoice"\') selects exactly the table stored as Invoice.',
     )
-    exclude: list[str] = Field(default_factory=list, description="Patterns of tables left out.")
+    exclude: list[str] = Field(
+        default_factory=list,
+        description='Patterns of tables left out, written like include (LEDGER."Invoice" for a mixed-case name).',
+    )
     tasks: list[TaskConfig] = Field(
         default_factory=list,
         description="Explicit tasks (sizing.mode manual). Default: one task for every selected table.",
@@ -189,11 +193,7 @@ class MigrationConfig(StrictModel):
     @field_validator("include", "exclude")
     @classmethod
     def _patterns(cls, v: list[str]) -> list[str]:
-        for p in v:
-            schema, table = split_table_pattern(p)
-            if (schema is not None and not ORACLE_PATTERN_RE.match(schema)) or not ORACLE_PATTERN_RE.match(table):
-                raise ValueError(f"must be TABLE or SCHEMA.TABLE patterns in upper case with % wildcards, got {p!r}")
-        return v
+        return [normalise_table_pattern(p) for p in v]  # LEDGER."Invoice": the name as stored, LEDGER.Invoice
 
     @model_validator(mode="after")
     def _consistent(self) -> MigrationConfig:
