@@ -64,7 +64,7 @@ def test_defaults_are_the_safe_ones() -> None:
     assert cfg.target.engine == "postgres"
     m = cfg.migration
     assert (m.include, m.exclude, m.tasks, m.schema_renames) == (["%"], [], [], {})
-    assert m.target_table_prep_mode == "DO_NOTHING" and m.target_is_disposable is False and m.start_task is True
+    assert m.target_table_prep_mode == "DO_NOTHING" and m.target_is_disposable is False and m.start_task is False
     assert cfg.iam.create_dms_roles is True
     assert cfg.network.database_security_group_ids == [] and cfg.network.extra_security_group_ids == []
 

@@ -257,9 +257,12 @@ def test_migration_type_by_the_rounded_estimate():
     over = one_stream(4000 * MB)  # 67 min, and the lower bound too
     assert (over.migration_type, over.fits_window) == ("full-load-and-cdc", False)
     assert over.reasons[1].startswith("full-load-and-cdc: the estimated full load (67 min) exceeds the 1 h window; CDC")
-    assert warning_text(over, "lower-bound-over-window").startswith(
-        "even the lower bound (67 min) exceeds the 1 h window on dms.r6i.xlarge"
+    # a full-load-and-cdc plan already relies on CDC: the lower bound is a reason, not a "rely on CDC" warning
+    assert over.reasons[2] == (
+        "even the lower bound (67 min) exceeds the 1 h window on dms.r6i.xlarge: no task split makes an offline "
+        "full load fit there, hence CDC"
     )
+    assert "rely on CDC" not in " ".join(w.text for w in over.warnings)
     pre = one_stream(4000 * MB, preloaded=True)
     assert (pre.migration_type, pre.fits_window, pre.catch_up_seconds) == ("cdc", True, None)
     assert pre.reasons[1].startswith("cdc: the target is pre-loaded")
@@ -272,14 +275,22 @@ def test_warnings_for_keyless_and_keyless_lob_tables():
     assert codes(plan) == ["tables-without-key", "lob-tables-without-key"]
     assert warning_text(plan, "tables-without-key").startswith(
         "1 table(s) without primary or unique key (APP.NK): DMS applies their UPDATE/DELETE by matching every "
-        "column (slow; full supplemental logging on them), never in batches, and validation skips them; they are "
-        "in their own nokey task(s)"
+        "column (slow; full supplemental logging on them), never in batches, and validation skips them; no task "
+        "mixes them with keyed tables"
     )
     assert warning_text(plan, "lob-tables-without-key").startswith("LOB table(s) without a key (APP.NK)")
-    # a key-less table big enough for its own task is no longer apart from keyed tables' kind of task
+    # a key-less table big enough for a big task of its own shares it with no keyed table
     big_nk = tab("NK", 60 * GB, has_primary_key=False, key_columns=[], partitioned=True)
-    shared = plan_migration([tab("OK", GB), big_nk], window_hours=8, instance_class=XL)
-    assert "they share tasks with keyed tables (big tables or groups)" in warning_text(shared, "tables-without-key")
+    alone = plan_migration([tab("OK", GB), big_nk], window_hours=8, instance_class=XL)
+    assert [t.tables for t in alone.tasks if ("APP", "NK") in t.tables] == [(("APP", "NK"),)]
+    assert warning_text(alone, "tables-without-key").endswith(
+        "; no task mixes them with keyed tables - add a key or accept a reload at cutover"
+    )
+    # a group puts one in a task with a keyed table: that one is named
+    grouped = plan_migration([tab("OK", GB), nk], window_hours=8, instance_class=XL, groups=[["APP.OK", "APP.NK"]])
+    assert "; APP.NK share tasks with keyed tables (big tables or groups)" in warning_text(
+        grouped, "tables-without-key"
+    )
     assert codes(plan_migration([tab("OK", GB)], window_hours=8, instance_class=XL)) == []
 
 

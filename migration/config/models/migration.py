@@ -90,7 +90,11 @@ class MigrationConfig(StrictModel):
         default=False,
         description="The target holds nothing to keep: allows DROP_AND_CREATE and strictErrors: false.",
     )
-    start_task: bool = Field(default=True, description="Start the forward tasks after creating them (phase replicate).")
+    start_task: bool = Field(
+        default=False,
+        description="Start the forward tasks after creating them (phase replicate). Off by default: the first pulumi "
+        "up creates them stopped, for the endpoint tests and the premigration assessment (runbook); then set it true.",
+    )
     cdc_start_position: str | None = Field(
         default=None,
         description="type cdc only: where CDC starts, an Oracle SCN (CdcStartPosition), a UTC time with zone "

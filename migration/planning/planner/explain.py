@@ -87,11 +87,14 @@ def table_warnings(ctx: Context, demoted: Sequence[Tab], drafts: Sequence[Draft]
     warnings = []
     nokey = [t for t in ctx.tabs if not t.keyed]
     if nokey:
-        apart = {t.label for d in drafts if d.kind == "nokey" for t in d.tabs}
+        # a key-less table shares a task with keyed tables only when its own task holds one (a big key-less table
+        # alone in its big task shares nothing)
+        mixed = {t.label for d in drafts if any(x.keyed for x in d.tabs) for t in d.tabs if not t.keyed}
+        sharing = [t for t in nokey if t.label in mixed]
         where = (
-            "they are in their own nokey task(s)"
-            if all(t.label in apart for t in nokey)
-            else "they share tasks with keyed tables (big tables or groups)"
+            f"{names(sharing)} share tasks with keyed tables (big tables or groups)"
+            if sharing
+            else "no task mixes them with keyed tables"
         )
         text = (
             f"{len(nokey)} table(s) without primary or unique key ({names(nokey)}): DMS applies their UPDATE/DELETE "
