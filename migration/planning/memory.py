@@ -143,6 +143,20 @@ def fit_lob_buffers(
     return MemoryPlan(label, memory, budget, buffers, default_demand, where)
 
 
+def serverless_dcu_holding(tasks: Sequence[TaskLobs]) -> int | None:
+    """The smallest DCU value whose memory holds the LOB buffers of `tasks` (one replication config's) as
+    `fit_lob_buffers` fits them, or None when no DCU value does."""
+
+    def fits(dcu: int) -> bool:
+        try:
+            fit_lob_buffers(tasks, "", serverless_dcu=dcu)
+        except MemoryFitError:
+            return False
+        return True
+
+    return next((v for v in DCU_VALUES if fits(v)), None)
+
+
 def _needs_bigger(instance_class: str, need_bytes: int, lob_tasks: Sequence[TaskLobs]) -> str:
     heaviest = max(lob_tasks, key=lambda t: t.row_kb)
     fits = smallest_class_with(need_bytes / LOB_MEMORY_SHARE, prefer_family=instance_class.split(".")[1])

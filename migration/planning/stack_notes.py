@@ -12,7 +12,17 @@ from migration.inventory.model import Inventory
 from migration.notices import Notice, info, note, warning
 from migration.planning import naming
 from migration.planning.basis import Basis
-from migration.planning.memory import MemoryFitError, TaskLobs, fit_lob_buffers
+from migration.planning.capacity import GB_PER_DCU
+from migration.planning.memory import (
+    GIB,
+    LOB_MEMORY_SHARE,
+    MIN_COMMIT_RATE,
+    MemoryFitError,
+    TaskLobs,
+    fit_lob_buffers,
+    serverless_dcu_holding,
+    smallest_class_with,
+)
 from migration.planning.planner import MigrationPlan
 from migration.planning.spec import TaskSpec
 from migration.planning.stack_inventory import selected_tables
@@ -101,8 +111,10 @@ def recommendation_fit(
     the smallest class at least as big that can, and says why (or says plainly that none can). A frozen plan
     (`sizing.planFile`) never changes class silently: one WARNING names the file and the class that would fit."""
     plan = basis.plan
-    if plan is None or plan.serverless:
-        return plan, []  # DMS Serverless: each replication's buffers are fitted to capacity.maxDcu (lob_rules)
+    if plan is None:
+        return plan, []
+    if plan.serverless:
+        return _serverless_fit(basis, plan, specs, rules)
     demands = _lob_demands(specs, rules)
     rec = plan.recommended_instance_class
     problem = _memory_problem(demands, rec)
@@ -122,6 +134,43 @@ def recommendation_fit(
         return replace(plan, warnings=(*plan.warnings, warning("no-class-holds-lob-buffers", text))), []
     why = f"instance: {fitting} rather than {rec} (enough for throughput): at {rec} {problem}"
     return replace(plan, recommended_instance_class=fitting, reasons=(*plan.reasons, why)), []
+
+
+def _serverless_fit(
+    basis: Basis, plan: MigrationPlan, specs: Sequence[TaskSpec], rules: dict[str, tuple[TableRules, int]]
+) -> tuple[MigrationPlan, list[Notice]]:
+    """DMS Serverless: one MaxCapacityUnits that holds every replication's LOB buffers too (each config has
+    capacity of its own, so each LOB task is fitted alone, as lob_rules fits it against capacity.maxDcu), and the
+    class the plan names as each replication's size agreeing with it. Sized for throughput alone, the plan would
+    recommend less than the LOB check asks capacity.maxDcu for. A frozen plan keeps its value, with a WARNING."""
+    needs = [
+        (serverless_dcu_holding([TaskLobs(spec.name, subtasks, tuple(r.lobs))]), spec.name)
+        for spec in specs
+        if spec.name in rules
+        for r, subtasks in [rules[spec.name]]
+    ]
+    need, task = max(((d, t) for d, t in needs if d is not None), default=(0, ""))
+    rec = plan.recommended_dcu
+    if rec is None or need <= rec:
+        return plan, []
+    why = (
+        f"the LOB buffers of replication {task} need {need} DCU ({LOB_MEMORY_SHARE:.0%} of its memory at CommitRate "
+        f"{MIN_COMMIT_RATE} or more; DMS guide: Setting LOB support)"
+    )
+    frozen = basis.config.sizing.plan_file
+    if frozen:
+        text = (
+            f"the frozen plan {frozen} recommends MaxCapacityUnits {rec} DCU, but {why}; change recommended_dcu there"
+        )
+        return plan, [warning("frozen-plan-dcu-lob-buffers", text)]
+    sized = smallest_class_with(need * GB_PER_DCU * GIB, prefer_family=plan.recommended_instance_class.split(".")[1])
+    reason = f"capacity: MaxCapacityUnits {need} DCU rather than {rec} (enough for throughput): {why}"
+    return replace(
+        plan,
+        recommended_dcu=need,
+        recommended_instance_class=sized or plan.recommended_instance_class,
+        reasons=(*plan.reasons, reason),
+    ), []
 
 
 def _lob_demands(specs: Sequence[TaskSpec], rules: dict[str, tuple[TableRules, int]]) -> list[list[TaskLobs]]:

@@ -16,6 +16,7 @@ from migration.planning.memory import (
     fit_lob_buffers,
     smallest_class_with,
 )
+from migration.planning.planner import render_plan_text
 from tests.helpers import ROOT
 
 DOCUMENTS = LobTable("APP.DOCUMENTS", 15360, 3)  # 3 LOB columns, limited at 15 MB (3x the largest 5 MB LOB)
@@ -128,3 +129,33 @@ def test_on_serverless_the_lob_buffers_fit_the_dcu_maximum():
         ConfigError, match=r"^oracle2pg:capacity.maxDcu: .* DMS Serverless at 4 DCU; set capacity.maxDcu to 16"
     ):
         _prod("capacity.mode=serverless", "reverse.enabled=false", "capacity.maxDcu=4")
+
+
+def test_the_serverless_recommendation_holds_the_lob_buffers_the_maxdcu_check_asks_for(tmp_path):
+    """Re-trial B2: the check said 'set capacity.maxDcu to 128', then the plan recommended 64 DCU (and the class
+    of 64) with 128 set: the recommendation is now what the check asks for, and names the class of that size."""
+    lobs = tmp_path / "lobs.csv"
+    lobs.write_text((ROOT / "tests/data/inventory/lobs.csv").read_text().replace("5242880", "10485760"))
+    stack = [
+        "capacity.mode=serverless",
+        "reverse.enabled=false",
+        "sizing.planFile=null",
+        f"inventory.lobs={lobs}",
+        "replicationInstance.instanceClass=dms.r6i.large",  # 16 GiB: 8 DCU for throughput
+    ]
+    with pytest.raises(ConfigError, match=r"DMS Serverless at 8 DCU; set capacity.maxDcu to 16$"):
+        resolve(read_stack_file(ROOT, "prod", stack).load())
+    plan = resolve(read_stack_file(ROOT, "prod", [*stack, "capacity.maxDcu=128"]).load()).plan
+    assert plan is not None and (plan.recommended_dcu, plan.recommended_instance_class) == (16, "dms.r6i.xlarge")
+    assert plan.reasons[-1] == (
+        "capacity: MaxCapacityUnits 16 DCU rather than 8 (enough for throughput): the LOB buffers of replication "
+        "big-documents need 16 DCU (50% of its memory at CommitRate 100 or more; DMS guide: Setting LOB support)"
+    )
+    assert "Recommended: MaxCapacityUnits 16 DCU per replication config" in render_plan_text(plan)
+    # a frozen plan keeps its value and says what the LOB buffers need
+    frozen = tmp_path / "plan.json"
+    frozen.write_text(plan.to_json().replace('"recommended_dcu": 16', '"recommended_dcu": 8'))
+    design = resolve(read_stack_file(ROOT, "prod", [*stack, "capacity.maxDcu=128", f"sizing.planFile={frozen}"]).load())
+    assert design.plan is not None and design.plan.recommended_dcu == 8
+    (note,) = [n.line for n in design.notices if n.code == "frozen-plan-dcu-lob-buffers"]
+    assert "recommends MaxCapacityUnits 8 DCU, but the LOB buffers of replication big-documents need 16 DCU" in note
