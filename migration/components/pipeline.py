@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from dataclasses import replace
 from typing import Any
 
 import pulumi
@@ -25,7 +26,7 @@ from migration.components.replication_server import EgressRule, InstanceArgs, Re
 from migration.config import ConfigError, Connection, Stack
 from migration.dms.identifiers import partition_for
 from migration.notices import Level
-from migration.planning.capacity import serverless_dcu
+from migration.planning.capacity import serverless_dcu, serverless_min_dcus
 from migration.planning.design import MigrationDesign
 from migration.planning.transitions import (
     DEPLOYED_STATE_OUTPUT,
@@ -248,6 +249,8 @@ class MigrationPipeline(pulumi.ComponentResource):
         """Each spec on its instance (or serverless); the reverse task waits for the forward tasks to stop."""
         forward = [s.name for s in self.specs if s.direction == "forward"]
         compute = self._serverless_compute()
+        plan = self.design.plan  # DMS Serverless: each replication's floor from its own share of the load
+        floors = serverless_min_dcus(self.stack.config, {t.name: t.bytes for t in plan.tasks} if plan else {})
         args = []
         for spec in self.specs:
             src, dst = (
@@ -271,7 +274,7 @@ class MigrationPipeline(pulumi.ComponentResource):
                     cdc_start_time=spec.cdc_start_time,
                     tags=self.tags,
                     after=forward if spec.direction == "reverse" else [],
-                    serverless=compute,
+                    serverless=compute and replace(compute, min_dcu=floors.get(spec.name, compute.min_dcu)),
                 )
             )
         return MigrationTasks(f"{self.name}-task", args, opts=self._children.opts(protect=self.state.protect))

@@ -9,7 +9,7 @@ import pytest
 from migration.config import ConfigError
 from migration.config.stackfile import read_stack_file
 from migration.notices import Level
-from migration.planning.capacity import dcu_for_memory, serverless_dcu
+from migration.planning.capacity import dcu_for_memory, serverless_dcu, serverless_min_dcus
 from migration.planning.design import resolve
 from tests.helpers import ROOT, of_type, run_stack
 
@@ -161,3 +161,23 @@ def test_an_idle_instance_is_said_and_the_plan_table_shows_each_tasks_instance()
     )
     assert text.splitlines()[0].startswith("full-load on 2 x dms.r6i.xlarge")
     assert text.splitlines()[1].split()[:2] == ["task", "inst"]
+
+
+def test_each_serverless_replication_idles_at_a_floor_from_its_own_share_of_the_load():
+    """Re-trial B9: every replication got MinCapacityUnits a quarter of the maximum (32 of 128), the 6 GB nokey-01
+    as much as the 408 GB big-claim. The floor is now a quarter of each one's need (its bytes over the largest's)."""
+    serverless = ["capacity.mode=serverless", "reverse.enabled=false", "sizing.planFile=null"]
+    run = run_stack(serverless, stack="prod")
+    floors = {
+        c.inputs["replicationConfigIdentifier"].removeprefix("oracle2pg-prod-"): (
+            c.inputs["computeConfig"]["minCapacityUnits"],
+            c.inputs["computeConfig"]["maxCapacityUnits"],
+        )
+        for c in of_type(run.resources, CONFIG)
+    }
+    # r6i.xlarge: 32 GiB = 16 DCU; big-documents (12 GB, the largest) idles at a quarter, 4; nokey-01 (2 GB) at 1
+    assert floors["big-documents"] == (4, 16) and floors["nokey-01"] == (1, 16) and floors["load-01"] == (1, 16)
+    cfg = read_stack_file(ROOT, "prod", serverless).load().config
+    assert serverless_min_dcus(cfg, {"a": 100, "b": 25, "c": 1}) == {"a": 4, "b": 1, "c": 1}
+    pinned = read_stack_file(ROOT, "prod", [*serverless, "capacity.minDcu=2"]).load().config
+    assert serverless_min_dcus(pinned, {"a": 100, "c": 1}) == {"a": 2, "c": 2}  # a set minDcu applies to every one
