@@ -7,7 +7,7 @@ shared by the forward tasks, the reverse task, the validation task and the docum
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from migration.config import ConfigError, Stack, StackConfig
 from migration.dms.mappings import Rename
@@ -76,9 +76,12 @@ def reverse_renames(names: NameMap, tables: Iterable[Pair], removed: set[tuple[s
     return out
 
 
-def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[str]:
+def names_note(
+    names: NameMap, tables: Sequence[Pair], direction: str, removed: Collection[tuple[str, str, str]] = ()
+) -> list[str]:
     """What the plan says about names: how many objects carry explicit rules, a few examples, and the columns no rule
-    may name (kept verbatim, or LOB columns landing by the wildcard fold), as one line however many there are."""
+    may name (kept verbatim, or LOB columns landing by the wildcard fold), as one line however many there are.
+    `removed` (OWNER, TABLE, COLUMN) are columns the task removes: they land nowhere, so no fold note names them."""
     renamed_tables = [t for t in tables if t in names.tables]
     every_column = [(t, c, p) for t in tables for c, p in names.renamed_columns(*t).items()]
     renamed_columns = [(t, c, p) for t, c, p in every_column if c.lower() not in PG_SYSTEM_COLUMNS]
@@ -96,18 +99,20 @@ def names_note(names: NameMap, tables: Sequence[Pair], direction: str) -> list[s
             f"names: {len(system)} column(s) fold to a PostgreSQL system column name, which CREATE TABLE refuses: "
             f"explicit rename rules {direction} ({_shown(system)})"
         )
-    return out + _no_rule_note(names, tables)
+    return out + _no_rule_note(names, tables, set(removed))
 
 
 def _shown(items: Sequence[str]) -> str:
     return ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
 
 
-def _no_rule_note(names: NameMap, tables: Sequence[Pair]) -> list[str]:
+def _no_rule_note(names: NameMap, tables: Sequence[Pair], removed: Collection[tuple[str, str, str]]) -> list[str]:
     """One line for the columns no rule may name: those kept verbatim for # \\ / - (KEEPS_SOURCE_SPELLING) and the
     mixed-case LOB columns that land by the wildcard fold alone (LOB_FOLD_ONLY). A plain LOB column is not news."""
     kept = [f"{o}.{t}.{c}" for o, t in tables for c in names.kept_verbatim(o, t)]
-    folded = [f"{o}.{t}.{c} -> {c.lower()}" for o, t in tables for c in names.folded_lobs(o, t)]
+    folded = [
+        f"{o}.{t}.{c} -> {c.lower()}" for o, t in tables for c in names.folded_lobs(o, t) if (o, t, c) not in removed
+    ]
     parts = []
     if kept:
         parts.append(

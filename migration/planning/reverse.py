@@ -149,7 +149,7 @@ def _reverse_rules(
     not_back = not_back or {}
     left_behind = {(r.schema, r.table, r.column) for spec in forward for r in spec.removed_columns} | set(not_back)
     lobs = _reverse_lob_settings(names, forward)
-    reasons = naming.names_note(names, sorted(moved), "PostgreSQL -> Oracle")
+    reasons = naming.names_note(names, sorted(moved), "PostgreSQL -> Oracle", removed=left_behind)
     reasons += [f"{o}.{t}.{c}: not in the reverse task ({why})" for (o, t, c), why in sorted(not_back.items())]
     reasons += [
         f"{ts.schema}.{ts.table}: LOB mode {ts.lob['mode']}, bulk-max-size {ts.lob['bulk-max-size']} KB, as "
