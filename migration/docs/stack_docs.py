@@ -275,7 +275,15 @@ def runbook_context(design: MigrationDesign) -> RunbookContext:
         schema_objects=schema_object_facts(design),
         left_behind=left_behind_items(design),
         replica_identity_full=_keyless_pg_tables(design) if has_reverse else (),
+        resync_windows=_resync_windows(design),
     )
+
+
+def _resync_windows(design: MigrationDesign) -> list[tuple[str, str, int]]:
+    """Each forward task's data resync window by task name (ids are named once, in the helpers), as its task
+    settings set it (ResyncSettings, CDC tasks only)."""
+    windows = [(t.name, t.settings.get("ResyncSettings", {})) for t in design.forward]
+    return [(tid, r["ResyncSchedule"], int(r["MaxResyncTime"])) for tid, r in windows if "ResyncSchedule" in r]
 
 
 def _task_instances(design: MigrationDesign, reverse_id: str | None) -> dict[str, str]:

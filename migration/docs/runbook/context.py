@@ -144,6 +144,8 @@ class RunbookContext:
     # The schema objects DMS does not move (None: no inventory) and every table and column left behind.
     schema_objects: SchemaObjectFacts | None = None
     left_behind: Sequence[LeftBehindItem] = ()
+    # (task name, ResyncSchedule cron in UTC, MaxResyncTime minutes) of each forward task with data resync on CDC
+    resync_windows: Sequence[tuple[str, str, int]] = ()
 
     def __post_init__(self) -> None:
         if self.phase not in PHASES:

@@ -58,6 +58,13 @@ def validation_failures_step(ctx: RunbookContext, d: Doc) -> None:
         "cutover window (`migration.resyncSchedule`).",
         "",
     )
+    if ctx.resync_windows:  # the windows themselves, so the cutover can be placed clear of them
+        d.add(
+            "This stack's resync windows (cron in UTC: minute hour day-of-month month day-of-week; DMS guide: Data "
+            "resync settings):",
+            "",
+        )
+        d.add(*(f"- task {name}: `{cron}`, for up to {minutes} min" for name, cron, minutes in ctx.resync_windows), "")
 
 
 def freeze_time_step(ctx: RunbookContext, d: Doc) -> None:
