@@ -41,7 +41,10 @@ def cutover():
 
 def test_trigger_fed_sequences_move_past_the_loaded_rows_even_from_a_stale_export(pg_server, cutover):
     before, part = cutover
-    assert "SELECT setval('hosp.ward_seq', GREATEST(141, (SELECT max(ward_id) + 1 FROM hosp.wards)), false);" in part
+    assert (
+        "SELECT setval('hosp.ward_seq', GREATEST(141, (SELECT max(ward_id) + 1 FROM hosp.wards))::bigint, false);"
+        in part
+    )
     db = pg_server.database("test_cutover_stale_export", before, LOADED_PAST_THE_EXPORT, part)
     pg_server.execute(
         "INSERT INTO hosp.wards (ward_id, name) VALUES (nextval('hosp.ward_seq'), 'Maternity');"
