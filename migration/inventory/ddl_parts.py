@@ -1,4 +1,4 @@
-"""The target DDL in the three parts a DBA applies at three moments of the migration (`inventory ddl --part`):
+"""The target DDL in the four parts a DBA applies at four moments of the migration (`inventory ddl --part`):
 
 * before-load: schemas, sequences, tables with their defaults, identity columns as BY DEFAULT (DMS writes the key
   values), primary keys (and the unique key DMS applies changes by when there is no primary key), PostgreSQL
@@ -8,10 +8,12 @@
   in limited LOB mode too (ddl_scope.relaxed_lob_columns).
 * after-load: once the full load finished and before the cached changes are applied (the task pauses there,
   StopTaskCachedChangesNotApplied): the other unique keys, secondary indexes, checks, then foreign keys NOT VALID
-  and VALIDATE (DMS User Guide, "Best practices: indexes, triggers and referential integrity").
-* cutover (ddl_cutover): every sequence and identity moved past the values Oracle handed out until the freeze;
-  then (here) NOT NULL back on the LOB columns, and a check for rows CDC left in interval tables' DEFAULT
-  partitions.
+  only (DMS User Guide, "Best practices: indexes, triggers and referential integrity"): a loaded child row may
+  name a parent still among the cached changes, so validating here would fail the part.
+* cutover (ddl_cutover): sequences new in the freeze export created, every sequence and identity moved past the
+  values Oracle handed out until the freeze; then (here) the foreign keys of partitioned tables, NOT NULL back on
+  the LOB columns, and a check for rows CDC left in interval tables' DEFAULT partitions.
+* after-switch: the foreign keys validated, online (VALIDATE CONSTRAINT blocks no write).
 
 What the project cannot convert (expression indexes, PL/SQL triggers, virtual columns, defaults and checks that
 call functions) is listed with the Oracle text, not guessed.
