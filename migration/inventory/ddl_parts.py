@@ -90,11 +90,11 @@ def _table(s: Scope, table: Table) -> list[str]:
         name = created[col.name] = s.names.column(table.owner, table.name, col.name)
         note = _name_note(f"{where}.{col.name}", col.name, name, s.renamed, column=True, lob=col.name in lobs)
         lines += [note] if note else []
-        extra, pg_type = "", mapping.postgres_type
+        extra, (pg_type, type_notes) = "", identity_type(s, table, col.name, mapping.postgres_type)
+        lines += type_notes
         if (table.owner, table.name, col.name) in s.with_extras:
-            pg_type, type_notes = identity_type(s, table, col.name, pg_type)
             extra, notes = _column_extras(s, table, col.name, pg_type)
-            lines += type_notes + notes
+            lines += notes
         null = "" if col.nullable or col.name in relaxed else " NOT NULL"
         if col.name in relaxed:
             lines.append(
@@ -122,16 +122,28 @@ def _table(s: Scope, table: Table) -> list[str]:
 
 
 def identity_type(s: Scope, table: Table, column: str, pg_type: str | None) -> tuple[str | None, list[str]]:
-    """The PostgreSQL type of an identity column, and a note when it differs from the type map's: an Oracle identity
-    on a NUMBER without precision or scale (Oracle's default for GENERATED AS IDENTITY) maps to numeric, which
-    PostgreSQL refuses as an identity; its sequence hands out whole numbers, so it is created as bigint. Any other
-    column keeps `pg_type`."""
-    if (table.owner, table.name, column) not in s.identities or pg_type in _INTEGER_TYPES:
+    """The PostgreSQL type of a column, and a note when it differs from the type map's: an Oracle identity on a
+    NUMBER without precision or scale (Oracle's default for GENERATED AS IDENTITY) maps to numeric, which PostgreSQL
+    refuses as an identity; its sequence hands out whole numbers, so it is created as bigint. A column a foreign
+    key points from at such an identity becomes bigint too: PostgreSQL cannot compare numeric with bigint in a
+    foreign key. Any other column keeps `pg_type`."""
+    if pg_type in _INTEGER_TYPES:
         return pg_type, []
-    return "bigint", [
-        f"-- {table.owner}.{table.name}.{column}: identity on {pg_type} in the type map: created as bigint (a "
-        "PostgreSQL identity needs an integer type; the Oracle sequence hands out whole numbers)"
-    ]
+    where = f"-- {table.owner}.{table.name}.{column}"
+    if (table.owner, table.name, column) in s.identities:
+        return "bigint", [
+            f"{where}: identity on {pg_type} in the type map: created as bigint (a PostgreSQL identity needs an "
+            "integer type; the Oracle sequence hands out whole numbers)"
+        ]
+    for fk in s.on(table.owner, table.name).foreign_keys:
+        ref = s.inv.tables.get((fk.ref_owner, fk.ref_table))
+        if column not in fk.columns or ref is None:
+            continue
+        ref_column = fk.ref_columns[fk.columns.index(column)]
+        ref_type = next((s.types.map(c).postgres_type for c in ref.columns if c.name == ref_column), None)
+        if (ref.owner, ref.name, ref_column) in s.identities and ref_type not in _INTEGER_TYPES:
+            return "bigint", [f"{where}: bigint, as the identity {ref.name}.{ref_column} it references ({fk.name})"]
+    return pg_type, []
 
 
 def _column_extras(s: Scope, table: Table, column: str, pg_type: str | None) -> tuple[str, list[str]]:

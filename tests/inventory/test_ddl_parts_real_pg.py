@@ -385,15 +385,25 @@ def test_a_sequence_new_in_the_freeze_export_is_created_by_the_cutover_part(pg_s
 
 def test_an_identity_on_unconstrained_number_is_a_bigint_identity_and_cutover_moves_it(pg_server, tmp_path):
     """Re-trial B1: Oracle's GENERATED AS IDENTITY on a NUMBER without precision maps to numeric(38,10), which
-    cannot be an identity: before-load creates it as bigint identity (and says so), cutover's setval applies."""
-    number = '"HOSP","ADMISSIONS","ADMISSION_ID","NUMBER",22,"","","N","",""'
-    root = _edited(tmp_path, {"columns.csv": ('"HOSP","ADMISSIONS","ADMISSION_ID","NUMBER",22,12,0,"N","",""', number)})
+    cannot be an identity: before-load creates it as bigint identity (and says so), and a NUMBER column whose
+    foreign key references it as bigint too (PostgreSQL cannot compare numeric with bigint in a foreign key); the
+    after-load part's foreign keys and cutover's setval apply."""
+    edits = {}
+    for table in ("ADMISSIONS", "CLINICAL_NOTES"):
+        line = f'"HOSP","{table}","ADMISSION_ID","NUMBER",22,12,0,"N","",""'
+        edits[table] = (line, line.replace("22,12,0", '22,"",""'))
+    text = (HOSPITAL / "columns.csv").read_text(encoding="utf-8")
+    root = _edited(
+        tmp_path, {"columns.csv": (text, text.replace(*edits["ADMISSIONS"]).replace(*edits["CLINICAL_NOTES"]))}
+    )
     inv, objects = _load(root)
     before = render_ddl_part(inv, objects, "before-load")
     assert "HOSP.ADMISSIONS.ADMISSION_ID: identity on numeric(38,10) in the type map: created as bigint" in before
+    assert "HOSP.CLINICAL_NOTES.ADMISSION_ID: bigint, as the identity ADMISSIONS.ADMISSION_ID it references" in before
     cutover = render_ddl_part(inv, objects, "cutover")
     assert "SELECT setval(pg_get_serial_sequence('hosp.admissions', 'admission_id'), GREATEST(" in cutover
-    db = pg_server.database("test_ddl_parts_number_identity", before, SIMULATED_LOAD, cutover)
+    after_load = render_ddl_part(inv, objects, "after-load")
+    db = pg_server.database("test_ddl_parts_number_identity", before, SIMULATED_LOAD, after_load, cutover)
     with pg_server.connect(db) as conn:
         kind = "SELECT data_type, is_identity FROM information_schema.columns WHERE column_name = 'admission_id' "
         assert conn.execute(kind + "AND table_name = 'admissions'").fetchone() == ("bigint", "YES")
