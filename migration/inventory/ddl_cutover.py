@@ -234,7 +234,7 @@ BEGIN
       IF top >= nxt THEN
         RAISE WARNING 'to check (nothing ties them): sequence % hands out % next and %.% already holds up to %. '
           'If the application takes that key from this sequence, run SELECT setval(''%'', %, false); '
-          'otherwise ignore this line', s, nxt, k.rel, k.attname, top, s, top + 1;
+          'otherwise ignore this line', s, nxt, k.rel, k.attname, top, s, (top + 1)::bigint;
       END IF;
     END LOOP;
   END LOOP;
