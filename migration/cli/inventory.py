@@ -344,8 +344,9 @@ def _parser() -> argparse.ArgumentParser:
                 "--part",
                 choices=PARTS,
                 help="one part of the DDL, applied at its moment: before-load (tables, keys, defaults, identity, "
-                "sequences), after-load (indexes, unique keys, checks, foreign keys; before the cached changes), "
-                "cutover (sequences and identities past Oracle's, NOT NULL back on LOB columns); without it, today's tables and keys alone. "
+                "sequences), after-load (indexes, unique keys, checks, foreign keys NOT VALID; before the cached "
+                "changes), cutover (sequences and identities past Oracle's, NOT NULL back on LOB columns), "
+                "after-switch (foreign keys validated online); without it, today's tables and keys alone. "
                 "Reads the object exports named by the stack, or next to --columns",
             )
     return parser

@@ -33,9 +33,22 @@ def _next_value(seq: Sequence) -> int:
     return min(max(seq.last_number, seq.min_value, BIGINT[0]), seq.max_value, BIGINT[1])
 
 
+def create_sequence(s: Scope, seq: Sequence, *, if_not_exists: bool = False) -> str:
+    """The CREATE SEQUENCE of an Oracle sequence, as bigint with its increment, bounds, cache and cycle; starting at
+    the next value Oracle hands out."""
+    low = "NO MINVALUE" if seq.min_value < BIGINT[0] else f"MINVALUE {seq.min_value}"
+    high = "NO MAXVALUE" if seq.max_value > BIGINT[1] else f"MAXVALUE {seq.max_value}"
+    cycle = "CYCLE" if seq.cycle else "NO CYCLE"
+    return (
+        f"CREATE SEQUENCE {'IF NOT EXISTS ' if if_not_exists else ''}{s.sequence(seq.owner, seq.name)} AS bigint "
+        f"INCREMENT BY {seq.increment_by} {low} {high} START WITH {_next_value(seq)} CACHE {max(seq.cache_size, 1)} "
+        f"{cycle};"
+    )
+
+
 def render_cutover(s: Scope) -> str:
     out = [
-        "-- Part 3 of 3, at cutover: after the forward tasks stopped and before the applications write to PostgreSQL.",
+        "-- Part 3 of 4, at cutover: after the forward tasks stopped and before the applications write to PostgreSQL.",
         "-- Every sequence and identity moves past what Oracle handed out. Its values are those of sequences.csv:",
         "-- export it again at the write freeze (migration/sql/oracle_sequences.sql, this query), point",
         "-- inventory.sequences at it and generate this part again:",
@@ -43,12 +56,24 @@ def render_cutover(s: Scope) -> str:
         *missing_note(s.objects),
     ]
     fed = columns_fed_by(s)
+    if s.standalone:
+        # A sequence created in Oracle after the load-time export is in this (freeze) export only: created here
+        # with the freeze's options, so its setval never fails the part; one the before-load part made is kept.
+        out += [
+            "-- Sequences new since the load-time export are created here (IF NOT EXISTS; its 'already exists'",
+            "-- notices silenced), then every sequence moves:",
+            "SET client_min_messages = warning;",
+            *(create_sequence(s, seq, if_not_exists=True) for seq in s.standalone),
+            "RESET client_min_messages;",
+        ]
     for seq in s.standalone:
         name = s.sequence(seq.owner, seq.name).replace("'", "''")
         value = str(_next_value(seq))
         if seq.increment_by > 0 and fed.get((seq.owner, seq.name)):
+            # max() of a numeric column is numeric, and setval takes bigint: cast (setval(text, numeric, boolean)
+            # does not exist)
             loaded = [f"(SELECT max({c}) + {seq.increment_by} FROM {t})" for t, c in fed[(seq.owner, seq.name)]]
-            value = f"GREATEST({value}, {', '.join(loaded)})"
+            value = f"GREATEST({value}, {', '.join(loaded)})::bigint"
         out.append(f"SELECT setval('{name}', {value}, false);")
     out += _identities(s)
     out += trigger_fed_defaults(s)
@@ -78,7 +103,8 @@ def _identities(s: Scope) -> list[str]:
             f"pg_get_serial_sequence('{table.replace(chr(39), chr(39) * 2)}', '{column.replace(chr(39), chr(39) * 2)}')"
         )
         rows = f"(SELECT max({quote_ident(column)}) + {step} FROM {table})"
-        out.append(f"SELECT setval({serial}, {f'GREATEST({start}, {rows})' if step > 0 else start}, false);")
+        value = f"GREATEST({start}, {rows})::bigint" if step > 0 else str(start)  # max() of numeric is numeric
+        out.append(f"SELECT setval({serial}, {value}, false);")
         if ident.always:
             out.append(
                 f"-- {ident.owner}.{ident.table}.{ident.column} is GENERATED ALWAYS in Oracle; to have that here too "
@@ -208,7 +234,7 @@ BEGIN
       IF top >= nxt THEN
         RAISE WARNING 'to check (nothing ties them): sequence % hands out % next and %.% already holds up to %. '
           'If the application takes that key from this sequence, run SELECT setval(''%'', %, false); '
-          'otherwise ignore this line', s, nxt, k.rel, k.attname, top, s, top + 1;
+          'otherwise ignore this line', s, nxt, k.rel, k.attname, top, s, (top + 1)::bigint;
       END IF;
     END LOOP;
   END LOOP;

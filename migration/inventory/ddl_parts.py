@@ -1,4 +1,4 @@
-"""The target DDL in the three parts a DBA applies at three moments of the migration (`inventory ddl --part`):
+"""The target DDL in the four parts a DBA applies at four moments of the migration (`inventory ddl --part`):
 
 * before-load: schemas, sequences, tables with their defaults, identity columns as BY DEFAULT (DMS writes the key
   values), primary keys (and the unique key DMS applies changes by when there is no primary key), PostgreSQL
@@ -8,10 +8,12 @@
   in limited LOB mode too (ddl_scope.relaxed_lob_columns).
 * after-load: once the full load finished and before the cached changes are applied (the task pauses there,
   StopTaskCachedChangesNotApplied): the other unique keys, secondary indexes, checks, then foreign keys NOT VALID
-  and VALIDATE (DMS User Guide, "Best practices: indexes, triggers and referential integrity").
-* cutover (ddl_cutover): every sequence and identity moved past the values Oracle handed out until the freeze;
-  then (here) NOT NULL back on the LOB columns, and a check for rows CDC left in interval tables' DEFAULT
-  partitions.
+  only (DMS User Guide, "Best practices: indexes, triggers and referential integrity"): a loaded child row may
+  name a parent still among the cached changes, so validating here would fail the part.
+* cutover (ddl_cutover): sequences new in the freeze export created, every sequence and identity moved past the
+  values Oracle handed out until the freeze; then (here) the foreign keys of partitioned tables, NOT NULL back on
+  the LOB columns, and a check for rows CDC left in interval tables' DEFAULT partitions.
+* after-switch: the foreign keys validated, online (VALIDATE CONSTRAINT blocks no write).
 
 What the project cannot convert (expression indexes, PL/SQL triggers, virtual columns, defaults and checks that
 call functions) is listed with the Oracle text, not guessed.
@@ -22,9 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from migration.inventory.ddl import RENAMED_BOTH_WAYS, RENAMED_FORWARD, _keys, _name_note, quote_ident
-from migration.inventory.ddl_cutover import render_cutover
+from migration.inventory.ddl_cutover import create_sequence, render_cutover
 from migration.inventory.ddl_scope import (
-    BIGINT,
     Scope,
     after_load_unique_keys,
     missing_note,
@@ -33,7 +34,7 @@ from migration.inventory.ddl_scope import (
 )
 from migration.inventory.model import Inventory, Table
 from migration.inventory.names import NameMap
-from migration.inventory.objects import ForeignKey, PartitionBound, Partitioning, SchemaObjects, Sequence
+from migration.inventory.objects import ForeignKey, PartitionBound, Partitioning, SchemaObjects
 from migration.inventory.oracle_expr import (
     SERVER_CLOCK_NOTE,
     nextval_sequence,
@@ -43,7 +44,7 @@ from migration.inventory.oracle_expr import (
     translate_default,
 )
 
-PARTS = ("before-load", "after-load", "cutover")
+PARTS = ("before-load", "after-load", "cutover", "after-switch")
 # How many partitions past the exported ones an interval-partitioned table gets (inventory.intervalPartitionsAhead,
 # whose default this is): a monthly interval covers a year, a migration's usual span; a daily one needs more.
 INTERVAL_PARTITIONS_AHEAD = 12
@@ -55,7 +56,7 @@ _INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
 
 def render_before_load(s: Scope) -> str:
     out = [
-        "-- Part 1 of 3, before the load: tables, primary keys, defaults, identity columns (BY DEFAULT), sequences.",
+        "-- Part 1 of 4, before the load: tables, primary keys, defaults, identity columns (BY DEFAULT), sequences.",
         "-- Apply before starting the forward tasks (targetTablePrepMode DO_NOTHING or TRUNCATE_BEFORE_LOAD).",
         f"-- Unconstrained NUMBER columns assume the Oracle endpoint setting NumberDatatypeScale={s.scale}.",
         *missing_note(s.objects),
@@ -67,22 +68,11 @@ def render_before_load(s: Scope) -> str:
     out += [f"CREATE SCHEMA IF NOT EXISTS {quote_ident(s.names.schema(o))};" for o in s.owners]
     for seq in s.standalone:
         out += s.clash_note(seq.owner, seq.name, s.given[(seq.owner, "", seq.name)])
-        out.append(_create_sequence(s, seq))
+        out.append(create_sequence(s, seq))
     for table in s.chosen:
         out.append("")
         out.extend(_table(s, table))
     return "\n".join(out) + "\n"
-
-
-def _create_sequence(s: Scope, seq: Sequence) -> str:
-    low = "NO MINVALUE" if seq.min_value < BIGINT[0] else f"MINVALUE {seq.min_value}"
-    high = "NO MAXVALUE" if seq.max_value > BIGINT[1] else f"MAXVALUE {seq.max_value}"
-    start = min(max(seq.last_number, seq.min_value, BIGINT[0]), seq.max_value, BIGINT[1])
-    cycle = "CYCLE" if seq.cycle else "NO CYCLE"
-    return (
-        f"CREATE SEQUENCE {s.sequence(seq.owner, seq.name)} AS bigint INCREMENT BY {seq.increment_by} {low} {high} "
-        f"START WITH {start} CACHE {max(seq.cache_size, 1)} {cycle};"
-    )
 
 
 def _table(s: Scope, table: Table) -> list[str]:
@@ -100,9 +90,10 @@ def _table(s: Scope, table: Table) -> list[str]:
         name = created[col.name] = s.names.column(table.owner, table.name, col.name)
         note = _name_note(f"{where}.{col.name}", col.name, name, s.renamed, column=True, lob=col.name in lobs)
         lines += [note] if note else []
-        extra = ""
+        extra, (pg_type, type_notes) = "", identity_type(s, table, col.name, mapping.postgres_type)
+        lines += type_notes
         if (table.owner, table.name, col.name) in s.with_extras:
-            extra, notes = _column_extras(s, table, col.name, mapping.postgres_type)
+            extra, notes = _column_extras(s, table, col.name, pg_type)
             lines += notes
         null = "" if col.nullable or col.name in relaxed else " NOT NULL"
         if col.name in relaxed:
@@ -111,7 +102,7 @@ def _table(s: Scope, table: Table) -> list[str]:
                 "after inserting its row (DMS User Guide, Best practices: Migrating LOBs; in CDC in limited LOB "
                 "mode too)"
             )
-        body.append(f"    {quote_ident(name)} {mapping.postgres_type}{extra}{null}")
+        body.append(f"    {quote_ident(name)} {pg_type}{extra}{null}")
     if not body:
         return [*lines, f"-- {where} skipped: none of its columns can be migrated"]
     lines += [
@@ -128,6 +119,31 @@ def _table(s: Scope, table: Table) -> list[str]:
     if partition:
         lines += _partitions(s, table)
     return lines
+
+
+def identity_type(s: Scope, table: Table, column: str, pg_type: str | None) -> tuple[str | None, list[str]]:
+    """The PostgreSQL type of a column, and a note when it differs from the type map's: an Oracle identity on a
+    NUMBER without precision or scale (Oracle's default for GENERATED AS IDENTITY) maps to numeric, which PostgreSQL
+    refuses as an identity; its sequence hands out whole numbers, so it is created as bigint. A column a foreign
+    key points from at such an identity becomes bigint too: PostgreSQL cannot compare numeric with bigint in a
+    foreign key. Any other column keeps `pg_type`."""
+    if pg_type in _INTEGER_TYPES:
+        return pg_type, []
+    where = f"-- {table.owner}.{table.name}.{column}"
+    if (table.owner, table.name, column) in s.identities:
+        return "bigint", [
+            f"{where}: identity on {pg_type} in the type map: created as bigint (a PostgreSQL identity needs an "
+            "integer type; the Oracle sequence hands out whole numbers)"
+        ]
+    for fk in s.on(table.owner, table.name).foreign_keys:
+        ref = s.inv.tables.get((fk.ref_owner, fk.ref_table))
+        if column not in fk.columns or ref is None:
+            continue
+        ref_column = fk.ref_columns[fk.columns.index(column)]
+        ref_type = next((s.types.map(c).postgres_type for c in ref.columns if c.name == ref_column), None)
+        if (ref.owner, ref.name, ref_column) in s.identities and ref_type not in _INTEGER_TYPES:
+            return "bigint", [f"{where}: bigint, as the identity {ref.name}.{ref_column} it references ({fk.name})"]
+    return pg_type, []
 
 
 def _column_extras(s: Scope, table: Table, column: str, pg_type: str | None) -> tuple[str, list[str]]:
@@ -286,28 +302,34 @@ def _partitioned(s: Scope, table: Table) -> tuple[str, ...]:
 
 def render_after_load(s: Scope) -> str:
     out = [
-        "-- Part 2 of 3, after the full load and before the cached changes are applied (the forward task stops",
+        "-- Part 2 of 4, after the full load and before the cached changes are applied (the forward task stops",
         "-- there when it has these objects: StopTaskCachedChangesNotApplied; resume it when this part is done).",
         "-- Foreign keys do not fire in DMS sessions (afterConnectScript SET session_replication_role = 'replica').",
         *missing_note(s.objects),
     ]
     fks: list[str] = []
-    validate: list[str] = []
     for table in s.chosen:
         lines = _after_load_table(s, table)
         if lines:
             out += ["", *lines]
         for fk in s.on(table.owner, table.name).foreign_keys:
-            added, checked = _foreign_key(s, table, fk)
-            fks += added
-            validate += checked
+            notes, add, _ = _foreign_key(s, table, fk)
+            fks += notes
+            if add and _partitioned(s, table):
+                fks.append(
+                    f"-- {fk.owner}.{fk.table}: partitioned (PostgreSQL 15 refuses NOT VALID foreign keys on it): "
+                    f"{fk.name} is added by the cutover part, once the forward tasks stopped"
+                )
+            elif add:
+                fks.append(f"{add} NOT VALID;")
     if fks:
         out += [
             "",
-            "-- Foreign keys: added NOT VALID (no scan), then validated (a scan without blocking writes).",
+            "-- Foreign keys: added NOT VALID, without checking the loaded rows: a loaded child row whose parent is",
+            "-- still among the cached changes is consistent only once they are applied. New rows are checked",
+            "-- (outside DMS sessions); the after-switch part validates the loaded ones.",
             *fks,
         ]
-        out += validate
     triggers = [t for t in s.objects.triggers if (t.owner, t.table) in s.keys]
     if triggers:
         out += ["", "-- Triggers (PL/SQL, not converted): write them in PL/pgSQL; create them after cutover, since"]
@@ -363,17 +385,20 @@ def _after_load_table(s: Scope, table: Table) -> list[str]:
     return lines
 
 
-def _foreign_key(s: Scope, table: Table, fk: ForeignKey) -> tuple[list[str], list[str]]:
+def _foreign_key(s: Scope, table: Table, fk: ForeignKey) -> tuple[list[str], str, str]:
+    """(notes, the ALTER TABLE ... ADD CONSTRAINT without its ending, its VALIDATE CONSTRAINT): both "" when the
+    foreign key is not created (the notes say why)."""
     where = f"{fk.owner}.{fk.table}"
     ref = s.inv.tables.get((fk.ref_owner, fk.ref_table))
     if ref is None or (fk.ref_owner, fk.ref_table) not in s.keys:
-        return [f"-- {where}: foreign key {fk.name} references {fk.ref_owner}.{fk.ref_table}, not migrated"], []
+        return [f"-- {where}: foreign key {fk.name} references {fk.ref_owner}.{fk.ref_table}, not migrated"], "", ""
     created, ref_created = s.created_columns(table), s.created_columns(ref)
     if any(c not in created for c in fk.columns) or any(c not in ref_created for c in fk.ref_columns):
-        return [f"-- {where}: foreign key {fk.name} uses a column that is not migrated: not created"], []
+        return [f"-- {where}: foreign key {fk.name} uses a column that is not migrated: not created"], "", ""
     keys = [ref.key_columns] if ref.has_primary_key else []
     if tuple(fk.ref_columns) not in [tuple(k) for k in (*keys, *ref.unique_keys)]:
-        return [f"-- {where}: foreign key {fk.name}: {fk.ref_table} has no key on ({', '.join(fk.ref_columns)})"], []
+        cols = ", ".join(fk.ref_columns)
+        return [f"-- {where}: foreign key {fk.name}: {fk.ref_table} has no key on ({cols})"], "", ""
     given = s.name(table.owner, table.name, fk.name)
     target, name = s.table(table.owner, table.name), quote_ident(given)
     cols = ", ".join(quote_ident(created[c]) for c in fk.columns)
@@ -382,10 +407,54 @@ def _foreign_key(s: Scope, table: Table, fk: ForeignKey) -> tuple[list[str], lis
         f"ALTER TABLE {target} ADD CONSTRAINT {name} FOREIGN KEY ({cols}) REFERENCES "
         f"{s.table(ref.owner, ref.name)} ({ref_cols}) ON DELETE {fk.delete_rule}"
     )
-    clash = s.clash_note(fk.owner, fk.name, given)
-    if _partitioned(s, table):  # PostgreSQL 15 refuses NOT VALID foreign keys on a partitioned table
-        return [*clash, f"-- {where}: partitioned: {fk.name} is added and validated in one step", f"{add};"], []
-    return [*clash, f"{add} NOT VALID;"], [f"ALTER TABLE {target} VALIDATE CONSTRAINT {name};"]
+    return s.clash_note(fk.owner, fk.name, given), add, f"ALTER TABLE {target} VALIDATE CONSTRAINT {name};"
+
+
+def partitioned_foreign_keys(s: Scope) -> list[str]:
+    """For the cutover part: the foreign keys of partitioned tables, which PostgreSQL 15 cannot add NOT VALID.
+    Added (and so checked) once the forward tasks stopped, when every cached change is applied: each reads its
+    table inside the window, holding SHARE ROW EXCLUSIVE on it and the table it references (writes wait)."""
+    lines: list[str] = []
+    for table in s.chosen:
+        if not _partitioned(s, table):
+            continue
+        for fk in s.on(table.owner, table.name).foreign_keys:
+            _, add, _ = _foreign_key(s, table, fk)
+            if add:
+                gb = table.bytes / 1024**3
+                lines += [
+                    f"-- {fk.owner}.{fk.table}.{fk.name}: reads the table's {gb:.1f} GB inside the window",
+                    f"{add};",
+                ]
+    if not lines:
+        return []
+    return [
+        "-- Foreign keys of partitioned tables (PostgreSQL 15 refuses them NOT VALID, and checked while DMS applied",
+        "-- changes they would fail on a child row whose parent was still a cached change): added and checked now.",
+        *lines,
+    ]
+
+
+def render_after_switch(s: Scope) -> str:
+    """Part 4, after the switch, with the applications writing to PostgreSQL: VALIDATE CONSTRAINT of each foreign
+    key the after-load part added NOT VALID. It takes SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on the one
+    it references, which block no insert, update or delete (PostgreSQL 15, ALTER TABLE: VALIDATE CONSTRAINT), so
+    it reads the loaded rows outside the window."""
+    out = [
+        "-- Part 4 of 4, after the switch: the applications may write meanwhile (VALIDATE CONSTRAINT takes SHARE",
+        "-- UPDATE EXCLUSIVE, which blocks no insert, update or delete). Run it without --single-transaction: each",
+        "-- statement commits alone, and one that fails names a loaded child row without its parent while the",
+        "-- others stay validated (the key keeps checking new rows meanwhile).",
+        *missing_note(s.objects),
+    ]
+    for table in s.chosen:
+        if _partitioned(s, table):
+            continue
+        for fk in s.on(table.owner, table.name).foreign_keys:
+            _, add, validate = _foreign_key(s, table, fk)
+            if add:
+                out.append(validate)
+    return "\n".join(out) + "\n"
 
 
 def render_ddl_part(
@@ -402,7 +471,12 @@ def render_ddl_part(
 ) -> str:
     """One part of the target DDL (PARTS), in inventory order, identical for identical input; `names`, `tables` and
     `reverse_path` as for `render_ddl`; `interval_partitions_ahead` as the stack's inventory.intervalPartitionsAhead."""
-    renderers = {"before-load": render_before_load, "after-load": render_after_load, "cutover": _render_cutover}
+    renderers = {
+        "before-load": render_before_load,
+        "after-load": render_after_load,
+        "cutover": _render_cutover,
+        "after-switch": render_after_switch,
+    }
     if part not in renderers:
         raise ValueError(f"part: expected one of {', '.join(PARTS)}, got {part!r}")
     s = scope(
@@ -421,7 +495,7 @@ def render_ddl_part(
 def _render_cutover(s: Scope) -> str:
     """The cutover part: sequences and identities (ddl_cutover), then the LOB columns' NOT NULL and the check of
     the interval tables' DEFAULT partitions."""
-    blocks = [*lob_not_null_at_cutover(s), default_partition_check(s)]
+    blocks = [*partitioned_foreign_keys(s), *lob_not_null_at_cutover(s), default_partition_check(s)]
     return render_cutover(s) + "".join(f"{block}\n" for block in blocks if block)
 
 

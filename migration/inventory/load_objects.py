@@ -154,6 +154,16 @@ def _defaults(r: _Rows) -> list[Default]:
         table = r.table(row)
         virtual = r.f.yes_no(row["VIRTUAL_COLUMN"], "VIRTUAL_COLUMN")
         column = r.text(row, "COLUMN_NAME") if virtual else r.column(table, row)
+        if virtual and any(c.name == column for c in table.columns):
+            # DMS does not migrate virtual columns (DMS User Guide, "Limitations on using an Oracle database as a
+            # source"): listed in columns.csv too, the DDL would create a plain column, the task would map it and
+            # the left-behind ADD COLUMN ... GENERATED would fail on it. oracle_inventory.sql leaves them out.
+            raise r.error(
+                row,
+                "VIRTUAL_COLUMN",
+                f"{table.owner}.{table.name}.{column} is a virtual column, but columns.csv lists it too: export "
+                "columns.csv with oracle_inventory.sql (it leaves virtual columns out: DMS does not move them)",
+            )
         dtype = row.get("DATA_TYPE", "").strip()
         out.append(Default(table.owner, table.name, column, r.text(row, "DATA_DEFAULT"), virtual, dtype))
     return out

@@ -159,13 +159,10 @@ class SchemaObjects:
         return tuple(d for d in self.defaults if d.virtual)
 
     def post_load_tables(self) -> list[tuple[str, str]]:
-        """The (owner, table) of every object the after-load part builds (indexes, foreign keys, checks), once
-        per object: a table with several appears several times."""
-        return [
-            *((i.owner, i.table) for i in self.indexes),
-            *((k.owner, k.table) for k in self.foreign_keys),
-            *((c.owner, c.table) for c in self.checks),
-        ]
+        """The (owner, table) of every object the after-load part builds by reading its table (indexes, checks),
+        once per object: a table with several appears several times. Foreign keys are not among them: that part
+        adds them NOT VALID, without reading a row, and the after-switch part validates them online."""
+        return [*((i.owner, i.table) for i in self.indexes), *((c.owner, c.table) for c in self.checks)]
 
     def post_load_count(self, tables: set[tuple[str, str]] | None = None) -> int:
         """How many objects the after-load part builds on `tables` (all when None): a forward task pauses before

@@ -41,7 +41,10 @@ def cutover():
 
 def test_trigger_fed_sequences_move_past_the_loaded_rows_even_from_a_stale_export(pg_server, cutover):
     before, part = cutover
-    assert "SELECT setval('hosp.ward_seq', GREATEST(141, (SELECT max(ward_id) + 1 FROM hosp.wards)), false);" in part
+    assert (
+        "SELECT setval('hosp.ward_seq', GREATEST(141, (SELECT max(ward_id) + 1 FROM hosp.wards))::bigint, false);"
+        in part
+    )
     db = pg_server.database("test_cutover_stale_export", before, LOADED_PAST_THE_EXPORT, part)
     pg_server.execute(
         "INSERT INTO hosp.wards (ward_id, name) VALUES (nextval('hosp.ward_seq'), 'Maternity');"
@@ -97,3 +100,26 @@ def test_a_trigger_fed_key_gets_its_sequence_as_default_at_cutover(pg_server, cu
     with pg_server.connect(db) as conn:
         assert conn.execute("SELECT ward_id FROM hosp.wards WHERE name = 'Maternity'").fetchone() == (700001,)
         assert conn.execute("SELECT max(note_id) FROM hosp.clinical_notes").fetchone() == (3100501,)
+
+
+def test_the_checks_setval_for_a_numeric_key_is_a_bigint_that_runs(pg_server, tmp_path):
+    """Re-trial B1: a key on a NUMBER without precision is numeric(38,10); the setval the check prints must be a
+    whole number (setval(text, numeric, boolean) does not exist) and run as printed."""
+    import shutil
+
+    root = tmp_path / "hospital"
+    shutil.copytree(HOSPITAL, root)
+    path = root / "columns.csv"
+    scan_id = '"HOSP","SCANS","SCAN_ID","NUMBER",22,12,0,"N","",""'
+    text = path.read_text(encoding="utf-8")
+    assert scan_id in text
+    path.write_text(text.replace(scan_id, scan_id.replace("22,12,0", '22,"",""')), encoding="utf-8")
+    inv, objects = _load(root)
+    before, part = render_ddl_part(inv, objects, "before-load"), render_ddl_part(inv, objects, "cutover")
+    db = pg_server.database("test_cutover_numeric_key_check", before, LOADED_PAST_THE_EXPORT)
+    warnings: list[str] = []
+    with pg_server.connect(db) as conn:
+        conn.add_notice_handler(lambda n: warnings.append(n.message_primary))
+        conn.execute(part)
+        assert len(warnings) == 1 and "SELECT setval('hosp.invoice_no_seq', 600001, false);" in warnings[0]
+        conn.execute("SELECT setval('hosp.invoice_no_seq', 600001, false)")

@@ -82,6 +82,7 @@ def parts(tmp_path_factory):
         "before-load": render_ddl_part(inv, objects, "before-load"),
         "after-load": render_ddl_part(inv, objects, "after-load"),
         "cutover": render_ddl_part(freeze_inv, freeze_objects, "cutover"),
+        "after-switch": render_ddl_part(inv, objects, "after-switch"),
     }
 
 
@@ -93,6 +94,7 @@ def test_the_parts_apply_in_order_and_every_sequence_and_identity_inserts_after_
         parts["after-load"],
         parts["cutover"],
         THROUGH_EVERY_SEQUENCE,
+        parts["after-switch"],
     )
     with pg_server.connect(db) as conn:
         assert conn.execute("SELECT max(patient_id) FROM hosp.patients").fetchone()[0] == 1250000
@@ -128,9 +130,9 @@ def test_without_the_cutover_part_the_first_insert_collides(pg_server, parts):
 
 def test_an_unknown_part_is_refused():
     inv, objects = _load(HOSPITAL)
-    with pytest.raises(ValueError, match="before-load, after-load, cutover"):
+    with pytest.raises(ValueError, match="before-load, after-load, cutover, after-switch"):
         render_ddl_part(inv, objects, "during-load")
-    assert PARTS == ("before-load", "after-load", "cutover")
+    assert PARTS == ("before-load", "after-load", "cutover", "after-switch")
 
 
 def test_an_older_export_still_gives_parts_that_apply(pg_server):
@@ -152,23 +154,31 @@ def test_an_older_export_still_gives_parts_that_apply(pg_server):
     assert uniques > 0
 
 
-def test_a_failed_after_load_part_leaves_nothing_and_runs_again_after_the_fix(pg_server, parts):
-    """The runbook applies each part with `psql --single-transaction`: a VALIDATE that finds an orphan row rolls
-    the whole part back (no half-built indexes, no duplicate unique constraint on a second run)."""
-    db = pg_server.database("test_ddl_parts_retry", parts["before-load"], SIMULATED_LOAD)
-    orphan = "INSERT INTO hosp.admissions (admission_id, patient_id, ward_id, admitted_at) VALUES (5, 424242, 1, now())"
-    pg_server.execute(orphan, dbname=db)
-    count = "SELECT count(*) FROM pg_indexes WHERE schemaname = 'hosp'"
-    with pg_server.connect(db) as conn:
-        before = conn.execute(count).fetchone()[0]
-    with pytest.raises(psycopg.errors.ForeignKeyViolation):
-        pg_server.execute("BEGIN;\n" + parts["after-load"] + "\nCOMMIT;", dbname=db)
-    with pg_server.connect(db) as conn:
-        assert conn.execute(count).fetchone()[0] == before
-    pg_server.execute("DELETE FROM hosp.admissions WHERE admission_id = 5", dbname=db)
+def test_a_child_row_whose_parent_is_still_a_cached_change_passes_after_load_and_validates_after_switch(
+    pg_server, parts
+):
+    """Re-trial A1: the tasks read their tables at different times, so a loaded admission may name a patient that
+    is still among the cached changes when the after-load part runs (applied in one transaction). Its foreign keys
+    are added NOT VALID, so the part goes through; the parent arrives with the cached changes; the after-switch
+    part validates. The partitioned table's key (PostgreSQL 15 has no NOT VALID for it) comes with the cutover."""
+    db = pg_server.database("test_ddl_parts_fk_cached", parts["before-load"], SIMULATED_LOAD)
+    child = "INSERT INTO hosp.admissions (admission_id, patient_id, ward_id, admitted_at) VALUES (5, 424242, 1, now())"
+    pg_server.execute(child, dbname=db)
     pg_server.execute("BEGIN;\n" + parts["after-load"] + "\nCOMMIT;", dbname=db)
+    fks = "SELECT conrelid::regclass::text, convalidated FROM pg_constraint WHERE contype = 'f' AND conparentid = 0"
     with pg_server.connect(db) as conn:
-        assert conn.execute(count).fetchone()[0] > before
+        after_load = conn.execute(fks).fetchall()
+    assert len(after_load) == 4 and not any(valid for _, valid in after_load)
+    assert "hosp.lab_results" not in {t for t, _ in after_load}
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):  # what stays missing is named by the after-switch part
+        pg_server.execute(parts["after-switch"], dbname=db)
+    cached = "INSERT INTO hosp.patients (patient_id, mrn, full_name, status, created_at, guid) "
+    pg_server.execute(cached + "VALUES (424242, 'MRN-9', 'Cy', 'A', now(), '\\x02')", dbname=db)
+    pg_server.execute("BEGIN;\n" + parts["cutover"] + "\nCOMMIT;", dbname=db)
+    pg_server.execute(parts["after-switch"], dbname=db)
+    with pg_server.connect(db) as conn:
+        done = conn.execute(fks).fetchall()
+    assert len(done) == 5 and all(valid for _, valid in done)
 
 
 def test_the_runbook_applies_every_part_in_one_transaction_and_the_freeze_export_reads_no_input():
@@ -355,3 +365,47 @@ def test_mixed_case_sequence_index_and_key_names_fold_like_tables(pg_server, tmp
         names |= {r[0] for r in conn.execute("SELECT conname FROM pg_constraint")}
     assert all(n == n.lower() for n in names)
     assert {"wardseq", "wards_pk", "wards_capacity_ck", "admissions_ward_ix", "admissions_ward_ix_2"} <= names
+
+
+def test_a_sequence_new_in_the_freeze_export_is_created_by_the_cutover_part(pg_server, tmp_path):
+    """Re-trial A5: REF_SEQ was created in Oracle after the load-time export; the cutover part (from the freeze
+    export) creates it with the export's options instead of failing its setval and rolling back in the window."""
+    inv, objects = _load(HOSPITAL)
+    seq = '"HOSP","REF_SEQ","5001","5","10","1","999999","N"\n'
+    root = _edited(tmp_path, {"sequences.csv": ('"HOSP","WARD_SEQ"', seq + '"HOSP","WARD_SEQ"')})
+    freeze_inv, freeze_objects = _load(root)
+    cutover = render_ddl_part(freeze_inv, freeze_objects, "cutover")
+    db = pg_server.database(
+        "test_ddl_parts_new_sequence", render_ddl_part(inv, objects, "before-load"), SIMULATED_LOAD, cutover
+    )
+    with pg_server.connect(db) as conn:
+        assert conn.execute("SELECT nextval('hosp.ref_seq'), nextval('hosp.ref_seq')").fetchone() == (5001, 5006)
+        assert conn.execute("SELECT nextval('hosp.ward_seq')").fetchone()[0] == 160  # the known ones still move
+
+
+def test_an_identity_on_unconstrained_number_is_a_bigint_identity_and_cutover_moves_it(pg_server, tmp_path):
+    """Re-trial B1: Oracle's GENERATED AS IDENTITY on a NUMBER without precision maps to numeric(38,10), which
+    cannot be an identity: before-load creates it as bigint identity (and says so), and a NUMBER column whose
+    foreign key references it as bigint too (PostgreSQL cannot compare numeric with bigint in a foreign key); the
+    after-load part's foreign keys and cutover's setval apply."""
+    edits = {}
+    for table in ("ADMISSIONS", "CLINICAL_NOTES"):
+        line = f'"HOSP","{table}","ADMISSION_ID","NUMBER",22,12,0,"N","",""'
+        edits[table] = (line, line.replace("22,12,0", '22,"",""'))
+    text = (HOSPITAL / "columns.csv").read_text(encoding="utf-8")
+    root = _edited(
+        tmp_path, {"columns.csv": (text, text.replace(*edits["ADMISSIONS"]).replace(*edits["CLINICAL_NOTES"]))}
+    )
+    inv, objects = _load(root)
+    before = render_ddl_part(inv, objects, "before-load")
+    assert "HOSP.ADMISSIONS.ADMISSION_ID: identity on numeric(38,10) in the type map: created as bigint" in before
+    assert "HOSP.CLINICAL_NOTES.ADMISSION_ID: bigint, as the identity ADMISSIONS.ADMISSION_ID it references" in before
+    cutover = render_ddl_part(inv, objects, "cutover")
+    assert "SELECT setval(pg_get_serial_sequence('hosp.admissions', 'admission_id'), GREATEST(" in cutover
+    after_load = render_ddl_part(inv, objects, "after-load")
+    db = pg_server.database("test_ddl_parts_number_identity", before, SIMULATED_LOAD, after_load, cutover)
+    with pg_server.connect(db) as conn:
+        kind = "SELECT data_type, is_identity FROM information_schema.columns WHERE column_name = 'admission_id' "
+        assert conn.execute(kind + "AND table_name = 'admissions'").fetchone() == ("bigint", "YES")
+        new = "INSERT INTO hosp.admissions (patient_id, admitted_at) VALUES (7, now()) RETURNING admission_id"
+        assert conn.execute(new).fetchone()[0] == 4899999 + 1
