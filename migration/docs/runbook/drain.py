@@ -109,6 +109,10 @@ def _when_the_drain_does_not_stop(ctx: RunbookContext, d: Doc) -> None:
         "confirm with the row counts below; if latency is not near 0, the task is behind: wait and run "
         "`dms_wait_stopped TASK_ID` again rather than stop it.",
         "",
+        "If it says `did not stop when asked` instead, no task was resumed with the stop position: wait for the "
+        "tasks named (`dms_wait_stopped TASK_ID`), then run the `dms_drain_to` line again (DMS refuses to stop a "
+        "task already stopped: that error is harmless).",
+        "",
     )
     if ctx.serverless:
         d.add(
