@@ -10,11 +10,12 @@ from typing import Any, Sequence
 
 from migration.config import ConfigError, Stack, did_you_mean
 from migration.dms.identifiers import StackNames
+from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Table
 from migration.notices import Notice, info, warning
 from migration.planning.capacity import serverless_dcu
 from migration.planning.memory import MemoryFitError, TaskLobs, fit_lob_buffers
-from migration.planning.settings import forward_settings, keyless_task
+from migration.planning.settings import DEFAULT_LOB_KB, forward_settings, keyless_task
 from migration.planning.spec import TaskSpec
 from migration.planning.table_rules import TableRules
 
@@ -24,6 +25,7 @@ def with_lob_rules(
 ) -> tuple[list[TaskSpec], list[Notice]]:
     """The specs with LOB buffers that fit each instance, and the stack notices that go with them."""
     accepted = _check_logminer_lob_updates(stack, [r for r, _ in rules.values()])
+    guessed = guessed_lob_sizes(stack, [r for r, _ in rules.values()])
     fitted, summaries = _fit_per_instance(stack, specs, rules)
     _check_commit_rate_override(stack, fitted)
     out = []
@@ -48,7 +50,7 @@ def with_lob_rules(
         why = f"{spec.name}: LOB buffers CommitRate {buffers.commit_rate}, StreamBufferSizeInMB "
         why += f"{buffers.stream_buffer_size_mb}: {gib:.1f} GiB"
         out.append(replace(spec, settings=settings, reasons=(*spec.reasons, why)))
-    return out, [*summaries, *([accepted] if accepted else [])]
+    return out, [*summaries, *([accepted] if accepted else []), *guessed]
 
 
 def _fit_per_instance(
@@ -81,6 +83,35 @@ def _fit_per_instance(
         if plan.tasks:
             summaries.append(info("lob-buffers", plan.summary()))
     return fitted, summaries
+
+
+def guessed_lob_sizes(stack: Stack, rules: Sequence[TableRules]) -> list[Notice]:
+    """A warning per LOB table whose bulk-max-size no measurement backs (LONG and LONG RAW cannot be measured in
+    place): limited LOB mode cuts a larger value, or with FailTasksOnLobTruncation stops the task at it (DMS
+    guide: Setting LOB support for source databases in an AWS DMS task), so the guess is to be measured."""
+    stops = stack.config.source.settings.fail_tasks_on_lob_truncation
+    out = []
+    for r in rules:
+        kept = {lob.label for lob in r.lobs}
+        for t in r.tables:
+            choice = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB) if f"{t.owner}.{t.name}" in kept else None
+            if choice is None or not choice.guessed:
+                continue
+            longs = [c.name for c in t.columns if c.data_type.upper() in ("LONG", "LONG RAW")] or ["COL"]
+            col = longs[0]
+            out.append(
+                warning(
+                    "lob-size-guessed",
+                    f"{t.owner}.{t.name}: LOB size not measured ({', '.join(longs)}): bulk-max-size {choice.bulk_max_size_kb} "
+                    f"KB is a guess, and one larger value "
+                    + ("stops the task (FailTasksOnLobTruncation)" if stops else "is cut silently")
+                    + f"; measure it on Oracle (TO_LOB copies a LONG/LONG RAW into a LOB): CREATE TABLE scratch_lob "
+                    f"AS SELECT TO_LOB({col}) AS v FROM {t.owner}.{t.name}; SELECT MAX(DBMS_LOB.GETLENGTH(v)) FROM "
+                    f"scratch_lob; (x 4 for a LONG, in characters) and add it to lobs.csv "
+                    f'("{t.owner}","{t.name}","{col}",MAX_BYTES)',
+                )
+            )
+    return out
 
 
 def _instance_label(names: StackNames, index: int) -> str:
