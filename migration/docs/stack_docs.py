@@ -17,7 +17,7 @@ from migration.docs.runbook.object_facts import left_behind_items, schema_object
 from migration.inventory.names import quote_postgres
 from migration.inventory.typemap import TypeMapper
 from migration.planning.design import MigrationDesign
-from migration.planning.lob_rules import accepted_lob_tables, lob_reconciliation_text
+from migration.planning.lob_rules import accepted_lob_tables, change_rate, lob_reconciliation_text
 from migration.planning.naming import postgres_schema
 
 DEFAULT_ORACLE_USER = "DMS_USER"
@@ -221,6 +221,7 @@ def _lob_reconciliation(design: MigrationDesign) -> dict[str, Any]:
                 tables,
                 cfg.sizing.window_hours,
                 logminer_only=cfg.source.settings.filter_transactions_of_user is not None,
+                change_mb_per_s=change_rate(cfg.sizing.throughput),
             )
             if tables
             else ""

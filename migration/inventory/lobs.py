@@ -20,6 +20,8 @@ class LobChoice:
     warning: str | None = None
     truncates: bool = False  # a measured LOB does not fit the limited-mode cap and full mode is not possible
     unmeasured: tuple[str, ...] = ()  # LOB columns without a size when the choice came from the measured others
+    # No LOB of the table measured (LONG and LONG RAW cannot be): the size is a guess, for a plan warning
+    guessed: bool = False
 
     @property
     def reason(self) -> str:
@@ -129,4 +131,5 @@ def _unmeasured_choice(table: Table, default_limited_kb: int, max_limited_kb: in
         size_kb,
         f"not measured: measure with the SQL in oracle_inventory.sql; limited, bulk-max-size {size_kb} KB from "
         f"{why} (set FailTasksOnLobTruncation so larger LOBs fail instead of being truncated)",
+        guessed=True,
     )

@@ -14,6 +14,7 @@ from migration.inventory.names import NameMap, build_name_map, quote_oracle
 from migration.inventory.objects import Default, SchemaObjects
 from migration.inventory.typemap import TypeMapper, oracle_type_text
 from migration.notices import Notice, info
+from migration.planning.lob_rules import by_hand_hours, by_hand_time
 from migration.planning.reverse import LEAVE_OUT_KEY, left_out_of_reverse
 from migration.planning.selection import Pair, matches
 from migration.planning.spec import TaskSpec
@@ -70,7 +71,8 @@ def left_behind(
         LeftBehind(
             f"{t.owner}.{t.name}",
             _why_excluded(stack, t, types),
-            "copy it after the freeze (Data Pump or CSV, then COPY), or include it",
+            "copy it after the freeze (Data Pump or CSV, then COPY), or include it"
+            + _copy_time(t, stack.config.sizing.window_hours, "include it rather than copy it in the outage"),
             sql.create(t),
             *_whole_table(t, sql),
         )
@@ -81,7 +83,7 @@ def left_behind(
         for r in spec.removed_columns:
             table = inv.tables[(r.schema, r.table)]
             col = next(c for c in table.columns if c.name == r.column)
-            out.append(_removed(table, col, types, sql))
+            out.append(_removed(table, col, types, sql, stack.config.sizing.window_hours))
     for v in objects.virtual_columns if objects else ():
         if (v.owner, v.table) in moved:
             out.append(_virtual(v, sql))
@@ -246,13 +248,21 @@ def _why_excluded(stack: Stack, table: Table, types: TypeMapper) -> str:
     return "excluded by migration.include/exclude"
 
 
-def _removed(table: Table, col: Column, types: TypeMapper, sql: _Sql) -> LeftBehind:
+def _copy_time(t: Table, window_hours: float | None, instead: str) -> str:
+    """A whole-table copy in the outage, timed against the downtime window (one MB/s for every copy by hand), with
+    what to do `instead` when it does not fit."""
+    over = window_hours is not None and by_hand_hours(t.bytes) > window_hours
+    return f"; the copy: {by_hand_time(t.bytes, window_hours)}{': ' + instead if over else ''}"
+
+
+def _removed(table: Table, col: Column, types: TypeMapper, sql: _Sql, window_hours: float | None) -> LeftBehind:
     what = f"{table.owner}.{table.name}.{col.name} ({col.data_type})"
     mapping = types.map(col)
     add = sql.add_column(table, col)
     if mapping.supported and mapping.is_lob and not table.has_key:
         # No key to match rows by: the whole table is copied again (TRUNCATE, then COPY of the extract).
-        return LeftBehind(what, KEYLESS_LOB_NOTE, _KEYLESS_LOB, add, *_whole_table(table, sql))
+        how = _KEYLESS_LOB + _copy_time(table, window_hours, "add the key rather than copy it in the outage")
+        return LeftBehind(what, KEYLESS_LOB_NOTE, how, add, *_whole_table(table, sql))
     how = _BY_HAND.get(col.data_type.upper(), _GENERIC + _GENERIC_TAIL)
     as_text = _AS_TEXT.get(col.data_type.upper())
     file = spool_file(table, col.name)
@@ -292,11 +302,12 @@ def _way_back(
     for o, t, c in left_out_of_reverse(stack, inv, moved):
         if (o, t, c) not in removed:
             table = inv.tables[(o, t)]
-            out.append(_carried_back(table, next(col for col in table.columns if col.name == c), sql, staging))
+            column = next(col for col in table.columns if col.name == c)
+            out.append(_carried_back(table, column, sql, staging, stack.config.sizing.window_hours))
     return out
 
 
-def _carried_back(table: Table, col: Column, sql: _Sql, staging: str) -> LeftBehind:
+def _carried_back(table: Table, col: Column, sql: _Sql, staging: str, window_hours: float | None) -> LeftBehind:
     """Every row's value, by key: PostgreSQL prints it (bytea as hex) into a CSV, SQL*Loader puts the CSV into a
     staging table in the reverse user's schema, and an UPDATE by key writes it into the Oracle column."""
     o, t, c = table.owner, table.name, col.name
@@ -319,7 +330,9 @@ def _carried_back(table: Table, col: Column, sql: _Sql, staging: str) -> LeftBeh
         f"{o}.{t}.{c} ({col.data_type}), on the way back",
         f"{LEAVE_OUT_KEY}: the reverse task leaves it out, so a fallback does not carry its changes",
         "once the applications stop on PostgreSQL, extract it there and load it into Oracle by key (every row: "
-        "which ones changed is not known), before Oracle takes production back",
+        "which ones changed is not known), before Oracle takes production back; in the fallback's outage: at most "
+        f"{by_hand_time(table.bytes, window_hours)} (time it on a restored copy: the Oracle load updates row by "
+        "row)",
         extract,
         "\n".join(load),
         way_back=True,

@@ -9,12 +9,14 @@ from dataclasses import replace
 from typing import Any, Sequence
 
 from migration.config import ConfigError, Stack, did_you_mean
+from migration.config.models.sizing import Throughput
 from migration.dms.identifiers import StackNames
+from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Table
 from migration.notices import Notice, info, warning
 from migration.planning.capacity import serverless_dcu
 from migration.planning.memory import MemoryFitError, TaskLobs, fit_lob_buffers
-from migration.planning.settings import forward_settings, keyless_task
+from migration.planning.settings import DEFAULT_LOB_KB, forward_settings, keyless_task
 from migration.planning.spec import TaskSpec
 from migration.planning.table_rules import TableRules
 
@@ -24,6 +26,7 @@ def with_lob_rules(
 ) -> tuple[list[TaskSpec], list[Notice]]:
     """The specs with LOB buffers that fit each instance, and the stack notices that go with them."""
     accepted = _check_logminer_lob_updates(stack, [r for r, _ in rules.values()])
+    guessed = guessed_lob_sizes(stack, [r for r, _ in rules.values()])
     fitted, summaries = _fit_per_instance(stack, specs, rules)
     _check_commit_rate_override(stack, fitted)
     out = []
@@ -48,7 +51,7 @@ def with_lob_rules(
         why = f"{spec.name}: LOB buffers CommitRate {buffers.commit_rate}, StreamBufferSizeInMB "
         why += f"{buffers.stream_buffer_size_mb}: {gib:.1f} GiB"
         out.append(replace(spec, settings=settings, reasons=(*spec.reasons, why)))
-    return out, [*summaries, *([accepted] if accepted else [])]
+    return out, [*summaries, *([accepted] if accepted else []), *guessed]
 
 
 def _fit_per_instance(
@@ -81,6 +84,35 @@ def _fit_per_instance(
         if plan.tasks:
             summaries.append(info("lob-buffers", plan.summary()))
     return fitted, summaries
+
+
+def guessed_lob_sizes(stack: Stack, rules: Sequence[TableRules]) -> list[Notice]:
+    """A warning per LOB table whose bulk-max-size no measurement backs (LONG and LONG RAW cannot be measured in
+    place): limited LOB mode cuts a larger value, or with FailTasksOnLobTruncation stops the task at it (DMS
+    guide: Setting LOB support for source databases in an AWS DMS task), so the guess is to be measured."""
+    stops = stack.config.source.settings.fail_tasks_on_lob_truncation
+    out = []
+    for r in rules:
+        kept = {lob.label for lob in r.lobs}
+        for t in r.tables:
+            choice = choose_lob_mode(t, default_limited_kb=DEFAULT_LOB_KB) if f"{t.owner}.{t.name}" in kept else None
+            if choice is None or not choice.guessed:
+                continue
+            longs = [c.name for c in t.columns if c.data_type.upper() in ("LONG", "LONG RAW")] or ["COL"]
+            col = longs[0]
+            out.append(
+                warning(
+                    "lob-size-guessed",
+                    f"{t.owner}.{t.name}: LOB size not measured ({', '.join(longs)}): bulk-max-size {choice.bulk_max_size_kb} "
+                    f"KB is a guess, and one larger value "
+                    + ("stops the task (FailTasksOnLobTruncation)" if stops else "is cut silently")
+                    + f"; measure it on Oracle (TO_LOB copies a LONG/LONG RAW into a LOB): CREATE TABLE scratch_lob "
+                    f"AS SELECT TO_LOB({col}) AS v FROM {t.owner}.{t.name}; SELECT MAX(DBMS_LOB.GETLENGTH(v)) FROM "
+                    f"scratch_lob; (x 4 for a LONG, in characters) and add it to lobs.csv "
+                    f'("{t.owner}","{t.name}","{col}",MAX_BYTES)',
+                )
+            )
+    return out
 
 
 def _instance_label(names: StackNames, index: int) -> str:
@@ -145,6 +177,7 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[TableRules]) -> No
             [by_label[a] for a in affected],
             cfg.sizing.window_hours,
             logminer_only=cfg.source.settings.filter_transactions_of_user is not None,
+            change_mb_per_s=change_rate(cfg.sizing.throughput),
         )
         if affected
         else ""
@@ -154,6 +187,11 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[TableRules]) -> No
         f"LogMiner: UPDATEs that change only LOB columns of {', '.join(affected) or 'no table'} are not "
         f"replicated (accepted in migration.lobUpdatesNotReplicated){'; ' + text if text else ''}{note}",
     )
+
+
+def change_rate(throughput: Mapping[str, float]) -> float | None:
+    """The source's change rate the stack states (sizing.throughput.changeRateMbPerS), None when it states none."""
+    return Throughput.model_validate(throughput).change_rate_mb_per_s if throughput else None
 
 
 def accepted_lob_tables(stack: Stack, labels: Iterable[str]) -> list[str]:
@@ -167,32 +205,59 @@ def accepted_lob_tables(stack: Stack, labels: Iterable[str]) -> list[str]:
     return [t for t in labels if t in accepted or any(rx.fullmatch(t) for rx in patterns)]
 
 
-# Planning assumption for the LOB reconciliation (runbook steps 1 and 3): one SQL*Plus spool of LOBs (BLOBs as hex,
-# twice their bytes, through a PL/SQL function) and one psql \copy, table after table, move about this many MB of
-# the export's BYTES per second. Time the first table on a restored copy and read the figure against it.
-LOB_PASS_MB_PER_S = 10
+# Planning assumption for every copy by hand (the LOB reconciliation of runbook steps 1 and 3, the whole-table
+# copies of what DMS leaves behind, the LOB columns carried back after a fallback): one SQL*Plus spool (BLOBs as hex,
+# twice their bytes, through a PL/SQL function) or psql \copy, and one load, table after table, move about this
+# many MB of the export's BYTES per second. Not an AWS or Oracle figure: time the first table on a restored copy.
+BY_HAND_MB_PER_S = 10
 
 
-def lob_reconciliation_text(tables: Sequence[Table], window_hours: float | None, *, logminer_only: bool = False) -> str:
+def by_hand_hours(nbytes: int) -> float:
+    """Hours a copy by hand of `nbytes` of the export's BYTES takes at BY_HAND_MB_PER_S."""
+    return nbytes / 2**20 / BY_HAND_MB_PER_S / 3600
+
+
+def by_hand_time(nbytes: int, window_hours: float | None, of: str = "the export's BYTES") -> str:
+    """A copy by hand's time against the downtime window (sizing.windowHours), as the plan and runbook say it."""
+    hours = by_hand_hours(nbytes)
+    took = f"{hours:.1f} h" if hours >= 0.1 else f"{max(1, round(hours * 60))} min"
+    text = f"{nbytes / 2**30:,.1f} GiB ({of}): about {took} at {BY_HAND_MB_PER_S} MB/s"
+    if window_hours is None:
+        return text + " (no sizing.windowHours to hold it against)"
+    if hours <= window_hours:
+        return text + f", within the {window_hours:g} h downtime window"
+    return text + f", more than the {window_hours:g} h downtime window"
+
+
+def lob_reconciliation_text(
+    tables: Sequence[Table],
+    window_hours: float | None,
+    *,
+    logminer_only: bool = False,
+    change_mb_per_s: float | None = None,
+) -> str:
     """What the plan warning and the runbook both say about reconciling LogMiner's lost LOB-only updates: a full
     pass before the freeze (after recording the SCN), then after the freeze the rows changed since that SCN, with
     the full pass's time from the export's BYTES against the downtime window (sizing.windowHours). `logminer_only`:
-    the stack sets filterTransactionsOfUser, which works with LogMiner only, so Binary Reader is not a plain switch."""
+    the stack sets filterTransactionsOfUser, which works with LogMiner only, so Binary Reader is not a plain switch;
+    `change_mb_per_s` (sizing.throughput.changeRateMbPerS) bounds the pass after the freeze, in the outage."""
     total = sum(t.bytes for t in tables)
-    hours = total / 2**20 / LOB_PASS_MB_PER_S / 3600
+    hours = by_hand_hours(total)
     text = (
         f"reconcile them in two passes (runbook steps 1 and 3): before the freeze, record the SCN and copy every "
         f"row's LOBs; after the freeze and the drain, copy the rows changed since that SCN (ORA_ROWSCN). A full "
         f"pass reads {total / 2**30:,.1f} GiB (the export's BYTES of {len(tables)} table(s)): about {hours:.1f} h at "
-        f"{LOB_PASS_MB_PER_S} MB/s"
+        f"{BY_HAND_MB_PER_S} MB/s"
     )
     if window_hours is None:
-        return text + " (no sizing.windowHours to hold it against)"
+        return text + " (no sizing.windowHours to hold it against)" + _second_pass(total, None, change_mb_per_s)
     if hours <= window_hours:
         return text + f", within the {window_hours:g} h downtime window even if every row changed"
     text += (
         f", more than the {window_hours:g} h downtime window: the pass after the freeze is only as short as the "
-        "changes since the first pass, so run that one last thing before the freeze; better, use Binary Reader "
+        "changes since the first pass, so run that one last thing before the freeze"
+        + _second_pass(total, window_hours, change_mb_per_s)
+        + "; better, use Binary Reader "
         "(source.settings.reader: binary-reader), which replicates LOB-only updates: the DMS guide steers LOB "
         "workloads there"
     )
@@ -202,3 +267,17 @@ def lob_reconciliation_text(tables: Sequence[Table], window_hours: float | None,
             "dropping it, and with it the loopback filter it gives the way back)"
         )
     return text
+
+
+def _second_pass(total: int, window_hours: float | None, change_mb_per_s: float | None) -> str:
+    """The pass after the freeze copies what changed while the first pass ran (it starts from the SCN recorded
+    before it): at most the source's whole change rate over the first pass's time, at most every row."""
+    if change_mb_per_s is None:
+        return "; set sizing.throughput.changeRateMbPerS for an estimate of the pass after the freeze"
+    first = by_hand_hours(total)
+    changed = min(total, int(change_mb_per_s * 2**20 * first * 3600))
+    return (
+        f"; at the source's change rate of {change_mb_per_s:g} MB/s (sizing.throughput.changeRateMbPerS, every "
+        f"change counted as a LOB change: an upper bound) over the first pass's {first:.1f} h, the pass after the "
+        f"freeze copies up to {by_hand_time(changed, window_hours, 'of changes')}, plus one ORA_ROWSCN scan of each table"
+    )

@@ -75,28 +75,64 @@ def documents_db(pg_server):
     return design, db
 
 
-def test_the_load_writes_only_the_rows_whose_lobs_differ(pg_server, documents_db):
-    design, db = documents_db
-    text = runbook(design)
-    load = text.split("cat > lob_load.sql <<'SQL'\n", 1)[1].split("\nSQL\n", 1)[0]
-    # What SQL*Plus spools (CSV, quoted text, BLOB as hex): row 1's PDF was edited alone in Oracle (lost by
-    # LogMiner), row 2 is current, row 3 has an empty body on one side and NULL on the other (not a difference).
-    spooled = '1,"body","cafe","<m/>"\n2,"same","beef","<m/>"\n3,"","","<m/>"\n'
+def _load_script(design) -> str:
+    return runbook(design).split("cat > lob_load.sql <<'SQL'\n", 1)[1].split("\nSQL\n", 1)[0]
+
+
+def _documents(pg_server, db):
     with pg_server.connect(db) as conn:
+        conn.execute("TRUNCATE app.documents")
         for doc_id, body, pdf in ((1, "body", b"\x00\x01"), (2, "same", b"\xbe\xef"), (3, None, None)):
             conn.execute(
                 "INSERT INTO app.documents (doc_id, title, lang, doc_body, doc_pdf, metadata, created_at) "
                 "VALUES (%s, 't', 'en', %s, %s, '<m/>', now())",
                 (doc_id, body, pdf),
             )
-        counts = []
-        for statement in load.splitlines():
-            if statement.startswith("\\copy lob_fix FROM "):
-                with conn.cursor().copy("COPY lob_fix FROM STDIN (FORMAT csv)") as copy:
-                    copy.write(spooled)
-            else:
-                cur = conn.execute(statement)
-                counts.append(cur.rowcount)
-        rows = conn.execute("SELECT doc_id, doc_body, doc_pdf FROM app.documents ORDER BY doc_id").fetchall()
-    assert counts[-1] == 1  # the UPDATE: one row had a stale LOB
-    assert rows == [(1, "body", b"\xca\xfe"), (2, "same", b"\xbe\xef"), (3, None, None)]
+
+
+def _rows(pg_server, db):
+    with pg_server.connect(db) as conn:
+        return conn.execute(
+            "SELECT doc_id, doc_body, doc_pdf, xmin::text FROM app.documents ORDER BY doc_id"
+        ).fetchall()
+
+
+def test_each_table_goes_in_chunks_by_the_hash_of_its_key():
+    """A 408 GB table was one spool file, one temporary table and one UPDATE (issue 22 re-trial B3): APP.DOCUMENTS
+    (12 GiB in the export) now goes in 3 chunks of ORA_HASH(key, 2), each its own file."""
+    text = runbook(_design())
+    extract = text.split("cat > lob_extract.sql <<'SQL'\n", 1)[1].split("\nSQL\n", 1)[0]
+    for i in range(3):
+        assert f"SPOOL APP.DOCUMENTS.lobs.{i}.csv\n" in extract
+        assert f"WHERE ORA_ROWSCN > &1 AND ORA_HASH(t.DOC_ID, 2) = {i}\n/" in extract
+    assert extract.count("WITH FUNCTION lob_hex") == 3  # each chunk's query carries its BLOB function
+    load = _load_script(_design())
+    assert load.count("BEGIN;") == load.count("COMMIT;") == load.count("ON COMMIT DROP;") == 3
+    assert "chunks of about 4 GiB of its export size (ORA_HASH of its key)" in _section(text, 1)
+
+
+def test_the_load_writes_only_the_rows_whose_lobs_differ(pg_server, documents_db, tmp_path):
+    design, db = documents_db
+    _documents(pg_server, db)
+    before = _rows(pg_server, db)
+    # What SQL*Plus spools (CSV, quoted text, BLOB as hex), in chunk files: row 1's PDF was edited alone in Oracle
+    # (lost by LogMiner), row 2 is current, row 3 has an empty body on one side and NULL on the other (no difference).
+    (tmp_path / "APP.DOCUMENTS.lobs.0.csv").write_text('1,"body","cafe","<m/>"\n2,"same","beef","<m/>"\n')
+    (tmp_path / "APP.DOCUMENTS.lobs.1.csv").write_text('3,"","","<m/>"\n')
+    (tmp_path / "APP.DOCUMENTS.lobs.2.csv").write_text("")
+    result = pg_server.psql(_load_script(design), db, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    after = _rows(pg_server, db)
+    assert [r[:3] for r in after] == [(1, "body", b"\xca\xfe"), (2, "same", b"\xbe\xef"), (3, None, None)]
+    assert after[0][3] != before[0][3] and after[1:] == before[1:]  # rows 2 and 3 were not written
+
+
+def test_a_chunk_that_fails_keeps_the_chunks_committed_before_it(pg_server, documents_db, tmp_path):
+    design, db = documents_db
+    _documents(pg_server, db)
+    (tmp_path / "APP.DOCUMENTS.lobs.0.csv").write_text('1,"body","cafe","<m/>"\n')
+    (tmp_path / "APP.DOCUMENTS.lobs.1.csv").write_text('2,"changed","beef","<m/>"\n')
+    (tmp_path / "APP.DOCUMENTS.lobs.2.csv").write_text('3,"only two fields"\n')  # a spool cut short
+    result = pg_server.psql(_load_script(design), db, cwd=tmp_path)
+    assert result.returncode != 0 and "missing data for column" in result.stderr
+    assert [r[:3] for r in _rows(pg_server, db)][:2] == [(1, "body", b"\xca\xfe"), (2, "changed", b"\xbe\xef")]

@@ -92,3 +92,29 @@ def test_on_serverless_the_runbook_counts_the_restart_of_each_replication_in_the
     assert "a start goes through the replication states again" in drain
     assert "add it to the outage estimate" in drain
     assert "dms_metric" not in drain  # no such helper on DMS Serverless: the console's monitoring tab
+
+
+# A DMS whose tasks never stop, not even when asked (a task stuck stopping).
+NEVER_STOPS = FAKE_AWS.replace('print("running" if started else "stopped")', 'print("running")')
+
+
+@pytest.mark.parametrize("overrides", [(), ("capacity.mode=serverless", "reverse.enabled=false")])
+def test_a_task_that_does_not_stop_when_asked_is_named_and_none_resumes(tmp_path, overrides):
+    text = _text(*overrides)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "aws"
+    fake.write_text(NEVER_STOPS.replace("{python}", sys.executable))
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    log = tmp_path / "aws.log"
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "AWS_LOG": str(log)}
+    env["DMS_WAIT_SECONDS"] = "0"
+    script = _helpers(text) + 'dms_drain_to 2026-12-02T16:00:00 $FORWARD_TASKS\necho "rc=$? [$DRAIN_RUNNING]"\n'
+    result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    tasks = re.search(r'^FORWARD_TASKS="(.*)"$', text, flags=re.M).group(1).split()
+    # step 3's `for t in $DRAIN_RUNNING` loop has the tasks to look at, not an empty list
+    assert result.stdout.strip() == f"rc=1 [ {' '.join(tasks)}]"
+    assert f"did not stop when asked, none resumed with a stop position: {' '.join(tasks)}" in result.stderr
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    assert not [c for c in calls if c[1].startswith("start-")]
+    assert "run the `dms_drain_to` line again" in _drain_section(text)

@@ -96,3 +96,12 @@ def test_the_way_back_extract_runs_on_postgresql(tmp_path, pg_server):
         with conn.cursor().copy(f"COPY {query} TO STDOUT (FORMAT csv)") as copy:
             out = b"".join(bytes(chunk) for chunk in copy).decode()
     assert out == "7,cafe\n8,\n"
+
+
+def test_the_way_back_says_its_time_against_the_window(tmp_path):
+    """Carrying a left-out column back copies every row's value row by row in the fallback (issue 22 re-trial B4):
+    the plan says how long, at the one MB/s every copy by hand assumes, against sizing.windowHours."""
+    design = resolve(_shop(tmp_path, LEAVE_OUT, "sizing.windowHours=0.0001"))
+    (line,) = [n.text for n in design.notices if n.code == "left-behind" and "on the way back" in n.text]
+    assert "in the fallback's outage: at most " in line
+    assert "at 10 MB/s, more than the 0.0001 h downtime window (time it on a restored copy" in line

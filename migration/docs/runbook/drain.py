@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from migration.dms.task_settings import DEFAULT_CONTROL_SCHEMA
 from migration.docs.runbook.context import RunbookContext
-from migration.docs.runbook.lob_sql import EXTRACT_SETTINGS
+from migration.docs.runbook.lob_sql import EXTRACT_SETTINGS, LOB_CHUNK_BYTES
 from migration.docs.runbook.markdown import Doc
 
 CONTROL_SCHEMA = DEFAULT_CONTROL_SCHEMA["postgresql"]
@@ -116,6 +116,10 @@ def _when_the_drain_does_not_stop(ctx: RunbookContext, d: Doc) -> None:
         "confirm with the row counts below; if latency is not near 0, the task is behind: wait and run "
         "`dms_wait_stopped TASK_ID` again rather than stop it.",
         "",
+        "If it says `did not stop when asked` instead, no task was resumed with the stop position: wait for the "
+        "tasks named (`dms_wait_stopped TASK_ID`), then run the `dms_drain_to` line again (DMS refuses to stop a "
+        "task already stopped: that error is harmless).",
+        "",
     )
     if ctx.serverless:
         d.add(
@@ -153,7 +157,10 @@ def lob_first_pass_step(ctx: RunbookContext, d: Doc) -> None:
     d.code("sh", *_lob_scripts(ctx))
     d.add(
         "First pass, the last thing before the freeze (Oracle still takes writes): record the SCN, then copy every "
-        "row's LOBs (from SCN 0). Each `UPDATE n` is the number of rows whose LOBs PostgreSQL had stale:",
+        "row's LOBs (from SCN 0). Each table goes in chunks of about "
+        f"{LOB_CHUNK_BYTES // 2**30} GiB of its export size (ORA_HASH of its key), each its own spool file and "
+        "transaction; each `UPDATE n` is the number of rows of a chunk whose LOBs PostgreSQL had stale. A load "
+        "that stops part way keeps the chunks it committed: run it again (it writes only the rows that differ):",
         "",
     )
     d.code(

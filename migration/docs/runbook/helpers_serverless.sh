@@ -45,7 +45,8 @@ dms_wait_stopped() {
 }
 # dms_drain_to COMMIT_TIME TASK_ID...: stop every replication, resume each with a CDC stop position at COMMIT_TIME (UTC,
 # from the freeze) and wait until each has applied every change committed up to it and stopped by itself; returns
-# 1 naming the ones still running after DMS_WAIT_SECONDS (one budget for all of them), also kept in DRAIN_RUNNING
+# 1 naming the ones still running after DMS_WAIT_SECONDS (one budget for the stop, one for the drain), also kept
+# in DRAIN_RUNNING (a task that does not stop when asked too: then none is resumed)
 dms_drain_to() {
   _stop_at=$1
   _end=$(($(date -u +%s) + ${DMS_WAIT_SECONDS:-1800}))
@@ -53,7 +54,12 @@ dms_drain_to() {
   for _t in "$@"; do
     aws dms stop-replication --region "$REGION" --replication-config-arn "$(dms_task_arn "$_t")" >/dev/null
   done
-  for _t in "$@"; do dms_wait_stopped "$_t" $((_end - $(date -u +%s))) || return 1; done
+  DRAIN_RUNNING=""
+  for _t in "$@"; do dms_wait_stopped "$_t" $((_end - $(date -u +%s))) || DRAIN_RUNNING="$DRAIN_RUNNING $_t"; done
+  if [ -n "$DRAIN_RUNNING" ]; then
+    echo "did not stop when asked, none resumed with a stop position:$DRAIN_RUNNING" >&2
+    return 1
+  fi
   for _t in "$@"; do
     aws dms start-replication --region "$REGION" --replication-config-arn "$(dms_task_arn "$_t")" \
       --start-replication-type resume-processing --cdc-stop-position "commit_time:$_stop_at" >/dev/null

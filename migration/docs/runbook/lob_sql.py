@@ -11,10 +11,13 @@ What each side offers, and what the SQL relies on:
   for BFILE. LONG and LONG RAW print as they are (LONG RAW as hex); XMLTYPE through getClobVal().
 - PostgreSQL: `decode(text, 'hex')` gives the bytea back; the UPDATE touches only the rows whose value differs
   (IS DISTINCT FROM), so its row count is the number of LOB-only updates that had been lost.
+- Chunks: ORA_HASH(key, N-1) = i splits a table into N disjoint parts, each spooled to its own file and loaded in
+  its own transaction, so no step holds a whole 400 GB table.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from migration.docs.runbook.context import LobReconciliation
@@ -37,22 +40,39 @@ EXTRACT_SETTINGS = (
 )
 
 
+# Chunks of about this many bytes of the export's BYTES (ORA_HASH of the key, one spool file and one transaction
+# each), so a 400 GB table is never one temporary table and one UPDATE. Each chunk scans the table again for its
+# hash bucket (out-of-line LOBs are read only for the rows picked), so chunks are large rather than many.
+LOB_CHUNK_BYTES = 4 * 2**30
+
+
+def lob_chunks(table: Table) -> int:
+    """How many chunks the reconciliation splits a table into (at least one)."""
+    return max(1, math.ceil(table.bytes / LOB_CHUNK_BYTES))
+
+
 def lob_reconciliation_sql(
     table: Table, lob_columns: Sequence[str], names: NameMap, types: TypeMapper
 ) -> LobReconciliation:
-    """The extract (run in SQL*Plus with the SCN as &1) and the load (psql) for one table's moved LOB columns."""
+    """The extract (run in SQL*Plus with the SCN as &1) and the load (psql) for one table's moved LOB columns, in
+    chunks by ORA_HASH of the key (Oracle SQL Language Reference, ORA_HASH: buckets 0..max_bucket)."""
     o, t = table.owner, table.name
     by_name = {c.name: c for c in table.columns}
     keys = [by_name[k] for k in table.key_columns]
     lobs = [by_name[c] for c in lob_columns]
-    csv = f"{o}.{t}.lobs.csv"
     select = ", ".join([*(f"t.{quote_oracle(k.name)}" for k in keys), *(_oracle_value(c) for c in lobs)])
     query = f"SELECT {select} FROM {quote_oracle(o)}.{quote_oracle(t)} t WHERE ORA_ROWSCN > &1"
-    if any(normalise_oracle_type(c.data_type) == "BLOB" for c in lobs):
-        extract = f"SPOOL {csv}\n{_LOB_HEX}\n{query}\n/\nSPOOL OFF"
-    else:
-        extract = f"SPOOL {csv}\n{query};\nSPOOL OFF"
-    return LobReconciliation(f"{o}.{t}", extract, _load(table, keys, lobs, csv, names, types))
+    n = lob_chunks(table)
+    hashed = " || '|' || ".join(f"t.{quote_oracle(k.name)}" for k in keys)
+    blob = any(normalise_oracle_type(c.data_type) == "BLOB" for c in lobs)
+    extracts, loads = [], []
+    for i in range(n):
+        csv = f"{o}.{t}.lobs.{i}.csv"
+        chunk = f"{query} AND ORA_HASH({hashed}, {n - 1}) = {i}" if n > 1 else query
+        body = f"{_LOB_HEX}\n{chunk}\n/" if blob else f"{chunk};"
+        extracts.append(f"SPOOL {csv}\n{body}\nSPOOL OFF")
+        loads.append(_load(table, keys, lobs, csv, names, types))
+    return LobReconciliation(f"{o}.{t}", "\n".join(extracts), "\n".join(loads))
 
 
 def _oracle_value(col: Column) -> str:
@@ -70,8 +90,8 @@ def _oracle_value(col: Column) -> str:
 def _load(
     table: Table, keys: Sequence[Column], lobs: Sequence[Column], csv: str, names: NameMap, types: TypeMapper
 ) -> str:
-    """A temporary table of text columns k1.. (keys) and v1.. (LOBs) that takes the CSV, then one UPDATE by key of
-    the rows whose LOBs differ."""
+    """One chunk in its own transaction: a temporary table of text columns k1.. (keys) and v1.. (LOBs) that takes
+    the chunk's CSV and is dropped at its commit, then one UPDATE by key of the rows whose LOBs differ."""
     o, t = table.owner, table.name
     target = f"{quote_postgres(names.schema(o))}.{quote_postgres(names.table(o, t))}"
     staged = [f"k{i} text" for i in range(1, len(keys) + 1)] + [f"v{i} text" for i in range(1, len(lobs) + 1)]
@@ -87,11 +107,12 @@ def _load(
     differs = " OR ".join(f"NULLIF(t.{col}, {empty}) IS DISTINCT FROM {value}" for col, value, empty in values)
     return "\n".join(
         [
-            "DROP TABLE IF EXISTS lob_fix;",
-            f"CREATE TEMP TABLE lob_fix ({', '.join(staged)});",
+            "BEGIN;",
+            f"CREATE TEMP TABLE lob_fix ({', '.join(staged)}) ON COMMIT DROP;",
             f"\\copy lob_fix FROM '{csv}' (FORMAT csv)",
             f"UPDATE {target} AS t SET {', '.join(f'{col} = {value}' for col, value, _ in values)} FROM lob_fix AS s "
             f"WHERE {match} AND ({differs});",
+            "COMMIT;",
         ]
     )
 
