@@ -83,6 +83,9 @@ class SchemaObjectFacts:
     # pause, when every paused task resumes at once with what it cached while the others loaded.
     change_mb_per_s: float | None = None
     cdc_apply_mb_per_s: float | None = None
+    # LOB columns (qualified PostgreSQL names) Oracle declares NOT NULL: the cutover part adds a CHECK NOT VALID on
+    # each, the after-switch step validates it online and sets NOT NULL without a scan.
+    lob_not_null_columns: Sequence[str] = ()
 
 
 class MigratedTable(NamedTuple):

@@ -12,11 +12,15 @@ cached during the load, then goes on with CDC.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from migration.config.models.sizing import InventoryConfig
 from migration.config.models.stack import StackConfig
+from migration.docs.prereqs.shared import sql_literal
 from migration.docs.runbook.context import RunbookContext, SchemaObjectFacts
 from migration.docs.runbook.markdown import Doc
 from migration.docs.runbook.pictures import duration
+from migration.inventory.ddl_parts import LOB_NOT_NULL_CHECK_PREFIX
 from migration.inventory.names import quote_oracle
 from migration.planning.left_behind import EXTRACT_SESSION
 
@@ -196,10 +200,15 @@ def cutover_sequences(ctx: RunbookContext, d: Doc) -> bool:
         'psql "$PG_URL" -v ON_ERROR_STOP=1 --single-transaction -f cutover.sql',
     )
     d.add(
-        "The same part puts NOT NULL back on the LOB columns DMS needed nullable while it loaded and applied "
-        "changes (it inserts a row, then writes its LOBs), and lists any rows sitting in a DEFAULT partition. A "
-        "LOB left NULL (one DMS did not write) fails the part, naming the column; being one transaction, nothing "
-        "in it has then moved: look at that row, then apply the part again.",
+        "The same part lists any rows sitting in a DEFAULT partition"
+        + (
+            ", and adds `CHECK (column IS NOT NULL) NOT VALID` on the LOB columns Oracle declares NOT NULL, which "
+            "DMS needed nullable while it loaded and applied changes (it inserts a row, then writes its LOBs): "
+            "instant, no scan inside the window, and every new row is checked; step 7b validates them after "
+            "the switch."
+            if facts.lob_not_null_columns
+            else "."
+        ),
         "",
     )
     if facts.trigger_fed_keys:
@@ -350,3 +359,53 @@ def left_behind_section(ctx: RunbookContext, d: Doc) -> None:
         "",
     )
     d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", *loads, "SQL")
+
+
+def lob_not_null_after_switch(ctx: RunbookContext, d: Doc) -> None:
+    """Step 7b, with the applications on PostgreSQL: the CHECKs the cutover part added NOT VALID on the LOB columns
+    are validated (VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE: reads and writes go on), then SET NOT NULL
+    skips its scan on the validated CHECK and only its ACCESS EXCLUSIVE lock is brief (PostgreSQL 15, ALTER
+    TABLE: VALIDATE CONSTRAINT, SET NOT NULL), and the CHECK goes. Found in the catalogue by the part's prefix."""
+    columns = _facts(ctx).lob_not_null_columns
+    if not columns:
+        return
+    d.add(
+        "## 7b. After the switch: NOT NULL on the LOB columns, online",
+        "",
+        f"The cutover part checks new rows of {len(columns)} LOB column(s) Oracle declares NOT NULL "
+        f"({', '.join(f'`{c}`' for c in columns[:_MAX_LISTED])}) with a CHECK NOT VALID. Validate each now, "
+        "while the applications write (one scan per table, under a lock that blocks no read or write), then set "
+        "NOT NULL, which skips its scan on the validated CHECK and holds its exclusive lock only a moment, and drop "
+        "the CHECK. A NULL found (a LOB DMS did not write) stops the script naming the constraint: copy that "
+        "row's LOB from Oracle, then run it again; a lock timeout: run it again.",
+        "",
+    )
+    schemas = ctx.postgres_schemas
+    d.code(
+        "sh",
+        "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'",
+        _each_lob_check("'ALTER TABLE %s VALIDATE CONSTRAINT %I', c.conrelid::regclass, c.conname", schemas),
+        "SET lock_timeout = '5s';",
+        _each_lob_check(
+            "'ALTER TABLE %s ALTER COLUMN %I SET NOT NULL', c.conrelid::regclass, a.attname", schemas, valid=True
+        ),
+        _each_lob_check("'ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname", schemas, valid=True),
+        "SQL",
+    )
+
+
+def _each_lob_check(statement: str, schemas: Sequence[str], valid: bool = False) -> str:
+    """A psql \\gexec running `statement` (format() arguments) for each CHECK the cutover part added on a LOB
+    column of `schemas` (the partitioned parent only: its statements recurse), `valid`: once validated."""
+    like = LOB_NOT_NULL_CHECK_PREFIX.replace("_", "\\_")
+    return "\n".join(
+        [
+            f"SELECT format({statement})",
+            "FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace",
+            "  JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]",
+            f"WHERE c.contype = 'c' AND c.conislocal AND c.conname LIKE '{like}%'",
+            f"  AND n.nspname IN ({', '.join(sql_literal(s) for s in schemas)})"
+            + (" AND c.convalidated" if valid else ""),
+            "ORDER BY 1 \\gexec",
+        ]
+    )

@@ -31,6 +31,7 @@ from migration.docs.runbook.objects import (
     identity_before_reverse,
     identity_take_back,
     left_behind_section,
+    lob_not_null_after_switch,
     post_load_section,
 )
 from migration.docs.runbook.pictures import pictures_section
@@ -66,6 +67,7 @@ def render_runbook(ctx: RunbookContext) -> str:
         _capture_position,
         _resync_sequences,
         _switch_applications,
+        lob_not_null_after_switch,
         _fallback,
         _teardown,
         left_behind_section,
