@@ -31,6 +31,7 @@ from migration.docs.runbook.objects import (
     identity_before_reverse,
     identity_take_back,
     left_behind_section,
+    left_behind_step,
     lob_not_null_after_switch,
     post_load_section,
 )
@@ -308,6 +309,7 @@ def _cutover(ctx: RunbookContext, d: Doc) -> None:
     d.code("sh", d.live("status"))
     d.add("Expect the forward tasks `stopped`" + (f" and `{rev}` `ready`." if rev else "."), "")
     after_load_at_cutover(ctx, d)
+    left_behind_step(ctx, d)
 
 
 def _capture_position(ctx: RunbookContext, d: Doc) -> None:
