@@ -86,6 +86,9 @@ class SchemaObjectFacts:
     # LOB columns (qualified PostgreSQL names) Oracle declares NOT NULL: the cutover part adds a CHECK NOT VALID on
     # each, the after-switch step validates it online and sets NOT NULL without a scan.
     lob_not_null_columns: Sequence[str] = ()
+    # The read-only query listing rows in interval tables' DEFAULT partitions (ddl_parts.default_partition_check):
+    # run during CDC, not only in the cutover part.
+    default_partition_check: str = ""
 
 
 class MigratedTable(NamedTuple):

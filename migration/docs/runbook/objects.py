@@ -438,3 +438,28 @@ def left_behind_step(ctx: RunbookContext, d: Doc) -> None:
         "top of the copy, twice.",
         "",
     )
+
+
+def default_partition_step(ctx: RunbookContext, d: Doc) -> None:
+    """During CDC (step 1): rows CDC put in an interval table's DEFAULT partition, past the partitions the
+    before-load part created ahead, listed read-only, and how to move them while a few: PostgreSQL refuses a new
+    partition whose rows sit in the DEFAULT one (PostgreSQL 15, CREATE TABLE, PARTITION OF: the default partition
+    is scanned for rows that belong to the new partition)."""
+    check = _facts(ctx).default_partition_check
+    if not check:
+        return
+    d.add(
+        "Interval-partitioned tables: rows past the partitions created ahead land in the DEFAULT partition. List "
+        "them now and again every few days of CDC (read-only; the cutover part lists them once more, step 6):",
+        "",
+    )
+    d.code("sh", "psql \"$PG_URL\" -v ON_ERROR_STOP=1 <<'SQL'", check, "SQL")
+    d.add(
+        "No row expected. For a table listed, move its rows while they are few, in one transaction (the parent "
+        "is locked meanwhile; DMS waits): `ALTER TABLE parent DETACH PARTITION parent_default`; `CREATE TABLE "
+        "... PARTITION OF parent FOR VALUES FROM (...) TO (...)` for each missing interval, Oracle's bounds "
+        "(lowest to highest above); `INSERT INTO parent SELECT * FROM parent_default` then `DELETE FROM "
+        "parent_default`; `ALTER TABLE parent ATTACH PARTITION parent_default DEFAULT`. Create the next intervals ahead the same "
+        "way, before their rows arrive.",
+        "",
+    )

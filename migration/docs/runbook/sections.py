@@ -28,6 +28,7 @@ from migration.docs.runbook.objects import (
     after_load_at_cutover,
     before_load_step,
     cutover_sequences,
+    default_partition_step,
     identity_before_reverse,
     identity_take_back,
     left_behind_section,
@@ -208,6 +209,8 @@ def _pre_checks(ctx: RunbookContext, d: Doc) -> None:
             "applications write, tables differ for no reason (or match by chance).",
             "",
         )
+    if ctx.cdc:
+        default_partition_step(ctx, d)
     if ctx.validation_enabled:
         validation_failures_step(ctx, d)
     lob_first_pass_step(ctx, d)
