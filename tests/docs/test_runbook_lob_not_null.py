@@ -77,3 +77,25 @@ def test_step_7b_comes_after_the_switch_and_only_with_such_columns(design):
     assert text.index("## 7. Switch") < text.index("## 7b.") < text.index("## 8.")
     assert "step 7b validates them after the switch" in text
     assert "## 7b." not in runbook(resolve(read_stack_file(HOSPITAL, "hospital", ["inventory.sequences=null"]).load()))
+
+
+def test_step_7b_on_a_partitioned_table_validates_through_the_parent(pg_server, design):
+    """The CHECK NOT VALID a partitioned table gets at cutover reaches its partitions; step 7b runs each statement
+    on the parent only (it recurses), and leaves NOT NULL on every partition."""
+    db = pg_server.database(
+        "test_lob_nn_partitioned",
+        "CREATE SCHEMA hosp; CREATE TABLE hosp.docs (id int NOT NULL, body text) PARTITION BY RANGE (id);"
+        "CREATE TABLE hosp.docs_p1 PARTITION OF hosp.docs FOR VALUES FROM (0) TO (10);"
+        "CREATE TABLE hosp.docs_p2 PARTITION OF hosp.docs FOR VALUES FROM (10) TO (20);"
+        "INSERT INTO hosp.docs VALUES (1, 'a'), (11, 'b');"
+        "ALTER TABLE hosp.docs ADD CONSTRAINT lob_not_null_body CHECK (body IS NOT NULL) NOT VALID;",
+    )
+    done = pg_server.psql(_step_7b(design), db)
+    assert done.returncode == 0, done.stderr
+    with pg_server.connect(db) as conn:
+        not_null = conn.execute(
+            "SELECT attrelid::regclass::text, attnotnull FROM pg_attribute WHERE attname = 'body' "
+            "AND attrelid IN ('hosp.docs'::regclass, 'hosp.docs_p1'::regclass, 'hosp.docs_p2'::regclass) ORDER BY 1"
+        ).fetchall()
+        left = conn.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'lob_not_null_body'").fetchone()
+    assert not_null == [("hosp.docs", True), ("hosp.docs_p1", True), ("hosp.docs_p2", True)] and left == (0,)
