@@ -33,7 +33,7 @@ from migration.inventory.ddl_scope import (
     scope,
 )
 from migration.inventory.model import Inventory, Table
-from migration.inventory.names import NameMap
+from migration.inventory.names import NameMap, shortened
 from migration.inventory.objects import ForeignKey, PartitionBound, Partitioning, SchemaObjects
 from migration.inventory.oracle_expr import (
     SERVER_CLOCK_NOTE,
@@ -446,7 +446,15 @@ def render_after_switch(s: Scope) -> str:
         "-- statement commits alone, and one that fails names a loaded child row without its parent while the",
         "-- others stay validated (the key keeps checking new rows meanwhile).",
         *missing_note(s.objects),
+        *foreign_keys_to_validate(s),
     ]
+    return "\n".join(out) + "\n"
+
+
+def foreign_keys_to_validate(s: Scope) -> list[str]:
+    """The VALIDATE CONSTRAINT of each foreign key the after-load part adds NOT VALID (partitioned tables' keys are
+    added, checked, at cutover instead)."""
+    out = []
     for table in s.chosen:
         if _partitioned(s, table):
             continue
@@ -454,7 +462,7 @@ def render_after_switch(s: Scope) -> str:
             _, add, validate = _foreign_key(s, table, fk)
             if add:
                 out.append(validate)
-    return "\n".join(out) + "\n"
+    return out
 
 
 def render_ddl_part(
@@ -514,21 +522,38 @@ def _ahead_note(where: str, part: Partitioning, ahead: int) -> list[str]:
 # ------------------------------------------------------------------------------------------------------ cutover
 
 
+# The prefix of the CHECK constraints the cutover part adds NOT VALID in place of SET NOT NULL on relaxed LOB columns;
+# the runbook's after-switch step finds them by it in pg_constraint (a shortened name keeps its head).
+LOB_NOT_NULL_CHECK_PREFIX = "lob_not_null_"
+
+
+def lob_not_null_columns(s: Scope) -> list[tuple[Table, str]]:
+    """Each chosen table's LOB columns the before-load part left nullable though Oracle declares them NOT NULL,
+    by their PostgreSQL name."""
+    return [(t, s.created_columns(t)[c]) for t in s.chosen for c in relaxed_lob_columns(t) if c in s.created_columns(t)]
+
+
 def lob_not_null_at_cutover(s: Scope) -> list[str]:
     """NOT NULL back on the LOB columns the before-load part left nullable (ddl_scope.relaxed_lob_columns), once
-    the forward tasks stopped and DMS writes no more LOBs after their rows. A NULL left is a LOB DMS did not
-    write: the statement fails naming the column."""
-    lines = [
-        f"ALTER TABLE {s.table(t.owner, t.name)} ALTER COLUMN {quote_ident(s.created_columns(t)[c])} SET NOT NULL;"
-        for t in s.chosen
-        for c in relaxed_lob_columns(t)
-        if c in s.created_columns(t)
-    ]
+    the forward tasks stopped and DMS writes no more LOBs after their rows, without a scan inside the window: a
+    CHECK (col IS NOT NULL) NOT VALID is instant and checks every new row; the runbook's after-switch step
+    validates it online and then sets NOT NULL, which skips its scan on a validated CHECK (PostgreSQL 15, ALTER
+    TABLE, SET NOT NULL: "if a valid CHECK constraint is found which proves no NULL can exist, then the table
+    scan is skipped")."""
+    lines = []
+    for t, c in lob_not_null_columns(s):
+        name = LOB_NOT_NULL_CHECK_PREFIX + c
+        name = shortened(name, f"{t.owner}.{t.name}.{c}") if len(name.encode("utf-8")) > 63 else name
+        lines.append(
+            f"ALTER TABLE {s.table(t.owner, t.name)} ADD CONSTRAINT {quote_ident(name)} "
+            f"CHECK ({quote_ident(c)} IS NOT NULL) NOT VALID;"
+        )
     if not lines:
         return []
     return [
-        "-- NOT NULL back on the LOB columns Oracle declares NOT NULL, nullable while DMS wrote them (it inserts the",
-        "-- row, then the LOB). A failure names a column holding a NULL: a LOB DMS did not write (see the task log).",
+        "-- NOT NULL on the LOB columns Oracle declares NOT NULL, nullable while DMS wrote them (it inserts the row,",
+        "-- then the LOB): a CHECK NOT VALID, instant, checks new rows; the runbook's after-switch step validates it",
+        "-- online (a NULL left is a LOB DMS did not write), then sets NOT NULL without a scan and drops the CHECK.",
         *lines,
     ]
 

@@ -24,7 +24,13 @@ from migration.planning.lifecycle import PhaseState, phase_state
 from migration.planning.naming import check_patterns, stack_names
 from migration.planning.plan_source import instance_count, work_out_plan
 from migration.planning.planner import MigrationPlan
-from migration.planning.post_load import missing_exports_notice, post_load_notice, reverse_identity_notice, with_pause
+from migration.planning.post_load import (
+    missing_exports_notice,
+    pause_retention_notice,
+    post_load_notice,
+    reverse_identity_notice,
+    with_pause,
+)
 from migration.planning.reverse import reverse_task
 from migration.planning.scopes import check_task_scopes
 from migration.planning.selection import Pair
@@ -93,6 +99,7 @@ def resolve(stack: Stack) -> MigrationDesign:
         *built.notices,
         *missing_exports_notice(objects),
         *post_load_notice(stack, objects, inv, forward, set(moved)),
+        *pause_retention_notice(stack, built.plan, objects, inv, forward, set(moved)),
         *reverse_identity_notice(stack, objects, set(moved)),
         *left_behind_notices(behind),
     ]

@@ -26,7 +26,7 @@ class LeftBehind(NamedTuple):
     why: str
     how: str  # how to move it by hand
     postgres_sql: str = ""  # what to run on PostgreSQL for it (the column or table to add), or a comment
-    oracle_sql: str = ""  # the SQL*Plus query that extracts it from Oracle after the freeze
+    oracle_sql: str = ""  # the SQL*Plus query that extracts it from Oracle once the forward tasks stopped
     load_sql: str = ""  # the psql lines that load that extract, in one transaction (or a comment)
     # On the way back (reverse.leaveOutColumns): postgres_sql extracts it from PostgreSQL once the applications
     # stop there, oracle_sql loads it into Oracle before Oracle takes production back.
@@ -44,11 +44,11 @@ _BY_HAND = {
     "ROWID": "nothing to move: a ROWID is an Oracle physical address; drop the column or recompute what it served",
     "UROWID": "nothing to move: a UROWID is an Oracle physical address; drop the column or recompute what it served",
 }
-_GENERIC = "after the freeze, export the column with its key (e.g. a SELECT that converts it to text or JSON) and "
+_GENERIC = "once the forward tasks stopped (runbook step 4b), export the column with its key (e.g. a SELECT that converts it to text or JSON) and "
 _GENERIC_TAIL = "UPDATE the PostgreSQL rows from that file"
 _KEYLESS_LOB = (
-    "add a primary key in Oracle before the load, or after the freeze copy the table whole (e.g. SQL*Plus or "
-    "Data Pump to CSV, then COPY)"
+    "add a primary key in Oracle before the load, or once the forward tasks stopped (runbook step 4b) copy the "
+    "table whole (e.g. SQL*Plus or Data Pump to CSV, then COPY)"
 )
 
 
@@ -71,7 +71,7 @@ def left_behind(
         LeftBehind(
             f"{t.owner}.{t.name}",
             _why_excluded(stack, t, types),
-            "copy it after the freeze (Data Pump or CSV, then COPY), or include it"
+            "copy it once the forward tasks stopped (runbook step 4b; Data Pump or CSV, then COPY), or include it"
             + _copy_time(t, stack.config.sizing.window_hours, "include it rather than copy it in the outage"),
             sql.create(t),
             *_whole_table(t, sql),
@@ -144,7 +144,7 @@ def spool_file(t: Table, column: str | None = None) -> str:
 
 
 def _extract(t: Table, columns: list[str], file: str, expressions: Mapping[str, str] | None = None) -> str:
-    """The SQL*Plus query (CSV markup) that spools `columns` of the table, after the freeze, into `file`;
+    """The SQL*Plus query (CSV markup) that spools `columns` of the table, once the forward tasks stopped, into `file`;
     `expressions` replace a column by what SQL*Plus can print of it."""
     cols = ", ".join((expressions or {}).get(c, quote_oracle(c)) for c in columns)
     query = f"SELECT {cols} FROM {quote_oracle(t.owner)}.{quote_oracle(t.name)}"

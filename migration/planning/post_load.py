@@ -5,13 +5,15 @@ post-load part to build (indexes, foreign keys, checks), its estimated build tim
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping, Sequence
 
 from migration.config import Stack
 from migration.inventory.ddl_scope import after_load_unique_keys
 from migration.inventory.model import Inventory
 from migration.inventory.objects import OBJECT_FILES, SchemaObjects
-from migration.notices import Notice, note
+from migration.notices import Notice, note, warning
+from migration.planning.planner import MigrationPlan
 from migration.planning.selection import Pair
 from migration.planning.settings import paused_after_full_load
 from migration.planning.spec import TaskSpec
@@ -112,6 +114,45 @@ def post_load_notice(
             "post-load-build",
             f"after-load DDL: {len(work)} indexes, unique keys, foreign keys and checks on {len(set(work))} "
             f"table(s), estimated {hours:.1f} h at {POST_LOAD_SCAN_MB_PER_S:g} MB/s per table read{beside}; {when}",
+        )
+    ]
+
+
+def pause_retention_notice(
+    stack: Stack,
+    plan: MigrationPlan | None,
+    objects: SchemaObjects | None,
+    inv: Inventory | None,
+    specs: Sequence[TaskSpec],
+    moved: set[Pair],
+) -> list[Notice]:
+    """A warning when the first paused task stays stopped longer than Oracle keeps archived logs: it waits for the
+    longest full load of the paused tasks (the plan's estimates), then the after-load build, reading no redo
+    meanwhile; its resume-processing starts from where it stopped, so it needs those logs, and a log deleted means
+    reloading. The retention is the stack's source.settings.archiveLogRetentionHours, which the prerequisites SQL
+    sets (DMS User Guide, "Configuring an AWS-managed Oracle source": archivelog retention hours)."""
+    waiting = [s.name for s in specs if paused(s)]
+    if not waiting:
+        return []
+    loads = {pt.name: pt.estimated_seconds for pt in plan.tasks} if plan is not None else {}
+    known = sorted(((loads[n], n) for n in waiting if n in loads), key=lambda e: e[0])
+    wait_h = (known[-1][0] - known[0][0]) / 3600 if known else 0.0
+    build_h = post_load_hours(objects, inv, moved)
+    retention = stack.config.source.settings.archive_log_retention_hours
+    if wait_h + build_h <= retention:
+        return []
+    first = known[0][1] if known else waiting[0]
+    waits = f"waits ~{wait_h:.1f} h for {known[-1][1]}'s full load, then " if wait_h else "waits for "
+    return [
+        warning(
+            "pause-longer-than-log-retention",
+            f"task {first} stops after its full load and reads no redo for ~{wait_h + build_h:.1f} h (it "
+            f"{waits}the after-load build, ~{build_h:.1f} h at {POST_LOAD_SCAN_MB_PER_S:g} MB/s per table read), "
+            f"longer than the {retention} h Oracle keeps archived logs (source.settings.archiveLogRetentionHours): "
+            "its resume would need logs Oracle deleted, and its tables would have to be reloaded. Raise "
+            f"archiveLogRetentionHours above {math.ceil(wait_h + build_h)} h plus the catch-up for the load (the "
+            "archive destination must hold that much redo), or set inventory.pauseBeforeCachedChanges: false "
+            "(the after-load part then runs at cutover, inside the window)",
         )
     ]
 

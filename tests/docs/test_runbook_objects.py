@@ -109,9 +109,9 @@ def test_the_runbook_builds_the_post_load_part_between_full_load_and_catch_up_an
     assert "NOT NULL" not in build  # a LOB column stays nullable until cutover: CDC inserts, then writes the LOB
 
 
-def test_the_cutover_part_puts_lob_not_null_back_and_a_failure_moves_nothing(text):
+def test_the_cutover_part_checks_the_lob_columns_not_null_without_a_scan(text):
     resync = _section(text, "## 6. Resync sequences")
-    assert "puts NOT NULL back on the LOB columns" in resync and "nothing in it has then moved" in resync
+    assert "`CHECK (column IS NOT NULL) NOT VALID` on the LOB columns" in resync and "step 7b" in resync
 
 
 def test_cutover_moves_every_sequence_from_a_freeze_export(text):
@@ -248,3 +248,12 @@ def test_serverless_resume_after_the_build_asks_dms_for_each_replication_config_
     build = _section(runbook(_design("capacity.mode=serverless", "reverse.enabled=false")), "## 0b.")
     assert '--replication-config-arn "$(dms_task_arn "$t")" --start-replication-type resume-processing' in build
     assert "<" not in build.split("```sh", 2)[-1]  # no placeholder left in the resume loop
+
+
+def test_the_foreign_keys_added_not_valid_are_validated_after_the_switch(text):
+    """DBA re-trial on issue 21: the after-load part adds foreign keys NOT VALID (a child row loaded before its
+    parent's cached insert would fail a check there); the after-switch part validates them, and step 7b runs it."""
+    step = text[text.index("## 7b.") : text.index("## 8.")]
+    assert "--part after-switch" in step and "foreign key(s) NOT VALID" in step
+    assert "--single-transaction" not in step  # each VALIDATE commits alone
+    assert text.index("## 7. Switch") < text.index("## 7b.")

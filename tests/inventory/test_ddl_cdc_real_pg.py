@@ -83,24 +83,25 @@ def test_lob_columns_stay_nullable_through_cdc_and_not_null_comes_back_at_cutove
     assert "HOSP.WARDS.SUMMARY: NOT NULL in Oracle, nullable until the cutover part" in parts["before-load"]
     db = pg_server.database("test_ddl_lob_not_null_cdc", parts["before-load"], LOAD, parts["after-load"])
     pg_server.execute(CDC, dbname=db)  # the cached changes, then the ongoing ones
-    pg_server.execute(parts["cutover"], dbname=db)
+    pg_server.execute(parts["cutover"], dbname=db)  # a CHECK NOT VALID: SET NOT NULL comes after the switch
     with pg_server.connect(db) as conn:
-        with pytest.raises(psycopg.errors.NotNullViolation):
+        with pytest.raises(psycopg.errors.CheckViolation):
             conn.execute("INSERT INTO hosp.wards (ward_id, name, capacity) VALUES (3, 'ICU', 4)")
     with pg_server.connect(db) as conn:
-        with pytest.raises(psycopg.errors.NotNullViolation):
+        with pytest.raises(psycopg.errors.CheckViolation):
             conn.execute("UPDATE hosp.clinical_notes SET body = NULL")
 
 
-def test_a_lob_dms_did_not_write_stops_the_cutover_part(pg_server, parts):
+def test_a_lob_dms_did_not_write_passes_the_cutover_part_and_stops_its_validation(pg_server, parts):
     db = pg_server.database(
         "test_ddl_lob_left_null",
         parts["before-load"],
         parts["after-load"],
         "INSERT INTO hosp.wards (ward_id, name, capacity) VALUES (1, 'ICU', 4)",
     )
-    with pytest.raises(psycopg.errors.NotNullViolation, match="summary"):
-        pg_server.execute(parts["cutover"], dbname=db)
+    pg_server.execute(parts["cutover"], dbname=db)  # no scan inside the window
+    with pytest.raises(psycopg.errors.CheckViolation, match="summary"):  # the runbook's step 7b, after the switch
+        pg_server.execute("ALTER TABLE hosp.wards VALIDATE CONSTRAINT lob_not_null_summary", dbname=db)
 
 
 def test_interval_partitions_are_created_ahead_and_the_cutover_part_finds_rows_past_them(pg_server, export):

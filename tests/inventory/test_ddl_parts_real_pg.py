@@ -113,7 +113,7 @@ def test_the_parts_apply_in_order_and_every_sequence_and_identity_inserts_after_
         assert len(fks) == 5 and all(validated for _, validated in fks)
         kind = conn.execute("SELECT relkind FROM pg_class WHERE relname = 'lab_results'").fetchone()[0]
         assert kind == "p"  # partitioned, as in Oracle
-        with pytest.raises(psycopg.errors.NotNullViolation):
+        with pytest.raises(psycopg.errors.CheckViolation):  # NOT NULL itself after the switch (runbook step 7b)
             conn.execute("INSERT INTO hosp.clinical_notes (note_id, admission_id) VALUES (1, 3)")
         with pytest.raises(psycopg.errors.CheckViolation):
             conn.execute("UPDATE hosp.wards SET capacity = 0")

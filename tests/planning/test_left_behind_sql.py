@@ -118,7 +118,7 @@ def test_two_columns_of_one_table_spool_into_two_files(wider):
 
 def test_the_extract_session_prints_iso_dates_before_the_first_spool(wider):
     text = render_runbook(runbook_context(wider))
-    block = text[text.index("sqlplus -S \"$ORA\" <<'SQL'", text.index("## Appendix: left behind")) :]
+    block = text[text.index("cat > left_behind_extract.sql <<'SQL'", text.index("## Appendix: left behind")) :]
     first_spool = block.index("SPOOL HOSP.")
     for fmt in NLS_FORMATS:
         assert 0 < block.index(fmt) < first_spool

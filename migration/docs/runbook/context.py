@@ -83,6 +83,14 @@ class SchemaObjectFacts:
     # pause, when every paused task resumes at once with what it cached while the others loaded.
     change_mb_per_s: float | None = None
     cdc_apply_mb_per_s: float | None = None
+    # LOB columns (qualified PostgreSQL names) Oracle declares NOT NULL: the cutover part adds a CHECK NOT VALID on
+    # each, the after-switch step validates it online and sets NOT NULL without a scan.
+    lob_not_null_columns: Sequence[str] = ()
+    # How many foreign keys the after-load part adds NOT VALID: the after-switch DDL part validates them online.
+    foreign_keys_to_validate: int = 0
+    # The read-only query listing rows in interval tables' DEFAULT partitions (ddl_parts.default_partition_check):
+    # run during CDC, not only in the cutover part.
+    default_partition_check: str = ""
 
 
 class MigratedTable(NamedTuple):

@@ -12,6 +12,7 @@ from migration.inventory.ddl_cutover import (
     untied_sequence_check,
     untied_sequences,
 )
+from migration.inventory.ddl_parts import default_partition_check, foreign_keys_to_validate, lob_not_null_columns
 from migration.inventory.ddl_scope import Scope, scope
 from migration.planning.design import MigrationDesign
 from migration.planning.post_load import paused, post_load_hours, post_load_work
@@ -41,6 +42,9 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
         trigger_fed_keys=tuple(f"{t}.{c}" for t, c, _ in trigger_fed_keys(s)) if s is not None else (),
         change_mb_per_s=rates.get("change_rate_mb_per_s"),
         cdc_apply_mb_per_s=rates.get("cdc_apply_mb_per_s"),
+        default_partition_check=_default_partition_check(design),
+        lob_not_null_columns=tuple(f"{s.table(t.owner, t.name)}.{c}" for t, c in lob_not_null_columns(s)) if s else (),
+        foreign_keys_to_validate=len(foreign_keys_to_validate(s)) if s else 0,
     )
 
 
@@ -50,6 +54,13 @@ def _scope(design: MigrationDesign) -> Scope | None:
     if objects is None or inv is None or "sequences" in objects.missing:
         return None
     return scope(inv, objects, names=design.names, tables=design.moved)
+
+
+def _default_partition_check(design: MigrationDesign) -> str:
+    """The DEFAULT-partition query over the migrated tables (no sequences export needed)."""
+    if design.objects is None or design.inventory is None:
+        return ""
+    return default_partition_check(scope(design.inventory, design.objects, names=design.names, tables=design.moved))
 
 
 def _untied(s: Scope | None) -> tuple[tuple[str, ...], str]:

@@ -28,9 +28,12 @@ from migration.docs.runbook.objects import (
     after_load_at_cutover,
     before_load_step,
     cutover_sequences,
+    default_partition_step,
     identity_before_reverse,
     identity_take_back,
     left_behind_section,
+    left_behind_step,
+    lob_not_null_after_switch,
     post_load_section,
 )
 from migration.docs.runbook.pictures import pictures_section
@@ -66,6 +69,7 @@ def render_runbook(ctx: RunbookContext) -> str:
         _capture_position,
         _resync_sequences,
         _switch_applications,
+        lob_not_null_after_switch,
         _fallback,
         _teardown,
         left_behind_section,
@@ -205,6 +209,8 @@ def _pre_checks(ctx: RunbookContext, d: Doc) -> None:
             "applications write, tables differ for no reason (or match by chance).",
             "",
         )
+    if ctx.cdc:
+        default_partition_step(ctx, d)
     if ctx.validation_enabled:
         validation_failures_step(ctx, d)
     lob_first_pass_step(ctx, d)
@@ -306,6 +312,7 @@ def _cutover(ctx: RunbookContext, d: Doc) -> None:
     d.code("sh", d.live("status"))
     d.add("Expect the forward tasks `stopped`" + (f" and `{rev}` `ready`." if rev else "."), "")
     after_load_at_cutover(ctx, d)
+    left_behind_step(ctx, d)
 
 
 def _capture_position(ctx: RunbookContext, d: Doc) -> None:
