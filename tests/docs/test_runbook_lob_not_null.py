@@ -76,7 +76,11 @@ def test_step_7b_comes_after_the_switch_and_only_with_such_columns(design):
     text = runbook(design)
     assert text.index("## 7. Switch") < text.index("## 7b.") < text.index("## 8.")
     assert "step 7b validates them after the switch" in text
-    assert "## 7b." not in runbook(resolve(read_stack_file(HOSPITAL, "hospital", ["inventory.sequences=null"]).load()))
+    # without a sequences export the cutover part is not run, so no CHECK to validate; the foreign keys still are
+    older = runbook(resolve(read_stack_file(HOSPITAL, "hospital", ["inventory.sequences=null"]).load()))
+    assert "CHECK NOT VALID" not in older and "--part after-switch" in older
+    keyless = ["inventory.sequences=null", "inventory.foreignKeys=null"]
+    assert "## 7b." not in runbook(resolve(read_stack_file(HOSPITAL, "hospital", keyless).load()))
 
 
 def test_step_7b_on_a_partitioned_table_validates_through_the_parent(pg_server, design):

@@ -44,7 +44,7 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
         cdc_apply_mb_per_s=rates.get("cdc_apply_mb_per_s"),
         default_partition_check=_default_partition_check(design),
         lob_not_null_columns=tuple(f"{s.table(t.owner, t.name)}.{c}" for t, c in lob_not_null_columns(s)) if s else (),
-        foreign_keys_to_validate=len(foreign_keys_to_validate(s)) if s else 0,
+        foreign_keys_to_validate=_foreign_keys_to_validate(design),
     )
 
 
@@ -56,11 +56,17 @@ def _scope(design: MigrationDesign) -> Scope | None:
     return scope(inv, objects, names=design.names, tables=design.moved)
 
 
+def _all_objects(design: MigrationDesign) -> Scope | None:
+    """What the DDL parts read, for the migrated tables, whether or not sequences were exported."""
+    if design.objects is None or design.inventory is None:
+        return None
+    return scope(design.inventory, design.objects, names=design.names, tables=design.moved)
+
+
 def _default_partition_check(design: MigrationDesign) -> str:
     """The DEFAULT-partition query over the migrated tables (no sequences export needed)."""
-    if design.objects is None or design.inventory is None:
-        return ""
-    return default_partition_check(scope(design.inventory, design.objects, names=design.names, tables=design.moved))
+    s = _all_objects(design)
+    return default_partition_check(s) if s is not None else ""
 
 
 def _untied(s: Scope | None) -> tuple[tuple[str, ...], str]:
@@ -73,3 +79,8 @@ def _untied(s: Scope | None) -> tuple[tuple[str, ...], str]:
 
 def left_behind_items(design: MigrationDesign) -> tuple[LeftBehindItem, ...]:
     return tuple(LeftBehindItem(*item) for item in design.left_behind)
+
+
+def _foreign_keys_to_validate(design: MigrationDesign) -> int:
+    s = _all_objects(design)
+    return len(foreign_keys_to_validate(s)) if s is not None else 0
