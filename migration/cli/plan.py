@@ -105,7 +105,9 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
     result.transition_notices = check_transition(run.design, state)
     if comparison is not None and comparison.before is not None:
         result.changes = diff_runs(comparison.before, run)
-        ran = {task_id: task.hasRun for task_id, task in (state.tasks if state else {}).items()}
+        # A task whose deployed state records its LOB limits is checked by check_transition; the rendered
+        # comparison covers only the tasks of a state written before that record.
+        ran = {t: task.hasRun and task.lobs is None for t, task in (state.tasks if state else {}).items()}
         lowered = lob_limit_notices(comparison.before, run, ran)
         frozen = run.design.stack.config.sizing.plan_file
         result.change_notices = comparison.caveats + change_notices(result.changes, frozen) + lowered
@@ -481,7 +483,7 @@ def change_notices(changes: Sequence[Any], frozen: str | None = None) -> list[No
     """The changes a DBA must not apply to a running migration without thinking, one notice each, in the terms of
     what the provider does under `pulumi up` (migration.dms.provider_facts). Warnings here are destructive.
     `frozen`: the stack's sizing.planFile, when its split is frozen."""
-    from migration.dms.provider_facts import INSTANCE, TASK
+    from migration.dms.provider_facts import TASK
 
     out: list[Notice] = []
     replaced_why = _replaced_why()
@@ -506,14 +508,7 @@ def change_notices(changes: Sequence[Any], frozen: str | None = None) -> list[No
             out.append(warning("delete", text, destructive=True))
         elif c.kind == "update" and c.type == TASK:
             out += _task_update_notices(c, frozen)
-        elif c.kind == "update" and c.type == INSTANCE and "engineVersion" in c.fields:
-            # DMS guide, "Working with replication engine versions": tasks left running are stopped by DMS before
-            # the upgrade; tasks stopped by hand must be started by hand after it.
-            text = (
-                f"{c.name} upgrades its engine version: DMS stops every task on the instance for the upgrade (a few "
-                "minutes) and CDC waits meanwhile; a task you stop by hand first must be started by hand after it"
-            )
-            out.append(note("engine-upgrade", text))
+        # An engine upgrade is said by check_transition (migration.planning.transitions), with --deployed alone too.
     return out
 
 

@@ -126,7 +126,8 @@ def test_a_header_only_lobs_file_lowering_a_running_tasks_limit_is_destructive(c
     code, out, err = plan(capsys, repo, "--against", "HEAD", "--out", str(repo.parent / "out"))
     assert (code, err) == (3, "")
     lines = [line for line in out.splitlines() if "lowers APP.DOCUMENTS bulk-max-size" in line]
-    assert len(lines) == 1 and lines[0].startswith("WARNING: task oracle2pg-prod-")
+    # Said once, by the deployed-state check (pulumi up says it too), not again by the rendered comparison.
+    assert len(lines) == 1 and lines[0].startswith("WARNING (pulumi up would say it too): task oracle2pg-prod-")
     assert "from 15360 KB to 447 KB" in lines[0] and "truncated" in lines[0]
 
 
@@ -218,7 +219,8 @@ def test_an_engine_upgrade_says_dms_stops_the_tasks(capsys, repo):
     code, out, err = plan(capsys, repo, "--set", "replicationInstance.engineVersion=3.6.2", "--out", str(repo / "o"))
     assert err == "" and code in (0, 3)
     lines = [line for line in out.splitlines() if "upgrades its engine version" in line]
-    assert len(lines) == 1 and lines[0].startswith("NOTE: ") and "DMS stops every task on the instance" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("NOTE the replication instance upgrades its engine version 3.6.1")
+    assert "DMS stops every task on the instance" in lines[0]
 
 
 @pytest.mark.parametrize(
@@ -232,3 +234,52 @@ def test_error_paths_are_named_as_the_stack_file_names_them(capsys, repo, tmp_pa
     code, out, err = plan(capsys, repo, "--set", setting, "--out", str(tmp_path / "out"))
     assert (code, out) == (2, "")
     assert expect in err and str(repo) not in err
+
+
+# ------------------------------------------------ re-trial: --deployed alone sees a lowered LOB limit and an upgrade
+
+
+def _deployed_file(repo: Path, state: dict) -> str:
+    path = repo.parent / "deployed.json"
+    path.write_text(json.dumps(state), encoding="utf-8")
+    return str(path)
+
+
+def test_deployed_alone_sees_a_header_only_lobs_file_lowering_a_running_tasks_limit(capsys, repo):
+    deployed = _deployed_file(repo, ran_state())
+    lobs = repo / LOBS
+    lobs.write_text(lobs.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    code, out, err = plan(capsys, repo, "--deployed", deployed, "--out", str(repo.parent / "out"))
+    assert (code, err) == (3, "")
+    (line,) = [line for line in out.splitlines() if "lowers APP.DOCUMENTS bulk-max-size" in line]
+    assert "task oracle2pg-prod-big-documents has run" in line and "from 15360 KB to 447 KB" in line
+
+
+def test_deployed_alone_passes_an_unchanged_lobs_file_and_a_task_that_has_not_run(capsys, repo):
+    state = ran_state()
+    code, out, err = plan(capsys, repo, "--deployed", _deployed_file(repo, state), "--out", str(repo.parent / "o1"))
+    assert (code, err) == (0, "") and "lowers" not in out
+    for task in state["deployedState"]["tasks"].values():
+        task["hasRun"] = False
+    lobs = repo / LOBS
+    lobs.write_text(lobs.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    code, out, err = plan(capsys, repo, "--deployed", _deployed_file(repo, state), "--out", str(repo.parent / "o2"))
+    assert err == "" and "lowers" not in out
+
+
+def test_a_state_written_before_the_lob_record_is_said_once_without_alarm(capsys, repo):
+    state = ran_state()
+    for task in state["deployedState"]["tasks"].values():
+        del task["lobs"]
+    code, out, err = plan(capsys, repo, "--deployed", _deployed_file(repo, state), "--out", str(repo.parent / "out"))
+    assert (code, err) == (0, "")
+    assert out.count("the deployed state predates the LOB limit record") == 1 and "lowers" not in out
+
+
+def test_deployed_alone_says_an_engine_upgrade_stops_the_tasks(capsys, repo):
+    state = ran_state()
+    state["deployedState"]["replicationInstance"]["engineVersion"] = "3.5.4"
+    code, out, err = plan(capsys, repo, "--deployed", _deployed_file(repo, state), "--out", str(repo.parent / "out"))
+    assert err == "" and code in (0, 3)
+    (line,) = [line for line in out.splitlines() if "upgrades its engine version" in line]
+    assert "3.5.4 -> 3.6.1" in line and "DMS stops every task on the instance" in line
