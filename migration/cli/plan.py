@@ -520,6 +520,18 @@ def _task_update_notices(c: Any, frozen: str | None) -> list[Notice]:
             "or out; the settings apply to what the task loads from now on"
         )
         out.append(note("table-settings-change", text))
+    elif "tableMappings" in c.fields and "selection" not in c.mapping_rule_types:
+        # Same selection rules, so the same tables. DMS guide, "Modifying a task": a task's table mappings are
+        # changed on a stopped task and resumed (the provider stops and starts it, see the restart note); a resumed
+        # task applies the new rules to the changes it captures from then on and does not load its tables again.
+        text = (
+            f"{c.name} changes the transformation rules of its mappings (renames, added or removed columns), not its "
+            "tables: the provider stops the task, modifies it and resumes it with the new rules, which apply to the "
+            "changes captured from then on; no table is loaded again, so a new column gets values on the target "
+            "only from rows changed after the resume (create it there first when targetTablePrepMode keeps the "
+            "tables; reload the table to fill it for the rows already there)"
+        )
+        out.append(note("transformation-change", text))
     elif "tableMappings" in c.fields:
         text = (
             f"{c.name} changes its table mappings: a table that moves into a running CDC task is loaded "

@@ -283,3 +283,17 @@ def test_deployed_alone_says_an_engine_upgrade_stops_the_tasks(capsys, repo):
     assert err == "" and code in (0, 3)
     (line,) = [line for line in out.splitlines() if "upgrades its engine version" in line]
     assert "3.5.4 -> 3.6.1" in line and "DMS stops every task on the instance" in line
+
+
+# ------------------------------------------- re-trial: a new mixed-case column adds a rename rule, moves no table
+
+
+def test_a_new_mixed_case_column_changes_the_rules_not_the_tables_and_is_a_note(capsys, repo):
+    columns = repo / "tests/data/inventory/columns.csv"
+    with columns.open("a", encoding="utf-8") as f:
+        f.write('"HR","EMPLOYEES","Note2","VARCHAR2",200,,,"Y","B",200\n')
+    code, out, err = plan(capsys, repo, "--against", "HEAD", "--out", str(repo.parent / "out"))
+    assert (code, err) == (0, "")
+    assert "a table that moves into a running CDC task is loaded again" not in out
+    (line,) = [line for line in out.splitlines() if "changes the transformation rules of its mappings" in line]
+    assert line.startswith("NOTE: ") and "resumes it with the new rules" in line and "new column" in line
