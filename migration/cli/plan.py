@@ -10,7 +10,6 @@ delete, reload, phase back, abandoning the migration) unless `--allow-destructiv
 from __future__ import annotations
 
 import argparse
-import codecs
 import io
 import json
 import subprocess
@@ -29,6 +28,7 @@ from migration.config import ConfigError
 from migration.config.stackfile import StackFile, read_stack_file, shown
 from migration.notices import Level, Notice, any_destructive, note, warning
 from migration.planning.design import resolve
+from migration.planning.plan_source import DuplicateKeyError, decode_json_bytes, json_loads_strict
 
 EXIT_CLEAN, EXIT_CONFIG, EXIT_DESTRUCTIVE = 0, 2, 3
 _TASK = "aws:dms/replicationTask:ReplicationTask"
@@ -258,10 +258,9 @@ def _deployed_outputs(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"--deployed: cannot read {path} ({exc.strerror or type(exc).__name__})") from None
     try:
-        text = _decoded(data)
-        if "\x00" in text:  # UTF-16 without its BOM reads as UTF-8 with a NUL after each ASCII character
-            raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL byte")
-        doc = json.loads(text)
+        doc = json_loads_strict(decode_json_bytes(data))  # read as the frozen plan file is read
+    except DuplicateKeyError as exc:
+        raise ConfigError(f"--deployed: {path}: {exc}; save `pulumi stack output --json` there again") from None
     except UnicodeDecodeError:
         raise ConfigError(
             f"--deployed: cannot read {path} as JSON: neither UTF-8 nor UTF-16 with a BOM; save it with "
@@ -287,13 +286,6 @@ def _deployed_outputs(path: Path) -> dict[str, Any]:
             "outputs file — omit --deployed)"
         )
     return doc
-
-
-def _decoded(data: bytes) -> str:
-    """The text of a JSON file by its byte-order mark: UTF-16 (LE or BE), UTF-8 with a BOM, or plain UTF-8."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    return data.decode("utf-8-sig")
 
 
 def _is_inner_state(doc: dict[str, Any]) -> bool:

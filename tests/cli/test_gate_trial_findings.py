@@ -297,3 +297,30 @@ def test_a_new_mixed_case_column_changes_the_rules_not_the_tables_and_is_a_note(
     assert "a table that moves into a running CDC task is loaded again" not in out
     (line,) = [line for line in out.splitlines() if "changes the transformation rules of its mappings" in line]
     assert line.startswith("NOTE: ") and "resumes it with the new rules" in line and "new column" in line
+
+
+# ------------------------------------------------------- re-trial: the frozen plan and --deployed read alike
+
+
+def test_a_utf_16_frozen_plan_with_a_bom_is_read_as_deployed_files_are(capsys, repo):
+    plan_file = repo / "tests/data/inventory/prod-migration-plan.json"
+    plan_file.write_bytes(plan_file.read_text(encoding="utf-8").encode("utf-16"))  # PowerShell's `>`
+    code, out, err = plan(capsys, repo, "--out", str(repo.parent / "out"))
+    assert (code, err) == (0, "")
+
+
+def test_a_duplicate_key_in_the_deployed_file_is_refused_naming_it(capsys, repo):
+    text = json.dumps(ran_state())
+    path = repo.parent / "deployed.json"
+    path.write_text(text.replace('{"deployedState": {', '{"deployedState": {"phase": "cutover", ', 1), "utf-8")
+    code, out, err = plan(capsys, repo, "--deployed", str(path), "--out", str(repo.parent / "out"))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: --deployed: ") and "key 'phase' appears twice" in err and err.count("\n") == 1
+
+
+def test_a_duplicate_key_in_the_frozen_plan_is_refused_naming_it(capsys, repo):
+    plan_file = repo / "tests/data/inventory/prod-migration-plan.json"
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(text.replace("{", '{"tasks": [], ', 1), encoding="utf-8")
+    code, out, err = plan(capsys, repo, "--out", str(repo.parent / "out"))
+    assert code == 2 and "key 'tasks' appears twice" in err and err.count("\n") == 1
