@@ -376,6 +376,11 @@ def _load_lobs(path: str | Path, inv: Inventory) -> None:
         for row in f.rows():
             table = _table_for(f, inv, row, i_own, i_tab)
             name = _column_in(f, table, row[i_col].strip())
+            if name not in (table.lob_columns or ()):
+                # migration/sql/oracle_inventory.sql measures LOB columns only: a row for another column is a
+                # hand edit or an export of another schema version, and its measurement would be dropped unseen.
+                kind = next(c.data_type for c in table.columns if c.name == name)
+                raise f.error("COLUMN_NAME", f"{table.owner}.{table.name}.{name} is {kind}, not a LOB column")
             size = f.number(row[i_max], "MAX_BYTES", 0)
             measured = table.lob_max_bytes
             if name in measured:

@@ -324,3 +324,11 @@ def test_a_duplicate_key_in_the_frozen_plan_is_refused_naming_it(capsys, repo):
     plan_file.write_text(text.replace("{", '{"tasks": [], ', 1), encoding="utf-8")
     code, out, err = plan(capsys, repo, "--out", str(repo.parent / "out"))
     assert code == 2 and "key 'tasks' appears twice" in err and err.count("\n") == 1
+
+
+def test_a_lobs_row_for_a_column_that_is_not_a_lob_is_refused_in_one_line(capsys, repo):
+    with (repo / LOBS).open("a", encoding="utf-8") as f:
+        f.write('"HR","EMPLOYEES","DEPARTMENT_ID",64\n')
+    code, out, err = plan(capsys, repo, "--out", str(repo.parent / "out"))
+    assert code == 2 and err.count("\n") == 1
+    assert "lobs.csv line " in err and "HR.EMPLOYEES.DEPARTMENT_ID is NUMBER, not a LOB column" in err
