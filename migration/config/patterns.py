@@ -109,7 +109,7 @@ def _quoted_hint(parts: list[str], fits: bool) -> str:
     plain = [p for p in parts if not _QUOTED_RE.match(p)]
     if not fits or not plain or all(ORACLE_PATTERN_RE.match(p) for p in plain):
         return ""
-    if not all(p and '"' not in p and len(p) <= 128 for p in plain):
+    if not all(p and '"' not in p and "%" not in p and len(p) <= 128 for p in plain):  # % in quotes is literal
         return ""
     shown = ".".join(p if ORACLE_PATTERN_RE.match(p) or _QUOTED_RE.match(p) else f'"{p}"' for p in parts)
     return f" (unquoted, Oracle reads it upper case); for the name as stored write {shown}"
