@@ -332,3 +332,11 @@ def test_a_lobs_row_for_a_column_that_is_not_a_lob_is_refused_in_one_line(capsys
     code, out, err = plan(capsys, repo, "--out", str(repo.parent / "out"))
     assert code == 2 and err.count("\n") == 1
     assert "lobs.csv line " in err and "HR.EMPLOYEES.DEPARTMENT_ID is NUMBER, not a LOB column" in err
+
+
+def test_an_inventory_error_names_the_file_as_the_stack_file_does(capsys, repo):
+    with (repo / LOBS).open("a", encoding="utf-8") as f:
+        f.write('"APP","DOCUMENTS","NOPE",64\n')
+    code, out, err = plan(capsys, repo, "--out", str(repo.parent / "out"))
+    assert code == 2 and err.count("\n") == 1
+    assert f"oracle2pg:inventory: {LOBS} line " in err  # not the bare lobs.csv another export could share
