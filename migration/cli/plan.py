@@ -10,7 +10,6 @@ delete, reload, phase back, abandoning the migration) unless `--allow-destructiv
 from __future__ import annotations
 
 import argparse
-import codecs
 import io
 import json
 import subprocess
@@ -29,6 +28,7 @@ from migration.config import ConfigError
 from migration.config.stackfile import StackFile, read_stack_file, shown
 from migration.notices import Level, Notice, any_destructive, note, warning
 from migration.planning.design import resolve
+from migration.planning.plan_source import DuplicateKeyError, decode_json_bytes, json_loads_strict
 
 EXIT_CLEAN, EXIT_CONFIG, EXIT_DESTRUCTIVE = 0, 2, 3
 _TASK = "aws:dms/replicationTask:ReplicationTask"
@@ -105,7 +105,9 @@ def plan_stack(args: argparse.Namespace) -> PlanResult:
     result.transition_notices = check_transition(run.design, state)
     if comparison is not None and comparison.before is not None:
         result.changes = diff_runs(comparison.before, run)
-        ran = {task_id: task.hasRun for task_id, task in (state.tasks if state else {}).items()}
+        # A task whose deployed state records its LOB limits is checked by check_transition; the rendered
+        # comparison covers only the tasks of a state written before that record.
+        ran = {t: task.hasRun and task.lobs is None for t, task in (state.tasks if state else {}).items()}
         lowered = lob_limit_notices(comparison.before, run, ran)
         frozen = run.design.stack.config.sizing.plan_file
         result.change_notices = comparison.caveats + change_notices(result.changes, frozen) + lowered
@@ -256,10 +258,9 @@ def _deployed_outputs(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"--deployed: cannot read {path} ({exc.strerror or type(exc).__name__})") from None
     try:
-        text = _decoded(data)
-        if "\x00" in text:  # UTF-16 without its BOM reads as UTF-8 with a NUL after each ASCII character
-            raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL byte")
-        doc = json.loads(text)
+        doc = json_loads_strict(decode_json_bytes(data))  # read as the frozen plan file is read
+    except DuplicateKeyError as exc:
+        raise ConfigError(f"--deployed: {path}: {exc}; save `pulumi stack output --json` there again") from None
     except UnicodeDecodeError:
         raise ConfigError(
             f"--deployed: cannot read {path} as JSON: neither UTF-8 nor UTF-16 with a BOM; save it with "
@@ -285,13 +286,6 @@ def _deployed_outputs(path: Path) -> dict[str, Any]:
             "outputs file — omit --deployed)"
         )
     return doc
-
-
-def _decoded(data: bytes) -> str:
-    """The text of a JSON file by its byte-order mark: UTF-16 (LE or BE), UTF-8 with a BOM, or plain UTF-8."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    return data.decode("utf-8-sig")
 
 
 def _is_inner_state(doc: dict[str, Any]) -> bool:
@@ -481,7 +475,7 @@ def change_notices(changes: Sequence[Any], frozen: str | None = None) -> list[No
     """The changes a DBA must not apply to a running migration without thinking, one notice each, in the terms of
     what the provider does under `pulumi up` (migration.dms.provider_facts). Warnings here are destructive.
     `frozen`: the stack's sizing.planFile, when its split is frozen."""
-    from migration.dms.provider_facts import INSTANCE, TASK
+    from migration.dms.provider_facts import TASK
 
     out: list[Notice] = []
     replaced_why = _replaced_why()
@@ -506,14 +500,7 @@ def change_notices(changes: Sequence[Any], frozen: str | None = None) -> list[No
             out.append(warning("delete", text, destructive=True))
         elif c.kind == "update" and c.type == TASK:
             out += _task_update_notices(c, frozen)
-        elif c.kind == "update" and c.type == INSTANCE and "engineVersion" in c.fields:
-            # DMS guide, "Working with replication engine versions": tasks left running are stopped by DMS before
-            # the upgrade; tasks stopped by hand must be started by hand after it.
-            text = (
-                f"{c.name} upgrades its engine version: DMS stops every task on the instance for the upgrade (a few "
-                "minutes) and CDC waits meanwhile; a task you stop by hand first must be started by hand after it"
-            )
-            out.append(note("engine-upgrade", text))
+        # An engine upgrade is said by check_transition (migration.planning.transitions), with --deployed alone too.
     return out
 
 
@@ -525,6 +512,18 @@ def _task_update_notices(c: Any, frozen: str | None) -> list[Notice]:
             "or out; the settings apply to what the task loads from now on"
         )
         out.append(note("table-settings-change", text))
+    elif "tableMappings" in c.fields and "selection" not in c.mapping_rule_types:
+        # Same selection rules, so the same tables. DMS guide, "Modifying a task": a task's table mappings are
+        # changed on a stopped task and resumed (the provider stops and starts it, see the restart note); a resumed
+        # task applies the new rules to the changes it captures from then on and does not load its tables again.
+        text = (
+            f"{c.name} changes the transformation rules of its mappings (renames, added or removed columns), not its "
+            "tables: the provider stops the task, modifies it and resumes it with the new rules, which apply to the "
+            "changes captured from then on; no table is loaded again, so a new column gets values on the target "
+            "only from rows changed after the resume (create it there first when targetTablePrepMode keeps the "
+            "tables; reload the table to fill it for the rows already there)"
+        )
+        out.append(note("transformation-change", text))
     elif "tableMappings" in c.fields:
         text = (
             f"{c.name} changes its table mappings: a table that moves into a running CDC task is loaded "

@@ -76,24 +76,43 @@ def starts_now(position: str | None) -> bool:
 _QUOTED_RE = re.compile(r'^"([^".]{1,128})"$')
 
 
-def normalise_table_pattern(pattern: str) -> str:
-    """`SCHEMA.TABLE` or `TABLE` with each part either upper case with % wildcards, or quoted as Oracle writes a
-    mixed-case name (`LEDGER."Invoice"`): returned with the quotes dropped, the name as stored, which is what DMS
-    selection rules and the inventory compare. ValueError, in one line, for anything else."""
+# The one form of every key that names tables (migration.include/exclude, migration.tasks[].include/exclude,
+# migration.lobUpdatesNotReplicated, sizing.groups, sizing.keyRanges): the field descriptions point here.
+TABLE_PATTERN_FORM = (
+    "each part upper case (% wildcards where patterns are allowed) or, as Oracle SQL writes a mixed-case name, "
+    'the name as stored in double quotes (e.g. LEDGER."Invoice")'
+)
+
+
+def normalise_table_pattern(pattern: str, *, qualified: bool = False, wildcards: bool = True) -> str:
+    """`SCHEMA.TABLE` (or `TABLE` unless `qualified`) with each part either upper case (with % wildcards when
+    `wildcards`), or quoted as Oracle writes a mixed-case name (`LEDGER."Invoice"`): returned with the quotes
+    dropped, the name as stored, which is what DMS selection rules and the inventory compare. ValueError, in one
+    line, for anything else (an unquoted mixed-case part is shown quoted)."""
     parts = pattern.split(".")
+    shape = "SCHEMA.TABLE" if qualified else "TABLE or SCHEMA.TABLE"
+    fits = len(parts) == 2 if qualified else len(parts) <= 2
     out = []
     for part in parts:
         quoted = _QUOTED_RE.match(part)
-        if quoted and len(parts) <= 2:
+        if quoted and fits:
             out.append(quoted.group(1))
-        elif ORACLE_PATTERN_RE.match(part) and len(parts) <= 2:
+        elif ORACLE_PATTERN_RE.match(part) and fits and (wildcards or "%" not in part):
             out.append(part)
         else:
-            raise ValueError(
-                "must be TABLE or SCHEMA.TABLE patterns in upper case with % wildcards, or a name as stored in "
-                f'double quotes (e.g. LEDGER."Invoice"), got {pattern!r}'
-            )
+            raise ValueError(f"must be {shape}, {TABLE_PATTERN_FORM}, got {pattern!r}{_quoted_hint(parts, fits)}")
     return ".".join(out)
+
+
+def _quoted_hint(parts: list[str], fits: bool) -> str:
+    """`; write SHOP."OrderLines"` for an unquoted mixed-case name, else ""."""
+    plain = [p for p in parts if not _QUOTED_RE.match(p)]
+    if not fits or not plain or all(ORACLE_PATTERN_RE.match(p) for p in plain):
+        return ""
+    if not all(p and '"' not in p and "%" not in p and len(p) <= 128 for p in plain):  # % in quotes is literal
+        return ""
+    shown = ".".join(p if ORACLE_PATTERN_RE.match(p) or _QUOTED_RE.match(p) else f'"{p}"' for p in parts)
+    return f" (unquoted, Oracle reads it upper case); for the name as stored write {shown}"
 
 
 def split_table_pattern(pattern: str) -> tuple[str | None, str]:

@@ -15,6 +15,7 @@ import sys
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
@@ -51,11 +52,26 @@ _NEEDS_LENGTH = frozenset({"CHAR", "NCHAR", "VARCHAR2", "NVARCHAR2", "RAW"})
 UTF16_HINT = "the file is UTF-16, not UTF-8: export it as UTF-8 (or convert it, e.g. iconv -f UTF-16 -t UTF-8)"
 
 
+@dataclass(frozen=True)
+class Named:
+    """An inventory file and the name its errors give it: the stack passes the path as its stack file writes it
+    (`exports/lobs.csv`), where a bare path is named by its basename."""
+
+    path: Path
+    label: str
+
+
+def _named(path: str | Path | Named) -> Named:
+    return path if isinstance(path, Named) else Named(Path(path), Path(path).name)
+
+
 class _Csv:
     """One open inventory file: positions of the wanted header columns and error messages that name the line."""
 
-    def __init__(self, path: Path, reader: Iterator[list[str]], required: tuple[str, ...], optional: tuple[str, ...]):
-        self.name = path.name
+    def __init__(
+        self, path: Path, label: str, reader: Iterator[list[str]], required: tuple[str, ...], optional: tuple[str, ...]
+    ):
+        self.name = label
         self.reader = reader
         header = next((row for row in reader if row), None)  # blank lines before the header are harmless
         if header is None:
@@ -140,27 +156,27 @@ def shown(text: str, limit: int = 40) -> str:
 
 
 @contextmanager
-def _open_csv(path: str | Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterator[_Csv]:
+def _open_csv(path: str | Path | Named, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> Iterator[_Csv]:
     """Any readable file: a regular file, or a pipe such as bash's <(unzip -p export.zip columns.csv)."""
-    p = Path(path)
+    p, label = _named(path).path, _named(path).label
     try:
         handle = open(p, newline="", encoding="utf-8-sig")
     except FileNotFoundError:
-        raise InventoryError(f"{p.name}: file not found: {p}") from None
+        raise InventoryError(f"{label}: file not found: {p}") from None
     except IsADirectoryError:
-        raise InventoryError(f"{p.name}: is a directory, expected a CSV file: {p}") from None
+        raise InventoryError(f"{label}: is a directory, expected a CSV file: {p}") from None
     except OSError as exc:
-        raise InventoryError(f"{p.name}: cannot read {p}: {exc.strerror or exc}") from None
+        raise InventoryError(f"{label}: cannot read {p}: {exc.strerror or exc}") from None
     with handle:
         # strict: a quote left open at the end (a truncated export) or text after a closing quote is an error,
         # not a field that silently swallows the rest of the file
         reader = csv.reader(handle, strict=True)
         try:
-            yield _Csv(p, reader, required, optional)
+            yield _Csv(p, label, reader, required, optional)
         except UnicodeDecodeError as exc:
-            raise _not_utf8(p, reader.line_num + 1, exc) from None
+            raise _not_utf8(p, label, reader.line_num + 1, exc) from None
         except csv.Error as exc:
-            raise InventoryError(f"{p.name} line {reader.line_num}: malformed CSV: {exc}{_separator_hint(p)}") from None
+            raise InventoryError(f"{label} line {reader.line_num}: malformed CSV: {exc}{_separator_hint(p)}") from None
 
 
 def _separator_hint(p: Path) -> str:
@@ -176,14 +192,14 @@ def _separator_hint(p: Path) -> str:
     return f" (the fields are separated by {max(found)[1]}, not commas: export the file as comma-separated CSV)"
 
 
-def _not_utf8(p: Path, near: int, exc: UnicodeDecodeError) -> InventoryError:
+def _not_utf8(p: Path, label: str, near: int, exc: UnicodeDecodeError) -> InventoryError:
     """The text decoder reads ahead in blocks, so the reader's line is only near the bad byte: a regular file is read
     again, as bytes, to name the exact line (a pipe cannot be read again)."""
     bad = exc.object[exc.start : exc.start + 1]
     where = f"near line {near}"
     head = bytes(exc.object[:200])
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:  # a NUL in text: UTF-16 (PowerShell, SSMS)
-        return InventoryError(f"{p.name} line 1: {UTF16_HINT}")
+        return InventoryError(f"{label} line 1: {UTF16_HINT}")
     if p.is_file():
         with open(p, "rb") as raw:
             for number, line in enumerate(raw, 1):
@@ -193,7 +209,7 @@ def _not_utf8(p: Path, near: int, exc: UnicodeDecodeError) -> InventoryError:
                     where, bad = f"line {number}", line[found.start : found.start + 1]
                     break
     return InventoryError(
-        f"{p.name} {where}: byte 0x{bytes(bad).hex()} is not UTF-8: export the file as UTF-8 (or convert it, e.g. "
+        f"{label} {where}: byte 0x{bytes(bad).hex()} is not UTF-8: export the file as UTF-8 (or convert it, e.g. "
         "iconv -f LATIN1 -t UTF-8)"
     )
 
@@ -211,7 +227,10 @@ def gc_paused() -> Iterator[None]:
 
 
 def load_inventory(
-    columns: str | Path, tables: str | Path, lobs: str | Path | None = None, keys: str | Path | None = None
+    columns: str | Path | Named,
+    tables: str | Path | Named,
+    lobs: str | Path | Named | None = None,
+    keys: str | Path | Named | None = None,
 ) -> Inventory:
     """Load the exported CSVs; tables first because every other file must name known tables (and columns)."""
     with gc_paused():
@@ -220,8 +239,8 @@ def load_inventory(
         for index, (key, table) in enumerate(inv.tables.items()):
             if not table.columns:
                 raise InventoryError(
-                    f"{Path(columns).name}: no columns for {key[0]}.{key[1]} "
-                    f"(listed on {Path(tables).name} line {table_lines[index]})"
+                    f"{_named(columns).label}: no columns for {key[0]}.{key[1]} "
+                    f"(listed on {_named(tables).label} line {table_lines[index]})"
                 )
         del table_lines
         if lobs is not None:
@@ -236,7 +255,7 @@ def load_inventory(
     return inv
 
 
-def _load_tables(path: str | Path) -> tuple[Inventory, array[int]]:
+def _load_tables(path: str | Path | Named) -> tuple[Inventory, array[int]]:
     """The tables, and each one's line in the file by its position in the inventory's order: a flat array of
     machine integers (8 bytes a table), not a dict of a million int objects, because only error messages read it."""
     tables: dict[tuple[str, str], Table] = {}
@@ -296,7 +315,7 @@ def _column_type(f: _Csv, raw: tuple[str, ...]) -> tuple[_TypeFields, bool]:
         raise f.error(exc.field, exc.detail) from None
 
 
-def _load_columns(path: str | Path, inv: Inventory) -> None:
+def _load_columns(path: str | Path | Named, inv: Inventory) -> None:
     """The hot loop, kept to what each row needs. A big estate has a million columns but a few hundred distinct type
     signatures, so the type fields are parsed, checked and mapped once per distinct raw text (memoized for this
     call, which also shares the int objects); the export lists a table's columns together, so the table is looked
@@ -370,12 +389,17 @@ def _column_in(f: _Csv, table: Table, name: str) -> str:
     raise f.error("COLUMN_NAME", f"{table.owner}.{table.name}.{name} is not in columns.csv")
 
 
-def _load_lobs(path: str | Path, inv: Inventory) -> None:
+def _load_lobs(path: str | Path | Named, inv: Inventory) -> None:
     with _open_csv(path, LOBS_HEADER) as f:
         i_own, i_tab, i_col, i_max = (f.pos[h] for h in LOBS_HEADER)
         for row in f.rows():
             table = _table_for(f, inv, row, i_own, i_tab)
             name = _column_in(f, table, row[i_col].strip())
+            if name not in (table.lob_columns or ()):
+                # migration/sql/oracle_inventory.sql measures LOB columns only: a row for another column is a
+                # hand edit or an export of another schema version, and its measurement would be dropped unseen.
+                kind = next(c.data_type for c in table.columns if c.name == name)
+                raise f.error("COLUMN_NAME", f"{table.owner}.{table.name}.{name} is {kind}, not a LOB column")
             size = f.number(row[i_max], "MAX_BYTES", 0)
             measured = table.lob_max_bytes
             if name in measured:
@@ -384,7 +408,7 @@ def _load_lobs(path: str | Path, inv: Inventory) -> None:
                 table.lob_max_bytes = {**measured, name: size} if measured else {name: size}
 
 
-def _load_keys(path: str | Path, inv: Inventory) -> None:
+def _load_keys(path: str | Path | Named, inv: Inventory) -> None:
     """Primary key columns by POSITION; without a PK, the first unique constraint seen (CONSTRAINT_NAME, when
     exported, separates several unique constraints of one table). The export sorts by table, so one table's rows
     are gathered at a time (_KeyRows) and stored on it when the next table starts: a million tables' positions are

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from migration.inventory.load import _Csv, _open_csv
+from migration.inventory.load import Named, _Csv, _open_csv
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.objects import (
     OBJECT_FILES,
@@ -341,7 +341,7 @@ _FIELDS = {
 }
 
 
-def load_objects(inv: Inventory, paths: Mapping[str, str | Path | None]) -> SchemaObjects:
+def load_objects(inv: Inventory, paths: Mapping[str, str | Path | Named | None]) -> SchemaObjects:
     """The object exports named in `paths` (keys from OBJECT_FILES; a missing key or None: not exported)."""
     unknown = sorted(set(paths) - set(OBJECT_FILES))
     if unknown:

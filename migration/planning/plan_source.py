@@ -3,6 +3,7 @@ the planner run on the selected inventory tables; and the replication instance c
 
 from __future__ import annotations
 
+import codecs
 import json
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
@@ -77,6 +78,35 @@ def instance_count(cfg: StackConfig, plan: MigrationPlan | None) -> int:
     return int(cap.instances)
 
 
+class DuplicateKeyError(ValueError):
+    """A JSON object naming one key twice: json.loads would silently keep the last."""
+
+
+def decode_json_bytes(data: bytes) -> str:
+    """The text of a JSON file by its byte-order mark: UTF-16 (LE or BE, what PowerShell's `>` writes), UTF-8 with
+    a BOM (Windows editors), or plain UTF-8; UnicodeDecodeError otherwise (UTF-16 without a BOM included: its NULs)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    text = data.decode("utf-8-sig")
+    if "\x00" in text:  # UTF-16 without its BOM reads as UTF-8 with a NUL after each ASCII character
+        raise UnicodeDecodeError("utf-8", data, text.index("\x00"), text.index("\x00") + 1, "NUL byte")
+    return text
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise DuplicateKeyError(f"key {k!r:.60} appears twice in one object")
+        out[k] = v
+    return out
+
+
+def json_loads_strict(text: str) -> Any:
+    """json.loads, refusing an object that names a key twice (DuplicateKeyError) instead of keeping the last."""
+    return json.loads(text, object_pairs_hook=_unique_keys)
+
+
 def frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
     """The plan file a stack froze its split in, checked against the inventory, the config's selection and the
     instance count."""
@@ -86,11 +116,13 @@ def frozen_plan(stack: Stack, inv: Inventory, path_text: str) -> MigrationPlan:
     # Errors name the file as the stack file does (relative to the project directory, or absolute if given so).
     not_plan = f"{where}: {path_text} is not a migration-plan.json written by `plan`"
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Windows editors) is read, as in the CSVs
+        doc = json_loads_strict(decode_json_bytes(path.read_bytes()))  # read as --deployed reads its file
     except OSError as exc:
         raise ConfigError(f"{where}: cannot read {path_text} ({exc.strerror or type(exc).__name__})", key=key) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{not_plan}: not UTF-8 (byte {exc.start})", key=key) from None
+        raise ConfigError(f"{not_plan}: neither UTF-8 nor UTF-16 with a BOM (byte {exc.start})", key=key) from None
+    except DuplicateKeyError as exc:
+        raise ConfigError(f"{not_plan}: {exc}", key=key) from None
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{not_plan}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})", key=key) from None
     except RecursionError:

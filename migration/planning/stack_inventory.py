@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Sequence
 
 from migration.config import ConfigError, Stack
-from migration.inventory.load import load_inventory
+from migration.inventory.load import Named, load_inventory
 from migration.inventory.load_objects import load_objects
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.objects import OBJECT_FILES, SchemaObjects
@@ -21,7 +21,7 @@ def load_stack_inventory(stack: Stack) -> Inventory | None:
         return None
     root = Path(stack.root)
     paths = {
-        k: (root / v if v else None)
+        k: (Named(root / v, v) if v else None)  # errors name each file as the stack file does
         for k, v in (
             ("columns", inv_cfg.columns),
             ("tables", inv_cfg.tables),
@@ -30,11 +30,12 @@ def load_stack_inventory(stack: Stack) -> Inventory | None:
         )
     }
     for name, path in paths.items():
-        if path is not None and not path.exists():  # named as the stack file names it (relative to the project)
+        if path is not None and not path.path.exists():  # named as the stack file names it (relative to the project)
             given = getattr(inv_cfg, name)
             raise ConfigError(f"{stack.project}:inventory.{name}: file not found: {given}", key=f"inventory.{name}")
     try:
-        return load_inventory(root / inv_cfg.columns, root / inv_cfg.tables, paths["lobs"], paths["keys"])
+        columns, tables = Named(root / inv_cfg.columns, inv_cfg.columns), Named(root / inv_cfg.tables, inv_cfg.tables)
+        return load_inventory(columns, tables, paths["lobs"], paths["keys"])
     except InventoryError as exc:
         raise ConfigError(f"{stack.project}:inventory: {exc}", key="inventory") from None
 
@@ -45,9 +46,9 @@ def load_stack_objects(stack: Stack, inv: Inventory) -> SchemaObjects:
     inv_cfg = stack.config.inventory
     assert inv_cfg is not None  # only called with the inventory loaded from it
     root = Path(stack.root)
-    paths = {k: (root / v if (v := getattr(inv_cfg, k)) else None) for k in OBJECT_FILES}
+    paths = {k: (Named(root / v, v) if (v := getattr(inv_cfg, k)) else None) for k in OBJECT_FILES}
     for name, path in paths.items():
-        if path is not None and not path.exists():
+        if path is not None and not path.path.exists():
             key = f"inventory.{_camel(name)}"
             raise ConfigError(f"{stack.project}:{key}: file not found: {getattr(inv_cfg, name)}", key=key)
     try:

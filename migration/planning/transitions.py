@@ -17,7 +17,11 @@ offline preview. Pulumi updates stack outputs only when an `up` succeeds, so the
   it selects as a count and a digest of the sorted names, and the names themselves while the stack moves at most
   TABLE_NAMES_CAP tables in all: a million tables' names would put tens of MB in the Pulumi state on every up,
   while count and digest stay ~60 bytes a task and still see any change (only which tables changed goes unnamed);
-- the region, engine version (no downgrade) and storage (no shrink) of the deployed instance.
+- a task that has run keeps its LOB limits: each task records its LobMaxSize (or full LOB mode) and each LOB
+  table's bulk-max-size (only tables with a lob-settings rule, names under TABLE_NAMES_CAP); a lowered one truncates
+  LOBs earlier loads carried whole (destructive);
+- the region, engine version (no downgrade; an upgrade is said: DMS stops the instance's tasks) and storage (no
+  shrink) of the deployed instance.
 New resources pass: the reverse endpoints, created from phase replicate on once reverse.enabled (before: from
 cutover), and the reverse task at cutover (migration.planning.lifecycle) are creations, never refused or warned of.
 A first deployment (no outputs yet) passes; a stack deployed by an older version of this program, which exported
@@ -28,9 +32,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -68,6 +73,18 @@ class DeployedTables(_Strict):
         return self
 
 
+# A LOB limit as recorded, in KB: "unlimited" for full LOB mode (JSON has no infinity).
+LobKb = Annotated[float, Field(ge=0, le=10**9)] | Literal["unlimited"]
+
+
+class DeployedLobs(_Strict):
+    """A task's LOB limits when deployed: its LobMaxSize and each LOB table's bulk-max-size ("OWNER.TABLE"; None
+    when the stack has more than TABLE_NAMES_CAP of them)."""
+
+    task: LobKb
+    tables: dict[str, LobKb] | None = None
+
+
 class DeployedTask(_Strict):
     name: str
     direction: Literal["forward", "reverse"]
@@ -75,6 +92,7 @@ class DeployedTask(_Strict):
     cdcStartPosition: str | None = None  # noqa: N815
     hasRun: bool = False  # noqa: N815
     tables: DeployedTables | None = None  # None: a forward task without an inventory, or a state written before
+    lobs: DeployedLobs | None = None  # None: a state written before the LOB record
 
 
 class DeployedInstance(_Strict):
@@ -127,6 +145,7 @@ def deployed_state(design: MigrationDesign, previous: DeployedState | None) -> d
     stack = design.stack
     before = previous.tasks if previous else {}
     records = table_records(design)
+    lobs = lob_records(design.tasks)
     tasks = {
         spec.task_id: {
             "name": spec.name,
@@ -135,6 +154,7 @@ def deployed_state(design: MigrationDesign, previous: DeployedState | None) -> d
             "cdcStartPosition": spec.cdc_start_position or spec.cdc_start_time,
             "hasRun": spec.start or (spec.task_id in before and before[spec.task_id].hasRun),
             **({"tables": records[spec.name].recorded()} if spec.name in records else {}),
+            "lobs": lobs[spec.task_id],
         }
         for spec in design.tasks
     }
@@ -203,7 +223,8 @@ def check_transition(
         return notices + _first_up_starts_load(stack)
     notices += _check_phase(stack, deployed.phase)
     _check_tasks(stack, design.tasks, deployed.tasks)
-    return notices + _dropped_tasks(design.tasks, deployed.tasks) + _table_changes(design, deployed.tasks)
+    notices += _dropped_tasks(design.tasks, deployed.tasks) + _table_changes(design, deployed.tasks)
+    return notices + _lob_changes(design.tasks, deployed.tasks)
 
 
 def _first_up_starts_load(stack: Stack) -> list[Notice]:
@@ -262,7 +283,17 @@ def _check_instance(stack: Stack, count: int, deployed: DeployedInstance | None,
             f"{p}:replicationInstance.allocatedStorage: {ri.allocated_storage} GB is less than the deployed "
             f"{deployed.allocatedStorage} GB; DMS storage cannot shrink: keep {deployed.allocatedStorage} or more"
         )
-    return [warning("engine-version", w) for w in check.warnings]
+    notices = [warning("engine-version", w) for w in check.warnings]
+    if deployed is not None and ri.engine_version != deployed.engineVersion:
+        # DMS guide, "Working with replication engine versions": tasks left running are stopped by DMS before the
+        # upgrade; tasks stopped by hand must be started by hand after it. (A downgrade is refused above.)
+        text = (
+            f"the replication instance upgrades its engine version {deployed.engineVersion} -> {ri.engine_version}: "
+            "DMS stops every task on the instance for the upgrade (a few minutes) and CDC waits meanwhile; a task "
+            "you stop by hand first must be started by hand after it"
+        )
+        notices.append(note("engine-upgrade", text))
+    return notices
 
 
 # What going back to a phase would do, by the phase it goes back to.
@@ -407,3 +438,113 @@ def _tables_detail(old: DeployedTables, new: TaskTables, was_in: Mapping[str, st
     if before - after:
         parts.append(f"out: {shown(before - after, 'to', now_in)}")
     return "; ".join(parts)
+
+
+# LOB limits. DMS guide, "Setting LOB support for source databases in an AWS DMS task": in limited LOB mode DMS
+# truncates every LOB larger than the maximum LOB size (LobMaxSize, task settings) and, per table, the
+# table-settings rule's `lob-settings` `bulk-max-size` ("Table and collection settings rules and operations") wins
+# for that table; full LOB mode carries LOBs whole. So lowering either limit on a task that has run cuts LOBs that
+# earlier loads carried whole (or stops the task under failTasksOnLobTruncation). InlineLobMaxSize only chooses
+# between inline and lookup transfer in full LOB mode and truncates nothing, so lowering it is no risk.
+
+
+def task_lob_limit(settings: Mapping[str, Any]) -> float:
+    """The most of one LOB the task carries by its settings, in KB: LobMaxSize in limited mode, unbounded in full
+    LOB mode, 0 without LOB support."""
+    meta = settings.get("TargetMetadata") or {}
+    if not meta.get("SupportLobs", True):
+        return 0
+    if meta.get("FullLobMode"):
+        return math.inf
+    return float(meta.get("LobMaxSize", 32))
+
+
+def table_lob_limits(mappings: Mapping[str, Any], default: float) -> dict[str, float]:
+    """Each table with a lob-settings rule -> the most of one LOB it carries, in KB."""
+    out: dict[str, float] = {}
+    for rule in mappings.get("rules", []):
+        lob = rule.get("lob-settings") if rule.get("rule-type") == "table-settings" else None
+        if not isinstance(lob, dict):
+            continue
+        where = rule.get("object-locator") or {}
+        name = f"{where.get('schema-name')}.{where.get('table-name')}"
+        mode = lob.get("mode")
+        out[name] = math.inf if mode == "unlimited" else 0 if mode == "none" else _kb(lob.get("bulk-max-size"), default)
+    return out
+
+
+def _kb(value: Any, default: float) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def lowered_lob_limits(
+    old: tuple[float, Mapping[str, float] | None], new: tuple[float, Mapping[str, float]]
+) -> list[tuple[str, float, float]]:
+    """(what, old KB, new KB) for each limit lowered from old to new, each a (task limit, table limits): the task's
+    LobMaxSize and each table's limit (a table whose rule goes away falls back to the task's limit)."""
+    (old_task, old_tables), (new_task, new_tables) = old, new
+    out = [("the task's LobMaxSize", old_task, new_task)] if new_task < old_task else []
+    for table in sorted(old_tables or {}):
+        after = new_tables.get(table, new_task)
+        if after < (old_tables or {})[table]:
+            out.append((f"{table} bulk-max-size", (old_tables or {})[table], after))
+    return out
+
+
+def lob_lowered_notice(task_id: str, what: str, was: float, now: float) -> Notice:
+    """The destructive warning for one lowered LOB limit of a task that has run."""
+    shown = {was: f"{was:g} KB", now: f"{now:g} KB", math.inf: "unlimited (full LOB mode)"}
+    text = (
+        f"task {task_id} has run and lowers {what} from {shown[was]} to {shown[now]}: LOBs longer than the new limit "
+        "are truncated (or stop the task under failTasksOnLobTruncation) from now on"
+    )
+    return warning("lob-limit-lowered", text, destructive=True)
+
+
+def lob_records(specs: Sequence[TaskSpec]) -> dict[str, dict[str, Any]]:
+    """Each task's `lobs` record, by task id: its limit and its LOB tables' (while they are under the cap)."""
+    limits = {s.task_id: _spec_limits(s) for s in specs}
+    listed = sum(len(tables) for _, tables in limits.values()) <= TABLE_NAMES_CAP
+    return {
+        task_id: {
+            "task": _recorded_kb(task),
+            **({"tables": {t: _recorded_kb(kb) for t, kb in sorted(tables.items())}} if listed else {}),
+        }
+        for task_id, (task, tables) in limits.items()
+    }
+
+
+def _spec_limits(spec: TaskSpec) -> tuple[float, dict[str, float]]:
+    task = task_lob_limit(spec.settings)
+    return task, table_lob_limits(spec.mappings, task)
+
+
+def _recorded_kb(kb: float) -> float | str:
+    return "unlimited" if kb == math.inf else kb
+
+
+def _read_kb(kb: float | str) -> float:
+    return math.inf if kb == "unlimited" else float(kb)
+
+
+def _lob_changes(specs: Sequence[TaskSpec], deployed_tasks: Mapping[str, DeployedTask]) -> list[Notice]:
+    """A lowered LOB limit on a deployed task that has run: destructive. A state written before the LOB record is
+    said once, never taken as "no change"."""
+    ran = [(s, deployed_tasks[s.task_id]) for s in specs if s.task_id in deployed_tasks]
+    ran = [(s, old) for s, old in ran if old.hasRun]
+    if any(old.lobs is None for _, old in ran):
+        text = (
+            "the deployed state predates the LOB limit record (deployedState tasks' lobs): a lowered LobMaxSize or "
+            "bulk-max-size is not checked against it; the next pulumi up records them"
+        )
+        return [note("deployed-lobs-unrecorded", text)]
+    out = []
+    for spec, old in ran:
+        assert old.lobs is not None
+        tables = None if old.lobs.tables is None else {t: _read_kb(kb) for t, kb in old.lobs.tables.items()}
+        for what, was, now in lowered_lob_limits((_read_kb(old.lobs.task), tables), _spec_limits(spec)):
+            out.append(lob_lowered_notice(spec.task_id, what, was, now))
+    return out

@@ -253,7 +253,14 @@ def plan_cases() -> list[dict[str, Any]]:
         ("null", "null", "it holds a JSON null, not an object"),
     ):
         add(_case("plan", f"file-{label}", f"{NOT_A_PLAN}: {expect}", text=text))
-    add(_case("plan", "file-latin-1", f"{NOT_A_PLAN}: not UTF-8 (byte 14)", hex=b'{"tasks": "caf\xe9"}'.hex()))
+    add(
+        _case(
+            "plan",
+            "file-latin-1",
+            f"{NOT_A_PLAN}: neither UTF-8 nor UTF-16 with a BOM (byte 14)",
+            hex=b'{"tasks": "caf\xe9"}'.hex(),
+        )
+    )
     add(
         _case(
             "plan", "file-deep-nesting", f"{NOT_A_PLAN}: not JSON (nested too deeply)", text="[" * 100000 + "]" * 100000

@@ -126,7 +126,8 @@ def test_a_header_only_lobs_file_lowering_a_running_tasks_limit_is_destructive(c
     code, out, err = plan(capsys, repo, "--against", "HEAD", "--out", str(repo.parent / "out"))
     assert (code, err) == (3, "")
     lines = [line for line in out.splitlines() if "lowers APP.DOCUMENTS bulk-max-size" in line]
-    assert len(lines) == 1 and lines[0].startswith("WARNING: task oracle2pg-prod-")
+    # Said once, by the deployed-state check (pulumi up says it too), not again by the rendered comparison.
+    assert len(lines) == 1 and lines[0].startswith("WARNING (pulumi up would say it too): task oracle2pg-prod-")
     assert "from 15360 KB to 447 KB" in lines[0] and "truncated" in lines[0]
 
 
@@ -218,7 +219,8 @@ def test_an_engine_upgrade_says_dms_stops_the_tasks(capsys, repo):
     code, out, err = plan(capsys, repo, "--set", "replicationInstance.engineVersion=3.6.2", "--out", str(repo / "o"))
     assert err == "" and code in (0, 3)
     lines = [line for line in out.splitlines() if "upgrades its engine version" in line]
-    assert len(lines) == 1 and lines[0].startswith("NOTE: ") and "DMS stops every task on the instance" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith("NOTE the replication instance upgrades its engine version 3.6.1")
+    assert "DMS stops every task on the instance" in lines[0]
 
 
 @pytest.mark.parametrize(
@@ -232,3 +234,109 @@ def test_error_paths_are_named_as_the_stack_file_names_them(capsys, repo, tmp_pa
     code, out, err = plan(capsys, repo, "--set", setting, "--out", str(tmp_path / "out"))
     assert (code, out) == (2, "")
     assert expect in err and str(repo) not in err
+
+
+# ------------------------------------------------ re-trial: --deployed alone sees a lowered LOB limit and an upgrade
+
+
+def _deployed_file(repo: Path, state: dict) -> str:
+    path = repo.parent / "deployed.json"
+    path.write_text(json.dumps(state), encoding="utf-8")
+    return str(path)
+
+
+def test_deployed_alone_sees_a_header_only_lobs_file_lowering_a_running_tasks_limit(capsys, repo):
+    deployed = _deployed_file(repo, ran_state())
+    lobs = repo / LOBS
+    lobs.write_text(lobs.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    code, out, err = plan(capsys, repo, "--deployed", deployed, "--out", str(repo.parent / "out"))
+    assert (code, err) == (3, "")
+    (line,) = [line for line in out.splitlines() if "lowers APP.DOCUMENTS bulk-max-size" in line]
+    assert "task oracle2pg-prod-big-documents has run" in line and "from 15360 KB to 447 KB" in line
+
+
+def test_deployed_alone_passes_an_unchanged_lobs_file_and_a_task_that_has_not_run(capsys, repo):
+    state = ran_state()
+    code, out, err = plan(capsys, repo, "--deployed", _deployed_file(repo, state), "--out", str(repo.parent / "o1"))
+    assert (code, err) == (0, "") and "lowers" not in out
+    for task in state["deployedState"]["tasks"].values():
+        task["hasRun"] = False
+    lobs = repo / LOBS
+    lobs.write_text(lobs.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    code, out, err = plan(capsys, repo, "--deployed", _deployed_file(repo, state), "--out", str(repo.parent / "o2"))
+    assert err == "" and "lowers" not in out
+
+
+def test_a_state_written_before_the_lob_record_is_said_once_without_alarm(capsys, repo):
+    state = ran_state()
+    for task in state["deployedState"]["tasks"].values():
+        del task["lobs"]
+    code, out, err = plan(capsys, repo, "--deployed", _deployed_file(repo, state), "--out", str(repo.parent / "out"))
+    assert (code, err) == (0, "")
+    assert out.count("the deployed state predates the LOB limit record") == 1 and "lowers" not in out
+
+
+def test_deployed_alone_says_an_engine_upgrade_stops_the_tasks(capsys, repo):
+    state = ran_state()
+    state["deployedState"]["replicationInstance"]["engineVersion"] = "3.5.4"
+    code, out, err = plan(capsys, repo, "--deployed", _deployed_file(repo, state), "--out", str(repo.parent / "out"))
+    assert err == "" and code in (0, 3)
+    (line,) = [line for line in out.splitlines() if "upgrades its engine version" in line]
+    assert "3.5.4 -> 3.6.1" in line and "DMS stops every task on the instance" in line
+
+
+# ------------------------------------------- re-trial: a new mixed-case column adds a rename rule, moves no table
+
+
+def test_a_new_mixed_case_column_changes_the_rules_not_the_tables_and_is_a_note(capsys, repo):
+    columns = repo / "tests/data/inventory/columns.csv"
+    with columns.open("a", encoding="utf-8") as f:
+        f.write('"HR","EMPLOYEES","Note2","VARCHAR2",200,,,"Y","B",200\n')
+    code, out, err = plan(capsys, repo, "--against", "HEAD", "--out", str(repo.parent / "out"))
+    assert (code, err) == (0, "")
+    assert "a table that moves into a running CDC task is loaded again" not in out
+    (line,) = [line for line in out.splitlines() if "changes the transformation rules of its mappings" in line]
+    assert line.startswith("NOTE: ") and "resumes it with the new rules" in line and "new column" in line
+
+
+# ------------------------------------------------------- re-trial: the frozen plan and --deployed read alike
+
+
+def test_a_utf_16_frozen_plan_with_a_bom_is_read_as_deployed_files_are(capsys, repo):
+    plan_file = repo / "tests/data/inventory/prod-migration-plan.json"
+    plan_file.write_bytes(plan_file.read_text(encoding="utf-8").encode("utf-16"))  # PowerShell's `>`
+    code, out, err = plan(capsys, repo, "--out", str(repo.parent / "out"))
+    assert (code, err) == (0, "")
+
+
+def test_a_duplicate_key_in_the_deployed_file_is_refused_naming_it(capsys, repo):
+    text = json.dumps(ran_state())
+    path = repo.parent / "deployed.json"
+    path.write_text(text.replace('{"deployedState": {', '{"deployedState": {"phase": "cutover", ', 1), "utf-8")
+    code, out, err = plan(capsys, repo, "--deployed", str(path), "--out", str(repo.parent / "out"))
+    assert (code, out) == (2, "")
+    assert err.startswith("error: --deployed: ") and "key 'phase' appears twice" in err and err.count("\n") == 1
+
+
+def test_a_duplicate_key_in_the_frozen_plan_is_refused_naming_it(capsys, repo):
+    plan_file = repo / "tests/data/inventory/prod-migration-plan.json"
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(text.replace("{", '{"tasks": [], ', 1), encoding="utf-8")
+    code, out, err = plan(capsys, repo, "--out", str(repo.parent / "out"))
+    assert code == 2 and "key 'tasks' appears twice" in err and err.count("\n") == 1
+
+
+def test_a_lobs_row_for_a_column_that_is_not_a_lob_is_refused_in_one_line(capsys, repo):
+    with (repo / LOBS).open("a", encoding="utf-8") as f:
+        f.write('"HR","EMPLOYEES","DEPARTMENT_ID",64\n')
+    code, out, err = plan(capsys, repo, "--out", str(repo.parent / "out"))
+    assert code == 2 and err.count("\n") == 1
+    assert "lobs.csv line " in err and "HR.EMPLOYEES.DEPARTMENT_ID is NUMBER, not a LOB column" in err
+
+
+def test_an_inventory_error_names_the_file_as_the_stack_file_does(capsys, repo):
+    with (repo / LOBS).open("a", encoding="utf-8") as f:
+        f.write('"APP","DOCUMENTS","NOPE",64\n')
+    code, out, err = plan(capsys, repo, "--out", str(repo.parent / "out"))
+    assert code == 2 and err.count("\n") == 1
+    assert f"oracle2pg:inventory: {LOBS} line " in err  # not the bare lobs.csv another export could share

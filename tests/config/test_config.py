@@ -385,7 +385,8 @@ ERRORS: list[tuple[str, Mutate, str, str]] = [
         "pattern",
         lambda r: set_path(r, "migration.include", ["APP.orders"]),
         "oracle2pg:migration.include: ",
-        "upper case with % wildcards, or a name as stored in double quotes (e.g. LEDGER.\"Invoice\"), got 'APP.orders'",
+        "in double quotes (e.g. LEDGER.\"Invoice\"), got 'APP.orders' (unquoted, Oracle reads it upper case); for "
+        'the name as stored write APP."orders"',
     ),
     (
         "pattern-exclude",

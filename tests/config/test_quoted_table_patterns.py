@@ -69,3 +69,58 @@ def test_the_plan_leaves_out_the_quoted_table(project, tmp_path, capsys):
     assert main([*argv, "--set", 'migration.exclude=[APP."Invoice"]']) == 0
     out = capsys.readouterr().out
     assert "APP.Invoice: excluded by migration.include/exclude" in out
+
+
+# ------------------------------------- re-trial: one form for every key that names tables, documented in each field
+
+# Each key naming tables, and the --set value naming APP."Invoice" there.
+KEYS = {
+    "migration.exclude": "migration.exclude=['{t}']",
+    "migration.lobUpdatesNotReplicated": "migration.lobUpdatesNotReplicated=['{t}']",
+    "sizing.groups": "sizing.groups=[['{t}', 'APP.INVOICE']]",
+    "sizing.keyRanges": "sizing.keyRanges={{'{t}': [1, 9]}}",
+    "migration.tasks": "migration.tasks=[{{name: inv, include: ['{t}']}}]",
+}
+
+
+def _config(project: Path, key: str, table: str):
+    manual = ["sizing.mode=manual"] if key == "migration.tasks" else []
+    return read_stack_file(project, "prod", [*manual, KEYS[key].format(t=table)]).load().config
+
+
+@pytest.mark.parametrize("key", sorted(KEYS))
+def test_every_table_key_takes_the_quoted_form_and_refuses_unquoted_mixed_case(project, key):
+    cfg = _config(project, key, 'APP."Invoice"')
+    named = {
+        "migration.exclude": lambda: cfg.migration.exclude,
+        "migration.lobUpdatesNotReplicated": lambda: cfg.migration.lob_updates_not_replicated,
+        "sizing.groups": lambda: cfg.sizing.groups[0],
+        "sizing.keyRanges": lambda: list(cfg.sizing.key_ranges),
+        "migration.tasks": lambda: cfg.migration.tasks[0].include,
+    }[key]()
+    assert "APP.Invoice" in named  # the name as stored, quotes dropped, as DMS rules and the inventory compare
+    with pytest.raises(ConfigError) as err:
+        _config(project, key, "APP.Invoice")
+    message = str(err.value)
+    assert "\n" not in message and key.split(".")[-1] in message
+    assert 'for the name as stored write APP."Invoice"' in message
+
+
+def test_a_quoted_upper_case_name_is_the_plain_one(project):
+    cfg = _config(project, "migration.lobUpdatesNotReplicated", 'APP."DOCUMENTS"')
+    assert cfg.migration.lob_updates_not_replicated == ["APP.DOCUMENTS"]
+
+
+def test_each_table_key_documents_the_quoted_form():
+    from migration.config.models.migration import MigrationConfig, TaskConfig
+    from migration.config.models.sizing import SizingConfig
+
+    fields = [
+        MigrationConfig.model_fields["include"],
+        MigrationConfig.model_fields["lob_updates_not_replicated"],
+        TaskConfig.model_fields["include"],
+        SizingConfig.model_fields["groups"],
+        SizingConfig.model_fields["key_ranges"],
+    ]
+    for f in fields:
+        assert "double quotes" in (f.description or ""), f.description

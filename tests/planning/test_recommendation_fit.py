@@ -50,7 +50,7 @@ def _lob_heavy_shop(tmp_path, columns: int, mb: int):
             lobs.write(f'"SHOP","SCANS","IMAGE_{i}",{mb * 1024 * 1024}\n')
     stackfile = shop / "Pulumi.shop.yaml"
     stackfile.write_text(
-        stackfile.read_text().replace("      - SHOP.notes\n", "      - SHOP.notes\n      - SHOP.SCANS\n")
+        stackfile.read_text().replace('      - SHOP."notes"\n', '      - SHOP."notes"\n      - SHOP.SCANS\n')
     )
     return read_stack_file(shop, "shop", ["sizing.mode=auto", "sizing.windowHours=6"]).load()
 

@@ -78,6 +78,7 @@ def test_deployed_state_records_phase_and_each_task():
             "digest": task["tables"]["digest"],
             "names": ["APP.ADDRESSES", "APP.CUSTOMERS", "HR.DEPARTMENTS", "HR.EMPLOYEES", "HR.JOB_HISTORY"],
         },
+        "lobs": {"task": 64.0, "tables": {}},  # no LOB table in load-01: only the task's LobMaxSize
     }
     assert state["replicationInstance"] == {"engineVersion": "3.6.1", "allocatedStorage": 500, "count": 1}
 

@@ -34,9 +34,13 @@ class TaskConfig(StrictModel):
         f"{' and '.join(RESERVED_TASK_NAMES)} are reserved. Part of the DMS task identifier.",
     )
     include: list[str] = Field(
-        min_length=1, description="TABLE or SCHEMA.TABLE patterns (upper case, % wildcards) of the tables it loads."
+        min_length=1,
+        description="TABLE or SCHEMA.TABLE patterns of the tables it loads, written like migration.include (upper "
+        'case, % wildcards; a mixed-case name in double quotes: LEDGER."Invoice").',
     )
-    exclude: list[str] = Field(default_factory=list, description="Patterns of tables left out of this task.")
+    exclude: list[str] = Field(
+        default_factory=list, description="Patterns of tables left out of this task, written like include."
+    )
     # With capacity.instances N: the instance (1..N) the task runs on. Unset: chosen from the task's name, so
     # editing the task list never moves another task (a move stops the task).
     instance: int | None = Field(
@@ -46,6 +50,11 @@ class TaskConfig(StrictModel):
         description="With capacity.instances N: the instance (1..N) the task runs on. Default: chosen from the "
         "task's name, so editing the task list never moves another task (a move stops the task).",
     )
+
+    @field_validator("include", "exclude")
+    @classmethod
+    def _patterns(cls, v: list[str]) -> list[str]:
+        return [normalise_table_pattern(p) for p in v]  # one form for every table-pattern key
 
     @field_validator("name")
     @classmethod
@@ -144,7 +153,8 @@ class MigrationConfig(StrictModel):
     lob_updates_not_replicated: list[str] = Field(
         default_factory=list,
         description="With LogMiner, DMS does not replicate UPDATEs changing only LOB columns: a CDC stack names here "
-        "the SCHEMA.TABLE names (% wildcards) it accepts that for, or uses source.settings.reader: binary-reader.",
+        "the SCHEMA.TABLE names (% wildcards) it accepts that for, or uses source.settings.reader: binary-reader. "
+        'Written like migration.include: a mixed-case name in double quotes, SHOP."OrderLines".',
     )
     # Escape hatch: a partial ReplicationTaskSettings document deep-merged over the built one. Unknown sections
     # and the read-only CloudWatch fields are refused.
@@ -186,13 +196,7 @@ class MigrationConfig(StrictModel):
     @field_validator("lob_updates_not_replicated")
     @classmethod
     def _tables(cls, v: list[str]) -> list[str]:
-        for name in v:
-            schema, table = split_table_pattern(name)
-            if schema is None or not ORACLE_NAME_RE.match(schema) or not table:
-                raise ValueError(
-                    f"must be SCHEMA.TABLE names as Oracle stores them (% for any characters, e.g. APP.%), got {name!r}"
-                )
-        return v
+        return [normalise_table_pattern(p, qualified=True) for p in v]  # the form include/exclude take
 
     @field_validator("include", "exclude")
     @classmethod

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 
 from migration._model import StrictModel
+from migration.config.patterns import normalise_table_pattern
 from migration.dms.limits import MAX_FULL_LOAD_SUBTASKS
 from migration.inventory.ddl_parts import INTERVAL_PARTITIONS_AHEAD
 
@@ -104,7 +105,9 @@ class SizingConfig(StrictModel):
         description="The target was loaded by other means (e.g. Data Pump at an SCN): plan for CDC only.",
     )
     groups: list[list[str]] = Field(
-        default_factory=list, description="Lists of OWNER.TABLE names that must share one task."
+        default_factory=list,
+        description="Lists of OWNER.TABLE names that must share one task (a mixed-case name in double quotes, as "
+        'in migration.include: SHOP."OrderLines").',
     )
     max_tables_per_task: int = Field(
         default=200, ge=1, le=1000, description="The most tables the planner puts in a task."
@@ -116,7 +119,7 @@ class SizingConfig(StrictModel):
     key_ranges: dict[str, list[int]] = Field(
         default_factory=dict,
         description="SCHEMA.TABLE: [min, max] of a numeric key (SELECT MIN(key), MAX(key)), min < max: the "
-        "planner loads the table in parallel ranges.",
+        "planner loads the table in parallel ranges. A mixed-case name in double quotes, as in migration.include.",
     )
     # A migration-plan.json written by `plan` and committed: the task split stays as deployed even when the
     # inventory, the instance class or the throughput figures change (moving a table between running tasks
@@ -128,9 +131,15 @@ class SizingConfig(StrictModel):
         "when the inventory, class or throughput change (moving a table between running tasks reloads it).",
     )
 
+    @field_validator("groups")
+    @classmethod
+    def _groups(cls, v: list[list[str]]) -> list[list[str]]:
+        return [[normalise_table_pattern(t, qualified=True, wildcards=False) for t in group] for group in v]
+
     @field_validator("key_ranges")
     @classmethod
     def _ranges(cls, v: dict[str, list[int]]) -> dict[str, list[int]]:
+        v = {normalise_table_pattern(t, qualified=True, wildcards=False): b for t, b in v.items()}
         for table, bounds in v.items():
             bad_type = any(isinstance(b, bool) for b in bounds)
             if bad_type or "." not in table or len(bounds) != 2 or bounds[0] >= bounds[1]:
