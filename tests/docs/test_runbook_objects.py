@@ -257,3 +257,10 @@ def test_the_foreign_keys_added_not_valid_are_validated_after_the_switch(text):
     assert "--part after-switch" in step and "foreign key(s) NOT VALID" in step
     assert "--single-transaction" not in step  # each VALIDATE commits alone
     assert text.index("## 7. Switch") < text.index("## 7b.")
+
+
+def test_the_cutover_step_counts_the_partitioned_tables_key_checks_in_the_window(text):
+    """Final check: the partitioned table's foreign key is added checked at cutover; its read is said with its time."""
+    resync = _section(text, "## 6. Resync sequences")
+    assert "foreign keys of partitioned tables, checked" in resync
+    assert re.search(r"1,638\.4 GB read, about .+ at 100 MB/s per table read, inside the window", resync)

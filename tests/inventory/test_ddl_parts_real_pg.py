@@ -181,6 +181,21 @@ def test_a_child_row_whose_parent_is_still_a_cached_change_passes_after_load_and
     assert len(done) == 5 and all(valid for _, valid in done)
 
 
+def test_an_orphan_in_a_partitioned_table_leaves_its_key_out_and_the_cutover_part_still_commits(pg_server, parts):
+    """Final check: Oracle may hold a child row without its parent (an ENABLE NOVALIDATE key is exported like any
+    enabled one); the partitioned table's key, added checked at cutover, must not roll back the sequences with it."""
+    db = pg_server.database("test_ddl_parts_fk_orphan", parts["before-load"], SIMULATED_LOAD, parts["after-load"])
+    orphan = "INSERT INTO hosp.lab_results (result_id, admission_id, result_date) VALUES (77, 999999, now())"
+    pg_server.execute(orphan, dbname=db)
+    done = pg_server.psql("BEGIN;\n" + parts["cutover"] + "\nCOMMIT;", db)
+    assert done.returncode == 0, done.stderr
+    assert "HOSP.LAB_RESULTS.LAB_RESULTS_ADM_FK: not added, a row has no parent" in done.stderr
+    with pg_server.connect(db) as conn:
+        keys = conn.execute("SELECT count(*) FROM pg_constraint WHERE conname = 'lab_results_adm_fk'").fetchone()
+        moved = conn.execute("SELECT last_value FROM hosp.ward_seq").fetchone()
+    assert keys == (0,) and moved[0] > 1  # the key is left out, the sequences moved
+
+
 def test_the_runbook_applies_every_part_in_one_transaction_and_the_freeze_export_reads_no_input():
     from migration.cli.main import main as cli
 

@@ -88,6 +88,8 @@ class SchemaObjectFacts:
     lob_not_null_columns: Sequence[str] = ()
     # How many foreign keys the after-load part adds NOT VALID: the after-switch DDL part validates them online.
     foreign_keys_to_validate: int = 0
+    # Bytes the cutover part reads to add the partitioned tables' foreign keys (checked there, inside the window).
+    partitioned_fk_bytes: int = 0
     # The read-only query listing rows in interval tables' DEFAULT partitions (ddl_parts.default_partition_check):
     # run during CDC, not only in the cutover part.
     default_partition_check: str = ""

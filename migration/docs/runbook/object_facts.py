@@ -12,7 +12,12 @@ from migration.inventory.ddl_cutover import (
     untied_sequence_check,
     untied_sequences,
 )
-from migration.inventory.ddl_parts import default_partition_check, foreign_keys_to_validate, lob_not_null_columns
+from migration.inventory.ddl_parts import (
+    default_partition_check,
+    foreign_keys_to_validate,
+    lob_not_null_columns,
+    partitioned_foreign_key_bytes,
+)
 from migration.inventory.ddl_scope import Scope, scope
 from migration.planning.design import MigrationDesign
 from migration.planning.post_load import paused, post_load_hours, post_load_work
@@ -45,6 +50,7 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
         default_partition_check=_default_partition_check(design),
         lob_not_null_columns=tuple(f"{s.table(t.owner, t.name)}.{c}" for t, c in lob_not_null_columns(s)) if s else (),
         foreign_keys_to_validate=_foreign_keys_to_validate(design),
+        partitioned_fk_bytes=partitioned_foreign_key_bytes(s) if s is not None else 0,
     )
 
 
