@@ -50,6 +50,14 @@ def test_a_named_lob_column_moves_forward_and_stays_out_of_the_reverse_task(tmp_
     assert 'UPDATE SHOP.DOCUMENTS SET "ScanImage" = b WHERE DOC_ID = r.DOC_ID;' in back.oracle_sql
 
 
+def test_the_quoted_form_the_table_keys_take_names_the_same_column(tmp_path):
+    """Final check: migration.exclude and the other table keys want SHOP."OrderLines"; this key took only the bare
+    stored name and refused the quoted one as "no table ... that the forward tasks move"."""
+    quoted = resolve(_shop(tmp_path, 'reverse.leaveOutColumns=[SHOP."DOCUMENTS"."ScanImage"]'))
+    assert quoted.reverse is not None
+    assert ("shop", "documents", "scanimage") in {(r.schema, r.table, r.column) for r in quoted.reverse.removed_columns}
+
+
 def test_the_runbook_carries_it_back_at_the_fallback_not_in_the_forward_left_behind_scripts(tmp_path):
     text = runbook(resolve(_shop(tmp_path, LEAVE_OUT)))
     fallback = text[text.index("## 8. Fallback") : text.index("## 9.")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import Field, field_validator, model_validator
 
 from migration._model import StrictModel
@@ -64,16 +66,16 @@ class ReverseConfig(StrictModel):
     leave_out_columns: list[str] = Field(
         default_factory=list,
         description="LOB columns the reverse task leaves out, named OWNER.TABLE.COLUMN as Oracle stores them (e.g. "
-        "WMS.PARCELS.LabelPdf): they move forward, and after a fallback they are carried back to Oracle by hand "
-        "with the runbook's way-back SQL. The acknowledgement a mixed-case LOB column needs when reverse is enabled.",
+        "WMS.PARCELS.LabelPdf), each part also accepted in double quotes as Oracle SQL writes it "
+        '(WMS."Parcels"."LabelPdf"): they move forward, and after a fallback they are carried back to Oracle by '
+        "hand with the runbook's way-back SQL. The acknowledgement a mixed-case LOB column needs when reverse is "
+        "enabled.",
     )
 
     @field_validator("leave_out_columns")
     @classmethod
     def _leave_out(cls, v: list[str]) -> list[str]:
-        for i, name in enumerate(v):
-            if len(name.split(".", 2)) != 3 or not all(name.split(".", 2)):
-                raise ValueError(f"[{i}]: {name!r}: expected OWNER.TABLE.COLUMN, as Oracle stores the names")
+        v = [_stored(name, i) for i, name in enumerate(v)]
         dup = next((n for i, n in enumerate(v) if n in v[:i]), None)
         if dup is not None:
             raise ValueError(f"{dup!r} is named twice")
@@ -132,3 +134,12 @@ class ReverseConfig(StrictModel):
             except StartPositionError as exc:
                 raise ValueError(str(exc)) from None
         return self
+
+
+def _stored(name: str, i: int) -> str:
+    """OWNER.TABLE.COLUMN as Oracle stores the names: a part in double quotes (as Oracle SQL and the table-pattern
+    keys write a mixed-case name) loses its quotes; ValueError in one line for any other shape."""
+    parts = re.findall(r'"[^"]+"|[^."]+', name)
+    if len(parts) != 3 or ".".join(parts) != name:
+        raise ValueError(f"[{i}]: {name!r}: expected OWNER.TABLE.COLUMN, as Oracle stores the names")
+    return ".".join(p.strip('"') for p in parts)
