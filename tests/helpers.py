@@ -4,6 +4,8 @@ Pulumi mocks. Mocks are process-global, so every helper installs fresh ones per 
 from __future__ import annotations
 
 import copy
+import shutil
+import subprocess
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -151,3 +153,25 @@ def plain_strings(value: Any) -> Iterator[str]:
             yield from plain_strings(v)
     elif isinstance(value, str):
         yield value
+
+
+def git(repo: Path, *argv: str) -> None:
+    """git in `repo` with a throwaway identity, failing the test on an error."""
+    subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@example.com", "-c", "user.name=t", *argv], check=True)
+
+
+def committed_prod_project(tmp_path: Path, *, start_task: bool = False) -> Path:
+    """The program, the prod stack and its inventory, committed in a git repository of its own (`start_task`: with
+    the forward tasks started, so they count as having run)."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("Pulumi.yaml", "__main__.py", "Pulumi.prod.yaml"):
+        shutil.copy(ROOT / name, repo / name)
+    shutil.copytree(ROOT / "tests/data/inventory", repo / "tests/data/inventory")
+    if start_task:
+        stack = repo / "Pulumi.prod.yaml"
+        stack.write_text(stack.read_text(encoding="utf-8").replace("startTask: false", "startTask: true"), "utf-8")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "base")
+    return repo

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,29 +13,16 @@ from migration.cli.main import main
 from migration.config.stackfile import read_stack_file
 from migration.planning.design import resolve
 from migration.planning.transitions import deployed_state
-from tests.helpers import ROOT
+from tests.helpers import ROOT, committed_prod_project, git
 
 LOBS = "tests/data/inventory/lobs.csv"
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    """The prod stack with its inventory and frozen plan, committed in a git repository of its own."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py", "Pulumi.prod.yaml"):
-        shutil.copy(ROOT / name, repo / name)
-    shutil.copytree(ROOT / "tests/data/inventory", repo / "tests/data/inventory")
-    stack = repo / "Pulumi.prod.yaml"  # the load runs: a task that has run is what a lowered LOB limit threatens
-    stack.write_text(stack.read_text(encoding="utf-8").replace("startTask: false", "startTask: true"), "utf-8")
-    git(repo, "init", "-q")
-    git(repo, "add", ".")
-    git(repo, "commit", "-qm", "base")
-    return repo
-
-
-def git(repo: Path, *argv: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@example.com", "-c", "user.name=t", *argv], check=True)
+    """The prod stack with its inventory and frozen plan, committed; its load runs (a task that has run is what a
+    lowered LOB limit threatens)."""
+    return committed_prod_project(tmp_path, start_task=True)
 
 
 def plan(capsys: pytest.CaptureFixture[str], repo: Path, *argv: str) -> tuple[int, str, str]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from migration.cli.main import main
-from tests.helpers import ROOT
+from tests.helpers import ROOT, committed_prod_project, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 PLAN_FILE = "tests/data/inventory/prod-migration-plan.json"
@@ -20,19 +19,7 @@ PLAN_FILE = "tests/data/inventory/prod-migration-plan.json"
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A project committed in a git repository of its own: the program, the prod stack and its inventory."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    for name in ("Pulumi.yaml", "__main__.py", "Pulumi.prod.yaml"):
-        shutil.copy(ROOT / name, repo / name)
-    shutil.copytree(ROOT / "tests/data/inventory", repo / "tests/data/inventory")
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "base")
-    return repo
-
-
-def _git(repo: Path, *argv: str) -> None:
-    subprocess.run(["git", "-C", str(repo), "-c", "user.email=t@example.com", "-c", "user.name=t", *argv], check=True)
+    return committed_prod_project(tmp_path)
 
 
 def _against(capsys: pytest.CaptureFixture[str], repo: Path, *extra: str) -> tuple[int, str, str]:
@@ -117,9 +104,9 @@ def test_a_project_in_a_subdirectory_of_the_repository(capsys, tmp_path):
     for name in ("Pulumi.yaml", "__main__.py", "Pulumi.prod.yaml"):
         shutil.copy(ROOT / name, project / name)
     shutil.copytree(ROOT / "tests/data/inventory", project / "tests/data/inventory")
-    _git(top, "init", "-q")
-    _git(top, "add", ".")
-    _git(top, "commit", "-qm", "base")
+    git(top, "init", "-q")
+    git(top, "add", ".")
+    git(top, "commit", "-qm", "base")
     lobs = project / "tests/data/inventory/lobs.csv"
     lobs.write_text(lobs.read_text(encoding="utf-8").replace(",5242880", ",6291456"), encoding="utf-8")
     code = main(["--root", str(project), "plan", "--stack", "prod", "--against", "HEAD", "--out", str(tmp_path / "o")])
