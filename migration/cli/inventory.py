@@ -14,7 +14,8 @@ from migration.cli.argparsing import OneLineParser, UsageError
 from migration.cli.outputs import project_inputs, stack_inputs, write_file
 from migration.config import ConfigError
 from migration.inventory.ddl import render_ddl, schema_renames
-from migration.inventory.ddl_parts import INTERVAL_PARTITIONS_AHEAD, PARTS, render_ddl_part
+from migration.inventory.ddl_partitions import INTERVAL_PARTITIONS_AHEAD
+from migration.inventory.ddl_parts import PARTS, render_ddl_part
 from migration.inventory.load import gc_paused, load_inventory
 from migration.inventory.load_objects import load_objects
 from migration.inventory.lobs import choose_lob_mode

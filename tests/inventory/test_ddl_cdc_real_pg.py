@@ -8,7 +8,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from migration.inventory.ddl_parts import default_partition_check, render_ddl_part
+from migration.inventory.ddl_partitions import default_partition_check
+from migration.inventory.ddl_parts import render_ddl_part
 from migration.inventory.ddl_scope import scope
 from migration.inventory.load import load_inventory
 from migration.inventory.load_objects import load_objects

@@ -5,6 +5,11 @@ left behind."""
 from __future__ import annotations
 
 from migration.docs.runbook.context import LeftBehindItem, SchemaObjectFacts
+from migration.inventory.ddl_constraints import (
+    foreign_keys_to_validate,
+    lob_not_null_columns,
+    partitioned_foreign_key_bytes,
+)
 from migration.inventory.ddl_cutover import (
     sequence_names,
     tied_columns,
@@ -12,12 +17,7 @@ from migration.inventory.ddl_cutover import (
     untied_sequence_check,
     untied_sequences,
 )
-from migration.inventory.ddl_parts import (
-    default_partition_check,
-    foreign_keys_to_validate,
-    lob_not_null_columns,
-    partitioned_foreign_key_bytes,
-)
+from migration.inventory.ddl_partitions import default_partition_check
 from migration.inventory.ddl_scope import Scope, scope
 from migration.planning.design import MigrationDesign
 from migration.planning.post_load import paused, post_load_hours, post_load_work

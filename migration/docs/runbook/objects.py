@@ -20,7 +20,7 @@ from migration.docs.prereqs.shared import sql_literal
 from migration.docs.runbook.context import RunbookContext, SchemaObjectFacts
 from migration.docs.runbook.markdown import Doc
 from migration.docs.runbook.pictures import duration
-from migration.inventory.ddl_parts import LOB_NOT_NULL_CHECK_PREFIX
+from migration.inventory.ddl_constraints import LOB_NOT_NULL_CHECK_PREFIX
 from migration.inventory.names import quote_oracle
 from migration.planning.left_behind import EXTRACT_SESSION
 from migration.planning.post_load import POST_LOAD_SCAN_MB_PER_S
