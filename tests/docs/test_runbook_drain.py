@@ -55,20 +55,27 @@ def _drain_section(text: str) -> str:
     return match.group(0)
 
 
-@pytest.mark.parametrize("overrides", [(), ("capacity.mode=serverless", "reverse.enabled=false")])
-def test_the_drain_gives_up_after_its_wait_and_names_the_tasks_still_running(tmp_path, overrides):
-    text = _text(*overrides)
+def _drain(tmp_path, text: str, fake_aws: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """Step 3's `dms_drain_to` over the forward tasks, under `sh` with `fake_aws` standing in for the AWS CLI (it
+    logs each call to the returned file) and no wait left (DMS_WAIT_SECONDS=0)."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     fake = bin_dir / "aws"
-    fake.write_text(FAKE_AWS.replace("{python}", sys.executable))
+    fake.write_text(fake_aws.replace("{python}", sys.executable))
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     log = tmp_path / "aws.log"
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "AWS_LOG": str(log)}
     env["DMS_WAIT_SECONDS"] = "0"
     script = _helpers(text) + 'dms_drain_to 2026-12-02T16:00:00 $FORWARD_TASKS\necho "rc=$? [$DRAIN_RUNNING]"\n'
-    began = time.monotonic()
     result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    return result, log
+
+
+@pytest.mark.parametrize("overrides", [(), ("capacity.mode=serverless", "reverse.enabled=false")])
+def test_the_drain_gives_up_after_its_wait_and_names_the_tasks_still_running(tmp_path, overrides):
+    text = _text(*overrides)
+    began = time.monotonic()
+    result, log = _drain(tmp_path, text, FAKE_AWS)
     assert time.monotonic() - began < 30  # no 30-second poll once the wait is spent
     tasks = re.search(r'^FORWARD_TASKS="(.*)"$', text, flags=re.M).group(1).split()
     assert result.stdout.strip() == f"rc=1 [ {' '.join(tasks)}]"
@@ -101,16 +108,7 @@ NEVER_STOPS = FAKE_AWS.replace('print("running" if started else "stopped")', 'pr
 @pytest.mark.parametrize("overrides", [(), ("capacity.mode=serverless", "reverse.enabled=false")])
 def test_a_task_that_does_not_stop_when_asked_is_named_and_none_resumes(tmp_path, overrides):
     text = _text(*overrides)
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    fake = bin_dir / "aws"
-    fake.write_text(NEVER_STOPS.replace("{python}", sys.executable))
-    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    log = tmp_path / "aws.log"
-    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "AWS_LOG": str(log)}
-    env["DMS_WAIT_SECONDS"] = "0"
-    script = _helpers(text) + 'dms_drain_to 2026-12-02T16:00:00 $FORWARD_TASKS\necho "rc=$? [$DRAIN_RUNNING]"\n'
-    result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, env=env, timeout=60)
+    result, log = _drain(tmp_path, text, NEVER_STOPS)
     tasks = re.search(r'^FORWARD_TASKS="(.*)"$', text, flags=re.M).group(1).split()
     # step 3's `for t in $DRAIN_RUNNING` loop has the tasks to look at, not an empty list
     assert result.stdout.strip() == f"rc=1 [ {' '.join(tasks)}]"
