@@ -14,14 +14,13 @@ from migration.cli.argparsing import OneLineParser, UsageError
 from migration.cli.outputs import project_inputs, stack_inputs, write_file
 from migration.config import ConfigError
 from migration.inventory.ddl import render_ddl, schema_renames
-from migration.inventory.ddl_partitions import INTERVAL_PARTITIONS_AHEAD
 from migration.inventory.ddl_parts import PARTS, render_ddl_part
 from migration.inventory.load import gc_paused, load_inventory
 from migration.inventory.load_objects import load_objects
 from migration.inventory.lobs import choose_lob_mode
 from migration.inventory.model import Inventory, InventoryError, Table
 from migration.inventory.names import NameMap, build_name_map, dms_cannot_transform, is_plain
-from migration.inventory.objects import OBJECT_FILES, SchemaObjects
+from migration.inventory.objects import INTERVAL_PARTITIONS_AHEAD, OBJECT_FILES, SchemaObjects
 from migration.inventory.typemap import (
     TypeMapping,
     identifier_too_long,

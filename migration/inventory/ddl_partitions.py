@@ -11,10 +11,6 @@ from migration.inventory.model import Table
 from migration.inventory.objects import PartitionBound, Partitioning
 from migration.inventory.oracle_expr import partition_values
 
-# How many partitions past the exported ones an interval-partitioned table gets (inventory.intervalPartitionsAhead,
-# whose default this is): a monthly interval covers a year, a migration's usual span; a daily one needs more.
-INTERVAL_PARTITIONS_AHEAD = 12
-
 
 def partition_of(s: Scope, table: Table) -> tuple[Partitioning | None, list[str]]:
     """The Oracle partitioning the before-load part reproduces (None when the table has none or PostgreSQL cannot

@@ -32,7 +32,6 @@ from migration.inventory.ddl_constraints import (
 )
 from migration.inventory.ddl_cutover import create_sequence, render_cutover
 from migration.inventory.ddl_partitions import (
-    INTERVAL_PARTITIONS_AHEAD,
     create_partitions,
     default_partition_check,
     partition_clause,
@@ -47,7 +46,7 @@ from migration.inventory.ddl_scope import (
 )
 from migration.inventory.model import Inventory, Table
 from migration.inventory.names import NameMap
-from migration.inventory.objects import SchemaObjects
+from migration.inventory.objects import INTERVAL_PARTITIONS_AHEAD, SchemaObjects
 from migration.inventory.oracle_expr import (
     SERVER_CLOCK_NOTE,
     nextval_sequence,

@@ -116,6 +116,11 @@ class Trigger:
     assigns: tuple[str, ...] = ()
 
 
+# How many partitions past the exported ones an interval-partitioned table gets (inventory.intervalPartitionsAhead,
+# whose default this is): a monthly interval covers a year, a migration's usual span; a daily one needs more.
+INTERVAL_PARTITIONS_AHEAD = 12
+
+
 @dataclass(frozen=True)
 class Partitioning:
     owner: str

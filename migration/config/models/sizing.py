@@ -10,7 +10,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from migration._model import StrictModel
 from migration.config.patterns import normalise_table_pattern
 from migration.dms.limits import MAX_FULL_LOAD_SUBTASKS
-from migration.inventory.ddl_partitions import INTERVAL_PARTITIONS_AHEAD
+from migration.inventory.objects import INTERVAL_PARTITIONS_AHEAD
 
 
 class Throughput(StrictModel):
