@@ -154,8 +154,8 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[TableRules]) -> No
     if not m.has_cdc or cfg.source.settings.reader != "logminer":
         return None
     affected = sorted({lob.label for r in rules for lob in r.lobs})
-    accepted = set(m.lob_updates_not_replicated)
-    missing = [t for t in affected if t not in accepted_lob_tables(stack, [t])]
+    ok = set(accepted_lob_tables(stack, affected))
+    missing = [t for t in affected if t not in ok]
     if missing:
         shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
         raise ConfigError(
@@ -164,7 +164,7 @@ def _check_logminer_lob_updates(stack: Stack, rules: Sequence[TableRules]) -> No
             "pattern like APP.%) in migration.lobUpdatesNotReplicated to accept it",
             key="source.settings.reader",
         )
-    stale = sorted(p for p in accepted if "%" not in p and p not in affected)
+    stale = sorted(p for p in m.lob_updates_not_replicated if "%" not in p and p not in affected)
     note = ""
     if stale:
         hints = "".join(did_you_mean(t, affected) for t in stale[:1])
