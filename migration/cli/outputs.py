@@ -97,7 +97,7 @@ def _written_before(out_dir: Path) -> set[str]:
         manifest = None
     present = {p.name: p for p in out_dir.glob("*") if p.is_file() and not p.is_symlink()} if out_dir.is_dir() else {}
     if isinstance(manifest, dict):
-        return {n for n, p in present.items() if manifest.get(n) == _digest(_text(p))}
+        return {n for n, digest in manifest.items() if n in present and digest == _digest(_text(present[n]))}
     if "resources.json" not in present:
         return set()
     return {n for n, p in present.items() if n.endswith(".json") and _parses(_text(p))}

@@ -31,7 +31,6 @@ from migration.planning.design import resolve
 from migration.planning.plan_source import DuplicateKeyError, decode_json_bytes, json_loads_strict
 
 EXIT_CLEAN, EXIT_CONFIG, EXIT_DESTRUCTIVE = 0, 2, 3
-_TASK = "aws:dms/replicationTask:ReplicationTask"
 # Where a task's documents are: (id input, settings input) of a replication task and of a serverless config.
 _DOCUMENTS = {token: (id_input, settings) for token, (id_input, settings, _) in DOCUMENTS.items()}
 

@@ -14,6 +14,7 @@ from migration.docs import prereqs
 from migration.docs.runbook import EndpointIds, MigratedTable, RunbookContext, render_runbook
 from migration.docs.runbook.lob_sql import lob_reconciliation_sql
 from migration.docs.runbook.object_facts import left_behind_items, schema_object_facts
+from migration.inventory.model import Inventory
 from migration.inventory.names import quote_postgres
 from migration.inventory.typemap import TypeMapper
 from migration.planning.design import MigrationDesign
@@ -92,7 +93,7 @@ def _key_gaps(design: MigrationDesign) -> tuple[list[tuple[str, str]], dict[tupl
     uk_only: dict[tuple[str, str], list[str]] = {}
     if inv is None:
         return no_key, uk_only
-    for key in sorted(design.moved, key=list(inv.tables).index):
+    for key in _moved_in_order(inv, design):
         table = inv.tables[key]
         if not table.has_primary_key and table.has_unique_key and table.key_columns:
             uk_only[key] = list(table.key_columns)
@@ -168,7 +169,7 @@ def renamed_objects(design: MigrationDesign) -> list[tuple[str, str]] | None:
     if inv is None or names is None:
         return None
     out: list[tuple[str, str]] = []
-    for owner, table in sorted(design.moved, key=list(inv.tables).index):
+    for owner, table in _moved_in_order(inv, design):
         pg_table = f"{names.schema(owner)}.{names.table(owner, table)}"
         if (owner, table) in names.tables:
             out.append((f"{owner}.{table}", pg_table))
@@ -184,7 +185,7 @@ def quoted_names(design: MigrationDesign) -> list[tuple[str, str]]:
     if inv is None or names is None:
         return []
     out: list[tuple[str, str]] = []
-    for owner, table in sorted(design.moved, key=list(inv.tables).index):
+    for owner, table in _moved_in_order(inv, design):
         pg_table = names.table(owner, table)
         where = f"{quote_postgres(names.schema(owner))}.{quote_postgres(pg_table)}"
         if quote_postgres(pg_table) != pg_table:
@@ -205,11 +206,13 @@ def _lob_reconciliation(design: MigrationDesign) -> dict[str, Any]:
     if inv is None or names is None:
         labels = cfg.migration.lob_updates_not_replicated if cfg.source.settings.reader == "logminer" else []
         return {"lob_updates_not_replicated": tuple(labels)}
+    if not accepted_lob_tables(design.stack, [f"{o}.{t}" for o, t in design.moved]):  # no LogMiner acknowledgement
+        return {"lob_updates_not_replicated": (), "lob_reconciliation": (), "lob_reconciliation_note": ""}
     types = TypeMapper(cfg.source.settings.number_datatype_scale)
     removed = {(r.schema, r.table, r.column) for s in design.forward for r in s.removed_columns}
     kept = {
         key: [c.name for c in inv.tables[key].columns if types.map(c).is_lob and (*key, c.name) not in removed]
-        for key in sorted(design.moved, key=list(inv.tables).index)
+        for key in _moved_in_order(inv, design)
     }
     labels = accepted_lob_tables(design.stack, [f"{o}.{t}" for (o, t), lobs in kept.items() if lobs])
     tables = [inv.tables[(label.split(".", 1)[0], label.split(".", 1)[1])] for label in labels]
@@ -227,6 +230,11 @@ def _lob_reconciliation(design: MigrationDesign) -> dict[str, Any]:
             else ""
         ),
     }
+
+
+def _moved_in_order(inv: Inventory, design: MigrationDesign) -> list[tuple[str, str]]:
+    """The tables the forward tasks move, in inventory order (one pass; a sort keyed on list.index was quadratic)."""
+    return [key for key in inv.tables if key in design.moved]
 
 
 def runbook_context(design: MigrationDesign) -> RunbookContext:

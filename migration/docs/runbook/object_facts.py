@@ -30,7 +30,8 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
     moved = set(design.moved)
     identities = [i for i in objects.identities if (i.owner, i.table) in moved]
     reverse = design.config.reverse.enabled
-    s = _scope(design)
+    whole = _all_objects(design)  # one scope: with sequences exported it is also the cutover part's
+    s = whole if "sequences" not in objects.missing else None
     rates = design.plan.assumptions if design.plan is not None else {}
     untied, check = _untied(s)
     return SchemaObjectFacts(
@@ -47,19 +48,11 @@ def schema_object_facts(design: MigrationDesign) -> SchemaObjectFacts | None:
         trigger_fed_keys=tuple(f"{t}.{c}" for t, c, _ in trigger_fed_keys(s)) if s is not None else (),
         change_mb_per_s=rates.get("change_rate_mb_per_s"),
         cdc_apply_mb_per_s=rates.get("cdc_apply_mb_per_s"),
-        default_partition_check=_default_partition_check(design),
+        default_partition_check=default_partition_check(whole) if whole is not None else "",
         lob_not_null_columns=tuple(f"{s.table(t.owner, t.name)}.{c}" for t, c in lob_not_null_columns(s)) if s else (),
-        foreign_keys_to_validate=_foreign_keys_to_validate(design),
+        foreign_keys_to_validate=len(foreign_keys_to_validate(whole)) if whole is not None else 0,
         partitioned_fk_bytes=partitioned_foreign_key_bytes(s) if s is not None else 0,
     )
-
-
-def _scope(design: MigrationDesign) -> Scope | None:
-    """What the DDL parts read, for the migrated tables; None without an inventory or a sequences export."""
-    objects, inv = design.objects, design.inventory
-    if objects is None or inv is None or "sequences" in objects.missing:
-        return None
-    return scope(inv, objects, names=design.names, tables=design.moved)
 
 
 def _all_objects(design: MigrationDesign) -> Scope | None:
@@ -67,12 +60,6 @@ def _all_objects(design: MigrationDesign) -> Scope | None:
     if design.objects is None or design.inventory is None:
         return None
     return scope(design.inventory, design.objects, names=design.names, tables=design.moved)
-
-
-def _default_partition_check(design: MigrationDesign) -> str:
-    """The DEFAULT-partition query over the migrated tables (no sequences export needed)."""
-    s = _all_objects(design)
-    return default_partition_check(s) if s is not None else ""
 
 
 def _untied(s: Scope | None) -> tuple[tuple[str, ...], str]:
@@ -85,8 +72,3 @@ def _untied(s: Scope | None) -> tuple[tuple[str, ...], str]:
 
 def left_behind_items(design: MigrationDesign) -> tuple[LeftBehindItem, ...]:
     return tuple(LeftBehindItem(*item) for item in design.left_behind)
-
-
-def _foreign_keys_to_validate(design: MigrationDesign) -> int:
-    s = _all_objects(design)
-    return len(foreign_keys_to_validate(s)) if s is not None else 0
