@@ -122,18 +122,35 @@ def render_ddl(
         f"-- Unconstrained NUMBER columns assume the Oracle endpoint setting NumberDatatypeScale="
         f"{number_datatype_scale}.",
     ]
-    types = TypeMapper(number_datatype_scale)  # a million columns, a few hundred distinct types
-    space = Namespace()
-    for owner, name in inv.tables:
-        space.reserve(names.schema(owner), names.table(owner, name))
-    if any(types.map(c).postgres_type == "geometry" for t in chosen for c in t.columns):
+    writer = DdlWriter(inv, names, number_datatype_scale, reverse_path=reverse_path)
+    if writer.needs_postgis(chosen):
         out.append("CREATE EXTENSION IF NOT EXISTS postgis;")
     for owner in dict.fromkeys(t.owner for t in chosen):
         out.append(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(names.schema(owner))};")
     for table in chosen:
         out.append("")
-        out.extend(_table_ddl(table, names, types, space, RENAMED_BOTH_WAYS if reverse_path else RENAMED_FORWARD))
+        out.extend(writer.table(table))
     return "\n".join(out) + "\n"
+
+
+class DdlWriter:
+    """The CREATE TABLE statements of one inventory, table by table: every table name reserved once (key and index
+    names step aside from them), each type signature mapped once (a million columns, a few hundred types)."""
+
+    def __init__(self, inv: Inventory, names: NameMap, number_datatype_scale: int = 10, *, reverse_path: bool = False):
+        self.names = names
+        self.types = TypeMapper(number_datatype_scale)
+        self.renamed = RENAMED_BOTH_WAYS if reverse_path else RENAMED_FORWARD
+        self.space = Namespace()
+        for owner, name in inv.tables:
+            self.space.reserve(names.schema(owner), names.table(owner, name))
+
+    def needs_postgis(self, tables: Iterable[Table]) -> bool:
+        return any(self.types.map(c).postgres_type == "geometry" for t in tables for c in t.columns)
+
+    def table(self, table: Table) -> list[str]:
+        """The table's comments and CREATE TABLE (with its keys)."""
+        return _table_ddl(table, self.names, self.types, self.space, self.renamed)
 
 
 # Which mappings carry a table's or column's rename rule (migration.planning.naming: forward_renames, and

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import NamedTuple
 
 from migration.config import Stack
-from migration.inventory.ddl import quote_ident, render_ddl
-from migration.inventory.model import Column, Inventory, InventoryError, Table
+from migration.inventory.ddl import DdlWriter, quote_ident
+from migration.inventory.model import Column, Inventory, Table
 from migration.inventory.names import NameMap, build_name_map, quote_oracle
 from migration.inventory.objects import Default, SchemaObjects
 from migration.inventory.typemap import TypeMapper, oracle_type_text
@@ -103,16 +104,17 @@ class _Sql:
         """The table's CREATE, as `inventory ddl` writes it (unsupported columns left out, said in a comment),
         without its file header; a comment when its names cannot all exist in PostgreSQL (then excluded, likely
         for that)."""
-        try:
-            ddl = render_ddl(
-                self.inv,
-                names=self.names,
-                tables=[(t.owner, t.name)],
-                number_datatype_scale=self.types.number_datatype_scale,
-            )
-        except InventoryError as err:
-            return f"-- {t.owner}.{t.name}: no CREATE: {err}"
-        return "\n".join(line for line in ddl.splitlines()[2:] if line)
+        conflicts = self.names.conflicts_among([(t.owner, t.name)])
+        if conflicts:
+            return f"-- {t.owner}.{t.name}: no CREATE: {conflicts[0].message()}"
+        postgis = ["CREATE EXTENSION IF NOT EXISTS postgis;"] if self._writer.needs_postgis([t]) else []
+        schema = f"CREATE SCHEMA IF NOT EXISTS {quote_ident(self.names.schema(t.owner))};"
+        return "\n".join(line for line in [*postgis, schema, *self._writer.table(t)] if line)
+
+    @cached_property
+    def _writer(self) -> DdlWriter:
+        """One writer for every CREATE: the inventory's table names reserved once, not once per table left out."""
+        return DdlWriter(self.inv, self.names, self.types.number_datatype_scale)
 
     def add_column(self, t: Table, col: Column) -> str:
         mapping = self.types.map(col)
